@@ -1,0 +1,5 @@
+/** Musubi root package: the application class and the command-line entry. */
+@NullMarked
+package dev.musubi;
+
+import org.jspecify.annotations.NullMarked;

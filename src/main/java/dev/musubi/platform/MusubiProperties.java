@@ -1,0 +1,36 @@
+package dev.musubi.platform;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings under {@code musubi.*}.
+ *
+ * @param dataDir where the embedded stores keep their files (env {@code MUSUBI_DATA_DIR})
+ * @param publicUrl the URL members use to reach Musubi, for links in logs and mail
+ * @param trustedProxies addresses whose {@code X-Forwarded-For} is believed
+ * @param bootstrap first-start settings
+ */
+@ConfigurationProperties("musubi")
+public record MusubiProperties(
+    Path dataDir, @Nullable String publicUrl, List<String> trustedProxies, Bootstrap bootstrap) {
+
+  public MusubiProperties {
+    if (trustedProxies == null) {
+      trustedProxies = List.of();
+    }
+    if (bootstrap == null) {
+      bootstrap = new Bootstrap(null, null, null, null, null);
+    }
+  }
+
+  /** First-start values (env {@code MUSUBI_BOOTSTRAP_*}, {@code MUSUBI_OPERATOR_PASSWORD}). */
+  public record Bootstrap(
+      @Nullable String domain,
+      @Nullable String admin,
+      @Nullable String password,
+      @Nullable String companyName,
+      @Nullable String operatorPassword) {}
+}

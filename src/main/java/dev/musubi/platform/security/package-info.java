@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.platform.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.platform.web;
+
+import org.jspecify.annotations.NullMarked;
