@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,6 +23,7 @@ class AuditVerifyCommand implements MusubiCommand {
   private final AuditLog log;
   private final PrintStream out;
 
+  @Autowired
   AuditVerifyCommand(AuditLog log) {
     this(log, System.out);
   }
