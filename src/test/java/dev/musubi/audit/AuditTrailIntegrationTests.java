@@ -159,6 +159,17 @@ class AuditTrailIntegrationTests {
   }
 
   @Test
+  void aNulCharacterInALoginIdDoesNotLoseTheEntry() {
+    UUID tenant = ids.next();
+
+    trail.record(AuditRecord.of(tenant, AuditAction.LOGIN_FAILED).actor(null, "ev\0il").failed());
+
+    assertThat(log.search(tenant, AuditFilter.all()).items().getFirst().actorLogin())
+        .isEqualTo("ev\uFFFDil");
+    assertThat(log.verify(tenant).valid()).isTrue();
+  }
+
+  @Test
   void aRolledBackTransactionLeavesNoEntryAndNoGap() {
     UUID tenant = ids.next();
     append(tenant, 1);
@@ -318,7 +329,10 @@ class AuditTrailIntegrationTests {
     append(other, 1);
 
     var result =
-        mvc.perform(get("/api/v1/admin/audit/export").with(as(tenant, auditor, Role.AUDITOR)))
+        mvc.perform(
+                get("/api/v1/admin/audit/export")
+                    .header("User-Agent", "AuditExport/1")
+                    .with(as(tenant, auditor, Role.AUDITOR)))
             .andExpect(status().isOk())
             .andExpect(content().contentTypeCompatibleWith("text/csv"))
             .andExpect(
@@ -343,6 +357,8 @@ class AuditTrailIntegrationTests {
     assertThat(exported.action()).isEqualTo("AUDIT_EXPORTED");
     assertThat(exported.actorId()).isEqualTo(auditor);
     assertThat(exported.detail()).containsEntry("rows", "1");
+    assertThat(exported.ip()).isEqualTo("127.0.0.1");
+    assertThat(exported.userAgent()).isEqualTo("AuditExport/1");
     assertThat(log.verify(tenant).valid()).isTrue();
   }
 

@@ -71,11 +71,11 @@ class JdbcAuditTrail implements AuditTrail {
             record.action().code(),
             record.outcome().name(),
             record.actorId(),
-            AuditCodec.cut(record.actorLogin(), 320),
-            AuditCodec.cut(record.targetType(), 40),
-            AuditCodec.cut(record.targetId(), 100),
-            AuditCodec.cut(ip, 64),
-            AuditCodec.cut(userAgent, 400),
+            clean(record.actorLogin(), 320),
+            clean(record.targetType(), 40),
+            clean(record.targetId(), 100),
+            clean(ip, 64),
+            clean(userAgent, 400),
             AuditCodec.detailJson(record.detail()),
             head.hash());
     String hash = AuditCodec.hash(fields);
@@ -132,6 +132,14 @@ class JdbcAuditTrail implements AuditTrail {
     } catch (DuplicateKeyException e) {
       // Another transaction created it first; the SELECT ... FOR UPDATE waits for it.
     }
+  }
+
+  /**
+   * Cut to the column size; NUL, which PostgreSQL text cannot hold, becomes U+FFFD so that a
+   * hostile login ID cannot make the entry of a failed sign-in fail.
+   */
+  private static String clean(String text, int max) {
+    return AuditCodec.cut(text.replace('\0', '\uFFFD'), max);
   }
 
   private String clientIp(HttpServletRequest request) {
