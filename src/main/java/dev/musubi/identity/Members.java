@@ -50,6 +50,7 @@ public class Members {
   private final Passwords passwords;
   private final LoginIdPolicy loginIds;
   private final Revocations revocations;
+  private final dev.musubi.identity.internal.Passkeys passkeys;
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
@@ -62,6 +63,7 @@ public class Members {
       Passwords passwords,
       LoginIdPolicy loginIds,
       Revocations revocations,
+      dev.musubi.identity.internal.Passkeys passkeys,
       AuditTrail audit,
       Ids ids,
       Clock clock,
@@ -72,6 +74,7 @@ public class Members {
     this.passwords = passwords;
     this.loginIds = loginIds;
     this.revocations = revocations;
+    this.passkeys = passkeys;
     this.audit = audit;
     this.ids = ids;
     this.clock = clock;
@@ -331,6 +334,7 @@ public class Members {
     }
     store.setStatus(actor.tenantId(), id, MemberStatus.DELETED, clock.instant());
     revocations.endAll(actor.tenantId(), id, null, true, "deleted");
+    passkeys.removeAll(m.loginId());
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.MEMBER_DELETED)
             .actor(actor.memberId(), actor.loginId())

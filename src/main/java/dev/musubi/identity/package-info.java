@@ -4,8 +4,7 @@
  * modules need to know about who is calling comes from here.
  */
 @NullMarked
-@org.springframework.modulith.ApplicationModule(
-    allowedDependencies = {"platform", "platform::security", "platform::web", "audit"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"platform", "audit"})
 package dev.musubi.identity;
 
 import org.jspecify.annotations.NullMarked;

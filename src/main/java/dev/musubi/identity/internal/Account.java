@@ -51,7 +51,11 @@ public class Account {
   public record CompanyView(UUID id, String name, String domain) {}
 
   public record Mfa(
-      boolean totpEnabled, boolean required, boolean setupRequired, int recoveryCodesLeft) {}
+      boolean totpEnabled,
+      int passkeys,
+      boolean required,
+      boolean setupRequired,
+      int recoveryCodesLeft) {}
 
   public record TotpSetup(String secret, String otpauthUri, String qrSvg) {}
 
@@ -88,6 +92,7 @@ public class Account {
   private final Passwords passwords;
   private final Revocations revocations;
   private final Totp totp;
+  private final Passkeys passkeys;
   private final RecoveryCodes recoveryCodes;
   private final AuditTrail audit;
   private final Ids ids;
@@ -101,6 +106,7 @@ public class Account {
       Passwords passwords,
       Revocations revocations,
       Totp totp,
+      Passkeys passkeys,
       RecoveryCodes recoveryCodes,
       AuditTrail audit,
       Ids ids,
@@ -112,6 +118,7 @@ public class Account {
     this.passwords = passwords;
     this.revocations = revocations;
     this.totp = totp;
+    this.passkeys = passkeys;
     this.recoveryCodes = recoveryCodes;
     this.audit = audit;
     this.ids = ids;
@@ -127,6 +134,7 @@ public class Account {
           case "admins" -> p.isAdmin();
           default -> false;
         };
+    int passkeyCount = passkeys.count(m.loginId());
     CompanyView company =
         companies
             .find(p.tenantId())
@@ -148,8 +156,9 @@ public class Account {
         company,
         new Mfa(
             m.totpEnabled(),
+            passkeyCount,
             required,
-            required && !m.totpEnabled(),
+            required && !m.totpEnabled() && passkeyCount == 0,
             m.totpEnabled() ? members.recoveryCodesLeft(m.id()) : 0));
   }
 

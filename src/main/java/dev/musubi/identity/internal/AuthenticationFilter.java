@@ -34,6 +34,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
   private final TokenStore tokens;
   private final MemberStore members;
   private final CompanyStore companies;
+  private final Passkeys passkeys;
   private final RequestInfo requestInfo;
   private final ProblemWriter problems;
   private final Clock clock;
@@ -43,6 +44,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
       TokenStore tokens,
       MemberStore members,
       CompanyStore companies,
+      Passkeys passkeys,
       RequestInfo requestInfo,
       ProblemWriter problems,
       Clock clock) {
@@ -50,6 +52,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
     this.tokens = tokens;
     this.members = members;
     this.companies = companies;
+    this.passkeys = passkeys;
     this.requestInfo = requestInfo;
     this.problems = problems;
     this.clock = clock;
@@ -173,7 +176,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
         };
     MemberPrincipal principal =
         new MemberPrincipal(m.tenantId(), m.id(), m.loginId(), roles, session.id(), null, Set.of());
-    return Optional.of(new MusubiAuthentication(principal, mfaRequired && !m.totpEnabled()));
+    return Optional.of(
+        new MusubiAuthentication(
+            principal, mfaRequired && !m.totpEnabled() && passkeys.count(m.loginId()) == 0));
   }
 
   private void checkAddress(SecurityPolicy policy, HttpServletRequest request) {

@@ -25,6 +25,11 @@ final class MusubiAuthentication extends AbstractAuthenticationToken {
   }
 
   @Override
+  public String getName() {
+    return principal.loginId();
+  }
+
+  @Override
   public MemberPrincipal getPrincipal() {
     return principal;
   }

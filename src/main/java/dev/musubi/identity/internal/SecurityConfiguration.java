@@ -1,5 +1,6 @@
 package dev.musubi.identity.internal;
 
+import dev.musubi.audit.AuditTrail;
 import dev.musubi.platform.web.ProblemWriter;
 import dev.musubi.platform.web.Problems;
 import dev.musubi.platform.web.RequestInfo;
@@ -8,17 +9,25 @@ import java.time.Clock;
 import java.util.Set;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.security.web.webauthn.authentication.PublicKeyCredentialRequestOptionsFilter;
+import org.springframework.security.web.webauthn.authentication.WebAuthnAuthenticationFilter;
+import org.springframework.security.web.webauthn.authentication.WebAuthnAuthenticationProvider;
+import org.springframework.security.web.webauthn.registration.PublicKeyCredentialCreationOptionsFilter;
+import org.springframework.security.web.webauthn.registration.WebAuthnRegistrationFilter;
 
 /**
  * The HTTP security of Musubi: our own session cookie and bearer tokens (see {@link
@@ -40,11 +49,21 @@ class SecurityConfiguration {
       RequestInfo requestInfo,
       ProblemWriter problems,
       ContentSecurityPolicy csp,
+      Passkeys passkeys,
+      PasskeySignIn passkeySignIn,
+      UserDetailsService memberDetails,
+      AuditTrail audit,
       Clock clock)
       throws Exception {
+    var passkeyLogin = new WebAuthnAuthenticationFilter();
+    passkeyLogin.setAuthenticationManager(
+        new ProviderManager(new WebAuthnAuthenticationProvider(passkeys, memberDetails)));
+    passkeyLogin.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
+    passkeyLogin.setAuthenticationSuccessHandler(passkeySignIn);
+    passkeyLogin.setAuthenticationFailureHandler(passkeySignIn);
     var authentication =
         new AuthenticationFilter(
-            sessions, tokens, members, companies, requestInfo, problems, clock);
+            sessions, tokens, members, companies, passkeys, requestInfo, problems, clock);
     CookieCsrfTokenRepository csrfRepository = CookieCsrfTokenRepository.withHttpOnlyFalse();
     csrfRepository.setCookieCustomizer(c -> c.sameSite("Strict").path("/"));
     RequestMatcher csrfRequired =
@@ -66,6 +85,14 @@ class SecurityConfiguration {
         .anonymous(a -> {})
         .addFilterBefore(new OriginCheckFilter(problems), CsrfFilter.class)
         .addFilterAfter(authentication, CsrfFilter.class)
+        .addFilterAfter(
+            new PublicKeyCredentialCreationOptionsFilter(passkeys), AuthenticationFilter.class)
+        .addFilterAfter(new PasskeyAudit(audit), AuthenticationFilter.class)
+        .addFilterAfter(
+            new WebAuthnRegistrationFilter(passkeys.credentials(), passkeys), PasskeyAudit.class)
+        .addFilterAfter(
+            new PublicKeyCredentialRequestOptionsFilter(passkeys), AuthenticationFilter.class)
+        .addFilterAfter(passkeyLogin, AuthenticationFilter.class)
         .headers(
             h ->
                 h.contentSecurityPolicy(p -> p.policyDirectives(csp.header()))
@@ -95,8 +122,12 @@ class SecurityConfiguration {
                         "/api/v1/setup",
                         "/api/v1/setup/**",
                         "/api/openapi.json",
-                        "/api/openapi.json/**")
+                        "/api/openapi.json/**",
+                        "/webauthn/authenticate/options",
+                        "/login/webauthn")
                     .permitAll()
+                    .requestMatchers("/webauthn/**")
+                    .authenticated()
                     .requestMatchers("/api/v1/operator/**")
                     .hasRole("OPERATOR")
                     .requestMatchers("/api/**")
@@ -110,12 +141,57 @@ class SecurityConfiguration {
     return http.build();
   }
 
-  /** No Spring-managed user store: sign-in is Musubi's own (see {@link SignIn}). */
+  /**
+   * Members as Spring Security users, for the passkey provider only (password sign-in is Musubi's
+   * own, see {@link SignIn}).
+   */
   @Bean
-  UserDetailsService noUserDetails() {
+  UserDetailsService memberDetails(MemberStore members) {
     return username -> {
-      throw new UsernameNotFoundException("Musubi signs members in through its own API");
+      MemberRow m =
+          members
+              .findByLoginKey(SignIn.loginKey(username))
+              .orElseThrow(() -> new UsernameNotFoundException("No such member"));
+      return User.withUsername(m.loginId())
+          .password("")
+          .disabled(m.status() != dev.musubi.identity.MemberStatus.ACTIVE)
+          .authorities(
+              members.roles(m.id()).stream()
+                  .map(dev.musubi.platform.security.Role::authority)
+                  .toArray(String[]::new))
+          .build();
     };
+  }
+
+  /** Audits a successful passkey registration (Spring's filter answers the request itself). */
+  static final class PasskeyAudit extends org.springframework.web.filter.OncePerRequestFilter {
+
+    private final AuditTrail audit;
+
+    PasskeyAudit(AuditTrail audit) {
+      this.audit = audit;
+    }
+
+    @Override
+    protected void doFilterInternal(
+        HttpServletRequest request,
+        jakarta.servlet.http.HttpServletResponse response,
+        jakarta.servlet.FilterChain chain)
+        throws jakarta.servlet.ServletException, java.io.IOException {
+      chain.doFilter(request, response);
+      if ("POST".equals(request.getMethod())
+          && "/webauthn/register".equals(request.getRequestURI())
+          && response.getStatus() == 200) {
+        dev.musubi.platform.security.CurrentMember.find()
+            .ifPresent(
+                p ->
+                    audit.record(
+                        dev.musubi.audit.AuditRecord.of(
+                                p.tenantId(), dev.musubi.audit.AuditAction.PASSKEY_REGISTERED)
+                            .actor(p.memberId(), p.loginId())
+                            .target("member", p.memberId())));
+      }
+    }
   }
 
   /**

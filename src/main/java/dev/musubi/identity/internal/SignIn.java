@@ -40,7 +40,9 @@ public class SignIn {
 
   public record SignedIn(NewSession session) implements Outcome {}
 
-  public record SecondFactorRequired(NewSession session) implements Outcome {}
+  /** Password accepted; the session waits for one of {@code methods} (totp, passkey). */
+  public record SecondFactorRequired(NewSession session, java.util.List<String> methods)
+      implements Outcome {}
 
   private final MemberStore members;
   private final CompanyStore companies;
@@ -49,6 +51,7 @@ public class SignIn {
   private final IpThrottle ipThrottle;
   private final PasswordHasher hasher;
   private final Totp totp;
+  private final Passkeys passkeys;
   private final AuditTrail audit;
   private final Clock clock;
 
@@ -60,6 +63,7 @@ public class SignIn {
       IpThrottle ipThrottle,
       PasswordHasher hasher,
       Totp totp,
+      Passkeys passkeys,
       AuditTrail audit,
       Clock clock) {
     this.members = members;
@@ -69,6 +73,7 @@ public class SignIn {
     this.ipThrottle = ipThrottle;
     this.hasher = hasher;
     this.totp = totp;
+    this.passkeys = passkeys;
     this.audit = audit;
     this.clock = clock;
   }
@@ -124,7 +129,14 @@ public class SignIn {
     throttle.reset(key);
     ipThrottle.reset(client.ip());
     Instant now = clock.instant();
+    java.util.List<String> methods = new java.util.ArrayList<>();
     if (member.totpEnabled()) {
+      methods.add("totp");
+    }
+    if (passkeys.count(member.loginId()) > 0) {
+      methods.add("passkey");
+    }
+    if (!methods.isEmpty()) {
       NewSession pending =
           sessions.create(
               member.tenantId(),
@@ -134,7 +146,7 @@ public class SignIn {
               client.userAgent(),
               now,
               now.plus(MFA_STAGE_TTL));
-      return new SecondFactorRequired(pending);
+      return new SecondFactorRequired(pending, methods);
     }
     return new SignedIn(startSession(member, policy, client, "password"));
   }

@@ -31,7 +31,11 @@ class AuthController {
 
   record MfaRequest(@NotBlank @Size(max = 64) String code) {}
 
-  record Status(String status) {}
+  record Status(String status, java.util.@org.jspecify.annotations.Nullable List<String> methods) {
+    Status(String status) {
+      this(status, null);
+    }
+  }
 
   private final SignIn signIn;
   private final Account account;
@@ -50,7 +54,10 @@ class AuthController {
       HttpServletResponse response) {
     SignIn.Outcome outcome = signIn.password(body.loginId(), body.password(), client(request));
     SessionCookies.write(request, response, outcome.session().secret());
-    return new Status(outcome instanceof SignIn.SignedIn ? "ok" : "mfa_required");
+    return switch (outcome) {
+      case SignIn.SignedIn s -> new Status("ok");
+      case SignIn.SecondFactorRequired r -> new Status("mfa_required", r.methods());
+    };
   }
 
   @PostMapping("/mfa")

@@ -1,6 +1,7 @@
 package dev.musubi.identity.web;
 
 import dev.musubi.identity.internal.Account;
+import dev.musubi.identity.internal.Passkeys;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.web.Problems;
@@ -48,9 +49,11 @@ class MeController {
       @Nullable Integer expiresInDays) {}
 
   private final Account account;
+  private final Passkeys passkeys;
 
-  MeController(Account account) {
+  MeController(Account account, Passkeys passkeys) {
     this.account = account;
+    this.passkeys = passkeys;
   }
 
   @GetMapping
@@ -100,6 +103,20 @@ class MeController {
   @DeleteMapping("/sessions/{id}")
   ResponseEntity<Void> endSession(@PathVariable String id) {
     account.endSession(CurrentMember.get(), uuid(id));
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping("/passkeys")
+  List<Passkeys.PasskeyView> passkeys() {
+    return passkeys.list(CurrentMember.get());
+  }
+
+  @DeleteMapping("/passkeys/{id}")
+  ResponseEntity<Void> removePasskey(@PathVariable String id) {
+    if (id.length() > 1400) {
+      throw Problems.notFound();
+    }
+    passkeys.remove(CurrentMember.get(), id);
     return ResponseEntity.noContent().build();
   }
 

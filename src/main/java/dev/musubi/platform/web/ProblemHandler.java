@@ -141,7 +141,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> createResponseEntity(
       @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
-    if (body instanceof ProblemDetail pd && pd.getType().toString().equals("about:blank")) {
+    if (body instanceof ProblemDetail pd
+        && (pd.getType() == null || "about:blank".equals(pd.getType().toString()))) {
       pd.setType(java.net.URI.create("urn:musubi:problem:" + codeFor(statusCode)));
     }
     return super.createResponseEntity(body, headers, statusCode, request);
