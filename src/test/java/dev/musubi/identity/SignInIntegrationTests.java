@@ -5,15 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestClock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.node.ObjectNode;
 
 @MusubiIntegrationTest
 class SignInIntegrationTests {
 
   @LocalServerPort int port;
+  @Autowired TestClock clock;
   Fixtures fixtures;
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
 
   @BeforeEach
   void setUp() {
@@ -42,5 +54,31 @@ class SignInIntegrationTests {
     assertThat(wrong.body().replace("\"instance\":\"/api/v1/auth/login\"", ""))
         .isEqualTo(unknown.body().replace("\"instance\":\"/api/v1/auth/login\"", ""));
     assertThat(wrong.header("Content-Type")).startsWith("application/problem+json");
+  }
+
+  @Test
+  void expiredPasswordMustBeChangedBeforeAnythingElse() {
+    Fixtures.TestCompany company = fixtures.company();
+    ObjectNode policy = (ObjectNode) company.admin().get("/api/v1/admin/security-settings").json();
+    policy.put("passwordMaxAgeDays", 30);
+    assertThat(company.admin().put("/api/v1/admin/security-settings", policy).status())
+        .isEqualTo(200);
+    Fixtures.TestMember member = fixtures.member(company, "kigen");
+    assertThat(member.client().get("/api/v1/directory/members").status()).isEqualTo(200);
+
+    clock.advance(Duration.ofDays(31));
+    ApiClient client = fixtures.client();
+    assertThat(client.login(member.loginId(), Fixtures.PASSWORD).status()).isEqualTo(200);
+    ApiClient.Response blocked = client.get("/api/v1/directory/members");
+    assertThat(blocked.status()).isEqualTo(403);
+    assertThat(blocked.problemType()).isEqualTo("password-expired");
+    assertThat(client.get("/api/v1/me").json().get("passwordExpired").asBoolean()).isTrue();
+
+    ApiClient.Response changed =
+        client.post(
+            "/api/v1/me/password",
+            Map.of("currentPassword", Fixtures.PASSWORD, "newPassword", "Atarashii-Sora-88"));
+    assertThat(changed.status()).as(changed.body()).isEqualTo(204);
+    assertThat(client.get("/api/v1/directory/members").status()).isEqualTo(200);
   }
 }

@@ -46,7 +46,8 @@ public class Account {
       String timeZone,
       List<String> roles,
       @Nullable CompanyView company,
-      Mfa mfa) {}
+      Mfa mfa,
+      boolean passwordExpired) {}
 
   public record CompanyView(UUID id, String name, String domain) {}
 
@@ -159,7 +160,8 @@ public class Account {
             passkeyCount,
             required,
             required && !m.totpEnabled() && passkeyCount == 0,
-            m.totpEnabled() ? members.recoveryCodesLeft(m.id()) : 0));
+            m.totpEnabled() ? members.recoveryCodesLeft(m.id()) : 0),
+        Passwords.expired(m, policy, clock.instant()));
   }
 
   @Transactional

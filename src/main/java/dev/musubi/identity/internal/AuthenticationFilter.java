@@ -79,6 +79,12 @@ class AuthenticationFilter extends OncePerRequestFilter {
         }
       }
       if (SecurityContextHolder.getContext().getAuthentication() instanceof MusubiAuthentication a
+          && a.passwordExpired()
+          && !allowedWithExpiredPassword(request)) {
+        throw Problems.forbidden(
+            "password-expired", "Your password has expired: change it in My account first.");
+      }
+      if (SecurityContextHolder.getContext().getAuthentication() instanceof MusubiAuthentication a
           && a.mfaSetupRequired()
           && !allowedDuringMfaSetup(request)) {
         throw Problems.forbidden(
@@ -134,7 +140,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
             null,
             token.id(),
             Set.copyOf(token.scopes()));
-    return new MusubiAuthentication(principal, false);
+    return new MusubiAuthentication(principal, false, false);
   }
 
   private Optional<MusubiAuthentication> fromSession(String secret, HttpServletRequest request) {
@@ -178,7 +184,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
         new MemberPrincipal(m.tenantId(), m.id(), m.loginId(), roles, session.id(), null, Set.of());
     return Optional.of(
         new MusubiAuthentication(
-            principal, mfaRequired && !m.totpEnabled() && passkeys.count(m.loginId()) == 0));
+            principal,
+            mfaRequired && !m.totpEnabled() && passkeys.count(m.loginId()) == 0,
+            Passwords.expired(m, policy, now)));
   }
 
   private void checkAddress(SecurityPolicy policy, HttpServletRequest request) {
@@ -195,6 +203,14 @@ class AuthenticationFilter extends OncePerRequestFilter {
         || path.startsWith("/api/v1/me/sessions")
         || path.startsWith("/api/v1/me/passkeys")
         || path.startsWith("/webauthn");
+  }
+
+  private static boolean allowedWithExpiredPassword(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return !path.startsWith("/api/")
+        || path.equals("/api/v1/me")
+        || path.equals("/api/v1/me/password")
+        || path.startsWith("/api/v1/auth/");
   }
 
   private static boolean allowedDuringMfaSetup(HttpServletRequest request) {

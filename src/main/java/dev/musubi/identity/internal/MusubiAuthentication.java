@@ -10,12 +10,15 @@ final class MusubiAuthentication extends AbstractAuthenticationToken {
 
   private final MemberPrincipal principal;
   private final boolean mfaSetupRequired;
+  private final boolean passwordExpired;
 
-  MusubiAuthentication(MemberPrincipal principal, boolean mfaSetupRequired) {
+  MusubiAuthentication(
+      MemberPrincipal principal, boolean mfaSetupRequired, boolean passwordExpired) {
     super(
         principal.roles().stream().map(Role::authority).map(SimpleGrantedAuthority::new).toList());
     this.principal = principal;
     this.mfaSetupRequired = mfaSetupRequired;
+    this.passwordExpired = passwordExpired;
     setAuthenticated(true);
   }
 
@@ -32,6 +35,10 @@ final class MusubiAuthentication extends AbstractAuthenticationToken {
   @Override
   public MemberPrincipal getPrincipal() {
     return principal;
+  }
+
+  boolean passwordExpired() {
+    return passwordExpired;
   }
 
   boolean mfaSetupRequired() {

@@ -61,6 +61,18 @@ public class Passwords {
     members.setPassword(member.tenantId(), member.id(), hasher.hash(password), clock.instant());
   }
 
+  /**
+   * Whether the member's password is older than the company allows. Off by default: NIST SP 800-63B
+   * and OWASP ASVS advise against forced rotation.
+   */
+  static boolean expired(MemberRow m, SecurityPolicy policy, java.time.Instant now) {
+    return policy.passwordMaxAgeDays() > 0
+        && m.passwordChangedAt() != null
+        && m.passwordChangedAt()
+            .plus(java.time.Duration.ofDays(policy.passwordMaxAgeDays()))
+            .isBefore(now);
+  }
+
   static List<String> names(MemberRow m) {
     return List.of(
         m.displayName(),
