@@ -1,0 +1,118 @@
+package dev.musubi.admin.web;
+
+import dev.musubi.identity.Member;
+import dev.musubi.identity.MemberChanges;
+import dev.musubi.identity.Members;
+import dev.musubi.identity.NewMember;
+import dev.musubi.platform.Ids;
+import dev.musubi.platform.PageResult;
+import dev.musubi.platform.security.CurrentMember;
+import dev.musubi.platform.web.Problems;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/admin/members}: member administration within the admin's company. */
+@RestController
+@RequestMapping("/api/v1/admin/members")
+class AdminMembersController {
+
+  record CreateMember(
+      @Size(max = 320) String loginId,
+      @Size(max = 1024) String password,
+      @Size(max = 200) String displayName,
+      @Nullable @Size(max = 100) String familyName,
+      @Nullable @Size(max = 100) String givenName,
+      @Nullable @Size(max = 100) String familyNameReading,
+      @Nullable @Size(max = 100) String givenNameReading,
+      @Nullable @Size(max = 320) String email,
+      @Nullable @Size(max = 40) String phone,
+      @Nullable @Size(max = 20) String locale,
+      @Nullable @Size(max = 60) String timeZone,
+      @Nullable @Size(max = 10) List<String> roles,
+      @Nullable @Size(max = 50) List<NewMember.Placement> departments) {}
+
+  private final Members members;
+
+  AdminMembersController(Members members) {
+    this.members = members;
+  }
+
+  @GetMapping
+  PageResult<Member> list(
+      @RequestParam(required = false) @Nullable String q,
+      @RequestParam(required = false) @Nullable String status,
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "50") int size) {
+    return members.list(CurrentMember.get(), q, status, page, size);
+  }
+
+  @PostMapping
+  ResponseEntity<Member> create(@Valid @RequestBody CreateMember b) {
+    Member created =
+        members.create(
+            CurrentMember.get(),
+            new NewMember(
+                b.loginId(),
+                b.password(),
+                b.displayName(),
+                b.familyName(),
+                b.givenName(),
+                b.familyNameReading(),
+                b.givenNameReading(),
+                b.email(),
+                b.phone(),
+                b.locale(),
+                b.timeZone(),
+                b.roles(),
+                b.departments()));
+    return ResponseEntity.status(HttpStatus.CREATED).body(created);
+  }
+
+  @GetMapping("/{id}")
+  Member get(@PathVariable String id) {
+    return members.get(CurrentMember.get(), uuid(id));
+  }
+
+  @PatchMapping("/{id}")
+  Member update(@PathVariable String id, @Valid @RequestBody MemberChanges changes) {
+    return members.update(CurrentMember.get(), uuid(id), changes);
+  }
+
+  @PostMapping("/{id}/suspend")
+  Member suspend(@PathVariable String id) {
+    return members.suspend(CurrentMember.get(), uuid(id));
+  }
+
+  @PostMapping("/{id}/resume")
+  Member resume(@PathVariable String id) {
+    return members.resume(CurrentMember.get(), uuid(id));
+  }
+
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(@PathVariable String id) {
+    members.delete(CurrentMember.get(), uuid(id));
+    return ResponseEntity.noContent().build();
+  }
+
+  static UUID uuid(String id) {
+    UUID u = Ids.parseOrNull(id);
+    if (u == null) {
+      throw Problems.notFound();
+    }
+    return u;
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.admin.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,12 @@
+package dev.musubi.identity;
+
+/** A member's account state. Only {@link #ACTIVE} members can sign in or use the API. */
+public enum MemberStatus {
+  ACTIVE,
+  SUSPENDED,
+  DELETED;
+
+  public String code() {
+    return name().toLowerCase();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.musubi.identity;
+
+import dev.musubi.audit.AuditAction;
+import dev.musubi.audit.AuditRecord;
+import dev.musubi.audit.AuditTrail;
+import dev.musubi.identity.internal.CompanyStore;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.security.Role;
+import dev.musubi.platform.web.ProblemException.FieldError;
+import dev.musubi.platform.web.Problems;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Reads and changes a company's security policy; every change is audited with before/after. */
+@Service
+public class SecurityPolicies {
+
+  private static final Set<String> MFA = Set.of("none", "admins", "all");
+
+  private final CompanyStore store;
+  private final AuditTrail audit;
+  private final Clock clock;
+
+  SecurityPolicies(CompanyStore store, AuditTrail audit, Clock clock) {
+    this.store = store;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  public SecurityPolicy of(UUID tenantId) {
+    return store.policy(tenantId);
+  }
+
+  public SecurityPolicy get(MemberPrincipal actor) {
+    require(actor);
+    return store.policy(actor.tenantId());
+  }
+
+  @Transactional
+  public SecurityPolicy update(MemberPrincipal actor, SecurityPolicy p) {
+    if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN)) {
+      throw Problems.forbidden("You need the super admin or security admin role for this.");
+    }
+    List<FieldError> e = new ArrayList<>();
+    range(e, "passwordMinLength", p.passwordMinLength(), 8, 128);
+    range(e, "passwordHistory", p.passwordHistory(), 0, 24);
+    range(e, "passwordMaxAgeDays", p.passwordMaxAgeDays(), 0, 3650);
+    range(e, "lockoutThreshold", p.lockoutThreshold(), 3, 100);
+    range(e, "lockoutWindowMinutes", p.lockoutWindowMinutes(), 1, 1440);
+    range(e, "lockoutDurationSeconds", p.lockoutDurationSeconds(), 10, 86400);
+    range(e, "sessionIdleMinutes", p.sessionIdleMinutes(), 5, 1440);
+    range(e, "sessionAbsoluteMinutes", p.sessionAbsoluteMinutes(), 15, 43200);
+    if (p.mfaRequirement() == null || !MFA.contains(p.mfaRequirement())) {
+      e.add(new FieldError("mfaRequirement", "invalid", "Must be none, admins or all."));
+    }
+    if (p.ipAllowlist() == null || p.ipAllowlist().size() > 200) {
+      e.add(new FieldError("ipAllowlist", "too_many", "At most 200 entries."));
+    } else {
+      for (String entry : p.ipAllowlist()) {
+        if (entry == null || !dev.musubi.identity.internal.IpRules.isValid(entry)) {
+          e.add(new FieldError("ipAllowlist", "invalid", "Not an address or CIDR block."));
+          break;
+        }
+      }
+    }
+    if (!e.isEmpty()) {
+      throw Problems.invalid(e);
+    }
+    SecurityPolicy before = store.policy(actor.tenantId());
+    store.updatePolicy(actor.tenantId(), p, clock.instant());
+    audit.record(
+        AuditRecord.of(actor.tenantId(), AuditAction.POLICY_CHANGED)
+            .actor(actor.memberId(), actor.loginId())
+            .target("policy", "security")
+            .with("before", before.toString())
+            .with("after", p.toString()));
+    return store.policy(actor.tenantId());
+  }
+
+  private static void require(MemberPrincipal actor) {
+    if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)) {
+      throw Problems.forbidden("You need an admin role for this.");
+    }
+  }
+
+  private static void range(List<FieldError> e, String field, int v, int min, int max) {
+    if (v < min || v > max) {
+      e.add(new FieldError(field, "range", "Must be between " + min + " and " + max + "."));
+    }
+  }
+}

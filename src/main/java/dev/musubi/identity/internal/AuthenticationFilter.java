@@ -1,0 +1,203 @@
+package dev.musubi.identity.internal;
+
+import dev.musubi.identity.MemberStatus;
+import dev.musubi.identity.SecurityPolicy;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.security.Role;
+import dev.musubi.platform.web.ProblemException;
+import dev.musubi.platform.web.ProblemWriter;
+import dev.musubi.platform.web.Problems;
+import dev.musubi.platform.web.RequestInfo;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates each request from the session cookie or an {@code Authorization: Bearer}
+ * personal access token, enforcing on every request: member status, revocation, idle and
+ * absolute timeouts, the company's IP allowlist, token scopes, and the company's two-step
+ * requirement.
+ */
+class AuthenticationFilter extends OncePerRequestFilter {
+
+  private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
+
+  private final SessionStore sessions;
+  private final TokenStore tokens;
+  private final MemberStore members;
+  private final CompanyStore companies;
+  private final RequestInfo requestInfo;
+  private final ProblemWriter problems;
+  private final Clock clock;
+
+  AuthenticationFilter(
+      SessionStore sessions,
+      TokenStore tokens,
+      MemberStore members,
+      CompanyStore companies,
+      RequestInfo requestInfo,
+      ProblemWriter problems,
+      Clock clock) {
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.members = members;
+    this.companies = companies;
+    this.requestInfo = requestInfo;
+    this.problems = problems;
+    this.clock = clock;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    try {
+      String authorization = request.getHeader("Authorization");
+      if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        MusubiAuthentication auth = fromToken(authorization.substring(7).trim(), request);
+        SecurityContextHolder.getContext().setAuthentication(auth);
+      } else {
+        String secret = SessionCookies.read(request);
+        if (secret != null) {
+          Optional<MusubiAuthentication> auth = fromSession(secret, request);
+          if (auth.isPresent()) {
+            SecurityContextHolder.getContext().setAuthentication(auth.get());
+          } else {
+            SessionCookies.clear(request, response);
+          }
+        }
+      }
+      if (SecurityContextHolder.getContext().getAuthentication() instanceof MusubiAuthentication a
+          && a.mfaSetupRequired()
+          && !allowedDuringMfaSetup(request)) {
+        throw Problems.forbidden(
+            "mfa-setup-required",
+            "Your company requires two-step verification: set it up in My account first.");
+      }
+    } catch (ProblemException e) {
+      SecurityContextHolder.clearContext();
+      problems.write(response, e);
+      return;
+    }
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      SecurityContextHolder.clearContext();
+    }
+  }
+
+  private MusubiAuthentication fromToken(String secret, HttpServletRequest request) {
+    Instant now = clock.instant();
+    TokenStore.TokenRow token =
+        (secret.length() > 100 ? Optional.<TokenStore.TokenRow>empty() : tokens.findBySecret(secret))
+            .filter(t -> t.revokedAt() == null)
+            .filter(t -> t.expiresAt() == null || t.expiresAt().isAfter(now))
+            .orElseThrow(Problems::unauthenticated);
+    MemberRow member =
+        members
+            .find(token.tenantId(), token.memberId())
+            .filter(m -> m.status() == MemberStatus.ACTIVE)
+            .orElseThrow(Problems::unauthenticated);
+    SecurityPolicy policy = companies.policy(member.tenantId());
+    checkAddress(policy, request);
+    String method = request.getMethod();
+    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    if (!token.scopes().contains(safe ? "read" : "write")) {
+      throw Problems.forbidden("insufficient-scope", "The token lacks the scope for this request.");
+    }
+    if (isCredentialManagement(request)) {
+      throw Problems.forbidden(
+          "session-required", "Credentials can only be managed from a signed-in browser session.");
+    }
+    if (token.lastUsedAt() == null || token.lastUsedAt().plus(TOUCH_EVERY).isBefore(now)) {
+      tokens.used(token.id(), now);
+    }
+    MemberPrincipal principal =
+        new MemberPrincipal(
+            member.tenantId(),
+            member.id(),
+            member.loginId(),
+            members.roles(member.id()),
+            null,
+            token.id(),
+            Set.copyOf(token.scopes()));
+    return new MusubiAuthentication(principal, false);
+  }
+
+  private Optional<MusubiAuthentication> fromSession(String secret, HttpServletRequest request) {
+    Instant now = clock.instant();
+    Optional<SessionStore.SessionRow> found =
+        sessions
+            .findBySecret(secret)
+            .filter(s -> s.revokedAt() == null)
+            .filter(s -> SessionStore.STAGE_FULL.equals(s.stage()))
+            .filter(s -> s.expiresAt().isAfter(now));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    SessionStore.SessionRow session = found.get();
+    SecurityPolicy policy = companies.policy(session.tenantId());
+    if (session.lastSeenAt().plus(Duration.ofMinutes(policy.sessionIdleMinutes())).isBefore(now)) {
+      sessions.revoke(session.tenantId(), session.memberId(), session.id(), now);
+      return Optional.empty();
+    }
+    Optional<MemberRow> member =
+        members
+            .find(session.tenantId(), session.memberId())
+            .filter(m -> m.status() == MemberStatus.ACTIVE);
+    if (member.isEmpty()) {
+      return Optional.empty();
+    }
+    checkAddress(policy, request);
+    String ip = requestInfo.clientIp(request);
+    if (session.lastSeenAt().plus(TOUCH_EVERY).isBefore(now) || !ip.equals(session.ip())) {
+      sessions.touch(session.id(), now, ip);
+    }
+    MemberRow m = member.get();
+    Set<Role> roles = members.roles(m.id());
+    boolean mfaRequired =
+        switch (policy.mfaRequirement()) {
+          case "all" -> true;
+          case "admins" -> roles.stream().anyMatch(Role::isAdmin);
+          default -> false;
+        };
+    MemberPrincipal principal =
+        new MemberPrincipal(m.tenantId(), m.id(), m.loginId(), roles, session.id(), null, Set.of());
+    return Optional.of(
+        new MusubiAuthentication(principal, mfaRequired && !m.totpEnabled()));
+  }
+
+  private void checkAddress(SecurityPolicy policy, HttpServletRequest request) {
+    if (!IpAllowlist.allows(policy.ipAllowlist(), requestInfo.clientIp(request))) {
+      throw Problems.forbidden("ip-not-allowed", "Access from this network is not allowed.");
+    }
+  }
+
+  private static boolean isCredentialManagement(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return path.startsWith("/api/v1/me/tokens")
+        || path.startsWith("/api/v1/me/password")
+        || path.startsWith("/api/v1/me/mfa")
+        || path.startsWith("/api/v1/me/sessions")
+        || path.startsWith("/api/v1/me/passkeys")
+        || path.startsWith("/webauthn");
+  }
+
+  private static boolean allowedDuringMfaSetup(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return !path.startsWith("/api/")
+        || path.equals("/api/v1/me")
+        || path.startsWith("/api/v1/me/mfa")
+        || path.startsWith("/api/v1/me/passkeys")
+        || path.startsWith("/api/v1/auth/");
+  }
+}

@@ -1,0 +1,50 @@
+package dev.musubi.identity.internal;
+
+import dev.musubi.identity.internal.credentials.CommonPasswords;
+import dev.musubi.identity.internal.credentials.LoginIdPolicy;
+import dev.musubi.identity.internal.credentials.PasswordHasher;
+import dev.musubi.identity.internal.credentials.PasswordRules;
+import dev.musubi.identity.internal.credentials.RecoveryCodes;
+import dev.musubi.identity.internal.credentials.Totp;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the Spring-free credential rules (see the {@code credentials} package). */
+@Configuration(proxyBeanMethods = false)
+class CredentialsConfiguration {
+
+  @Bean
+  LoginIdPolicy loginIdPolicy(
+      @Value("${musubi.identity.reserved-login-ids:}") List<String> extraReserved) {
+    return new LoginIdPolicy(new HashSet<>(extraReserved));
+  }
+
+  @Bean
+  CommonPasswords commonPasswords() {
+    return new CommonPasswords();
+  }
+
+  @Bean
+  PasswordRules passwordRules(CommonPasswords common) {
+    return new PasswordRules(common);
+  }
+
+  @Bean
+  PasswordHasher passwordHasher() {
+    return new PasswordHasher();
+  }
+
+  @Bean
+  Totp totp(Clock clock) {
+    return new Totp(clock);
+  }
+
+  @Bean
+  RecoveryCodes recoveryCodes() {
+    return new RecoveryCodes();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.musubi.identity.internal;
+
+import dev.musubi.platform.web.ProblemWriter;
+import dev.musubi.platform.web.Problems;
+import dev.musubi.platform.web.RequestInfo;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.util.Set;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * The HTTP security of Musubi: our own session cookie and bearer tokens (see {@link
+ * AuthenticationFilter}), CSRF by double-submit cookie for cookie sessions, an Origin check on
+ * state-changing requests, strict security headers, and problem+json for 401 and 403.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+  @Bean
+  SecurityFilterChain musubiSecurity(
+      HttpSecurity http,
+      SessionStore sessions,
+      TokenStore tokens,
+      MemberStore members,
+      CompanyStore companies,
+      RequestInfo requestInfo,
+      ProblemWriter problems,
+      ContentSecurityPolicy csp,
+      Clock clock)
+      throws Exception {
+    var authentication =
+        new AuthenticationFilter(
+            sessions, tokens, members, companies, requestInfo, problems, clock);
+    CookieCsrfTokenRepository csrfRepository = CookieCsrfTokenRepository.withHttpOnlyFalse();
+    csrfRepository.setCookieCustomizer(c -> c.sameSite("Strict").path("/"));
+    RequestMatcher csrfRequired =
+        request ->
+            !SAFE_METHODS.contains(request.getMethod())
+                && request.getHeader("Authorization") == null;
+    http.csrf(
+            c ->
+                c.csrfTokenRepository(csrfRepository)
+                    .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                    .requireCsrfProtectionMatcher(csrfRequired)
+                    .ignoringRequestMatchers("/api/v1/auth/login", "/api/v1/setup"))
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .securityContext(s -> s.requireExplicitSave(true))
+        .requestCache(r -> r.disable())
+        .formLogin(f -> f.disable())
+        .httpBasic(b -> b.disable())
+        .logout(l -> l.disable())
+        .anonymous(a -> {})
+        .addFilterBefore(new OriginCheckFilter(problems), CsrfFilter.class)
+        .addFilterAfter(authentication, CsrfFilter.class)
+        .headers(
+            h ->
+                h.contentSecurityPolicy(p -> p.policyDirectives(csp.header()))
+                    .frameOptions(f -> f.deny())
+                    .referrerPolicy(r -> r.policy(ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN))
+                    .httpStrictTransportSecurity(
+                        hsts -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000)))
+        .exceptionHandling(
+            e ->
+                e.authenticationEntryPoint(
+                        (req, res, ex) -> problems.write(res, Problems.unauthenticated()))
+                    .accessDeniedHandler(
+                        (req, res, ex) ->
+                            problems.write(
+                                res,
+                                ex instanceof CsrfException
+                                    ? Problems.forbidden(
+                                        "csrf", "Missing or wrong CSRF token; reload the page.")
+                                    : Problems.forbidden("You may not do this."))))
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers(
+                        "/api/v1/auth/login",
+                        "/api/v1/auth/mfa",
+                        "/api/v1/auth/csrf",
+                        "/api/v1/auth/logout",
+                        "/api/v1/setup",
+                        "/api/v1/setup/**",
+                        "/api/openapi.json",
+                        "/api/openapi.json/**")
+                    .permitAll()
+                    .requestMatchers("/api/v1/operator/**")
+                    .hasRole("OPERATOR")
+                    .requestMatchers("/api/**")
+                    .authenticated()
+                    .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
+                    .permitAll()
+                    .requestMatchers("/actuator/**")
+                    .hasRole("OPERATOR")
+                    .anyRequest()
+                    .permitAll());
+    return http.build();
+  }
+
+  /** No Spring-managed user store: sign-in is Musubi's own (see {@link SignIn}). */
+  @Bean
+  UserDetailsService noUserDetails() {
+    return username -> {
+      throw new UsernameNotFoundException("Musubi signs members in through its own API");
+    };
+  }
+
+  /**
+   * Refuses state-changing requests whose {@code Origin} names another site (OWASP's
+   * origin check; defends sign-in, which has no CSRF token yet).
+   */
+  static final class OriginCheckFilter extends org.springframework.web.filter.OncePerRequestFilter {
+
+    private final ProblemWriter problems;
+
+    OriginCheckFilter(ProblemWriter problems) {
+      this.problems = problems;
+    }
+
+    @Override
+    protected void doFilterInternal(
+        HttpServletRequest request,
+        jakarta.servlet.http.HttpServletResponse response,
+        jakarta.servlet.FilterChain chain)
+        throws jakarta.servlet.ServletException, java.io.IOException {
+      String origin = request.getHeader("Origin");
+      if (origin != null
+          && !SAFE_METHODS.contains(request.getMethod())
+          && !sameOrigin(origin, request)) {
+        problems.write(response, Problems.forbidden("origin", "Cross-site request refused."));
+        return;
+      }
+      chain.doFilter(request, response);
+    }
+
+    static boolean sameOrigin(String origin, HttpServletRequest request) {
+      String host = request.getHeader("Host");
+      if (host == null) {
+        return false;
+      }
+      try {
+        java.net.URI o = java.net.URI.create(origin);
+        String originHost =
+            o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
+        return originHost != null && originHost.equalsIgnoreCase(host);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.musubi.identity.internal;
+
+import static dev.musubi.platform.Jdbc.ts;
+
+import dev.musubi.platform.Ids;
+import dev.musubi.platform.Jdbc;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Browser sessions. The cookie carries a random secret; the table only its SHA-256. */
+@Repository
+public class SessionStore {
+
+  /** A session waiting for its second factor can do nothing but finish sign-in. */
+  static final String STAGE_MFA = "mfa";
+
+  static final String STAGE_FULL = "full";
+
+  public record SessionRow(
+      UUID id,
+      UUID tenantId,
+      UUID memberId,
+      String stage,
+      Instant createdAt,
+      Instant lastSeenAt,
+      Instant expiresAt,
+      String ip,
+      String userAgent,
+      @Nullable Instant revokedAt) {}
+
+  /** A new session: its row ID and the secret for the cookie (shown only here). */
+  public record NewSession(UUID id, String secret) {}
+
+  private static final RowMapper<SessionRow> ROW =
+      (rs, n) ->
+          new SessionRow(
+              rs.getObject("id", UUID.class),
+              rs.getObject("tenant_id", UUID.class),
+              rs.getObject("member_id", UUID.class),
+              rs.getString("stage"),
+              Jdbc.requiredInstant(rs, "created_at"),
+              Jdbc.requiredInstant(rs, "last_seen_at"),
+              Jdbc.requiredInstant(rs, "expires_at"),
+              rs.getString("ip"),
+              rs.getString("user_agent"),
+              Jdbc.instant(rs, "revoked_at"));
+
+  private final JdbcClient jdbc;
+  private final Ids ids;
+
+  SessionStore(JdbcClient jdbc, Ids ids) {
+    this.jdbc = jdbc;
+    this.ids = ids;
+  }
+
+  NewSession create(
+      UUID tenantId,
+      UUID memberId,
+      String stage,
+      String ip,
+      String userAgent,
+      Instant now,
+      Instant expiresAt) {
+    UUID id = ids.next();
+    String secret = ids.secret(32);
+    jdbc.sql(
+            "INSERT INTO auth_session (id, token_hash, tenant_id, member_id, stage, created_at,"
+                + " last_seen_at, expires_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            id,
+            Secrets.sha256(secret),
+            tenantId,
+            memberId,
+            stage,
+            ts(now),
+            ts(now),
+            ts(expiresAt),
+            ip,
+            userAgent)
+        .update();
+    return new NewSession(id, secret);
+  }
+
+  Optional<SessionRow> findBySecret(String secret) {
+    return jdbc.sql("SELECT * FROM auth_session WHERE token_hash = ?")
+        .param(Secrets.sha256(secret))
+        .query(ROW)
+        .optional();
+  }
+
+  void touch(UUID id, Instant now, String ip) {
+    jdbc.sql("UPDATE auth_session SET last_seen_at = ?, ip = ? WHERE id = ?")
+        .params(ts(now), ip, id)
+        .update();
+  }
+
+  List<SessionRow> active(UUID tenantId, UUID memberId, Instant now) {
+    return jdbc.sql(
+            "SELECT * FROM auth_session WHERE tenant_id = ? AND member_id = ? AND revoked_at IS"
+                + " NULL AND stage = 'full' AND expires_at > ? ORDER BY last_seen_at DESC")
+        .params(tenantId, memberId, ts(now))
+        .query(ROW)
+        .list();
+  }
+
+  boolean revoke(UUID tenantId, UUID memberId, UUID id, Instant now) {
+    return jdbc.sql(
+                "UPDATE auth_session SET revoked_at = ? WHERE tenant_id = ? AND member_id = ?"
+                    + " AND id = ? AND revoked_at IS NULL")
+            .params(ts(now), tenantId, memberId, id)
+            .update()
+        == 1;
+  }
+
+  /** Revokes every live session of the member except {@code keep}; returns the revoked IDs. */
+  List<UUID> revokeAll(UUID tenantId, UUID memberId, @Nullable UUID keep, Instant now) {
+    List<UUID> live =
+        jdbc.sql(
+                "SELECT id FROM auth_session WHERE tenant_id = ? AND member_id = ?"
+                    + " AND revoked_at IS NULL")
+            .params(tenantId, memberId)
+            .query(UUID.class)
+            .list()
+            .stream()
+            .filter(id -> !id.equals(keep))
+            .toList();
+    for (UUID id : live) {
+      jdbc.sql("UPDATE auth_session SET revoked_at = ? WHERE id = ?").params(ts(now), id).update();
+    }
+    return live;
+  }
+
+  /** Deletes rows that ended more than a day ago, so the table does not grow forever. */
+  int purge(Instant before) {
+    return jdbc.sql(
+            "DELETE FROM auth_session WHERE (revoked_at IS NOT NULL AND revoked_at < ?)"
+                + " OR expires_at < ?")
+        .params(ts(before), ts(before))
+        .update();
+  }
+}

@@ -1,0 +1,276 @@
+package dev.musubi.identity.internal;
+
+import dev.musubi.audit.AuditAction;
+import dev.musubi.audit.AuditRecord;
+import dev.musubi.audit.AuditTrail;
+import dev.musubi.identity.Company;
+import dev.musubi.identity.MemberStatus;
+import dev.musubi.identity.SecurityPolicy;
+import dev.musubi.identity.internal.SessionStore.NewSession;
+import dev.musubi.identity.internal.SessionStore.SessionRow;
+import dev.musubi.identity.internal.credentials.LoginIdPolicy;
+import dev.musubi.identity.internal.credentials.PasswordHasher;
+import dev.musubi.identity.internal.credentials.RecoveryCodes;
+import dev.musubi.identity.internal.credentials.Totp;
+import dev.musubi.platform.web.Problems;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+/**
+ * Password and second-factor sign-in. Every failure answers the same 401 whatever the reason
+ * (unknown ID, wrong password, locked, suspended, address not allowed), after the same amount of
+ * hashing work; the audit trail records the real reason.
+ */
+@Service
+public class SignIn {
+
+  /** How long a half-signed-in session waits for its second factor. */
+  static final Duration MFA_STAGE_TTL = Duration.ofMinutes(5);
+
+  /** The result of a successful step: the new session to put in the cookie. */
+  public sealed interface Outcome {
+    NewSession session();
+  }
+
+  public record SignedIn(NewSession session) implements Outcome {}
+
+  public record SecondFactorRequired(NewSession session) implements Outcome {}
+
+  private final MemberStore members;
+  private final CompanyStore companies;
+  private final SessionStore sessions;
+  private final LoginThrottle throttle;
+  private final IpThrottle ipThrottle;
+  private final PasswordHasher hasher;
+  private final Totp totp;
+  private final AuditTrail audit;
+  private final Clock clock;
+
+  SignIn(
+      MemberStore members,
+      CompanyStore companies,
+      SessionStore sessions,
+      LoginThrottle throttle,
+      IpThrottle ipThrottle,
+      PasswordHasher hasher,
+      Totp totp,
+      AuditTrail audit,
+      Clock clock) {
+    this.members = members;
+    this.companies = companies;
+    this.sessions = sessions;
+    this.throttle = throttle;
+    this.ipThrottle = ipThrottle;
+    this.hasher = hasher;
+    this.totp = totp;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** Normalised key of a login ID for lookups and lockout counters. */
+  static String loginKey(String loginId) {
+    String trimmed = loginId.strip();
+    if (trimmed.indexOf('@') < 0) {
+      return trimmed.toLowerCase(java.util.Locale.ROOT);
+    }
+    try {
+      return LoginIdPolicy.key(trimmed);
+    } catch (RuntimeException e) {
+      return trimmed.toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public Outcome password(String loginId, String password, ClientInfo client) {
+    long wait = ipThrottle.retryAfterSeconds(client.ip());
+    if (wait > 0) {
+      throw Problems.tooManyRequests(wait);
+    }
+    String key = loginKey(loginId);
+    Optional<MemberRow> found = members.findByLoginKey(key);
+    UUID tenantId = found.map(MemberRow::tenantId).orElseGet(() -> tenantOfDomain(key));
+    SecurityPolicy policy =
+        tenantId == null ? SecurityPolicy.defaults() : companies.policy(tenantId);
+
+    if (throttle.isLocked(key)) {
+      hasher.burn(password);
+      throw fail(tenantId, found.orElse(null), loginId, client, "locked", key, policy, false);
+    }
+    MemberRow member = found.orElse(null);
+    if (member == null || member.passwordHash() == null) {
+      hasher.burn(password);
+      throw fail(tenantId, null, loginId, client, "unknown_login", key, policy, true);
+    }
+    if (!hasher.matches(password, member.passwordHash())) {
+      throw fail(tenantId, member, loginId, client, "bad_password", key, policy, true);
+    }
+    if (member.status() != MemberStatus.ACTIVE) {
+      throw fail(tenantId, member, loginId, client, "not_active", key, policy, false);
+    }
+    if (!IpAllowlist.allows(policy.ipAllowlist(), client.ip())) {
+      audit.record(
+          AuditRecord.of(member.tenantId(), AuditAction.ACCESS_DENIED_IP)
+              .failed()
+              .actor(member.id(), member.loginId())
+              .target("member", member.id())
+              .from(client.ip(), client.userAgent()));
+      throw fail(tenantId, member, loginId, client, "ip_not_allowed", key, policy, false);
+    }
+    throttle.reset(key);
+    ipThrottle.reset(client.ip());
+    Instant now = clock.instant();
+    if (member.totpEnabled()) {
+      NewSession pending =
+          sessions.create(
+              member.tenantId(),
+              member.id(),
+              SessionStore.STAGE_MFA,
+              client.ip(),
+              client.userAgent(),
+              now,
+              now.plus(MFA_STAGE_TTL));
+      return new SecondFactorRequired(pending);
+    }
+    return new SignedIn(startSession(member, policy, client, "password"));
+  }
+
+  /** Second step: a TOTP code or a recovery code for the half-signed-in session. */
+  public Outcome secondFactor(@Nullable String sessionSecret, String code, ClientInfo client) {
+    Instant now = clock.instant();
+    SessionRow pending =
+        Optional.ofNullable(sessionSecret)
+            .flatMap(sessions::findBySecret)
+            .filter(s -> SessionStore.STAGE_MFA.equals(s.stage()))
+            .filter(s -> s.revokedAt() == null && s.expiresAt().isAfter(now))
+            .orElseThrow(Problems::badCredentials);
+    MemberRow member =
+        members
+            .find(pending.tenantId(), pending.memberId())
+            .filter(m -> m.status() == MemberStatus.ACTIVE && m.totpSecret() != null)
+            .orElseThrow(Problems::badCredentials);
+    SecurityPolicy policy = companies.policy(member.tenantId());
+    String key = loginKey(member.loginId());
+    if (throttle.isLocked(key)) {
+      sessions.revoke(member.tenantId(), member.id(), pending.id(), now);
+      throw mfaFailed(member, client, "locked");
+    }
+    String method = "totp";
+    OptionalLong step = totp.verify(member.totpSecret(), code, member.totpLastStep());
+    boolean ok = step.isPresent() && members.advanceTotpStep(member.id(), step.getAsLong());
+    if (!ok && step.isEmpty()) {
+      ok = members.useRecoveryCode(member.id(), RecoveryCodes.hash(code), now);
+      method = "recovery_code";
+      if (ok) {
+        audit.record(
+            AuditRecord.of(member.tenantId(), AuditAction.RECOVERY_CODE_USED)
+                .actor(member.id(), member.loginId())
+                .target("member", member.id())
+                .from(client.ip(), client.userAgent()));
+      }
+    }
+    if (!ok) {
+      if (throttle.recordFailure(key, policy)) {
+        sessions.revoke(member.tenantId(), member.id(), pending.id(), now);
+        audit.record(
+            AuditRecord.of(member.tenantId(), AuditAction.LOGIN_LOCKED)
+                .actor(member.id(), member.loginId())
+                .target("member", member.id())
+                .from(client.ip(), client.userAgent()));
+      }
+      throw mfaFailed(member, client, "bad_code");
+    }
+    throttle.reset(key);
+    sessions.revoke(member.tenantId(), member.id(), pending.id(), now);
+    audit.record(
+        AuditRecord.of(member.tenantId(), AuditAction.MFA_SUCCEEDED)
+            .actor(member.id(), member.loginId())
+            .target("member", member.id())
+            .with("method", method)
+            .from(client.ip(), client.userAgent()));
+    return new SignedIn(startSession(member, policy, client, "password+" + method));
+  }
+
+  /** Starts a full session for a member who proved who they are (also used by passkeys). */
+  NewSession startSession(MemberRow member, SecurityPolicy policy, ClientInfo client, String how) {
+    Instant now = clock.instant();
+    NewSession session =
+        sessions.create(
+            member.tenantId(),
+            member.id(),
+            SessionStore.STAGE_FULL,
+            client.ip(),
+            client.userAgent(),
+            now,
+            now.plus(Duration.ofMinutes(policy.sessionAbsoluteMinutes())));
+    members.setLastLogin(member.id(), now);
+    audit.record(
+        AuditRecord.of(member.tenantId(), AuditAction.LOGIN_SUCCEEDED)
+            .actor(member.id(), member.loginId())
+            .target("session", session.id())
+            .with("method", how)
+            .from(client.ip(), client.userAgent()));
+    return session;
+  }
+
+  private dev.musubi.platform.web.ProblemException mfaFailed(MemberRow member, ClientInfo client, String reason) {
+    audit.record(
+        AuditRecord.of(member.tenantId(), AuditAction.MFA_FAILED)
+            .failed()
+            .actor(member.id(), member.loginId())
+            .target("member", member.id())
+            .with("reason", reason)
+            .from(client.ip(), client.userAgent()));
+    return Problems.badCredentials();
+  }
+
+  private dev.musubi.platform.web.ProblemException fail(
+      @Nullable UUID tenantId,
+      @Nullable MemberRow member,
+      String claimedLoginId,
+      ClientInfo client,
+      String reason,
+      String key,
+      SecurityPolicy policy,
+      boolean counts) {
+    ipThrottle.recordFailure(client.ip());
+    boolean lockedNow = counts && throttle.recordFailure(key, policy);
+    if (tenantId != null) {
+      String login = member != null ? member.loginId() : truncate(claimedLoginId);
+      AuditRecord record =
+          AuditRecord.of(tenantId, AuditAction.LOGIN_FAILED)
+              .failed()
+              .actor(member == null ? null : member.id(), login)
+              .target("member", member == null ? "" : member.id().toString())
+              .with("reason", reason)
+              .from(client.ip(), client.userAgent());
+      audit.record(record);
+      if (lockedNow) {
+        audit.record(
+            AuditRecord.of(tenantId, AuditAction.LOGIN_LOCKED)
+                .failed()
+                .actor(member == null ? null : member.id(), login)
+                .target("member", member == null ? "" : member.id().toString())
+                .from(client.ip(), client.userAgent()));
+      }
+    }
+    return Problems.badCredentials();
+  }
+
+  private @Nullable UUID tenantOfDomain(String key) {
+    int at = key.lastIndexOf('@');
+    if (at < 0) {
+      return null;
+    }
+    return companies.findByDomain(key.substring(at + 1)).map(Company::id).orElse(null);
+  }
+
+  private static String truncate(String s) {
+    String t = s.strip();
+    return t.length() > 100 ? t.substring(0, 100) : t;
+  }
+}
