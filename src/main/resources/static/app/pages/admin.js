@@ -25,7 +25,7 @@ import {
 import { departmentText, memberName, memberReading } from './contacts.js';
 
 const PAGE_SIZE = 20;
-const STATUSES = ['active', 'suspended', 'locked'];
+const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
 export function AdminPage({ me, tab }) {
@@ -244,17 +244,24 @@ const EMPTY_MEMBER = {
   email: '',
   phone: '',
   roles: [],
+  departmentId: '',
+  position: '',
 };
-const MEMBER_FIELDS = Object.keys(EMPTY_MEMBER);
+const MEMBER_FIELDS = [...Object.keys(EMPTY_MEMBER), 'departments'];
 
 function CreateMemberDialog({ open, domain, onClose, onCreated }) {
   const [form, setForm] = useState(EMPTY_MEMBER);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
+  const [departments, setDepartments] = useState([]);
   useEffect(() => {
     if (open) {
       setForm(EMPTY_MEMBER);
       setError(null);
+      api
+        .get('/api/v1/directory/departments')
+        .then((list) => setDepartments(Array.isArray(list) ? list : []))
+        .catch(() => setDepartments([]));
     }
   }, [open]);
   const set = (k) => (v) => setForm({ ...form, [k]: v });
@@ -269,7 +276,11 @@ function CreateMemberDialog({ open, domain, onClose, onCreated }) {
     for (const [k, v] of Object.entries(form)) {
       if (k === 'roles') body.roles = v;
       else if (k === 'password') body.password = v;
+      else if (k === 'departmentId' || k === 'position') continue;
       else if (v.trim()) body[k] = v.trim();
+    }
+    if (form.departmentId) {
+      body.departments = [{ departmentId: form.departmentId, position: form.position.trim() || null, primary: true }];
     }
     const name = body.displayName || [body.familyName, body.givenName].filter(Boolean).join(' ') || body.loginId;
     try {
@@ -327,6 +338,18 @@ function CreateMemberDialog({ open, domain, onClose, onCreated }) {
         <${TextField} label=${t('members.email')} name="email" type="email" value=${form.email} onValue=${set('email')} error=${fe.email} />
         <${TextField} label=${t('members.phone')} name="phone" type="tel" value=${form.phone} onValue=${set('phone')} error=${fe.phone} />
       </div>
+      ${departments.length > 0 &&
+      html`<div class="grid-2">
+        <${Select}
+          label=${t('members.department')}
+          name="departmentId"
+          value=${form.departmentId}
+          onValue=${set('departmentId')}
+          error=${fe.departments}
+          options=${[{ value: '', label: t('members.noDepartment') }, ...departments.map((d) => ({ value: d.id, label: d.name }))]}
+        />
+        <${TextField} label=${t('members.position')} name="position" value=${form.position} onValue=${set('position')} disabled=${!form.departmentId} />
+      </div>`}
       <fieldset class="fieldset">
         <legend class="field-label">${t('members.roles')}</legend>
         <div class="row">
