@@ -22,11 +22,12 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code too_long}: more than {@link PasswordPolicy#maxLength()} code points after NFC. This
- *       is checked first, and an input longer than four times the maximum in UTF-16 units is
+ *       is checked first, and an input longer than eight times the maximum in UTF-16 units is
  *       refused without normalising it; when it applies it is the only violation returned.
  *   <li>{@code too_short}: fewer than {@link PasswordPolicy#minLength()} code points after NFC.
- *   <li>{@code common}: on the {@link CommonPasswords} list, compared lower-cased, as is and after
- *       stripping trailing digits, punctuation, symbols and spaces ({@code Password123!} is {@code
+ *   <li>{@code common}: on the {@link CommonPasswords} list, compared lower-cased (and also after
+ *       NFKC and case folding, so full-width {@code ｐａｓｓｗｏｒｄ} counts), as is and after stripping
+ *       trailing digits, punctuation, symbols and spaces ({@code Password123!} is {@code
  *       password}).
  *   <li>{@code repeated}: one character repeated ({@code aaaaaaaaaaaa}).
  *   <li>{@code contains_login_id}: contains the local part of the login ID, or one of its parts
@@ -79,9 +80,10 @@ public final class PasswordRules {
     Objects.requireNonNull(loginId, "loginId");
     Objects.requireNonNull(names, "names");
 
-    // NFC can merge at most four UTF-16 units into one code point, so anything longer than this
-    // is too long whatever it contains; refuse it before doing work proportional to its size.
-    if (password.length() > 4L * policy.maxLength()) {
+    // NFC merges at most four UTF-16 units into one code point (e.g. ω with three combining marks
+    // becomes ᾤ); eight leaves a margin. Anything longer is too long whatever it contains, so it
+    // is refused before doing work proportional to its size.
+    if (password.length() > 8L * policy.maxLength()) {
       return List.of(tooLong(policy));
     }
     String nfc = Normalizer.normalize(password, Normalizer.Form.NFC);
@@ -123,11 +125,15 @@ public final class PasswordRules {
 
   private boolean isCommon(String nfc) {
     String lower = nfc.toLowerCase(Locale.ROOT);
-    if (common.contains(lower)) {
+    return isCommonAsIsOrStripped(lower) || isCommonAsIsOrStripped(fold(lower));
+  }
+
+  private boolean isCommonAsIsOrStripped(String candidate) {
+    if (common.contains(candidate)) {
       return true;
     }
-    String stripped = TRAILING_NOISE.matcher(lower).replaceFirst("");
-    return !stripped.isEmpty() && !stripped.equals(lower) && common.contains(stripped);
+    String stripped = TRAILING_NOISE.matcher(candidate).replaceFirst("");
+    return !stripped.isEmpty() && !stripped.equals(candidate) && common.contains(stripped);
   }
 
   private static Set<String> loginIdWords(String loginId) {

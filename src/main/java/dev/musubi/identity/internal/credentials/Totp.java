@@ -111,17 +111,19 @@ public final class Totp {
     byte[] key = Base32.decode(secret);
     byte[] typed = digits.getBytes(StandardCharsets.US_ASCII);
     long current = Math.floorDiv(clock.instant().getEpochSecond(), STEP_SECONDS);
-    long matched = -1;
+    boolean found = false;
+    long matched = 0;
     // Every candidate step is computed and compared in constant time, whether or not an earlier
     // one matched, so the response time does not tell which step matched.
     for (long step = current - WINDOW; step <= current + WINDOW; step++) {
       byte[] expected = generate(key, step, DIGITS).getBytes(StandardCharsets.US_ASCII);
       boolean equal = MessageDigest.isEqual(expected, typed);
-      if (equal && step > lastUsedStep && matched < 0) {
+      if (equal && step > lastUsedStep && !found) {
+        found = true;
         matched = step;
       }
     }
-    return matched >= 0 ? OptionalLong.of(matched) : OptionalLong.empty();
+    return found ? OptionalLong.of(matched) : OptionalLong.empty();
   }
 
   /** The code for the current time step; for tests and diagnostics. */

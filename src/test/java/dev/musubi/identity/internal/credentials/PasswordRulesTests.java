@@ -70,6 +70,11 @@ class PasswordRulesTests {
   }
 
   @Test
+  void fullWidthCommonPasswordIsRefused() {
+    assertThat(codes("ｐａｓｓｗｏｒｄ１２３")).contains("common");
+  }
+
+  @Test
   void repeatedCharacterIsRefused() {
     assertThat(codes("aaaaaaaaaaaa")).contains("repeated");
     assertThat(codes("ああああああああああ")).contains("repeated");

@@ -1,0 +1,83 @@
+package dev.musubi.audit.web;
+
+import dev.musubi.audit.AuditEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * CSV (RFC 4180) for spreadsheets: every cell quoted, CRLF line ends, and cells that a spreadsheet
+ * would run as a formula (starting with = + - @ tab or CR) prefixed with a single quote (OWASP CSV
+ * injection).
+ */
+final class AuditCsv {
+
+  static final char BOM = '\uFEFF';
+
+  static final String HEADER =
+      row(
+          "seq",
+          "occurred_at",
+          "action",
+          "action_code",
+          "outcome",
+          "actor_id",
+          "actor_login",
+          "target_type",
+          "target_id",
+          "ip",
+          "user_agent",
+          "detail",
+          "hash");
+
+  private AuditCsv() {}
+
+  static void write(Writer out, AuditEntry e) {
+    try {
+      out.write(
+          row(
+              Long.toString(e.seq()),
+              e.occurredAt().toString(),
+              e.action(),
+              Integer.toString(e.actionCode()),
+              e.outcome(),
+              e.actorId() == null ? "" : e.actorId().toString(),
+              e.actorLogin(),
+              e.targetType(),
+              e.targetId(),
+              e.ip(),
+              e.userAgent(),
+              detail(e.detail()),
+              e.hash()));
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+
+  private static String detail(Map<String, String> detail) {
+    return detail.entrySet().stream()
+        .map(en -> en.getKey() + "=" + en.getValue())
+        .collect(Collectors.joining("; "));
+  }
+
+  static String row(String... cells) {
+    var sb = new StringBuilder();
+    for (int i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(cell(cells[i]));
+    }
+    return sb.append("\r\n").toString();
+  }
+
+  static String cell(String value) {
+    String safe = value;
+    if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) {
+      safe = "'" + value;
+    }
+    return '"' + safe.replace("\"", "\"\"") + '"';
+  }
+}
