@@ -1,6 +1,8 @@
 // Fetch wrapper for the Musubi API: same-origin cookies, JSON bodies, the CSRF header on every
 // request that changes something, and RFC 9457 problem details turned into ApiError.
 
+import { fieldErrorText } from './i18n.js';
+
 const CSRF_COOKIE = 'XSRF-TOKEN';
 const CSRF_HEADER = 'X-XSRF-TOKEN';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -21,7 +23,7 @@ export class ApiError extends Error {
   fieldErrors() {
     const out = {};
     for (const e of this.errors) {
-      if (e && e.field && !(e.field in out)) out[e.field] = e.message || e.code;
+      if (e && e.field && !(e.field in out)) out[e.field] = fieldErrorText(e.code) || e.message || e.code;
     }
     return out;
   }

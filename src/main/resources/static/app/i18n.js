@@ -236,6 +236,25 @@ const ja = {
   'audit.broken': '連番 {seq} で不整合が見つかりました: {reason}',
   'audit.export': 'CSVで書き出す',
   'audit.empty': '該当する記録はありません。',
+
+  // Field error codes from the server (its messages are English).
+  'fieldError.required': '入力してください。',
+  'fieldError.too_long': '長すぎます。',
+  'fieldError.too_many': '数が多すぎます。',
+  'fieldError.invalid': '形式が正しくありません。',
+  'fieldError.reserved': 'このログインIDは予約されているため使えません。',
+  'fieldError.taken': 'このログインIDはすでに使われています。',
+  'fieldError.dots': 'ログインIDの「.」の位置が正しくありません。',
+  'fieldError.empty': '入力してください。',
+  'fieldError.domain': 'ドメインが会社のドメインと一致しません。',
+  'fieldError.common': 'よく使われているパスワードのため使えません。',
+  'fieldError.repeated': '同じ文字の繰り返しは使えません。',
+  'fieldError.contains_login_id': 'パスワードにログインIDを含めることはできません。',
+  'fieldError.contains_name': 'パスワードに名前を含めることはできません。',
+  'fieldError.length': '文字数が条件を満たしていません（12文字以上）。',
+  'fieldError.wrong': '正しくありません。',
+  'fieldError.unknown_role': '存在しない権限です。',
+  'fieldError.unknown_department': '存在しない部署です。',
 };
 
 const en = {
@@ -519,6 +538,12 @@ function apply(v) {
 export function onLangChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
+}
+
+/** The Japanese text for a server field-error code, or null to show the server's own message. */
+export function fieldErrorText(code) {
+  if (current !== 'ja' || !code) return null;
+  return ja['fieldError.' + code] ?? null;
 }
 
 export function t(key, vars) {

@@ -3,7 +3,7 @@
 import { h } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
-import { lang, LANGUAGES, setLang, t } from './i18n.js';
+import { fieldErrorText, lang, LANGUAGES, setLang, t } from './i18n.js';
 
 export const html = htm.bind(h);
 
@@ -24,8 +24,7 @@ export function Button({ kind = 'primary', size, type = 'button', busy, disabled
 function Field({ id, label, hint, error, required, children }) {
   return html`<div class=${cx('field', error && 'field-invalid')}>
     ${label &&
-    html`<label class="field-label" for=${id}>${label}${required &&
-      html`<span class="field-required" aria-hidden="true"> *</span>`}</label>`}
+html`<label class="field-label" for=${id}>${label}</label>`}
     ${children}
     ${hint && !error && html`<p class="field-hint" id=${id + '-hint'}>${hint}</p>`}
     ${error && html`<p class="field-error" id=${id + '-error'} role="alert">${error}</p>`}
@@ -257,7 +256,7 @@ export function errorText(err, fallbacks = {}) {
 /** Field errors of an ApiError that no input shows, as one text (so nothing is silently dropped). */
 export function otherFieldErrors(err, shown) {
   if (!err || !err.errors) return [];
-  return err.errors.filter((e) => !shown.includes(e.field)).map((e) => (e.field ? `${e.field}: ` : '') + (e.message || e.code));
+  return err.errors.filter((e) => !shown.includes(e.field)).map((e) => (e.field ? `${e.field}: ` : '') + (fieldErrorText(e.code) || e.message || e.code));
 }
 
 const ICONS = {

@@ -47,7 +47,9 @@ export function AdminPage({ me, tab }) {
   </div>`;
 }
 
-function statusBadge(status) {
+function statusBadge(raw) {
+  // The API writes statuses as enum names (ACTIVE) but filters by codes (active).
+  const status = String(raw || '').toLowerCase();
   const tone = status === 'active' ? 'success' : status === 'suspended' ? 'warning' : status === 'locked' ? 'danger' : 'neutral';
   const key = 'members.status.' + status;
   const label = t(key);
@@ -191,7 +193,7 @@ function MembersSection({ me }) {
                 m.id === me.id
                   ? ''
                   : html`<div class="row row-tight">
-                      ${m.status === 'suspended'
+                      ${String(m.status).toLowerCase() === 'suspended'
                         ? html`<${Button} kind="secondary" size="small" onClick=${() => act(m, 'resume')}>${t('members.resume')}<//>`
                         : html`<${Button} kind="secondary" size="small" onClick=${() => setConfirm({ kind: 'suspend', member: m })}>${t('members.suspend')}<//>`}
                       <${Button} kind="ghost" size="small" class="text-danger" onClick=${() => setConfirm({ kind: 'delete', member: m })}>${t('members.delete')}<//>
@@ -282,7 +284,10 @@ function CreateMemberDialog({ open, domain, onClose, onCreated }) {
     if (form.departmentId) {
       body.departments = [{ departmentId: form.departmentId, position: form.position.trim() || null, primary: true }];
     }
-    const name = body.displayName || [body.familyName, body.givenName].filter(Boolean).join(' ') || body.loginId;
+    if (!body.displayName && (body.familyName || body.givenName)) {
+      body.displayName = [body.familyName, body.givenName].filter(Boolean).join(' ');
+    }
+    const name = body.displayName || body.loginId;
     try {
       const created = await api.post('/api/v1/admin/members', body);
       onCreated(created, name);

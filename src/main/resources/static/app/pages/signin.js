@@ -62,11 +62,8 @@ export function SignInPage({ onSignedIn }) {
       const result = await api.post('/api/v1/auth/mfa', { code: code.replace(/\s+/g, '') }, { quiet401: true });
       await afterAuth(result);
     } catch (err) {
-      if (err.status === 401 && err.detail === '') {
-        setError(t('signin.badCode'));
-      } else {
-        setError(errorText(err, { 400: err.detail || t('signin.badCode') }));
-      }
+      // The server answers a wrong code with the same 401 as a wrong password; say what it means here.
+      setError(errorText(err, { 401: t('signin.badCode'), 422: t('signin.badCode') }));
     } finally {
       setBusy(false);
     }

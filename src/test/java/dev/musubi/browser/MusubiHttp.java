@@ -30,14 +30,14 @@ final class MusubiHttp {
     this.http = HttpClient.newBuilder().cookieHandler(cookies).build();
   }
 
-  /** A company of its own for one test: {@code admin@<domain>} holds every admin role. */
+  /** A company of its own for one test: {@code kanri@<domain>} holds every admin role. */
   record TestCompany(String name, String domain, String adminLoginId, String adminPassword) {}
 
   static TestCompany newCompany(int port, String name) {
     String domain = "t" + UUID.randomUUID().toString().substring(0, 8) + ".example.jp";
     MusubiHttp operator = new MusubiHttp(port);
     operator.signIn("operator", OPERATOR_PASSWORD);
-    String admin = "admin@" + domain;
+    String admin = "kanri@" + domain;
     operator.post(
         "/api/v1/operator/companies",
         json(
@@ -53,6 +53,20 @@ final class MusubiHttp {
     assertThat(status).contains("\"ok\"");
     send("GET", "/api/v1/auth/csrf", null, 200);
     return this;
+  }
+
+  /** Turns on two-step verification for the signed-in member; returns the Base32 secret. */
+  String enrolTotp() {
+    String setup = post("/api/v1/me/mfa/totp/setup", "{}", 200);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"secret\"\\s*:\\s*\"([A-Z2-7=]+)\"").matcher(setup);
+    assertThat(m.find()).as("secret in %s", setup).isTrue();
+    String secret = m.group(1);
+    post(
+        "/api/v1/me/mfa/totp/activate",
+        json("code", TotpCodes.code(secret, TotpCodes.step(System.currentTimeMillis()))),
+        200);
+    return secret;
   }
 
   String post(String path, String body, int expected) {
