@@ -65,9 +65,14 @@ public class Departments {
 
   @Transactional
   public Department create(
-      MemberPrincipal actor, String name, @Nullable String reading, @Nullable UUID parentId, int sortOrder) {
+      MemberPrincipal actor,
+      String name,
+      @Nullable String reading,
+      @Nullable UUID parentId,
+      int sortOrder) {
     requireAdmin(actor);
-    return createIn(actor.tenantId(), name, reading, parentId, sortOrder, actor.memberId(), actor.loginId());
+    return createIn(
+        actor.tenantId(), name, reading, parentId, sortOrder, actor.memberId(), actor.loginId());
   }
 
   /** Creates a department without a signed-in admin (demo data). */
@@ -94,7 +99,14 @@ public class Departments {
     jdbc.sql(
             "INSERT INTO department (id, tenant_id, parent_id, name, name_reading, sort_order,"
                 + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .params(d.id(), tenantId, d.parentId(), d.name(), d.nameReading(), d.sortOrder(), ts(clock.instant()))
+        .params(
+            d.id(),
+            tenantId,
+            d.parentId(),
+            d.name(),
+            d.nameReading(),
+            d.sortOrder(),
+            ts(clock.instant()))
         .update();
     audit.record(
         AuditRecord.of(tenantId, AuditAction.DEPARTMENT_CREATED)
@@ -106,8 +118,12 @@ public class Departments {
 
   @Transactional
   public Department update(
-      MemberPrincipal actor, UUID id, @Nullable String name, @Nullable String reading,
-      @Nullable UUID parentId, @Nullable Integer sortOrder) {
+      MemberPrincipal actor,
+      UUID id,
+      @Nullable String name,
+      @Nullable String reading,
+      @Nullable UUID parentId,
+      @Nullable Integer sortOrder) {
     requireAdmin(actor);
     Department d = find(actor.tenantId(), id).orElseThrow(Problems::notFound);
     List<FieldError> errors = new ArrayList<>();
@@ -136,7 +152,13 @@ public class Departments {
     jdbc.sql(
             "UPDATE department SET parent_id = ?, name = ?, name_reading = ?, sort_order = ?"
                 + " WHERE tenant_id = ? AND id = ?")
-        .params(changed.parentId(), changed.name(), changed.nameReading(), changed.sortOrder(), actor.tenantId(), id)
+        .params(
+            changed.parentId(),
+            changed.name(),
+            changed.nameReading(),
+            changed.sortOrder(),
+            actor.tenantId(),
+            id)
         .update();
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.DEPARTMENT_UPDATED)
@@ -163,7 +185,9 @@ public class Departments {
     if (children > 0 || people > 0) {
       throw Problems.conflict("not-empty", "The department still has members or sub-departments.");
     }
-    jdbc.sql("DELETE FROM department WHERE tenant_id = ? AND id = ?").params(actor.tenantId(), id).update();
+    jdbc.sql("DELETE FROM department WHERE tenant_id = ? AND id = ?")
+        .params(actor.tenantId(), id)
+        .update();
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.DEPARTMENT_DELETED)
             .actor(actor.memberId(), actor.loginId())

@@ -6,6 +6,7 @@ public enum MemberStatus {
   SUSPENDED,
   DELETED;
 
+  @com.fasterxml.jackson.annotation.JsonValue
   public String code() {
     return name().toLowerCase();
   }

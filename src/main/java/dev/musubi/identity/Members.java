@@ -33,9 +33,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Member administration within the caller's company: create, read, list, update, suspend,
- * resume, delete. Every method takes the acting principal, checks their roles, scopes every
- * query by their company (another company's IDs answer 404) and audits what it changed.
+ * Member administration within the caller's company: create, read, list, update, suspend, resume,
+ * delete. Every method takes the acting principal, checks their roles, scopes every query by their
+ * company (another company's IDs answer 404) and audits what it changed.
  */
 @Service
 public class Members {
@@ -222,7 +222,8 @@ public class Members {
     Fields.phone(errors, "phone", c.phone());
     Fields.locale(errors, "locale", c.locale());
     Fields.timeZone(errors, "timeZone", c.timeZone());
-    Set<Role> newRoles = c.roles() == null ? null : roles(c.roles(), errors, actor.has(Role.SUPER_ADMIN));
+    Set<Role> newRoles =
+        c.roles() == null ? null : roles(c.roles(), errors, actor.has(Role.SUPER_ADMIN));
     List<DepartmentAssignment> placements =
         c.departments() == null ? null : placements(actor.tenantId(), c.departments(), errors);
     if (newRoles != null && actor.memberId().equals(id) && !newRoles.containsAll(store.roles(id))) {
@@ -410,7 +411,8 @@ public class Members {
       if (r == null || r == Role.OPERATOR) {
         errors.add(new FieldError("roles", "unknown_role", "Unknown role: " + truncate(code)));
       } else if (r.isAdmin() && !mayGrantAdmin) {
-        errors.add(new FieldError("roles", "forbidden", "Only a super admin can grant admin roles."));
+        errors.add(
+            new FieldError("roles", "forbidden", "Only a super admin can grant admin roles."));
       } else {
         roles.add(r);
       }

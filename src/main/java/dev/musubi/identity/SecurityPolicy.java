@@ -3,8 +3,8 @@ package dev.musubi.identity;
 import java.util.List;
 
 /**
- * A company's security policy: password rules, lockout, two-step requirement, session
- * timeouts and IP allowlist.
+ * A company's security policy: password rules, lockout, two-step requirement, session timeouts and
+ * IP allowlist.
  *
  * @param mfaRequirement {@code none}, {@code admins} or {@code all}
  * @param ipAllowlist CIDR blocks or addresses; empty allows every address

@@ -9,8 +9,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Small helpers so that the same JDBC code runs on H2 and PostgreSQL: timestamps travel as
- * {@link OffsetDateTime} in UTC, truncated to microseconds (PostgreSQL's precision).
+ * Small helpers so that the same JDBC code runs on H2 and PostgreSQL: timestamps travel as {@link
+ * OffsetDateTime} in UTC, truncated to microseconds (PostgreSQL's precision).
  */
 public final class Jdbc {
 

@@ -62,8 +62,12 @@ class AdminDepartmentsController {
 
   @GetMapping("/{id}")
   Department get(@PathVariable String id) {
-    MemberPrincipal p = CurrentMember.requireAny(Role.SUPER_ADMIN, Role.MEMBER_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR);
-    return departments.find(p.tenantId(), AdminMembersController.uuid(id)).orElseThrow(Problems::notFound);
+    MemberPrincipal p =
+        CurrentMember.requireAny(
+            Role.SUPER_ADMIN, Role.MEMBER_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR);
+    return departments
+        .find(p.tenantId(), AdminMembersController.uuid(id))
+        .orElseThrow(Problems::notFound);
   }
 
   @PatchMapping("/{id}")

@@ -25,7 +25,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** What a signed-in member does with their own account: profile, password, two-step, sessions, tokens. */
+/**
+ * What a signed-in member does with their own account: profile, password, two-step, sessions,
+ * tokens.
+ */
 @Service
 public class Account {
 
@@ -47,12 +50,18 @@ public class Account {
 
   public record CompanyView(UUID id, String name, String domain) {}
 
-  public record Mfa(boolean totpEnabled, boolean required, boolean setupRequired, int recoveryCodesLeft) {}
+  public record Mfa(
+      boolean totpEnabled, boolean required, boolean setupRequired, int recoveryCodesLeft) {}
 
   public record TotpSetup(String secret, String otpauthUri, String qrSvg) {}
 
   public record SessionView(
-      UUID id, boolean current, String ip, String userAgent, Instant createdAt, Instant lastSeenAt) {}
+      UUID id,
+      boolean current,
+      String ip,
+      String userAgent,
+      Instant createdAt,
+      Instant lastSeenAt) {}
 
   public record TokenView(
       UUID id,
@@ -119,7 +128,10 @@ public class Account {
           default -> false;
         };
     CompanyView company =
-        companies.find(p.tenantId()).map(c -> new CompanyView(c.id(), c.name(), c.domain())).orElse(null);
+        companies
+            .find(p.tenantId())
+            .map(c -> new CompanyView(c.id(), c.name(), c.domain()))
+            .orElse(null);
     return new Me(
         m.id(),
         m.loginId(),
@@ -191,8 +203,8 @@ public class Account {
   }
 
   /**
-   * Changes the password after checking the current one; ends every other session and every
-   * token of the member.
+   * Changes the password after checking the current one; ends every other session and every token
+   * of the member.
    */
   @Transactional
   public void changePassword(MemberPrincipal p, String current, String next) {
@@ -225,7 +237,11 @@ public class Account {
     String secret = totp.newSecret();
     members.setTotpPending(p.tenantId(), p.memberId(), secret);
     String issuer =
-        companies.find(p.tenantId()).map(Company::name).map(n -> "Musubi (" + n + ")").orElse("Musubi");
+        companies
+            .find(p.tenantId())
+            .map(Company::name)
+            .map(n -> "Musubi (" + n + ")")
+            .orElse("Musubi");
     String uri = totp.otpauthUri(issuer, m.loginId(), secret);
     return new TotpSetup(secret, uri, QrCodes.svgDataUri(uri));
   }
@@ -239,7 +255,8 @@ public class Account {
     }
     OptionalLong step = totp.verify(m.totpPendingSecret(), code, 0);
     if (step.isEmpty()) {
-      throw Problems.invalid("code", "wrong", "The code is not correct; check the time on your phone.");
+      throw Problems.invalid(
+          "code", "wrong", "The code is not correct; check the time on your phone.");
     }
     members.setTotp(p.tenantId(), p.memberId(), m.totpPendingSecret(), step.getAsLong());
     List<String> codes = newRecoveryCodes(m);
@@ -285,7 +302,9 @@ public class Account {
 
   private MemberRow reauthenticate(MemberPrincipal p, String password) {
     MemberRow m = load(p);
-    if (password == null || m.passwordHash() == null || !passwords.matches(password, m.passwordHash())) {
+    if (password == null
+        || m.passwordHash() == null
+        || !passwords.matches(password, m.passwordHash())) {
       throw Problems.invalid("password", "wrong", "The password is incorrect.");
     }
     return m;
@@ -298,7 +317,12 @@ public class Account {
         .map(
             s ->
                 new SessionView(
-                    s.id(), s.id().equals(p.sessionId()), s.ip(), s.userAgent(), s.createdAt(), s.lastSeenAt()))
+                    s.id(),
+                    s.id().equals(p.sessionId()),
+                    s.ip(),
+                    s.userAgent(),
+                    s.createdAt(),
+                    s.lastSeenAt()))
         .toList();
   }
 
@@ -327,13 +351,19 @@ public class Account {
 
   public List<TokenView> tokens(MemberPrincipal p) {
     return tokens.list(p.tenantId(), p.memberId()).stream()
-        .map(t -> new TokenView(t.id(), t.name(), t.scopes(), t.createdAt(), t.expiresAt(), t.lastUsedAt()))
+        .map(
+            t ->
+                new TokenView(
+                    t.id(), t.name(), t.scopes(), t.createdAt(), t.expiresAt(), t.lastUsedAt()))
         .toList();
   }
 
   @Transactional
   public NewToken createToken(
-      MemberPrincipal p, String name, @Nullable List<String> scopes, @Nullable Integer expiresInDays) {
+      MemberPrincipal p,
+      String name,
+      @Nullable List<String> scopes,
+      @Nullable Integer expiresInDays) {
     List<FieldError> errors = new ArrayList<>();
     Fields.text(errors, "name", name, 1, 100);
     List<String> s = scopes == null || scopes.isEmpty() ? List.of("read") : List.copyOf(scopes);
@@ -356,7 +386,8 @@ public class Account {
     UUID id = ids.next();
     List<String> sorted = s.stream().distinct().sorted().toList();
     tokens.insert(
-        new TokenStore.TokenRow(id, p.tenantId(), p.memberId(), name.strip(), sorted, now, expires, null, null),
+        new TokenStore.TokenRow(
+            id, p.tenantId(), p.memberId(), name.strip(), sorted, now, expires, null, null),
         secret);
     audit.record(
         AuditRecord.of(p.tenantId(), AuditAction.TOKEN_CREATED)

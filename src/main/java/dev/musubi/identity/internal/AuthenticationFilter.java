@@ -22,10 +22,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates each request from the session cookie or an {@code Authorization: Bearer}
- * personal access token, enforcing on every request: member status, revocation, idle and
- * absolute timeouts, the company's IP allowlist, token scopes, and the company's two-step
- * requirement.
+ * Authenticates each request from the session cookie or an {@code Authorization: Bearer} personal
+ * access token, enforcing on every request: member status, revocation, idle and absolute timeouts,
+ * the company's IP allowlist, token scopes, and the company's two-step requirement.
  */
 class AuthenticationFilter extends OncePerRequestFilter {
 
@@ -98,7 +97,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
   private MusubiAuthentication fromToken(String secret, HttpServletRequest request) {
     Instant now = clock.instant();
     TokenStore.TokenRow token =
-        (secret.length() > 100 ? Optional.<TokenStore.TokenRow>empty() : tokens.findBySecret(secret))
+        (secret.length() > 100
+                ? Optional.<TokenStore.TokenRow>empty()
+                : tokens.findBySecret(secret))
             .filter(t -> t.revokedAt() == null)
             .filter(t -> t.expiresAt() == null || t.expiresAt().isAfter(now))
             .orElseThrow(Problems::unauthenticated);
@@ -172,8 +173,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
         };
     MemberPrincipal principal =
         new MemberPrincipal(m.tenantId(), m.id(), m.loginId(), roles, session.id(), null, Set.of());
-    return Optional.of(
-        new MusubiAuthentication(principal, mfaRequired && !m.totpEnabled()));
+    return Optional.of(new MusubiAuthentication(principal, mfaRequired && !m.totpEnabled()));
   }
 
   private void checkAddress(SecurityPolicy policy, HttpServletRequest request) {

@@ -3,10 +3,10 @@ package dev.musubi.identity.internal;
 import dev.musubi.identity.Companies;
 import dev.musubi.identity.Company;
 import dev.musubi.identity.MemberStatus;
+import dev.musubi.identity.internal.credentials.PasswordHasher;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.MusubiProperties;
 import dev.musubi.platform.security.Role;
-import dev.musubi.identity.internal.credentials.PasswordHasher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -22,8 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * First start without a browser, as Keycloak does it: {@code MUSUBI_BOOTSTRAP_*} create the first
- * company and its super admin, {@code MUSUBI_OPERATOR_PASSWORD} the operator account. Without
- * them, an empty store gets a one-time setup link in the log.
+ * company and its super admin, {@code MUSUBI_OPERATOR_PASSWORD} the operator account. Without them,
+ * an empty store gets a one-time setup link in the log.
  */
 @Component
 public class Bootstrap {
@@ -112,10 +112,20 @@ public class Bootstrap {
     return ok && setupTokenHash.compareAndSet(expected, null);
   }
 
+  /** Puts a consumed token back after a setup attempt with invalid fields. */
+  public void restoreSetupToken(String token) {
+    setupTokenHash.compareAndSet(null, Secrets.sha256(token));
+  }
+
   void ensureSystemTenant() {
     if (!companyStore.systemExists()) {
       companyStore.insert(
-          new Company(CompanyStore.SYSTEM_TENANT, "Operator", "operator.invalid", "active", clock.instant()),
+          new Company(
+              CompanyStore.SYSTEM_TENANT,
+              "Operator",
+              "operator.invalid",
+              "active",
+              clock.instant()),
           true);
     }
   }

@@ -36,7 +36,7 @@ public class CompanyStore {
     this.jdbc = jdbc;
   }
 
-  void insert(Company company, boolean system) {
+  public void insert(Company company, boolean system) {
     jdbc.sql(
             "INSERT INTO company (id, name, domain, status, is_system, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)")
@@ -50,30 +50,33 @@ public class CompanyStore {
         .update();
   }
 
-  Optional<Company> find(UUID id) {
+  public Optional<Company> find(UUID id) {
     return jdbc.sql("SELECT * FROM company WHERE id = ? AND is_system = FALSE")
         .param(id)
         .query(COMPANY)
         .optional();
   }
 
-  Optional<Company> findByDomain(String domain) {
-    return jdbc.sql("SELECT * FROM company WHERE domain = ?").param(domain).query(COMPANY).optional();
+  public Optional<Company> findByDomain(String domain) {
+    return jdbc.sql("SELECT * FROM company WHERE domain = ?")
+        .param(domain)
+        .query(COMPANY)
+        .optional();
   }
 
-  List<Company> list() {
+  public List<Company> list() {
     return jdbc.sql("SELECT * FROM company WHERE is_system = FALSE ORDER BY created_at")
         .query(COMPANY)
         .list();
   }
 
-  long countCustomers() {
+  public long countCustomers() {
     return jdbc.sql("SELECT COUNT(*) FROM company WHERE is_system = FALSE")
         .query(Long.class)
         .single();
   }
 
-  boolean systemExists() {
+  public boolean systemExists() {
     return jdbc.sql("SELECT COUNT(*) FROM company WHERE id = ?")
             .param(SYSTEM_TENANT)
             .query(Long.class)
@@ -81,7 +84,7 @@ public class CompanyStore {
         > 0;
   }
 
-  void insertPolicy(UUID tenantId, SecurityPolicy p, Instant now) {
+  public void insertPolicy(UUID tenantId, SecurityPolicy p, Instant now) {
     jdbc.sql(
             "INSERT INTO security_policy (tenant_id, password_min_length, password_history,"
                 + " password_max_age_days, lockout_threshold, lockout_window_minutes,"
@@ -104,7 +107,7 @@ public class CompanyStore {
         .update();
   }
 
-  void updatePolicy(UUID tenantId, SecurityPolicy p, Instant now) {
+  public void updatePolicy(UUID tenantId, SecurityPolicy p, Instant now) {
     jdbc.sql(
             "UPDATE security_policy SET password_min_length = ?, password_history = ?,"
                 + " password_max_age_days = ?, lockout_threshold = ?, lockout_window_minutes = ?,"
@@ -127,7 +130,7 @@ public class CompanyStore {
         .update();
   }
 
-  SecurityPolicy policy(UUID tenantId) {
+  public SecurityPolicy policy(UUID tenantId) {
     return jdbc.sql("SELECT * FROM security_policy WHERE tenant_id = ?")
         .param(tenantId)
         .query(

@@ -12,9 +12,9 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Component;
 
 /**
- * The Content-Security-Policy header. Scripts come only from our origin; the one inline script
- * of the web client, its import map, is allowed by its SHA-256 hash, computed at start-up from
- * {@code static/index.html}, so no {@code 'unsafe-inline'} is needed.
+ * The Content-Security-Policy header. Scripts come only from our origin; the one inline script of
+ * the web client, its import map, is allowed by its SHA-256 hash, computed at start-up from {@code
+ * static/index.html}, so no {@code 'unsafe-inline'} is needed.
  */
 @Component
 class ContentSecurityPolicy {

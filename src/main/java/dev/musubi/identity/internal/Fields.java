@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 public final class Fields {
 
   private static final Pattern EMAIL =
-      Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-.]{0,251}[A-Za-z0-9])?$");
+      Pattern.compile(
+          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-.]{0,251}[A-Za-z0-9])?$");
   private static final Pattern PHONE = Pattern.compile("^[0-9+()\\- ]{0,40}$");
   public static final Set<String> LOCALES = Set.of("ja", "en");
 
@@ -47,7 +48,9 @@ public final class Fields {
   }
 
   public static void email(List<FieldError> errors, String field, @Nullable String value) {
-    if (value != null && !value.isEmpty() && (value.length() > 320 || !EMAIL.matcher(value).matches())) {
+    if (value != null
+        && !value.isEmpty()
+        && (value.length() > 320 || !EMAIL.matcher(value).matches())) {
       errors.add(new FieldError(field, "email", "Not a valid email address."));
     }
   }

@@ -70,7 +70,10 @@ final class IpAllowlist {
     BigInteger mask =
         prefix == 0
             ? BigInteger.ZERO
-            : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftRight(bits - prefix)
+            : BigInteger.ONE
+                .shiftLeft(bits)
+                .subtract(BigInteger.ONE)
+                .shiftRight(bits - prefix)
                 .shiftLeft(bits - prefix);
     return new BigInteger(1, base.get()).and(mask).equals(new BigInteger(1, ip).and(mask));
   }

@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Per-address throttle of failed sign-ins (in memory; one node). An address with more than
- * {@link #LIMIT} failures in {@link #WINDOW} gets 429 until the window passes, whatever login
- * IDs it tries.
+ * Per-address throttle of failed sign-ins (in memory; one node). An address with more than {@link
+ * #LIMIT} failures in {@link #WINDOW} gets 429 until the window passes, whatever login IDs it
+ * tries.
  */
 @Component
 class IpThrottle {

@@ -17,9 +17,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Account lockout as Keycloak's brute-force detection does it: after {@code threshold} failures
- * within the window the login ID is locked for {@code duration}, doubling with each further
- * lock (capped at a day). Keyed on the normalised login ID, whether or not it exists, so the
- * behaviour reveals nothing. A success resets the counters.
+ * within the window the login ID is locked for {@code duration}, doubling with each further lock
+ * (capped at a day). Keyed on the normalised login ID, whether or not it exists, so the behaviour
+ * reveals nothing. A success resets the counters.
  */
 @Component
 class LoginThrottle {
@@ -34,7 +34,8 @@ class LoginThrottle {
     this.clock = clock;
   }
 
-  private record State(int failures, Instant windowStart, int lockLevel, @Nullable Instant lockedUntil) {}
+  private record State(
+      int failures, Instant windowStart, int lockLevel, @Nullable Instant lockedUntil) {}
 
   /** Whether the key is locked now. */
   boolean isLocked(String key) {

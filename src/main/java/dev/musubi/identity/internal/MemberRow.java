@@ -28,7 +28,7 @@ public record MemberRow(
     @Nullable Instant lastLoginAt,
     Instant createdAt) {
 
-  boolean totpEnabled() {
+  public boolean totpEnabled() {
     return totpSecret != null;
   }
 }

@@ -54,7 +54,7 @@ public class MemberStore {
     this.jdbc = jdbc;
   }
 
-  void insert(MemberRow m, String loginKey, String skeleton) {
+  public void insert(MemberRow m, String loginKey, String skeleton) {
     jdbc.sql(
             "INSERT INTO member (id, tenant_id, login_id, login_key, login_skeleton, display_name,"
                 + " family_name, given_name, family_name_reading, given_name_reading, email, phone,"
@@ -83,7 +83,7 @@ public class MemberStore {
         .update();
   }
 
-  boolean loginTaken(String loginKey, String skeleton) {
+  public boolean loginTaken(String loginKey, String skeleton) {
     return jdbc.sql("SELECT COUNT(*) FROM member WHERE login_key = ? OR login_skeleton = ?")
             .params(loginKey, skeleton)
             .query(Long.class)
@@ -91,7 +91,7 @@ public class MemberStore {
         > 0;
   }
 
-  Optional<MemberRow> find(UUID tenantId, UUID id) {
+  public Optional<MemberRow> find(UUID tenantId, UUID id) {
     return jdbc.sql("SELECT * FROM member WHERE tenant_id = ? AND id = ? AND status <> 'DELETED'")
         .params(tenantId, id)
         .query(ROW)
@@ -99,7 +99,7 @@ public class MemberStore {
   }
 
   /** Looks a member up by login key across companies (login IDs are globally unique). */
-  Optional<MemberRow> findByLoginKey(String loginKey) {
+  public Optional<MemberRow> findByLoginKey(String loginKey) {
     return jdbc.sql("SELECT * FROM member WHERE login_key = ? AND status <> 'DELETED'")
         .param(loginKey)
         .query(ROW)
@@ -108,7 +108,7 @@ public class MemberStore {
 
   public record Page(List<MemberRow> rows, long total) {}
 
-  Page search(
+  public Page search(
       UUID tenantId, @Nullable String query, @Nullable MemberStatus status, int page, int size) {
     StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND status <> 'DELETED'");
     List<Object> params = new ArrayList<>();
@@ -145,7 +145,7 @@ public class MemberStore {
     return new Page(rows, total);
   }
 
-  void updateProfile(MemberRow m, Instant now) {
+  public void updateProfile(MemberRow m, Instant now) {
     jdbc.sql(
             "UPDATE member SET display_name = ?, family_name = ?, given_name = ?,"
                 + " family_name_reading = ?, given_name_reading = ?, email = ?, phone = ?,"
@@ -166,20 +166,16 @@ public class MemberStore {
         .update();
   }
 
-  void setStatus(UUID tenantId, UUID id, MemberStatus status, Instant now) {
+  public void setStatus(UUID tenantId, UUID id, MemberStatus status, Instant now) {
     jdbc.sql(
             "UPDATE member SET status = ?, updated_at = ?, deleted_at = ?"
                 + " WHERE tenant_id = ? AND id = ?")
         .params(
-            status.name(),
-            ts(now),
-            status == MemberStatus.DELETED ? ts(now) : null,
-            tenantId,
-            id)
+            status.name(), ts(now), status == MemberStatus.DELETED ? ts(now) : null, tenantId, id)
         .update();
   }
 
-  void setPassword(UUID tenantId, UUID id, String hash, Instant now) {
+  public void setPassword(UUID tenantId, UUID id, String hash, Instant now) {
     jdbc.sql(
             "UPDATE member SET password_hash = ?, password_changed_at = ?, updated_at = ?"
                 + " WHERE tenant_id = ? AND id = ?")
@@ -190,7 +186,7 @@ public class MemberStore {
         .update();
   }
 
-  List<String> passwordHistory(UUID id, int count) {
+  public List<String> passwordHistory(UUID id, int count) {
     if (count <= 0) {
       return List.of();
     }
@@ -202,17 +198,17 @@ public class MemberStore {
         .list();
   }
 
-  void setLastLogin(UUID id, Instant now) {
+  public void setLastLogin(UUID id, Instant now) {
     jdbc.sql("UPDATE member SET last_login_at = ? WHERE id = ?").params(ts(now), id).update();
   }
 
-  void setTotpPending(UUID tenantId, UUID id, @Nullable String secret) {
+  public void setTotpPending(UUID tenantId, UUID id, @Nullable String secret) {
     jdbc.sql("UPDATE member SET totp_pending_secret = ? WHERE tenant_id = ? AND id = ?")
         .params(secret, tenantId, id)
         .update();
   }
 
-  void setTotp(UUID tenantId, UUID id, @Nullable String secret, long lastStep) {
+  public void setTotp(UUID tenantId, UUID id, @Nullable String secret, long lastStep) {
     jdbc.sql(
             "UPDATE member SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ?"
                 + " WHERE tenant_id = ? AND id = ?")
@@ -221,14 +217,14 @@ public class MemberStore {
   }
 
   /** Moves the replay guard forward; false if another request used this step already. */
-  boolean advanceTotpStep(UUID id, long step) {
+  public boolean advanceTotpStep(UUID id, long step) {
     return jdbc.sql("UPDATE member SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?")
             .params(step, id, step)
             .update()
         == 1;
   }
 
-  void replaceRecoveryCodes(UUID id, List<String> hashes) {
+  public void replaceRecoveryCodes(UUID id, List<String> hashes) {
     jdbc.sql("DELETE FROM recovery_code WHERE member_id = ?").param(id).update();
     for (String h : hashes) {
       jdbc.sql("INSERT INTO recovery_code (member_id, code_hash) VALUES (?, ?)")
@@ -237,7 +233,7 @@ public class MemberStore {
     }
   }
 
-  boolean useRecoveryCode(UUID id, String hash, Instant now) {
+  public boolean useRecoveryCode(UUID id, String hash, Instant now) {
     return jdbc.sql(
                 "UPDATE recovery_code SET used_at = ? WHERE member_id = ? AND code_hash = ?"
                     + " AND used_at IS NULL")
@@ -246,7 +242,7 @@ public class MemberStore {
         == 1;
   }
 
-  int recoveryCodesLeft(UUID id) {
+  public int recoveryCodesLeft(UUID id) {
     return jdbc.sql("SELECT COUNT(*) FROM recovery_code WHERE member_id = ? AND used_at IS NULL")
         .param(id)
         .query(Integer.class)
@@ -255,9 +251,10 @@ public class MemberStore {
 
   // Roles -------------------------------------------------------------------------------------
 
-  Set<Role> roles(UUID id) {
+  public Set<Role> roles(UUID id) {
     Set<Role> roles =
-        jdbc.sql("SELECT role FROM member_role WHERE member_id = ?")
+        jdbc
+            .sql("SELECT role FROM member_role WHERE member_id = ?")
             .param(id)
             .query(String.class)
             .list()
@@ -269,7 +266,7 @@ public class MemberStore {
     return roles;
   }
 
-  void setRoles(UUID tenantId, UUID id, Set<Role> roles) {
+  public void setRoles(UUID tenantId, UUID id, Set<Role> roles) {
     jdbc.sql("DELETE FROM member_role WHERE tenant_id = ? AND member_id = ?")
         .params(tenantId, id)
         .update();
@@ -284,7 +281,7 @@ public class MemberStore {
 
   // Departments -------------------------------------------------------------------------------
 
-  void setDepartments(UUID tenantId, UUID id, List<DepartmentAssignment> departments) {
+  public void setDepartments(UUID tenantId, UUID id, List<DepartmentAssignment> departments) {
     jdbc.sql("DELETE FROM member_department WHERE tenant_id = ? AND member_id = ?")
         .params(tenantId, id)
         .update();
@@ -297,7 +294,8 @@ public class MemberStore {
     }
   }
 
-  Map<UUID, List<Member.DepartmentMembership>> departmentsOf(UUID tenantId, List<UUID> memberIds) {
+  public Map<UUID, List<Member.DepartmentMembership>> departmentsOf(
+      UUID tenantId, List<UUID> memberIds) {
     Map<UUID, List<Member.DepartmentMembership>> result = new HashMap<>();
     if (memberIds.isEmpty()) {
       return result;
@@ -327,7 +325,7 @@ public class MemberStore {
     return result;
   }
 
-  Map<UUID, Set<Role>> rolesOf(UUID tenantId, List<UUID> memberIds) {
+  public Map<UUID, Set<Role>> rolesOf(UUID tenantId, List<UUID> memberIds) {
     Map<UUID, Set<Role>> result = new HashMap<>();
     for (UUID id : memberIds) {
       result.put(id, roles(id));

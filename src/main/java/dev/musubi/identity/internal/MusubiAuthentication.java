@@ -12,7 +12,8 @@ final class MusubiAuthentication extends AbstractAuthenticationToken {
   private final boolean mfaSetupRequired;
 
   MusubiAuthentication(MemberPrincipal principal, boolean mfaSetupRequired) {
-    super(principal.roles().stream().map(Role::authority).map(SimpleGrantedAuthority::new).toList());
+    super(
+        principal.roles().stream().map(Role::authority).map(SimpleGrantedAuthority::new).toList());
     this.principal = principal;
     this.mfaSetupRequired = mfaSetupRequired;
     setAuthenticated(true);

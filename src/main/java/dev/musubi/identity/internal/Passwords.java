@@ -8,7 +8,6 @@ import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** Checks new passwords against the company's policy and stores their Argon2id hashes. */
@@ -28,7 +27,8 @@ public class Passwords {
   }
 
   static PasswordPolicy toRules(SecurityPolicy p) {
-    return new PasswordPolicy(p.passwordMinLength(), 256, p.passwordHistory(), p.passwordMaxAgeDays());
+    return new PasswordPolicy(
+        p.passwordMinLength(), 256, p.passwordHistory(), p.passwordMaxAgeDays());
   }
 
   /** Field errors for {@code password} under the policy; empty when it is acceptable. */
@@ -48,10 +48,8 @@ public class Passwords {
   }
 
   /** Validates, checks history and stores a new password for an existing member. */
-  public void change(
-      MemberRow member, String field, String password, SecurityPolicy policy) {
-    List<FieldError> errors =
-        violations(field, password, policy, member.loginId(), names(member));
+  public void change(MemberRow member, String field, String password, SecurityPolicy policy) {
+    List<FieldError> errors = violations(field, password, policy, member.loginId(), names(member));
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
@@ -65,7 +63,10 @@ public class Passwords {
 
   static List<String> names(MemberRow m) {
     return List.of(
-        m.displayName(), m.familyName(), m.givenName(), m.familyNameReading(), m.givenNameReading());
+        m.displayName(),
+        m.familyName(),
+        m.givenName(),
+        m.familyNameReading(),
+        m.givenNameReading());
   }
-
 }

@@ -119,8 +119,8 @@ class SecurityConfiguration {
   }
 
   /**
-   * Refuses state-changing requests whose {@code Origin} names another site (OWASP's
-   * origin check; defends sign-in, which has no CSRF token yet).
+   * Refuses state-changing requests whose {@code Origin} names another site (OWASP's origin check;
+   * defends sign-in, which has no CSRF token yet).
    */
   static final class OriginCheckFilter extends org.springframework.web.filter.OncePerRequestFilter {
 
@@ -153,8 +153,7 @@ class SecurityConfiguration {
       }
       try {
         java.net.URI o = java.net.URI.create(origin);
-        String originHost =
-            o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
+        String originHost = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
         return originHost != null && originHost.equalsIgnoreCase(host);
       } catch (IllegalArgumentException e) {
         return false;

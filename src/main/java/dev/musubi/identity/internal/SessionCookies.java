@@ -26,7 +26,8 @@ public final class SessionCookies {
     return null;
   }
 
-  public static void write(HttpServletRequest request, HttpServletResponse response, String secret) {
+  public static void write(
+      HttpServletRequest request, HttpServletResponse response, String secret) {
     response.addHeader(
         "Set-Cookie",
         ResponseCookie.from(NAME, secret)

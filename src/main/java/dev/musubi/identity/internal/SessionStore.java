@@ -59,7 +59,7 @@ public class SessionStore {
     this.ids = ids;
   }
 
-  NewSession create(
+  public NewSession create(
       UUID tenantId,
       UUID memberId,
       String stage,
@@ -87,20 +87,20 @@ public class SessionStore {
     return new NewSession(id, secret);
   }
 
-  Optional<SessionRow> findBySecret(String secret) {
+  public Optional<SessionRow> findBySecret(String secret) {
     return jdbc.sql("SELECT * FROM auth_session WHERE token_hash = ?")
         .param(Secrets.sha256(secret))
         .query(ROW)
         .optional();
   }
 
-  void touch(UUID id, Instant now, String ip) {
+  public void touch(UUID id, Instant now, String ip) {
     jdbc.sql("UPDATE auth_session SET last_seen_at = ?, ip = ? WHERE id = ?")
         .params(ts(now), ip, id)
         .update();
   }
 
-  List<SessionRow> active(UUID tenantId, UUID memberId, Instant now) {
+  public List<SessionRow> active(UUID tenantId, UUID memberId, Instant now) {
     return jdbc.sql(
             "SELECT * FROM auth_session WHERE tenant_id = ? AND member_id = ? AND revoked_at IS"
                 + " NULL AND stage = 'full' AND expires_at > ? ORDER BY last_seen_at DESC")
@@ -109,7 +109,7 @@ public class SessionStore {
         .list();
   }
 
-  boolean revoke(UUID tenantId, UUID memberId, UUID id, Instant now) {
+  public boolean revoke(UUID tenantId, UUID memberId, UUID id, Instant now) {
     return jdbc.sql(
                 "UPDATE auth_session SET revoked_at = ? WHERE tenant_id = ? AND member_id = ?"
                     + " AND id = ? AND revoked_at IS NULL")
@@ -119,9 +119,10 @@ public class SessionStore {
   }
 
   /** Revokes every live session of the member except {@code keep}; returns the revoked IDs. */
-  List<UUID> revokeAll(UUID tenantId, UUID memberId, @Nullable UUID keep, Instant now) {
+  public List<UUID> revokeAll(UUID tenantId, UUID memberId, @Nullable UUID keep, Instant now) {
     List<UUID> live =
-        jdbc.sql(
+        jdbc
+            .sql(
                 "SELECT id FROM auth_session WHERE tenant_id = ? AND member_id = ?"
                     + " AND revoked_at IS NULL")
             .params(tenantId, memberId)
@@ -137,7 +138,7 @@ public class SessionStore {
   }
 
   /** Deletes rows that ended more than a day ago, so the table does not grow forever. */
-  int purge(Instant before) {
+  public int purge(Instant before) {
     return jdbc.sql(
             "DELETE FROM auth_session WHERE (revoked_at IS NOT NULL AND revoked_at < ?)"
                 + " OR expires_at < ?")

@@ -196,7 +196,8 @@ public class SignIn {
   }
 
   /** Starts a full session for a member who proved who they are (also used by passkeys). */
-  NewSession startSession(MemberRow member, SecurityPolicy policy, ClientInfo client, String how) {
+  public NewSession startSession(
+      MemberRow member, SecurityPolicy policy, ClientInfo client, String how) {
     Instant now = clock.instant();
     NewSession session =
         sessions.create(
@@ -217,7 +218,8 @@ public class SignIn {
     return session;
   }
 
-  private dev.musubi.platform.web.ProblemException mfaFailed(MemberRow member, ClientInfo client, String reason) {
+  private dev.musubi.platform.web.ProblemException mfaFailed(
+      MemberRow member, ClientInfo client, String reason) {
     audit.record(
         AuditRecord.of(member.tenantId(), AuditAction.MFA_FAILED)
             .failed()

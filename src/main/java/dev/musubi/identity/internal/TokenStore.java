@@ -47,7 +47,7 @@ public class TokenStore {
     this.jdbc = jdbc;
   }
 
-  void insert(TokenRow t, String secret) {
+  public void insert(TokenRow t, String secret) {
     jdbc.sql(
             "INSERT INTO access_token (id, token_hash, tenant_id, member_id, name, scopes,"
                 + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -63,14 +63,14 @@ public class TokenStore {
         .update();
   }
 
-  Optional<TokenRow> findBySecret(String secret) {
+  public Optional<TokenRow> findBySecret(String secret) {
     return jdbc.sql("SELECT * FROM access_token WHERE token_hash = ?")
         .param(Secrets.sha256(secret))
         .query(ROW)
         .optional();
   }
 
-  List<TokenRow> list(UUID tenantId, UUID memberId) {
+  public List<TokenRow> list(UUID tenantId, UUID memberId) {
     return jdbc.sql(
             "SELECT * FROM access_token WHERE tenant_id = ? AND member_id = ?"
                 + " AND revoked_at IS NULL ORDER BY created_at DESC")
@@ -79,11 +79,11 @@ public class TokenStore {
         .list();
   }
 
-  void used(UUID id, Instant now) {
+  public void used(UUID id, Instant now) {
     jdbc.sql("UPDATE access_token SET last_used_at = ? WHERE id = ?").params(ts(now), id).update();
   }
 
-  boolean revoke(UUID tenantId, UUID memberId, UUID id, Instant now) {
+  public boolean revoke(UUID tenantId, UUID memberId, UUID id, Instant now) {
     return jdbc.sql(
                 "UPDATE access_token SET revoked_at = ? WHERE tenant_id = ? AND member_id = ?"
                     + " AND id = ? AND revoked_at IS NULL")
@@ -92,7 +92,7 @@ public class TokenStore {
         == 1;
   }
 
-  int revokeAll(UUID tenantId, UUID memberId, Instant now) {
+  public int revokeAll(UUID tenantId, UUID memberId, Instant now) {
     return jdbc.sql(
             "UPDATE access_token SET revoked_at = ? WHERE tenant_id = ? AND member_id = ?"
                 + " AND revoked_at IS NULL")

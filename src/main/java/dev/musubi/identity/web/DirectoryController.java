@@ -1,9 +1,9 @@
 package dev.musubi.identity.web;
 
 import dev.musubi.identity.Department;
+import dev.musubi.identity.Departments;
 import dev.musubi.identity.Member;
 import dev.musubi.identity.Members;
-import dev.musubi.identity.Departments;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
 import java.util.List;

@@ -51,9 +51,20 @@ class SetupController {
     if (!bootstrap.setupNeeded() || !bootstrap.consumeSetupToken(body.token())) {
       throw Problems.forbidden("setup-token", "The setup link is not valid or was already used.");
     }
-    Companies.Created created =
-        companies.create(
-            body.companyName(), body.domain(), body.adminLoginId(), body.adminPassword(), null, "setup");
+    Companies.Created created;
+    try {
+      created =
+          companies.create(
+              body.companyName(),
+              body.domain(),
+              body.adminLoginId(),
+              body.adminPassword(),
+              null,
+              "setup");
+    } catch (RuntimeException e) {
+      bootstrap.restoreSetupToken(body.token());
+      throw e;
+    }
     if (body.operatorPassword() != null && !body.operatorPassword().isBlank()) {
       bootstrap.ensureOperator(body.operatorPassword());
     }

@@ -23,10 +23,7 @@ public final class CurrentMember {
     return Optional.empty();
   }
 
-  /**
-   * The signed-in member if they hold one of the roles; otherwise a 404 problem for members of
-   * other roles (so that admin resources are not even revealed to exist) .
-   */
+  /** The signed-in member if they hold one of the roles; otherwise a 403 problem. */
   public static MemberPrincipal requireAny(Role... roles) {
     MemberPrincipal p = get();
     if (!p.hasAny(roles)) {
