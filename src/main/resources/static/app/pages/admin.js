@@ -378,6 +378,28 @@ function CreateMemberDialog({ open, domain, onClose, onCreated }) {
   <//>`;
 }
 
+// The actions the server's audit catalogue knows (AuditAction); the API filters by exact name.
+const AUDIT_ACTIONS = `LOGIN_SUCCEEDED LOGIN_FAILED LOGIN_LOCKED LOGOUT MFA_SUCCEEDED MFA_FAILED TOTP_ENABLED
+  TOTP_DISABLED RECOVERY_CODES_GENERATED RECOVERY_CODE_USED PASSKEY_REGISTERED PASSKEY_REMOVED
+  PASSKEY_LOGIN_SUCCEEDED PASSWORD_CHANGED PASSWORD_RESET SESSION_CREATED SESSION_REVOKED TOKEN_CREATED
+  TOKEN_REVOKED ACCESS_DENIED_IP COMPANY_CREATED MEMBER_CREATED MEMBER_UPDATED MEMBER_SUSPENDED MEMBER_RESUMED
+  MEMBER_DELETED ROLE_GRANTED ROLE_REVOKED DEPARTMENT_CREATED DEPARTMENT_UPDATED DEPARTMENT_DELETED
+  POLICY_CHANGED AUDIT_EXPORTED AUDIT_VERIFIED`.split(/\s+/);
+
+function outcomeBadge(raw) {
+  const o = String(raw || '').toLowerCase();
+  const key = 'audit.outcome.' + o;
+  return html`<${Badge} tone=${o === 'success' ? 'success' : 'danger'}>${t(key) === key ? raw : t(key)}<//>`;
+}
+
+function detailText(detail) {
+  if (!detail) return '';
+  if (typeof detail === 'string') return detail;
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
 function AuditSection() {
   const [action, setAction] = useState('');
   const [outcome, setOutcome] = useState('');
@@ -391,7 +413,7 @@ function AuditSection() {
     let cancelled = false;
     const timer = setTimeout(async () => {
       try {
-        const body = await api.get('/api/v1/admin/audit' + query({ page, size: 50, action: action.trim(), outcome }));
+        const body = await api.get('/api/v1/admin/audit' + query({ page, size: 50, action, outcome }));
         if (!cancelled) {
           setData(body);
           setError(null);
@@ -420,20 +442,20 @@ function AuditSection() {
   const rows = data?.items || [];
   return html`<div class="stack">
     <div class="toolbar">
-      <label class="search">
-        <${Icon} name="search" />
+      <label class="inline-select">
         <span class="sr-only">${t('audit.actionFilter')}</span>
-        <input
-          class="input"
-          type="search"
+        <select
+          class="input select"
           name="action"
-          placeholder=${t('audit.actionFilter')}
           value=${action}
-          onInput=${(e) => {
+          onChange=${(e) => {
             setAction(e.currentTarget.value);
             setPage(0);
           }}
-        />
+        >
+          <option value="">${t('audit.action')}: ${t('common.all')}</option>
+          ${AUDIT_ACTIONS.map((a) => html`<option value=${a} selected=${a === action}>${a}</option>`)}
+        </select>
       </label>
       <label class="inline-select">
         <span class="sr-only">${t('audit.outcome')}</span>
@@ -452,7 +474,7 @@ function AuditSection() {
       </label>
       <span class="toolbar-spacer"></span>
       <${Button} kind="secondary" busy=${verifying} onClick=${runVerify} data-testid="audit-verify"><${Icon} name="shield" />${t('audit.verify')}<//>
-      <a class="btn btn-secondary" href=${'/api/v1/admin/audit/export' + query({ action: action.trim(), outcome })} download>${t('audit.export')}</a>
+      <a class="btn btn-secondary" href=${'/api/v1/admin/audit/export' + query({ action, outcome })} download>${t('audit.export')}</a>
     </div>
     ${verify &&
     html`<${Alert} tone=${verify.valid ? 'success' : 'error'}>
@@ -478,8 +500,7 @@ function AuditSection() {
             {
               key: 'outcome',
               label: t('audit.outcome'),
-              render: (r) =>
-                html`<${Badge} tone=${r.outcome === 'success' ? 'success' : 'danger'}>${t('audit.outcome.' + r.outcome) === 'audit.outcome.' + r.outcome ? r.outcome : t('audit.outcome.' + r.outcome)}<//>`,
+              render: (r) => outcomeBadge(r.outcome),
             },
             { key: 'actorLogin', label: t('audit.actor') },
             { key: 'target', label: t('audit.target'), render: (r) => [r.targetType, r.targetId].filter(Boolean).join(' ') },
@@ -487,7 +508,7 @@ function AuditSection() {
             {
               key: 'detail',
               label: t('audit.detail'),
-              render: (r) => html`<span class="detail">${typeof r.detail === 'string' ? r.detail : r.detail ? JSON.stringify(r.detail) : ''}</span>`,
+              render: (r) => html`<span class="detail">${detailText(r.detail)}</span>`,
             },
           ]}
           rowKey=${(r) => r.id ?? r.seq}

@@ -93,6 +93,14 @@ class AdminMembersBrowserTests {
     assertThat(
             member.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Musubi にログイン")))
         .isVisible();
+    // The suspension is in the audit log, whose hash chain verifies.
+    admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("監査ログ")).click();
+    admin.locator("select[name=action]").selectOption("MEMBER_SUSPENDED");
+    assertThat(admin.locator("tbody tr")).hasCount(1);
+    assertThat(admin.locator("tbody tr")).containsText(company.adminLoginId());
+    admin.getByTestId("audit-verify").click();
+    assertThat(admin.getByRole(AriaRole.ALERT)).containsText("改ざんはありません");
+
     member.reload();
     assertThat(
             member.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Musubi にログイン")))

@@ -27,6 +27,8 @@ final class Browser implements AutoCloseable {
   final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
   Browser(int port) {
+    // The build machine is small and shared: be patient, but never sleep.
+    com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
     this.baseUrl = "http://127.0.0.1:" + port;
     this.playwright =
         Playwright.create(
@@ -65,7 +67,7 @@ final class Browser implements AutoCloseable {
                 .setLocale("ja-JP")
                 .setTimezoneId("Asia/Tokyo")
                 .setViewportSize(width, height));
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(20_000);
     Page page = context.newPage();
     page.onDialog(
         dialog -> {
