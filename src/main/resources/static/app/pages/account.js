@@ -1,0 +1,632 @@
+// My account: profile, password, two-step verification, passkeys, sessions and access tokens.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { formatDateTime, setLang, t } from '../i18n.js';
+import {
+  html,
+  cx,
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  ConfirmDialog,
+  CopyButton,
+  Dialog,
+  EmptyState,
+  Select,
+  Spinner,
+  Table,
+  TextField,
+  errorText,
+  otherFieldErrors,
+  toast,
+} from '../ui.js';
+import { passkeysSupported, registerPasskey } from '../webauthn.js';
+import { memberName } from './contacts.js';
+
+const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens'];
+
+export function AccountPage({ me, tab, reloadMe }) {
+  const current = TABS.includes(tab) ? tab : 'profile';
+  const locked = !!me.mfa?.setupRequired;
+  let body;
+  switch (current) {
+    case 'password':
+      body = html`<${PasswordSection} />`;
+      break;
+    case 'mfa':
+      body = html`<${MfaSection} me=${me} reloadMe=${reloadMe} />`;
+      break;
+    case 'passkeys':
+      body = html`<${PasskeysSection} />`;
+      break;
+    case 'sessions':
+      body = html`<${SessionsSection} />`;
+      break;
+    case 'tokens':
+      body = html`<${TokensSection} />`;
+      break;
+    default:
+      body = html`<${ProfileSection} me=${me} reloadMe=${reloadMe} />`;
+  }
+  return html`<div class="page">
+    <h1 class="page-title">${t('account.title')}</h1>
+    <nav class="tabs" aria-label=${t('account.title')}>
+      ${TABS.map(
+        (id) => html`<a
+          key=${id}
+          href=${'#/account/' + id}
+          class=${cx('tab', current === id && 'active', locked && id !== 'mfa' && 'disabled')}
+          aria-current=${current === id ? 'page' : undefined}
+          >${t('account.tab.' + id)}</a
+        >`,
+      )}
+    </nav>
+    ${body}
+  </div>`;
+}
+
+function timeZones() {
+  try {
+    return Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['Asia/Tokyo', 'UTC'];
+  }
+}
+
+function ProfileSection({ me, reloadMe }) {
+  const [form, setForm] = useState({
+    displayName: me.displayName || '',
+    phone: me.phone || '',
+    locale: me.locale || 'ja',
+    timeZone: me.timeZone || 'Asia/Tokyo',
+  });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const fe = error?.fieldErrors ? error.fieldErrors() : {};
+  const zones = timeZones();
+  if (!zones.includes(form.timeZone)) zones.unshift(form.timeZone);
+
+  const save = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.patch('/api/v1/me', {
+        displayName: form.displayName.trim(),
+        phone: form.phone.trim(),
+        locale: form.locale,
+        timeZone: form.timeZone,
+      });
+      setLang(form.locale);
+      await reloadMe();
+      toast(t('common.saved'));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const others = otherFieldErrors(error, ['displayName', 'phone', 'locale', 'timeZone']);
+
+  return html`<${Card} title=${t('account.tab.profile')}>
+    <dl class="facts">
+      <dt>${t('profile.loginId')}</dt>
+      <dd>${me.loginId}</dd>
+      <dt>${t('profile.name')}</dt>
+      <dd>${[me.familyName, me.givenName].filter(Boolean).join(' ') || memberName(me)}
+        ${(me.familyNameReading || me.givenNameReading) &&
+        html`<span class="muted">（${[me.familyNameReading, me.givenNameReading].filter(Boolean).join(' ')}）</span>`}</dd>
+      ${me.email && html`<dt>${t('profile.email')}</dt><dd>${me.email}</dd>`}
+    </dl>
+    <form class="stack form-narrow" onSubmit=${save} novalidate>
+      ${error && html`<${Alert}>${errorText(error)}${others.map((m) => html`<br />${m}`)}<//>`}
+      <${TextField} label=${t('profile.displayName')} name="displayName" value=${form.displayName} onValue=${set('displayName')} error=${fe.displayName} />
+      <${TextField} label=${t('profile.phone')} name="phone" type="tel" value=${form.phone} onValue=${set('phone')} error=${fe.phone} autocomplete="tel" />
+      <${Select}
+        label=${t('profile.locale')}
+        name="locale"
+        value=${form.locale}
+        onValue=${set('locale')}
+        error=${fe.locale}
+        options=${[
+          { value: 'ja', label: '日本語' },
+          { value: 'en', label: 'English' },
+        ]}
+      />
+      <${Select}
+        label=${t('profile.timeZone')}
+        name="timeZone"
+        value=${form.timeZone}
+        onValue=${set('timeZone')}
+        error=${fe.timeZone}
+        options=${zones.map((z) => ({ value: z, label: z }))}
+      />
+      <div><${Button} type="submit" busy=${busy}>${t('common.save')}<//></div>
+    </form>
+  <//>`;
+}
+
+function PasswordSection() {
+  const [form, setForm] = useState({ currentPassword: '', newPassword: '', confirm: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const [mismatch, setMismatch] = useState(false);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const fe = error?.fieldErrors ? error.fieldErrors() : {};
+
+  const save = async (e) => {
+    e.preventDefault();
+    setError(null);
+    if (form.newPassword !== form.confirm) {
+      setMismatch(true);
+      return;
+    }
+    setMismatch(false);
+    setBusy(true);
+    try {
+      await api.post('/api/v1/me/password', { currentPassword: form.currentPassword, newPassword: form.newPassword });
+      setForm({ currentPassword: '', newPassword: '', confirm: '' });
+      toast(t('password.changed'));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const others = otherFieldErrors(error, ['currentPassword', 'newPassword']);
+  const showTop = error && !(fe.currentPassword || fe.newPassword) ? true : others.length > 0;
+
+  return html`<${Card} title=${t('account.tab.password')}>
+    <form class="stack form-narrow" onSubmit=${save} novalidate>
+      ${showTop && html`<${Alert}>${errorText(error)}${others.map((m) => html`<br />${m}`)}<//>`}
+      <input type="text" name="username" autocomplete="username" class="sr-only" tabindex="-1" aria-hidden="true" />
+      <${TextField}
+        label=${t('password.current')}
+        name="currentPassword"
+        type="password"
+        value=${form.currentPassword}
+        onValue=${set('currentPassword')}
+        error=${fe.currentPassword}
+        autocomplete="current-password"
+        required
+      />
+      <${TextField}
+        label=${t('password.new')}
+        name="newPassword"
+        type="password"
+        hint=${t('setup.passwordHint')}
+        value=${form.newPassword}
+        onValue=${set('newPassword')}
+        error=${fe.newPassword}
+        autocomplete="new-password"
+        required
+      />
+      <${TextField}
+        label=${t('password.confirm')}
+        name="confirmPassword"
+        type="password"
+        value=${form.confirm}
+        onValue=${set('confirm')}
+        error=${mismatch ? t('password.mismatch') : null}
+        autocomplete="new-password"
+        required
+      />
+      <div><${Button} type="submit" busy=${busy}>${t('password.submit')}<//></div>
+    </form>
+  <//>`;
+}
+
+function RecoveryCodes({ codes, onDone }) {
+  return html`<div class="stack" data-testid="recovery-codes">
+    <${Alert} tone="warning">${t('mfa.codesLead')}<//>
+    <ul class="codes">
+      ${codes.map((c) => html`<li key=${c}><code>${c}</code></li>`)}
+    </ul>
+    <div class="row">
+      <${CopyButton} text=${codes.join('\n')} />
+      <${Button} onClick=${onDone}>${t('mfa.codesDone')}<//>
+    </div>
+  </div>`;
+}
+
+function MfaSection({ me, reloadMe }) {
+  const mfa = me.mfa || {};
+  const [enrolment, setEnrolment] = useState(null); // {secret, otpauthUri, qrSvg}
+  const [code, setCode] = useState('');
+  const [codes, setCodes] = useState(null);
+  const [password, setPassword] = useState('');
+  const [dialog, setDialog] = useState(null); // 'disable' | 'regenerate'
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+
+  const start = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setEnrolment(await api.post('/api/v1/me/mfa/totp/setup', {}));
+      setCode('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const activate = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post('/api/v1/me/mfa/totp/activate', { code: code.replace(/\s+/g, '') });
+      setEnrolment(null);
+      setCodes(result?.recoveryCodes || []);
+      toast(t('mfa.activated'));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const withPassword = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (dialog === 'disable') {
+        await api.post('/api/v1/me/mfa/totp/disable', { password });
+        toast(t('mfa.disabled'));
+        setDialog(null);
+        await reloadMe();
+      } else {
+        const result = await api.post('/api/v1/me/mfa/recovery-codes', { password });
+        setDialog(null);
+        setCodes(result?.recoveryCodes || []);
+      }
+      setPassword('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fe = error?.fieldErrors ? error.fieldErrors() : {};
+  const finishCodes = async () => {
+    setCodes(null);
+    await reloadMe();
+  };
+
+  let content;
+  if (codes) {
+    content = html`<h3 class="subheading">${t('mfa.codesTitle')}</h3><${RecoveryCodes} codes=${codes} onDone=${finishCodes} />`;
+  } else if (enrolment) {
+    content = html`<form class="stack" onSubmit=${activate} novalidate data-testid="totp-enrolment">
+      <p>${t('mfa.scan')}</p>
+      <div class="qr">
+        ${typeof enrolment.qrSvg === 'string' && enrolment.qrSvg.startsWith('data:image/')
+          ? html`<img src=${enrolment.qrSvg} alt=${t('mfa.qrAlt')} width="200" height="200" />`
+          : null}
+      </div>
+      <div>
+        <p class="field-label">${t('mfa.secret')}</p>
+        <div class="row"><code class="secret" data-testid="totp-secret">${enrolment.secret}</code><${CopyButton} text=${enrolment.secret} /></div>
+      </div>
+      ${error && !fe.code && html`<${Alert}>${errorText(error)}<//>`}
+      <div class="form-narrow">
+        <${TextField}
+          label=${t('mfa.code')}
+          name="code"
+          value=${code}
+          onValue=${setCode}
+          error=${fe.code}
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          maxlength="6"
+          required
+        />
+      </div>
+      <div class="row">
+        <${Button} type="submit" busy=${busy}>${t('mfa.activate')}<//>
+        <${Button} kind="secondary" onClick=${() => setEnrolment(null)}>${t('common.cancel')}<//>
+      </div>
+    </form>`;
+  } else if (mfa.totpEnabled) {
+    content = html`<div class="stack">
+      <p>${t('mfa.codesLeft', { n: mfa.recoveryCodesLeft ?? 0 })}</p>
+      <div class="row">
+        <${Button} kind="secondary" onClick=${() => { setError(null); setDialog('regenerate'); }}>${t('mfa.regenerate')}<//>
+        ${!mfa.required &&
+        html`<${Button} kind="danger" onClick=${() => { setError(null); setDialog('disable'); }}>${t('mfa.disable')}<//>`}
+      </div>
+    </div>`;
+  } else {
+    content = html`<div class="stack">
+      <p>${t('mfa.lead')}</p>
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      <div><${Button} onClick=${start} busy=${busy} data-testid="mfa-start">${t('mfa.start')}<//></div>
+    </div>`;
+  }
+
+  return html`<${Card} title=${t('account.tab.mfa')}>
+    <p class="row">
+      <span>${t('mfa.status')}:</span>
+      ${mfa.totpEnabled ? html`<${Badge} tone="success">${t('mfa.on')}<//>` : html`<${Badge}>${t('mfa.off')}<//>`}
+      ${mfa.required && html`<${Badge} tone="info">${t('mfa.requiredByPolicy')}<//>`}
+    </p>
+    ${content}
+    <${Dialog}
+      open=${!!dialog}
+      title=${dialog === 'disable' ? t('mfa.disable') : t('mfa.regenerate')}
+      onClose=${() => setDialog(null)}
+    >
+      <form class="stack" onSubmit=${withPassword} novalidate>
+        <p>${dialog === 'disable' ? t('mfa.disableLead') : t('mfa.regenerateLead')}</p>
+        ${error && !fe.password && html`<${Alert}>${errorText(error)}<//>`}
+        <${TextField}
+          label=${t('mfa.password')}
+          name="password"
+          type="password"
+          value=${password}
+          onValue=${setPassword}
+          error=${fe.password}
+          autocomplete="current-password"
+          required
+        />
+        <div class="row row-end">
+          <${Button} kind="secondary" onClick=${() => setDialog(null)}>${t('common.cancel')}<//>
+          <${Button} type="submit" kind=${dialog === 'disable' ? 'danger' : 'primary'} busy=${busy}>
+            ${dialog === 'disable' ? t('mfa.disable') : t('mfa.regenerate')}
+          <//>
+        </div>
+      </form>
+    <//>
+  <//>`;
+}
+
+/** Loads a list once and on demand; returns [rows, error, reload]. */
+function useList(path) {
+  const [rows, setRows] = useState(null);
+  const [error, setError] = useState(null);
+  const load = async () => {
+    try {
+      const body = await api.get(path);
+      setRows(Array.isArray(body) ? body : body?.items || []);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  useEffect(() => {
+    load();
+  }, [path]);
+  return [rows, error, load];
+}
+
+function PasskeysSection() {
+  const [rows, error, reload] = useList('/api/v1/me/passkeys');
+  const [label, setLabel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [addError, setAddError] = useState('');
+  const [removing, setRemoving] = useState(null);
+  const supported = passkeysSupported();
+
+  const add = async (e) => {
+    e.preventDefault();
+    if (!label.trim()) return;
+    setBusy(true);
+    setAddError('');
+    try {
+      await registerPasskey(label.trim());
+      setLabel('');
+      toast(t('passkeys.added'));
+      await reload();
+    } catch (err) {
+      if (!(err && err.name === 'NotAllowedError')) setAddError(err?.status ? errorText(err) : t('passkeys.failed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<${Card} title=${t('account.tab.passkeys')}>
+    <p>${t('passkeys.lead')}</p>
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${rows === null && !error
+      ? html`<${Spinner} />`
+      : html`<${Table}
+          rows=${rows || []}
+          empty=${html`<${EmptyState} icon="key" title=${t('passkeys.empty')} />`}
+          columns=${[
+            { key: 'label', label: t('passkeys.label') },
+            { key: 'createdAt', label: t('passkeys.created'), render: (r) => formatDateTime(r.createdAt) },
+            { key: 'lastUsedAt', label: t('passkeys.lastUsed'), render: (r) => formatDateTime(r.lastUsedAt) },
+            {
+              key: 'actions',
+              label: '',
+              class: 'cell-actions',
+              render: (r) => html`<${Button} kind="ghost" size="small" onClick=${() => setRemoving(r)}>${t('common.delete')}<//>`,
+            },
+          ]}
+        />`}
+    ${supported
+      ? html`<form class="row row-bottom" onSubmit=${add}>
+          <${TextField} label=${t('passkeys.label')} name="label" placeholder=${t('passkeys.labelHint')} value=${label} onValue=${setLabel} maxlength="64" required />
+          <${Button} type="submit" busy=${busy} disabled=${!label.trim()}>${t('passkeys.add')}<//>
+        </form>`
+      : html`<${Alert} tone="info">${t('passkeys.unsupported')}<//>`}
+    ${addError && html`<${Alert}>${addError}<//>`}
+    <${ConfirmDialog}
+      open=${!!removing}
+      title=${t('common.delete')}
+      message=${removing ? t('passkeys.deleteConfirm', { label: removing.label }) : ''}
+      confirmLabel=${t('common.delete')}
+      danger
+      onClose=${() => setRemoving(null)}
+      onConfirm=${async () => {
+        try {
+          await api.del('/api/v1/me/passkeys/' + encodeURIComponent(removing.id));
+          setRemoving(null);
+          await reload();
+        } catch (err) {
+          toast(errorText(err), 'error');
+        }
+      }}
+    />
+  <//>`;
+}
+
+function SessionsSection() {
+  const [rows, error, reload] = useList('/api/v1/me/sessions');
+  const end = async (s) => {
+    try {
+      await api.del('/api/v1/me/sessions/' + encodeURIComponent(s.id));
+      toast(t('sessions.ended'));
+      await reload();
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  };
+  return html`<${Card} title=${t('account.tab.sessions')}>
+    <p>${t('sessions.lead')}</p>
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${rows === null && !error
+      ? html`<${Spinner} />`
+      : html`<${Table}
+          rows=${rows || []}
+          empty=${html`<${EmptyState} icon="clock" title=${t('sessions.empty')} />`}
+          columns=${[
+            {
+              key: 'userAgent',
+              label: t('sessions.device'),
+              render: (s) => html`<span class="ua">${s.userAgent || '—'}</span>
+                ${s.current && html` <${Badge} tone="success">${t('sessions.current')}<//>`}`,
+            },
+            { key: 'ip', label: t('sessions.ip') },
+            { key: 'createdAt', label: t('sessions.started'), render: (s) => formatDateTime(s.createdAt) },
+            { key: 'lastSeenAt', label: t('sessions.lastSeen'), render: (s) => formatDateTime(s.lastSeenAt) },
+            {
+              key: 'actions',
+              label: '',
+              class: 'cell-actions',
+              render: (s) => (s.current ? '' : html`<${Button} kind="ghost" size="small" onClick=${() => end(s)}>${t('sessions.end')}<//>`),
+            },
+          ]}
+        />`}
+  <//>`;
+}
+
+const SCOPES = ['read', 'write'];
+const EXPIRY = [7, 30, 90, 365];
+
+function TokensSection() {
+  const [rows, error, reload] = useList('/api/v1/me/tokens');
+  const [form, setForm] = useState({ name: '', scopes: ['read'], expiresInDays: '30' });
+  const [busy, setBusy] = useState(false);
+  const [createError, setCreateError] = useState(null);
+  const [created, setCreated] = useState(null);
+  const [revoking, setRevoking] = useState(null);
+  const fe = createError?.fieldErrors ? createError.fieldErrors() : {};
+
+  const toggleScope = (s, on) =>
+    setForm({ ...form, scopes: on ? [...new Set([...form.scopes, s])] : form.scopes.filter((x) => x !== s) });
+
+  const create = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setCreateError(null);
+    try {
+      const result = await api.post('/api/v1/me/tokens', {
+        name: form.name.trim(),
+        scopes: form.scopes,
+        expiresInDays: Number(form.expiresInDays),
+      });
+      setCreated(result);
+      setForm({ name: '', scopes: ['read'], expiresInDays: '30' });
+      await reload();
+    } catch (err) {
+      setCreateError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const others = otherFieldErrors(createError, ['name', 'expiresInDays']);
+
+  return html`<${Card} title=${t('account.tab.tokens')}>
+    <p>${t('tokens.lead')}</p>
+    ${created &&
+    html`<div class="stack reveal" data-testid="new-token">
+      <${Alert} tone="warning">${t('tokens.shownOnce')}<//>
+      <div class="row"><code class="secret">${created.token}</code><${CopyButton} text=${created.token} /></div>
+      <div><${Button} kind="secondary" size="small" onClick=${() => setCreated(null)}>${t('common.close')}<//></div>
+    </div>`}
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${rows === null && !error
+      ? html`<${Spinner} />`
+      : html`<${Table}
+          rows=${rows || []}
+          empty=${html`<${EmptyState} icon="key" title=${t('tokens.empty')} />`}
+          columns=${[
+            { key: 'name', label: t('tokens.name') },
+            {
+              key: 'scopes',
+              label: t('tokens.scopes'),
+              render: (r) => (r.scopes || []).map((s) => html`<${Badge} key=${s}>${t('tokens.scope.' + s)}<//> `),
+            },
+            { key: 'createdAt', label: t('tokens.created'), render: (r) => formatDateTime(r.createdAt) },
+            { key: 'expiresAt', label: t('tokens.expires'), render: (r) => formatDateTime(r.expiresAt) },
+            { key: 'lastUsedAt', label: t('tokens.lastUsed'), render: (r) => formatDateTime(r.lastUsedAt) },
+            {
+              key: 'actions',
+              label: '',
+              class: 'cell-actions',
+              render: (r) => html`<${Button} kind="ghost" size="small" onClick=${() => setRevoking(r)}>${t('tokens.revoke')}<//>`,
+            },
+          ]}
+        />`}
+    <h3 class="subheading">${t('tokens.create')}</h3>
+    <form class="stack form-narrow" onSubmit=${create} novalidate>
+      ${createError && (others.length > 0 || !(fe.name || fe.expiresInDays)) &&
+      html`<${Alert}>${errorText(createError)}${others.map((m) => html`<br />${m}`)}<//>`}
+      <${TextField} label=${t('tokens.name')} name="tokenName" value=${form.name} onValue=${(v) => setForm({ ...form, name: v })} error=${fe.name} maxlength="100" required />
+      <fieldset class="fieldset">
+        <legend class="field-label">${t('tokens.scopes')}</legend>
+        <div class="row">
+          ${SCOPES.map(
+            (s) => html`<${Checkbox} key=${s} label=${t('tokens.scope.' + s)} checked=${form.scopes.includes(s)} onValue=${(on) => toggleScope(s, on)} />`,
+          )}
+        </div>
+        ${form.scopes.length === 0 && html`<p class="field-error">${t('tokens.noScope')}</p>`}
+      </fieldset>
+      <${Select}
+        label=${t('tokens.expiresIn')}
+        name="expiresInDays"
+        value=${form.expiresInDays}
+        onValue=${(v) => setForm({ ...form, expiresInDays: v })}
+        error=${fe.expiresInDays}
+        options=${EXPIRY.map((d) => ({ value: String(d), label: t('tokens.days', { n: d }) }))}
+      />
+      <div><${Button} type="submit" busy=${busy} disabled=${!form.name.trim() || form.scopes.length === 0}>${t('tokens.create')}<//></div>
+    </form>
+    <${ConfirmDialog}
+      open=${!!revoking}
+      title=${t('tokens.revoke')}
+      message=${revoking ? t('tokens.revokeConfirm', { name: revoking.name }) : ''}
+      confirmLabel=${t('tokens.revoke')}
+      danger
+      onClose=${() => setRevoking(null)}
+      onConfirm=${async () => {
+        try {
+          await api.del('/api/v1/me/tokens/' + encodeURIComponent(revoking.id));
+          setRevoking(null);
+          toast(t('tokens.revoked'));
+          await reload();
+        } catch (err) {
+          toast(errorText(err), 'error');
+        }
+      }}
+    />
+  <//>`;
+}

@@ -1,0 +1,141 @@
+package dev.musubi.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.musubi.testing.MusubiIntegrationTest;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@MusubiIntegrationTest
+class SignInBrowserTests {
+
+  @LocalServerPort int port;
+
+  Browser browser;
+
+  @BeforeEach
+  void start() {
+    browser = new Browser(port);
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
+    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
+    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
+    browser.close();
+  }
+
+  @Test
+  void bootstrapAdminSignsInAndSeesTheAppFrameWithAdmin() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "結テスト株式会社");
+    Page page = browser.newPage();
+    page.navigate("/");
+
+    assertThat(
+            page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Musubi にログイン")))
+        .isVisible();
+    page.getByLabel("ログインID").fill(company.adminLoginId());
+    browser.screenshot(page, "sign-in.png");
+    page.getByLabel("パスワード", new Page.GetByLabelOptions().setExact(true))
+        .fill("wrong-password-123");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("ログイン").setExact(true))
+        .click();
+    assertThat(page.getByRole(AriaRole.ALERT)).containsText("ログインIDまたはパスワードが正しくありません");
+
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+
+    assertThat(page.getByTestId("company-name")).hasText("結テスト株式会社");
+    assertThat(page.locator("[data-nav=admin]")).isVisible();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("トーク")))
+        .isVisible();
+    assertThat(page.getByText("トークは準備中です")).isVisible();
+    browser.screenshot(page, "app.png");
+
+    page.locator("[data-nav=admin]").click();
+    assertThat(page.locator("[data-member='" + company.adminLoginId() + "']")).isVisible();
+  }
+
+  @Test
+  void enrolsInTwoStepVerificationAndSignsInWithTheCode() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "二段階テスト株式会社");
+    Page page = browser.newPage();
+    page.navigate("/");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    assertThat(page.getByTestId("company-name")).isVisible();
+
+    page.getByTestId("account-menu").click();
+    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("マイアカウント")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("2段階認証").setExact(true))
+        .click();
+    page.getByTestId("mfa-start").click();
+
+    String secret = page.getByTestId("totp-secret").textContent().trim();
+    assertThat(page.locator("[data-testid=totp-enrolment] img")).isVisible();
+    browser.screenshot(page, "account-mfa.png");
+    long enrolStep = TotpCodes.step(System.currentTimeMillis());
+    page.getByLabel("認証アプリに表示された6桁のコード").fill(TotpCodes.code(secret, enrolStep));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("有効にする")).click();
+
+    assertThat(page.getByTestId("recovery-codes").locator("li")).not().hasCount(0);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("保管しました")).click();
+    assertThat(page.locator(".badge-success").first()).hasText("有効");
+
+    page.getByTestId("account-menu").click();
+    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("ログアウト")).click();
+    assertThat(
+            page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Musubi にログイン")))
+        .isVisible();
+
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("2段階認証")))
+        .isVisible();
+    // A code is good once: wait for the authenticator to show the next one.
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> TotpCodes.step(System.currentTimeMillis()) > enrolStep);
+    page.getByLabel("確認コード")
+        .fill(TotpCodes.code(secret, TotpCodes.step(System.currentTimeMillis())));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("確認").setExact(true))
+        .click();
+    assertThat(page.getByTestId("company-name")).hasText("二段階テスト株式会社");
+  }
+
+  @Test
+  @Disabled(
+      "Backend gap: AuthenticationFilter clears the MUSUBI_SESSION cookie of a pending two-step"
+          + " sign-in on /api/v1/auth/mfa, so after one wrong code the next try answers 401")
+  void aWrongTwoStepCodeCanBeCorrected() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "再入力テスト株式会社");
+    String secret =
+        new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword()).enrolTotp();
+    long enrolStep = TotpCodes.step(System.currentTimeMillis());
+    Page page = browser.newPage();
+    page.navigate("/");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    String good = TotpCodes.code(secret, enrolStep);
+    page.getByLabel("確認コード").fill("000000".equals(good) ? "111111" : "000000");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("確認").setExact(true))
+        .click();
+    assertThat(page.getByRole(AriaRole.ALERT)).hasText("コードが正しくありません。");
+
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> TotpCodes.step(System.currentTimeMillis()) > enrolStep);
+    page.getByLabel("確認コード")
+        .fill(TotpCodes.code(secret, TotpCodes.step(System.currentTimeMillis())));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("確認").setExact(true))
+        .click();
+    assertThat(page.getByTestId("company-name")).hasText("再入力テスト株式会社");
+  }
+}
