@@ -10,7 +10,6 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -111,9 +110,6 @@ class SignInBrowserTests {
   }
 
   @Test
-  @Disabled(
-      "Backend gap: AuthenticationFilter clears the MUSUBI_SESSION cookie of a pending two-step"
-          + " sign-in on /api/v1/auth/mfa, so after one wrong code the next try answers 401")
   void aWrongTwoStepCodeCanBeCorrected() {
     MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "再入力テスト株式会社");
     String secret =

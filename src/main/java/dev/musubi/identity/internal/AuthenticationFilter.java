@@ -73,7 +73,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
           Optional<MusubiAuthentication> auth = fromSession(secret, request);
           if (auth.isPresent()) {
             SecurityContextHolder.getContext().setAuthentication(auth.get());
-          } else {
+          } else if (!awaitingSecondFactor(secret)) {
             SessionCookies.clear(request, response);
           }
         }
@@ -187,6 +187,16 @@ class AuthenticationFilter extends OncePerRequestFilter {
             principal,
             mfaRequired && !m.totpEnabled() && passkeys.count(m.loginId()) == 0,
             Passwords.expired(m, policy, now)));
+  }
+
+  /** A half-signed-in session keeps its cookie so that a mistyped code can be retried. */
+  private boolean awaitingSecondFactor(String secret) {
+    Instant now = clock.instant();
+    return sessions
+        .findBySecret(secret)
+        .filter(s -> SessionStore.STAGE_MFA.equals(s.stage()))
+        .filter(s -> s.revokedAt() == null && s.expiresAt().isAfter(now))
+        .isPresent();
   }
 
   private void checkAddress(SecurityPolicy policy, HttpServletRequest request) {
