@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-PORT=${PORT:-18090}
+PORT=${PORT:-18349}
 JAR=${JAR:-$(ls target/musubi-*.jar | head -1)}
 BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d)
