@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>
  * java bench/SignInLoad.java BASE_URL LOGIN_PREFIX DOMAIN COUNT PASSWORD [WARMUP_S] [DURATION_S] [LABEL]
- * java bench/SignInLoad.java http://127.0.0.1:18090 load bench.example 50 Sign-In-Bench-2026 10 30 embedded
+ * java bench/SignInLoad.java http://127.0.0.1:18090 load bench.example 50 Sign-In-Bench-Pass 10 30 embedded
  * </pre>
  *
  * Members are {@code <prefix>001@domain} to {@code <prefix><count>@domain}.

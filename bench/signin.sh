@@ -22,8 +22,8 @@ PGUSER=${PGUSER:-postgres}
 BENCH_DB=${BENCH_DB:-musubi_bench}
 BASE="http://127.0.0.1:$PORT"
 DOMAIN=bench.example
-ADMIN_PASSWORD=Bench-Admin-2026
-MEMBER_PASSWORD=Sign-In-Bench-2026
+ADMIN_PASSWORD=Bench-Owner-Pass-2026  # not "admin": the bootstrap admin is named "管理者 Admin"
+MEMBER_PASSWORD=Sign-In-Bench-Pass  # no digits: "ベンチ 026" would make "026" a name part
 
 jar() { ls target/musubi-*.jar 2>/dev/null | grep -v -- '-plain\|original' | head -1 || true; }
 JAR=$(jar)
@@ -65,16 +65,24 @@ bench_once() {
   curl -s -f -c "$jar" -b "$jar" -H 'Content-Type: application/json' \
     -d "{\"loginId\":\"kanri@$DOMAIN\",\"password\":\"$ADMIN_PASSWORD\"}" \
     "$BASE/api/v1/auth/login" >/dev/null
-  curl -s -f -c "$jar" -b "$jar" "$BASE/api/v1/auth/csrf" >/dev/null
-  local xsrf
-  xsrf=$(awk '$6 == "XSRF-TOKEN" { print $7 }' "$jar")
-  local created_start created_end
+  local xsrf status created_start created_end
   created_start=$(date +%s%N)
   for i in $(seq -f '%03g' 1 "$MEMBERS"); do
-    curl -s -f -o /dev/null -c "$jar" -b "$jar" -H "X-XSRF-TOKEN: $xsrf" \
-      -H 'Content-Type: application/json' \
+    # The XSRF-TOKEN cookie does not survive a POST here, so fetch a token for each one.
+    xsrf=$(awk '$6 == "XSRF-TOKEN" { print $7 }' "$jar")
+    if [[ "$i" == 002 ]]; then
+      echo "$label: XSRF-TOKEN cookie after the first POST: '${xsrf}'" >&2
+    fi
+    curl -s -f -o /dev/null -c "$jar" -b "$jar" "$BASE/api/v1/auth/csrf"
+    xsrf=$(awk '$6 == "XSRF-TOKEN" { print $7 }' "$jar")
+    status=$(curl -s -o "$WORK/response" -w '%{http_code}' -c "$jar" -b "$jar" \
+      -H "X-XSRF-TOKEN: $xsrf" -H 'Content-Type: application/json' \
       -d "{\"loginId\":\"load$i\",\"password\":\"$MEMBER_PASSWORD\",\"displayName\":\"ベンチ $i\"}" \
-      "$BASE/api/v1/admin/members" || { echo "creating load$i failed" >&2; exit 1; }
+      "$BASE/api/v1/admin/members")
+    if [[ "$status" != 201 ]]; then
+      echo "creating load$i failed: $status $(cat "$WORK/response")" >&2
+      exit 1
+    fi
   done
   created_end=$(date +%s%N)
   echo "$label: created $MEMBERS members in $(((created_end - created_start) / 1000000)) ms" >&2
@@ -84,19 +92,29 @@ bench_once() {
   "$JAVA" bench/SignInLoad.java "$BASE" load "$DOMAIN" "$MEMBERS" "$MEMBER_PASSWORD" \
     "$WARMUP" "$DURATION" "$label"
   cpu_after=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
-  echo "$label: server CPU during warm-up + run: $(((cpu_after - cpu_before) / $(getconf CLK_TCK))) s;" \
+  echo "$label: server CPU during warm-up + run: $(((cpu_after - cpu_before) / $(getconf CLK_TCK))) s" \
+    "(load average $(cut -d' ' -f1-3 /proc/loadavg));" \
     "RSS after the run: $(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$PID/status") MB" >&2
   kill "$PID"
   wait "$PID" 2>/dev/null || true
   PID=""
-  if grep -q ' ERROR \| WARN ' "$log"; then
+  local noise
+  noise=$(grep ' ERROR \| WARN \|Exception' "$log" |
+    grep -v 'Flyway has been verified\|SpringDoc' | cut -c 60-400 | sort -u | head -5 || true)
+  if [[ -n "$noise" ]]; then
     echo "$label: ERROR/WARN lines in the server log (first 5 distinct):" >&2
-    grep ' ERROR \| WARN ' "$log" | grep -v 'Flyway has been verified\|SpringDoc' | cut -c 60-400 | sort -u | head -5 >&2
+    echo "$noise" >&2
   fi
   echo
 }
 
 echo "Jar: $JAR, $("$JAVA" -version 2>&1 | head -1)" >&2
+# The cost of one password check on its own, for comparison with the server's CPU per sign-in.
+mkdir -p "$WORK/lib"
+unzip -q -o -j "$JAR" 'BOOT-INF/lib/spring-security-crypto-*' 'BOOT-INF/lib/bcprov-*' \
+  'BOOT-INF/lib/spring-core-*' 'BOOT-INF/lib/commons-logging-*' -d "$WORK/lib"
+"$JAVA" -cp "$WORK/lib/*" bench/Argon2Cost.java
+echo
 bench_once embedded
 if [[ "${SKIP_POSTGRES:-0}" != 1 ]]; then
   psql -q -h "$PGHOST" -U "$PGUSER" -c "drop database if exists $BENCH_DB" >/dev/null
