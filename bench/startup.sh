@@ -82,9 +82,13 @@ run_once() {
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$PID/stat")
   rss_up=$(rss_mb "$PID")
   sleep 5
-  rss_idle=$(rss_mb "$PID")
+  rss_idle=$(rss_mb "$PID" 2>/dev/null || true)
   spring=$(grep -o 'Started MusubiApplication in [0-9.]*' "$log" | awk '{ print $4 }')
-  kill "$PID"
+  if [[ -z "$rss_idle" ]] || ! kill "$PID" 2>/dev/null; then
+    echo "Musubi ($label run $run) ended by something else while idle; retrying" >&2
+    PID=""
+    return 1
+  fi
   wait "$PID" 2>/dev/null || true
   PID=""
   if grep -q ' ERROR ' "$log"; then
