@@ -6,7 +6,8 @@
 #   bench/signin.sh            # needs curl, psql, PostgreSQL on 127.0.0.1:5432 (user postgres, trust)
 #
 # Environment: JAVA_HOME (default temurin 25), MEMBERS (50), WARMUP (10), DURATION (30),
-# PORT (18348), PGHOST, PGUSER, BENCH_DB (musubi_bench), SKIP_POSTGRES=1.
+# PORT (18348), PGHOST, PGUSER, BENCH_DB (musubi_bench), SKIP_POSTGRES=1, SERVER_JAVA_OPTS (e.g.
+# -Xmx512m, passed to the server JVM only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,7 +54,7 @@ bench_once() {
   env MUSUBI_DATA_DIR="$WORK/$label-data" SERVER_PORT="$PORT" \
     MUSUBI_BOOTSTRAP_DOMAIN=$DOMAIN MUSUBI_BOOTSTRAP_ADMIN=kanri \
     MUSUBI_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD \
-    "$@" "$JAVA" -jar "$JAR" >"$log" 2>&1 &
+    "$@" "$JAVA" ${SERVER_JAVA_OPTS:-} -jar "$JAR" >"$log" 2>&1 &
   PID=$!
   # Healthy, and the bootstrap company exists (it is created right after the context is ready).
   for _ in $(seq 1 1200); do
