@@ -78,8 +78,17 @@ public class Bootstrap {
     var b = properties.bootstrap();
     if (notBlank(b.domain()) && notBlank(b.admin()) && notBlank(b.password())) {
       String name = notBlank(b.companyName()) ? b.companyName() : b.domain();
-      Companies.Created created =
-          companies.create(name, b.domain(), b.admin(), b.password(), null, "bootstrap");
+      Companies.Created created;
+      try {
+        created = companies.create(name, b.domain(), b.admin(), b.password(), null, "bootstrap");
+      } catch (dev.musubi.platform.web.ProblemException e) {
+        throw new IllegalStateException(
+            "MUSUBI_BOOTSTRAP_* settings refused: "
+                + e.errors().stream()
+                    .map(f -> f.field() + " (" + f.code() + "): " + f.message())
+                    .toList(),
+            e);
+      }
       log.info(
           "Created company {} with super admin {}",
           created.company().domain(),

@@ -11,6 +11,10 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
  *
  * <p>Uses Spring Security's {@link Argon2PasswordEncoder} (Bouncy Castle underneath) and nothing
  * else from Spring.
+ *
+ * <p>At most {@link #concurrency()} hashes run at once (twice the processors): each takes 19 MiB
+ * and all of a core for tens of milliseconds, so running more at a time only adds memory and
+ * context switches; the rest wait their turn, which keeps the heap flat under a sign-in storm.
  */
 public final class PasswordHasher {
 
@@ -22,7 +26,23 @@ public final class PasswordHasher {
 
   private final Argon2PasswordEncoder encoder =
       new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, PARALLELISM, MEMORY_KIB, ITERATIONS);
+  private final java.util.concurrent.Semaphore slots =
+      new java.util.concurrent.Semaphore(concurrency(), true);
   private final String dummyHash = encoder.encode(UUID.randomUUID().toString());
+
+  /** How many hashes may run at the same time. */
+  static int concurrency() {
+    return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  private <T> T limited(java.util.function.Supplier<T> work) {
+    slots.acquireUninterruptibly();
+    try {
+      return work.get();
+    } finally {
+      slots.release();
+    }
+  }
 
   /**
    * A fresh salted hash of the password.
@@ -31,7 +51,8 @@ public final class PasswordHasher {
    * @return never null
    */
   public String hash(CharSequence raw) {
-    return Objects.requireNonNull(encoder.encode(Objects.requireNonNull(raw, "raw")));
+    Objects.requireNonNull(raw, "raw");
+    return Objects.requireNonNull(limited(() -> encoder.encode(raw)));
   }
 
   /**
@@ -43,7 +64,7 @@ public final class PasswordHasher {
   public boolean matches(CharSequence raw, String hash) {
     Objects.requireNonNull(raw, "raw");
     Objects.requireNonNull(hash, "hash");
-    return encoder.matches(raw, hash);
+    return limited(() -> encoder.matches(raw, hash));
   }
 
   /**
@@ -53,7 +74,8 @@ public final class PasswordHasher {
    * @param raw must not be null
    */
   public void burn(CharSequence raw) {
-    encoder.matches(Objects.requireNonNull(raw, "raw"), dummyHash);
+    Objects.requireNonNull(raw, "raw");
+    limited(() -> encoder.matches(raw, dummyHash));
   }
 
   /**
