@@ -199,6 +199,41 @@ class SessionIntegrationTests {
   }
 
   @Test
+  void anAddressOutsideTheAllowlistIsRefusedEverywhere() {
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "kitamura");
+    ApiClient bearer = fixtures.client().bearer(token(member.client()));
+    ApiClient.Response wrong = fixtures.client().login(member.loginId(), "Wrong-password-123");
+    Policies.update(company.admin(), Map.of("ipAllowlist", List.of("192.0.2.0/24")));
+
+    ApiClient.Response session = member.client().get("/api/v1/me");
+    assertThat(session.status()).isEqualTo(403);
+    assertThat(session.problemType()).isEqualTo("ip-not-allowed");
+    assertThat(bearer.get("/api/v1/me").status()).isEqualTo(403);
+    ApiClient.Response login = fixtures.client().login(member.loginId(), Fixtures.PASSWORD);
+    assertThat(login.status()).isEqualTo(401);
+    assertThat(login.body()).isEqualTo(wrong.body());
+    assertThat(company.admin().get("/api/v1/admin/audit").status()).isEqualTo(403);
+  }
+
+  @Test
+  void aMemberCannotEndAColleaguesSessionOrToken() {
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember alice = fixtures.member(company, "arisu");
+    Fixtures.TestMember bob = fixtures.member(company, "bobu");
+    String bobSession = bob.client().get("/api/v1/me/sessions").json().get(0).get("id").asString();
+    ApiClient.Response t =
+        bob.client().post("/api/v1/me/tokens", Map.of("name", "x", "scopes", List.of("read")));
+    String bobToken = t.json().get("id").asString();
+    assertThat(alice.client().delete("/api/v1/me/sessions/" + bobSession).status()).isEqualTo(404);
+    assertThat(alice.client().delete("/api/v1/me/tokens/" + bobToken).status()).isEqualTo(404);
+    assertThat(bob.client().get("/api/v1/me").status()).isEqualTo(200);
+    assertThat(
+            fixtures.client().bearer(t.json().get("token").asString()).get("/api/v1/me").status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void aWrongCurrentPasswordChangesNothing() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "sasaki");

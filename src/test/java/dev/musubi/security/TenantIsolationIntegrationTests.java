@@ -307,6 +307,49 @@ class TenantIsolationIntegrationTests {
   }
 
   @Test
+  void anotherCompanysIdsInARequestBodyAreRefused() {
+    Victim a = victim();
+    Fixtures.TestCompany b = fixtures.company();
+    Fixtures.TestMember bMember = fixtures.member(b, "kuroda");
+    ApiClient.Response own = b.admin().post("/api/v1/admin/departments", Map.of("name", "総務部"));
+    assertThat(own.status()).isEqualTo(201);
+    String ownId = own.json().get("id").asString();
+    Map<String, List<String>> before = snapshot(a.company().id());
+    String foreign = a.departmentId().toString();
+    Map<String, Object> placement =
+        Map.of("departmentId", foreign, "position", "部長", "primary", true);
+
+    List<ApiClient.Response> refused =
+        List.of(
+            b.admin().post("/api/v1/admin/departments", Map.of("name", "子部署", "parentId", foreign)),
+            b.admin().patch("/api/v1/admin/departments/" + ownId, Map.of("parentId", foreign)),
+            b.admin()
+                .post(
+                    "/api/v1/admin/members",
+                    Map.of(
+                        "loginId",
+                        "kanda",
+                        "password",
+                        Fixtures.PASSWORD,
+                        "displayName",
+                        "神田",
+                        "departments",
+                        List.of(placement))),
+            b.admin()
+                .patch(
+                    "/api/v1/admin/members/" + bMember.id(),
+                    Map.of("departments", List.of(placement))));
+    for (ApiClient.Response r : refused) {
+      assertThat(r.status()).as(r.body()).isIn(404, 422);
+      assertThat(r.body()).doesNotContain("営業部");
+    }
+    assertThat(b.admin().get("/api/v1/admin/departments").json()).hasSize(1);
+    assertThat(b.admin().get("/api/v1/admin/members/" + bMember.id()).json().get("departments"))
+        .isEmpty();
+    assertThat(snapshot(a.company().id())).isEqualTo(before);
+  }
+
+  @Test
   void membersWithoutAnAdminRoleAreRefusedEveryAdminEndpoint() {
     Victim a = victim();
     Fixtures.TestMember plain = fixtures.member(a.company(), "suzuki");
