@@ -110,6 +110,23 @@ class TokensIntegrationTests {
   }
 
   @Test
+  void tokenRequestsOutsideTheRulesAreRefused() {
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "hirano");
+    List<Map<String, Object>> bad =
+        List.of(
+            Map.of("name", "x", "scopes", List.of("admin")),
+            Map.of("name", "x", "scopes", List.of("read"), "expiresInDays", 0),
+            Map.of("name", "x", "scopes", List.of("read"), "expiresInDays", 366),
+            Map.of("name", " ", "scopes", List.of("read")));
+    for (Map<String, Object> body : bad) {
+      ApiClient.Response r = member.client().post("/api/v1/me/tokens", body);
+      assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(422);
+    }
+    assertThat(member.client().get("/api/v1/me/tokens").json()).isEmpty();
+  }
+
+  @Test
   void aRevokedTokenNoLongerWorks() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "ishikawa");

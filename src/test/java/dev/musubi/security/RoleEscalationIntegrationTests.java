@@ -90,6 +90,28 @@ class RoleEscalationIntegrationTests {
   }
 
   @Test
+  void aCompanySuperAdminIsNotAnOperator() {
+    Fixtures.TestCompany company = fixtures.company();
+    assertThat(company.admin().get("/api/v1/operator/companies").status()).isEqualTo(403);
+    ApiClient.Response create =
+        company
+            .admin()
+            .post(
+                "/api/v1/operator/companies",
+                Map.of(
+                    "name",
+                    "偽会社",
+                    "domain",
+                    "fake-" + company.domain(),
+                    "adminLoginId",
+                    "kanri",
+                    "adminPassword",
+                    Fixtures.PASSWORD));
+    assertThat(create.status()).isEqualTo(403);
+    assertThat(company.admin().get("/actuator/env").status()).isIn(403, 404);
+  }
+
+  @Test
   void aSuperAdminCannotLockThemselvesOut() {
     Fixtures.TestCompany company = fixtures.company();
     String self = "/api/v1/admin/members/" + company.adminId();
