@@ -2,7 +2,6 @@ package dev.musubi.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.authentication;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -285,7 +284,10 @@ class AuditTrailIntegrationTests {
         .andExpect(content().contentTypeCompatibleWith("application/problem+json"));
     mvc.perform(get("/api/v1/admin/audit/export").with(as(tenant, Role.MEMBER_ADMIN)))
         .andExpect(status().isForbidden());
-    mvc.perform(post("/api/v1/admin/audit/verify").with(as(tenant, Role.MEMBER)).with(csrf()))
+    mvc.perform(
+            post("/api/v1/admin/audit/verify")
+                .with(as(tenant, Role.MEMBER))
+                .with(doubleSubmitCsrf()))
         .andExpect(status().isForbidden());
     assertThat(log.search(tenant, AuditFilter.all()).total()).isEqualTo(1);
   }
@@ -369,7 +371,9 @@ class AuditTrailIntegrationTests {
     append(tenant, 3);
 
     mvc.perform(
-            post("/api/v1/admin/audit/verify").with(as(tenant, auditor, Role.AUDITOR)).with(csrf()))
+            post("/api/v1/admin/audit/verify")
+                .with(as(tenant, auditor, Role.AUDITOR))
+                .with(doubleSubmitCsrf()))
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.valid").value(true))
         .andExpect(jsonPath("$.checked").value(3));
@@ -410,6 +414,20 @@ class AuditTrailIntegrationTests {
               .target("policy", "password")
               .with("n", i));
     }
+  }
+
+  /**
+   * The CSRF cookie and header, as the web client sends them. Spring Security's {@code csrf()}
+   * post-processor is not used: it swaps the repository inside the shared CsrfFilter for good,
+   * which breaks CSRF for every later test that talks real HTTP to the same context.
+   */
+  private static RequestPostProcessor doubleSubmitCsrf() {
+    return request -> {
+      String token = UUID.randomUUID().toString();
+      request.setCookies(new jakarta.servlet.http.Cookie("XSRF-TOKEN", token));
+      request.addHeader("X-XSRF-TOKEN", token);
+      return request;
+    };
   }
 
   private RequestPostProcessor as(UUID tenant, Role role) {

@@ -97,6 +97,58 @@ public class ApiClient {
     return send(method, path, body, true);
   }
 
+  /**
+   * Sends a body exactly as given, with the given content type (none if null) and, when {@code
+   * csrf} is not null, that value as the CSRF header (to prove what is refused).
+   */
+  public Response sendRaw(
+      String method,
+      String path,
+      @Nullable String rawBody,
+      @Nullable String contentType,
+      @Nullable String csrf) {
+    try {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .timeout(Duration.ofSeconds(30))
+              .header("Accept", "application/json")
+              .method(
+                  method,
+                  rawBody == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(rawBody));
+      if (contentType != null) {
+        b.header("Content-Type", contentType);
+      }
+      if (bearer != null) {
+        b.header("Authorization", "Bearer " + bearer);
+      }
+      extraHeaders.forEach(b::header);
+      if (csrf != null) {
+        b.header("X-XSRF-TOKEN", csrf);
+      }
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The CSRF token this client holds (fetching one first if it has none). */
+  public String csrf() {
+    if (csrfToken() == null) {
+      get("/api/v1/auth/csrf");
+    }
+    String token = csrfToken();
+    if (token == null) {
+      throw new IllegalStateException("No XSRF-TOKEN cookie");
+    }
+    return token;
+  }
+
   private Response send(String method, String path, @Nullable Object body, boolean withCsrf) {
     try {
       String json =
