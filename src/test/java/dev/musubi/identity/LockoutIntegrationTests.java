@@ -10,7 +10,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -47,11 +46,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void repeatedWrongPasswordsAreRefusedAs401() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "okubo");
@@ -63,11 +57,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void lockoutDoesNotRevealThatTheAccountIsLocked() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "tanaka");
@@ -83,11 +72,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void theLockEndsAfterItsDurationAndDoublesWhenRepeated() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "kato");
@@ -103,11 +87,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void theRightPasswordGetsInOnceTheLockHasPassed() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "ito");
@@ -121,11 +100,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void aSuccessfulSignInResetsTheFailureCount() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "watanabe");
@@ -140,11 +114,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void anUnknownLoginIdLocksInTheSameWay() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "nakamura");
@@ -166,11 +135,6 @@ class LockoutIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void failuresAndLocksAreAuditedWithTheirReasonButNeverThePassword() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "yoshida");

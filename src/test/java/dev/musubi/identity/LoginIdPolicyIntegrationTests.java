@@ -118,10 +118,6 @@ class LoginIdPolicyIntegrationTests {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "BUG: a password over 1024 characters is refused by @Size on the request record with"
-          + " errors [{field: password, code: size, message: 'size must be between 0 and 1024'}],"
-          + " not the password policy's documented code too_long")
   void aHugePasswordIsReportedAsTooLong() {
     Fixtures.TestCompany company = fixtures.company();
     ApiClient.Response r =

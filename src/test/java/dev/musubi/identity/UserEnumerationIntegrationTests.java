@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -38,11 +37,6 @@ class UserEnumerationIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void everyFailedSignInLooksTheSame() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember active = fixtures.member(company, "aoki");
@@ -82,11 +76,6 @@ class UserEnumerationIntegrationTests {
   }
 
   @Test
-  @DisabledIfSystemProperty(
-      named = "musubi.it.db",
-      matches = "postgres",
-      disabledReason =
-          "BUG: on PostgreSQL the 2nd failed sign-in for the same login ID answers 500 (LoginThrottle.recordFailure: INSERT hits login_throttle_pkey, the DuplicateKeyException is caught but aborts the REQUIRES_NEW transaction, so the SELECT ... FOR UPDATE fails with 25P02); lockout never engages")
   void anUnknownIdTakesAsLongAsAWrongPassword() {
     Fixtures.TestCompany company = fixtures.company();
     // A lockout threshold the timing runs cannot reach, so both sides stay on the hashing path.

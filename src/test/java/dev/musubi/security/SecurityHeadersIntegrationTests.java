@@ -8,7 +8,6 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -71,10 +70,6 @@ class SecurityHeadersIntegrationTests {
   }
 
   @Test
-  @Disabled(
-      "BUG: a body Jackson cannot read (malformed JSON, or null for an int) answers 400 in"
-          + " Boot's default error JSON (application/json, timestamp/status/error/path),"
-          + " not problem+json; DefaultHandlerExceptionResolver handles it, not ProblemHandler")
   void malformedJsonIsABadRequestProblem() {
     Fixtures.TestCompany company = fixtures.company();
     ApiClient.Response r =
@@ -111,9 +106,6 @@ class SecurityHeadersIntegrationTests {
   }
 
   @Test
-  @Disabled(
-      "BUG: a wrong Content-Type answers 415 in Boot's default error JSON (application/json,"
-          + " timestamp/status/error/path), not problem+json")
   void aWrongContentTypeIsAnUnsupportedMediaTypeProblem() {
     Fixtures.TestCompany company = fixtures.company();
     ApiClient.Response r =

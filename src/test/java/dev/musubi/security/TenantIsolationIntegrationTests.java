@@ -398,9 +398,6 @@ class TenantIsolationIntegrationTests {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "BUG: unknown /api/v1 path answers 404 with Boot's default error JSON"
-          + " (application/json, timestamp/status/error/path), not problem+json")
   void anUnknownApiPathIsANotFoundProblem() {
     Fixtures.TestCompany company = fixtures.company();
     ApiClient.Response r = company.admin().get("/api/v1/no-such-thing");

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -49,15 +48,12 @@ class LoginThrottle {
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   boolean recordFailure(String key, SecurityPolicy policy) {
     Instant now = clock.instant();
-    try {
-      jdbc.sql(
-              "INSERT INTO login_throttle (login_key, failures, window_start, lock_level)"
-                  + " VALUES (?, 0, ?, 0)")
-          .params(key, ts(now))
-          .update();
-    } catch (DuplicateKeyException alreadyThere) {
-      // Another request created it first; fine.
-    }
+    // ON CONFLICT, not a caught duplicate key: PostgreSQL aborts the transaction on the latter.
+    jdbc.sql(
+            "INSERT INTO login_throttle (login_key, failures, window_start, lock_level)"
+                + " VALUES (?, 0, ?, 0) ON CONFLICT DO NOTHING")
+        .params(key, ts(now))
+        .update();
     State s = load(key, true).orElseThrow();
     int failures = s.failures();
     Instant windowStart = s.windowStart();

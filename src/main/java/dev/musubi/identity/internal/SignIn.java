@@ -126,8 +126,6 @@ public class SignIn {
               .from(client.ip(), client.userAgent()));
       throw fail(tenantId, member, loginId, client, "ip_not_allowed", key, policy, false);
     }
-    throttle.reset(key);
-    ipThrottle.reset(client.ip());
     Instant now = clock.instant();
     java.util.List<String> methods = new java.util.ArrayList<>();
     if (member.totpEnabled()) {
@@ -146,8 +144,12 @@ public class SignIn {
               client.userAgent(),
               now,
               now.plus(MFA_STAGE_TTL));
+      // The counters are reset only when the second factor succeeds too: otherwise knowing the
+      // password would allow unlimited guesses of the code.
       return new SecondFactorRequired(pending, methods);
     }
+    throttle.reset(key);
+    ipThrottle.reset(client.ip());
     return new SignedIn(startSession(member, policy, client, "password"));
   }
 
@@ -197,6 +199,7 @@ public class SignIn {
       throw mfaFailed(member, client, "bad_code");
     }
     throttle.reset(key);
+    ipThrottle.reset(client.ip());
     sessions.revoke(member.tenantId(), member.id(), pending.id(), now);
     audit.record(
         AuditRecord.of(member.tenantId(), AuditAction.MFA_SUCCEEDED)

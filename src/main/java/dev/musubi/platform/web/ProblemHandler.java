@@ -97,7 +97,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 errors.add(
                     new FieldError(
                         f.getField(),
-                        f.getCode() == null ? "invalid" : f.getCode().toLowerCase(),
+                        fieldCode(f.getCode()),
                         f.getDefaultMessage() == null ? "Invalid." : f.getDefaultMessage())));
     ex.getBindingResult()
         .getGlobalErrors()
@@ -146,6 +146,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
       pd.setType(java.net.URI.create("urn:musubi:problem:" + codeFor(statusCode)));
     }
     return super.createResponseEntity(body, headers, statusCode, request);
+  }
+
+  /** Bean Validation codes as API codes; {@code @Size} is only used for upper bounds here. */
+  private static String fieldCode(@Nullable String constraint) {
+    if (constraint == null) {
+      return "invalid";
+    }
+    return switch (constraint) {
+      case "Size" -> "too_long";
+      case "NotBlank", "NotNull", "NotEmpty" -> "required";
+      default -> constraint.toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   private static String codeFor(HttpStatusCode status) {
