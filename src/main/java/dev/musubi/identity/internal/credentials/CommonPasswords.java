@@ -16,12 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The list of common and breached passwords that {@link PasswordRules} refuses.
  *
- * <p>The default list is {@value #DEFAULT_RESOURCE} on the classpath: the first 100,000 lines of
+ * <p>The default list is {@value #DEFAULT_RESOURCE} on the classpath: the first 104,259 lines of
  * SecLists' {@code 10-million-password-list-top-1000000.txt} (see {@code
  * NOTICE-common-passwords.txt} next to it). Entries are lower-cased ({@link Locale#ROOT}) and
- * de-duplicated, so {@link #size()} is below the number of lines in the source: 96,518 distinct
- * entries from 100,000 lines ({@code Password}, {@code PASSWORD} and {@code password} are one
- * entry).
+ * de-duplicated ({@code Password}, {@code PASSWORD} and {@code password} are one entry), which
+ * leaves 100,500 distinct entries.
  *
  * <p>The list is loaded once, lazily, on the first call of {@link #contains} or {@link #size}, into
  * a sorted {@code String[]} searched by binary search (about 5 MB of heap for the default list).
@@ -90,7 +89,7 @@ public final class CommonPasswords {
     if (raw == null) {
       throw new IllegalStateException("Common password list not found: " + resource);
     }
-    var lines = new ArrayList<String>(100_000);
+    var lines = new ArrayList<String>(105_000);
     try (var reader =
         new BufferedReader(
             new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8))) {

@@ -11,8 +11,8 @@ class CommonPasswordsTests {
 
   @Test
   void defaultListHoldsTheDistinctLowerCasedSourceLines() {
-    // The source has exactly 100,000 lines; lower-casing merges them into 96,518 entries.
-    assertThat(common.size()).isBetween(96_000, 100_000);
+    // 104,259 lines of the source, which lower-casing merges into 100,500 distinct entries.
+    assertThat(common.size()).isGreaterThanOrEqualTo(100_000);
   }
 
   @Test
