@@ -1,0 +1,22 @@
+package dev.musubi.platform.search;
+
+import java.util.UUID;
+
+/**
+ * A full-text index. Writes are visible to searches shortly after they return (near real time); the
+ * index is a cache of the stores and can be rebuilt from them at any time.
+ */
+public interface SearchIndex {
+
+  /** Adds or replaces the document with the same (tenant, type, id). */
+  void index(SearchDocument document);
+
+  /** Removes a document; nothing happens when it is absent. */
+  void delete(UUID tenantId, String type, String id);
+
+  /** Removes every document of a type in a company (before a rebuild, or on deletion). */
+  void deleteAll(UUID tenantId, String type);
+
+  /** Finds documents; never null. */
+  SearchResult search(SearchQuery query);
+}
