@@ -23,7 +23,7 @@ export class ApiError extends Error {
   fieldErrors() {
     const out = {};
     for (const e of this.errors) {
-      if (e && e.field && !(e.field in out)) out[e.field] = fieldErrorText(e.code) || e.message || e.code;
+      if (e && e.field && !(e.field in out)) out[e.field] = fieldErrorText(e.code, e.message) || e.message || e.code;
     }
     return out;
   }

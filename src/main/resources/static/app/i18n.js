@@ -244,6 +244,9 @@ const ja = {
   // Field error codes from the server (its messages are English).
   'fieldError.required': '入力してください。',
   'fieldError.too_long': '長すぎます。',
+  'fieldError.too_long.n': '{n}文字以内にしてください。',
+  'fieldError.too_short': '短すぎます。',
+  'fieldError.too_short.n': '{n}文字以上にしてください。',
   'fieldError.too_many': '数が多すぎます。',
   'fieldError.invalid': '形式が正しくありません。',
   'fieldError.reserved': 'このログインIDは予約されているため使えません。',
@@ -549,8 +552,12 @@ export function onLangChange(fn) {
 }
 
 /** The Japanese text for a server field-error code, or null to show the server's own message. */
-export function fieldErrorText(code) {
+export function fieldErrorText(code, message) {
   if (current !== 'ja' || !code) return null;
+  // A limit the server states in its message (e.g. a company's minimum length) is kept.
+  const n = typeof message === 'string' ? message.match(/\d+/) : null;
+  const counted = n && ja['fieldError.' + code + '.n'];
+  if (counted) return counted.replace('{n}', n[0]);
   return ja['fieldError.' + code] ?? null;
 }
 
