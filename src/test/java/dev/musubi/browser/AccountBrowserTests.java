@@ -7,10 +7,13 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestClock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** My account: profile, password, sessions, access tokens and turning two-step off. */
@@ -21,6 +24,8 @@ class AccountBrowserTests {
 
   @LocalServerPort int port;
 
+  @Autowired TestClock clock;
+
   Browser browser;
 
   @BeforeEach
@@ -30,6 +35,7 @@ class AccountBrowserTests {
 
   @AfterEach
   void stop() {
+    clock.reset();
     assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
     assertThat(browser.cspViolations).as("CSP violations").isEmpty();
     assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
@@ -193,5 +199,39 @@ class AccountBrowserTests {
 
     // The password alone signs in again.
     new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+  }
+
+  @Test
+  void anExpiredPasswordMustBeChangedBeforeAnythingElse() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "期限切れ株式会社");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    String policy = admin.send("GET", "/api/v1/admin/security-settings", null, 200);
+    admin.send(
+        "PUT",
+        "/api/v1/admin/security-settings",
+        policy.replaceFirst("\"passwordMaxAgeDays\"\\s*:\\s*\\d+", "\"passwordMaxAgeDays\":30"),
+        200);
+    clock.advance(Duration.ofDays(31));
+
+    Page page = browser.newPage();
+    page.navigate("/#/contacts");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    assertThat(page.getByTestId("password-expired")).containsText("パスワードの有効期限が切れています");
+    assertThat(page).hasURL(java.util.regex.Pattern.compile("#/account/password$"));
+    assertThat(page.getByLabel("現在のパスワード")).isVisible();
+    // Everything else sends the member back to the password form.
+    page.locator("[data-nav=contacts]").click();
+    assertThat(page).hasURL(java.util.regex.Pattern.compile("#/account/password$"));
+    assertThat(page.getByLabel("現在のパスワード")).isVisible();
+
+    page.getByLabel("現在のパスワード").fill(company.adminPassword());
+    page.getByLabel("新しいパスワード", new Page.GetByLabelOptions().setExact(true)).fill(NEW_PASSWORD);
+    page.getByLabel("新しいパスワード（確認）").fill(NEW_PASSWORD);
+    button(page, "パスワードを変更").click();
+    assertThat(page.getByText("パスワードを変更しました。")).isVisible();
+    assertThat(page.getByTestId("password-expired")).hasCount(0);
+    page.locator("[data-nav=contacts]").click();
+    assertThat(page).hasURL(java.util.regex.Pattern.compile("#/contacts$"));
+    assertThat(page.locator("table .person-name").first()).isVisible();
   }
 }

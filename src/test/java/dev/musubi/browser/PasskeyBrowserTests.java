@@ -105,7 +105,8 @@ class PasskeyBrowserTests {
 
     JsonArray keys = passkeys(page);
     assertThat(keys).hasSize(1);
-    assertThat(keys.get(0).getAsJsonObject().get("label").getAsString()).isEqualTo(LABEL);
+    JsonObject registered = keys.get(0).getAsJsonObject();
+    assertThat(registered.get("label").getAsString()).isEqualTo(LABEL);
 
     signOut(page);
     page.getByTestId("passkey-signin").click();
@@ -114,6 +115,12 @@ class PasskeyBrowserTests {
     // The passkey's last use is recorded.
     JsonObject used = passkeys(page).get(0).getAsJsonObject();
     assertThat(used.get("lastUsedAt").isJsonNull()).as("lastUsedAt in %s", used).isFalse();
+    assertThat(used.get("lastUsedAt").getAsString())
+        .as("lastUsedAt after signing in, registered %s", registered)
+        .isNotEqualTo(
+            registered.get("lastUsedAt").isJsonNull()
+                ? ""
+                : registered.get("lastUsedAt").getAsString());
   }
 
   @Test
