@@ -64,11 +64,21 @@ class PasskeyBrowserTests {
 
   /** Signs in with the password on My account → Passkeys and registers a passkey there. */
   private Page memberWithPasskey(MusubiHttp.TestCompany company) {
+    return memberWithPasskey(company, false);
+  }
+
+  /**
+   * With {@code withTotp}, an authenticator app is enrolled too (over the API) before the passkey.
+   */
+  private Page memberWithPasskey(MusubiHttp.TestCompany company, boolean withTotp) {
     Page page = browser.newPage();
     addVirtualAuthenticator(page);
     page.navigate("/#/account/passkeys");
     Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
     assertThat(page.getByTestId("company-name")).hasText(company.name());
+    if (withTotp) {
+      new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword()).enrolTotp();
+    }
     assertThat(page.getByText("登録されたパスキーはありません。")).isVisible();
 
     page.getByLabel("パスキーの名前").fill(LABEL);
@@ -132,8 +142,23 @@ class PasskeyBrowserTests {
     Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("2段階認証")))
         .isVisible();
+    // Passkeys only: no code field to fill in.
+    assertThat(page.getByLabel("確認コード")).hasCount(0);
     page.getByTestId("passkey-second-step").click();
     assertThat(page.getByTestId("company-name")).hasText("二段目パスキー株式会社");
+  }
+
+  @Test
+  void withAnAuthenticatorAppTooThePasskeyIsOfferedBesideTheCode() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "両方パスキー株式会社");
+    Page page = memberWithPasskey(company, true);
+    signOut(page);
+
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    assertThat(page.getByLabel("確認コード")).isVisible();
+    assertThat(page.getByTestId("passkey-second-step")).hasText("パスキーを使う");
+    page.getByTestId("passkey-second-step").click();
+    assertThat(page.getByTestId("company-name")).hasText("両方パスキー株式会社");
   }
 
   @Test
