@@ -23,7 +23,7 @@ export class ApiError extends Error {
   fieldErrors() {
     const out = {};
     for (const e of this.errors) {
-      if (e && e.field && !(e.field in out)) out[e.field] = fieldErrorText(e.code) || e.message || e.code;
+      if (e && e.field && !(e.field in out)) out[e.field] = fieldErrorText(e.code, e.message) || e.message || e.code;
     }
     return out;
   }
@@ -32,6 +32,23 @@ export class ApiError extends Error {
 // The token from the body of GET /auth/csrf, used only when the cookie cannot be read.
 let tokenFromBody = null;
 const unauthorizedListeners = new Set();
+const blockedListeners = new Set();
+
+/**
+ * Called with the problem type when the server refuses everything until the member acts:
+ * `password-expired` or `mfa-setup-required` (403 urn:musubi:problem:…).
+ */
+export function onBlocked(fn) {
+  blockedListeners.add(fn);
+  return () => blockedListeners.delete(fn);
+}
+
+const BLOCKING = ['password-expired', 'mfa-setup-required'];
+
+function blockingProblem(type) {
+  const name = (type || '').split(':').pop();
+  return BLOCKING.includes(name) ? name : null;
+}
 
 /** Called when any request that is not marked `quiet401` answers 401. */
 export function onUnauthorized(fn) {
@@ -106,9 +123,13 @@ export async function request(method, path, body, options = {}) {
   try {
     res = await send();
     // A missing or rotated CSRF token answers 403 before anything runs: fetch a new one, retry once.
+    // Not when the 403 says the member must first change their password or set up two-step.
     if (res.status === 403 && !SAFE.has(method) && !options.noRetry) {
-      await refreshCsrf();
-      res = await send();
+      const problem = await res.clone().json().catch(() => null);
+      if (!blockingProblem(problem?.type)) {
+        await refreshCsrf();
+        res = await send();
+      }
     }
   } catch (e) {
     throw new ApiError({ status: 0, title: 'network', detail: '' });
@@ -116,7 +137,12 @@ export async function request(method, path, body, options = {}) {
   if (res.status === 401 && !options.quiet401) {
     unauthorizedListeners.forEach((fn) => fn());
   }
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) {
+    const err = await toError(res);
+    const blocked = res.status === 403 ? blockingProblem(err.type) : null;
+    if (blocked) blockedListeners.forEach((fn) => fn(blocked));
+    throw err;
+  }
   if (res.status === 204) return null;
   const text = await res.text();
   if (!text) return null;

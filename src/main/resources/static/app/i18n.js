@@ -58,6 +58,7 @@ const ja = {
   'signin.verify': '確認',
   'signin.badCode': 'コードが正しくありません。',
   'signin.startOver': '最初からやり直す',
+  'signin.usePasskey': 'パスキーを使う',
 
   'setup.title': '初期設定',
   'setup.lead': '会社と最初の管理者アカウントを作成します。この画面は一度だけ使えます。',
@@ -85,6 +86,8 @@ const ja = {
   'menu.signOut': 'ログアウト',
   'banner.mfaRequired': '会社のポリシーにより2段階認証の設定が必要です。設定が終わるまで他の機能は使えません。',
   'banner.mfaGo': '2段階認証を設定する',
+  'banner.passwordExpired': 'パスワードの有効期限が切れています。新しいパスワードに変更するまで他の機能は使えません。',
+  'banner.passwordGo': 'パスワードを変更する',
 
   'soon.title': '{name}は準備中です',
   'soon.body': 'この機能はまだ実装されていません。今後のバージョンで提供される予定です。',
@@ -150,6 +153,7 @@ const ja = {
   'passkeys.lastUsed': '最終使用',
   'passkeys.deleteConfirm': 'パスキー「{label}」を削除しますか？',
   'passkeys.failed': 'パスキーを登録できませんでした。',
+  'passkeys.deleted': 'パスキーを削除しました。',
   'sessions.lead': 'このアカウントでログインしている端末です。心当たりのないものは終了してください。',
   'sessions.device': '端末',
   'sessions.ip': 'IPアドレス',
@@ -240,6 +244,9 @@ const ja = {
   // Field error codes from the server (its messages are English).
   'fieldError.required': '入力してください。',
   'fieldError.too_long': '長すぎます。',
+  'fieldError.too_long.n': '{n}文字以内にしてください。',
+  'fieldError.too_short': '短すぎます。',
+  'fieldError.too_short.n': '{n}文字以上にしてください。',
   'fieldError.too_many': '数が多すぎます。',
   'fieldError.invalid': '形式が正しくありません。',
   'fieldError.reserved': 'このログインIDは予約されているため使えません。',
@@ -308,6 +315,7 @@ const en = {
   'signin.verify': 'Verify',
   'signin.badCode': 'The code is incorrect.',
   'signin.startOver': 'Start over',
+  'signin.usePasskey': 'Use a passkey',
 
   'setup.title': 'First-time setup',
   'setup.lead': 'Create your company and its first administrator. This page works only once.',
@@ -335,6 +343,8 @@ const en = {
   'menu.signOut': 'Sign out',
   'banner.mfaRequired': 'Your company requires two-step verification. Set it up to continue using Musubi.',
   'banner.mfaGo': 'Set up two-step verification',
+  'banner.passwordExpired': 'Your password has expired. Change it to continue using Musubi.',
+  'banner.passwordGo': 'Change your password',
 
   'soon.title': '{name} is coming soon',
   'soon.body': 'This feature is not implemented yet. It will arrive in a future version.',
@@ -400,6 +410,7 @@ const en = {
   'passkeys.lastUsed': 'Last used',
   'passkeys.deleteConfirm': 'Delete the passkey “{label}”?',
   'passkeys.failed': 'Could not add the passkey.',
+  'passkeys.deleted': 'Passkey deleted.',
   'sessions.lead': 'Devices signed in to this account. End any you do not recognise.',
   'sessions.device': 'Device',
   'sessions.ip': 'IP address',
@@ -541,8 +552,12 @@ export function onLangChange(fn) {
 }
 
 /** The Japanese text for a server field-error code, or null to show the server's own message. */
-export function fieldErrorText(code) {
+export function fieldErrorText(code, message) {
   if (current !== 'ja' || !code) return null;
+  // A limit the server states in its message (e.g. a company's minimum length) is kept.
+  const n = typeof message === 'string' ? message.match(/\d+/) : null;
+  const counted = n && ja['fieldError.' + code + '.n'];
+  if (counted) return counted.replace('{n}', n[0]);
   return ja['fieldError.' + code] ?? null;
 }
 

@@ -1,12 +1,12 @@
 // Musubi web client: boot, hash router and the app frame.
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, onUnauthorized, refreshCsrf } from './api.js';
+import { api, onBlocked, onUnauthorized, refreshCsrf } from './api.js';
 import { adoptMemberLocale, lang, onLangChange, t } from './i18n.js';
 import { html, cx, Icon, LanguageSwitch, navigate, Spinner, Toaster, toast, errorText } from './ui.js';
 import { SignInPage } from './pages/signin.js';
 import { SetupPage } from './pages/setup.js';
-import { AccountPage } from './pages/account.js';
+import { AccountPage, requiredTab } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
 import { ContactsPage } from './pages/contacts.js';
 import { ComingSoonPage } from './pages/soon.js';
@@ -46,6 +46,8 @@ function App() {
 
   useEffect(() => onLangChange(setLangTick), []);
   useEffect(() => onUnauthorized(() => setMe(null)), []);
+  // A 403 password-expired / mfa-setup-required from any call: reload the member, which routes.
+  useEffect(() => onBlocked(() => loadMe()), []);
 
   const loadMe = async () => {
     try {
@@ -73,10 +75,11 @@ function App() {
     document.title = me ? `${t('app.name')}${me.company?.name ? ' – ' + me.company.name : ''}` : t('app.name');
   });
 
-  // Company policy may demand two-step verification before anything else.
+  // An expired password, then company policy demanding two-step verification, come before anything else.
   useEffect(() => {
-    if (me?.mfa?.setupRequired && !(route.path[0] === 'account' && route.path[1] === 'mfa')) {
-      navigate('#/account/mfa');
+    const must = requiredTab(me);
+    if (must && !(route.path[0] === 'account' && route.path[1] === must)) {
+      navigate('#/account/' + must);
     }
   }, [me, route]);
 
@@ -187,7 +190,14 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
         </ul>
       </nav>
       <main id="main" class="main" tabindex="-1" ref=${mainRef}>
-        ${me.mfa?.setupRequired &&
+        ${me.passwordExpired &&
+        html`<div class="banner" role="alert" data-testid="password-expired">
+          <${Icon} name="shield" />
+          <span>${t('banner.passwordExpired')}</span>
+          ${!(section === 'account' && route.path[1] === 'password') &&
+          html`<a class="banner-link" href="#/account/password">${t('banner.passwordGo')}</a>`}
+        </div>`}
+        ${!me.passwordExpired && me.mfa?.setupRequired &&
         html`<div class="banner" role="alert">
           <${Icon} name="shield" />
           <span>${t('banner.mfaRequired')}</span>

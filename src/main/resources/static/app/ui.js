@@ -256,7 +256,7 @@ export function errorText(err, fallbacks = {}) {
 /** Field errors of an ApiError that no input shows, as one text (so nothing is silently dropped). */
 export function otherFieldErrors(err, shown) {
   if (!err || !err.errors) return [];
-  return err.errors.filter((e) => !shown.includes(e.field)).map((e) => (e.field ? `${e.field}: ` : '') + (fieldErrorText(e.code) || e.message || e.code));
+  return err.errors.filter((e) => !shown.includes(e.field)).map((e) => (e.field ? `${e.field}: ` : '') + (fieldErrorText(e.code, e.message) || e.message || e.code));
 }
 
 const ICONS = {

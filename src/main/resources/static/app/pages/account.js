@@ -27,13 +27,20 @@ import { memberName } from './contacts.js';
 
 const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens'];
 
+/** The My account tab the member must finish before anything else, or null. */
+export function requiredTab(me) {
+  if (me?.passwordExpired) return 'password';
+  if (me?.mfa?.setupRequired) return 'mfa';
+  return null;
+}
+
 export function AccountPage({ me, tab, reloadMe }) {
   const current = TABS.includes(tab) ? tab : 'profile';
-  const locked = !!me.mfa?.setupRequired;
+  const must = requiredTab(me);
   let body;
   switch (current) {
     case 'password':
-      body = html`<${PasswordSection} />`;
+      body = html`<${PasswordSection} me=${me} reloadMe=${reloadMe} />`;
       break;
     case 'mfa':
       body = html`<${MfaSection} me=${me} reloadMe=${reloadMe} />`;
@@ -57,7 +64,7 @@ export function AccountPage({ me, tab, reloadMe }) {
         (id) => html`<a
           key=${id}
           href=${'#/account/' + id}
-          class=${cx('tab', current === id && 'active', locked && id !== 'mfa' && 'disabled')}
+          class=${cx('tab', current === id && 'active', must && id !== must && 'disabled')}
           aria-current=${current === id ? 'page' : undefined}
           >${t('account.tab.' + id)}</a
         >`,
@@ -149,7 +156,7 @@ function ProfileSection({ me, reloadMe }) {
   <//>`;
 }
 
-function PasswordSection() {
+function PasswordSection({ me, reloadMe }) {
   const [form, setForm] = useState({ currentPassword: '', newPassword: '', confirm: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -170,6 +177,7 @@ function PasswordSection() {
       await api.post('/api/v1/me/password', { currentPassword: form.currentPassword, newPassword: form.newPassword });
       setForm({ currentPassword: '', newPassword: '', confirm: '' });
       toast(t('password.changed'));
+      if (me?.passwordExpired) await reloadMe();
     } catch (err) {
       setError(err);
     } finally {
@@ -469,6 +477,7 @@ function PasskeysSection() {
         try {
           await api.del('/api/v1/me/passkeys/' + encodeURIComponent(removing.id));
           setRemoving(null);
+          toast(t('passkeys.deleted'));
           await reload();
         } catch (err) {
           toast(errorText(err), 'error');

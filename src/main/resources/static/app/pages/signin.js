@@ -22,6 +22,7 @@ export function AuthShell({ title, lead, children }) {
 
 export function SignInPage({ onSignedIn }) {
   const [step, setStep] = useState('password'); // password | mfa
+  const [methods, setMethods] = useState([]); // second steps the server offers: totp, passkey
   const [loginId, setLoginId] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -31,6 +32,7 @@ export function SignInPage({ onSignedIn }) {
 
   const afterAuth = async (result) => {
     if (result && result.status === 'mfa_required') {
+      setMethods(Array.isArray(result.methods) ? result.methods : ['totp']);
       setStep('mfa');
       setCode('');
       setError('');
@@ -85,6 +87,20 @@ export function SignInPage({ onSignedIn }) {
   };
 
   if (step === 'mfa') {
+    const totp = methods.includes('totp') || methods.includes('recovery');
+    const passkeyStep = methods.includes('passkey') && passkeysSupported();
+    if (!totp && passkeyStep) {
+      // Passkeys only: the ceremony is the second step.
+      return html`<${AuthShell} title=${t('signin.mfaTitle')} lead=${t('passkeys.lead')}>
+        <div class="stack">
+          ${error && html`<${Alert}>${error}<//>`}
+          <${Button} class="btn-block" onClick=${passkey} busy=${busy} data-testid="passkey-second-step">${t('signin.usePasskey')}<//>
+          <div class="auth-links">
+            <button type="button" class="link-btn" onClick=${() => { setStep('password'); setError(''); }}>${t('signin.startOver')}</button>
+          </div>
+        </div>
+      <//>`;
+    }
     return html`<${AuthShell} title=${t('signin.mfaTitle')} lead=${recovery ? t('signin.recoveryLead') : t('signin.mfaLead')}>
       <form class="stack" onSubmit=${submitCode} novalidate>
         ${error && html`<${Alert}>${error}<//>`}
@@ -116,6 +132,11 @@ export function SignInPage({ onSignedIn }) {
               autofocus
             />`}
         <${Button} type="submit" busy=${busy} class="btn-block">${t('signin.verify')}<//>
+        ${passkeyStep &&
+        html`<div class="divider"><span>${t('signin.or')}</span></div>
+          <${Button} kind="secondary" class="btn-block" onClick=${passkey} disabled=${busy} data-testid="passkey-second-step">
+            ${t('signin.usePasskey')}
+          <//>`}
         <div class="auth-links">
           <button
             type="button"

@@ -27,9 +27,17 @@ final class Browser implements AutoCloseable {
   final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
   Browser(int port) {
+    this(port, "127.0.0.1");
+  }
+
+  /**
+   * A browser that opens the app on {@code host}: passkey tests need {@code localhost}, the relying
+   * party ID (WebAuthn refuses an IP address).
+   */
+  Browser(int port, String host) {
     // The build machine is small and shared: be patient, but never sleep.
     com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    this.baseUrl = "http://127.0.0.1:" + port;
+    this.baseUrl = "http://" + host + ":" + port;
     this.playwright =
         Playwright.create(
             new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -60,11 +68,15 @@ final class Browser implements AutoCloseable {
   }
 
   Page newPage(int width, int height) {
+    return newPage(width, height, "ja-JP");
+  }
+
+  Page newPage(int width, int height, String locale) {
     BrowserContext context =
         chromium.newContext(
             new com.microsoft.playwright.Browser.NewContextOptions()
                 .setBaseURL(baseUrl)
-                .setLocale("ja-JP")
+                .setLocale(locale)
                 .setTimezoneId("Asia/Tokyo")
                 .setViewportSize(width, height));
     context.setDefaultTimeout(20_000);
