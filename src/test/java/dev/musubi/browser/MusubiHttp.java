@@ -2,6 +2,7 @@ package dev.musubi.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musubi.testing.TotpCodes;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;

@@ -2,19 +2,23 @@ package dev.musubi.browser;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestClock;
+import dev.musubi.testing.TotpCodes;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 @MusubiIntegrationTest
 class SignInBrowserTests {
+
+  @Autowired TestClock clock;
 
   @LocalServerPort int port;
 
@@ -23,6 +27,11 @@ class SignInBrowserTests {
   @BeforeEach
   void start() {
     browser = new Browser(port);
+  }
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
   }
 
   @AfterEach
@@ -80,7 +89,7 @@ class SignInBrowserTests {
     String secret = page.getByTestId("totp-secret").textContent().trim();
     assertThat(page.locator("[data-testid=totp-enrolment] img")).isVisible();
     browser.screenshot(page, "account-mfa.png");
-    long enrolStep = TotpCodes.step(System.currentTimeMillis());
+    long enrolStep = TotpCodes.step(clock.millis());
     page.getByLabel("認証アプリに表示された6桁のコード").fill(TotpCodes.code(secret, enrolStep));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("有効にする")).click();
 
@@ -97,13 +106,9 @@ class SignInBrowserTests {
     Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("2段階認証")))
         .isVisible();
-    // A code is good once: wait for the authenticator to show the next one.
-    await()
-        .atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> TotpCodes.step(System.currentTimeMillis()) > enrolStep);
-    page.getByLabel("確認コード")
-        .fill(TotpCodes.code(secret, TotpCodes.step(System.currentTimeMillis())));
+    // A code is good once: move to the authenticator's next code.
+    clock.advance(Duration.ofSeconds(30));
+    page.getByLabel("確認コード").fill(TotpCodes.code(secret, TotpCodes.step(clock.millis())));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("確認").setExact(true))
         .click();
     assertThat(page.getByTestId("company-name")).hasText("二段階テスト株式会社");
@@ -114,7 +119,7 @@ class SignInBrowserTests {
     MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "再入力テスト株式会社");
     String secret =
         new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword()).enrolTotp();
-    long enrolStep = TotpCodes.step(System.currentTimeMillis());
+    long enrolStep = TotpCodes.step(clock.millis());
     Page page = browser.newPage();
     page.navigate("/");
     Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
@@ -124,12 +129,8 @@ class SignInBrowserTests {
         .click();
     assertThat(page.getByRole(AriaRole.ALERT)).hasText("コードが正しくありません。");
 
-    await()
-        .atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> TotpCodes.step(System.currentTimeMillis()) > enrolStep);
-    page.getByLabel("確認コード")
-        .fill(TotpCodes.code(secret, TotpCodes.step(System.currentTimeMillis())));
+    clock.advance(Duration.ofSeconds(30));
+    page.getByLabel("確認コード").fill(TotpCodes.code(secret, TotpCodes.step(clock.millis())));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("確認").setExact(true))
         .click();
     assertThat(page.getByTestId("company-name")).hasText("再入力テスト株式会社");

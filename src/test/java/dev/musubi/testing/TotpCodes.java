@@ -17,7 +17,16 @@ public final class TotpCodes {
 
   /** The code of the 30-second step that contains {@code at}. */
   public static String at(String base32Secret, Instant at) {
-    long step = Math.floorDiv(at.getEpochSecond(), 30);
+    return code(base32Secret, step(at.toEpochMilli()));
+  }
+
+  /** The RFC 6238 time step (30 s) of an instant in epoch milliseconds. */
+  public static long step(long epochMillis) {
+    return Math.floorDiv(epochMillis, 30_000L);
+  }
+
+  /** The code of a time step. */
+  public static String code(String base32Secret, long step) {
     try {
       Mac mac = Mac.getInstance("HmacSHA1");
       mac.init(new SecretKeySpec(decode(base32Secret), "HmacSHA1"));
