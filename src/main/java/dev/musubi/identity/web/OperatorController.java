@@ -60,7 +60,6 @@ class OperatorController {
 
   @GetMapping
   List<Company> list() {
-    CurrentMember.get();
     return companies.list();
   }
 }

@@ -73,6 +73,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return toResponse(Problems.invalid(errors));
   }
 
+  /** Two requests raced to create the same unique thing; the loser is told so, not a 500. */
+  @ExceptionHandler(org.springframework.dao.DuplicateKeyException.class)
+  ResponseEntity<ProblemDetail> duplicate(org.springframework.dao.DuplicateKeyException e) {
+    return toResponse(Problems.conflict("duplicate", "This already exists; reload and try again."));
+  }
+
   @ExceptionHandler(AccessDeniedException.class)
   ResponseEntity<ProblemDetail> denied(AccessDeniedException e) {
     return toResponse(Problems.forbidden("You may not do this."));
