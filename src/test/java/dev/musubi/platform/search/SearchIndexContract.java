@@ -61,6 +61,15 @@ public interface SearchIndexContract {
   }
 
   @Test
+  default void theCharactersOfAWordApartDoNotMatchIt() {
+    add("m1", "会社の議事録");
+    add("m2", "会議の議事録");
+
+    assertThat(ids("会議")).containsExactly("m2");
+    assertThat(ids("かいぎ")).containsExactly("m2");
+  }
+
+  @Test
   default void hiraganaReadingFindsTheKanjiWord() {
     add("m1", "明日の会議室を予約しました");
     add("m2", "今日はいい天気です");
@@ -96,6 +105,17 @@ public interface SearchIndexContract {
     assertThat(ids("都庁")).containsExactly("m1");
     assertThat(ids("東京")).containsExactly("m1");
     assertThat(ids("府庁")).containsExactly("m2");
+    assertThat(ids("都")).containsExactly("m1");
+    assertThat(ids("庁")).containsExactlyInAnyOrder("m1", "m2");
+  }
+
+  @Test
+  default void aPartOfAnUnknownWordIsFound() {
+    add("m1", "株式会社ムスビテックの新製品");
+    add("m2", "テクノロジーの話");
+
+    assertThat(ids("テック")).containsExactly("m1");
+    assertThat(ids("ムスビ")).containsExactly("m1");
   }
 
   // English

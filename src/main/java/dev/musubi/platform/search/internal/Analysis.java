@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.StopFilter;
@@ -14,6 +15,7 @@ import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.cjk.CJKBigramFilter;
 import org.apache.lucene.analysis.cjk.CJKWidthCharFilter;
+import org.apache.lucene.analysis.core.TypeTokenFilter;
 import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
 import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.ja.JapaneseAnalyzer;
@@ -50,6 +52,13 @@ final class Analysis {
   static final String BIGRAM = "text_bigram";
   static final String READING = "text_reading";
   static final String EN = "text_en";
+
+  private static final Set<String> CJK_TYPES =
+      Set.of(
+          StandardTokenizer.TOKEN_TYPES[StandardTokenizer.IDEOGRAPHIC],
+          StandardTokenizer.TOKEN_TYPES[StandardTokenizer.HIRAGANA],
+          StandardTokenizer.TOKEN_TYPES[StandardTokenizer.KATAKANA],
+          StandardTokenizer.TOKEN_TYPES[StandardTokenizer.HANGUL]);
 
   private Analysis() {}
 
@@ -108,7 +117,10 @@ final class Analysis {
       @Override
       protected TokenStreamComponents createComponents(String fieldName) {
         Tokenizer tokenizer = new StandardTokenizer();
-        TokenStream stream = new EnglishPossessiveFilter(tokenizer);
+        // CJK characters are single tokens here; matching them one by one would find 会議 in
+        // 会社の議事録, so they are left to the other fields
+        TokenStream stream = new TypeTokenFilter(tokenizer, CJK_TYPES);
+        stream = new EnglishPossessiveFilter(stream);
         stream = new LowerCaseFilter(stream);
         stream = new PorterStemFilter(stream);
         return new TokenStreamComponents(tokenizer, stream);
