@@ -300,6 +300,15 @@ public interface SearchIndexContract {
   }
 
   @Test
+  default void aVeryLongQueryDoesNotFail() {
+    add("m1", "会議");
+
+    assertThatCode(() -> search("会議" + "東京都庁の会議室".repeat(500))).doesNotThrowAnyException();
+    assertThatCode(() -> search("会議 ".repeat(1000))).doesNotThrowAnyException();
+    assertThatCode(() -> search("a b c d e f g h ".repeat(200))).doesNotThrowAnyException();
+  }
+
+  @Test
   default void aBlankQueryFindsNothing() {
     add("m1", "会議");
 

@@ -86,6 +86,9 @@ public class LuceneSearchIndex implements SearchIndex, AutoCloseable {
   /** The most words of a query that count; the rest are ignored. */
   static final int MAX_WORDS = 32;
 
+  /** The most characters of a query that count; the rest are ignored. */
+  static final int MAX_QUERY_CHARS = 200;
+
   /** The most hits a search returns. */
   static final int MAX_LIMIT = 100;
 
@@ -308,10 +311,15 @@ public class LuceneSearchIndex implements SearchIndex, AutoCloseable {
     }
   }
 
-  /** The words of a query: split at white space (including the ideographic space). */
+  /**
+   * The words of a query: split at white space (including the ideographic space), from at most the
+   * first {@value #MAX_QUERY_CHARS} characters, so that a query stays well below Lucene's limit of
+   * clauses.
+   */
   static List<String> words(String text) {
+    String head = text.length() > MAX_QUERY_CHARS ? text.substring(0, MAX_QUERY_CHARS) : text;
     List<String> words = new ArrayList<>();
-    for (String word : text.split("[\\s\\u3000]+")) {
+    for (String word : head.split("[\\s\\u3000]+")) {
       if (!word.isEmpty() && words.size() < MAX_WORDS) {
         words.add(word);
       }
