@@ -17,6 +17,10 @@ public interface SearchIndex {
   /** Removes every document of a type in a company (before a rebuild, or on deletion). */
   void deleteAll(UUID tenantId, String type);
 
-  /** Finds documents; never null. */
+  /**
+   * Finds documents; never null, never throws for the text of a query. The text is plain words, not
+   * a query language: every word must match (in the text, in a compound, or by its kana reading). A
+   * text without words, or an empty set of scopes, finds nothing.
+   */
   SearchResult search(SearchQuery query);
 }
