@@ -311,9 +311,8 @@ public class Rooms {
   }
 
   private Room view(MemberPrincipal actor, UUID roomId) {
-    return store.myRooms(actor.tenantId(), actor.memberId()).stream()
-        .filter(r -> r.room().id().equals(roomId))
-        .findFirst()
+    return store
+        .myRoom(actor.tenantId(), actor.memberId(), roomId)
         .map(r -> toView(r, store.members(actor.tenantId(), roomId)))
         .orElseThrow(Problems::notFound);
   }

@@ -275,6 +275,36 @@ class RoomsIntegrationTests {
     assertThat(a.client().get(base).json().get("members")).hasSize(2);
   }
 
+  @Test
+  void roomChangesAndRecallsAreAuditedWithoutMessageText() {
+    TestCompany c = fixtures.company();
+    TestMember a = fixtures.member(c, "aoki");
+    TestMember b = fixtures.member(c, "baba");
+    TestMember d = fixtures.member(c, "doi");
+    String room = Talk.group(a.client(), "監査", b);
+    a.client().post("/api/v1/rooms/" + room + "/members", Map.of("members", List.of(d.id())));
+    a.client().delete("/api/v1/rooms/" + room + "/members/" + d.id());
+    String id = Talk.send(a.client(), room, "社外秘の本文").get("id").asString();
+    a.client().post("/api/v1/rooms/" + room + "/messages/" + id + "/recall", null);
+    ApiClient.Response audit = c.admin().get("/api/v1/admin/audit?size=200");
+    assertThat(audit.status()).as(audit.body()).isEqualTo(200);
+    List<String> actions =
+        audit.json().get("items").valueStream().map(n -> n.get("action").asString()).toList();
+    assertThat(actions)
+        .contains("ROOM_CREATED", "ROOM_MEMBERS_ADDED", "ROOM_MEMBER_REMOVED", "MESSAGE_RECALLED");
+    assertThat(audit.body()).doesNotContain("社外秘");
+    JsonNode recalled =
+        audit
+            .json()
+            .get("items")
+            .valueStream()
+            .filter(n -> n.get("action").asString().equals("MESSAGE_RECALLED"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(recalled.get("targetId").asString()).isEqualTo(id);
+    assertThat(recalled.get("actorId").asString()).isEqualTo(a.id().toString());
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();

@@ -23,23 +23,31 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Each member's realtime stream: a per-member sequence number, the last {@value #LOG_SIZE} events
  * (so a client that reconnects with {@code since} gets what it missed) and the member's open
- * sockets. The log lives in memory under a random {@link #epoch()}: after a restart clients see a
- * new epoch and resynchronise.
+ * sockets. The log lives in memory under an epoch (random per server start and per stream): after a
+ * restart, or when an idle stream was dropped, clients see a new epoch and resynchronise.
+ *
+ * <p>Memory stays bounded: only members who are connected, or were within {@link #IDLE}, have a
+ * stream; events for others are not kept (they load the current state when they connect).
  */
 @Component
 public class MemberStreams {
 
   static final int LOG_SIZE = 1000;
+  static final java.time.Duration IDLE = java.time.Duration.ofMinutes(10);
   static final String SESSION_ID = "musubi.sessionId";
 
   private static final Logger log = LoggerFactory.getLogger(MemberStreams.class);
 
   private final String epoch;
   private final JsonMapper json;
+  private final java.time.Clock clock;
+  private final java.util.concurrent.atomic.AtomicLong generations =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Map<UUID, Stream> streams = new ConcurrentHashMap<>();
 
-  MemberStreams(JsonMapper json) {
+  MemberStreams(JsonMapper json, java.time.Clock clock) {
     this.json = json;
+    this.clock = clock;
     byte[] b = new byte[8];
     new SecureRandom().nextBytes(b);
     this.epoch = HexFormat.of().formatHex(b);
@@ -48,13 +56,37 @@ public class MemberStreams {
   private record Entry(long seq, String text) {}
 
   private static final class Stream {
+    final String epoch;
     long seq;
+    boolean dead;
+    java.time.Instant idleSince;
+
+    Stream(String epoch, java.time.Instant now) {
+      this.epoch = epoch;
+      this.idleSince = now;
+    }
+
     final ArrayDeque<Entry> log = new ArrayDeque<>();
     final List<WebSocketSession> sockets = new CopyOnWriteArrayList<>();
   }
 
-  public String epoch() {
-    return epoch;
+  private Stream newStream() {
+    return new Stream(epoch + "-" + generations.incrementAndGet(), clock.instant());
+  }
+
+  /** Drops the streams of members without a socket for longer than {@link #IDLE}. */
+  @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 60_000)
+  void evictIdle() {
+    java.time.Instant horizon = clock.instant().minus(IDLE);
+    for (Map.Entry<UUID, Stream> e : streams.entrySet()) {
+      Stream s = e.getValue();
+      synchronized (s) {
+        if (s.sockets.isEmpty() && s.idleSince.isBefore(horizon)) {
+          s.dead = true;
+          streams.remove(e.getKey(), s);
+        }
+      }
+    }
   }
 
   /**
@@ -65,8 +97,14 @@ public class MemberStreams {
     String dataJson = json.writeValueAsString(data);
     String tail = ",\"type\":\"" + type + "\",\"room\":\"" + room + "\",\"data\":" + dataJson + "}";
     for (UUID member : members) {
-      Stream s = streams.computeIfAbsent(member, k -> new Stream());
+      Stream s = streams.get(member);
+      if (s == null) {
+        continue;
+      }
       synchronized (s) {
+        if (s.dead) {
+          continue;
+        }
         long seq = ++s.seq;
         String text = "{\"seq\":" + seq + tail;
         s.log.addLast(new Entry(seq, text));
@@ -109,33 +147,49 @@ public class MemberStreams {
    */
   public void connect(
       UUID member, WebSocketSession ws, @Nullable Long since, @Nullable String clientEpoch) {
-    Stream s = streams.computeIfAbsent(member, k -> new Stream());
-    synchronized (s) {
-      send(ws, "{\"type\":\"hello\",\"epoch\":\"" + epoch + "\",\"seq\":" + s.seq + "}");
-      if (since != null) {
-        boolean covered =
-            epoch.equals(clientEpoch)
-                && since >= 0
-                && since <= s.seq
-                && (since == s.seq || (!s.log.isEmpty() && s.log.peekFirst().seq() <= since + 1));
-        if (!covered) {
-          send(ws, "{\"type\":\"resync\"}");
-        } else {
-          for (Entry e : s.log) {
-            if (e.seq() > since) {
-              send(ws, e.text());
-            }
+    while (true) {
+      Stream s = streams.computeIfAbsent(member, k -> newStream());
+      synchronized (s) {
+        if (s.dead) {
+          continue; // evicted meanwhile: take the new one
+        }
+        register(s, ws, since, clientEpoch);
+        return;
+      }
+    }
+  }
+
+  /** Under the stream's lock. */
+  private static void register(
+      Stream s, WebSocketSession ws, @Nullable Long since, @Nullable String clientEpoch) {
+    send(ws, "{\"type\":\"hello\",\"epoch\":\"" + s.epoch + "\",\"seq\":" + s.seq + "}");
+    if (since != null) {
+      boolean covered =
+          s.epoch.equals(clientEpoch)
+              && since >= 0
+              && since <= s.seq
+              && (since == s.seq || (!s.log.isEmpty() && s.log.peekFirst().seq() <= since + 1));
+      if (!covered) {
+        send(ws, "{\"type\":\"resync\"}");
+      } else {
+        for (Entry e : s.log) {
+          if (e.seq() > since) {
+            send(ws, e.text());
           }
         }
       }
-      s.sockets.add(ws);
     }
+    s.sockets.add(ws);
   }
 
   public void disconnect(UUID member, WebSocketSession ws) {
     Stream s = streams.get(member);
     if (s != null) {
-      s.sockets.remove(ws);
+      synchronized (s) {
+        if (s.sockets.remove(ws) && s.sockets.isEmpty()) {
+          s.idleSince = clock.instant();
+        }
+      }
     }
   }
 

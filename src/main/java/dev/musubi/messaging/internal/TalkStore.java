@@ -218,6 +218,19 @@ public class TalkStore {
 
   /** My rooms with my membership and the newest message. */
   public List<MyRoomRow> myRooms(UUID tenantId, UUID memberId) {
+    return myRooms(tenantId, memberId, null);
+  }
+
+  /** One of my rooms with my membership and the newest message. */
+  public Optional<MyRoomRow> myRoom(UUID tenantId, UUID memberId, UUID roomId) {
+    return myRooms(tenantId, memberId, roomId).stream().findFirst();
+  }
+
+  private List<MyRoomRow> myRooms(UUID tenantId, UUID memberId, @Nullable UUID roomId) {
+    List<Object> params = new ArrayList<>(List.of(tenantId, memberId, tenantId));
+    if (roomId != null) {
+      params.add(roomId);
+    }
     return jdbc.sql(
             "SELECT r.*, tm.room_id AS m_room_id, tm.member_id AS m_member_id, tm.role AS m_role,"
                 + " tm.joined_at AS m_joined_at, tm.last_read_seq AS m_last_read_seq,"
@@ -228,8 +241,9 @@ public class TalkStore {
                 + " FROM talk_member tm JOIN talk_room r ON r.id = tm.room_id"
                 + " LEFT JOIN talk_message msg ON msg.room_id = r.id AND msg.seq = r.last_seq"
                 + " AND msg.tenant_id = r.tenant_id"
-                + " WHERE tm.tenant_id = ? AND tm.member_id = ? AND r.tenant_id = ?")
-        .params(tenantId, memberId, tenantId)
+                + " WHERE tm.tenant_id = ? AND tm.member_id = ? AND r.tenant_id = ?"
+                + (roomId == null ? "" : " AND r.id = ?"))
+        .params(params)
         .query(
             (rs, i) -> {
               RoomRow room = room(rs, i);
