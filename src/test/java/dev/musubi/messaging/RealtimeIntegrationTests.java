@@ -131,14 +131,16 @@ class RealtimeIntegrationTests {
   void aForeignOriginOrNoSignInIsRefused() {
     TestCompany c = fixtures.company();
     TestMember b = fixtures.member(c, "baba");
-    assertThatThrownBy(() -> EventSocket.open(port, b.client(), "https://evil.example", ""))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(WebSocketHandshakeException.class)
-        .satisfies(
-            e ->
-                assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
-                    .isEqualTo(403));
+    for (String foreign : List.of("https://evil.example", "http://127.0.0.1:1", "null")) {
+      assertThatThrownBy(() -> EventSocket.open(port, b.client(), foreign, ""))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(WebSocketHandshakeException.class)
+          .satisfies(
+              e ->
+                  assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
+                      .isEqualTo(403));
+    }
     ApiClient anonymous = fixtures.client();
     assertThatThrownBy(() -> EventSocket.open(port, anonymous, null, ""))
         .cause()

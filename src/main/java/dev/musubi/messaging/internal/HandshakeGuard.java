@@ -15,7 +15,6 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.WebUtils;
 
 /**
  * Lets a WebSocket handshake through only for a signed-in member (the normal filter chain has
@@ -54,7 +53,7 @@ class HandshakeGuard implements HandshakeInterceptor {
     }
     String origin = request.getHeaders().getOrigin();
     if (origin != null
-        && !WebUtils.isSameOrigin(request)
+        && !sameOrigin(origin, request.getHeaders().getFirst("Host"))
         && !origin.equalsIgnoreCase(publicOrigin)) {
       response.setStatusCode(HttpStatus.FORBIDDEN);
       return false;
@@ -80,6 +79,23 @@ class HandshakeGuard implements HandshakeInterceptor {
       attributes.put(EPOCH, epoch);
     }
     return true;
+  }
+
+  /**
+   * The Origin names the host (and port) the request was sent to, as in identity's origin check:
+   * the scheme is not compared, so that it works behind a proxy that terminates TLS.
+   */
+  static boolean sameOrigin(String origin, @Nullable String host) {
+    if (host == null) {
+      return false;
+    }
+    try {
+      URI o = URI.create(origin);
+      String originHost = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return originHost != null && originHost.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override
