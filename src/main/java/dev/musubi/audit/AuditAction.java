@@ -3,7 +3,7 @@ package dev.musubi.audit;
 /**
  * The catalogue of audited actions. Codes are stable across versions (exports and alerts rely on
  * them) and grouped in ranges per module: 1000s sign-in and credentials, 2000s administration,
- * 9000s the audit trail itself. Add new actions; never renumber.
+ * 3000s talk (messaging), 9000s the audit trail itself. Add new actions; never renumber.
  */
 public enum AuditAction {
   LOGIN_SUCCEEDED(1001),
@@ -38,6 +38,10 @@ public enum AuditAction {
   DEPARTMENT_UPDATED(2021),
   DEPARTMENT_DELETED(2022),
   POLICY_CHANGED(2030),
+  ROOM_CREATED(3001),
+  ROOM_MEMBERS_ADDED(3002),
+  ROOM_MEMBER_REMOVED(3003),
+  MESSAGE_RECALLED(3010),
   AUDIT_EXPORTED(9001),
   AUDIT_VERIFIED(9002);
 

@@ -42,7 +42,11 @@ class TenantIsolationIntegrationTests {
           "member_department",
           "access_token",
           "auth_session",
-          "audit_event");
+          "audit_event",
+          "talk_room",
+          "talk_member",
+          "talk_message",
+          "talk_reaction");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -77,7 +81,9 @@ class TenantIsolationIntegrationTests {
       UUID departmentId,
       UUID tokenId,
       String token,
-      UUID sessionId) {
+      UUID sessionId,
+      UUID roomId,
+      UUID messageId) {
 
     Set<String> secrets() {
       return Set.of(
@@ -89,7 +95,9 @@ class TenantIsolationIntegrationTests {
           member.loginId(),
           departmentId.toString(),
           tokenId.toString(),
-          sessionId.toString());
+          sessionId.toString(),
+          roomId.toString(),
+          messageId.toString());
     }
   }
 
@@ -144,13 +152,26 @@ class TenantIsolationIntegrationTests {
     ApiClient.Response sessions = member.client().get("/api/v1/me/sessions");
     assertThat(sessions.status()).isEqualTo(200);
     UUID sessionId = UUID.fromString(sessions.json().get(0).get("id").asString());
+    ApiClient.Response room =
+        member
+            .client()
+            .post(
+                "/api/v1/rooms",
+                Map.of("type", "group", "name", "営業", "members", List.of(a.adminId().toString())));
+    assertThat(room.status()).as(room.body()).isEqualTo(201);
+    String roomId = room.json().get("id").asString();
+    ApiClient.Response message =
+        member.client().post("/api/v1/rooms/" + roomId + "/messages", Map.of("text", "見積もり"));
+    assertThat(message.status()).as(message.body()).isEqualTo(201);
     return new Victim(
         a,
         member,
         UUID.fromString(dept.json().get("id").asString()),
         UUID.fromString(token.json().get("id").asString()),
         token.json().get("token").asString(),
-        sessionId);
+        sessionId,
+        UUID.fromString(roomId),
+        UUID.fromString(message.json().get("id").asString()));
   }
 
   /** Picks the ID of company A that a path variable most plausibly names. */
@@ -166,6 +187,12 @@ class TenantIsolationIntegrationTests {
     }
     if (name.contains("session") || (name.equals("id") && before.endsWith("/sessions/"))) {
       return v.sessionId().toString();
+    }
+    if (name.contains("room")) {
+      return v.roomId().toString();
+    }
+    if (name.contains("message")) {
+      return v.messageId().toString();
     }
     if (name.contains("company") || name.contains("tenant")) {
       return v.company().id().toString();

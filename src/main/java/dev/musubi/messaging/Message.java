@@ -1,0 +1,35 @@
+package dev.musubi.messaging;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message as members see it.
+ *
+ * @param seq its position in the room, from 1 without gaps, the same order for everyone
+ * @param text the text, or null when recalled
+ * @param mentions the members mentioned
+ * @param mentionsAll whether {@code @all} was mentioned
+ * @param unreadCount current members other than the sender whose read pointer is below {@code seq}
+ * @param reactions per emoji, who reacted
+ */
+public record Message(
+    UUID id,
+    UUID roomId,
+    long seq,
+    UUID senderId,
+    @Nullable String text,
+    @Nullable UUID replyTo,
+    List<UUID> mentions,
+    boolean mentionsAll,
+    Instant createdAt,
+    @Nullable Instant editedAt,
+    boolean recalled,
+    List<Reaction> reactions,
+    int unreadCount) {
+
+  /** One emoji and the members who chose it. */
+  public record Reaction(String emoji, List<UUID> members) {}
+}

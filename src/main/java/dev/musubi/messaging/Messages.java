@@ -1,0 +1,416 @@
+package dev.musubi.messaging;
+
+import dev.musubi.audit.AuditAction;
+import dev.musubi.audit.AuditRecord;
+import dev.musubi.audit.AuditTrail;
+import dev.musubi.messaging.Rooms.Access;
+import dev.musubi.messaging.internal.MessageViews;
+import dev.musubi.messaging.internal.SendRateLimiter;
+import dev.musubi.messaging.internal.TalkStore;
+import dev.musubi.messaging.internal.TalkStore.MessageRow;
+import dev.musubi.platform.Ids;
+import dev.musubi.platform.search.SearchIndex;
+import dev.musubi.platform.search.SearchQuery;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.web.ProblemException;
+import dev.musubi.platform.web.Problems;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Messages in the caller's rooms: send (idempotent per sender and key), page, edit and recall
+ * within a window, hide for oneself, reactions and search. A room the caller is not a member of
+ * answers 404 for all of them.
+ */
+@Service
+public class Messages {
+
+  /** The longest message text, in characters (code points). */
+  public static final int MAX_TEXT = 10_000;
+
+  /** How long after sending the sender may edit or recall (a company setting later). */
+  public static final Duration EDIT_WINDOW = Duration.ofHours(24);
+
+  /** The emoji members may react with. */
+  public static final List<String> REACTIONS = List.of("👍", "❤️", "😂", "😮", "😢", "🙏", "✅");
+
+  private static final Pattern MENTION =
+      Pattern.compile(
+          "@\\{([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})}");
+  private static final Pattern MENTION_ALL = Pattern.compile("(?<![\\w@])@all(?![\\w])");
+
+  private final Rooms rooms;
+  private final TalkStore store;
+  private final MessageViews views;
+  private final SendRateLimiter rateLimiter;
+  private final ObjectProvider<SearchIndex> searchIndex;
+  private final AuditTrail audit;
+  private final Ids ids;
+  private final Clock clock;
+  private final ApplicationEventPublisher events;
+  private final TransactionTemplate tx;
+
+  Messages(
+      Rooms rooms,
+      TalkStore store,
+      MessageViews views,
+      SendRateLimiter rateLimiter,
+      ObjectProvider<SearchIndex> searchIndex,
+      AuditTrail audit,
+      Ids ids,
+      Clock clock,
+      ApplicationEventPublisher events,
+      PlatformTransactionManager transactions) {
+    this.rooms = rooms;
+    this.store = store;
+    this.views = views;
+    this.rateLimiter = rateLimiter;
+    this.searchIndex = searchIndex;
+    this.audit = audit;
+    this.ids = ids;
+    this.clock = clock;
+    this.events = events;
+    this.tx = new TransactionTemplate(transactions);
+  }
+
+  /** What to send. */
+  public record NewMessage(
+      @Nullable String text,
+      @Nullable String idempotencyKey,
+      @Nullable UUID replyTo,
+      @Nullable List<String> mentions) {}
+
+  /** The message and whether this call created it (false: a retry with the same key). */
+  public record Sent(Message message, boolean created) {}
+
+  /**
+   * Posts a message. It is committed before this returns. A retry with the same idempotency key by
+   * the same sender returns the first message instead of posting again.
+   */
+  public Sent send(MemberPrincipal actor, UUID roomId, NewMessage cmd) {
+    Access a = rooms.access(actor, roomId);
+    UUID tenantId = actor.tenantId();
+    String key = cmd.idempotencyKey();
+    if (key != null && (key.isEmpty() || key.length() > 100)) {
+      throw Problems.invalid("idempotencyKey", "invalid", "1 to 100 characters.");
+    }
+    if (key != null) {
+      Optional<MessageRow> earlier =
+          store.findByIdempotencyKey(tenantId, roomId, actor.memberId(), key);
+      if (earlier.isPresent()) {
+        return new Sent(view(tenantId, earlier.get()), false);
+      }
+    }
+    if (a.room().type() == RoomType.ANNOUNCEMENT && !a.me().owner()) {
+      throw Problems.forbidden("not-owner", "Only the owners post in an announcement room.");
+    }
+    String text = checkedText(cmd.text());
+    if (cmd.replyTo() != null && store.findMessage(tenantId, roomId, cmd.replyTo()).isEmpty()) {
+      throw Problems.invalid("replyTo", "unknown_message", "Not a message of this room.");
+    }
+    Set<UUID> roomMembers = new HashSet<>(store.memberIds(tenantId, roomId));
+    Mentions mentions = mentions(text, cmd.mentions(), roomMembers);
+    rateLimiter.acquire(actor.memberId());
+    try {
+      Outcome row =
+          tx.execute(
+              s -> {
+                Instant now = clock.instant();
+                long seq = store.nextSeq(tenantId, roomId, now);
+                if (key != null) {
+                  // A racing retry may have committed while we waited for the room's lock.
+                  Optional<MessageRow> raced =
+                      store.findByIdempotencyKey(tenantId, roomId, actor.memberId(), key);
+                  if (raced.isPresent()) {
+                    s.setRollbackOnly();
+                    return new Outcome(raced.get(), false);
+                  }
+                }
+                MessageRow m =
+                    new MessageRow(
+                        ids.next(),
+                        tenantId,
+                        roomId,
+                        seq,
+                        actor.memberId(),
+                        text,
+                        cmd.replyTo(),
+                        mentions.ids(),
+                        mentions.all(),
+                        key,
+                        now,
+                        null,
+                        null);
+                store.insertMessage(m);
+                store.moveRead(tenantId, roomId, actor.memberId(), seq);
+                events.publishEvent(
+                    new MessageCreated(tenantId, roomId, m.id(), seq, actor.memberId()));
+                return new Outcome(m, true);
+              });
+      return new Sent(view(tenantId, row.row()), row.created());
+    } catch (DuplicateKeyException raced) {
+      if (key == null) {
+        throw raced;
+      }
+      MessageRow first =
+          store
+              .findByIdempotencyKey(tenantId, roomId, actor.memberId(), key)
+              .orElseThrow(() -> raced);
+      return new Sent(view(tenantId, first), false);
+    }
+  }
+
+  /**
+   * A page of a room's messages by sequence number, ascending: the newest by default, those before
+   * {@code before} or after {@code after} otherwise; 1 ≤ limit ≤ 100.
+   */
+  public List<Message> page(
+      MemberPrincipal actor,
+      UUID roomId,
+      @Nullable Long before,
+      @Nullable Long after,
+      @Nullable Integer limit) {
+    rooms.access(actor, roomId);
+    int l = limit == null ? 50 : limit;
+    if (l < 1 || l > 100) {
+      throw Problems.invalid("limit", "range", "Must be between 1 and 100.");
+    }
+    if (before != null && before < 0) {
+      throw Problems.invalid("before", "min", "Must be 0 or more.");
+    }
+    if (after != null && after < 0) {
+      throw Problems.invalid("after", "min", "Must be 0 or more.");
+    }
+    List<MessageRow> rows =
+        store.page(actor.tenantId(), roomId, actor.memberId(), before, after, l);
+    return views.views(actor.tenantId(), roomId, rows);
+  }
+
+  /** One message; 404 unless the caller is a member of its room. */
+  public Message get(MemberPrincipal actor, UUID roomId, UUID messageId) {
+    rooms.access(actor, roomId);
+    return views.view(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+  }
+
+  /** Edits the text; only the sender, within {@link #EDIT_WINDOW}, not after a recall. */
+  public Message edit(MemberPrincipal actor, UUID roomId, UUID messageId, @Nullable String text) {
+    rooms.access(actor, roomId);
+    MessageRow m = ownMessage(actor, roomId, messageId, "edit");
+    String t = checkedText(text);
+    Set<UUID> roomMembers = new HashSet<>(store.memberIds(actor.tenantId(), roomId));
+    Mentions mentions = mentions(t, null, roomMembers);
+    tx.executeWithoutResult(
+        s -> {
+          store.editMessage(
+              actor.tenantId(), messageId, t, mentions.ids(), mentions.all(), clock.instant());
+          events.publishEvent(new MessageEdited(actor.tenantId(), roomId, messageId, m.seq()));
+        });
+    return get(actor, roomId, messageId);
+  }
+
+  /** Recalls the message for everyone; only the sender, within {@link #EDIT_WINDOW}. */
+  public Message recall(MemberPrincipal actor, UUID roomId, UUID messageId) {
+    rooms.access(actor, roomId);
+    MessageRow m = ownMessage(actor, roomId, messageId, "recall");
+    tx.executeWithoutResult(
+        s -> {
+          store.recallMessage(actor.tenantId(), messageId, clock.instant());
+          audit.record(
+              AuditRecord.of(actor.tenantId(), AuditAction.MESSAGE_RECALLED)
+                  .actor(actor.memberId(), actor.loginId())
+                  .target("message", messageId)
+                  .with("room", roomId.toString()));
+          events.publishEvent(new MessageRecalled(actor.tenantId(), roomId, messageId, m.seq()));
+        });
+    return get(actor, roomId, messageId);
+  }
+
+  /** Hides a message from the caller's own view of the room ("delete for me"). */
+  public void hide(MemberPrincipal actor, UUID roomId, UUID messageId) {
+    rooms.access(actor, roomId);
+    store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    store.hide(actor.tenantId(), messageId, actor.memberId());
+  }
+
+  /** Adds ({@code add}) or removes the caller's reaction; emoji from {@link #REACTIONS}. */
+  public Message react(
+      MemberPrincipal actor, UUID roomId, UUID messageId, String emoji, boolean add) {
+    rooms.access(actor, roomId);
+    MessageRow m =
+        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    String e = "❤".equals(emoji) ? "❤️" : emoji;
+    if (!REACTIONS.contains(e)) {
+      throw Problems.invalid("emoji", "invalid", "One of " + String.join(" ", REACTIONS) + ".");
+    }
+    if (m.recalledAt() != null) {
+      throw Problems.conflict("recalled", "The message was recalled.");
+    }
+    tx.executeWithoutResult(
+        s -> {
+          boolean changed =
+              add
+                  ? store.addReaction(
+                      actor.tenantId(), messageId, actor.memberId(), e, clock.instant())
+                  : store.removeReaction(actor.tenantId(), messageId, actor.memberId(), e);
+          if (changed) {
+            events.publishEvent(new ReactionChanged(actor.tenantId(), roomId, messageId, m.seq()));
+          }
+        });
+    return get(actor, roomId, messageId);
+  }
+
+  /** One search hit; {@code highlight} is HTML-escaped text with {@code <mark>} around matches. */
+  public record Hit(
+      UUID messageId, UUID roomId, long seq, UUID senderId, Instant createdAt, String highlight) {}
+
+  /**
+   * Searches messages in the caller's rooms (or one of them). 503 when no search index is
+   * configured.
+   */
+  public List<Hit> search(
+      MemberPrincipal actor,
+      @Nullable String q,
+      @Nullable UUID room,
+      @Nullable UUID sender,
+      @Nullable Instant after,
+      @Nullable Instant before) {
+    if (q == null || q.isBlank()) {
+      throw Problems.invalid("q", "required", "Required.");
+    }
+    if (q.length() > 200) {
+      throw Problems.invalid("q", "too_long", "At most 200 characters.");
+    }
+    Set<String> scopes;
+    if (room != null) {
+      rooms.access(actor, room);
+      scopes = Set.of(room.toString());
+    } else {
+      scopes =
+          store.roomIdsOf(actor.tenantId(), actor.memberId()).stream()
+              .map(UUID::toString)
+              .collect(Collectors.toSet());
+    }
+    SearchIndex index = searchIndex.getIfAvailable();
+    if (index == null) {
+      throw new ProblemException(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          "search-unavailable",
+          "Search is not available.",
+          List.of());
+    }
+    if (scopes.isEmpty()) {
+      return List.of();
+    }
+    var result =
+        index.search(
+            new SearchQuery(
+                actor.tenantId(),
+                "message",
+                q,
+                scopes,
+                sender == null ? null : sender.toString(),
+                after,
+                before,
+                50));
+    List<UUID> hitIds =
+        result.hits().stream().map(h -> Ids.parseOrNull(h.id())).filter(x -> x != null).toList();
+    Map<UUID, MessageRow> rows =
+        store.messagesByIds(actor.tenantId(), hitIds).stream()
+            .collect(Collectors.toMap(MessageRow::id, Function.identity()));
+    return result.hits().stream()
+        .map(
+            h -> {
+              UUID id = Ids.parseOrNull(h.id());
+              MessageRow r = id == null ? null : rows.get(id);
+              if (r == null || r.recalledAt() != null || !scopes.contains(r.roomId().toString())) {
+                return null;
+              }
+              return new Hit(
+                  r.id(), r.roomId(), r.seq(), r.senderId(), r.createdAt(), h.highlight());
+            })
+        .filter(h -> h != null)
+        .toList();
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private MessageRow ownMessage(MemberPrincipal actor, UUID roomId, UUID messageId, String what) {
+    MessageRow m =
+        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    if (!m.senderId().equals(actor.memberId())) {
+      throw Problems.forbidden("not-sender", "Only the sender can " + what + " a message.");
+    }
+    if (m.recalledAt() != null) {
+      throw Problems.conflict("recalled", "The message was recalled.");
+    }
+    if (clock.instant().isAfter(m.createdAt().plus(EDIT_WINDOW))) {
+      throw Problems.forbidden(
+          "window-closed", "Messages can only be changed within 24 hours of sending.");
+    }
+    return m;
+  }
+
+  private Message view(UUID tenantId, MessageRow row) {
+    return views.views(tenantId, row.roomId(), List.of(row)).get(0);
+  }
+
+  /** Text of 1 to {@link #MAX_TEXT} characters; no control characters but newline and tab. */
+  static String checkedText(@Nullable String text) {
+    if (text == null || text.isBlank()) {
+      throw Problems.invalid("text", "required", "Required.");
+    }
+    if (text.codePointCount(0, text.length()) > MAX_TEXT) {
+      throw Problems.invalid("text", "too_long", "At most " + MAX_TEXT + " characters.");
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) && c != '\n' && c != '\t') {
+        throw Problems.invalid("text", "control", "Control characters are not allowed.");
+      }
+    }
+    return text;
+  }
+
+  private record Outcome(MessageRow row, boolean created) {}
+
+  record Mentions(List<UUID> ids, boolean all) {}
+
+  /** {@code @{memberId}} tokens and the explicit list, kept only for members of the room. */
+  static Mentions mentions(String text, @Nullable List<String> explicit, Set<UUID> roomMembers) {
+    Set<UUID> found = new LinkedHashSet<>();
+    Matcher m = MENTION.matcher(text);
+    while (m.find()) {
+      found.add(UUID.fromString(m.group(1)));
+    }
+    if (explicit != null) {
+      for (String s : explicit) {
+        UUID id = s == null ? null : Ids.parseOrNull(s);
+        if (id != null) {
+          found.add(id);
+        }
+      }
+    }
+    found.retainAll(roomMembers);
+    return new Mentions(found.stream().limit(100).toList(), MENTION_ALL.matcher(text).find());
+  }
+}

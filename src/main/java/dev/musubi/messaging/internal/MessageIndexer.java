@@ -1,0 +1,69 @@
+package dev.musubi.messaging.internal;
+
+import dev.musubi.messaging.MessageCreated;
+import dev.musubi.messaging.MessageEdited;
+import dev.musubi.messaging.MessageRecalled;
+import dev.musubi.platform.search.SearchDocument;
+import dev.musubi.platform.search.SearchIndex;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Feeds the search index after commit: type {@code message}, scope the room, author the sender.
+ * Does nothing when no index is configured (the index is rebuildable from the store).
+ */
+@Component
+class MessageIndexer {
+
+  static final String TYPE = "message";
+
+  private final TalkStore store;
+  private final ObjectProvider<SearchIndex> index;
+
+  MessageIndexer(TalkStore store, ObjectProvider<SearchIndex> index) {
+    this.store = store;
+    this.index = index;
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessageCreated e) {
+    reindex(e.tenantId(), e.roomId(), e.messageId());
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessageEdited e) {
+    reindex(e.tenantId(), e.roomId(), e.messageId());
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessageRecalled e) {
+    SearchIndex i = index.getIfAvailable();
+    if (i != null) {
+      i.delete(e.tenantId(), TYPE, e.messageId().toString());
+    }
+  }
+
+  private void reindex(UUID tenantId, UUID roomId, UUID messageId) {
+    SearchIndex i = index.getIfAvailable();
+    if (i == null) {
+      return;
+    }
+    store
+        .findMessage(tenantId, roomId, messageId)
+        .filter(m -> m.recalledAt() == null && m.body() != null)
+        .ifPresent(
+            m ->
+                i.index(
+                    new SearchDocument(
+                        tenantId,
+                        TYPE,
+                        m.id().toString(),
+                        roomId.toString(),
+                        m.senderId().toString(),
+                        m.createdAt(),
+                        m.body())));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.musubi.messaging.internal;
+
+import dev.musubi.messaging.Message;
+import dev.musubi.messaging.Message.Reaction;
+import dev.musubi.messaging.internal.TalkStore.MemberRow;
+import dev.musubi.messaging.internal.TalkStore.MessageRow;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns message rows into {@link Message}s with unread counts: the room's read pointers are loaded
+ * once per page and sorted, and each message's count is a binary search (never a row per message
+ * and reader).
+ */
+@Component
+public class MessageViews {
+
+  private final TalkStore store;
+
+  MessageViews(TalkStore store) {
+    this.store = store;
+  }
+
+  public List<Message> views(UUID tenantId, UUID roomId, List<MessageRow> rows) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    List<MemberRow> members = store.members(tenantId, roomId);
+    long[] pointers = new long[members.size()];
+    Map<UUID, Long> pointerOf = new HashMap<>();
+    for (int i = 0; i < members.size(); i++) {
+      pointers[i] = members.get(i).lastReadSeq();
+      pointerOf.put(members.get(i).memberId(), pointers[i]);
+    }
+    Arrays.sort(pointers);
+    Map<UUID, List<Reaction>> reactions =
+        store.reactions(tenantId, rows.stream().map(MessageRow::id).toList());
+    return rows.stream()
+        .map(
+            r -> {
+              int below = lowerBound(pointers, r.seq());
+              Long senderPointer = pointerOf.get(r.senderId());
+              if (senderPointer != null && senderPointer < r.seq()) {
+                below--;
+              }
+              boolean recalled = r.recalledAt() != null;
+              return new Message(
+                  r.id(),
+                  r.roomId(),
+                  r.seq(),
+                  r.senderId(),
+                  recalled ? null : r.body(),
+                  r.replyTo(),
+                  recalled ? List.of() : r.mentions(),
+                  !recalled && r.mentionsAll(),
+                  r.createdAt(),
+                  r.editedAt(),
+                  recalled,
+                  reactions.getOrDefault(r.id(), List.of()),
+                  below);
+            })
+        .toList();
+  }
+
+  public Optional<Message> view(UUID tenantId, UUID roomId, UUID messageId) {
+    return store
+        .findMessage(tenantId, roomId, messageId)
+        .map(r -> views(tenantId, roomId, List.of(r)).get(0));
+  }
+
+  /** How many values are strictly below {@code key} in a sorted array. */
+  static int lowerBound(long[] sorted, long key) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

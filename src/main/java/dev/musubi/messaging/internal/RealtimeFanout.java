@@ -1,0 +1,110 @@
+package dev.musubi.messaging.internal;
+
+import dev.musubi.identity.MemberSuspended;
+import dev.musubi.identity.SessionsEnded;
+import dev.musubi.messaging.MessageCreated;
+import dev.musubi.messaging.MessageEdited;
+import dev.musubi.messaging.MessageRecalled;
+import dev.musubi.messaging.ReactionChanged;
+import dev.musubi.messaging.ReadMoved;
+import dev.musubi.messaging.RoomChanged;
+import dev.musubi.messaging.internal.TalkStore.MemberRow;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * After commit, turns talk events into realtime events for the room's current members, and closes
+ * the sockets of suspended members and ended sessions.
+ */
+@Component
+class RealtimeFanout {
+
+  private final MemberStreams streams;
+  private final TalkStore store;
+  private final MessageViews views;
+
+  RealtimeFanout(MemberStreams streams, TalkStore store, MessageViews views) {
+    this.streams = streams;
+    this.store = store;
+    this.views = views;
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessageCreated e) {
+    message(e.tenantId(), e.roomId(), e.messageId(), "message.created");
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessageEdited e) {
+    message(e.tenantId(), e.roomId(), e.messageId(), "message.edited");
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessageRecalled e) {
+    message(e.tenantId(), e.roomId(), e.messageId(), "message.recalled");
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(ReactionChanged e) {
+    views
+        .view(e.tenantId(), e.roomId(), e.messageId())
+        .ifPresent(
+            m ->
+                streams.publish(
+                    store.memberIds(e.tenantId(), e.roomId()),
+                    "reaction.changed",
+                    e.roomId(),
+                    Map.of("messageId", m.id(), "seq", m.seq(), "reactions", m.reactions())));
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(ReadMoved e) {
+    streams.publish(
+        store.memberIds(e.tenantId(), e.roomId()),
+        "read.moved",
+        e.roomId(),
+        Map.of("member", e.memberId(), "upTo", e.upTo()));
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(RoomChanged e) {
+    var room = store.findRoom(e.tenantId(), e.roomId());
+    if (room.isEmpty()) {
+      return;
+    }
+    List<MemberRow> members = store.members(e.tenantId(), e.roomId());
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("id", room.get().id());
+    data.put("type", room.get().type());
+    data.put("name", room.get().name());
+    data.put("members", members.stream().map(MemberRow::memberId).toList());
+    data.put("owners", members.stream().filter(MemberRow::owner).map(MemberRow::memberId).toList());
+    Set<UUID> recipients = new LinkedHashSet<>();
+    members.forEach(m -> recipients.add(m.memberId()));
+    recipients.addAll(e.formerMembers());
+    streams.publish(recipients, e.kind(), e.roomId(), data);
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  void on(MemberSuspended e) {
+    streams.closeMember(e.memberId());
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  void on(SessionsEnded e) {
+    streams.closeSessions(e.memberId(), Set.copyOf(e.sessionIds()));
+  }
+
+  private void message(UUID tenantId, UUID roomId, UUID messageId, String type) {
+    views
+        .view(tenantId, roomId, messageId)
+        .ifPresent(m -> streams.publish(store.memberIds(tenantId, roomId), type, roomId, m));
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.messaging.internal;
+
+import org.jspecify.annotations.NullMarked;

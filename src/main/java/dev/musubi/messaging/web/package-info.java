@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.messaging.web;
+
+import org.jspecify.annotations.NullMarked;
