@@ -51,13 +51,10 @@ function connectEvents(onEvent, onResync) {
         return;
       }
       if (e.type === 'hello') {
-        const fresh = epoch !== null && epoch !== e.epoch;
-        const first = epoch === null;
+        // Same epoch: the server replays what was missed after `since`. A new epoch (restart, or
+        // a stream dropped while idle) comes with a resync, and numbering starts from its seq.
+        if (epoch !== e.epoch || seq === null) seq = e.seq;
         epoch = e.epoch;
-        if (first || fresh || seq === null) {
-          if (fresh) onResync();
-          seq = e.seq;
-        }
         return;
       }
       if (e.type === 'resync') {
@@ -300,6 +297,7 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
                   <span class="talk-room-side">
                     <span class="talk-room-time">${timeText(r.lastMessage?.createdAt)}</span>
                     ${r.unreadCount > 0 &&
+                    r.id !== roomId &&
                     html`<span class="talk-unread" data-testid="unread-badge" aria-label=${t('talk.unreadBadge', { n: r.unreadCount })}
                       >${r.unreadCount > 999 ? '999+' : r.unreadCount}</span
                     >`}
@@ -690,7 +688,7 @@ function MessageItem({ m, me, showName, nameOf, quoted, hasOthers, onReply, onRe
   };
 
   return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs')} data-message=${m.id} data-seq=${m.seq}>
-    ${!mine && html`<span class="avatar msg-avatar" aria-hidden="true">${showName ? nameOf(m.senderId).slice(0, 1) : ''}</span>`}
+    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? nameOf(m.senderId).slice(0, 1) : ''}</span>`}
     <div class="msg-body">
       ${showName && html`<span class="msg-sender">${nameOf(m.senderId)}</span>`}
       <div class="msg-row">
@@ -838,6 +836,7 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
         rows="1"
         aria-label=${t('talk.message')}
         placeholder=${disabled ? t('talk.announcementOnly') : t('talk.placeholder')}
+        title=${t('talk.enterHint')}
         value=${text}
         disabled=${disabled || sending}
         onInput=${onInput}
