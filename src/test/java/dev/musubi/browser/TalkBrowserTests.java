@@ -190,6 +190,32 @@ class TalkBrowserTests {
   }
 
   @Test
+  void severalMembersMakeANamedGroupWithReadCounts() {
+    Pair p = twoMembers("グループ株式会社");
+    Page a = signedIn(p.a(), 1280, 800);
+    a.getByTestId("new-talk").click();
+    Locator dialog = a.getByTestId("new-talk-dialog");
+    dialog.locator("[data-pick='" + p.b() + "']").check();
+    dialog.locator("[data-pick='" + p.company().adminLoginId() + "']").check();
+    // Two or more members make a group, which needs a name.
+    assertThat(a.getByTestId("start-talk")).isDisabled();
+    dialog.getByLabel("グループ名").fill("企画チーム");
+    a.getByTestId("start-talk").click();
+    assertThat(a.getByTestId("talk-room").locator(".talk-room-title")).hasText("企画チーム");
+    send(a, "キックオフは金曜です");
+    Locator mine = message(a, "キックオフは金曜です");
+    assertThat(mine.getByTestId("read-state")).hasText("未読 2");
+
+    Page b = signedIn(p.b(), 1280, 800);
+    Locator room = b.locator("[data-room]");
+    assertThat(room).containsText("企画チーム");
+    assertThat(room.getByTestId("unread-badge")).hasText("1");
+    room.click();
+    assertThat(message(b, "キックオフは金曜です").locator(".msg-sender")).hasText("田中 一郎");
+    assertThat(mine.getByTestId("read-state")).hasText("未読 1");
+  }
+
+  @Test
   void olderMessagesLoadWhenScrolledToTheTop() {
     Pair p = twoMembers("履歴株式会社");
     MusubiHttp a = new MusubiHttp(port).signIn(p.a(), PASSWORD);
