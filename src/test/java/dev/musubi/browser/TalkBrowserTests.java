@@ -86,7 +86,11 @@ class TalkBrowserTests {
 
   private static Locator message(Page page, String text) {
     return page.locator(
-        "[data-message]", new Page.LocatorOptions().setHas(page.locator(".msg-text").getByText(text, new Locator.GetByTextOptions().setExact(true))));
+        "[data-message]",
+        new Page.LocatorOptions()
+            .setHas(
+                page.locator(".msg-text")
+                    .getByText(text, new Locator.GetByTextOptions().setExact(true))));
   }
 
   private static void startDirectTalk(Page page, String name, String loginId) {
@@ -104,8 +108,7 @@ class TalkBrowserTests {
     Pair p = twoMembers("トーク株式会社");
     Page a = signedIn(p.a(), 1280, 800);
     Page b = signedIn(p.b(), 1280, 800);
-    assertThat(b.getByText("トークはまだありません", new Page.GetByTextOptions().setExact(false)))
-        .isVisible();
+    assertThat(b.getByText("トークはまだありません", new Page.GetByTextOptions().setExact(false))).isVisible();
 
     // A starts a direct talk with B and writes.
     startDirectTalk(a, "佐藤 花子", p.b());
@@ -220,7 +223,8 @@ class TalkBrowserTests {
     Pair p = twoMembers("履歴株式会社");
     MusubiHttp a = new MusubiHttp(port).signIn(p.a(), PASSWORD);
     String me = a.send("GET", "/api/v1/me", null, 200);
-    String bId = idOf(new MusubiHttp(port).signIn(p.b(), PASSWORD).send("GET", "/api/v1/me", null, 200));
+    String bId =
+        idOf(new MusubiHttp(port).signIn(p.b(), PASSWORD).send("GET", "/api/v1/me", null, 200));
     assertThat(me).isNotEmpty();
     String room =
         idOf(a.post("/api/v1/rooms", "{\"type\":\"direct\",\"members\":[\"" + bId + "\"]}", 201));
@@ -244,7 +248,8 @@ class TalkBrowserTests {
   }
 
   @Test
-  @Disabled("needs a SearchIndex (the messaging branch answers 503 search-unavailable until the Lucene index lands)")
+  @Disabled(
+      "needs a SearchIndex (the messaging branch answers 503 search-unavailable until the Lucene index lands)")
   void searchFindsTheMessage() {
     Pair p = twoMembers("検索株式会社");
     Page a = signedIn(p.a(), 1280, 800);
@@ -256,6 +261,65 @@ class TalkBrowserTests {
     assertThat(hit.locator("mark")).hasText("会議室");
     hit.click();
     assertThat(message(a, "明日の会議室は3階です")).isVisible();
+  }
+
+  /**
+   * The client inserts a search highlight as HTML only when it holds nothing but {@code <mark>}
+   * tags; anything else from the server is shown as text. The search answer is stubbed here so that
+   * this holds whatever the index returns.
+   */
+  @Test
+  void searchHighlightsAreInsertedOnlyWhenTheyHoldNothingButMark() {
+    Pair p = twoMembers("強調株式会社");
+    Page a = signedIn(p.a(), 1280, 800);
+    startDirectTalk(a, "佐藤 花子", p.b());
+    send(a, "明日の会議室は3階です");
+    String room = a.url().replaceAll(".*#/talk/", "");
+    String sender =
+        idOf(new MusubiHttp(port).signIn(p.a(), PASSWORD).send("GET", "/api/v1/me", null, 200));
+    a.route(
+        "**/api/v1/search/messages?**",
+        route ->
+            route.fulfill(
+                new com.microsoft.playwright.Route.FulfillOptions()
+                    .setStatus(200)
+                    .setContentType("application/json")
+                    .setBody(
+                        "{\"hits\":["
+                            + hit(
+                                "00000000-0000-7000-8000-000000000001",
+                                room,
+                                sender,
+                                "明日の<mark>会議室</mark>は3階です &lt;b&gt;")
+                            + ","
+                            + hit(
+                                "00000000-0000-7000-8000-000000000002",
+                                room,
+                                sender,
+                                "<img src=x onerror=alert(1)><mark>会議室</mark>")
+                            + "]}")));
+    a.getByTestId("talk-search").fill("会議室");
+    Locator hits = a.getByTestId("talk-hits").locator("[data-hit]");
+    assertThat(hits).hasCount(2);
+    assertThat(hits.nth(0).locator("mark")).hasText("会議室");
+    assertThat(hits.nth(0)).containsText("明日の会議室は3階です <b>");
+    assertThat(hits.nth(1).locator("mark")).hasCount(0);
+    assertThat(hits.nth(1)).containsText("<img src=x onerror=alert(1)><mark>会議室</mark>");
+    assertThat(a.locator("img[src=x]")).hasCount(0);
+    hits.nth(0).click();
+    assertThat(message(a, "明日の会議室は3階です")).isVisible();
+  }
+
+  private static String hit(String id, String room, String sender, String highlight) {
+    return "{\"messageId\":\""
+        + id
+        + "\",\"roomId\":\""
+        + room
+        + "\",\"seq\":1,\"senderId\":\""
+        + sender
+        + "\",\"createdAt\":\"2026-11-25T01:00:00Z\",\"highlight\":"
+        + MusubiHttp.quote(highlight)
+        + "}";
   }
 
   private static String idOf(String json) {
