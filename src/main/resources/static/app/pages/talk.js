@@ -558,7 +558,9 @@ function RoomView({ me, roomId, listed, nameOf, roomName, handler, socket, onRea
       el.scrollTop = el.scrollHeight;
       stick.current = false;
     }
-  }, [messages]);
+    // A tall window that shows the whole first page cannot scroll up: fetch older at once.
+    if (hasMore && el.scrollHeight <= el.clientHeight + 40) loadOlder();
+  }, [messages, hasMore]);
 
   const loadOlder = async () => {
     const cur = msgs.current;

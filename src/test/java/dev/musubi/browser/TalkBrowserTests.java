@@ -216,6 +216,53 @@ class TalkBrowserTests {
     room.click();
     assertThat(message(b, "キックオフは金曜です").locator(".msg-sender")).hasText("田中 一郎");
     assertThat(mine.getByTestId("read-state")).hasText("未読 1");
+
+    a.getByTestId("lang").selectOption("en");
+    assertThat(mine.getByTestId("read-state")).hasText("1 unread");
+    assertThat(a.getByTestId("composer")).hasAttribute("placeholder", "Type a message");
+  }
+
+  /** A send whose answer is lost is retried with the same idempotency key: one message, not two. */
+  @Test
+  void aRetriedSendIsStoredOnce() {
+    Pair p = twoMembers("再送株式会社");
+    Page a = signedIn(p.a(), 1280, 800);
+    startDirectTalk(a, "佐藤 花子", p.b());
+    java.util.concurrent.atomic.AtomicInteger posts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.route(
+        "**/api/v1/rooms/*/messages",
+        route -> {
+          if (!route.request().method().equals("POST")) {
+            route.resume();
+            return;
+          }
+          bodies.add(route.request().postData());
+          if (posts.incrementAndGet() == 1) {
+            route.fetch(); // the server stores it, but the answer never arrives
+            route.abort();
+          } else {
+            route.resume();
+          }
+        });
+    Locator composer = a.getByTestId("composer");
+    composer.fill("一度だけ届くはずです");
+    composer.press("Enter");
+    assertThat(a.locator(".composer-error")).isVisible();
+    assertThat(composer).hasValue("一度だけ届くはずです");
+    composer.press("Enter");
+    assertThat(composer).hasValue("");
+    assertThat(a.locator(".composer-error")).hasCount(0);
+    assertThat(message(a, "一度だけ届くはずです")).hasCount(1);
+    assertThat(bodies).hasSize(2);
+    String key0 = bodies.get(0).replaceAll(".*\"idempotencyKey\":\"([^\"]+)\".*", "$1");
+    String key1 = bodies.get(1).replaceAll(".*\"idempotencyKey\":\"([^\"]+)\".*", "$1");
+    assertThat(key0).matches("[0-9a-f-]{36}").isEqualTo(key1);
+
+    Page b = signedIn(p.b(), 1280, 800);
+    b.locator("[data-room]").click();
+    assertThat(message(b, "一度だけ届くはずです")).hasCount(1);
   }
 
   @Test
