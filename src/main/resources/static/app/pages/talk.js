@@ -93,9 +93,12 @@ export function TalkPage({ me, roomId }) {
   const roomHandler = useRef(null);
   const reloadTimer = useRef(null);
 
+  const roomsGeneration = useRef(0);
   const loadRooms = async () => {
+    const generation = ++roomsGeneration.current;
     try {
       const body = await api.get('/api/v1/rooms');
+      if (generation !== roomsGeneration.current) return; // a newer answer is on its way
       setRooms(list(body, 'rooms'));
       setRoomsError(null);
     } catch (e) {

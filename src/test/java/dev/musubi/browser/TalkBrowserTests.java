@@ -177,7 +177,10 @@ class TalkBrowserTests {
 
     send(b, "では明日よろしくお願いします");
     assertThat(message(a, "では明日よろしくお願いします")).isVisible();
+    assertThat(a.locator("[data-room]")).containsText("では明日よろしくお願いします");
+    assertThat(a.locator("[data-room]").getByTestId("unread-badge")).hasCount(0);
     a.getByTestId("composer").fill("承知しました");
+    a.mouse().move(0, 0);
     browser.screenshot(a, "talk.png");
 
     // On a phone the list and the room are separate screens.
@@ -187,6 +190,7 @@ class TalkBrowserTests {
     phone.locator("[data-room]").click();
     assertThat(phone.locator("[data-room]")).isHidden();
     assertThat(message(phone, "では明日よろしくお願いします")).isVisible();
+    phone.mouse().move(0, 0);
     browser.screenshot(phone, "talk-phone.png");
     phone.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("戻る")).click();
     assertThat(phone.locator("[data-room]")).isVisible();
