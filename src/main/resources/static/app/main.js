@@ -132,7 +132,7 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
   let page;
   switch (section) {
     case 'talk':
-      page = html`<${TalkPage} me=${me} roomId=${route.path[1] || null} />`;
+      page = html`<${TalkPage} me=${me} roomId=${route.path[1] || null} focusSeq=${Number(route.params.get('seq')) || null} />`;
       break;
     case 'mail':
     case 'drive':

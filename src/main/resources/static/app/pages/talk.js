@@ -84,7 +84,7 @@ function connectEvents(onEvent, onResync) {
   };
 }
 
-export function TalkPage({ me, roomId }) {
+export function TalkPage({ me, roomId, focusSeq }) {
   const [rooms, setRooms] = useState(null);
   const [roomsError, setRoomsError] = useState(null);
   const [people, setPeople] = useState({});
@@ -167,6 +167,7 @@ export function TalkPage({ me, roomId }) {
             key=${roomId}
             me=${me}
             roomId=${roomId}
+            focusSeq=${focusSeq}
             listed=${current}
             nameOf=${nameOf}
             roomName=${roomName}
@@ -263,7 +264,7 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
             ${hits.map((h) => {
               const room = rooms?.find((r) => r.id === h.roomId);
               return html`<li key=${h.messageId}>
-                <a class="talk-room-link" href=${'#/talk/' + h.roomId} data-hit=${h.messageId}>
+                <a class="talk-room-link" href=${'#/talk/' + h.roomId + query({ seq: h.seq })} data-hit=${h.messageId}>
                   <span class="talk-room-main">
                     <span class="talk-room-name">${room ? roomName(room) : ''}<span class="talk-muted"> · ${nameOf(h.senderId)}</span></span>
                     ${safeHighlight(h.highlight)
@@ -402,7 +403,7 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
 }
 
-function RoomView({ me, roomId, listed, nameOf, roomName, handler, socket, onRead }) {
+function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, onRead }) {
   const [room, setRoom] = useState(listed);
   const [messages, setMessages] = useState(null);
   const [error, setError] = useState(null);
@@ -582,6 +583,22 @@ function RoomView({ me, roomId, listed, nameOf, roomName, handler, socket, onRea
     }
   };
 
+  // A search hit opens the room at its message: load older pages until it is there (at most 10).
+  const [focused, setFocused] = useState(null);
+  const focusTries = useRef(0);
+  useEffect(() => {
+    if (!focusSeq || !messages || !messages.length || focused === focusSeq) return;
+    if (messages[0].seq <= focusSeq || !hasMore) {
+      const el = scroller.current?.querySelector(`[data-seq="${focusSeq}"]`);
+      if (el) el.scrollIntoView({ block: 'center' });
+      setFocused(focusSeq);
+      focusTries.current = 0;
+    } else if (!loadingOlder && focusTries.current < 10) {
+      focusTries.current++;
+      loadOlder();
+    }
+  }, [focusSeq, messages, hasMore, loadingOlder]);
+
   const onScroll = (e) => {
     if (e.currentTarget.scrollTop < 40) loadOlder();
   };
@@ -624,7 +641,7 @@ function RoomView({ me, roomId, listed, nameOf, roomName, handler, socket, onRea
       ${room?.type === 'group' && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
     </header>
     ${error && html`<${Alert}>${errorText(error)}<//>`}
-    <div class="talk-messages" ref=${scroller} onScroll=${onScroll} data-testid="messages" aria-live="polite">
+    <div class="talk-messages" ref=${scroller} onScroll=${onScroll} data-testid="messages" role="log" aria-label=${t('talk.messages')}>
       ${messages === null && !error && html`<${Spinner} />`}
       ${loadingOlder && html`<${Spinner} />`}
       ${messages && !hasMore && messages.length > 0 && html`<p class="talk-start">${t('talk.beginning')}</p>`}
@@ -633,6 +650,7 @@ function RoomView({ me, roomId, listed, nameOf, roomName, handler, socket, onRea
         (m, i) => html`<${MessageItem}
           key=${m.id}
           m=${m}
+          focused=${focused !== null && m.seq === focused}
           me=${me}
           showName=${m.senderId !== me.id && (i === 0 || messages[i - 1].senderId !== m.senderId)}
           nameOf=${nameOf}
@@ -673,7 +691,7 @@ function RoomView({ me, roomId, listed, nameOf, roomName, handler, socket, onRea
   </div>`;
 }
 
-function MessageItem({ m, me, showName, nameOf, quoted, hasOthers, onReply, onReact, onEdit, onRecall }) {
+function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onReply, onReact, onEdit, onRecall }) {
   const mine = m.senderId === me.id;
   const [picking, setPicking] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -692,7 +710,7 @@ function MessageItem({ m, me, showName, nameOf, quoted, hasOthers, onReply, onRe
     }
   };
 
-  return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs')} data-message=${m.id} data-seq=${m.seq}>
+  return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs', focused && 'msg-focus')} data-message=${m.id} data-seq=${m.seq}>
     ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? nameOf(m.senderId).slice(0, 1) : ''}</span>`}
     <div class="msg-body">
       ${showName && html`<span class="msg-sender">${nameOf(m.senderId)}</span>`}

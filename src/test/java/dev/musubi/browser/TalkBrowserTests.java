@@ -296,6 +296,12 @@ class TalkBrowserTests {
     assertThat(b.locator("[data-message]")).hasCount(70);
     assertThat(message(b, "履歴 1")).isAttached();
     assertThat(b.getByText("トークの始まり")).isAttached();
+
+    // A link to one message (as from a search hit) loads back to it and marks it.
+    Page c = signedIn(p.b(), 1280, 800);
+    c.navigate("/#/talk/" + room + "?seq=3");
+    assertThat(message(c, "履歴 3")).hasClass(Pattern.compile("msg-focus"));
+    assertThat(message(c, "履歴 3")).isInViewport();
   }
 
   @Test
@@ -358,7 +364,7 @@ class TalkBrowserTests {
     assertThat(hits.nth(1)).containsText("<img src=x onerror=alert(1)><mark>会議室</mark>");
     assertThat(a.locator("img[src=x]")).hasCount(0);
     hits.nth(0).click();
-    assertThat(message(a, "明日の会議室は3階です")).isVisible();
+    assertThat(message(a, "明日の会議室は3階です")).hasClass(Pattern.compile("msg-focus"));
   }
 
   private static String hit(String id, String room, String sender, String highlight) {
