@@ -53,7 +53,12 @@ function connectEvents(onEvent, onResync) {
       if (e.type === 'hello') {
         // Same epoch: the server replays what was missed after `since`. A new epoch (restart, or
         // a stream dropped while idle) comes with a resync, and numbering starts from its seq.
-        if (epoch !== e.epoch || seq === null) seq = e.seq;
+        if (epoch !== e.epoch || seq === null) {
+          // Whatever happened before this socket existed was loaded over HTTP, maybe just before
+          // a change: catch up once.
+          if (seq === null) onResync('connected');
+          seq = e.seq;
+        }
         epoch = e.epoch;
         return;
       }
@@ -127,9 +132,9 @@ export function TalkPage({ me, roomId, focusSeq }) {
         if (e.type !== 'typing') reloadRoomsSoon();
         roomHandler.current && roomHandler.current(e);
       },
-      () => {
+      (why) => {
         loadRooms();
-        roomHandler.current && roomHandler.current({ type: 'resync' });
+        roomHandler.current && roomHandler.current({ type: why === 'connected' ? 'connected' : 'resync' });
       },
     );
     return () => {
@@ -475,6 +480,13 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
     handler.current = (e) => {
       if (e.type === 'resync') {
         loadLatest();
+        return;
+      }
+      if (e.type === 'connected') {
+        if (msgs.current.length) {
+          fetchAfter();
+          refreshCounts();
+        }
         return;
       }
       if (e.room !== roomId) return;

@@ -269,6 +269,61 @@ class TalkBrowserTests {
     assertThat(message(b, "一度だけ届くはずです")).hasCount(1);
   }
 
+  /** A dropped socket reconnects with since and epoch, and the room keeps updating. */
+  @Test
+  void reconnectsAfterTheSocketDrops() {
+    Pair p = twoMembers("再接続株式会社");
+    MusubiHttp b = new MusubiHttp(port).signIn(p.b(), PASSWORD);
+    String aId =
+        idOf(new MusubiHttp(port).signIn(p.a(), PASSWORD).send("GET", "/api/v1/me", null, 200));
+    String room =
+        idOf(b.post("/api/v1/rooms", "{\"type\":\"direct\",\"members\":[\"" + aId + "\"]}", 201));
+    java.util.List<String> urls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<com.microsoft.playwright.WebSocketRoute> sockets =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    Page a = browser.newPage();
+    a.routeWebSocket(
+        Pattern.compile(".*/api/v1/events.*"),
+        ws -> {
+          urls.add(ws.url());
+          sockets.add(ws);
+          if (sockets.size() == 1) {
+            ws.connectToServer();
+          }
+        });
+    a.navigate("/#/talk/" + room);
+    Browser.submitPassword(a, p.a(), PASSWORD);
+    assertThat(a.getByTestId("talk-room")).isVisible();
+    b.post(
+        "/api/v1/rooms/" + room + "/messages",
+        MusubiHttp.json("text", "接続中のメッセージ", "idempotencyKey", "k-1"),
+        201);
+    assertThat(message(a, "接続中のメッセージ")).isVisible();
+
+    // The socket drops; a message is sent while the client is away; the new socket (connected
+    // only then) replays it from the server's log.
+    sockets
+        .get(0)
+        .close(
+            new com.microsoft.playwright.WebSocketRoute.CloseOptions()
+                .setCode(4000)
+                .setReason("test"));
+    a.waitForCondition(() -> urls.size() >= 2);
+    assertThat(urls.get(1)).contains("since=").contains("epoch=");
+    b.post(
+        "/api/v1/rooms/" + room + "/messages",
+        MusubiHttp.json("text", "切断中のメッセージ", "idempotencyKey", "k-2"),
+        201);
+    sockets.get(1).connectToServer();
+    assertThat(message(a, "切断中のメッセージ")).isVisible();
+    b.post(
+        "/api/v1/rooms/" + room + "/messages",
+        MusubiHttp.json("text", "再接続後のメッセージ", "idempotencyKey", "k-3"),
+        201);
+    assertThat(message(a, "再接続後のメッセージ")).isVisible();
+    assertThat(a.locator("[data-message]")).hasCount(3);
+  }
+
   @Test
   void olderMessagesLoadWhenScrolledToTheTop() {
     Pair p = twoMembers("履歴株式会社");
