@@ -324,6 +324,53 @@ class TalkBrowserTests {
     assertThat(a.locator("[data-message]")).hasCount(3);
   }
 
+  /**
+   * On {@code resync} the client reloads the list and the open room: what it missed appears. The
+   * socket drops, a message is sent meanwhile, and the new socket (answered here, not by the
+   * server) says only {@code resync}.
+   */
+  @Test
+  void resyncReloadsWhatWasMissed() {
+    Pair p = twoMembers("再同期株式会社");
+    MusubiHttp b = new MusubiHttp(port).signIn(p.b(), PASSWORD);
+    String aId =
+        idOf(new MusubiHttp(port).signIn(p.a(), PASSWORD).send("GET", "/api/v1/me", null, 200));
+    String room =
+        idOf(b.post("/api/v1/rooms", "{\"type\":\"direct\",\"members\":[\"" + aId + "\"]}", 201));
+    java.util.List<com.microsoft.playwright.WebSocketRoute> sockets =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+    Page a = browser.newPage();
+    a.routeWebSocket(
+        Pattern.compile(".*/api/v1/events.*"),
+        ws -> {
+          sockets.add(ws);
+          if (sockets.size() == 1) {
+            ws.connectToServer();
+          }
+        });
+    a.navigate("/#/talk");
+    Browser.submitPassword(a, p.a(), PASSWORD);
+    assertThat(a.locator("[data-room]")).hasCount(1);
+    a.locator("[data-room]").click();
+    assertThat(a.getByTestId("talk-room")).isVisible();
+
+    sockets
+        .get(0)
+        .close(
+            new com.microsoft.playwright.WebSocketRoute.CloseOptions()
+                .setCode(4000)
+                .setReason("test"));
+    a.waitForCondition(() -> sockets.size() >= 2);
+    b.post(
+        "/api/v1/rooms/" + room + "/messages",
+        MusubiHttp.json("text", "取りこぼしたメッセージ", "idempotencyKey", "k-1"),
+        201);
+    assertThat(message(a, "取りこぼしたメッセージ")).hasCount(0);
+    sockets.get(1).send("{\"type\":\"resync\"}");
+    assertThat(message(a, "取りこぼしたメッセージ")).isVisible();
+    assertThat(a.locator("[data-room]")).containsText("取りこぼしたメッセージ");
+  }
+
   @Test
   void olderMessagesLoadWhenScrolledToTheTop() {
     Pair p = twoMembers("履歴株式会社");
