@@ -424,10 +424,15 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
   const readUpTo = useRef(0);
   const msgs = useRef([]);
   msgs.current = messages || [];
+  const loaded = useRef(false);
+  loaded.current = messages !== null;
 
+  const latestGeneration = useRef(0);
   const loadLatest = async () => {
+    const generation = ++latestGeneration.current;
     try {
       const [r, page] = await Promise.all([api.get('/api/v1/rooms/' + roomId), api.get(`/api/v1/rooms/${roomId}/messages` + query({ limit: PAGE }))]);
+      if (generation !== latestGeneration.current) return; // a newer load answers
       const items = list(page, 'messages');
       setRoom(r);
       readUpTo.current = Math.max(readUpTo.current, r.lastReadSeq || 0);
@@ -483,9 +488,13 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         return;
       }
       if (e.type === 'connected') {
-        if (msgs.current.length) {
+        // The first load may have missed what came before the socket: fetch past it, or load
+        // again when the first load has not answered yet.
+        if (loaded.current) {
           fetchAfter();
           refreshCounts();
+        } else {
+          loadLatest();
         }
         return;
       }

@@ -287,13 +287,12 @@ class TalkBrowserTests {
         ws -> {
           urls.add(ws.url());
           sockets.add(ws);
-          if (sockets.size() == 1) {
-            ws.connectToServer();
-          }
         });
     a.navigate("/#/talk/" + room);
     Browser.submitPassword(a, p.a(), PASSWORD);
     assertThat(a.getByTestId("talk-room")).isVisible();
+    a.waitForCondition(() -> sockets.size() >= 1);
+    sockets.get(0).connectToServer();
     b.post(
         "/api/v1/rooms/" + room + "/messages",
         MusubiHttp.json("text", "接続中のメッセージ", "idempotencyKey", "k-1"),
