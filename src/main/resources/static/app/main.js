@@ -10,6 +10,7 @@ import { AccountPage, requiredTab } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
 import { ContactsPage } from './pages/contacts.js';
 import { ComingSoonPage } from './pages/soon.js';
+import { TalkPage } from './pages/talk.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
@@ -131,6 +132,8 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
   let page;
   switch (section) {
     case 'talk':
+      page = html`<${TalkPage} me=${me} roomId=${route.path[1] || null} focusSeq=${Number(route.params.get('seq')) || null} />`;
+      break;
     case 'mail':
     case 'drive':
     case 'calendar':
@@ -189,7 +192,7 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
           )}
         </ul>
       </nav>
-      <main id="main" class="main" tabindex="-1" ref=${mainRef}>
+      <main id="main" class=${cx('main', section === 'talk' && 'main-talk')} tabindex="-1" ref=${mainRef}>
         ${me.passwordExpired &&
         html`<div class="banner" role="alert" data-testid="password-expired">
           <${Icon} name="shield" />

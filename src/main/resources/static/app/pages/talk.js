@@ -1,0 +1,898 @@
+// Talk: the room list, a room's messages and the composer, kept live over the /api/v1/events socket.
+// Every message, name and preview is rendered as text; the only server HTML inserted anywhere is a
+// search highlight, and only after checking that it holds no tag but <mark>.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, query } from '../api.js';
+import { lang, t } from '../i18n.js';
+import { html, cx, Alert, Button, ConfirmDialog, Dialog, EmptyState, Icon, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
+import { memberName } from './contacts.js';
+
+export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏', '✅'];
+const PAGE = 50;
+const TYPING_EVERY_MS = 3000;
+const TYPING_SHOWN_MS = 5000;
+
+const list = (body, key) => (Array.isArray(body) ? body : body?.[key] || body?.items || []);
+
+/** True when `h` is escaped text with nothing but <mark> and </mark> tags in it. */
+export function safeHighlight(h) {
+  return typeof h === 'string' && !/[<>]/.test(h.replace(/<\/?mark>/g, ''));
+}
+
+function timeText(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const locale = lang() === 'ja' ? 'ja-JP' : 'en';
+  const today = new Date().toDateString() === d.toDateString();
+  return new Intl.DateTimeFormat(locale, today ? { hour: '2-digit', minute: '2-digit' } : { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
+/** One socket per open Talk page: reconnects with since/epoch, asks for a resync when told to. */
+function connectEvents(onEvent, onResync) {
+  let ws = null;
+  let epoch = null;
+  let seq = null;
+  let closed = false;
+  let retry = 500;
+  let timer = null;
+  const open = () => {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const q = seq !== null && epoch ? query({ since: seq, epoch }) : '';
+    ws = new WebSocket(`${proto}//${location.host}/api/v1/events${q}`);
+    ws.onopen = () => {
+      retry = 500;
+    };
+    ws.onmessage = (m) => {
+      let e;
+      try {
+        e = JSON.parse(m.data);
+      } catch {
+        return;
+      }
+      if (e.type === 'hello') {
+        // Same epoch: the server replays what was missed after `since`. A new epoch (restart, or
+        // a stream dropped while idle) comes with a resync, and numbering starts from its seq.
+        if (epoch !== e.epoch || seq === null) {
+          // Whatever happened before this socket existed was loaded over HTTP, maybe just before
+          // a change: catch up once.
+          if (seq === null) onResync('connected');
+          seq = e.seq;
+        }
+        epoch = e.epoch;
+        return;
+      }
+      if (e.type === 'resync') {
+        onResync();
+        return;
+      }
+      if (typeof e.seq === 'number') seq = Math.max(seq ?? 0, e.seq);
+      onEvent(e);
+    };
+    ws.onclose = () => {
+      ws = null;
+      if (closed) return;
+      timer = setTimeout(open, retry);
+      retry = Math.min(retry * 2, 15000);
+    };
+  };
+  open();
+  return {
+    send(obj) {
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(obj));
+    },
+    close() {
+      closed = true;
+      clearTimeout(timer);
+      if (ws) ws.close();
+    },
+  };
+}
+
+export function TalkPage({ me, roomId, focusSeq }) {
+  const [rooms, setRooms] = useState(null);
+  const [roomsError, setRoomsError] = useState(null);
+  const [people, setPeople] = useState({});
+  const [creating, setCreating] = useState(false);
+  const socket = useRef(null);
+  const roomHandler = useRef(null);
+  const reloadTimer = useRef(null);
+
+  const roomsGeneration = useRef(0);
+  const loadRooms = async () => {
+    const generation = ++roomsGeneration.current;
+    try {
+      const body = await api.get('/api/v1/rooms');
+      if (generation !== roomsGeneration.current) return; // a newer answer is on its way
+      setRooms(list(body, 'rooms'));
+      setRoomsError(null);
+    } catch (e) {
+      setRoomsError(e);
+    }
+  };
+  const reloadRoomsSoon = () => {
+    clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(loadRooms, 150);
+  };
+
+  useEffect(() => {
+    loadRooms();
+    (async () => {
+      try {
+        const body = await api.get('/api/v1/directory/members' + query({ size: 100 }));
+        const map = {};
+        for (const m of list(body, 'items')) map[m.id] = m;
+        setPeople(map);
+      } catch {
+        // Names fall back to a placeholder.
+      }
+    })();
+    socket.current = connectEvents(
+      (e) => {
+        if (e.type !== 'typing') reloadRoomsSoon();
+        roomHandler.current && roomHandler.current(e);
+      },
+      (why) => {
+        loadRooms();
+        roomHandler.current && roomHandler.current({ type: why === 'connected' ? 'connected' : 'resync' });
+      },
+    );
+    return () => {
+      socket.current && socket.current.close();
+      clearTimeout(reloadTimer.current);
+    };
+  }, []);
+
+  const nameOf = (id) => {
+    if (id === me.id) return memberName(me);
+    const p = people[id];
+    return p ? memberName(p) : t('talk.unknownMember');
+  };
+  const roomName = (r) => {
+    if (!r) return '';
+    if (r.name) return r.name;
+    const others = (r.members || []).filter((m) => m !== me.id);
+    return others.map(nameOf).join('、') || t('talk.noMembers');
+  };
+  const current = rooms?.find((r) => r.id === roomId) || null;
+
+  return html`<div class=${cx('talk', roomId ? 'talk-room-open' : 'talk-list-open')} data-testid="talk">
+    <${RoomList}
+      rooms=${rooms}
+      error=${roomsError}
+      roomId=${roomId}
+      me=${me}
+      nameOf=${nameOf}
+      roomName=${roomName}
+      onNew=${() => setCreating(true)}
+    />
+    <section class="talk-pane" aria-label=${t('talk.room')}>
+      ${roomId
+        ? html`<${RoomView}
+            key=${roomId}
+            me=${me}
+            roomId=${roomId}
+            focusSeq=${focusSeq}
+            listed=${current}
+            nameOf=${nameOf}
+            roomName=${roomName}
+            handler=${roomHandler}
+            socket=${socket}
+            onRead=${(id) => setRooms((rs) => rs && rs.map((r) => (r.id === id ? { ...r, unreadCount: 0 } : r)))}
+          />`
+        : html`<div class="talk-empty"><${EmptyState} icon="talk" title=${t('talk.pick')} /></div>`}
+    </section>
+    <${NewTalkDialog}
+      open=${creating}
+      me=${me}
+      onClose=${() => setCreating(false)}
+      onCreated=${(room) => {
+        setCreating(false);
+        loadRooms();
+        navigate('#/talk/' + room.id);
+      }}
+    />
+  </div>`;
+}
+
+function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState(null);
+  const [searchError, setSearchError] = useState(null);
+
+  useEffect(() => {
+    const text = q.trim();
+    if (!text) {
+      setHits(null);
+      setSearchError(null);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      try {
+        const body = await api.get('/api/v1/search/messages' + query({ q: text }));
+        if (!cancelled) {
+          setHits(list(body, 'hits'));
+          setSearchError(null);
+        }
+      } catch (e) {
+        if (!cancelled) {
+          setHits([]);
+          setSearchError(e);
+        }
+      }
+    }, 250);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [q]);
+
+  const sorted = useMemo(() => {
+    if (!rooms) return rooms;
+    const key = (r) => r.lastMessage?.createdAt || r.lastActivityAt || r.createdAt || '';
+    return [...rooms].sort((a, b) => (b.pinned ? 1 : 0) - (a.pinned ? 1 : 0) || (key(b) > key(a) ? 1 : key(b) < key(a) ? -1 : 0));
+  }, [rooms]);
+
+  const preview = (r) => {
+    const m = r.lastMessage;
+    if (!m) return t('talk.noMessages');
+    if (m.recalled) return t('talk.recalled');
+    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + (m.text || '');
+  };
+
+  return html`<aside class="talk-list" aria-label=${t('talk.rooms')}>
+    <header class="talk-list-header">
+      <h1 class="talk-title">${t('nav.talk')}</h1>
+      <${Button} size="small" onClick=${onNew} data-testid="new-talk"><${Icon} name="plus" />${t('talk.new')}<//>
+    </header>
+    <div class="talk-search" role="search">
+      <label class="search">
+        <${Icon} name="search" />
+        <span class="sr-only">${t('talk.searchLabel')}</span>
+        <input
+          class="input"
+          type="search"
+          name="q"
+          placeholder=${t('talk.search')}
+          value=${q}
+          onInput=${(e) => setQ(e.currentTarget.value)}
+          data-testid="talk-search"
+        />
+      </label>
+    </div>
+    ${hits !== null
+      ? html`<div class="talk-hits" data-testid="talk-hits">
+          ${searchError && html`<${Alert}>${searchError.status === 503 ? t('talk.searchUnavailable') : errorText(searchError)}<//>`}
+          ${!searchError && hits.length === 0 && html`<p class="talk-muted">${t('talk.noHits')}</p>`}
+          <ul class="talk-rooms">
+            ${hits.map((h) => {
+              const room = rooms?.find((r) => r.id === h.roomId);
+              return html`<li key=${h.messageId}>
+                <a class="talk-room-link" href=${'#/talk/' + h.roomId + query({ seq: h.seq })} data-hit=${h.messageId}>
+                  <span class="talk-room-main">
+                    <span class="talk-room-name">${room ? roomName(room) : ''}<span class="talk-muted"> · ${nameOf(h.senderId)}</span></span>
+                    ${safeHighlight(h.highlight)
+                      ? html`<span class="talk-hit-text" dangerouslySetInnerHTML=${{ __html: h.highlight }}></span>`
+                      : html`<span class="talk-hit-text">${h.highlight || ''}</span>`}
+                  </span>
+                  <span class="talk-room-time">${timeText(h.createdAt)}</span>
+                </a>
+              </li>`;
+            })}
+          </ul>
+        </div>`
+      : null}
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${hits === null &&
+    (sorted === null && !error
+      ? html`<${Spinner} />`
+      : sorted && sorted.length === 0
+        ? html`<${EmptyState} icon="talk" title=${t('talk.noRooms')} />`
+        : html`<ul class="talk-rooms" data-testid="talk-rooms">
+            ${(sorted || []).map(
+              (r) => html`<li key=${r.id}>
+                <a
+                  class=${cx('talk-room-link', r.id === roomId && 'active')}
+                  href=${'#/talk/' + r.id}
+                  aria-current=${r.id === roomId ? 'page' : undefined}
+                  data-room=${r.id}
+                >
+                  <span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>
+                  <span class="talk-room-main">
+                    <span class="talk-room-name">${roomName(r)}${r.type === 'group' && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}</span>
+                    <span class="talk-room-preview">${preview(r)}</span>
+                  </span>
+                  <span class="talk-room-side">
+                    <span class="talk-room-time">${timeText(r.lastMessage?.createdAt)}</span>
+                    ${r.unreadCount > 0 &&
+                    r.id !== roomId &&
+                    html`<span class="talk-unread" data-testid="unread-badge" aria-label=${t('talk.unreadBadge', { n: r.unreadCount })}
+                      >${r.unreadCount > 999 ? '999+' : r.unreadCount}</span
+                    >`}
+                  </span>
+                </a>
+              </li>`,
+            )}
+          </ul>`)}
+  </aside>`;
+}
+
+function NewTalkDialog({ open, me, onClose, onCreated }) {
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState([]);
+  const [picked, setPicked] = useState([]);
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+
+  useEffect(() => {
+    if (!open) {
+      setQ('');
+      setPicked([]);
+      setName('');
+      setError(null);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      try {
+        const body = await api.get('/api/v1/directory/members' + query({ q: q.trim() }));
+        if (!cancelled) setFound(list(body, 'items').filter((m) => m.id !== me.id));
+      } catch (e) {
+        if (!cancelled) setError(e);
+      }
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [open, q]);
+
+  const group = picked.length > 1;
+  const toggle = (m) => setPicked((p) => (p.some((x) => x.id === m.id) ? p.filter((x) => x.id !== m.id) : [...p, m]));
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const room = await api.post('/api/v1/rooms', {
+        type: group ? 'group' : 'direct',
+        name: group ? name.trim() : undefined,
+        members: picked.map((m) => m.id),
+      });
+      onCreated(room);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<${Dialog}
+    open=${open}
+    title=${t('talk.new')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} disabled=${picked.length === 0 || (group && !name.trim())} onClick=${create} data-testid="start-talk"
+        >${t('talk.start')}<//
+      >`}
+  >
+    <div class="talk-new" data-testid="new-talk-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      <${TextField} label=${t('talk.pickMembers')} type="search" value=${q} onValue=${setQ} placeholder=${t('contacts.search')} />
+      ${picked.length > 0 &&
+      html`<p class="talk-picked">
+        ${picked.map(
+          (m) => html`<button type="button" class="chip" key=${m.id} onClick=${() => toggle(m)} aria-label=${t('talk.unpick', { name: memberName(m) })}>
+            ${memberName(m)} <${Icon} name="close" />
+          </button>`,
+        )}
+      </p>`}
+      ${group && html`<${TextField} label=${t('talk.groupName')} value=${name} onValue=${setName} required maxlength="200" />`}
+      <ul class="talk-pick-list">
+        ${found.map(
+          (m) => html`<li key=${m.id}>
+            <label class="check talk-pick">
+              <input type="checkbox" checked=${picked.some((x) => x.id === m.id)} onChange=${() => toggle(m)} data-pick=${m.loginId} />
+              <span class="avatar" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
+              <span>${memberName(m)}</span>
+            </label>
+          </li>`,
+        )}
+      </ul>
+    </div>
+  <//>`;
+}
+
+function newKey() {
+  return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+}
+
+function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, onRead }) {
+  const [room, setRoom] = useState(listed);
+  const [messages, setMessages] = useState(null);
+  const [error, setError] = useState(null);
+  const [hasMore, setHasMore] = useState(false);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [typing, setTyping] = useState({});
+  const [replyTo, setReplyTo] = useState(null);
+  const [recalling, setRecalling] = useState(null);
+  const [visible, setVisible] = useState(document.visibilityState === 'visible');
+  const scroller = useRef(null);
+  const stick = useRef(true);
+  const keepFrom = useRef(null);
+  const readUpTo = useRef(0);
+  const msgs = useRef([]);
+  msgs.current = messages || [];
+  const loaded = useRef(false);
+  loaded.current = messages !== null;
+
+  const latestGeneration = useRef(0);
+  const loadLatest = async () => {
+    const generation = ++latestGeneration.current;
+    try {
+      const [r, page] = await Promise.all([api.get('/api/v1/rooms/' + roomId), api.get(`/api/v1/rooms/${roomId}/messages` + query({ limit: PAGE }))]);
+      if (generation !== latestGeneration.current) return; // a newer load answers
+      const items = list(page, 'messages');
+      setRoom(r);
+      readUpTo.current = Math.max(readUpTo.current, r.lastReadSeq || 0);
+      stick.current = true;
+      setMessages(items);
+      setHasMore(items.length >= PAGE && items[0]?.seq > 1);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const merge = (incoming) =>
+    setMessages((cur) => {
+      const bySeq = new Map((cur || []).map((m) => [m.id, m]));
+      for (const m of incoming) bySeq.set(m.id, { ...bySeq.get(m.id), ...m });
+      return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    });
+
+  const fetchAfter = async () => {
+    const cur = msgs.current;
+    const last = cur.length ? cur[cur.length - 1].seq : 0;
+    try {
+      const page = await api.get(`/api/v1/rooms/${roomId}/messages` + query({ after: last, limit: 100 }));
+      merge(list(page, 'messages'));
+    } catch {
+      // The next event or a resync brings it.
+    }
+  };
+
+  const refreshCounts = async () => {
+    const cur = msgs.current;
+    if (!cur.length) return;
+    const from = Math.max(cur[0].seq, cur[cur.length - 1].seq - 99);
+    try {
+      const page = await api.get(`/api/v1/rooms/${roomId}/messages` + query({ after: from - 1, limit: 100 }));
+      const fresh = new Map(list(page, 'messages').map((m) => [m.id, m.unreadCount]));
+      setMessages((ms) => ms && ms.map((m) => (fresh.has(m.id) ? { ...m, unreadCount: fresh.get(m.id) } : m)));
+    } catch {
+      // Counts catch up with the next change.
+    }
+  };
+
+  useEffect(() => {
+    loadLatest();
+  }, [roomId]);
+
+  useEffect(() => {
+    const typingTimers = {};
+    handler.current = (e) => {
+      if (e.type === 'resync') {
+        loadLatest();
+        return;
+      }
+      if (e.type === 'connected') {
+        // The first load may have missed what came before the socket: fetch past it, or load
+        // again when the first load has not answered yet.
+        if (loaded.current) {
+          fetchAfter();
+          refreshCounts();
+        } else {
+          loadLatest();
+        }
+        return;
+      }
+      if (e.room !== roomId) return;
+      const d = e.data || {};
+      const el = scroller.current;
+      switch (e.type) {
+        case 'message.created': {
+          const cur = msgs.current;
+          const last = cur.length ? cur[cur.length - 1].seq : 0;
+          stick.current = stick.current || d.senderId === me.id || (el && el.scrollHeight - el.scrollTop - el.clientHeight < 80);
+          if (d.seq > last + 1) fetchAfter();
+          else merge([d]);
+          setTyping((tp) => {
+            const n = { ...tp };
+            delete n[d.senderId];
+            return n;
+          });
+          break;
+        }
+        case 'message.edited':
+        case 'message.recalled':
+          setMessages((ms) => ms && ms.map((m) => (m.id === d.id ? { ...m, ...d } : m)));
+          break;
+        case 'reaction.changed':
+          setMessages((ms) => ms && ms.map((m) => (m.id === d.messageId ? { ...m, reactions: d.reactions } : m)));
+          break;
+        case 'read.moved':
+          if (d.member !== me.id) refreshCounts();
+          break;
+        case 'typing':
+          if (d.member && d.member !== me.id) {
+            setTyping((tp) => ({ ...tp, [d.member]: true }));
+            clearTimeout(typingTimers[d.member]);
+            typingTimers[d.member] = setTimeout(
+              () =>
+                setTyping((tp) => {
+                  const n = { ...tp };
+                  delete n[d.member];
+                  return n;
+                }),
+              TYPING_SHOWN_MS,
+            );
+          }
+          break;
+        case 'room.changed':
+        case 'room.members':
+          api.get('/api/v1/rooms/' + roomId).then(setRoom, () => navigate('#/talk'));
+          break;
+        default:
+      }
+    };
+    return () => {
+      handler.current = null;
+      Object.values(typingTimers).forEach(clearTimeout);
+    };
+  }, [roomId]);
+
+  // Mark as read while the room is open and the page visible.
+  useEffect(() => {
+    const on = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', on);
+    return () => document.removeEventListener('visibilitychange', on);
+  }, []);
+  useEffect(() => {
+    if (!visible || !messages || !messages.length) return;
+    const last = messages[messages.length - 1].seq;
+    if (last <= readUpTo.current) return;
+    readUpTo.current = last;
+    api.post(`/api/v1/rooms/${roomId}/read`, { upTo: last }).then(
+      () => onRead(roomId),
+      () => {
+        readUpTo.current = 0;
+      },
+    );
+  }, [visible, messages]);
+
+  // Scroll: stay at the bottom for new messages, keep the position when older ones are prepended.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !messages) return;
+    if (keepFrom.current !== null) {
+      el.scrollTop = el.scrollHeight - keepFrom.current;
+      keepFrom.current = null;
+    } else if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+      stick.current = false;
+    }
+    // A tall window that shows the whole first page cannot scroll up: fetch older at once.
+    if (hasMore && el.scrollHeight <= el.clientHeight + 40) loadOlder();
+  }, [messages, hasMore]);
+
+  const loadOlder = async () => {
+    const cur = msgs.current;
+    if (loadingOlder || !hasMore || !cur.length) return;
+    setLoadingOlder(true);
+    try {
+      const page = await api.get(`/api/v1/rooms/${roomId}/messages` + query({ before: cur[0].seq, limit: PAGE }));
+      const items = list(page, 'messages');
+      keepFrom.current = scroller.current ? scroller.current.scrollHeight - scroller.current.scrollTop : null;
+      merge(items);
+      setHasMore(items.length >= PAGE && items[0]?.seq > 1);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setLoadingOlder(false);
+    }
+  };
+
+  // A search hit opens the room at its message: load older pages until it is there (at most 10).
+  const [focused, setFocused] = useState(null);
+  const focusTries = useRef(0);
+  useEffect(() => {
+    if (!focusSeq || !messages || !messages.length || focused === focusSeq) return;
+    if (messages[0].seq <= focusSeq || !hasMore) {
+      const el = scroller.current?.querySelector(`[data-seq="${focusSeq}"]`);
+      if (el) el.scrollIntoView({ block: 'center' });
+      setFocused(focusSeq);
+      focusTries.current = 0;
+    } else if (!loadingOlder && focusTries.current < 10) {
+      focusTries.current++;
+      loadOlder();
+    }
+  }, [focusSeq, messages, hasMore, loadingOlder]);
+
+  const onScroll = (e) => {
+    if (e.currentTarget.scrollTop < 40) loadOlder();
+  };
+
+  const react = async (m, emoji) => {
+    const mine = (m.reactions || []).some((r) => r.emoji === emoji && (r.members || []).includes(me.id));
+    const path = `/api/v1/rooms/${roomId}/messages/${m.id}/reactions/${encodeURIComponent(emoji)}`;
+    try {
+      const updated = mine ? await api.del(path) : await api.put(path);
+      if (updated && updated.id) setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, reactions: updated.reactions } : x)));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
+  const edit = async (m, text) => {
+    const updated = await api.patch(`/api/v1/rooms/${roomId}/messages/${m.id}`, { text });
+    setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)));
+  };
+
+  const recall = async () => {
+    try {
+      const updated = await api.post(`/api/v1/rooms/${roomId}/messages/${recalling.id}/recall`, {});
+      setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)));
+      setRecalling(null);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
+  const title = roomName(room || listed);
+  const others = (room?.members || []).filter((x) => x !== me.id);
+  const typingNames = Object.keys(typing).map(nameOf);
+  const byId = new Map((messages || []).map((m) => [m.id, m]));
+
+  return html`<div class="talk-room" data-testid="talk-room">
+    <header class="talk-room-header">
+      <a class="icon-btn talk-back" href="#/talk" aria-label=${t('common.back')}><${Icon} name="back" /></a>
+      <h2 class="talk-room-title">${title}</h2>
+      ${room?.type === 'group' && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
+    </header>
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    <div class="talk-messages" ref=${scroller} onScroll=${onScroll} data-testid="messages" role="log" aria-label=${t('talk.messages')}>
+      ${messages === null && !error && html`<${Spinner} />`}
+      ${loadingOlder && html`<${Spinner} />`}
+      ${messages && !hasMore && messages.length > 0 && html`<p class="talk-start">${t('talk.beginning')}</p>`}
+      ${messages && messages.length === 0 && html`<p class="talk-start">${t('talk.noMessages')}</p>`}
+      ${(messages || []).map(
+        (m, i) => html`<${MessageItem}
+          key=${m.id}
+          m=${m}
+          focused=${focused !== null && m.seq === focused}
+          me=${me}
+          showName=${m.senderId !== me.id && (i === 0 || messages[i - 1].senderId !== m.senderId)}
+          nameOf=${nameOf}
+          quoted=${m.replyTo ? byId.get(m.replyTo) || { missing: true } : null}
+          hasOthers=${others.length > 0}
+          onReply=${() => setReplyTo(m)}
+          onReact=${(emoji) => react(m, emoji)}
+          onEdit=${(text) => edit(m, text)}
+          onRecall=${() => setRecalling(m)}
+        />`,
+      )}
+    </div>
+    <p class="talk-typing" aria-live="polite" data-testid="typing">
+      ${typingNames.length > 0 && t('talk.typing', { names: typingNames.join('、') })}
+    </p>
+    <${Composer}
+      roomId=${roomId}
+      socket=${socket}
+      disabled=${room?.type === 'announcement' && !(room.owners || []).includes(me.id)}
+      replyTo=${replyTo}
+      nameOf=${nameOf}
+      onCancelReply=${() => setReplyTo(null)}
+      onSent=${(m) => {
+        setReplyTo(null);
+        stick.current = true;
+        merge([m]);
+      }}
+    />
+    <${ConfirmDialog}
+      open=${recalling !== null}
+      title=${t('talk.recall')}
+      message=${t('talk.recallConfirm')}
+      confirmLabel=${t('talk.recall')}
+      danger
+      onConfirm=${recall}
+      onClose=${() => setRecalling(null)}
+    />
+  </div>`;
+}
+
+function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onReply, onReact, onEdit, onRecall }) {
+  const mine = m.senderId === me.id;
+  const [picking, setPicking] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const save = async () => {
+    setBusy(true);
+    try {
+      await onEdit(draft);
+      setEditing(false);
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs', focused && 'msg-focus')} data-message=${m.id} data-seq=${m.seq}>
+    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? nameOf(m.senderId).slice(0, 1) : ''}</span>`}
+    <div class="msg-body">
+      ${showName && html`<span class="msg-sender">${nameOf(m.senderId)}</span>`}
+      <div class="msg-row">
+        <div class=${cx('bubble', m.recalled && 'bubble-recalled')}>
+          ${quoted &&
+          !m.recalled &&
+          html`<blockquote class="msg-quote">
+            ${quoted.missing
+              ? t('talk.quoteMissing')
+              : html`<span class="msg-quote-name">${nameOf(quoted.senderId)}</span>
+                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.text}</span>`}
+          </blockquote>`}
+          ${m.recalled
+            ? html`<span class="msg-text msg-recalled" data-testid="recalled">${t('talk.recalled')}</span>`
+            : editing
+              ? html`<div class="msg-edit">
+                  <textarea class="input" aria-label=${t('talk.edit')} value=${draft} onInput=${(e) => setDraft(e.currentTarget.value)}></textarea>
+                  <div class="msg-edit-actions">
+                    <${Button} kind="secondary" size="small" onClick=${() => setEditing(false)}>${t('common.cancel')}<//>
+                    <${Button} size="small" busy=${busy} disabled=${!draft.trim()} onClick=${save}>${t('common.save')}<//>
+                  </div>
+                </div>`
+              : html`<span class="msg-text">${m.text}</span>`}
+        </div>
+        <div class="msg-meta">
+          ${mine &&
+          hasOthers &&
+          !m.recalled &&
+          html`<span class="msg-read" data-testid="read-state">${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}</span>`}
+          ${m.editedAt && !m.recalled && html`<span>${t('talk.edited')}</span>`}
+          <time datetime=${m.createdAt}>${timeText(m.createdAt)}</time>
+        </div>
+      </div>
+      ${(m.reactions || []).length > 0 &&
+      !m.recalled &&
+      html`<div class="msg-reactions">
+        ${m.reactions.map(
+          (r) => html`<button
+            type="button"
+            class=${cx('reaction', (r.members || []).includes(me.id) && 'reaction-mine')}
+            aria-pressed=${(r.members || []).includes(me.id) ? 'true' : 'false'}
+            title=${(r.members || []).map(nameOf).join('、')}
+            onClick=${() => onReact(r.emoji)}
+            data-reaction=${r.emoji}
+          >${r.emoji} <span>${(r.members || []).length}</span></button>`,
+        )}
+      </div>`}
+      ${!m.recalled &&
+      !editing &&
+      html`<div class="msg-actions">
+        <button type="button" class="msg-action" onClick=${onReply}>${t('talk.reply')}</button>
+        <button type="button" class="msg-action" aria-expanded=${picking ? 'true' : 'false'} onClick=${() => setPicking(!picking)}>${t('talk.react')}</button>
+        ${mine &&
+        html`<button
+            type="button"
+            class="msg-action"
+            onClick=${() => {
+              setDraft(m.text || '');
+              setEditing(true);
+            }}
+          >
+            ${t('talk.edit')}
+          </button>
+          <button type="button" class="msg-action" onClick=${onRecall}>${t('talk.recall')}</button>`}
+      </div>`}
+      ${picking &&
+      html`<div class="reaction-picker" role="group" aria-label=${t('talk.react')}>
+        ${REACTIONS.map(
+          (e) => html`<button
+            type="button"
+            class="reaction-choice"
+            data-emoji=${e}
+            onClick=${() => {
+              setPicking(false);
+              onReact(e);
+            }}
+          >${e}</button>`,
+        )}
+      </div>`}
+    </div>
+  </div>`;
+}
+
+function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, onSent }) {
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState(null);
+  const pending = useRef(null); // {text, key}: the key is reused when the same text is retried
+  const lastTyping = useRef(0);
+  const input = useRef(null);
+
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo]);
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body || sending) return;
+    if (!pending.current || pending.current.text !== text) pending.current = { text, key: newKey() };
+    setSending(true);
+    setError(null);
+    try {
+      const m = await api.post(`/api/v1/rooms/${roomId}/messages`, {
+        text,
+        idempotencyKey: pending.current.key,
+        replyTo: replyTo ? replyTo.id : undefined,
+      });
+      pending.current = null;
+      setText('');
+      onSent(m);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSending(false);
+      setTimeout(() => input.current?.focus(), 0);
+    }
+  };
+
+  const onInput = (e) => {
+    setText(e.currentTarget.value);
+    const now = Date.now();
+    if (now - lastTyping.current >= TYPING_EVERY_MS) {
+      lastTyping.current = now;
+      socket.current && socket.current.send({ type: 'typing', room: roomId });
+    }
+  };
+
+  return html`<form
+    class="composer"
+    onSubmit=${(e) => {
+      e.preventDefault();
+      send();
+    }}
+  >
+    ${replyTo &&
+    html`<div class="composer-reply" data-testid="replying">
+      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${replyTo.text}</span></span>
+      <button type="button" class="icon-btn" aria-label=${t('talk.cancelReply')} onClick=${onCancelReply}><${Icon} name="close" /></button>
+    </div>`}
+    ${error && html`<p class="composer-error" role="alert">${errorText(error)} ${t('talk.retryHint')}</p>`}
+    <div class="composer-row">
+      <textarea
+        ref=${input}
+        class="input composer-input"
+        rows="1"
+        aria-label=${t('talk.message')}
+        placeholder=${disabled ? t('talk.announcementOnly') : t('talk.placeholder')}
+        title=${t('talk.enterHint')}
+        value=${text}
+        disabled=${disabled || sending}
+        onInput=${onInput}
+        onKeyDown=${(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+            e.preventDefault();
+            send();
+          }
+        }}
+        data-testid="composer"
+      ></textarea>
+      <${Button} type="submit" busy=${sending} disabled=${disabled || !text.trim()} data-testid="send">${t('talk.send')}<//>
+    </div>
+  </form>`;
+}
