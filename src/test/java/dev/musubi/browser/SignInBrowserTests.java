@@ -65,7 +65,7 @@ class SignInBrowserTests {
     assertThat(page.locator("[data-nav=admin]")).isVisible();
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("トーク")))
         .isVisible();
-    assertThat(page.getByText("トークは準備中です")).isVisible();
+    assertThat(page.getByTestId("talk")).isVisible();
     browser.screenshot(page, "app.png");
 
     page.locator("[data-nav=admin]").click();

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -406,8 +405,6 @@ class TalkBrowserTests {
   }
 
   @Test
-  @Disabled(
-      "needs a SearchIndex (the messaging branch answers 503 search-unavailable until the Lucene index lands)")
   void searchFindsTheMessage() {
     Pair p = twoMembers("検索株式会社");
     Page a = signedIn(p.a(), 1280, 800);

@@ -11,12 +11,10 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-@Disabled("needs the Lucene SearchIndex from branch search")
 @MusubiIntegrationTest
 class MessageSearchIntegrationTests {
 
