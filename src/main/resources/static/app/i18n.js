@@ -388,7 +388,7 @@ const en = {
   'banner.passwordGo': 'Change your password',
 
   'soon.title': '{name} is coming soon',
-  'soon.body': 'This feature is not implemented yet. It will arrive in a future version.',
+  'soon.body': 'This feature is not available yet. It will arrive in a later version.',
 
   'talk.rooms': 'Talks',
   'talk.room': 'Talk room',
