@@ -584,6 +584,21 @@ const en = {
 const catalogues = { ja, en };
 const listeners = new Set();
 
+/**
+ * Adds a page's own messages, so that each page keeps its strings next to its code:
+ * `addMessages({ ja: {'drive.title': 'ドライブ'}, en: {'drive.title': 'Drive'} })`.
+ * A key already defined keeps its first text.
+ */
+export function addMessages(more) {
+  for (const [language, entries] of Object.entries(more)) {
+    const catalogue = catalogues[language];
+    if (!catalogue) continue;
+    for (const [key, text] of Object.entries(entries)) {
+      if (!(key in catalogue)) catalogue[key] = text;
+    }
+  }
+}
+
 function normalise(tag) {
   if (!tag) return null;
   const base = String(tag).toLowerCase().split(/[-_]/)[0];

@@ -11,6 +11,8 @@ import { AdminPage } from './pages/admin.js';
 import { ContactsPage } from './pages/contacts.js';
 import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
+import { DrivePage } from './pages/drive.js';
+import { CalendarPage } from './pages/calendar.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
@@ -135,12 +137,16 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
       page = html`<${TalkPage} me=${me} roomId=${route.path[1] || null} focusSeq=${Number(route.params.get('seq')) || null} />`;
       break;
     case 'mail':
-    case 'drive':
-    case 'calendar':
       page = html`<${ComingSoonPage} name=${t('nav.' + section)} icon=${section} />`;
       break;
+    case 'drive':
+      page = html`<${DrivePage} me=${me} route=${route} />`;
+      break;
+    case 'calendar':
+      page = html`<${CalendarPage} me=${me} route=${route} />`;
+      break;
     case 'contacts':
-      page = html`<${ContactsPage} />`;
+      page = html`<${ContactsPage} me=${me} route=${route} />`;
       break;
     case 'account':
       page = html`<${AccountPage} me=${me} tab=${route.path[1] || 'profile'} reloadMe=${reloadMe} />`;

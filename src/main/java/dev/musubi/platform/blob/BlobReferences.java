@@ -1,0 +1,20 @@
+package dev.musubi.platform.blob;
+
+import java.util.UUID;
+
+/**
+ * Who holds a blob. A module adds a reference in the same transaction that stores the row pointing
+ * at the blob (a drive file version, a talk attachment, a mail message) and removes it when the row
+ * goes; a blob without references is collected after a grace period.
+ */
+public interface BlobReferences {
+
+  /**
+   * Records that {@code owner} (for example {@code "drive.version:<id>"}) holds the blob. Adding
+   * the same reference twice is harmless.
+   */
+  void add(UUID tenantId, String sha256, String owner);
+
+  /** Drops the reference; nothing happens when it is absent. */
+  void remove(UUID tenantId, String sha256, String owner);
+}

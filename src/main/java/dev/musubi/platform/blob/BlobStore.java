@@ -1,0 +1,37 @@
+package dev.musubi.platform.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where file contents live: drive files, talk attachments, mail. Content-addressed per company (the
+ * SHA-256 of the plaintext), streamed (a caller never holds a whole file in memory), encrypted at
+ * rest under the company's data key. A blob is durable when {@link #put} returns; it stays until no
+ * {@link BlobReferences reference} holds it and the garbage collector's grace period has passed.
+ */
+public interface BlobStore {
+
+  /**
+   * Streams {@code content} to the store and returns its reference once it is durable. Storing the
+   * same bytes twice in one company stores them once. Reads at most {@code maxBytes}; more is
+   * refused with {@link BlobTooLargeException} and nothing is kept.
+   */
+  BlobRef put(UUID tenantId, InputStream content, long maxBytes) throws IOException;
+
+  /** The blob's size, if the company holds it. */
+  Optional<BlobRef> find(UUID tenantId, String sha256);
+
+  /**
+   * The plaintext from byte {@code offset} on (for HTTP Range); the caller closes the stream.
+   *
+   * @throws BlobNotFoundException when the company holds no such blob
+   */
+  InputStream open(UUID tenantId, String sha256, long offset) throws IOException;
+
+  /** The whole plaintext; the caller closes the stream. */
+  default InputStream open(UUID tenantId, String sha256) throws IOException {
+    return open(tenantId, sha256, 0);
+  }
+}

@@ -1,0 +1,8 @@
+// Drive: not built yet; the page says so plainly.
+import { t } from '../i18n.js';
+import { html } from '../ui.js';
+import { ComingSoonPage } from './soon.js';
+
+export function DrivePage() {
+  return html`<${ComingSoonPage} name=${t('nav.drive')} icon="drive" />`;
+}
