@@ -141,13 +141,15 @@ public class DataKeys {
    * after replacing {@code MUSUBI_MASTER_KEY} (with the old one in {@code
    * MUSUBI_MASTER_KEY_PREVIOUS}).
    */
-  public int rewrapAll() {
+  public Map<UUID, Integer> rewrapAll(@org.jspecify.annotations.Nullable UUID onlyTenant) {
     record Row(UUID id, UUID tenantId, String masterKeyId, String wrapped) {}
     List<Row> rows =
         jdbc.sql(
                 "SELECT id, tenant_id, master_key_id, wrapped_keyset FROM blob_data_key"
-                    + " WHERE master_key_id <> :m")
+                    + " WHERE master_key_id <> :m AND (:all OR tenant_id = :t)")
             .param("m", masterKeys.currentId())
+            .param("all", onlyTenant == null)
+            .param("t", onlyTenant == null ? new UUID(0, 0) : onlyTenant)
             .query(
                 (rs, n) ->
                     new Row(
@@ -156,7 +158,7 @@ public class DataKeys {
                         rs.getString(3),
                         rs.getString(4)))
             .list();
-    int count = 0;
+    Map<UUID, Integer> counts = new java.util.TreeMap<>();
     for (Row row : rows) {
       try {
         byte[] ad = associatedData(row.tenantId(), row.id());
@@ -168,7 +170,7 @@ public class DataKeys {
                 .encodeToString(
                     TinkProtoKeysetFormat.serializeEncryptedKeyset(
                         handle, masterKeys.current(), ad));
-        count +=
+        int updated =
             jdbc.sql(
                     "UPDATE blob_data_key SET master_key_id = :m, wrapped_keyset = :w"
                         + " WHERE id = :id AND master_key_id = :old")
@@ -177,11 +179,19 @@ public class DataKeys {
                 .param("id", row.id())
                 .param("old", row.masterKeyId())
                 .update();
+        if (updated > 0) {
+          counts.merge(row.tenantId(), updated, Integer::sum);
+        }
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("cannot re-wrap data key " + row.id(), e);
       }
     }
-    return count;
+    return counts;
+  }
+
+  /** The current master key's ID. */
+  public String masterKeyId() {
+    return masterKeys.currentId();
   }
 
   /** How many data keys are wrapped by each master key ID. */
