@@ -150,7 +150,17 @@ final class DatabaseSnapshot {
   private static void writeValue(JsonGenerator g, ResultSet rs, int i, int type, String typeName)
       throws SQLException {
     Object v;
-    switch (type) {
+    if (typeName.toLowerCase(Locale.ROOT).contains("uuid")) {
+      // H2 reports UUID columns as BINARY; both databases return java.util.UUID.
+      v = rs.getObject(i, UUID.class);
+      if (v == null) {
+        g.writeNull();
+      } else {
+        g.writeString(v.toString());
+      }
+      return;
+    }
+    switch (withTimeZone(type, typeName)) {
       case Types.TIMESTAMP_WITH_TIMEZONE -> v = rs.getObject(i, OffsetDateTime.class);
       case Types.TIMESTAMP -> v = rs.getObject(i, LocalDateTime.class);
       case Types.DATE -> v = rs.getObject(i, LocalDate.class);
@@ -441,7 +451,7 @@ final class DatabaseSnapshot {
       ps.setObject(i, UUID.fromString(v.toString()));
       return;
     }
-    switch (type) {
+    switch (withTimeZone(type, typeName)) {
       case Types.TIMESTAMP_WITH_TIMEZONE -> ps.setObject(i, OffsetDateTime.parse(v.toString()));
       case Types.TIMESTAMP -> ps.setObject(i, LocalDateTime.parse(v.toString()));
       case Types.DATE -> ps.setObject(i, LocalDate.parse(v.toString()));
@@ -569,6 +579,14 @@ final class DatabaseSnapshot {
       }
     }
     return 0;
+  }
+
+  /** PostgreSQL reports {@code timestamptz} as a plain TIMESTAMP; its type name tells. */
+  private static int withTimeZone(int type, String typeName) {
+    String name = typeName.toLowerCase(Locale.ROOT);
+    return name.contains("timestamptz") || name.contains("with time zone")
+        ? Types.TIMESTAMP_WITH_TIMEZONE
+        : type;
   }
 
   static boolean isH2(Connection c) throws SQLException {

@@ -44,6 +44,8 @@ class BackupRestoreIntegrationTests {
   @Autowired MasterKeySealer sealer;
   @Autowired MusubiProperties musubi;
   @Autowired Clock clock;
+  @Autowired dev.musubi.platform.blob.BlobStore blobs;
+  @Autowired dev.musubi.platform.blob.BlobReferences references;
   Fixtures fixtures;
 
   @BeforeEach
@@ -81,6 +83,11 @@ class BackupRestoreIntegrationTests {
                   .status())
           .isEqualTo(201);
     }
+
+    byte[] content = new byte[3 * 1024 * 1024 + 17];
+    new java.util.Random(7).nextBytes(content);
+    var blob = blobs.put(company.id(), new java.io.ByteArrayInputStream(content), 10L << 20);
+    references.add(company.id(), blob.sha256(), "test.backup:" + UUID.randomUUID());
 
     // Members keep writing while the archive is taken.
     AtomicBoolean stop = new AtomicBoolean();
@@ -139,6 +146,18 @@ class BackupRestoreIntegrationTests {
     assertThat(restored.get("talk_message")).isGreaterThanOrEqualTo(20);
     assertThat(restored.get("member")).isGreaterThanOrEqualTo(3);
 
+    // Every blob file came back byte for byte.
+    Path sourceBlobs = musubi.dataDir().resolve("blobs");
+    try (var files = Files.walk(archive.resolve("blobs"))) {
+      List<Path> copied = files.filter(Files::isRegularFile).toList();
+      assertThat(copied).isNotEmpty();
+      for (Path f : copied) {
+        Path rel = archive.resolve("blobs").relativize(f);
+        assertThat(Files.readAllBytes(freshDir.resolve("blobs").resolve(rel.toString())))
+            .isEqualTo(Files.readAllBytes(sourceBlobs.resolve(rel.toString())));
+      }
+    }
+
     // Every row is the same: a dump of the restored database equals the archive's.
     ByteArrayOutputStream archived = new ByteArrayOutputStream();
     try (InputStream in = target.openDatabase(archive)) {
@@ -152,7 +171,7 @@ class BackupRestoreIntegrationTests {
 
     // A second restore into the now filled database is refused.
     assertThatThrownBy(() -> target.restore(archive))
-        .hasMessageContaining("already holds companies");
+        .hasMessageContaining("restore into an empty");
   }
 
   @Test
