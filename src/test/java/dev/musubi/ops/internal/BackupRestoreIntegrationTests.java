@@ -170,8 +170,7 @@ class BackupRestoreIntegrationTests {
     assertThat(withoutSequences(again.toString())).isEqualTo(withoutSequences(archived.toString()));
 
     // A second restore into the now filled database is refused.
-    assertThatThrownBy(() -> target.restore(archive))
-        .hasMessageContaining("restore into an empty");
+    assertThatThrownBy(() -> target.restore(archive)).hasMessageContaining("restore into an empty");
   }
 
   @Test
