@@ -182,7 +182,9 @@ class CrashSafetyIntegrationTests {
         "crash drill: %d kills, %d acknowledged, %d stored%n",
         KILLS, acknowledged.size(), seqs.size());
     for (String key : acknowledged) {
-      assertThat(seen.get(key)).as("acknowledged message %s", key).isEqualTo(1);
+      assertThat(seen.get(key))
+          .as("acknowledged message %s (stored: %s)", key, seen.keySet())
+          .isEqualTo(1);
     }
     assertThat(seen.values()).allMatch(n -> n == 1);
     for (int i = 0; i < seqs.size(); i++) {
