@@ -11,15 +11,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param dataDir where the embedded stores keep their files (env {@code MUSUBI_DATA_DIR})
  * @param publicUrl the URL members use to reach Musubi, for links in logs and mail
  * @param trustedProxies addresses whose {@code X-Forwarded-For} is believed
+ * @param metricsNetworks addresses or CIDR ranges that may read {@code /actuator/prometheus}
+ *     without signing in (a monitoring server); the operator may always
  * @param bootstrap first-start settings
  */
 @ConfigurationProperties("musubi")
 public record MusubiProperties(
-    Path dataDir, @Nullable String publicUrl, List<String> trustedProxies, Bootstrap bootstrap) {
+    Path dataDir,
+    @Nullable String publicUrl,
+    List<String> trustedProxies,
+    List<String> metricsNetworks,
+    Bootstrap bootstrap) {
 
   public MusubiProperties {
     if (trustedProxies == null) {
       trustedProxies = List.of();
+    }
+    if (metricsNetworks == null) {
+      metricsNetworks = List.of();
     }
     if (bootstrap == null) {
       bootstrap = new Bootstrap(null, null, null, null, null);

@@ -51,6 +51,7 @@ class SecurityConfiguration {
       Passkeys passkeys,
       PasskeySignIn passkeySignIn,
       BasicCredentials basic,
+      dev.musubi.platform.MusubiProperties properties,
       UserDetailsService memberDetails,
       AuditTrail audit,
       Clock clock)
@@ -146,6 +147,13 @@ class SecurityConfiguration {
                     .authenticated()
                     .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
                     .permitAll()
+                    .requestMatchers("/actuator/prometheus")
+                    .access(
+                        (auth, context) ->
+                            new org.springframework.security.authorization.AuthorizationDecision(
+                                isOperator(auth.get())
+                                    || metricsNetwork(
+                                        properties, requestInfo, context.getRequest())))
                     .requestMatchers("/actuator/**")
                     .hasRole("OPERATOR")
                     .anyRequest()
@@ -231,6 +239,26 @@ class SecurityConfiguration {
                             .target("member", p.memberId())));
       }
     }
+  }
+
+  private static boolean isOperator(
+      org.springframework.security.core.@org.jspecify.annotations.Nullable Authentication auth) {
+    return auth != null
+        && auth.getAuthorities().stream()
+            .anyMatch(
+                a ->
+                    dev.musubi.platform.security.Role.OPERATOR
+                        .authority()
+                        .equals(a.getAuthority()));
+  }
+
+  /** A monitoring server's address listed in {@code MUSUBI_METRICS_NETWORKS} (none by default). */
+  private static boolean metricsNetwork(
+      dev.musubi.platform.MusubiProperties properties,
+      RequestInfo requestInfo,
+      HttpServletRequest request) {
+    return !properties.metricsNetworks().isEmpty()
+        && IpAllowlist.allows(properties.metricsNetworks(), requestInfo.clientIp(request));
   }
 
   private static boolean bearer(HttpServletRequest request) {

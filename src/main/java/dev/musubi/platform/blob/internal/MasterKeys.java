@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * database.
  */
 @Component
-public class MasterKeys {
+public class MasterKeys implements dev.musubi.platform.crypto.MasterKeySealer {
 
   private static final Logger log = LoggerFactory.getLogger(MasterKeys.class);
 
@@ -69,6 +69,29 @@ public class MasterKeys {
   /** The ID of the key that wraps new data keys. */
   public String currentId() {
     return currentId;
+  }
+
+  @Override
+  public String currentKeyId() {
+    return currentId;
+  }
+
+  @Override
+  public byte[] seal(byte[] plaintext, byte[] context) {
+    try {
+      return current().encrypt(plaintext, context);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot seal with the master key", e);
+    }
+  }
+
+  @Override
+  public byte[] open(String keyId, byte[] sealed, byte[] context) {
+    try {
+      return get(keyId).decrypt(sealed, context);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the sealed value was altered or sealed for another use", e);
+    }
   }
 
   /** The current key. */
