@@ -48,9 +48,6 @@ public class Messages {
   /** The longest message text, in characters (code points). */
   public static final int MAX_TEXT = 10_000;
 
-  /** How long after sending the sender may edit or recall (a company setting later). */
-  public static final Duration EDIT_WINDOW = Duration.ofHours(24);
-
   /** The emoji members may react with. */
   public static final List<String> REACTIONS = List.of("👍", "❤️", "😂", "😮", "😢", "🙏", "✅");
 
@@ -60,6 +57,7 @@ public class Messages {
   private static final Pattern MENTION_ALL = Pattern.compile("(?<![\\w@])@all(?![\\w])");
 
   private final Rooms rooms;
+  private final TalkPolicies policies;
   private final TalkStore store;
   private final MessageViews views;
   private final SendRateLimiter rateLimiter;
@@ -72,6 +70,7 @@ public class Messages {
 
   Messages(
       Rooms rooms,
+      TalkPolicies policies,
       TalkStore store,
       MessageViews views,
       SendRateLimiter rateLimiter,
@@ -82,6 +81,7 @@ public class Messages {
       ApplicationEventPublisher events,
       PlatformTransactionManager transactions) {
     this.rooms = rooms;
+    this.policies = policies;
     this.store = store;
     this.views = views;
     this.rateLimiter = rateLimiter;
@@ -212,10 +212,11 @@ public class Messages {
     return views.view(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
   }
 
-  /** Edits the text; only the sender, within {@link #EDIT_WINDOW}, not after a recall. */
+  /** Edits the text; only the sender, within the company's edit window, not after a recall. */
   public Message edit(MemberPrincipal actor, UUID roomId, UUID messageId, @Nullable String text) {
     rooms.access(actor, roomId);
-    MessageRow m = ownMessage(actor, roomId, messageId, "edit");
+    int hours = policies.of(actor.tenantId()).editWindowHours();
+    MessageRow m = ownMessage(actor, roomId, messageId, "edit", hours);
     String t = checkedText(text);
     Set<UUID> roomMembers = new HashSet<>(store.memberIds(actor.tenantId(), roomId));
     Mentions mentions = mentions(t, null, roomMembers);
@@ -228,10 +229,11 @@ public class Messages {
     return get(actor, roomId, messageId);
   }
 
-  /** Recalls the message for everyone; only the sender, within {@link #EDIT_WINDOW}. */
+  /** Recalls the message for everyone; only the sender, within the company's recall window. */
   public Message recall(MemberPrincipal actor, UUID roomId, UUID messageId) {
     rooms.access(actor, roomId);
-    MessageRow m = ownMessage(actor, roomId, messageId, "recall");
+    int hours = policies.of(actor.tenantId()).recallWindowHours();
+    MessageRow m = ownMessage(actor, roomId, messageId, "recall", hours);
     tx.executeWithoutResult(
         s -> {
           store.recallMessage(actor.tenantId(), messageId, clock.instant());
@@ -243,6 +245,31 @@ public class Messages {
           events.publishEvent(new MessageRecalled(actor.tenantId(), roomId, messageId, m.seq()));
         });
     return get(actor, roomId, messageId);
+  }
+
+  /**
+   * Who has read a message and who has not (current members other than the sender), derived from
+   * the read pointers. 403 when the company hides read-by lists.
+   */
+  public record Readers(UUID messageId, long seq, List<UUID> read, List<UUID> unread) {}
+
+  /** The read-by list of one message; 403 {@code read-by-hidden} when the company turned it off. */
+  public Readers readers(MemberPrincipal actor, UUID roomId, UUID messageId) {
+    rooms.access(actor, roomId);
+    MessageRow m =
+        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    if (!policies.of(actor.tenantId()).readByVisible()) {
+      throw Problems.forbidden("read-by-hidden", "Your company does not show who read a message.");
+    }
+    List<UUID> read = new java.util.ArrayList<>();
+    List<UUID> unread = new java.util.ArrayList<>();
+    for (var member : store.members(actor.tenantId(), roomId)) {
+      if (member.memberId().equals(m.senderId())) {
+        continue;
+      }
+      (member.lastReadSeq() >= m.seq() ? read : unread).add(member.memberId());
+    }
+    return new Readers(m.id(), m.seq(), read, unread);
   }
 
   /** Hides a message from the caller's own view of the room ("delete for me"). */
@@ -354,7 +381,8 @@ public class Messages {
 
   // ------------------------------------------------------------------------------------------
 
-  private MessageRow ownMessage(MemberPrincipal actor, UUID roomId, UUID messageId, String what) {
+  private MessageRow ownMessage(
+      MemberPrincipal actor, UUID roomId, UUID messageId, String what, int windowHours) {
     MessageRow m =
         store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
     if (!m.senderId().equals(actor.memberId())) {
@@ -363,9 +391,10 @@ public class Messages {
     if (m.recalledAt() != null) {
       throw Problems.conflict("recalled", "The message was recalled.");
     }
-    if (clock.instant().isAfter(m.createdAt().plus(EDIT_WINDOW))) {
+    if (clock.instant().isAfter(m.createdAt().plus(Duration.ofHours(windowHours)))) {
       throw Problems.forbidden(
-          "window-closed", "Messages can only be changed within 24 hours of sending.");
+          "window-closed",
+          "Messages can only be " + what + "ed within " + windowHours + " hours of sending.");
     }
     return m;
   }

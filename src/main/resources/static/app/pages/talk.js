@@ -3,14 +3,45 @@
 // search highlight, and only after checking that it holds no tag but <mark>.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
-import { lang, t } from '../i18n.js';
-import { html, cx, Alert, Button, ConfirmDialog, Dialog, EmptyState, Icon, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
+import { addMessages, lang, t } from '../i18n.js';
+import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Select, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
 import { memberName } from './contacts.js';
 
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏', '✅'];
 const PAGE = 50;
 const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 5000;
+
+addMessages({
+  ja: {
+    'talk.settings': 'トーク設定',
+    'talk.settingsSaved': 'トーク設定を保存しました',
+    'talk.editWindow': '編集できる期間',
+    'talk.recallWindow': '送信取消できる期間',
+    'talk.hours1': '1時間',
+    'talk.hours24': '24時間',
+    'talk.readByVisible': '既読者の一覧を表示する',
+    'talk.attachmentMax': '添付ファイルの上限 (MB)',
+    'talk.readers': '既読者',
+    'talk.readBy': '既読',
+    'talk.notReadBy': '未読',
+    'talk.nobody': 'なし',
+  },
+  en: {
+    'talk.settings': 'Talk settings',
+    'talk.settingsSaved': 'Talk settings saved',
+    'talk.editWindow': 'Edit allowed for',
+    'talk.recallWindow': 'Unsend allowed for',
+    'talk.hours1': '1 hour',
+    'talk.hours24': '24 hours',
+    'talk.readByVisible': 'Show who has read a message',
+    'talk.attachmentMax': 'Attachment size limit (MB)',
+    'talk.readers': 'Read by',
+    'talk.readBy': 'Read',
+    'talk.notReadBy': 'Not yet read',
+    'talk.nobody': 'Nobody',
+  },
+});
 
 const list = (body, key) => (Array.isArray(body) ? body : body?.[key] || body?.items || []);
 
@@ -94,6 +125,9 @@ export function TalkPage({ me, roomId, focusSeq }) {
   const [roomsError, setRoomsError] = useState(null);
   const [people, setPeople] = useState({});
   const [creating, setCreating] = useState(false);
+  const [settings, setSettings] = useState(null);
+  const [editingSettings, setEditingSettings] = useState(false);
+  const isSuperAdmin = (me.roles || []).includes('super_admin');
   const socket = useRef(null);
   const roomHandler = useRef(null);
   const reloadTimer = useRef(null);
@@ -117,6 +151,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
 
   useEffect(() => {
     loadRooms();
+    api.get('/api/v1/talk/settings').then(setSettings, () => setSettings(null));
     (async () => {
       try {
         const body = await api.get('/api/v1/directory/members' + query({ size: 100 }));
@@ -165,6 +200,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
       nameOf=${nameOf}
       roomName=${roomName}
       onNew=${() => setCreating(true)}
+      onSettings=${isSuperAdmin ? () => setEditingSettings(true) : null}
     />
     <section class="talk-pane" aria-label=${t('talk.room')}>
       ${roomId
@@ -178,10 +214,20 @@ export function TalkPage({ me, roomId, focusSeq }) {
             roomName=${roomName}
             handler=${roomHandler}
             socket=${socket}
+            settings=${settings}
             onRead=${(id) => setRooms((rs) => rs && rs.map((r) => (r.id === id ? { ...r, unreadCount: 0 } : r)))}
           />`
         : html`<div class="talk-empty"><${EmptyState} icon="talk" title=${t('talk.pick')} /></div>`}
     </section>
+    ${editingSettings &&
+    html`<${TalkSettingsDialog}
+      onClose=${() => setEditingSettings(false)}
+      onSaved=${(saved) => {
+        setSettings(saved);
+        setEditingSettings(false);
+        toast(t('talk.settingsSaved'));
+      }}
+    />`}
     <${NewTalkDialog}
       open=${creating}
       me=${me}
@@ -195,7 +241,57 @@ export function TalkPage({ me, roomId, focusSeq }) {
   </div>`;
 }
 
-function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
+function TalkSettingsDialog({ onClose, onSaved }) {
+  const [form, setForm] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/admin/talk-settings').then(setForm, setError);
+  }, []);
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+  const hours = [
+    { value: '1', label: t('talk.hours1') },
+    { value: '24', label: t('talk.hours24') },
+  ];
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(
+        await api.put('/api/v1/admin/talk-settings', {
+          editWindowHours: Number(form.editWindowHours),
+          recallWindowHours: Number(form.recallWindowHours),
+          readByVisible: !!form.readByVisible,
+          attachmentMaxMb: Number(form.attachmentMaxMb),
+        }),
+      );
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = error && error.fieldErrors ? error.fieldErrors() : {};
+  return html`<${Dialog}
+    open=${true}
+    title=${t('talk.settings')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} disabled=${!form} onClick=${save} data-testid="save-talk-settings">${t('common.save')}<//>`}
+  >
+    <div class="talk-settings" data-testid="talk-settings">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${!form && !error && html`<${Spinner} />`}
+      ${form &&
+      html`<${Select} label=${t('talk.editWindow')} value=${String(form.editWindowHours)} onValue=${set('editWindowHours')} options=${hours} error=${fe.editWindowHours} name="editWindowHours" />
+        <${Select} label=${t('talk.recallWindow')} value=${String(form.recallWindowHours)} onValue=${set('recallWindowHours')} options=${hours} error=${fe.recallWindowHours} name="recallWindowHours" />
+        <${Checkbox} label=${t('talk.readByVisible')} checked=${form.readByVisible} onValue=${set('readByVisible')} name="readByVisible" />
+        <${TextField} label=${t('talk.attachmentMax')} type="number" min="1" max="100" value=${String(form.attachmentMaxMb)} onValue=${set('attachmentMaxMb')} error=${fe.attachmentMaxMb} name="attachmentMaxMb" />`}
+    </div>
+  <//>`;
+}
+
+function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState(null);
   const [searchError, setSearchError] = useState(null);
@@ -244,6 +340,10 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
   return html`<aside class="talk-list" aria-label=${t('talk.rooms')}>
     <header class="talk-list-header">
       <h1 class="talk-title">${t('nav.talk')}</h1>
+      ${onSettings &&
+      html`<button type="button" class="icon-btn" onClick=${onSettings} aria-label=${t('talk.settings')} title=${t('talk.settings')} data-testid="talk-settings-open">
+        <${Icon} name="admin" />
+      </button>`}
       <${Button} size="small" onClick=${onNew} data-testid="new-talk"><${Icon} name="plus" />${t('talk.new')}<//>
     </header>
     <div class="talk-search" role="search">
@@ -408,7 +508,7 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
 }
 
-function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, onRead }) {
+function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, settings, onRead }) {
   const [room, setRoom] = useState(listed);
   const [messages, setMessages] = useState(null);
   const [error, setError] = useState(null);
@@ -677,6 +777,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
           nameOf=${nameOf}
           quoted=${m.replyTo ? byId.get(m.replyTo) || { missing: true } : null}
           hasOthers=${others.length > 0}
+          readersPath=${settings?.readByVisible ? `/api/v1/rooms/${roomId}/messages/${m.id}/readers` : null}
           onReply=${() => setReplyTo(m)}
           onReact=${(emoji) => react(m, emoji)}
           onEdit=${(text) => edit(m, text)}
@@ -712,8 +813,26 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
   </div>`;
 }
 
-function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onReply, onReact, onEdit, onRecall }) {
+function Readers({ path, nameOf, onClose }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get(path).then(setData, setError);
+  }, [path]);
+  const names = (ids) => (ids && ids.length ? ids.map(nameOf).join('、') : t('talk.nobody'));
+  return html`<div class="msg-readers" role="dialog" aria-label=${t('talk.readers')} data-testid="readers">
+    <button type="button" class="icon-btn msg-readers-close" aria-label=${t('common.close')} onClick=${onClose}><${Icon} name="close" /></button>
+    ${error && html`<p>${errorText(error)}</p>`}
+    ${!data && !error && html`<${Spinner} />`}
+    ${data &&
+    html`<p><strong>${t('talk.readBy')}</strong> <span data-testid="read-by">${names(data.read)}</span></p>
+      <p><strong>${t('talk.notReadBy')}</strong> <span data-testid="not-read-by">${names(data.unread)}</span></p>`}
+  </div>`;
+}
+
+function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall }) {
   const mine = m.senderId === me.id;
+  const [showReaders, setShowReaders] = useState(false);
   const [picking, setPicking] = useState(false);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
@@ -761,11 +880,16 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onRe
           ${mine &&
           hasOthers &&
           !m.recalled &&
-          html`<span class="msg-read" data-testid="read-state">${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}</span>`}
+          (readersPath
+            ? html`<button type="button" class="msg-read msg-read-button" data-testid="read-state" aria-expanded=${showReaders ? 'true' : 'false'} onClick=${() => setShowReaders(!showReaders)}>
+                ${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}
+              </button>`
+            : html`<span class="msg-read" data-testid="read-state">${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}</span>`)}
           ${m.editedAt && !m.recalled && html`<span>${t('talk.edited')}</span>`}
           <time datetime=${m.createdAt}>${timeText(m.createdAt)}</time>
         </div>
       </div>
+      ${showReaders && readersPath && html`<${Readers} path=${readersPath} nameOf=${nameOf} onClose=${() => setShowReaders(false)} />`}
       ${(m.reactions || []).length > 0 &&
       !m.recalled &&
       html`<div class="msg-reactions">

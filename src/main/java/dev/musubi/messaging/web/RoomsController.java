@@ -173,6 +173,11 @@ class RoomsController {
     return messages.recall(CurrentMember.get(), id(roomId), messageId(roomId, messageId));
   }
 
+  @GetMapping("/{roomId}/messages/{messageId}/readers")
+  Messages.Readers readers(@PathVariable String roomId, @PathVariable String messageId) {
+    return messages.readers(CurrentMember.get(), id(roomId), messageId(roomId, messageId));
+  }
+
   @PostMapping("/{roomId}/messages/{messageId}/hide")
   ResponseEntity<Void> hide(@PathVariable String roomId, @PathVariable String messageId) {
     messages.hide(CurrentMember.get(), id(roomId), messageId(roomId, messageId));
