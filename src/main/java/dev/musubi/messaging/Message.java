@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @param mentionsAll whether {@code @all} was mentioned
  * @param unreadCount current members other than the sender whose read pointer is below {@code seq}
  * @param reactions per emoji, who reacted
+ * @param kind {@code text} or {@code sticker} (then {@code text} is the sticker's ID)
+ * @param forwarded whether the message was forwarded from another room
+ * @param pinned whether the message is pinned in its room
  */
 public record Message(
     UUID id,
@@ -28,7 +31,10 @@ public record Message(
     @Nullable Instant editedAt,
     boolean recalled,
     List<Reaction> reactions,
-    int unreadCount) {
+    int unreadCount,
+    String kind,
+    boolean forwarded,
+    boolean pinned) {
 
   /** One emoji and the members who chose it. */
   public record Reaction(String emoji, List<UUID> members) {}

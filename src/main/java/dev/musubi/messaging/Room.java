@@ -26,6 +26,7 @@ public record Room(
     long unreadCount,
     boolean pinned,
     boolean muted,
+    boolean archived,
     @Nullable Preview lastMessage,
     Instant lastActivityAt,
     Instant createdAt) {
@@ -37,5 +38,6 @@ public record Room(
       UUID senderId,
       @Nullable String text,
       boolean recalled,
-      Instant createdAt) {}
+      Instant createdAt,
+      String kind) {}
 }

@@ -143,7 +143,18 @@ public class Rooms {
 
   /** The caller's rooms, pinned first, then by last activity (newest first). */
   public List<Room> list(MemberPrincipal actor) {
-    List<MyRoomRow> rows = store.myRooms(actor.tenantId(), actor.memberId());
+    return list(actor, false);
+  }
+
+  /**
+   * The caller's rooms that are not archived (or, with {@code archived}, only the archived ones),
+   * pinned first, then by last activity (newest first).
+   */
+  public List<Room> list(MemberPrincipal actor, boolean archived) {
+    List<MyRoomRow> rows =
+        store.myRooms(actor.tenantId(), actor.memberId()).stream()
+            .filter(r -> r.me().archived() == archived)
+            .toList();
     Map<UUID, List<MemberRow>> members =
         store.membersOf(actor.tenantId(), rows.stream().map(r -> r.room().id()).toList());
     return rows.stream()
@@ -263,7 +274,10 @@ public class Rooms {
         });
   }
 
-  /** Sets the caller's own mute or pin flag ({@code muted} or {@code pinned}). */
+  /**
+   * Sets the caller's own mute, pin or archive flag ({@code muted}, {@code pinned} or {@code
+   * archived}). An archived room leaves the caller's list until its next message.
+   */
   public Room setFlag(MemberPrincipal actor, UUID roomId, String flag, boolean value) {
     access(actor, roomId);
     store.setFlag(actor.tenantId(), roomId, actor.memberId(), flag, value);
@@ -324,7 +338,8 @@ public class Rooms {
       var m = r.last();
       boolean recalled = m.recalledAt() != null;
       String text = recalled || m.body() == null ? null : shorten(m.body());
-      preview = new Room.Preview(m.id(), m.seq(), m.senderId(), text, recalled, m.createdAt());
+      preview =
+          new Room.Preview(m.id(), m.seq(), m.senderId(), text, recalled, m.createdAt(), m.kind());
     }
     return new Room(
         room.id(),
@@ -337,6 +352,7 @@ public class Rooms {
         Math.max(0, room.lastSeq() - r.me().lastReadSeq()),
         r.me().pinned(),
         r.me().muted(),
+        r.me().archived(),
         preview,
         room.lastActivityAt(),
         room.createdAt());

@@ -53,7 +53,7 @@ class MessageIndexer {
     }
     store
         .findMessage(tenantId, roomId, messageId)
-        .filter(m -> m.recalledAt() == null && m.body() != null)
+        .filter(m -> m.recalledAt() == null && m.body() != null && "text".equals(m.kind()))
         .ifPresent(
             m ->
                 i.index(

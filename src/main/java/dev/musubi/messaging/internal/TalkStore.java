@@ -43,7 +43,8 @@ public class TalkStore {
       Instant joinedAt,
       long lastReadSeq,
       boolean muted,
-      boolean pinned) {
+      boolean pinned,
+      boolean archived) {
     public boolean owner() {
       return "owner".equals(role);
     }
@@ -62,7 +63,9 @@ public class TalkStore {
       @Nullable String idempotencyKey,
       Instant createdAt,
       @Nullable Instant editedAt,
-      @Nullable Instant recalledAt) {}
+      @Nullable Instant recalledAt,
+      String kind,
+      boolean forwarded) {}
 
   /** One of my rooms with my membership and the newest message, if any. */
   public record MyRoomRow(RoomRow room, MemberRow me, @Nullable MessageRow last) {}
@@ -196,6 +199,7 @@ public class TalkStore {
         switch (flag) {
           case "muted" -> "muted";
           case "pinned" -> "pinned";
+          case "archived" -> "archived";
           default -> throw new IllegalArgumentException(flag);
         };
     jdbc.sql(
@@ -234,10 +238,11 @@ public class TalkStore {
     return jdbc.sql(
             "SELECT r.*, tm.room_id AS m_room_id, tm.member_id AS m_member_id, tm.role AS m_role,"
                 + " tm.joined_at AS m_joined_at, tm.last_read_seq AS m_last_read_seq,"
-                + " tm.muted AS m_muted, tm.pinned AS m_pinned,"
+                + " tm.muted AS m_muted, tm.pinned AS m_pinned, tm.archived AS m_archived,"
                 + " msg.id AS l_id, msg.seq AS l_seq, msg.sender_id AS l_sender_id,"
                 + " msg.body AS l_body, msg.created_at AS l_created_at,"
-                + " msg.recalled_at AS l_recalled_at"
+                + " msg.recalled_at AS l_recalled_at, msg.kind AS l_kind,"
+                + " msg.forwarded AS l_forwarded"
                 + " FROM talk_member tm JOIN talk_room r ON r.id = tm.room_id"
                 + " LEFT JOIN talk_message msg ON msg.room_id = r.id AND msg.seq = r.last_seq"
                 + " AND msg.tenant_id = r.tenant_id"
@@ -255,7 +260,8 @@ public class TalkStore {
                       Jdbc.requiredInstant(rs, "m_joined_at"),
                       rs.getLong("m_last_read_seq"),
                       rs.getBoolean("m_muted"),
-                      rs.getBoolean("m_pinned"));
+                      rs.getBoolean("m_pinned"),
+                      rs.getBoolean("m_archived"));
               UUID lastId = rs.getObject("l_id", UUID.class);
               MessageRow last =
                   lastId == null
@@ -273,7 +279,9 @@ public class TalkStore {
                           null,
                           Jdbc.requiredInstant(rs, "l_created_at"),
                           null,
-                          Jdbc.instant(rs, "l_recalled_at"));
+                          Jdbc.instant(rs, "l_recalled_at"),
+                          rs.getString("l_kind"),
+                          rs.getBoolean("l_forwarded"));
               return new MyRoomRow(room, me, last);
             })
         .list();
@@ -323,8 +331,8 @@ public class TalkStore {
   public void insertMessage(MessageRow m) {
     jdbc.sql(
             "INSERT INTO talk_message (id, tenant_id, room_id, seq, sender_id, body, reply_to,"
-                + " mentions, mentions_all, idempotency_key, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " mentions, mentions_all, idempotency_key, created_at, kind, forwarded)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             m.id(),
             m.tenantId(),
@@ -336,7 +344,15 @@ public class TalkStore {
             joinIds(m.mentions()),
             m.mentionsAll(),
             m.idempotencyKey(),
-            ts(m.createdAt()))
+            ts(m.createdAt()),
+            m.kind(),
+            m.forwarded())
+        .update();
+    // A new message brings the room back for members who archived it.
+    jdbc.sql(
+            "UPDATE talk_member SET archived = FALSE WHERE tenant_id = ? AND room_id = ?"
+                + " AND archived = TRUE")
+        .params(m.tenantId(), m.roomId())
         .update();
   }
 
@@ -427,6 +443,44 @@ public class TalkStore {
     jdbc.sql("DELETE FROM talk_reaction WHERE tenant_id = ? AND message_id = ?")
         .params(tenantId, id)
         .update();
+    jdbc.sql("DELETE FROM talk_pin WHERE tenant_id = ? AND message_id = ?")
+        .params(tenantId, id)
+        .update();
+  }
+
+  // ---- pins --------------------------------------------------------------------------------
+
+  public boolean pin(UUID tenantId, UUID roomId, UUID messageId, UUID by, Instant now) {
+    return jdbc.sql(
+                "INSERT INTO talk_pin (tenant_id, room_id, message_id, pinned_by, pinned_at)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .params(tenantId, roomId, messageId, by, ts(now))
+            .update()
+        == 1;
+  }
+
+  public boolean unpin(UUID tenantId, UUID roomId, UUID messageId) {
+    return jdbc.sql("DELETE FROM talk_pin WHERE tenant_id = ? AND room_id = ? AND message_id = ?")
+            .params(tenantId, roomId, messageId)
+            .update()
+        == 1;
+  }
+
+  public long pinCount(UUID tenantId, UUID roomId) {
+    return jdbc.sql("SELECT COUNT(*) FROM talk_pin WHERE tenant_id = ? AND room_id = ?")
+        .params(tenantId, roomId)
+        .query(Long.class)
+        .single();
+  }
+
+  /** The room's pinned message IDs, newest pin first. */
+  public List<UUID> pinnedIds(UUID tenantId, UUID roomId) {
+    return jdbc.sql(
+            "SELECT message_id FROM talk_pin WHERE tenant_id = ? AND room_id = ?"
+                + " ORDER BY pinned_at DESC, message_id")
+        .params(tenantId, roomId)
+        .query((rs, i) -> rs.getObject(1, UUID.class))
+        .list();
   }
 
   public void hide(UUID tenantId, UUID messageId, UUID memberId) {
@@ -512,7 +566,8 @@ public class TalkStore {
         Jdbc.requiredInstant(rs, "joined_at"),
         rs.getLong("last_read_seq"),
         rs.getBoolean("muted"),
-        rs.getBoolean("pinned"));
+        rs.getBoolean("pinned"),
+        rs.getBoolean("archived"));
   }
 
   private static MessageRow message(ResultSet rs, int i) throws SQLException {
@@ -529,7 +584,9 @@ public class TalkStore {
         rs.getString("idempotency_key"),
         Jdbc.requiredInstant(rs, "created_at"),
         Jdbc.instant(rs, "edited_at"),
-        Jdbc.instant(rs, "recalled_at"));
+        Jdbc.instant(rs, "recalled_at"),
+        rs.getString("kind"),
+        rs.getBoolean("forwarded"));
   }
 
   private static String joinIds(List<UUID> ids) {

@@ -27,6 +27,17 @@ class TalkSettingsController {
     return policies.of(CurrentMember.get().tenantId());
   }
 
+  /** The built-in stickers and where their images are. */
+  record Sticker(String id, String url) {}
+
+  @GetMapping("/api/v1/talk/stickers")
+  java.util.List<Sticker> stickers() {
+    CurrentMember.get();
+    return dev.musubi.messaging.Messages.STICKERS.stream()
+        .map(s -> new Sticker(s, "/app/stickers/" + s + ".svg"))
+        .toList();
+  }
+
   @GetMapping("/api/v1/admin/talk-settings")
   TalkSettings adminSettings() {
     return policies.forAdmin(CurrentMember.get());
