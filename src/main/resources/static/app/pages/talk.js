@@ -26,6 +26,24 @@ addMessages({
     'talk.readBy': '既読',
     'talk.notReadBy': '未読',
     'talk.nobody': 'なし',
+    'talk.forward': '転送',
+    'talk.forwardTo': '転送先のトーク',
+    'talk.forwarded': '転送されたメッセージ',
+    'talk.forwardDone': '転送しました',
+    'talk.pin': 'ピン留め',
+    'talk.unpinMessage': 'ピン留めを外す',
+    'talk.pinnedCount': 'ピン留め {n}件',
+    'talk.pinnedMark': 'ピン留め中',
+    'talk.archive': 'アーカイブ',
+    'talk.unarchive': 'アーカイブから戻す',
+    'talk.archived': 'アーカイブ済み',
+    'talk.showArchived': 'アーカイブ済みを表示',
+    'talk.hideArchived': 'トーク一覧に戻る',
+    'talk.archiveDone': 'アーカイブしました',
+    'talk.noArchived': 'アーカイブ済みのトークはありません',
+    'talk.stickers': 'スタンプ',
+    'talk.stickerPreview': '[スタンプ]',
+    'talk.sticker': 'スタンプ: {name}',
   },
   en: {
     'talk.settings': 'Talk settings',
@@ -40,8 +58,67 @@ addMessages({
     'talk.readBy': 'Read',
     'talk.notReadBy': 'Not yet read',
     'talk.nobody': 'Nobody',
+    'talk.forward': 'Forward',
+    'talk.forwardTo': 'Forward to',
+    'talk.forwarded': 'Forwarded message',
+    'talk.forwardDone': 'Forwarded',
+    'talk.pin': 'Pin',
+    'talk.unpinMessage': 'Unpin',
+    'talk.pinnedCount': '{n} pinned',
+    'talk.pinnedMark': 'Pinned',
+    'talk.archive': 'Archive',
+    'talk.unarchive': 'Unarchive',
+    'talk.archived': 'Archived',
+    'talk.showArchived': 'Show archived',
+    'talk.hideArchived': 'Back to talks',
+    'talk.archiveDone': 'Archived',
+    'talk.noArchived': 'No archived talks',
+    'talk.stickers': 'Stickers',
+    'talk.stickerPreview': '[Sticker]',
+    'talk.sticker': 'Sticker: {name}',
   },
 });
+
+const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi;
+const TRAILING = /[.,;:!?)\]}'"。、」』）]+$/u;
+const STICKER_ID = /^[a-z0-9-]{1,40}$/;
+
+/**
+ * Splits text into strings and {href} parts: only http and https URLs become links, checked with
+ * the URL parser; everything else (javascript:, data:, HTML) stays text.
+ */
+export function linkParts(text) {
+  const parts = [];
+  const s = text || '';
+  let last = 0;
+  for (const m of s.matchAll(URL_PATTERN)) {
+    const url = m[0].replace(TRAILING, '');
+    if (!url) continue;
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+    } catch {
+      ok = false;
+    }
+    if (m.index > last) parts.push(s.slice(last, m.index));
+    parts.push(ok ? { href: url } : url);
+    last = m.index + url.length;
+  }
+  if (last < s.length) parts.push(s.slice(last));
+  return parts;
+}
+
+function Linked({ text }) {
+  return linkParts(text).map((p) =>
+    typeof p === 'string' ? p : html`<a href=${p.href} target="_blank" rel="noopener noreferrer nofollow" class="msg-link">${p.href}</a>`,
+  );
+}
+
+function Sticker({ id }) {
+  if (!STICKER_ID.test(id || '')) return html`<span class="msg-text">${id}</span>`;
+  return html`<img class="msg-sticker" src=${'/app/stickers/' + id + '.svg'} alt=${t('talk.sticker', { name: id })} width="120" height="120" data-sticker=${id} />`;
+}
 
 const list = (body, key) => (Array.isArray(body) ? body : body?.[key] || body?.items || []);
 
@@ -125,6 +202,9 @@ export function TalkPage({ me, roomId, focusSeq }) {
   const [roomsError, setRoomsError] = useState(null);
   const [people, setPeople] = useState({});
   const [creating, setCreating] = useState(false);
+  const [archivedView, setArchivedView] = useState(false);
+  const archivedRef = useRef(false);
+  archivedRef.current = archivedView;
   const [settings, setSettings] = useState(null);
   const [editingSettings, setEditingSettings] = useState(false);
   const isSuperAdmin = (me.roles || []).includes('super_admin');
@@ -136,7 +216,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
   const loadRooms = async () => {
     const generation = ++roomsGeneration.current;
     try {
-      const body = await api.get('/api/v1/rooms');
+      const body = await api.get('/api/v1/rooms' + (archivedRef.current ? query({ archived: true }) : ''));
       if (generation !== roomsGeneration.current) return; // a newer answer is on its way
       setRooms(list(body, 'rooms'));
       setRoomsError(null);
@@ -201,6 +281,13 @@ export function TalkPage({ me, roomId, focusSeq }) {
       roomName=${roomName}
       onNew=${() => setCreating(true)}
       onSettings=${isSuperAdmin ? () => setEditingSettings(true) : null}
+      archivedView=${archivedView}
+      onArchivedView=${(v) => {
+        archivedRef.current = v;
+        setArchivedView(v);
+        setRooms(null);
+        loadRooms();
+      }}
     />
     <section class="talk-pane" aria-label=${t('talk.room')}>
       ${roomId
@@ -215,6 +302,8 @@ export function TalkPage({ me, roomId, focusSeq }) {
             handler=${roomHandler}
             socket=${socket}
             settings=${settings}
+            rooms=${rooms}
+            onRoomsChanged=${loadRooms}
             onRead=${(id) => setRooms((rs) => rs && rs.map((r) => (r.id === id ? { ...r, unreadCount: 0 } : r)))}
           />`
         : html`<div class="talk-empty"><${EmptyState} icon="talk" title=${t('talk.pick')} /></div>`}
@@ -291,7 +380,7 @@ function TalkSettingsDialog({ onClose, onSaved }) {
   <//>`;
 }
 
-function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings }) {
+function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings, archivedView, onArchivedView }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState(null);
   const [searchError, setSearchError] = useState(null);
@@ -334,7 +423,8 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
     const m = r.lastMessage;
     if (!m) return t('talk.noMessages');
     if (m.recalled) return t('talk.recalled');
-    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + (m.text || '');
+    const body = m.kind === 'sticker' ? t('talk.stickerPreview') : m.text || '';
+    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + body;
   };
 
   return html`<aside class="talk-list" aria-label=${t('talk.rooms')}>
@@ -383,12 +473,18 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
           </ul>
         </div>`
       : null}
+    ${hits === null &&
+    html`<p class="talk-archived-toggle">
+      <button type="button" class="link-btn" onClick=${() => onArchivedView(!archivedView)} data-testid="archived-toggle">
+        ${archivedView ? t('talk.hideArchived') : t('talk.showArchived')}
+      </button>
+    </p>`}
     ${error && html`<${Alert}>${errorText(error)}<//>`}
     ${hits === null &&
     (sorted === null && !error
       ? html`<${Spinner} />`
       : sorted && sorted.length === 0
-        ? html`<${EmptyState} icon="talk" title=${t('talk.noRooms')} />`
+        ? html`<${EmptyState} icon="talk" title=${archivedView ? t('talk.noArchived') : t('talk.noRooms')} />`
         : html`<ul class="talk-rooms" data-testid="talk-rooms">
             ${(sorted || []).map(
               (r) => html`<li key=${r.id}>
@@ -508,7 +604,13 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
 }
 
-function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, settings, onRead }) {
+function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, settings, rooms, onRoomsChanged, onRead }) {
+  const [pins, setPins] = useState([]);
+  const [forwarding, setForwarding] = useState(null);
+  const loadPins = () => api.get(`/api/v1/rooms/${roomId}/pins`).then((b) => setPins(list(b, 'pins')), () => {});
+  useEffect(() => {
+    loadPins();
+  }, [roomId]);
   const [room, setRoom] = useState(listed);
   const [messages, setMessages] = useState(null);
   const [error, setError] = useState(null);
@@ -617,7 +719,9 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         }
         case 'message.edited':
         case 'message.recalled':
+        case 'message.pinned':
           setMessages((ms) => ms && ms.map((m) => (m.id === d.id ? { ...m, ...d } : m)));
+          if (e.type !== 'message.edited') loadPins();
           break;
         case 'reaction.changed':
           setMessages((ms) => ms && ms.map((m) => (m.id === d.messageId ? { ...m, reactions: d.reactions } : m)));
@@ -740,6 +844,32 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
     setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)));
   };
 
+  const pin = async (m) => {
+    const path = `/api/v1/rooms/${roomId}/messages/${m.id}/pin`;
+    try {
+      const updated = m.pinned ? await api.del(path) : await api.put(path);
+      if (updated && updated.id) setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)));
+      loadPins();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
+  const archive = async (on) => {
+    try {
+      await api.post(`/api/v1/rooms/${roomId}/${on ? 'archive' : 'unarchive'}`, {});
+      onRoomsChanged();
+      if (on) {
+        toast(t('talk.archiveDone'));
+        navigate('#/talk');
+      } else {
+        setRoom((r) => r && { ...r, archived: false });
+      }
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
   const recall = async () => {
     try {
       const updated = await api.post(`/api/v1/rooms/${roomId}/messages/${recalling.id}/recall`, {});
@@ -760,7 +890,25 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
       <a class="icon-btn talk-back" href="#/talk" aria-label=${t('common.back')}><${Icon} name="back" /></a>
       <h2 class="talk-room-title">${title}</h2>
       ${room?.type === 'group' && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
+      ${room &&
+      html`<button type="button" class="btn btn-secondary btn-small talk-archive" onClick=${() => archive(!room.archived)} data-testid="archive-room">
+        ${room.archived ? t('talk.unarchive') : t('talk.archive')}
+      </button>`}
     </header>
+    ${pins.length > 0 &&
+    html`<details class="talk-pins" data-testid="pins">
+      <summary>📌 ${t('talk.pinnedCount', { n: pins.length })}</summary>
+      <ul>
+        ${pins.map(
+          (p) => html`<li key=${p.id}>
+            <a href=${'#/talk/' + roomId + query({ seq: p.seq })} class="talk-pin-link">
+              <span class="msg-quote-name">${nameOf(p.senderId)}</span>
+              <span>${p.kind === 'sticker' ? t('talk.stickerPreview') : p.text}</span>
+            </a>
+          </li>`,
+        )}
+      </ul>
+    </details>`}
     ${error && html`<${Alert}>${errorText(error)}<//>`}
     <div class="talk-messages" ref=${scroller} onScroll=${onScroll} data-testid="messages" role="log" aria-label=${t('talk.messages')}>
       ${messages === null && !error && html`<${Spinner} />`}
@@ -782,6 +930,8 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
           onReact=${(emoji) => react(m, emoji)}
           onEdit=${(text) => edit(m, text)}
           onRecall=${() => setRecalling(m)}
+          onForward=${() => setForwarding(m)}
+          onPin=${() => pin(m)}
         />`,
       )}
     </div>
@@ -801,6 +951,14 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         merge([m]);
       }}
     />
+    ${forwarding &&
+    html`<${ForwardDialog}
+      message=${forwarding}
+      fromRoom=${roomId}
+      rooms=${(rooms || []).filter((r) => r.id !== roomId && !(r.type === 'announcement' && !(r.owners || []).includes(me.id)))}
+      roomName=${roomName}
+      onClose=${() => setForwarding(null)}
+    />`}
     <${ConfirmDialog}
       open=${recalling !== null}
       title=${t('talk.recall')}
@@ -811,6 +969,42 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
       onClose=${() => setRecalling(null)}
     />
   </div>`;
+}
+
+function ForwardDialog({ message, fromRoom, rooms, roomName, onClose }) {
+  const [busy, setBusy] = useState(null);
+  const [error, setError] = useState(null);
+  const key = useRef(newKey());
+  const go = async (room) => {
+    setBusy(room.id);
+    setError(null);
+    try {
+      await api.post(`/api/v1/rooms/${fromRoom}/messages/${message.id}/forward`, { room: room.id, idempotencyKey: key.current + ':' + room.id });
+      toast(t('talk.forwardDone'));
+      onClose();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('talk.forwardTo')} onClose=${onClose} footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>`}>
+    <div data-testid="forward-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${rooms.length === 0 && html`<p class="talk-muted">${t('talk.noRooms')}</p>`}
+      <ul class="talk-pick-list">
+        ${rooms.map(
+          (r) => html`<li key=${r.id}>
+            <button type="button" class="talk-forward-target" disabled=${busy !== null} onClick=${() => go(r)} data-forward=${r.id}>
+              <span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>
+              <span>${roomName(r)}</span>
+              ${busy === r.id && html`<${Spinner} />`}
+            </button>
+          </li>`,
+        )}
+      </ul>
+    </div>
+  <//>`;
 }
 
 function Readers({ path, nameOf, onClose }) {
@@ -830,7 +1024,7 @@ function Readers({ path, nameOf, onClose }) {
   </div>`;
 }
 
-function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall }) {
+function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
   const mine = m.senderId === me.id;
   const [showReaders, setShowReaders] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -855,14 +1049,15 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
     <div class="msg-body">
       ${showName && html`<span class="msg-sender">${nameOf(m.senderId)}</span>`}
       <div class="msg-row">
-        <div class=${cx('bubble', m.recalled && 'bubble-recalled')}>
+        <div class=${cx('bubble', m.recalled && 'bubble-recalled', m.kind === 'sticker' && !m.recalled && 'bubble-sticker')}>
+          ${m.forwarded && !m.recalled && html`<span class="msg-forwarded">${t('talk.forwarded')}</span>`}
           ${quoted &&
           !m.recalled &&
           html`<blockquote class="msg-quote">
             ${quoted.missing
               ? t('talk.quoteMissing')
               : html`<span class="msg-quote-name">${nameOf(quoted.senderId)}</span>
-                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.text}</span>`}
+                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.kind === 'sticker' ? t('talk.stickerPreview') : quoted.text}</span>`}
           </blockquote>`}
           ${m.recalled
             ? html`<span class="msg-text msg-recalled" data-testid="recalled">${t('talk.recalled')}</span>`
@@ -874,7 +1069,9 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
                     <${Button} size="small" busy=${busy} disabled=${!draft.trim()} onClick=${save}>${t('common.save')}<//>
                   </div>
                 </div>`
-              : html`<span class="msg-text">${m.text}</span>`}
+              : m.kind === 'sticker'
+                ? html`<${Sticker} id=${m.text} />`
+                : html`<span class="msg-text"><${Linked} text=${m.text} /></span>`}
         </div>
         <div class="msg-meta">
           ${mine &&
@@ -886,6 +1083,7 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
               </button>`
             : html`<span class="msg-read" data-testid="read-state">${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}</span>`)}
           ${m.editedAt && !m.recalled && html`<span>${t('talk.edited')}</span>`}
+          ${m.pinned && !m.recalled && html`<span class="msg-pinned" title=${t('talk.pinnedMark')}>📌</span>`}
           <time datetime=${m.createdAt}>${timeText(m.createdAt)}</time>
         </div>
       </div>
@@ -909,7 +1107,10 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
       html`<div class="msg-actions">
         <button type="button" class="msg-action" onClick=${onReply}>${t('talk.reply')}</button>
         <button type="button" class="msg-action" aria-expanded=${picking ? 'true' : 'false'} onClick=${() => setPicking(!picking)}>${t('talk.react')}</button>
+        <button type="button" class="msg-action" onClick=${onForward}>${t('talk.forward')}</button>
+        <button type="button" class="msg-action" onClick=${onPin}>${m.pinned ? t('talk.unpinMessage') : t('talk.pin')}</button>
         ${mine &&
+        m.kind !== 'sticker' &&
         html`<button
             type="button"
             class="msg-action"
@@ -919,8 +1120,8 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
             }}
           >
             ${t('talk.edit')}
-          </button>
-          <button type="button" class="msg-action" onClick=${onRecall}>${t('talk.recall')}</button>`}
+          </button>`}
+        ${mine && html`<button type="button" class="msg-action" onClick=${onRecall}>${t('talk.recall')}</button>`}
       </div>`}
       ${picking &&
       html`<div class="reaction-picker" role="group" aria-label=${t('talk.react')}>
@@ -945,6 +1146,31 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
   const [sending, setSending] = useState(false);
   const [error, setError] = useState(null);
   const pending = useRef(null); // {text, key}: the key is reused when the same text is retried
+  const [stickers, setStickers] = useState(null);
+  const [pickingSticker, setPickingSticker] = useState(false);
+
+  const toggleStickers = () => {
+    if (!stickers) api.get('/api/v1/talk/stickers').then((b) => setStickers(list(b, 'stickers')), (e) => toast(errorText(e), 'error'));
+    setPickingSticker(!pickingSticker);
+  };
+
+  const sendSticker = async (id) => {
+    setPickingSticker(false);
+    setSending(true);
+    setError(null);
+    try {
+      const m = await api.post(`/api/v1/rooms/${roomId}/messages`, {
+        sticker: id,
+        idempotencyKey: newKey(),
+        replyTo: replyTo ? replyTo.id : undefined,
+      });
+      onSent(m);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSending(false);
+    }
+  };
   const lastTyping = useRef(0);
   const input = useRef(null);
 
@@ -993,11 +1219,32 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
   >
     ${replyTo &&
     html`<div class="composer-reply" data-testid="replying">
-      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${replyTo.text}</span></span>
+      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${replyTo.kind === 'sticker' ? t('talk.stickerPreview') : replyTo.text}</span></span>
       <button type="button" class="icon-btn" aria-label=${t('talk.cancelReply')} onClick=${onCancelReply}><${Icon} name="close" /></button>
     </div>`}
     ${error && html`<p class="composer-error" role="alert">${errorText(error)} ${t('talk.retryHint')}</p>`}
+    ${pickingSticker &&
+    html`<div class="sticker-picker" role="group" aria-label=${t('talk.stickers')} data-testid="sticker-picker">
+      ${!stickers && html`<${Spinner} />`}
+      ${(stickers || []).map(
+        (st) => html`<button type="button" class="sticker-choice" key=${st.id} onClick=${() => sendSticker(st.id)} data-sticker-choice=${st.id}>
+          <${Sticker} id=${st.id} />
+        </button>`,
+      )}
+    </div>`}
     <div class="composer-row">
+      <button
+        type="button"
+        class="icon-btn composer-sticker"
+        aria-label=${t('talk.stickers')}
+        title=${t('talk.stickers')}
+        aria-expanded=${pickingSticker ? 'true' : 'false'}
+        disabled=${disabled || sending}
+        onClick=${toggleStickers}
+        data-testid="stickers"
+      >
+        ☺
+      </button>
       <textarea
         ref=${input}
         class="input composer-input"

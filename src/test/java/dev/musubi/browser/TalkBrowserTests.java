@@ -465,6 +465,104 @@ class TalkBrowserTests {
     assertThat(message(a, "明日の会議室は3階です")).hasClass(Pattern.compile("msg-focus"));
   }
 
+  /** Links: only http(s) becomes a link, with rel=noopener noreferrer; no script runs. */
+  @Test
+  void linksStickersPinsForwardAndArchive() {
+    Pair p = twoMembers("リンク株式会社");
+    Page a = signedIn(p.a(), 1280, 800);
+    // A group to forward into, then a direct talk.
+    a.getByTestId("new-talk").click();
+    Locator dialog = a.getByTestId("new-talk-dialog");
+    dialog.locator("[data-pick='" + p.b() + "']").check();
+    dialog.locator("[data-pick='" + p.company().adminLoginId() + "']").check();
+    dialog.getByLabel("グループ名").fill("企画チーム");
+    a.getByTestId("start-talk").click();
+    assertThat(a.getByTestId("talk-room").locator(".talk-room-title")).hasText("企画チーム");
+    startDirectTalk(a, "佐藤 花子", p.b());
+
+    String text =
+        "資料 https://example.jp/doc?a=1。 javascript:alert(1) <a href=\"javascript:alert(2)\">x</a>"
+            + " [y](javascript:alert(3)) https://javascript:alert(4) data:text/html,<script>alert(5)</script>";
+    send(a, text);
+    Locator m = message(a, text);
+    Locator links = m.locator("a");
+    assertThat(links).hasCount(1);
+    assertThat(links).hasAttribute("href", "https://example.jp/doc?a=1");
+    assertThat(links).hasAttribute("rel", Pattern.compile("noopener.*noreferrer"));
+    assertThat(links).hasAttribute("target", "_blank");
+    assertThat(a.locator("a[href^='javascript'], a[href^='data']")).hasCount(0);
+    assertThat(a.locator(".msg-text script")).hasCount(0);
+    assertThat(m.locator(".msg-text")).containsText("<a href=\"javascript:alert(2)\">x</a>");
+
+    // Read-by list: nobody has read it yet.
+    m.getByTestId("read-state").click();
+    assertThat(m.getByTestId("not-read-by")).hasText("佐藤 花子");
+    assertThat(m.getByTestId("read-by")).hasText("なし");
+
+    // A sticker from the built-in set, shown as an image that loaded.
+    a.getByTestId("stickers").click();
+    a.locator("[data-sticker-choice='thanks']").click();
+    Locator sticker = a.getByTestId("messages").locator("img[data-sticker='thanks']");
+    assertThat(sticker).isVisible();
+    assertThat(sticker).hasJSProperty("naturalWidth", 128);
+    assertThat(a.locator("[data-room]").first()).containsText("[スタンプ]");
+
+    // Pin the link message.
+    m.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("ピン留め")).click();
+    assertThat(a.getByTestId("pins")).containsText("ピン留め 1件");
+
+    // Forward it to the group.
+    m.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("転送")).click();
+    a.getByTestId("forward-dialog").getByText("企画チーム").click();
+    assertThat(a.getByTestId("forward-dialog")).hasCount(0);
+    a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム")).click();
+    Locator forwarded = message(a, text);
+    assertThat(forwarded.locator(".msg-forwarded")).hasText("転送されたメッセージ");
+    assertThat(forwarded.locator("a")).hasCount(1);
+
+    // Archive the group: it leaves the list, shows under archived, and comes back.
+    a.getByTestId("archive-room").click();
+    assertThat(a).hasURL(Pattern.compile("#/talk$"));
+    assertThat(a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム"))).hasCount(0);
+    a.getByTestId("archived-toggle").click();
+    Locator archived = a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム"));
+    assertThat(archived).hasCount(1);
+    archived.click();
+    a.getByTestId("archive-room").click();
+    assertThat(a.getByTestId("archive-room")).hasText("アーカイブ");
+    a.getByTestId("archived-toggle").click();
+    assertThat(a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム"))).hasCount(1);
+    browser.screenshot(a, "talk-extras.png");
+  }
+
+  /** A super admin changes the talk settings in the Talk page; read-by lists then disappear. */
+  @Test
+  void aSuperAdminChangesTheTalkSettings() {
+    Pair p = twoMembers("設定株式会社");
+    Page admin = browser.newPage(1280, 800);
+    admin.navigate("/#/talk");
+    Browser.submitPassword(admin, p.company().adminLoginId(), p.company().adminPassword());
+    assertThat(admin.getByTestId("talk")).isVisible();
+    admin.getByTestId("talk-settings-open").click();
+    Locator form = admin.getByTestId("talk-settings");
+    assertThat(form.getByLabel("送信取消できる期間")).hasValue("24");
+    form.getByLabel("送信取消できる期間").selectOption("1");
+    form.getByLabel("既読者の一覧を表示する").uncheck();
+    admin.getByTestId("save-talk-settings").click();
+    assertThat(admin.getByText("トーク設定を保存しました")).isVisible();
+    admin.getByTestId("talk-settings-open").click();
+    assertThat(admin.getByTestId("talk-settings").getByLabel("送信取消できる期間")).hasValue("1");
+    admin.keyboard().press("Escape");
+
+    Page a = signedIn(p.a(), 1280, 800);
+    assertThat(a.getByTestId("talk-settings-open")).hasCount(0);
+    startDirectTalk(a, "佐藤 花子", p.b());
+    send(a, "設定のあと");
+    Locator state = message(a, "設定のあと").getByTestId("read-state");
+    assertThat(state).hasText("未読 1");
+    assertThat(state).hasJSProperty("tagName", "SPAN");
+  }
+
   private static String hit(String id, String room, String sender, String highlight) {
     return "{\"messageId\":\""
         + id
