@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastReadSeq the caller's read pointer
  * @param unreadCount messages after the caller's read pointer
  * @param lastMessage a preview of the newest message, or null when there is none
+ * @param departmentId for a department room, the department whose members it holds
+ * @param includeSubDepartments for a department room, whether members of departments below count
  */
 public record Room(
     UUID id,
@@ -29,7 +31,9 @@ public record Room(
     boolean archived,
     @Nullable Preview lastMessage,
     Instant lastActivityAt,
-    Instant createdAt) {
+    Instant createdAt,
+    @Nullable UUID departmentId,
+    boolean includeSubDepartments) {
 
   /** The newest message, shortened; no text when recalled. */
   public record Preview(

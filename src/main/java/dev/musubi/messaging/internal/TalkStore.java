@@ -34,7 +34,34 @@ public class TalkStore {
       UUID createdBy,
       Instant createdAt,
       long lastSeq,
-      Instant lastActivityAt) {}
+      Instant lastActivityAt,
+      @Nullable UUID departmentId,
+      boolean includeSub) {
+
+    public RoomRow(
+        UUID id,
+        UUID tenantId,
+        RoomType type,
+        String name,
+        @Nullable String directKey,
+        UUID createdBy,
+        Instant createdAt,
+        long lastSeq,
+        Instant lastActivityAt) {
+      this(
+          id,
+          tenantId,
+          type,
+          name,
+          directKey,
+          createdBy,
+          createdAt,
+          lastSeq,
+          lastActivityAt,
+          null,
+          false);
+    }
+  }
 
   public record MemberRow(
       UUID roomId,
@@ -81,7 +108,8 @@ public class TalkStore {
   public void insertRoom(RoomRow r) {
     jdbc.sql(
             "INSERT INTO talk_room (id, tenant_id, type, name, direct_key, created_by, created_at,"
-                + " last_seq, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")
+                + " last_seq, last_activity_at, department_id, include_sub)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
         .params(
             r.id(),
             r.tenantId(),
@@ -90,7 +118,9 @@ public class TalkStore {
             r.directKey(),
             r.createdBy(),
             ts(r.createdAt()),
-            ts(r.lastActivityAt()))
+            ts(r.lastActivityAt()),
+            r.departmentId(),
+            r.includeSub())
         .update();
   }
 
@@ -99,6 +129,16 @@ public class TalkStore {
         .params(tenantId, id)
         .query(TalkStore::room)
         .optional();
+  }
+
+  /** The company's department rooms. */
+  public List<RoomRow> departmentRooms(UUID tenantId) {
+    return jdbc.sql(
+            "SELECT * FROM talk_room WHERE tenant_id = ? AND type = 'department'"
+                + " AND department_id IS NOT NULL")
+        .param(tenantId)
+        .query(TalkStore::room)
+        .list();
   }
 
   public Optional<RoomRow> findDirect(UUID tenantId, String directKey) {
@@ -555,7 +595,9 @@ public class TalkStore {
         rs.getObject("created_by", UUID.class),
         Jdbc.requiredInstant(rs, "created_at"),
         rs.getLong("last_seq"),
-        Jdbc.requiredInstant(rs, "last_activity_at"));
+        Jdbc.requiredInstant(rs, "last_activity_at"),
+        rs.getObject("department_id", UUID.class),
+        rs.getBoolean("include_sub"));
   }
 
   private static MemberRow member(ResultSet rs, int i) throws SQLException {

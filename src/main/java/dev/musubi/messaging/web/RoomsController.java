@@ -30,7 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RoomsController {
 
   record RoomRequest(
-      @Nullable String type, @Nullable String name, @Nullable List<String> members) {}
+      @Nullable String type,
+      @Nullable String name,
+      @Nullable List<String> members,
+      @Nullable String department,
+      @Nullable Boolean includeSubDepartments) {}
 
   record MembersRequest(@Nullable List<String> members) {}
 
@@ -65,7 +69,21 @@ class RoomsController {
 
   @PostMapping
   ResponseEntity<Room> create(@RequestBody RoomRequest b) {
-    Rooms.Creation c = rooms.create(CurrentMember.get(), b.type(), b.name(), b.members());
+    UUID department = null;
+    if (b.department() != null) {
+      department = Ids.parseOrNull(b.department());
+      if (department == null) {
+        throw Problems.invalid("department", "unknown_department", "No such department.");
+      }
+    }
+    Rooms.Creation c =
+        rooms.create(
+            CurrentMember.get(),
+            b.type(),
+            b.name(),
+            b.members(),
+            department,
+            Boolean.TRUE.equals(b.includeSubDepartments()));
     return ResponseEntity.status(c.created() ? HttpStatus.CREATED : HttpStatus.OK).body(c.room());
   }
 
