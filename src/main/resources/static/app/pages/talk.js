@@ -44,6 +44,11 @@ addMessages({
     'talk.stickers': 'スタンプ',
     'talk.stickerPreview': '[スタンプ]',
     'talk.sticker': 'スタンプ: {name}',
+    'talk.newDepartment': '部署トーク',
+    'talk.department': '部署',
+    'talk.includeSub': '下位の部署のメンバーも含める',
+    'talk.nameOptional': 'トーク名 (省略時は部署名)',
+    'talk.departmentHint': 'メンバーは部署の所属に合わせて自動で入れ替わります。',
   },
   en: {
     'talk.settings': 'Talk settings',
@@ -76,6 +81,11 @@ addMessages({
     'talk.stickers': 'Stickers',
     'talk.stickerPreview': '[Sticker]',
     'talk.sticker': 'Sticker: {name}',
+    'talk.newDepartment': 'Department talk',
+    'talk.department': 'Department',
+    'talk.includeSub': 'Include members of sub-departments',
+    'talk.nameOptional': 'Name (the department name when empty)',
+    'talk.departmentHint': 'Members follow the directory automatically.',
   },
 });
 
@@ -208,6 +218,8 @@ export function TalkPage({ me, roomId, focusSeq }) {
   const [settings, setSettings] = useState(null);
   const [editingSettings, setEditingSettings] = useState(false);
   const isSuperAdmin = (me.roles || []).includes('super_admin');
+  const isMemberAdmin = isSuperAdmin || (me.roles || []).includes('member_admin');
+  const [creatingDepartment, setCreatingDepartment] = useState(false);
   const socket = useRef(null);
   const roomHandler = useRef(null);
   const reloadTimer = useRef(null);
@@ -281,6 +293,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
       roomName=${roomName}
       onNew=${() => setCreating(true)}
       onSettings=${isSuperAdmin ? () => setEditingSettings(true) : null}
+      onNewDepartment=${isMemberAdmin ? () => setCreatingDepartment(true) : null}
       archivedView=${archivedView}
       onArchivedView=${(v) => {
         archivedRef.current = v;
@@ -315,6 +328,15 @@ export function TalkPage({ me, roomId, focusSeq }) {
         setSettings(saved);
         setEditingSettings(false);
         toast(t('talk.settingsSaved'));
+      }}
+    />`}
+    ${creatingDepartment &&
+    html`<${DepartmentTalkDialog}
+      onClose=${() => setCreatingDepartment(false)}
+      onCreated=${(room) => {
+        setCreatingDepartment(false);
+        loadRooms();
+        navigate('#/talk/' + room.id);
       }}
     />`}
     <${NewTalkDialog}
@@ -380,7 +402,61 @@ function TalkSettingsDialog({ onClose, onSaved }) {
   <//>`;
 }
 
-function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings, archivedView, onArchivedView }) {
+function DepartmentTalkDialog({ onClose, onCreated }) {
+  const [departments, setDepartments] = useState(null);
+  const [department, setDepartment] = useState('');
+  const [name, setName] = useState('');
+  const [includeSub, setIncludeSub] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/directory/departments').then(
+      (b) => {
+        const ds = list(b, 'departments');
+        setDepartments(ds);
+        if (ds.length) setDepartment(ds[0].id);
+      },
+      setError,
+    );
+  }, []);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(await api.post('/api/v1/rooms', { type: 'department', department, name: name.trim() || undefined, includeSubDepartments: includeSub }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = error && error.fieldErrors ? error.fieldErrors() : {};
+  return html`<${Dialog}
+    open=${true}
+    title=${t('talk.newDepartment')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} disabled=${!department} onClick=${create} data-testid="start-department-talk">${t('talk.start')}<//>`}
+  >
+    <div class="talk-settings" data-testid="department-talk-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${departments === null && !error && html`<${Spinner} />`}
+      ${departments &&
+      html`<${Select}
+          label=${t('talk.department')}
+          value=${department}
+          onValue=${setDepartment}
+          options=${departments.map((d) => ({ value: d.id, label: d.name }))}
+          error=${fe.department}
+        />
+        <${TextField} label=${t('talk.nameOptional')} value=${name} onValue=${setName} maxlength="200" error=${fe.name} />
+        <${Checkbox} label=${t('talk.includeSub')} checked=${includeSub} onValue=${setIncludeSub} />
+        <p class="talk-muted">${t('talk.departmentHint')}</p>`}
+    </div>
+  <//>`;
+}
+
+function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings, onNewDepartment, archivedView, onArchivedView }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState(null);
   const [searchError, setSearchError] = useState(null);
@@ -434,6 +510,8 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
       html`<button type="button" class="icon-btn" onClick=${onSettings} aria-label=${t('talk.settings')} title=${t('talk.settings')} data-testid="talk-settings-open">
         <${Icon} name="admin" />
       </button>`}
+      ${onNewDepartment &&
+      html`<${Button} size="small" kind="secondary" onClick=${onNewDepartment} data-testid="new-department-talk">${t('talk.newDepartment')}<//>`}
       <${Button} size="small" onClick=${onNew} data-testid="new-talk"><${Icon} name="plus" />${t('talk.new')}<//>
     </header>
     <div class="talk-search" role="search">
@@ -496,7 +574,7 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
                 >
                   <span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>
                   <span class="talk-room-main">
-                    <span class="talk-room-name">${roomName(r)}${r.type === 'group' && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}</span>
+                    <span class="talk-room-name">${roomName(r)}${(r.type === 'group' || r.type === 'department') && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}</span>
                     <span class="talk-room-preview">${preview(r)}</span>
                   </span>
                   <span class="talk-room-side">
@@ -889,7 +967,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
     <header class="talk-room-header">
       <a class="icon-btn talk-back" href="#/talk" aria-label=${t('common.back')}><${Icon} name="back" /></a>
       <h2 class="talk-room-title">${title}</h2>
-      ${room?.type === 'group' && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
+      ${(room?.type === 'group' || room?.type === 'department') && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
       ${room &&
       html`<button type="button" class="btn btn-secondary btn-small talk-archive" onClick=${() => archive(!room.archived)} data-testid="archive-room">
         ${room.archived ? t('talk.unarchive') : t('talk.archive')}

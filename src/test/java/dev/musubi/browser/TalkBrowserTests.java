@@ -539,6 +539,18 @@ class TalkBrowserTests {
   @Test
   void aSuperAdminChangesTheTalkSettings() {
     Pair p = twoMembers("設定株式会社");
+    MusubiHttp http =
+        new MusubiHttp(port).signIn(p.company().adminLoginId(), p.company().adminPassword());
+    String sales =
+        idOf(http.post("/api/v1/admin/departments", MusubiHttp.json("name", "営業部"), 201));
+    http.post(
+        "/api/v1/admin/members",
+        "{\"loginId\":\"kato\",\"password\":"
+            + MusubiHttp.quote(PASSWORD)
+            + ",\"displayName\":\"加藤 三郎\",\"departments\":[{\"departmentId\":\""
+            + sales
+            + "\",\"position\":\"\",\"primary\":true}]}",
+        201);
     Page admin = browser.newPage(1280, 800);
     admin.navigate("/#/talk");
     Browser.submitPassword(admin, p.company().adminLoginId(), p.company().adminPassword());
@@ -553,6 +565,14 @@ class TalkBrowserTests {
     admin.getByTestId("talk-settings-open").click();
     assertThat(admin.getByTestId("talk-settings").getByLabel("送信取消できる期間")).hasValue("1");
     admin.keyboard().press("Escape");
+
+    // A department talk: its members come from the directory.
+    admin.getByTestId("new-department-talk").click();
+    Locator dep = admin.getByTestId("department-talk-dialog");
+    dep.getByLabel("部署", new Locator.GetByLabelOptions().setExact(true)).selectOption(sales);
+    admin.getByTestId("start-department-talk").click();
+    assertThat(admin.getByTestId("talk-room").locator(".talk-room-title")).hasText("営業部");
+    assertThat(admin.getByTestId("talk-room")).containsText("メンバー 2 人");
 
     Page a = signedIn(p.a(), 1280, 800);
     assertThat(a.getByTestId("talk-settings-open")).hasCount(0);
