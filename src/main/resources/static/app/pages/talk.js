@@ -44,6 +44,8 @@ addMessages({
     'talk.stickers': 'スタンプ',
     'talk.stickerPreview': '[スタンプ]',
     'talk.sticker': 'スタンプ: {name}',
+    'talk.enableNotifications': '通知を有効にする',
+    'talk.notificationSticker': 'スタンプが届きました',
     'talk.newDepartment': '部署トーク',
     'talk.department': '部署',
     'talk.includeSub': '下位の部署のメンバーも含める',
@@ -81,6 +83,8 @@ addMessages({
     'talk.stickers': 'Stickers',
     'talk.stickerPreview': '[Sticker]',
     'talk.sticker': 'Sticker: {name}',
+    'talk.enableNotifications': 'Turn on notifications',
+    'talk.notificationSticker': 'Sent a sticker',
     'talk.newDepartment': 'Department talk',
     'talk.department': 'Department',
     'talk.includeSub': 'Include members of sub-departments',
@@ -207,6 +211,30 @@ function connectEvents(onEvent, onResync) {
   };
 }
 
+/**
+ * Shows a browser notification for a new message from someone else while the tab is hidden, unless
+ * the room is muted. The text goes in as plain text (notifications do not render HTML).
+ */
+function notify(e, me, rooms, nameOf, roomName) {
+  if (e.type !== 'message.created' || typeof Notification === 'undefined') return;
+  if (Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
+  const d = e.data || {};
+  if (!d.senderId || d.senderId === me.id) return;
+  const room = (rooms || []).find((r) => r.id === e.room);
+  if (room && room.muted) return;
+  const body = d.kind === 'sticker' ? t('talk.notificationSticker') : String(d.text || '').slice(0, 140);
+  try {
+    const n = new Notification(room ? roomName(room) : nameOf(d.senderId), { body: nameOf(d.senderId) + ': ' + body, tag: 'talk-' + e.room });
+    n.onclick = () => {
+      window.focus();
+      navigate('#/talk/' + e.room);
+      n.close();
+    };
+  } catch {
+    // Some browsers only allow notifications from a service worker; the badge still shows.
+  }
+}
+
 export function TalkPage({ me, roomId, focusSeq }) {
   const [rooms, setRooms] = useState(null);
   const [roomsError, setRoomsError] = useState(null);
@@ -222,6 +250,10 @@ export function TalkPage({ me, roomId, focusSeq }) {
   const [creatingDepartment, setCreatingDepartment] = useState(false);
   const socket = useRef(null);
   const roomHandler = useRef(null);
+  const roomsRef = useRef(null);
+  roomsRef.current = rooms;
+  const notifyRef = useRef(null);
+  const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
   const reloadTimer = useRef(null);
 
   const roomsGeneration = useRef(0);
@@ -256,6 +288,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
     })();
     socket.current = connectEvents(
       (e) => {
+        notifyRef.current && notifyRef.current(e);
         if (e.type !== 'typing') reloadRoomsSoon();
         roomHandler.current && roomHandler.current(e);
       },
@@ -282,6 +315,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
     return others.map(nameOf).join('、') || t('talk.noMembers');
   };
   const current = rooms?.find((r) => r.id === roomId) || null;
+  notifyRef.current = (e) => notify(e, me, roomsRef.current, nameOf, roomName);
 
   return html`<div class=${cx('talk', roomId ? 'talk-room-open' : 'talk-list-open')} data-testid="talk">
     <${RoomList}
@@ -294,6 +328,13 @@ export function TalkPage({ me, roomId, focusSeq }) {
       onNew=${() => setCreating(true)}
       onSettings=${isSuperAdmin ? () => setEditingSettings(true) : null}
       onNewDepartment=${isMemberAdmin ? () => setCreatingDepartment(true) : null}
+      onEnableNotifications=${permission === 'default'
+        ? () =>
+            Notification.requestPermission().then(
+              (p) => setPermission(p),
+              () => {},
+            )
+        : null}
       archivedView=${archivedView}
       onArchivedView=${(v) => {
         archivedRef.current = v;
@@ -456,7 +497,7 @@ function DepartmentTalkDialog({ onClose, onCreated }) {
   <//>`;
 }
 
-function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings, onNewDepartment, archivedView, onArchivedView }) {
+function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings, onNewDepartment, onEnableNotifications, archivedView, onArchivedView }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState(null);
   const [searchError, setSearchError] = useState(null);
@@ -553,6 +594,8 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
       : null}
     ${hits === null &&
     html`<p class="talk-archived-toggle">
+      ${onEnableNotifications &&
+      html`<button type="button" class="link-btn talk-notify" onClick=${onEnableNotifications} data-testid="enable-notifications">${t('talk.enableNotifications')}</button>`}
       <button type="button" class="link-btn" onClick=${() => onArchivedView(!archivedView)} data-testid="archived-toggle">
         ${archivedView ? t('talk.hideArchived') : t('talk.showArchived')}
       </button>

@@ -535,6 +535,41 @@ class TalkBrowserTests {
     browser.screenshot(a, "talk-extras.png");
   }
 
+  /** A hidden tab shows a notification for a new message, as text, but not for a muted room. */
+  @Test
+  void aHiddenTabNotifiesOfNewMessagesUnlessMuted() {
+    Pair p = twoMembers("通知株式会社");
+    Page b = browser.newPage(1280, 800);
+    b.addInitScript(
+        "Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });"
+            + "window.__notes = [];"
+            + "window.Notification = class { constructor(title, options) {"
+            + " window.__notes.push({ title, body: options.body }); }"
+            + " static get permission() { return 'granted'; } close() {} };");
+    b.navigate("/#/talk");
+    Browser.submitPassword(b, p.b(), PASSWORD);
+    assertThat(b.getByTestId("talk")).isVisible();
+    Page a = signedIn(p.a(), 1280, 800);
+    startDirectTalk(a, "佐藤 花子", p.b());
+    send(a, HOSTILE);
+    assertThat(b.locator("[data-room]")).hasCount(1);
+    org.awaitility.Awaitility.await()
+        .until(() -> ((Number) b.evaluate("() => window.__notes.length")).intValue() == 1);
+    assertThat(b.evaluate("() => window.__notes[0].title")).isEqualTo("田中 一郎");
+    assertThat(b.evaluate("() => window.__notes[0].body")).isEqualTo("田中 一郎: " + HOSTILE);
+
+    // Muted: the badge still counts, no notification.
+    String roomId = b.locator("[data-room]").getAttribute("data-room");
+    new MusubiHttp(port)
+        .signIn(p.b(), PASSWORD)
+        .post("/api/v1/rooms/" + roomId + "/mute", "{}", 200);
+    b.reload();
+    assertThat(b.locator("[data-room]")).hasCount(1);
+    send(a, "ミュート中の連絡");
+    assertThat(b.locator("[data-room]")).containsText("ミュート中の連絡");
+    assertThat(((Number) b.evaluate("() => window.__notes.length")).intValue()).isZero();
+  }
+
   /** A super admin changes the talk settings in the Talk page; read-by lists then disappear. */
   @Test
   void aSuperAdminChangesTheTalkSettings() {

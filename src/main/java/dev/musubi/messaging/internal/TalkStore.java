@@ -465,6 +465,28 @@ public class TalkStore {
         .list();
   }
 
+  /** The companies that have talk messages. */
+  public List<UUID> tenantsWithMessages() {
+    return jdbc.sql("SELECT DISTINCT tenant_id FROM talk_message")
+        .query((rs, i) -> rs.getObject(1, UUID.class))
+        .list();
+  }
+
+  /** Up to {@code limit} live text messages of a company with IDs after {@code after}, by ID. */
+  public List<MessageRow> textMessagesAfter(UUID tenantId, @Nullable UUID after, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM talk_message WHERE tenant_id = ? AND recalled_at IS NULL"
+                + " AND kind = 'text' AND body IS NOT NULL"
+                + (after == null ? "" : " AND id > ?")
+                + " ORDER BY id LIMIT ?")
+        .params(
+            after == null
+                ? List.<Object>of(tenantId, limit)
+                : List.<Object>of(tenantId, after, limit))
+        .query(TalkStore::message)
+        .list();
+  }
+
   public void editMessage(
       UUID tenantId, UUID id, String body, List<UUID> mentions, boolean all, Instant now) {
     jdbc.sql(
