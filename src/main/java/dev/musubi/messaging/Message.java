@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param kind {@code text} or {@code sticker} (then {@code text} is the sticker's ID)
  * @param forwarded whether the message was forwarded from another room
  * @param pinned whether the message is pinned in its room
+ * @param senderName for a message from a bot or an incoming webhook, its name (null otherwise)
  */
 public record Message(
     UUID id,
@@ -34,7 +35,8 @@ public record Message(
     int unreadCount,
     String kind,
     boolean forwarded,
-    boolean pinned) {
+    boolean pinned,
+    @Nullable String senderName) {
 
   /** One emoji and the members who chose it. */
   public record Reaction(String emoji, List<UUID> members) {}

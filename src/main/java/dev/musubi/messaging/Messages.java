@@ -219,6 +219,77 @@ public class Messages {
   }
 
   /**
+   * Posts text as a bot or an incoming webhook (not a member of the room): idempotent per sender
+   * and key, rate-limited per sender, committed before this returns.
+   */
+  Sent postAs(
+      UUID tenantId,
+      UUID roomId,
+      UUID senderId,
+      String senderName,
+      @Nullable String textIn,
+      @Nullable String key) {
+    if (key != null && (key.isEmpty() || key.length() > 100)) {
+      throw Problems.invalid("idempotencyKey", "invalid", "1 to 100 characters.");
+    }
+    if (key != null) {
+      Optional<MessageRow> earlier = store.findByIdempotencyKey(tenantId, roomId, senderId, key);
+      if (earlier.isPresent()) {
+        return new Sent(view(tenantId, earlier.get()), false);
+      }
+    }
+    String text = checkedText(textIn);
+    rateLimiter.acquire(senderId);
+    try {
+      Outcome row =
+          tx.execute(
+              s -> {
+                Instant now = clock.instant();
+                long seq = store.nextSeq(tenantId, roomId, now);
+                if (key != null) {
+                  Optional<MessageRow> raced =
+                      store.findByIdempotencyKey(tenantId, roomId, senderId, key);
+                  if (raced.isPresent()) {
+                    s.setRollbackOnly();
+                    return new Outcome(raced.get(), false);
+                  }
+                }
+                MessageRow m =
+                    new MessageRow(
+                        ids.next(),
+                        tenantId,
+                        roomId,
+                        seq,
+                        senderId,
+                        text,
+                        null,
+                        List.of(),
+                        false,
+                        key,
+                        now,
+                        null,
+                        null,
+                        "text",
+                        false,
+                        senderName);
+                store.insertMessage(m);
+                events.publishEvent(new MessageCreated(tenantId, roomId, m.id(), seq, senderId));
+                return new Outcome(m, true);
+              });
+      return new Sent(view(tenantId, row.row()), row.created());
+    } catch (DuplicateKeyException raced) {
+      if (key == null) {
+        throw raced;
+      }
+      return new Sent(
+          view(
+              tenantId,
+              store.findByIdempotencyKey(tenantId, roomId, senderId, key).orElseThrow(() -> raced)),
+          false);
+    }
+  }
+
+  /**
    * A page of a room's messages by sequence number, ascending: the newest by default, those before
    * {@code before} or after {@code after} otherwise; 1 ≤ limit ≤ 100.
    */

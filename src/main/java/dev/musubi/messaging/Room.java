@@ -35,6 +35,9 @@ public record Room(
     @Nullable UUID departmentId,
     boolean includeSubDepartments) {
 
+  /** What a bot learns about a room it is in. */
+  public record Summary(UUID id, RoomType type, String name, int memberCount, long lastSeq) {}
+
   /** The newest message, shortened; no text when recalled. */
   public record Preview(
       UUID id,

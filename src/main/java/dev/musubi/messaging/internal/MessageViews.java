@@ -66,7 +66,8 @@ public class MessageViews {
                   below,
                   r.kind(),
                   r.forwarded(),
-                  pinned.contains(r.id()));
+                  pinned.contains(r.id()),
+                  r.senderName());
             })
         .toList();
   }

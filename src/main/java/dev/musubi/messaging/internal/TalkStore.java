@@ -92,7 +92,44 @@ public class TalkStore {
       @Nullable Instant editedAt,
       @Nullable Instant recalledAt,
       String kind,
-      boolean forwarded) {}
+      boolean forwarded,
+      @Nullable String senderName) {
+
+    public MessageRow(
+        UUID id,
+        UUID tenantId,
+        UUID roomId,
+        long seq,
+        UUID senderId,
+        @Nullable String body,
+        @Nullable UUID replyTo,
+        List<UUID> mentions,
+        boolean mentionsAll,
+        @Nullable String idempotencyKey,
+        Instant createdAt,
+        @Nullable Instant editedAt,
+        @Nullable Instant recalledAt,
+        String kind,
+        boolean forwarded) {
+      this(
+          id,
+          tenantId,
+          roomId,
+          seq,
+          senderId,
+          body,
+          replyTo,
+          mentions,
+          mentionsAll,
+          idempotencyKey,
+          createdAt,
+          editedAt,
+          recalledAt,
+          kind,
+          forwarded,
+          null);
+    }
+  }
 
   /** One of my rooms with my membership and the newest message, if any. */
   public record MyRoomRow(RoomRow room, MemberRow me, @Nullable MessageRow last) {}
@@ -371,8 +408,8 @@ public class TalkStore {
   public void insertMessage(MessageRow m) {
     jdbc.sql(
             "INSERT INTO talk_message (id, tenant_id, room_id, seq, sender_id, body, reply_to,"
-                + " mentions, mentions_all, idempotency_key, created_at, kind, forwarded)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " mentions, mentions_all, idempotency_key, created_at, kind, forwarded,"
+                + " sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             m.id(),
             m.tenantId(),
@@ -386,7 +423,8 @@ public class TalkStore {
             m.idempotencyKey(),
             ts(m.createdAt()),
             m.kind(),
-            m.forwarded())
+            m.forwarded(),
+            m.senderName())
         .update();
     // A new message brings the room back for members who archived it.
     jdbc.sql(
@@ -650,7 +688,8 @@ public class TalkStore {
         Jdbc.instant(rs, "edited_at"),
         Jdbc.instant(rs, "recalled_at"),
         rs.getString("kind"),
-        rs.getBoolean("forwarded"));
+        rs.getBoolean("forwarded"),
+        rs.getString("sender_name"));
   }
 
   private static String joinIds(List<UUID> ids) {
