@@ -1166,9 +1166,9 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
   };
 
   return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs', focused && 'msg-focus')} data-message=${m.id} data-seq=${m.seq}>
-    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? nameOf(m.senderId).slice(0, 1) : ''}</span>`}
+    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? (m.senderName || nameOf(m.senderId)).slice(0, 1) : ''}</span>`}
     <div class="msg-body">
-      ${showName && html`<span class="msg-sender">${nameOf(m.senderId)}</span>`}
+      ${showName && html`<span class="msg-sender">${m.senderName ? html`${m.senderName} <span class="msg-bot">BOT</span>` : nameOf(m.senderId)}</span>`}
       <div class="msg-row">
         <div class=${cx('bubble', m.recalled && 'bubble-recalled', m.kind === 'sticker' && !m.recalled && 'bubble-sticker')}>
           ${m.forwarded && !m.recalled && html`<span class="msg-forwarded">${t('talk.forwarded')}</span>`}
@@ -1177,7 +1177,7 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
           html`<blockquote class="msg-quote">
             ${quoted.missing
               ? t('talk.quoteMissing')
-              : html`<span class="msg-quote-name">${nameOf(quoted.senderId)}</span>
+              : html`<span class="msg-quote-name">${quoted.senderName || nameOf(quoted.senderId)}</span>
                   <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.kind === 'sticker' ? t('talk.stickerPreview') : quoted.text}</span>`}
           </blockquote>`}
           ${m.recalled
