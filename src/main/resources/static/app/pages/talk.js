@@ -46,6 +46,12 @@ addMessages({
     'talk.sticker': 'スタンプ: {name}',
     'talk.enableNotifications': '通知を有効にする',
     'talk.notificationSticker': 'スタンプが届きました',
+    'talk.webhooks': '受信Webhook',
+    'talk.webhookName': 'Webhookの名前',
+    'talk.webhookCreate': '作成',
+    'talk.webhookUrl': 'このURLにPOSTするとトークに投稿されます。URLは今だけ表示されます。',
+    'talk.webhookDelete': '削除',
+    'talk.noWebhooks': 'Webhookはありません',
     'talk.newDepartment': '部署トーク',
     'talk.department': '部署',
     'talk.includeSub': '下位の部署のメンバーも含める',
@@ -85,6 +91,12 @@ addMessages({
     'talk.sticker': 'Sticker: {name}',
     'talk.enableNotifications': 'Turn on notifications',
     'talk.notificationSticker': 'Sent a sticker',
+    'talk.webhooks': 'Incoming webhooks',
+    'talk.webhookName': 'Webhook name',
+    'talk.webhookCreate': 'Create',
+    'talk.webhookUrl': 'POST to this URL to post into the talk. It is shown only now.',
+    'talk.webhookDelete': 'Delete',
+    'talk.noWebhooks': 'No webhooks',
     'talk.newDepartment': 'Department talk',
     'talk.department': 'Department',
     'talk.includeSub': 'Include members of sub-departments',
@@ -728,6 +740,7 @@ function newKey() {
 function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, settings, rooms, onRoomsChanged, onRead }) {
   const [pins, setPins] = useState([]);
   const [forwarding, setForwarding] = useState(null);
+  const [managingHooks, setManagingHooks] = useState(false);
   const loadPins = () => api.get(`/api/v1/rooms/${roomId}/pins`).then((b) => setPins(list(b, 'pins')), () => {});
   useEffect(() => {
     loadPins();
@@ -1012,6 +1025,12 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
       <h2 class="talk-room-title">${title}</h2>
       ${(room?.type === 'group' || room?.type === 'department') && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
       ${room &&
+      room.type !== 'direct' &&
+      (room.owners || []).includes(me.id) &&
+      html`<button type="button" class="btn btn-secondary btn-small talk-hooks" onClick=${() => setManagingHooks(true)} data-testid="webhooks-open">
+        ${t('talk.webhooks')}
+      </button>`}
+      ${room &&
       html`<button type="button" class="btn btn-secondary btn-small talk-archive" onClick=${() => archive(!room.archived)} data-testid="archive-room">
         ${room.archived ? t('talk.unarchive') : t('talk.archive')}
       </button>`}
@@ -1072,6 +1091,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         merge([m]);
       }}
     />
+    ${managingHooks && html`<${WebhooksDialog} roomId=${roomId} onClose=${() => setManagingHooks(false)} />`}
     ${forwarding &&
     html`<${ForwardDialog}
       message=${forwarding}
@@ -1090,6 +1110,63 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
       onClose=${() => setRecalling(null)}
     />
   </div>`;
+}
+
+function WebhooksDialog({ roomId, onClose }) {
+  const [hooks, setHooks] = useState(null);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const load = () => api.get(`/api/v1/rooms/${roomId}/webhooks`).then((b) => setHooks(list(b, 'webhooks')), setError);
+  useEffect(() => {
+    load();
+  }, [roomId]);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const h = await api.post(`/api/v1/rooms/${roomId}/webhooks`, { name: name.trim() });
+      setCreated(location.origin + h.url);
+      setName('');
+      load();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (h) => {
+    try {
+      await api.del(`/api/v1/rooms/${roomId}/webhooks/${h.id}`);
+      load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('talk.webhooks')} onClose=${onClose} footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.close')}<//>`}>
+    <div class="talk-settings" data-testid="webhooks-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${created &&
+      html`<div class="talk-webhook-url">
+        <p>${t('talk.webhookUrl')}</p>
+        <code data-testid="webhook-url">${created}</code>
+      </div>`}
+      <div class="talk-webhook-new">
+        <${TextField} label=${t('talk.webhookName')} value=${name} onValue=${setName} maxlength="100" />
+        <${Button} busy=${busy} disabled=${!name.trim()} onClick=${create} data-testid="create-webhook">${t('talk.webhookCreate')}<//>
+      </div>
+      ${hooks && hooks.length === 0 && html`<p class="talk-muted">${t('talk.noWebhooks')}</p>`}
+      <ul class="talk-pick-list">
+        ${(hooks || []).map(
+          (h) => html`<li key=${h.id} class="talk-webhook">
+            <span>${h.name}</span>
+            <button type="button" class="link-btn" onClick=${() => remove(h)}>${t('talk.webhookDelete')}</button>
+          </li>`,
+        )}
+      </ul>
+    </div>
+  <//>`;
 }
 
 function ForwardDialog({ message, fromRoom, rooms, roomName, onClose }) {

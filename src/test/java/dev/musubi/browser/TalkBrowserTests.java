@@ -609,6 +609,35 @@ class TalkBrowserTests {
     assertThat(admin.getByTestId("talk-room").locator(".talk-room-title")).hasText("営業部");
     assertThat(admin.getByTestId("talk-room")).containsText("メンバー 2 人");
 
+    // An incoming webhook: its secret URL posts into the room, shown live with its name.
+    admin.getByTestId("webhooks-open").click();
+    admin.getByTestId("webhooks-dialog").getByLabel("Webhookの名前").fill("CI");
+    admin.getByTestId("create-webhook").click();
+    String url = admin.getByTestId("webhook-url").textContent().strip();
+    assertThat(url).startsWith("http://").contains("/hooks/talk/");
+    admin.keyboard().press("Escape");
+    try {
+      var res =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"text\":\"ビルド成功 " + HOSTILE.replace("\"", "\\\"") + "\"}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    Locator hooked = message(admin, "ビルド成功 " + HOSTILE);
+    assertThat(hooked.locator(".msg-sender")).hasText("CI BOT");
+    assertThat(admin.locator("img[src=x]")).hasCount(0);
+
     Page a = signedIn(p.a(), 1280, 800);
     assertThat(a.getByTestId("talk-settings-open")).hasCount(0);
     startDirectTalk(a, "佐藤 花子", p.b());
