@@ -478,6 +478,9 @@ class TalkBrowserTests {
     dialog.getByLabel("グループ名").fill("企画チーム");
     a.getByTestId("start-talk").click();
     assertThat(a.getByTestId("talk-room").locator(".talk-room-title")).hasText("企画チーム");
+    // Back to the list first, so that the next room's URL is a real change.
+    a.navigate("/#/talk");
+    assertThat(a.getByTestId("talk-room")).hasCount(0);
     startDirectTalk(a, "佐藤 花子", p.b());
 
     String text =
