@@ -40,7 +40,15 @@ public class Departments {
   private final Ids ids;
   private final Clock clock;
 
-  Departments(JdbcClient jdbc, AuditTrail audit, Ids ids, Clock clock) {
+  private final org.springframework.context.ApplicationEventPublisher events;
+
+  Departments(
+      JdbcClient jdbc,
+      AuditTrail audit,
+      Ids ids,
+      Clock clock,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.jdbc = jdbc;
     this.audit = audit;
     this.ids = ids;
@@ -164,6 +172,7 @@ public class Departments {
         AuditRecord.of(actor.tenantId(), AuditAction.DEPARTMENT_UPDATED)
             .actor(actor.memberId(), actor.loginId())
             .target("department", id));
+    events.publishEvent(new DepartmentMembershipChanged(actor.tenantId(), null));
     return changed;
   }
 

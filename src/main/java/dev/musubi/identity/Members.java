@@ -166,6 +166,7 @@ public class Members {
     store.insert(row, key, skeleton);
     store.setRoles(company.id(), row.id(), roles);
     store.setDepartments(company.id(), row.id(), placements);
+    events.publishEvent(new DepartmentMembershipChanged(company.id(), row.id()));
     audit.record(
         AuditRecord.of(company.id(), AuditAction.MEMBER_CREATED)
             .actor(actorId, actorLogin)
@@ -260,6 +261,7 @@ public class Members {
     store.updateProfile(updated, clock.instant());
     if (placements != null) {
       store.setDepartments(actor.tenantId(), id, placements);
+      events.publishEvent(new DepartmentMembershipChanged(actor.tenantId(), id));
     }
     if (newRoles != null) {
       Set<Role> before = store.roles(id);
@@ -320,6 +322,7 @@ public class Members {
         AuditRecord.of(actor.tenantId(), AuditAction.MEMBER_RESUMED)
             .actor(actor.memberId(), actor.loginId())
             .target("member", id));
+    events.publishEvent(new DepartmentMembershipChanged(actor.tenantId(), id));
     return view(store.find(actor.tenantId(), id).orElseThrow());
   }
 

@@ -14,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param mentionsAll whether {@code @all} was mentioned
  * @param unreadCount current members other than the sender whose read pointer is below {@code seq}
  * @param reactions per emoji, who reacted
+ * @param kind {@code text} or {@code sticker} (then {@code text} is the sticker's ID)
+ * @param forwarded whether the message was forwarded from another room
+ * @param pinned whether the message is pinned in its room
+ * @param senderName for a message from a bot or an incoming webhook, its name (null otherwise)
  */
 public record Message(
     UUID id,
@@ -28,7 +32,11 @@ public record Message(
     @Nullable Instant editedAt,
     boolean recalled,
     List<Reaction> reactions,
-    int unreadCount) {
+    int unreadCount,
+    String kind,
+    boolean forwarded,
+    boolean pinned,
+    @Nullable String senderName) {
 
   /** One emoji and the members who chose it. */
   public record Reaction(String emoji, List<UUID> members) {}

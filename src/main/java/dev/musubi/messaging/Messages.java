@@ -48,9 +48,6 @@ public class Messages {
   /** The longest message text, in characters (code points). */
   public static final int MAX_TEXT = 10_000;
 
-  /** How long after sending the sender may edit or recall (a company setting later). */
-  public static final Duration EDIT_WINDOW = Duration.ofHours(24);
-
   /** The emoji members may react with. */
   public static final List<String> REACTIONS = List.of("👍", "❤️", "😂", "😮", "😢", "🙏", "✅");
 
@@ -60,6 +57,7 @@ public class Messages {
   private static final Pattern MENTION_ALL = Pattern.compile("(?<![\\w@])@all(?![\\w])");
 
   private final Rooms rooms;
+  private final TalkPolicies policies;
   private final TalkStore store;
   private final MessageViews views;
   private final SendRateLimiter rateLimiter;
@@ -72,6 +70,7 @@ public class Messages {
 
   Messages(
       Rooms rooms,
+      TalkPolicies policies,
       TalkStore store,
       MessageViews views,
       SendRateLimiter rateLimiter,
@@ -82,6 +81,7 @@ public class Messages {
       ApplicationEventPublisher events,
       PlatformTransactionManager transactions) {
     this.rooms = rooms;
+    this.policies = policies;
     this.store = store;
     this.views = views;
     this.rateLimiter = rateLimiter;
@@ -93,12 +93,29 @@ public class Messages {
     this.tx = new TransactionTemplate(transactions);
   }
 
-  /** What to send. */
+  /** The built-in stickers: {@code /app/stickers/<id>.svg}. */
+  public static final List<String> STICKERS =
+      List.of("ok", "thanks", "sorry", "great", "otsukare", "yoroshiku");
+
+  /** The most pinned messages a room may hold. */
+  public static final int MAX_PINS = 50;
+
+  /** What to send: text, or a sticker from {@link #STICKERS} without text. */
   public record NewMessage(
       @Nullable String text,
       @Nullable String idempotencyKey,
       @Nullable UUID replyTo,
-      @Nullable List<String> mentions) {}
+      @Nullable List<String> mentions,
+      @Nullable String sticker) {
+
+    public NewMessage(
+        @Nullable String text,
+        @Nullable String idempotencyKey,
+        @Nullable UUID replyTo,
+        @Nullable List<String> mentions) {
+      this(text, idempotencyKey, replyTo, mentions, null);
+    }
+  }
 
   /** The message and whether this call created it (false: a retry with the same key). */
   public record Sent(Message message, boolean created) {}
@@ -108,6 +125,10 @@ public class Messages {
    * the same sender returns the first message instead of posting again.
    */
   public Sent send(MemberPrincipal actor, UUID roomId, NewMessage cmd) {
+    return send(actor, roomId, cmd, false);
+  }
+
+  private Sent send(MemberPrincipal actor, UUID roomId, NewMessage cmd, boolean forwarded) {
     Access a = rooms.access(actor, roomId);
     UUID tenantId = actor.tenantId();
     String key = cmd.idempotencyKey();
@@ -124,12 +145,27 @@ public class Messages {
     if (a.room().type() == RoomType.ANNOUNCEMENT && !a.me().owner()) {
       throw Problems.forbidden("not-owner", "Only the owners post in an announcement room.");
     }
-    String text = checkedText(cmd.text());
+    String kind = cmd.sticker() == null ? "text" : "sticker";
+    String text;
+    if (cmd.sticker() != null) {
+      if (cmd.text() != null && !cmd.text().isEmpty()) {
+        throw Problems.invalid("sticker", "with_text", "A sticker is sent without text.");
+      }
+      if (!STICKERS.contains(cmd.sticker())) {
+        throw Problems.invalid("sticker", "unknown", "One of " + String.join(", ", STICKERS) + ".");
+      }
+      text = cmd.sticker();
+    } else {
+      text = checkedText(cmd.text());
+    }
     if (cmd.replyTo() != null && store.findMessage(tenantId, roomId, cmd.replyTo()).isEmpty()) {
       throw Problems.invalid("replyTo", "unknown_message", "Not a message of this room.");
     }
     Set<UUID> roomMembers = new HashSet<>(store.memberIds(tenantId, roomId));
-    Mentions mentions = mentions(text, cmd.mentions(), roomMembers);
+    Mentions mentions =
+        forwarded || cmd.sticker() != null
+            ? new Mentions(List.of(), false)
+            : mentions(text, cmd.mentions(), roomMembers);
     rateLimiter.acquire(actor.memberId());
     try {
       Outcome row =
@@ -160,7 +196,9 @@ public class Messages {
                         key,
                         now,
                         null,
-                        null);
+                        null,
+                        kind,
+                        forwarded);
                 store.insertMessage(m);
                 store.moveRead(tenantId, roomId, actor.memberId(), seq);
                 events.publishEvent(
@@ -177,6 +215,77 @@ public class Messages {
               .findByIdempotencyKey(tenantId, roomId, actor.memberId(), key)
               .orElseThrow(() -> raced);
       return new Sent(view(tenantId, first), false);
+    }
+  }
+
+  /**
+   * Posts text as a bot or an incoming webhook (not a member of the room): idempotent per sender
+   * and key, rate-limited per sender, committed before this returns.
+   */
+  Sent postAs(
+      UUID tenantId,
+      UUID roomId,
+      UUID senderId,
+      String senderName,
+      @Nullable String textIn,
+      @Nullable String key) {
+    if (key != null && (key.isEmpty() || key.length() > 100)) {
+      throw Problems.invalid("idempotencyKey", "invalid", "1 to 100 characters.");
+    }
+    if (key != null) {
+      Optional<MessageRow> earlier = store.findByIdempotencyKey(tenantId, roomId, senderId, key);
+      if (earlier.isPresent()) {
+        return new Sent(view(tenantId, earlier.get()), false);
+      }
+    }
+    String text = checkedText(textIn);
+    rateLimiter.acquire(senderId);
+    try {
+      Outcome row =
+          tx.execute(
+              s -> {
+                Instant now = clock.instant();
+                long seq = store.nextSeq(tenantId, roomId, now);
+                if (key != null) {
+                  Optional<MessageRow> raced =
+                      store.findByIdempotencyKey(tenantId, roomId, senderId, key);
+                  if (raced.isPresent()) {
+                    s.setRollbackOnly();
+                    return new Outcome(raced.get(), false);
+                  }
+                }
+                MessageRow m =
+                    new MessageRow(
+                        ids.next(),
+                        tenantId,
+                        roomId,
+                        seq,
+                        senderId,
+                        text,
+                        null,
+                        List.of(),
+                        false,
+                        key,
+                        now,
+                        null,
+                        null,
+                        "text",
+                        false,
+                        senderName);
+                store.insertMessage(m);
+                events.publishEvent(new MessageCreated(tenantId, roomId, m.id(), seq, senderId));
+                return new Outcome(m, true);
+              });
+      return new Sent(view(tenantId, row.row()), row.created());
+    } catch (DuplicateKeyException raced) {
+      if (key == null) {
+        throw raced;
+      }
+      return new Sent(
+          view(
+              tenantId,
+              store.findByIdempotencyKey(tenantId, roomId, senderId, key).orElseThrow(() -> raced)),
+          false);
     }
   }
 
@@ -212,10 +321,14 @@ public class Messages {
     return views.view(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
   }
 
-  /** Edits the text; only the sender, within {@link #EDIT_WINDOW}, not after a recall. */
+  /** Edits the text; only the sender, within the company's edit window, not after a recall. */
   public Message edit(MemberPrincipal actor, UUID roomId, UUID messageId, @Nullable String text) {
     rooms.access(actor, roomId);
-    MessageRow m = ownMessage(actor, roomId, messageId, "edit");
+    int hours = policies.of(actor.tenantId()).editWindowHours();
+    MessageRow m = ownMessage(actor, roomId, messageId, "edit", hours);
+    if (!"text".equals(m.kind())) {
+      throw Problems.conflict("not-text", "Only text messages can be edited.");
+    }
     String t = checkedText(text);
     Set<UUID> roomMembers = new HashSet<>(store.memberIds(actor.tenantId(), roomId));
     Mentions mentions = mentions(t, null, roomMembers);
@@ -228,10 +341,11 @@ public class Messages {
     return get(actor, roomId, messageId);
   }
 
-  /** Recalls the message for everyone; only the sender, within {@link #EDIT_WINDOW}. */
+  /** Recalls the message for everyone; only the sender, within the company's recall window. */
   public Message recall(MemberPrincipal actor, UUID roomId, UUID messageId) {
     rooms.access(actor, roomId);
-    MessageRow m = ownMessage(actor, roomId, messageId, "recall");
+    int hours = policies.of(actor.tenantId()).recallWindowHours();
+    MessageRow m = ownMessage(actor, roomId, messageId, "recall", hours);
     tx.executeWithoutResult(
         s -> {
           store.recallMessage(actor.tenantId(), messageId, clock.instant());
@@ -243,6 +357,119 @@ public class Messages {
           events.publishEvent(new MessageRecalled(actor.tenantId(), roomId, messageId, m.seq()));
         });
     return get(actor, roomId, messageId);
+  }
+
+  /**
+   * Who has read a message and who has not (current members other than the sender), derived from
+   * the read pointers. 403 when the company hides read-by lists.
+   */
+  public record Readers(UUID messageId, long seq, List<UUID> read, List<UUID> unread) {}
+
+  /** The read-by list of one message; 403 {@code read-by-hidden} when the company turned it off. */
+  public Readers readers(MemberPrincipal actor, UUID roomId, UUID messageId) {
+    rooms.access(actor, roomId);
+    MessageRow m =
+        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    if (!policies.of(actor.tenantId()).readByVisible()) {
+      throw Problems.forbidden("read-by-hidden", "Your company does not show who read a message.");
+    }
+    List<UUID> read = new java.util.ArrayList<>();
+    List<UUID> unread = new java.util.ArrayList<>();
+    for (var member : store.members(actor.tenantId(), roomId)) {
+      if (member.memberId().equals(m.senderId())) {
+        continue;
+      }
+      (member.lastReadSeq() >= m.seq() ? read : unread).add(member.memberId());
+    }
+    return new Readers(m.id(), m.seq(), read, unread);
+  }
+
+  /**
+   * Forwards a message into another of the caller's rooms as a new message of the caller, marked
+   * forwarded, without its reply, mentions or reactions. 404 unless the caller is in both rooms;
+   * 409 for a recalled message.
+   */
+  public Sent forward(
+      MemberPrincipal actor,
+      UUID roomId,
+      UUID messageId,
+      @Nullable UUID targetRoomId,
+      @Nullable String idempotencyKey) {
+    rooms.access(actor, roomId);
+    MessageRow m =
+        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    if (targetRoomId == null) {
+      throw Problems.invalid("room", "required", "Name the room to forward to.");
+    }
+    if (store.membership(actor.tenantId(), targetRoomId, actor.memberId()).isEmpty()) {
+      throw Problems.invalid("room", "unknown_room", "Not one of your rooms.");
+    }
+    if (m.recalledAt() != null || m.body() == null) {
+      throw Problems.conflict("recalled", "The message was recalled.");
+    }
+    boolean sticker = "sticker".equals(m.kind());
+    Sent sent =
+        send(
+            actor,
+            targetRoomId,
+            new NewMessage(
+                sticker ? null : m.body(), idempotencyKey, null, null, sticker ? m.body() : null),
+            true);
+    if (sent.created()) {
+      audit.record(
+          AuditRecord.of(actor.tenantId(), AuditAction.MESSAGE_FORWARDED)
+              .actor(actor.memberId(), actor.loginId())
+              .target("message", sent.message().id())
+              .with("from", messageId.toString())
+              .with("fromRoom", roomId.toString())
+              .with("room", targetRoomId.toString()));
+    }
+    return sent;
+  }
+
+  /**
+   * Pins ({@code pin}) or unpins a message in its room. Any member may pin, but only owners in an
+   * announcement room; at most {@link #MAX_PINS} per room; recalled messages cannot be pinned.
+   */
+  public Message pin(MemberPrincipal actor, UUID roomId, UUID messageId, boolean pin) {
+    Access a = rooms.access(actor, roomId);
+    MessageRow m =
+        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+    if (a.room().type() == RoomType.ANNOUNCEMENT && !a.me().owner()) {
+      throw Problems.forbidden("not-owner", "Only the owners pin in an announcement room.");
+    }
+    if (pin && m.recalledAt() != null) {
+      throw Problems.conflict("recalled", "The message was recalled.");
+    }
+    tx.executeWithoutResult(
+        s -> {
+          store.lockRoom(actor.tenantId(), roomId);
+          if (pin && store.pinCount(actor.tenantId(), roomId) >= MAX_PINS) {
+            throw Problems.conflict(
+                "too-many-pins", "A room holds at most " + MAX_PINS + " pinned messages.");
+          }
+          boolean changed =
+              pin
+                  ? store.pin(
+                      actor.tenantId(), roomId, messageId, actor.memberId(), clock.instant())
+                  : store.unpin(actor.tenantId(), roomId, messageId);
+          if (changed) {
+            events.publishEvent(new MessagePinned(actor.tenantId(), roomId, messageId, m.seq()));
+          }
+        });
+    return get(actor, roomId, messageId);
+  }
+
+  /** The room's pinned messages, newest pin first (without those the caller hid). */
+  public List<Message> pins(MemberPrincipal actor, UUID roomId) {
+    rooms.access(actor, roomId);
+    List<UUID> ids = store.pinnedIds(actor.tenantId(), roomId);
+    Map<UUID, MessageRow> byId =
+        store.messagesByIds(actor.tenantId(), ids).stream()
+            .filter(r -> r.roomId().equals(roomId))
+            .collect(Collectors.toMap(MessageRow::id, Function.identity()));
+    List<MessageRow> ordered = ids.stream().map(byId::get).filter(r -> r != null).toList();
+    return views.views(actor.tenantId(), roomId, ordered);
   }
 
   /** Hides a message from the caller's own view of the room ("delete for me"). */
@@ -354,7 +581,8 @@ public class Messages {
 
   // ------------------------------------------------------------------------------------------
 
-  private MessageRow ownMessage(MemberPrincipal actor, UUID roomId, UUID messageId, String what) {
+  private MessageRow ownMessage(
+      MemberPrincipal actor, UUID roomId, UUID messageId, String what, int windowHours) {
     MessageRow m =
         store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
     if (!m.senderId().equals(actor.memberId())) {
@@ -363,9 +591,10 @@ public class Messages {
     if (m.recalledAt() != null) {
       throw Problems.conflict("recalled", "The message was recalled.");
     }
-    if (clock.instant().isAfter(m.createdAt().plus(EDIT_WINDOW))) {
+    if (clock.instant().isAfter(m.createdAt().plus(Duration.ofHours(windowHours)))) {
       throw Problems.forbidden(
-          "window-closed", "Messages can only be changed within 24 hours of sending.");
+          "window-closed",
+          "Messages can only be " + what + "ed within " + windowHours + " hours of sending.");
     }
     return m;
   }

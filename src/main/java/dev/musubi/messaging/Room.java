@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastReadSeq the caller's read pointer
  * @param unreadCount messages after the caller's read pointer
  * @param lastMessage a preview of the newest message, or null when there is none
+ * @param departmentId for a department room, the department whose members it holds
+ * @param includeSubDepartments for a department room, whether members of departments below count
  */
 public record Room(
     UUID id,
@@ -26,9 +28,15 @@ public record Room(
     long unreadCount,
     boolean pinned,
     boolean muted,
+    boolean archived,
     @Nullable Preview lastMessage,
     Instant lastActivityAt,
-    Instant createdAt) {
+    Instant createdAt,
+    @Nullable UUID departmentId,
+    boolean includeSubDepartments) {
+
+  /** What a bot learns about a room it is in. */
+  public record Summary(UUID id, RoomType type, String name, int memberCount, long lastSeq) {}
 
   /** The newest message, shortened; no text when recalled. */
   public record Preview(
@@ -37,5 +45,6 @@ public record Room(
       UUID senderId,
       @Nullable String text,
       boolean recalled,
-      Instant createdAt) {}
+      Instant createdAt,
+      String kind) {}
 }

@@ -10,7 +10,9 @@ public enum RoomType {
   /** A named room whose members add others; owners rename and remove. */
   GROUP,
   /** A named room where only owners post. */
-  ANNOUNCEMENT;
+  ANNOUNCEMENT,
+  /** A named room whose members are a department's (kept in step with the directory). */
+  DEPARTMENT;
 
   @com.fasterxml.jackson.annotation.JsonValue
   public String code() {

@@ -3,6 +3,9 @@ package dev.musubi.messaging;
 import dev.musubi.audit.AuditAction;
 import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
+import dev.musubi.identity.Department;
+import dev.musubi.identity.Departments;
+import dev.musubi.identity.Memberships;
 import dev.musubi.messaging.internal.ActiveMembers;
 import dev.musubi.messaging.internal.TalkStore;
 import dev.musubi.messaging.internal.TalkStore.MemberRow;
@@ -10,6 +13,7 @@ import dev.musubi.messaging.internal.TalkStore.MyRoomRow;
 import dev.musubi.messaging.internal.TalkStore.RoomRow;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +44,8 @@ public class Rooms {
 
   private final TalkStore store;
   private final ActiveMembers activeMembers;
+  private final Departments departments;
+  private final Memberships memberships;
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
@@ -49,6 +55,8 @@ public class Rooms {
   Rooms(
       TalkStore store,
       ActiveMembers activeMembers,
+      Departments departments,
+      Memberships memberships,
       AuditTrail audit,
       Ids ids,
       Clock clock,
@@ -56,6 +64,8 @@ public class Rooms {
       PlatformTransactionManager transactions) {
     this.store = store;
     this.activeMembers = activeMembers;
+    this.departments = departments;
+    this.memberships = memberships;
     this.audit = audit;
     this.ids = ids;
     this.clock = clock;
@@ -75,11 +85,30 @@ public class Rooms {
       @Nullable String type,
       @Nullable String name,
       @Nullable List<String> memberIds) {
+    return create(actor, type, name, memberIds, null, false);
+  }
+
+  /**
+   * Creates a room; a {@code department} room (member and super admins only) holds the active
+   * members of {@code departmentId} (and of the departments below it with {@code
+   * includeSubDepartments}) and follows the directory from then on; its creator is its owner.
+   */
+  public Creation create(
+      MemberPrincipal actor,
+      @Nullable String type,
+      @Nullable String name,
+      @Nullable List<String> memberIds,
+      @Nullable UUID departmentId,
+      boolean includeSubDepartments) {
     RoomType t =
         RoomType.fromCode(type == null ? "" : type)
             .orElseThrow(
                 () ->
-                    Problems.invalid("type", "invalid", "Must be direct, group or announcement."));
+                    Problems.invalid(
+                        "type", "invalid", "Must be direct, group, announcement or department."));
+    if (t == RoomType.DEPARTMENT) {
+      return createDepartmentRoom(actor, name, memberIds, departmentId, includeSubDepartments);
+    }
     Set<UUID> others = checkedMembers(actor, memberIds);
     others.remove(actor.memberId());
     Instant now = clock.instant();
@@ -119,6 +148,55 @@ public class Rooms {
     return new Creation(view(actor, id), true);
   }
 
+  private Creation createDepartmentRoom(
+      MemberPrincipal actor,
+      @Nullable String name,
+      @Nullable List<String> memberIds,
+      @Nullable UUID departmentId,
+      boolean includeSub) {
+    if (!actor.hasAny(Role.SUPER_ADMIN, Role.MEMBER_ADMIN)) {
+      throw Problems.forbidden("not-admin", "Only member admins create department rooms.");
+    }
+    if (departmentId == null) {
+      throw Problems.invalid("department", "required", "Name the department.");
+    }
+    Department d =
+        departments
+            .find(actor.tenantId(), departmentId)
+            .orElseThrow(
+                () -> Problems.invalid("department", "unknown_department", "No such department."));
+    if (memberIds != null && !memberIds.isEmpty()) {
+      throw Problems.invalid(
+          "members", "department", "A department room's members come from the directory.");
+    }
+    String n = name == null || name.isBlank() ? d.name() : checkedName(name);
+    Set<UUID> others =
+        new LinkedHashSet<>(
+            memberships.activeMembersOfDepartment(actor.tenantId(), departmentId, includeSub));
+    others.remove(actor.memberId());
+    if (others.size() + 1 > MAX_MEMBERS) {
+      throw Problems.invalid("department", "too_many", "At most " + MAX_MEMBERS + " members.");
+    }
+    Instant now = clock.instant();
+    UUID id =
+        insert(
+            actor,
+            new RoomRow(
+                ids.next(),
+                actor.tenantId(),
+                RoomType.DEPARTMENT,
+                n,
+                null,
+                actor.memberId(),
+                now,
+                0,
+                now,
+                departmentId,
+                includeSub),
+            List.copyOf(others));
+    return new Creation(view(actor, id), true);
+  }
+
   private UUID insert(MemberPrincipal actor, RoomRow room, List<UUID> others) {
     return tx.execute(
         s -> {
@@ -143,7 +221,18 @@ public class Rooms {
 
   /** The caller's rooms, pinned first, then by last activity (newest first). */
   public List<Room> list(MemberPrincipal actor) {
-    List<MyRoomRow> rows = store.myRooms(actor.tenantId(), actor.memberId());
+    return list(actor, false);
+  }
+
+  /**
+   * The caller's rooms that are not archived (or, with {@code archived}, only the archived ones),
+   * pinned first, then by last activity (newest first).
+   */
+  public List<Room> list(MemberPrincipal actor, boolean archived) {
+    List<MyRoomRow> rows =
+        store.myRooms(actor.tenantId(), actor.memberId()).stream()
+            .filter(r -> r.me().archived() == archived)
+            .toList();
     Map<UUID, List<MemberRow>> members =
         store.membersOf(actor.tenantId(), rows.stream().map(r -> r.room().id()).toList());
     return rows.stream()
@@ -188,6 +277,7 @@ public class Rooms {
    */
   public Room addMembers(MemberPrincipal actor, UUID roomId, @Nullable List<String> memberIds) {
     Access a = access(actor, roomId);
+    followsDirectory(a);
     if (a.room().type() == RoomType.DIRECT) {
       throw Problems.conflict("direct-room", "A direct room always has its two members.");
     }
@@ -238,6 +328,7 @@ public class Rooms {
     if (a.room().type() == RoomType.DIRECT) {
       throw Problems.conflict("direct-room", "A direct room always has its two members.");
     }
+    followsDirectory(a);
     boolean self = memberId.equals(actor.memberId());
     if (!self) {
       requireOwner(a);
@@ -263,7 +354,10 @@ public class Rooms {
         });
   }
 
-  /** Sets the caller's own mute or pin flag ({@code muted} or {@code pinned}). */
+  /**
+   * Sets the caller's own mute, pin or archive flag ({@code muted}, {@code pinned} or {@code
+   * archived}). An archived room leaves the caller's list until its next message.
+   */
   public Room setFlag(MemberPrincipal actor, UUID roomId, String flag, boolean value) {
     access(actor, roomId);
     store.setFlag(actor.tenantId(), roomId, actor.memberId(), flag, value);
@@ -304,6 +398,13 @@ public class Rooms {
     return new Access(room, me);
   }
 
+  private static void followsDirectory(Access a) {
+    if (a.room().type() == RoomType.DEPARTMENT) {
+      throw Problems.conflict(
+          "department-room", "A department room's members follow the directory.");
+    }
+  }
+
   private static void requireOwner(Access a) {
     if (!a.me().owner()) {
       throw Problems.forbidden("not-owner", "Only the room's owners can do this.");
@@ -324,7 +425,8 @@ public class Rooms {
       var m = r.last();
       boolean recalled = m.recalledAt() != null;
       String text = recalled || m.body() == null ? null : shorten(m.body());
-      preview = new Room.Preview(m.id(), m.seq(), m.senderId(), text, recalled, m.createdAt());
+      preview =
+          new Room.Preview(m.id(), m.seq(), m.senderId(), text, recalled, m.createdAt(), m.kind());
     }
     return new Room(
         room.id(),
@@ -337,9 +439,12 @@ public class Rooms {
         Math.max(0, room.lastSeq() - r.me().lastReadSeq()),
         r.me().pinned(),
         r.me().muted(),
+        r.me().archived(),
         preview,
         room.lastActivityAt(),
-        room.createdAt());
+        room.createdAt(),
+        room.departmentId(),
+        room.includeSub());
   }
 
   private static String shorten(String text) {

@@ -3,14 +3,148 @@
 // search highlight, and only after checking that it holds no tag but <mark>.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
-import { lang, t } from '../i18n.js';
-import { html, cx, Alert, Button, ConfirmDialog, Dialog, EmptyState, Icon, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
+import { addMessages, lang, t } from '../i18n.js';
+import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Select, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
 import { memberName } from './contacts.js';
 
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏', '✅'];
 const PAGE = 50;
 const TYPING_EVERY_MS = 3000;
 const TYPING_SHOWN_MS = 5000;
+
+addMessages({
+  ja: {
+    'talk.settings': 'トーク設定',
+    'talk.settingsSaved': 'トーク設定を保存しました',
+    'talk.editWindow': '編集できる期間',
+    'talk.recallWindow': '送信取消できる期間',
+    'talk.hours1': '1時間',
+    'talk.hours24': '24時間',
+    'talk.readByVisible': '既読者の一覧を表示する',
+    'talk.attachmentMax': '添付ファイルの上限 (MB)',
+    'talk.readers': '既読者',
+    'talk.readBy': '既読',
+    'talk.notReadBy': '未読',
+    'talk.nobody': 'なし',
+    'talk.forward': '転送',
+    'talk.forwardTo': '転送先のトーク',
+    'talk.forwarded': '転送されたメッセージ',
+    'talk.forwardDone': '転送しました',
+    'talk.pin': 'ピン留め',
+    'talk.unpinMessage': 'ピン留めを外す',
+    'talk.pinnedCount': 'ピン留め {n}件',
+    'talk.pinnedMark': 'ピン留め中',
+    'talk.archive': 'アーカイブ',
+    'talk.unarchive': 'アーカイブから戻す',
+    'talk.archived': 'アーカイブ済み',
+    'talk.showArchived': 'アーカイブ済みを表示',
+    'talk.hideArchived': 'トーク一覧に戻る',
+    'talk.archiveDone': 'アーカイブしました',
+    'talk.noArchived': 'アーカイブ済みのトークはありません',
+    'talk.stickers': 'スタンプ',
+    'talk.stickerPreview': '[スタンプ]',
+    'talk.sticker': 'スタンプ: {name}',
+    'talk.enableNotifications': '通知を有効にする',
+    'talk.notificationSticker': 'スタンプが届きました',
+    'talk.webhooks': '受信Webhook',
+    'talk.webhookName': 'Webhookの名前',
+    'talk.webhookCreate': '作成',
+    'talk.webhookUrl': 'このURLにPOSTするとトークに投稿されます。URLは今だけ表示されます。',
+    'talk.webhookDelete': '削除',
+    'talk.noWebhooks': 'Webhookはありません',
+    'talk.newDepartment': '部署トーク',
+    'talk.department': '部署',
+    'talk.includeSub': '下位の部署のメンバーも含める',
+    'talk.nameOptional': 'トーク名 (省略時は部署名)',
+    'talk.departmentHint': 'メンバーは部署の所属に合わせて自動で入れ替わります。',
+  },
+  en: {
+    'talk.settings': 'Talk settings',
+    'talk.settingsSaved': 'Talk settings saved',
+    'talk.editWindow': 'Edit allowed for',
+    'talk.recallWindow': 'Unsend allowed for',
+    'talk.hours1': '1 hour',
+    'talk.hours24': '24 hours',
+    'talk.readByVisible': 'Show who has read a message',
+    'talk.attachmentMax': 'Attachment size limit (MB)',
+    'talk.readers': 'Read by',
+    'talk.readBy': 'Read',
+    'talk.notReadBy': 'Not yet read',
+    'talk.nobody': 'Nobody',
+    'talk.forward': 'Forward',
+    'talk.forwardTo': 'Forward to',
+    'talk.forwarded': 'Forwarded message',
+    'talk.forwardDone': 'Forwarded',
+    'talk.pin': 'Pin',
+    'talk.unpinMessage': 'Unpin',
+    'talk.pinnedCount': '{n} pinned',
+    'talk.pinnedMark': 'Pinned',
+    'talk.archive': 'Archive',
+    'talk.unarchive': 'Unarchive',
+    'talk.archived': 'Archived',
+    'talk.showArchived': 'Show archived',
+    'talk.hideArchived': 'Back to talks',
+    'talk.archiveDone': 'Archived',
+    'talk.noArchived': 'No archived talks',
+    'talk.stickers': 'Stickers',
+    'talk.stickerPreview': '[Sticker]',
+    'talk.sticker': 'Sticker: {name}',
+    'talk.enableNotifications': 'Turn on notifications',
+    'talk.notificationSticker': 'Sent a sticker',
+    'talk.webhooks': 'Incoming webhooks',
+    'talk.webhookName': 'Webhook name',
+    'talk.webhookCreate': 'Create',
+    'talk.webhookUrl': 'POST to this URL to post into the talk. It is shown only now.',
+    'talk.webhookDelete': 'Delete',
+    'talk.noWebhooks': 'No webhooks',
+    'talk.newDepartment': 'Department talk',
+    'talk.department': 'Department',
+    'talk.includeSub': 'Include members of sub-departments',
+    'talk.nameOptional': 'Name (the department name when empty)',
+    'talk.departmentHint': 'Members follow the directory automatically.',
+  },
+});
+
+const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi;
+const TRAILING = /[.,;:!?)\]}'"。、」』）]+$/u;
+const STICKER_ID = /^[a-z0-9-]{1,40}$/;
+
+/**
+ * Splits text into strings and {href} parts: only http and https URLs become links, checked with
+ * the URL parser; everything else (javascript:, data:, HTML) stays text.
+ */
+export function linkParts(text) {
+  const parts = [];
+  const s = text || '';
+  let last = 0;
+  for (const m of s.matchAll(URL_PATTERN)) {
+    const url = m[0].replace(TRAILING, '');
+    if (!url) continue;
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname;
+    } catch {
+      ok = false;
+    }
+    if (m.index > last) parts.push(s.slice(last, m.index));
+    parts.push(ok ? { href: url } : url);
+    last = m.index + url.length;
+  }
+  if (last < s.length) parts.push(s.slice(last));
+  return parts;
+}
+
+function Linked({ text }) {
+  return linkParts(text).map((p) =>
+    typeof p === 'string' ? p : html`<a href=${p.href} target="_blank" rel="noopener noreferrer nofollow" class="msg-link">${p.href}</a>`,
+  );
+}
+
+function Sticker({ id }) {
+  if (!STICKER_ID.test(id || '')) return html`<span class="msg-text">${id}</span>`;
+  return html`<img class="msg-sticker" src=${'/app/stickers/' + id + '.svg'} alt=${t('talk.sticker', { name: id })} width="120" height="120" data-sticker=${id} />`;
+}
 
 const list = (body, key) => (Array.isArray(body) ? body : body?.[key] || body?.items || []);
 
@@ -89,20 +223,56 @@ function connectEvents(onEvent, onResync) {
   };
 }
 
+/**
+ * Shows a browser notification for a new message from someone else while the tab is hidden, unless
+ * the room is muted. The text goes in as plain text (notifications do not render HTML).
+ */
+function notify(e, me, rooms, nameOf, roomName) {
+  if (e.type !== 'message.created' || typeof Notification === 'undefined') return;
+  if (Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return;
+  const d = e.data || {};
+  if (!d.senderId || d.senderId === me.id) return;
+  const room = (rooms || []).find((r) => r.id === e.room);
+  if (room && room.muted) return;
+  const body = d.kind === 'sticker' ? t('talk.notificationSticker') : String(d.text || '').slice(0, 140);
+  try {
+    const n = new Notification(room ? roomName(room) : nameOf(d.senderId), { body: nameOf(d.senderId) + ': ' + body, tag: 'talk-' + e.room });
+    n.onclick = () => {
+      window.focus();
+      navigate('#/talk/' + e.room);
+      n.close();
+    };
+  } catch {
+    // Some browsers only allow notifications from a service worker; the badge still shows.
+  }
+}
+
 export function TalkPage({ me, roomId, focusSeq }) {
   const [rooms, setRooms] = useState(null);
   const [roomsError, setRoomsError] = useState(null);
   const [people, setPeople] = useState({});
   const [creating, setCreating] = useState(false);
+  const [archivedView, setArchivedView] = useState(false);
+  const archivedRef = useRef(false);
+  archivedRef.current = archivedView;
+  const [settings, setSettings] = useState(null);
+  const [editingSettings, setEditingSettings] = useState(false);
+  const isSuperAdmin = (me.roles || []).includes('super_admin');
+  const isMemberAdmin = isSuperAdmin || (me.roles || []).includes('member_admin');
+  const [creatingDepartment, setCreatingDepartment] = useState(false);
   const socket = useRef(null);
   const roomHandler = useRef(null);
+  const roomsRef = useRef(null);
+  roomsRef.current = rooms;
+  const notifyRef = useRef(null);
+  const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
   const reloadTimer = useRef(null);
 
   const roomsGeneration = useRef(0);
   const loadRooms = async () => {
     const generation = ++roomsGeneration.current;
     try {
-      const body = await api.get('/api/v1/rooms');
+      const body = await api.get('/api/v1/rooms' + (archivedRef.current ? query({ archived: true }) : ''));
       if (generation !== roomsGeneration.current) return; // a newer answer is on its way
       setRooms(list(body, 'rooms'));
       setRoomsError(null);
@@ -117,6 +287,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
 
   useEffect(() => {
     loadRooms();
+    api.get('/api/v1/talk/settings').then(setSettings, () => setSettings(null));
     (async () => {
       try {
         const body = await api.get('/api/v1/directory/members' + query({ size: 100 }));
@@ -129,6 +300,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
     })();
     socket.current = connectEvents(
       (e) => {
+        notifyRef.current && notifyRef.current(e);
         if (e.type !== 'typing') reloadRoomsSoon();
         roomHandler.current && roomHandler.current(e);
       },
@@ -155,6 +327,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
     return others.map(nameOf).join('、') || t('talk.noMembers');
   };
   const current = rooms?.find((r) => r.id === roomId) || null;
+  notifyRef.current = (e) => notify(e, me, roomsRef.current, nameOf, roomName);
 
   return html`<div class=${cx('talk', roomId ? 'talk-room-open' : 'talk-list-open')} data-testid="talk">
     <${RoomList}
@@ -165,6 +338,22 @@ export function TalkPage({ me, roomId, focusSeq }) {
       nameOf=${nameOf}
       roomName=${roomName}
       onNew=${() => setCreating(true)}
+      onSettings=${isSuperAdmin ? () => setEditingSettings(true) : null}
+      onNewDepartment=${isMemberAdmin ? () => setCreatingDepartment(true) : null}
+      onEnableNotifications=${permission === 'default'
+        ? () =>
+            Notification.requestPermission().then(
+              (p) => setPermission(p),
+              () => {},
+            )
+        : null}
+      archivedView=${archivedView}
+      onArchivedView=${(v) => {
+        archivedRef.current = v;
+        setArchivedView(v);
+        setRooms(null);
+        loadRooms();
+      }}
     />
     <section class="talk-pane" aria-label=${t('talk.room')}>
       ${roomId
@@ -178,10 +367,31 @@ export function TalkPage({ me, roomId, focusSeq }) {
             roomName=${roomName}
             handler=${roomHandler}
             socket=${socket}
+            settings=${settings}
+            rooms=${rooms}
+            onRoomsChanged=${loadRooms}
             onRead=${(id) => setRooms((rs) => rs && rs.map((r) => (r.id === id ? { ...r, unreadCount: 0 } : r)))}
           />`
         : html`<div class="talk-empty"><${EmptyState} icon="talk" title=${t('talk.pick')} /></div>`}
     </section>
+    ${editingSettings &&
+    html`<${TalkSettingsDialog}
+      onClose=${() => setEditingSettings(false)}
+      onSaved=${(saved) => {
+        setSettings(saved);
+        setEditingSettings(false);
+        toast(t('talk.settingsSaved'));
+      }}
+    />`}
+    ${creatingDepartment &&
+    html`<${DepartmentTalkDialog}
+      onClose=${() => setCreatingDepartment(false)}
+      onCreated=${(room) => {
+        setCreatingDepartment(false);
+        loadRooms();
+        navigate('#/talk/' + room.id);
+      }}
+    />`}
     <${NewTalkDialog}
       open=${creating}
       me=${me}
@@ -195,7 +405,111 @@ export function TalkPage({ me, roomId, focusSeq }) {
   </div>`;
 }
 
-function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
+function TalkSettingsDialog({ onClose, onSaved }) {
+  const [form, setForm] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/admin/talk-settings').then(setForm, setError);
+  }, []);
+  const set = (k) => (v) => setForm((f) => ({ ...f, [k]: v }));
+  const hours = [
+    { value: '1', label: t('talk.hours1') },
+    { value: '24', label: t('talk.hours24') },
+  ];
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(
+        await api.put('/api/v1/admin/talk-settings', {
+          editWindowHours: Number(form.editWindowHours),
+          recallWindowHours: Number(form.recallWindowHours),
+          readByVisible: !!form.readByVisible,
+          attachmentMaxMb: Number(form.attachmentMaxMb),
+        }),
+      );
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = error && error.fieldErrors ? error.fieldErrors() : {};
+  return html`<${Dialog}
+    open=${true}
+    title=${t('talk.settings')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} disabled=${!form} onClick=${save} data-testid="save-talk-settings">${t('common.save')}<//>`}
+  >
+    <div class="talk-settings" data-testid="talk-settings">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${!form && !error && html`<${Spinner} />`}
+      ${form &&
+      html`<${Select} label=${t('talk.editWindow')} value=${String(form.editWindowHours)} onValue=${set('editWindowHours')} options=${hours} error=${fe.editWindowHours} name="editWindowHours" />
+        <${Select} label=${t('talk.recallWindow')} value=${String(form.recallWindowHours)} onValue=${set('recallWindowHours')} options=${hours} error=${fe.recallWindowHours} name="recallWindowHours" />
+        <${Checkbox} label=${t('talk.readByVisible')} checked=${form.readByVisible} onValue=${set('readByVisible')} name="readByVisible" />
+        <${TextField} label=${t('talk.attachmentMax')} type="number" min="1" max="100" value=${String(form.attachmentMaxMb)} onValue=${set('attachmentMaxMb')} error=${fe.attachmentMaxMb} name="attachmentMaxMb" />`}
+    </div>
+  <//>`;
+}
+
+function DepartmentTalkDialog({ onClose, onCreated }) {
+  const [departments, setDepartments] = useState(null);
+  const [department, setDepartment] = useState('');
+  const [name, setName] = useState('');
+  const [includeSub, setIncludeSub] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/directory/departments').then(
+      (b) => {
+        const ds = list(b, 'departments');
+        setDepartments(ds);
+        if (ds.length) setDepartment(ds[0].id);
+      },
+      setError,
+    );
+  }, []);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(await api.post('/api/v1/rooms', { type: 'department', department, name: name.trim() || undefined, includeSubDepartments: includeSub }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = error && error.fieldErrors ? error.fieldErrors() : {};
+  return html`<${Dialog}
+    open=${true}
+    title=${t('talk.newDepartment')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} disabled=${!department} onClick=${create} data-testid="start-department-talk">${t('talk.start')}<//>`}
+  >
+    <div class="talk-settings" data-testid="department-talk-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${departments === null && !error && html`<${Spinner} />`}
+      ${departments &&
+      html`<${Select}
+          label=${t('talk.department')}
+          value=${department}
+          onValue=${setDepartment}
+          options=${departments.map((d) => ({ value: d.id, label: d.name }))}
+          error=${fe.department}
+        />
+        <${TextField} label=${t('talk.nameOptional')} value=${name} onValue=${setName} maxlength="200" error=${fe.name} />
+        <${Checkbox} label=${t('talk.includeSub')} checked=${includeSub} onValue=${setIncludeSub} />
+        <p class="talk-muted">${t('talk.departmentHint')}</p>`}
+    </div>
+  <//>`;
+}
+
+function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSettings, onNewDepartment, onEnableNotifications, archivedView, onArchivedView }) {
   const [q, setQ] = useState('');
   const [hits, setHits] = useState(null);
   const [searchError, setSearchError] = useState(null);
@@ -238,12 +552,19 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
     const m = r.lastMessage;
     if (!m) return t('talk.noMessages');
     if (m.recalled) return t('talk.recalled');
-    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + (m.text || '');
+    const body = m.kind === 'sticker' ? t('talk.stickerPreview') : m.text || '';
+    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + body;
   };
 
   return html`<aside class="talk-list" aria-label=${t('talk.rooms')}>
     <header class="talk-list-header">
       <h1 class="talk-title">${t('nav.talk')}</h1>
+      ${onSettings &&
+      html`<button type="button" class="icon-btn" onClick=${onSettings} aria-label=${t('talk.settings')} title=${t('talk.settings')} data-testid="talk-settings-open">
+        <${Icon} name="admin" />
+      </button>`}
+      ${onNewDepartment &&
+      html`<${Button} size="small" kind="secondary" onClick=${onNewDepartment} data-testid="new-department-talk">${t('talk.newDepartment')}<//>`}
       <${Button} size="small" onClick=${onNew} data-testid="new-talk"><${Icon} name="plus" />${t('talk.new')}<//>
     </header>
     <div class="talk-search" role="search">
@@ -283,12 +604,20 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
           </ul>
         </div>`
       : null}
+    ${hits === null &&
+    html`<p class="talk-archived-toggle">
+      ${onEnableNotifications &&
+      html`<button type="button" class="link-btn talk-notify" onClick=${onEnableNotifications} data-testid="enable-notifications">${t('talk.enableNotifications')}</button>`}
+      <button type="button" class="link-btn" onClick=${() => onArchivedView(!archivedView)} data-testid="archived-toggle">
+        ${archivedView ? t('talk.hideArchived') : t('talk.showArchived')}
+      </button>
+    </p>`}
     ${error && html`<${Alert}>${errorText(error)}<//>`}
     ${hits === null &&
     (sorted === null && !error
       ? html`<${Spinner} />`
       : sorted && sorted.length === 0
-        ? html`<${EmptyState} icon="talk" title=${t('talk.noRooms')} />`
+        ? html`<${EmptyState} icon="talk" title=${archivedView ? t('talk.noArchived') : t('talk.noRooms')} />`
         : html`<ul class="talk-rooms" data-testid="talk-rooms">
             ${(sorted || []).map(
               (r) => html`<li key=${r.id}>
@@ -300,7 +629,7 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew }) {
                 >
                   <span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>
                   <span class="talk-room-main">
-                    <span class="talk-room-name">${roomName(r)}${r.type === 'group' && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}</span>
+                    <span class="talk-room-name">${roomName(r)}${(r.type === 'group' || r.type === 'department') && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}</span>
                     <span class="talk-room-preview">${preview(r)}</span>
                   </span>
                   <span class="talk-room-side">
@@ -408,7 +737,14 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
 }
 
-function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, onRead }) {
+function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, settings, rooms, onRoomsChanged, onRead }) {
+  const [pins, setPins] = useState([]);
+  const [forwarding, setForwarding] = useState(null);
+  const [managingHooks, setManagingHooks] = useState(false);
+  const loadPins = () => api.get(`/api/v1/rooms/${roomId}/pins`).then((b) => setPins(list(b, 'pins')), () => {});
+  useEffect(() => {
+    loadPins();
+  }, [roomId]);
   const [room, setRoom] = useState(listed);
   const [messages, setMessages] = useState(null);
   const [error, setError] = useState(null);
@@ -517,7 +853,9 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         }
         case 'message.edited':
         case 'message.recalled':
+        case 'message.pinned':
           setMessages((ms) => ms && ms.map((m) => (m.id === d.id ? { ...m, ...d } : m)));
+          if (e.type !== 'message.edited') loadPins();
           break;
         case 'reaction.changed':
           setMessages((ms) => ms && ms.map((m) => (m.id === d.messageId ? { ...m, reactions: d.reactions } : m)));
@@ -640,6 +978,32 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
     setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)));
   };
 
+  const pin = async (m) => {
+    const path = `/api/v1/rooms/${roomId}/messages/${m.id}/pin`;
+    try {
+      const updated = m.pinned ? await api.del(path) : await api.put(path);
+      if (updated && updated.id) setMessages((ms) => ms.map((x) => (x.id === updated.id ? { ...x, ...updated } : x)));
+      loadPins();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
+  const archive = async (on) => {
+    try {
+      await api.post(`/api/v1/rooms/${roomId}/${on ? 'archive' : 'unarchive'}`, {});
+      onRoomsChanged();
+      if (on) {
+        toast(t('talk.archiveDone'));
+        navigate('#/talk');
+      } else {
+        setRoom((r) => r && { ...r, archived: false });
+      }
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  };
+
   const recall = async () => {
     try {
       const updated = await api.post(`/api/v1/rooms/${roomId}/messages/${recalling.id}/recall`, {});
@@ -659,8 +1023,32 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
     <header class="talk-room-header">
       <a class="icon-btn talk-back" href="#/talk" aria-label=${t('common.back')}><${Icon} name="back" /></a>
       <h2 class="talk-room-title">${title}</h2>
-      ${room?.type === 'group' && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
+      ${(room?.type === 'group' || room?.type === 'department') && html`<span class="talk-muted">${t('talk.memberCount', { n: (room.members || []).length })}</span>`}
+      ${room &&
+      room.type !== 'direct' &&
+      (room.owners || []).includes(me.id) &&
+      html`<button type="button" class="btn btn-secondary btn-small talk-hooks" onClick=${() => setManagingHooks(true)} data-testid="webhooks-open">
+        ${t('talk.webhooks')}
+      </button>`}
+      ${room &&
+      html`<button type="button" class="btn btn-secondary btn-small talk-archive" onClick=${() => archive(!room.archived)} data-testid="archive-room">
+        ${room.archived ? t('talk.unarchive') : t('talk.archive')}
+      </button>`}
     </header>
+    ${pins.length > 0 &&
+    html`<details class="talk-pins" data-testid="pins">
+      <summary>📌 ${t('talk.pinnedCount', { n: pins.length })}</summary>
+      <ul>
+        ${pins.map(
+          (p) => html`<li key=${p.id}>
+            <a href=${'#/talk/' + roomId + query({ seq: p.seq })} class="talk-pin-link">
+              <span class="msg-quote-name">${nameOf(p.senderId)}</span>
+              <span>${p.kind === 'sticker' ? t('talk.stickerPreview') : p.text}</span>
+            </a>
+          </li>`,
+        )}
+      </ul>
+    </details>`}
     ${error && html`<${Alert}>${errorText(error)}<//>`}
     <div class="talk-messages" ref=${scroller} onScroll=${onScroll} data-testid="messages" role="log" aria-label=${t('talk.messages')}>
       ${messages === null && !error && html`<${Spinner} />`}
@@ -677,10 +1065,13 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
           nameOf=${nameOf}
           quoted=${m.replyTo ? byId.get(m.replyTo) || { missing: true } : null}
           hasOthers=${others.length > 0}
+          readersPath=${settings?.readByVisible ? `/api/v1/rooms/${roomId}/messages/${m.id}/readers` : null}
           onReply=${() => setReplyTo(m)}
           onReact=${(emoji) => react(m, emoji)}
           onEdit=${(text) => edit(m, text)}
           onRecall=${() => setRecalling(m)}
+          onForward=${() => setForwarding(m)}
+          onPin=${() => pin(m)}
         />`,
       )}
     </div>
@@ -700,6 +1091,15 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         merge([m]);
       }}
     />
+    ${managingHooks && html`<${WebhooksDialog} roomId=${roomId} onClose=${() => setManagingHooks(false)} />`}
+    ${forwarding &&
+    html`<${ForwardDialog}
+      message=${forwarding}
+      fromRoom=${roomId}
+      rooms=${(rooms || []).filter((r) => r.id !== roomId && !(r.type === 'announcement' && !(r.owners || []).includes(me.id)))}
+      roomName=${roomName}
+      onClose=${() => setForwarding(null)}
+    />`}
     <${ConfirmDialog}
       open=${recalling !== null}
       title=${t('talk.recall')}
@@ -712,8 +1112,119 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
   </div>`;
 }
 
-function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onReply, onReact, onEdit, onRecall }) {
+function WebhooksDialog({ roomId, onClose }) {
+  const [hooks, setHooks] = useState(null);
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const load = () => api.get(`/api/v1/rooms/${roomId}/webhooks`).then((b) => setHooks(list(b, 'webhooks')), setError);
+  useEffect(() => {
+    load();
+  }, [roomId]);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const h = await api.post(`/api/v1/rooms/${roomId}/webhooks`, { name: name.trim() });
+      setCreated(location.origin + h.url);
+      setName('');
+      load();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (h) => {
+    try {
+      await api.del(`/api/v1/rooms/${roomId}/webhooks/${h.id}`);
+      load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('talk.webhooks')} onClose=${onClose} footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.close')}<//>`}>
+    <div class="talk-settings" data-testid="webhooks-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${created &&
+      html`<div class="talk-webhook-url">
+        <p>${t('talk.webhookUrl')}</p>
+        <code data-testid="webhook-url">${created}</code>
+      </div>`}
+      <div class="talk-webhook-new">
+        <${TextField} label=${t('talk.webhookName')} value=${name} onValue=${setName} maxlength="100" />
+        <${Button} busy=${busy} disabled=${!name.trim()} onClick=${create} data-testid="create-webhook">${t('talk.webhookCreate')}<//>
+      </div>
+      ${hooks && hooks.length === 0 && html`<p class="talk-muted">${t('talk.noWebhooks')}</p>`}
+      <ul class="talk-pick-list">
+        ${(hooks || []).map(
+          (h) => html`<li key=${h.id} class="talk-webhook">
+            <span>${h.name}</span>
+            <button type="button" class="link-btn" onClick=${() => remove(h)}>${t('talk.webhookDelete')}</button>
+          </li>`,
+        )}
+      </ul>
+    </div>
+  <//>`;
+}
+
+function ForwardDialog({ message, fromRoom, rooms, roomName, onClose }) {
+  const [busy, setBusy] = useState(null);
+  const [error, setError] = useState(null);
+  const key = useRef(newKey());
+  const go = async (room) => {
+    setBusy(room.id);
+    setError(null);
+    try {
+      await api.post(`/api/v1/rooms/${fromRoom}/messages/${message.id}/forward`, { room: room.id, idempotencyKey: key.current + ':' + room.id });
+      toast(t('talk.forwardDone'));
+      onClose();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('talk.forwardTo')} onClose=${onClose} footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>`}>
+    <div data-testid="forward-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${rooms.length === 0 && html`<p class="talk-muted">${t('talk.noRooms')}</p>`}
+      <ul class="talk-pick-list">
+        ${rooms.map(
+          (r) => html`<li key=${r.id}>
+            <button type="button" class="talk-forward-target" disabled=${busy !== null} onClick=${() => go(r)} data-forward=${r.id}>
+              <span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>
+              <span>${roomName(r)}</span>
+              ${busy === r.id && html`<${Spinner} />`}
+            </button>
+          </li>`,
+        )}
+      </ul>
+    </div>
+  <//>`;
+}
+
+function Readers({ path, nameOf, onClose }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get(path).then(setData, setError);
+  }, [path]);
+  const names = (ids) => (ids && ids.length ? ids.map(nameOf).join('、') : t('talk.nobody'));
+  return html`<div class="msg-readers" role="dialog" aria-label=${t('talk.readers')} data-testid="readers">
+    <button type="button" class="icon-btn msg-readers-close" aria-label=${t('common.close')} onClick=${onClose}><${Icon} name="close" /></button>
+    ${error && html`<p>${errorText(error)}</p>`}
+    ${!data && !error && html`<${Spinner} />`}
+    ${data &&
+    html`<p><strong>${t('talk.readBy')}</strong> <span data-testid="read-by">${names(data.read)}</span></p>
+      <p><strong>${t('talk.notReadBy')}</strong> <span data-testid="not-read-by">${names(data.unread)}</span></p>`}
+  </div>`;
+}
+
+function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
   const mine = m.senderId === me.id;
+  const [showReaders, setShowReaders] = useState(false);
   const [picking, setPicking] = useState(false);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
@@ -732,18 +1243,19 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onRe
   };
 
   return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs', focused && 'msg-focus')} data-message=${m.id} data-seq=${m.seq}>
-    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? nameOf(m.senderId).slice(0, 1) : ''}</span>`}
+    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? (m.senderName || nameOf(m.senderId)).slice(0, 1) : ''}</span>`}
     <div class="msg-body">
-      ${showName && html`<span class="msg-sender">${nameOf(m.senderId)}</span>`}
+      ${showName && html`<span class="msg-sender">${m.senderName ? html`${m.senderName} <span class="msg-bot">BOT</span>` : nameOf(m.senderId)}</span>`}
       <div class="msg-row">
-        <div class=${cx('bubble', m.recalled && 'bubble-recalled')}>
+        <div class=${cx('bubble', m.recalled && 'bubble-recalled', m.kind === 'sticker' && !m.recalled && 'bubble-sticker')}>
+          ${m.forwarded && !m.recalled && html`<span class="msg-forwarded">${t('talk.forwarded')}</span>`}
           ${quoted &&
           !m.recalled &&
           html`<blockquote class="msg-quote">
             ${quoted.missing
               ? t('talk.quoteMissing')
-              : html`<span class="msg-quote-name">${nameOf(quoted.senderId)}</span>
-                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.text}</span>`}
+              : html`<span class="msg-quote-name">${quoted.senderName || nameOf(quoted.senderId)}</span>
+                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.kind === 'sticker' ? t('talk.stickerPreview') : quoted.text}</span>`}
           </blockquote>`}
           ${m.recalled
             ? html`<span class="msg-text msg-recalled" data-testid="recalled">${t('talk.recalled')}</span>`
@@ -755,17 +1267,25 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onRe
                     <${Button} size="small" busy=${busy} disabled=${!draft.trim()} onClick=${save}>${t('common.save')}<//>
                   </div>
                 </div>`
-              : html`<span class="msg-text">${m.text}</span>`}
+              : m.kind === 'sticker'
+                ? html`<${Sticker} id=${m.text} />`
+                : html`<span class="msg-text"><${Linked} text=${m.text} /></span>`}
         </div>
         <div class="msg-meta">
           ${mine &&
           hasOthers &&
           !m.recalled &&
-          html`<span class="msg-read" data-testid="read-state">${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}</span>`}
+          (readersPath
+            ? html`<button type="button" class="msg-read msg-read-button" data-testid="read-state" aria-expanded=${showReaders ? 'true' : 'false'} onClick=${() => setShowReaders(!showReaders)}>
+                ${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}
+              </button>`
+            : html`<span class="msg-read" data-testid="read-state">${m.unreadCount > 0 ? t('talk.unread', { n: m.unreadCount }) : t('talk.read')}</span>`)}
           ${m.editedAt && !m.recalled && html`<span>${t('talk.edited')}</span>`}
+          ${m.pinned && !m.recalled && html`<span class="msg-pinned" title=${t('talk.pinnedMark')}>📌</span>`}
           <time datetime=${m.createdAt}>${timeText(m.createdAt)}</time>
         </div>
       </div>
+      ${showReaders && readersPath && html`<${Readers} path=${readersPath} nameOf=${nameOf} onClose=${() => setShowReaders(false)} />`}
       ${(m.reactions || []).length > 0 &&
       !m.recalled &&
       html`<div class="msg-reactions">
@@ -785,7 +1305,10 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onRe
       html`<div class="msg-actions">
         <button type="button" class="msg-action" onClick=${onReply}>${t('talk.reply')}</button>
         <button type="button" class="msg-action" aria-expanded=${picking ? 'true' : 'false'} onClick=${() => setPicking(!picking)}>${t('talk.react')}</button>
+        <button type="button" class="msg-action" onClick=${onForward}>${t('talk.forward')}</button>
+        <button type="button" class="msg-action" onClick=${onPin}>${m.pinned ? t('talk.unpinMessage') : t('talk.pin')}</button>
         ${mine &&
+        m.kind !== 'sticker' &&
         html`<button
             type="button"
             class="msg-action"
@@ -795,8 +1318,8 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, onRe
             }}
           >
             ${t('talk.edit')}
-          </button>
-          <button type="button" class="msg-action" onClick=${onRecall}>${t('talk.recall')}</button>`}
+          </button>`}
+        ${mine && html`<button type="button" class="msg-action" onClick=${onRecall}>${t('talk.recall')}</button>`}
       </div>`}
       ${picking &&
       html`<div class="reaction-picker" role="group" aria-label=${t('talk.react')}>
@@ -821,6 +1344,31 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
   const [sending, setSending] = useState(false);
   const [error, setError] = useState(null);
   const pending = useRef(null); // {text, key}: the key is reused when the same text is retried
+  const [stickers, setStickers] = useState(null);
+  const [pickingSticker, setPickingSticker] = useState(false);
+
+  const toggleStickers = () => {
+    if (!stickers) api.get('/api/v1/talk/stickers').then((b) => setStickers(list(b, 'stickers')), (e) => toast(errorText(e), 'error'));
+    setPickingSticker(!pickingSticker);
+  };
+
+  const sendSticker = async (id) => {
+    setPickingSticker(false);
+    setSending(true);
+    setError(null);
+    try {
+      const m = await api.post(`/api/v1/rooms/${roomId}/messages`, {
+        sticker: id,
+        idempotencyKey: newKey(),
+        replyTo: replyTo ? replyTo.id : undefined,
+      });
+      onSent(m);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSending(false);
+    }
+  };
   const lastTyping = useRef(0);
   const input = useRef(null);
 
@@ -869,11 +1417,32 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
   >
     ${replyTo &&
     html`<div class="composer-reply" data-testid="replying">
-      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${replyTo.text}</span></span>
+      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${replyTo.kind === 'sticker' ? t('talk.stickerPreview') : replyTo.text}</span></span>
       <button type="button" class="icon-btn" aria-label=${t('talk.cancelReply')} onClick=${onCancelReply}><${Icon} name="close" /></button>
     </div>`}
     ${error && html`<p class="composer-error" role="alert">${errorText(error)} ${t('talk.retryHint')}</p>`}
+    ${pickingSticker &&
+    html`<div class="sticker-picker" role="group" aria-label=${t('talk.stickers')} data-testid="sticker-picker">
+      ${!stickers && html`<${Spinner} />`}
+      ${(stickers || []).map(
+        (st) => html`<button type="button" class="sticker-choice" key=${st.id} onClick=${() => sendSticker(st.id)} data-sticker-choice=${st.id}>
+          <${Sticker} id=${st.id} />
+        </button>`,
+      )}
+    </div>`}
     <div class="composer-row">
+      <button
+        type="button"
+        class="icon-btn composer-sticker"
+        aria-label=${t('talk.stickers')}
+        title=${t('talk.stickers')}
+        aria-expanded=${pickingSticker ? 'true' : 'false'}
+        disabled=${disabled || sending}
+        onClick=${toggleStickers}
+        data-testid="stickers"
+      >
+        ☺
+      </button>
       <textarea
         ref=${input}
         class="input composer-input"

@@ -465,6 +465,191 @@ class TalkBrowserTests {
     assertThat(message(a, "明日の会議室は3階です")).hasClass(Pattern.compile("msg-focus"));
   }
 
+  /** Links: only http(s) becomes a link, with rel=noopener noreferrer; no script runs. */
+  @Test
+  void linksStickersPinsForwardAndArchive() {
+    Pair p = twoMembers("リンク株式会社");
+    Page a = signedIn(p.a(), 1280, 800);
+    // A group to forward into, then a direct talk.
+    a.getByTestId("new-talk").click();
+    Locator dialog = a.getByTestId("new-talk-dialog");
+    dialog.locator("[data-pick='" + p.b() + "']").check();
+    dialog.locator("[data-pick='" + p.company().adminLoginId() + "']").check();
+    dialog.getByLabel("グループ名").fill("企画チーム");
+    a.getByTestId("start-talk").click();
+    assertThat(a.getByTestId("talk-room").locator(".talk-room-title")).hasText("企画チーム");
+    // Back to the list first, so that the next room's URL is a real change.
+    a.navigate("/#/talk");
+    assertThat(a.getByTestId("talk-room")).hasCount(0);
+    startDirectTalk(a, "佐藤 花子", p.b());
+
+    String text =
+        "資料 https://example.jp/doc?a=1。 javascript:alert(1) <a href=\"javascript:alert(2)\">x</a>"
+            + " [y](javascript:alert(3)) https://javascript:alert(4) data:text/html,<script>alert(5)</script>";
+    send(a, text);
+    Locator m = message(a, text);
+    Locator links = m.locator("a");
+    assertThat(links).hasCount(1);
+    assertThat(links).hasAttribute("href", "https://example.jp/doc?a=1");
+    assertThat(links).hasAttribute("rel", Pattern.compile("noopener.*noreferrer"));
+    assertThat(links).hasAttribute("target", "_blank");
+    assertThat(a.locator("a[href^='javascript'], a[href^='data']")).hasCount(0);
+    assertThat(a.locator(".msg-text script")).hasCount(0);
+    assertThat(m.locator(".msg-text")).containsText("<a href=\"javascript:alert(2)\">x</a>");
+
+    // Read-by list: nobody has read it yet.
+    m.getByTestId("read-state").click();
+    assertThat(m.getByTestId("not-read-by")).hasText("佐藤 花子");
+    assertThat(m.getByTestId("read-by")).hasText("なし");
+
+    // A sticker from the built-in set, shown as an image that loaded.
+    a.getByTestId("stickers").click();
+    a.locator("[data-sticker-choice='thanks']").click();
+    Locator sticker = a.getByTestId("messages").locator("img[data-sticker='thanks']");
+    assertThat(sticker).isVisible();
+    assertThat(sticker).hasJSProperty("naturalWidth", 128);
+    assertThat(a.locator("[data-room]").first()).containsText("[スタンプ]");
+
+    // Pin the link message.
+    m.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("ピン留め")).click();
+    assertThat(a.getByTestId("pins")).containsText("ピン留め 1件");
+
+    // Forward it to the group.
+    m.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("転送")).click();
+    a.getByTestId("forward-dialog").getByText("企画チーム").click();
+    assertThat(a.getByTestId("forward-dialog")).hasCount(0);
+    a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム")).click();
+    Locator forwarded = message(a, text);
+    assertThat(forwarded.locator(".msg-forwarded")).hasText("転送されたメッセージ");
+    assertThat(forwarded.locator("a")).hasCount(1);
+
+    // Archive the group: it leaves the list, shows under archived, and comes back.
+    a.getByTestId("archive-room").click();
+    assertThat(a).hasURL(Pattern.compile("#/talk$"));
+    assertThat(a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム"))).hasCount(0);
+    a.getByTestId("archived-toggle").click();
+    Locator archived = a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム"));
+    assertThat(archived).hasCount(1);
+    archived.click();
+    a.getByTestId("archive-room").click();
+    assertThat(a.getByTestId("archive-room")).hasText("アーカイブ");
+    a.getByTestId("archived-toggle").click();
+    assertThat(a.locator("[data-room]", new Page.LocatorOptions().setHasText("企画チーム"))).hasCount(1);
+    browser.screenshot(a, "talk-extras.png");
+  }
+
+  /** A hidden tab shows a notification for a new message, as text, but not for a muted room. */
+  @Test
+  void aHiddenTabNotifiesOfNewMessagesUnlessMuted() {
+    Pair p = twoMembers("通知株式会社");
+    Page b = browser.newPage(1280, 800);
+    b.addInitScript(
+        "Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' });"
+            + "window.__notes = [];"
+            + "window.Notification = class { constructor(title, options) {"
+            + " window.__notes.push({ title, body: options.body }); }"
+            + " static get permission() { return 'granted'; } close() {} };");
+    b.navigate("/#/talk");
+    Browser.submitPassword(b, p.b(), PASSWORD);
+    assertThat(b.getByTestId("talk")).isVisible();
+    Page a = signedIn(p.a(), 1280, 800);
+    startDirectTalk(a, "佐藤 花子", p.b());
+    send(a, HOSTILE);
+    assertThat(b.locator("[data-room]")).hasCount(1);
+    org.awaitility.Awaitility.await()
+        .until(() -> ((Number) b.evaluate("() => window.__notes.length")).intValue() == 1);
+    assertThat(b.evaluate("() => window.__notes[0].title")).isEqualTo("田中 一郎");
+    assertThat(b.evaluate("() => window.__notes[0].body")).isEqualTo("田中 一郎: " + HOSTILE);
+
+    // Muted: the badge still counts, no notification.
+    String roomId = b.locator("[data-room]").getAttribute("data-room");
+    new MusubiHttp(port)
+        .signIn(p.b(), PASSWORD)
+        .post("/api/v1/rooms/" + roomId + "/mute", "{}", 200);
+    b.reload();
+    assertThat(b.locator("[data-room]")).hasCount(1);
+    send(a, "ミュート中の連絡");
+    assertThat(b.locator("[data-room]")).containsText("ミュート中の連絡");
+    assertThat(((Number) b.evaluate("() => window.__notes.length")).intValue()).isZero();
+  }
+
+  /** A super admin changes the talk settings in the Talk page; read-by lists then disappear. */
+  @Test
+  void aSuperAdminChangesTheTalkSettings() {
+    Pair p = twoMembers("設定株式会社");
+    MusubiHttp http =
+        new MusubiHttp(port).signIn(p.company().adminLoginId(), p.company().adminPassword());
+    String sales =
+        idOf(http.post("/api/v1/admin/departments", MusubiHttp.json("name", "営業部"), 201));
+    http.post(
+        "/api/v1/admin/members",
+        "{\"loginId\":\"kato\",\"password\":"
+            + MusubiHttp.quote(PASSWORD)
+            + ",\"displayName\":\"加藤 三郎\",\"departments\":[{\"departmentId\":\""
+            + sales
+            + "\",\"position\":\"\",\"primary\":true}]}",
+        201);
+    Page admin = browser.newPage(1280, 800);
+    admin.navigate("/#/talk");
+    Browser.submitPassword(admin, p.company().adminLoginId(), p.company().adminPassword());
+    assertThat(admin.getByTestId("talk")).isVisible();
+    admin.getByTestId("talk-settings-open").click();
+    Locator form = admin.getByTestId("talk-settings");
+    assertThat(form.getByLabel("送信取消できる期間")).hasValue("24");
+    form.getByLabel("送信取消できる期間").selectOption("1");
+    form.getByLabel("既読者の一覧を表示する").uncheck();
+    admin.getByTestId("save-talk-settings").click();
+    assertThat(admin.getByText("トーク設定を保存しました")).isVisible();
+    admin.getByTestId("talk-settings-open").click();
+    assertThat(admin.getByTestId("talk-settings").getByLabel("送信取消できる期間")).hasValue("1");
+    admin.keyboard().press("Escape");
+
+    // A department talk: its members come from the directory.
+    admin.getByTestId("new-department-talk").click();
+    Locator dep = admin.getByTestId("department-talk-dialog");
+    dep.getByLabel("部署", new Locator.GetByLabelOptions().setExact(true)).selectOption(sales);
+    admin.getByTestId("start-department-talk").click();
+    assertThat(admin.getByTestId("talk-room").locator(".talk-room-title")).hasText("営業部");
+    assertThat(admin.getByTestId("talk-room")).containsText("メンバー 2 人");
+
+    // An incoming webhook: its secret URL posts into the room, shown live with its name.
+    admin.getByTestId("webhooks-open").click();
+    admin.getByTestId("webhooks-dialog").getByLabel("Webhookの名前").fill("CI");
+    admin.getByTestId("create-webhook").click();
+    String url = admin.getByTestId("webhook-url").textContent().strip();
+    assertThat(url).startsWith("http://").contains("/hooks/talk/");
+    admin.keyboard().press("Escape");
+    try {
+      var res =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"text\":\"ビルド成功 " + HOSTILE.replace("\"", "\\\"") + "\"}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    Locator hooked = message(admin, "ビルド成功 " + HOSTILE);
+    assertThat(hooked.locator(".msg-sender")).hasText("CI BOT");
+    assertThat(admin.locator("img[src=x]")).hasCount(0);
+
+    Page a = signedIn(p.a(), 1280, 800);
+    assertThat(a.getByTestId("talk-settings-open")).hasCount(0);
+    startDirectTalk(a, "佐藤 花子", p.b());
+    send(a, "設定のあと");
+    Locator state = message(a, "設定のあと").getByTestId("read-state");
+    assertThat(state).hasText("未読 1");
+    assertThat(state).hasJSProperty("tagName", "SPAN");
+  }
+
   private static String hit(String id, String room, String sender, String highlight) {
     return "{\"messageId\":\""
         + id

@@ -46,7 +46,13 @@ class TenantIsolationIntegrationTests {
           "talk_room",
           "talk_member",
           "talk_message",
-          "talk_reaction");
+          "talk_reaction",
+          "talk_settings",
+          "talk_pin",
+          "talk_bot",
+          "talk_room_bot",
+          "talk_outbox",
+          "talk_webhook");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;

@@ -53,17 +53,19 @@ class MessageIndexer {
     }
     store
         .findMessage(tenantId, roomId, messageId)
-        .filter(m -> m.recalledAt() == null && m.body() != null)
-        .ifPresent(
-            m ->
-                i.index(
-                    new SearchDocument(
-                        tenantId,
-                        TYPE,
-                        m.id().toString(),
-                        roomId.toString(),
-                        m.senderId().toString(),
-                        m.createdAt(),
-                        m.body())));
+        .filter(m -> m.recalledAt() == null && m.body() != null && "text".equals(m.kind()))
+        .ifPresent(m -> i.index(document(m)));
+  }
+
+  /** The search document of a live text message. */
+  static SearchDocument document(TalkStore.MessageRow m) {
+    return new SearchDocument(
+        m.tenantId(),
+        TYPE,
+        m.id().toString(),
+        m.roomId().toString(),
+        m.senderId().toString(),
+        m.createdAt(),
+        m.body() == null ? "" : m.body());
   }
 }

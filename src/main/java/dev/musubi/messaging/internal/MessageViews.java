@@ -40,6 +40,7 @@ public class MessageViews {
     Arrays.sort(pointers);
     Map<UUID, List<Reaction>> reactions =
         store.reactions(tenantId, rows.stream().map(MessageRow::id).toList());
+    java.util.Set<UUID> pinned = new java.util.HashSet<>(store.pinnedIds(tenantId, roomId));
     return rows.stream()
         .map(
             r -> {
@@ -62,7 +63,11 @@ public class MessageViews {
                   r.editedAt(),
                   recalled,
                   reactions.getOrDefault(r.id(), List.of()),
-                  below);
+                  below,
+                  r.kind(),
+                  r.forwarded(),
+                  pinned.contains(r.id()),
+                  r.senderName());
             })
         .toList();
   }

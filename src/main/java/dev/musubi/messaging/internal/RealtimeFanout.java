@@ -4,6 +4,7 @@ import dev.musubi.identity.MemberSuspended;
 import dev.musubi.identity.SessionsEnded;
 import dev.musubi.messaging.MessageCreated;
 import dev.musubi.messaging.MessageEdited;
+import dev.musubi.messaging.MessagePinned;
 import dev.musubi.messaging.MessageRecalled;
 import dev.musubi.messaging.ReactionChanged;
 import dev.musubi.messaging.ReadMoved;
@@ -49,6 +50,11 @@ class RealtimeFanout {
   @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
   void on(MessageRecalled e) {
     message(e.tenantId(), e.roomId(), e.messageId(), "message.recalled");
+  }
+
+  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  void on(MessagePinned e) {
+    message(e.tenantId(), e.roomId(), e.messageId(), "message.pinned");
   }
 
   @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)

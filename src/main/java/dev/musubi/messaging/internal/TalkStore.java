@@ -34,7 +34,34 @@ public class TalkStore {
       UUID createdBy,
       Instant createdAt,
       long lastSeq,
-      Instant lastActivityAt) {}
+      Instant lastActivityAt,
+      @Nullable UUID departmentId,
+      boolean includeSub) {
+
+    public RoomRow(
+        UUID id,
+        UUID tenantId,
+        RoomType type,
+        String name,
+        @Nullable String directKey,
+        UUID createdBy,
+        Instant createdAt,
+        long lastSeq,
+        Instant lastActivityAt) {
+      this(
+          id,
+          tenantId,
+          type,
+          name,
+          directKey,
+          createdBy,
+          createdAt,
+          lastSeq,
+          lastActivityAt,
+          null,
+          false);
+    }
+  }
 
   public record MemberRow(
       UUID roomId,
@@ -43,7 +70,8 @@ public class TalkStore {
       Instant joinedAt,
       long lastReadSeq,
       boolean muted,
-      boolean pinned) {
+      boolean pinned,
+      boolean archived) {
     public boolean owner() {
       return "owner".equals(role);
     }
@@ -62,7 +90,46 @@ public class TalkStore {
       @Nullable String idempotencyKey,
       Instant createdAt,
       @Nullable Instant editedAt,
-      @Nullable Instant recalledAt) {}
+      @Nullable Instant recalledAt,
+      String kind,
+      boolean forwarded,
+      @Nullable String senderName) {
+
+    public MessageRow(
+        UUID id,
+        UUID tenantId,
+        UUID roomId,
+        long seq,
+        UUID senderId,
+        @Nullable String body,
+        @Nullable UUID replyTo,
+        List<UUID> mentions,
+        boolean mentionsAll,
+        @Nullable String idempotencyKey,
+        Instant createdAt,
+        @Nullable Instant editedAt,
+        @Nullable Instant recalledAt,
+        String kind,
+        boolean forwarded) {
+      this(
+          id,
+          tenantId,
+          roomId,
+          seq,
+          senderId,
+          body,
+          replyTo,
+          mentions,
+          mentionsAll,
+          idempotencyKey,
+          createdAt,
+          editedAt,
+          recalledAt,
+          kind,
+          forwarded,
+          null);
+    }
+  }
 
   /** One of my rooms with my membership and the newest message, if any. */
   public record MyRoomRow(RoomRow room, MemberRow me, @Nullable MessageRow last) {}
@@ -78,7 +145,8 @@ public class TalkStore {
   public void insertRoom(RoomRow r) {
     jdbc.sql(
             "INSERT INTO talk_room (id, tenant_id, type, name, direct_key, created_by, created_at,"
-                + " last_seq, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")
+                + " last_seq, last_activity_at, department_id, include_sub)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
         .params(
             r.id(),
             r.tenantId(),
@@ -87,7 +155,9 @@ public class TalkStore {
             r.directKey(),
             r.createdBy(),
             ts(r.createdAt()),
-            ts(r.lastActivityAt()))
+            ts(r.lastActivityAt()),
+            r.departmentId(),
+            r.includeSub())
         .update();
   }
 
@@ -96,6 +166,16 @@ public class TalkStore {
         .params(tenantId, id)
         .query(TalkStore::room)
         .optional();
+  }
+
+  /** The company's department rooms. */
+  public List<RoomRow> departmentRooms(UUID tenantId) {
+    return jdbc.sql(
+            "SELECT * FROM talk_room WHERE tenant_id = ? AND type = 'department'"
+                + " AND department_id IS NOT NULL")
+        .param(tenantId)
+        .query(TalkStore::room)
+        .list();
   }
 
   public Optional<RoomRow> findDirect(UUID tenantId, String directKey) {
@@ -196,6 +276,7 @@ public class TalkStore {
         switch (flag) {
           case "muted" -> "muted";
           case "pinned" -> "pinned";
+          case "archived" -> "archived";
           default -> throw new IllegalArgumentException(flag);
         };
     jdbc.sql(
@@ -234,10 +315,11 @@ public class TalkStore {
     return jdbc.sql(
             "SELECT r.*, tm.room_id AS m_room_id, tm.member_id AS m_member_id, tm.role AS m_role,"
                 + " tm.joined_at AS m_joined_at, tm.last_read_seq AS m_last_read_seq,"
-                + " tm.muted AS m_muted, tm.pinned AS m_pinned,"
+                + " tm.muted AS m_muted, tm.pinned AS m_pinned, tm.archived AS m_archived,"
                 + " msg.id AS l_id, msg.seq AS l_seq, msg.sender_id AS l_sender_id,"
                 + " msg.body AS l_body, msg.created_at AS l_created_at,"
-                + " msg.recalled_at AS l_recalled_at"
+                + " msg.recalled_at AS l_recalled_at, msg.kind AS l_kind,"
+                + " msg.forwarded AS l_forwarded"
                 + " FROM talk_member tm JOIN talk_room r ON r.id = tm.room_id"
                 + " LEFT JOIN talk_message msg ON msg.room_id = r.id AND msg.seq = r.last_seq"
                 + " AND msg.tenant_id = r.tenant_id"
@@ -255,7 +337,8 @@ public class TalkStore {
                       Jdbc.requiredInstant(rs, "m_joined_at"),
                       rs.getLong("m_last_read_seq"),
                       rs.getBoolean("m_muted"),
-                      rs.getBoolean("m_pinned"));
+                      rs.getBoolean("m_pinned"),
+                      rs.getBoolean("m_archived"));
               UUID lastId = rs.getObject("l_id", UUID.class);
               MessageRow last =
                   lastId == null
@@ -273,7 +356,9 @@ public class TalkStore {
                           null,
                           Jdbc.requiredInstant(rs, "l_created_at"),
                           null,
-                          Jdbc.instant(rs, "l_recalled_at"));
+                          Jdbc.instant(rs, "l_recalled_at"),
+                          rs.getString("l_kind"),
+                          rs.getBoolean("l_forwarded"));
               return new MyRoomRow(room, me, last);
             })
         .list();
@@ -323,8 +408,8 @@ public class TalkStore {
   public void insertMessage(MessageRow m) {
     jdbc.sql(
             "INSERT INTO talk_message (id, tenant_id, room_id, seq, sender_id, body, reply_to,"
-                + " mentions, mentions_all, idempotency_key, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " mentions, mentions_all, idempotency_key, created_at, kind, forwarded,"
+                + " sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             m.id(),
             m.tenantId(),
@@ -336,7 +421,16 @@ public class TalkStore {
             joinIds(m.mentions()),
             m.mentionsAll(),
             m.idempotencyKey(),
-            ts(m.createdAt()))
+            ts(m.createdAt()),
+            m.kind(),
+            m.forwarded(),
+            m.senderName())
+        .update();
+    // A new message brings the room back for members who archived it.
+    jdbc.sql(
+            "UPDATE talk_member SET archived = FALSE WHERE tenant_id = ? AND room_id = ?"
+                + " AND archived = TRUE")
+        .params(m.tenantId(), m.roomId())
         .update();
   }
 
@@ -409,6 +503,28 @@ public class TalkStore {
         .list();
   }
 
+  /** The companies that have talk messages. */
+  public List<UUID> tenantsWithMessages() {
+    return jdbc.sql("SELECT DISTINCT tenant_id FROM talk_message")
+        .query((rs, i) -> rs.getObject(1, UUID.class))
+        .list();
+  }
+
+  /** Up to {@code limit} live text messages of a company with IDs after {@code after}, by ID. */
+  public List<MessageRow> textMessagesAfter(UUID tenantId, @Nullable UUID after, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM talk_message WHERE tenant_id = ? AND recalled_at IS NULL"
+                + " AND kind = 'text' AND body IS NOT NULL"
+                + (after == null ? "" : " AND id > ?")
+                + " ORDER BY id LIMIT ?")
+        .params(
+            after == null
+                ? List.<Object>of(tenantId, limit)
+                : List.<Object>of(tenantId, after, limit))
+        .query(TalkStore::message)
+        .list();
+  }
+
   public void editMessage(
       UUID tenantId, UUID id, String body, List<UUID> mentions, boolean all, Instant now) {
     jdbc.sql(
@@ -427,6 +543,44 @@ public class TalkStore {
     jdbc.sql("DELETE FROM talk_reaction WHERE tenant_id = ? AND message_id = ?")
         .params(tenantId, id)
         .update();
+    jdbc.sql("DELETE FROM talk_pin WHERE tenant_id = ? AND message_id = ?")
+        .params(tenantId, id)
+        .update();
+  }
+
+  // ---- pins --------------------------------------------------------------------------------
+
+  public boolean pin(UUID tenantId, UUID roomId, UUID messageId, UUID by, Instant now) {
+    return jdbc.sql(
+                "INSERT INTO talk_pin (tenant_id, room_id, message_id, pinned_by, pinned_at)"
+                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .params(tenantId, roomId, messageId, by, ts(now))
+            .update()
+        == 1;
+  }
+
+  public boolean unpin(UUID tenantId, UUID roomId, UUID messageId) {
+    return jdbc.sql("DELETE FROM talk_pin WHERE tenant_id = ? AND room_id = ? AND message_id = ?")
+            .params(tenantId, roomId, messageId)
+            .update()
+        == 1;
+  }
+
+  public long pinCount(UUID tenantId, UUID roomId) {
+    return jdbc.sql("SELECT COUNT(*) FROM talk_pin WHERE tenant_id = ? AND room_id = ?")
+        .params(tenantId, roomId)
+        .query(Long.class)
+        .single();
+  }
+
+  /** The room's pinned message IDs, newest pin first. */
+  public List<UUID> pinnedIds(UUID tenantId, UUID roomId) {
+    return jdbc.sql(
+            "SELECT message_id FROM talk_pin WHERE tenant_id = ? AND room_id = ?"
+                + " ORDER BY pinned_at DESC, message_id")
+        .params(tenantId, roomId)
+        .query((rs, i) -> rs.getObject(1, UUID.class))
+        .list();
   }
 
   public void hide(UUID tenantId, UUID messageId, UUID memberId) {
@@ -501,7 +655,9 @@ public class TalkStore {
         rs.getObject("created_by", UUID.class),
         Jdbc.requiredInstant(rs, "created_at"),
         rs.getLong("last_seq"),
-        Jdbc.requiredInstant(rs, "last_activity_at"));
+        Jdbc.requiredInstant(rs, "last_activity_at"),
+        rs.getObject("department_id", UUID.class),
+        rs.getBoolean("include_sub"));
   }
 
   private static MemberRow member(ResultSet rs, int i) throws SQLException {
@@ -512,7 +668,8 @@ public class TalkStore {
         Jdbc.requiredInstant(rs, "joined_at"),
         rs.getLong("last_read_seq"),
         rs.getBoolean("muted"),
-        rs.getBoolean("pinned"));
+        rs.getBoolean("pinned"),
+        rs.getBoolean("archived"));
   }
 
   private static MessageRow message(ResultSet rs, int i) throws SQLException {
@@ -529,7 +686,10 @@ public class TalkStore {
         rs.getString("idempotency_key"),
         Jdbc.requiredInstant(rs, "created_at"),
         Jdbc.instant(rs, "edited_at"),
-        Jdbc.instant(rs, "recalled_at"));
+        Jdbc.instant(rs, "recalled_at"),
+        rs.getString("kind"),
+        rs.getBoolean("forwarded"),
+        rs.getString("sender_name"));
   }
 
   private static String joinIds(List<UUID> ids) {

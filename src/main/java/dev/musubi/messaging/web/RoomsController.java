@@ -30,7 +30,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RoomsController {
 
   record RoomRequest(
-      @Nullable String type, @Nullable String name, @Nullable List<String> members) {}
+      @Nullable String type,
+      @Nullable String name,
+      @Nullable List<String> members,
+      @Nullable String department,
+      @Nullable Boolean includeSubDepartments) {}
 
   record MembersRequest(@Nullable List<String> members) {}
 
@@ -40,7 +44,10 @@ class RoomsController {
       @Nullable String text,
       @Nullable String idempotencyKey,
       @Nullable String replyTo,
-      @Nullable List<String> mentions) {}
+      @Nullable List<String> mentions,
+      @Nullable String sticker) {}
+
+  record ForwardRequest(@Nullable String room, @Nullable String idempotencyKey) {}
 
   private final Rooms rooms;
   private final Messages messages;
@@ -51,8 +58,8 @@ class RoomsController {
   }
 
   @GetMapping
-  List<Room> list() {
-    return rooms.list(CurrentMember.get());
+  List<Room> list(@RequestParam(required = false, defaultValue = "false") boolean archived) {
+    return rooms.list(CurrentMember.get(), archived);
   }
 
   @GetMapping("/unread")
@@ -62,7 +69,21 @@ class RoomsController {
 
   @PostMapping
   ResponseEntity<Room> create(@RequestBody RoomRequest b) {
-    Rooms.Creation c = rooms.create(CurrentMember.get(), b.type(), b.name(), b.members());
+    UUID department = null;
+    if (b.department() != null) {
+      department = Ids.parseOrNull(b.department());
+      if (department == null) {
+        throw Problems.invalid("department", "unknown_department", "No such department.");
+      }
+    }
+    Rooms.Creation c =
+        rooms.create(
+            CurrentMember.get(),
+            b.type(),
+            b.name(),
+            b.members(),
+            department,
+            Boolean.TRUE.equals(b.includeSubDepartments()));
     return ResponseEntity.status(c.created() ? HttpStatus.CREATED : HttpStatus.OK).body(c.room());
   }
 
@@ -115,6 +136,21 @@ class RoomsController {
     return rooms.setFlag(CurrentMember.get(), id(roomId), "pinned", false);
   }
 
+  @PostMapping("/{roomId}/archive")
+  Room archive(@PathVariable String roomId) {
+    return rooms.setFlag(CurrentMember.get(), id(roomId), "archived", true);
+  }
+
+  @PostMapping("/{roomId}/unarchive")
+  Room unarchive(@PathVariable String roomId) {
+    return rooms.setFlag(CurrentMember.get(), id(roomId), "archived", false);
+  }
+
+  @GetMapping("/{roomId}/pins")
+  List<Message> pins(@PathVariable String roomId) {
+    return messages.pins(CurrentMember.get(), id(roomId));
+  }
+
   @PostMapping("/{roomId}/read")
   Room read(@PathVariable String roomId, @RequestBody(required = false) @Nullable ReadRequest b) {
     return rooms.markRead(CurrentMember.get(), id(roomId), b == null ? null : b.upTo());
@@ -136,7 +172,7 @@ class RoomsController {
       @PathVariable String roomId, @RequestBody(required = false) @Nullable MessageRequest b) {
     var actor = CurrentMember.get();
     UUID room = id(roomId);
-    MessageRequest r = b == null ? new MessageRequest(null, null, null, null) : b;
+    MessageRequest r = b == null ? new MessageRequest(null, null, null, null, null) : b;
     UUID replyTo = null;
     if (r.replyTo() != null) {
       replyTo = Ids.parseOrNull(r.replyTo());
@@ -149,7 +185,8 @@ class RoomsController {
         messages.send(
             actor,
             room,
-            new Messages.NewMessage(r.text(), r.idempotencyKey(), replyTo, r.mentions()));
+            new Messages.NewMessage(
+                r.text(), r.idempotencyKey(), replyTo, r.mentions(), r.sticker()));
     return ResponseEntity.status(sent.created() ? HttpStatus.CREATED : HttpStatus.OK)
         .body(sent.message());
   }
@@ -171,6 +208,43 @@ class RoomsController {
   @PostMapping("/{roomId}/messages/{messageId}/recall")
   Message recall(@PathVariable String roomId, @PathVariable String messageId) {
     return messages.recall(CurrentMember.get(), id(roomId), messageId(roomId, messageId));
+  }
+
+  @PostMapping("/{roomId}/messages/{messageId}/forward")
+  ResponseEntity<Message> forward(
+      @PathVariable String roomId,
+      @PathVariable String messageId,
+      @RequestBody(required = false) @Nullable ForwardRequest b) {
+    var actor = CurrentMember.get();
+    UUID room = id(roomId);
+    UUID message = messageId(roomId, messageId);
+    UUID target = null;
+    if (b != null && b.room() != null) {
+      target = Ids.parseOrNull(b.room());
+      if (target == null) {
+        messages.get(actor, room, message); // 404 first for what the caller cannot see
+        throw Problems.invalid("room", "unknown_room", "Not one of your rooms.");
+      }
+    }
+    Messages.Sent sent =
+        messages.forward(actor, room, message, target, b == null ? null : b.idempotencyKey());
+    return ResponseEntity.status(sent.created() ? HttpStatus.CREATED : HttpStatus.OK)
+        .body(sent.message());
+  }
+
+  @PutMapping("/{roomId}/messages/{messageId}/pin")
+  Message pin(@PathVariable String roomId, @PathVariable String messageId) {
+    return messages.pin(CurrentMember.get(), id(roomId), messageId(roomId, messageId), true);
+  }
+
+  @DeleteMapping("/{roomId}/messages/{messageId}/pin")
+  Message unpin(@PathVariable String roomId, @PathVariable String messageId) {
+    return messages.pin(CurrentMember.get(), id(roomId), messageId(roomId, messageId), false);
+  }
+
+  @GetMapping("/{roomId}/messages/{messageId}/readers")
+  Messages.Readers readers(@PathVariable String roomId, @PathVariable String messageId) {
+    return messages.readers(CurrentMember.get(), id(roomId), messageId(roomId, messageId));
   }
 
   @PostMapping("/{roomId}/messages/{messageId}/hide")
