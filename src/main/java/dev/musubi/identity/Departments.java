@@ -8,7 +8,6 @@ import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.internal.Fields;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
-import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
@@ -39,8 +38,10 @@ public class Departments {
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
+  private final AdminAccess access;
 
-  Departments(JdbcClient jdbc, AuditTrail audit, Ids ids, Clock clock) {
+  Departments(JdbcClient jdbc, AuditTrail audit, Ids ids, Clock clock, AdminAccess access) {
+    this.access = access;
     this.jdbc = jdbc;
     this.audit = audit;
     this.ids = ids;
@@ -71,6 +72,13 @@ public class Departments {
       @Nullable UUID parentId,
       int sortOrder) {
     requireAdmin(actor);
+    if (access.scope(actor) != null) {
+      if (parentId == null) {
+        throw Problems.invalid(
+            "parentId", "out_of_scope", "Create departments inside one you administer.");
+      }
+      access.checkDepartment(actor, parentId, "create_department");
+    }
     return createIn(
         actor.tenantId(), name, reading, parentId, sortOrder, actor.memberId(), actor.loginId());
   }
@@ -126,6 +134,10 @@ public class Departments {
       @Nullable Integer sortOrder) {
     requireAdmin(actor);
     Department d = find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkDepartment(actor, id, "update_department");
+    if (parentId != null && find(actor.tenantId(), parentId).isPresent()) {
+      access.checkDepartment(actor, parentId, "move_department");
+    }
     List<FieldError> errors = new ArrayList<>();
     if (name != null) {
       Fields.text(errors, "name", name, 1, 200);
@@ -172,6 +184,16 @@ public class Departments {
   public void delete(MemberPrincipal actor, UUID id) {
     requireAdmin(actor);
     find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkDepartment(actor, id, "delete_department");
+    long scopes =
+        jdbc.sql("SELECT COUNT(*) FROM admin_scope WHERE tenant_id = ? AND department_id = ?")
+            .params(actor.tenantId(), id)
+            .query(Long.class)
+            .single();
+    if (scopes > 0) {
+      throw Problems.conflict(
+          "admin-scope", "The department is part of an admin's scope; change that scope first.");
+    }
     long children =
         jdbc.sql("SELECT COUNT(*) FROM department WHERE tenant_id = ? AND parent_id = ?")
             .params(actor.tenantId(), id)
@@ -205,9 +227,7 @@ public class Departments {
     return false;
   }
 
-  private static void requireAdmin(MemberPrincipal actor) {
-    if (!actor.hasAny(Role.SUPER_ADMIN, Role.MEMBER_ADMIN)) {
-      throw Problems.forbidden("You need an admin role for this.");
-    }
+  private void requireAdmin(MemberPrincipal actor) {
+    access.require(actor, Permission.DEPARTMENTS_WRITE);
   }
 }

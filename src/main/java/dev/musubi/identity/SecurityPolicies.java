@@ -5,7 +5,6 @@ import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.internal.CompanyStore;
 import dev.musubi.platform.security.MemberPrincipal;
-import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
@@ -25,8 +24,10 @@ public class SecurityPolicies {
   private final CompanyStore store;
   private final AuditTrail audit;
   private final Clock clock;
+  private final AdminAccess access;
 
-  SecurityPolicies(CompanyStore store, AuditTrail audit, Clock clock) {
+  SecurityPolicies(CompanyStore store, AuditTrail audit, Clock clock, AdminAccess access) {
+    this.access = access;
     this.store = store;
     this.audit = audit;
     this.clock = clock;
@@ -43,9 +44,7 @@ public class SecurityPolicies {
 
   @Transactional
   public SecurityPolicy update(MemberPrincipal actor, SecurityPolicy p) {
-    if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN)) {
-      throw Problems.forbidden("You need the super admin or security admin role for this.");
-    }
+    access.require(actor, Permission.SECURITY_WRITE);
     List<FieldError> e = new ArrayList<>();
     range(e, "passwordMinLength", p.passwordMinLength(), 8, 128);
     range(e, "passwordHistory", p.passwordHistory(), 0, 24);
@@ -82,10 +81,8 @@ public class SecurityPolicies {
     return store.policy(actor.tenantId());
   }
 
-  private static void require(MemberPrincipal actor) {
-    if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)) {
-      throw Problems.forbidden("You need an admin role for this.");
-    }
+  private void require(MemberPrincipal actor) {
+    access.require(actor, Permission.SECURITY_READ);
   }
 
   private static void range(List<FieldError> e, String field, int v, int min, int max) {

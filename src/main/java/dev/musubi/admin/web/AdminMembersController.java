@@ -2,6 +2,7 @@ package dev.musubi.admin.web;
 
 import dev.musubi.identity.Member;
 import dev.musubi.identity.MemberChanges;
+import dev.musubi.identity.MemberLifecycle;
 import dev.musubi.identity.Members;
 import dev.musubi.identity.NewMember;
 import dev.musubi.platform.Ids;
@@ -43,12 +44,40 @@ class AdminMembersController {
       @Nullable @Size(max = 20) String locale,
       @Nullable @Size(max = 60) String timeZone,
       @Nullable @Size(max = 10) List<String> roles,
-      @Nullable @Size(max = 50) List<NewMember.Placement> departments) {}
+      @Nullable @Size(max = 50) List<NewMember.Placement> departments,
+      @Nullable @Size(max = 100) List<UUID> adminScope) {}
 
   private final Members members;
+  private final MemberLifecycle lifecycle;
 
-  AdminMembersController(Members members) {
+  AdminMembersController(Members members, MemberLifecycle lifecycle) {
     this.members = members;
+    this.lifecycle = lifecycle;
+  }
+
+  /** Deleted members that can still be restored. */
+  @GetMapping("/deleted")
+  List<MemberLifecycle.DeletedMember> deleted() {
+    return lifecycle.deleted(CurrentMember.get());
+  }
+
+  @PostMapping("/{id}/restore")
+  MemberLifecycle.DeletedMember restore(@PathVariable String id) {
+    return lifecycle.restore(CurrentMember.get(), uuid(id));
+  }
+
+  /** A one-time password reset link for the admin to pass on (shown once). */
+  @PostMapping("/{id}/password-reset-link")
+  ResponseEntity<MemberLifecycle.ResetLink> resetLink(@PathVariable String id) {
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .header("Cache-Control", "no-store")
+        .body(lifecycle.createResetLink(CurrentMember.get(), uuid(id)));
+  }
+
+  @PostMapping("/{id}/mfa-reset")
+  ResponseEntity<Void> mfaReset(@PathVariable String id) {
+    lifecycle.resetTwoStep(CurrentMember.get(), uuid(id));
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping
@@ -78,7 +107,8 @@ class AdminMembersController {
                 b.locale(),
                 b.timeZone(),
                 b.roles(),
-                b.departments()));
+                b.departments()),
+            b.adminScope());
     return ResponseEntity.status(HttpStatus.CREATED).body(created);
   }
 
