@@ -408,7 +408,7 @@ public class Members {
     }
   }
 
-  private String fullLoginId(@Nullable String raw, String domain, List<FieldError> errors) {
+  String fullLoginId(@Nullable String raw, String domain, List<FieldError> errors) {
     if (raw == null || raw.isBlank()) {
       errors.add(new FieldError("loginId", "required", "Required."));
       return "";

@@ -2,6 +2,7 @@ package dev.musubi.admin.web;
 
 import dev.musubi.identity.Member;
 import dev.musubi.identity.MemberChanges;
+import dev.musubi.identity.MemberImport;
 import dev.musubi.identity.MemberLifecycle;
 import dev.musubi.identity.Members;
 import dev.musubi.identity.NewMember;
@@ -9,8 +10,11 @@ import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
+import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -49,10 +53,41 @@ class AdminMembersController {
 
   private final Members members;
   private final MemberLifecycle lifecycle;
+  private final MemberImport imports;
 
-  AdminMembersController(Members members, MemberLifecycle lifecycle) {
+  AdminMembersController(Members members, MemberLifecycle lifecycle, MemberImport imports) {
     this.members = members;
     this.lifecycle = lifecycle;
+    this.imports = imports;
+  }
+
+  /**
+   * Validates a CSV of members (the request body) and, with {@code dryRun=false}, creates them all
+   * or none. 200 with a per-row report; 422 with the report when a commit was refused.
+   */
+  @PostMapping("/import")
+  ResponseEntity<MemberImport.Report> importCsv(
+      @RequestParam(defaultValue = "true") boolean dryRun,
+      @RequestParam(required = false) @Nullable String encoding,
+      HttpServletRequest request)
+      throws IOException {
+    MemberImport.Report report =
+        imports.importCsv(CurrentMember.get(), request.getInputStream(), encoding, dryRun);
+    int status = report.committed() ? 201 : (dryRun ? 200 : 422);
+    return ResponseEntity.status(status).body(report);
+  }
+
+  /** Members as CSV: UTF-8 with a byte order mark (default) or Shift_JIS. */
+  @GetMapping("/export")
+  void exportCsv(
+      @RequestParam(required = false) @Nullable String encoding, HttpServletResponse response)
+      throws IOException {
+    boolean sjis = encoding != null && encoding.toLowerCase().startsWith("s");
+    response.setContentType("text/csv; charset=" + (sjis ? "Shift_JIS" : "UTF-8"));
+    response.setHeader(
+        "Content-Disposition", "attachment; filename=\"members" + (sjis ? "-sjis" : "") + ".csv\"");
+    response.setHeader("Cache-Control", "no-store");
+    imports.exportCsv(CurrentMember.get(), encoding, response.getOutputStream());
   }
 
   /** Deleted members that can still be restored. */

@@ -91,6 +91,32 @@ public class MemberStore {
         > 0;
   }
 
+  /** Of the given keys and skeletons, those already held by a member (any company). */
+  public Set<String> takenKeys(
+      java.util.Collection<String> keys, java.util.Collection<String> skeletons) {
+    Set<String> taken = new java.util.HashSet<>();
+    if (keys.isEmpty()) {
+      return taken;
+    }
+    String k = String.join(",", java.util.Collections.nCopies(keys.size(), "?"));
+    String s = String.join(",", java.util.Collections.nCopies(skeletons.size(), "?"));
+    List<Object> params = new ArrayList<>(keys);
+    params.addAll(skeletons);
+    jdbc.sql(
+            "SELECT login_key, login_skeleton FROM member WHERE login_key IN ("
+                + k
+                + ") OR login_skeleton IN ("
+                + s
+                + ")")
+        .params(params)
+        .query(
+            rs -> {
+              taken.add("k:" + rs.getString(1));
+              taken.add("s:" + rs.getString(2));
+            });
+    return taken;
+  }
+
   public Optional<MemberRow> find(UUID tenantId, UUID id) {
     return jdbc.sql("SELECT * FROM member WHERE tenant_id = ? AND id = ? AND status <> 'DELETED'")
         .params(tenantId, id)
