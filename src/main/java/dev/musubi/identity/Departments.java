@@ -216,6 +216,64 @@ public class Departments {
             .target("department", id));
   }
 
+  /**
+   * Merges a department into another: its members, sub-departments and admin scopes move to the
+   * target, then it is removed. The target may not lie under the source.
+   */
+  @Transactional
+  public Department merge(MemberPrincipal actor, UUID id, @Nullable UUID into) {
+    requireAdmin(actor);
+    Department source = find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkDepartment(actor, id, "merge_department");
+    if (into == null) {
+      throw Problems.invalid("into", "required", "Choose the department to merge into.");
+    }
+    Department target =
+        find(actor.tenantId(), into)
+            .orElseThrow(
+                () -> Problems.invalid("into", "unknown_department", "No such department."));
+    access.checkDepartment(actor, into, "merge_department");
+    if (isSelfOrDescendant(actor.tenantId(), id, into)) {
+      throw Problems.invalid(
+          "into", "cycle", "A department cannot merge into itself or one below it.");
+    }
+    UUID t = actor.tenantId();
+    // Members already in the target keep their place there; the others move.
+    jdbc.sql(
+            "DELETE FROM member_department WHERE tenant_id = ? AND department_id = ?"
+                + " AND member_id IN (SELECT member_id FROM member_department"
+                + " WHERE tenant_id = ? AND department_id = ?)")
+        .params(t, id, t, into)
+        .update();
+    int moved =
+        jdbc.sql(
+                "UPDATE member_department SET department_id = ? WHERE tenant_id = ?"
+                    + " AND department_id = ?")
+            .params(into, t, id)
+            .update();
+    jdbc.sql(
+            "DELETE FROM admin_scope WHERE tenant_id = ? AND department_id = ?"
+                + " AND member_id IN (SELECT member_id FROM admin_scope"
+                + " WHERE tenant_id = ? AND department_id = ?)")
+        .params(t, id, t, into)
+        .update();
+    jdbc.sql("UPDATE admin_scope SET department_id = ? WHERE tenant_id = ? AND department_id = ?")
+        .params(into, t, id)
+        .update();
+    jdbc.sql("UPDATE department SET parent_id = ? WHERE tenant_id = ? AND parent_id = ?")
+        .params(into, t, id)
+        .update();
+    jdbc.sql("DELETE FROM department WHERE tenant_id = ? AND id = ?").params(t, id).update();
+    audit.record(
+        AuditRecord.of(t, AuditAction.DEPARTMENT_MERGED)
+            .actor(actor.memberId(), actor.loginId())
+            .target("department", id)
+            .with("name", source.name())
+            .with("into", into)
+            .with("members", moved));
+    return target;
+  }
+
   private boolean isSelfOrDescendant(UUID tenantId, UUID id, UUID candidate) {
     UUID cursor = candidate;
     for (int depth = 0; cursor != null && depth < 1000; depth++) {
