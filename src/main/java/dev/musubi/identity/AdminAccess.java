@@ -197,6 +197,29 @@ public class AdminAccess {
         store.scopeRoots(tenantId, memberId));
   }
 
+  /** Whether the member holds any admin role or custom role. */
+  public boolean isAdmin(UUID tenantId, UUID memberId) {
+    return members.roles(memberId).stream().anyMatch(Role::isAdmin)
+        || !store.rolesOfMember(tenantId, memberId).isEmpty();
+  }
+
+  /** Takes every admin grant away: built-in admin roles, custom roles and scope. */
+  void revokeAdmin(UUID tenantId, UUID memberId) {
+    members.setRoles(tenantId, memberId, EnumSet.of(Role.MEMBER));
+    store.clearMember(tenantId, memberId);
+  }
+
+  /** Custom role names per member (access review). */
+  Map<UUID, List<String>> customRoleNames(UUID tenantId) {
+    Map<UUID, List<String>> result = new java.util.HashMap<>();
+    for (CustomRoleRow r : store.roles(tenantId)) {
+      for (UUID m : store.holdersOf(tenantId, r.id())) {
+        result.computeIfAbsent(m, k -> new ArrayList<>()).add(r.name());
+      }
+    }
+    return result;
+  }
+
   /** Removes a member's custom roles and scope (purge). */
   void clearGrants(UUID tenantId, UUID memberId) {
     store.clearMember(tenantId, memberId);

@@ -179,6 +179,13 @@ public class AdminAccessStore {
         .single();
   }
 
+  public List<UUID> holdersOf(UUID tenantId, UUID roleId) {
+    return jdbc.sql("SELECT member_id FROM member_custom_role WHERE tenant_id = ? AND role_id = ?")
+        .params(tenantId, roleId)
+        .query(UUID.class)
+        .list();
+  }
+
   /** The custom roles a member holds. */
   public List<CustomRoleRow> rolesOfMember(UUID tenantId, UUID memberId) {
     return jdbc.sql(
