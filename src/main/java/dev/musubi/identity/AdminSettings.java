@@ -61,15 +61,20 @@ public class AdminSettings {
   }
 
   @Transactional
-  public Settings update(MemberPrincipal actor, Settings s) {
+  public Settings update(
+      MemberPrincipal actor,
+      @org.jspecify.annotations.Nullable Integer threshold,
+      @org.jspecify.annotations.Nullable Integer windowMinutes,
+      @org.jspecify.annotations.Nullable Integer dormantDays) {
     access.require(actor, Permission.SECURITY_WRITE);
     List<FieldError> e = new ArrayList<>();
-    range(e, "failedSignInThreshold", s.failedSignInThreshold(), 2, 1000);
-    range(e, "failedSignInWindowMinutes", s.failedSignInWindowMinutes(), 1, 1440);
-    range(e, "dormantDays", s.dormantDays(), 7, 3650);
+    range(e, "failedSignInThreshold", threshold, 2, 1000);
+    range(e, "failedSignInWindowMinutes", windowMinutes, 1, 1440);
+    range(e, "dormantDays", dormantDays, 7, 3650);
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
+    Settings s = new Settings(threshold, windowMinutes, dormantDays);
     Settings before = of(actor.tenantId());
     int n =
         jdbc.sql(
@@ -104,8 +109,13 @@ public class AdminSettings {
     return of(actor.tenantId());
   }
 
-  private static void range(List<FieldError> e, String field, int v, int min, int max) {
-    if (v < min || v > max) {
+  private static void range(
+      List<FieldError> e,
+      String field,
+      @org.jspecify.annotations.Nullable Integer v,
+      int min,
+      int max) {
+    if (v == null || v < min || v > max) {
       e.add(new FieldError(field, "range", "Must be between " + min + " and " + max + "."));
     }
   }

@@ -369,6 +369,18 @@ public class Members {
     lifecycle.delete(actor, m);
   }
 
+  /** Members of the company per status name (ACTIVE, SUSPENDED, DELETED), for statistics. */
+  public Map<String, Long> countByStatus(UUID tenantId) {
+    Map<String, Long> result = new java.util.HashMap<>();
+    jdbc.sql("SELECT status, COUNT(*) FROM member WHERE tenant_id = ? GROUP BY status")
+        .param(tenantId)
+        .query(
+            rs -> {
+              result.put(rs.getString(1), rs.getLong(2));
+            });
+    return result;
+  }
+
   /** The colleague view of the directory: active members, no security data. */
   public PageResult<Member> directory(
       MemberPrincipal actor, @Nullable String query, int page, int size) {

@@ -28,6 +28,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/admin")
 class AccessReviewController {
 
+  record SettingsRequest(
+      @Nullable Integer failedSignInThreshold,
+      @Nullable Integer failedSignInWindowMinutes,
+      @Nullable Integer dormantDays) {}
+
   record CycleRequest(@Nullable @Size(max = 400) String name) {}
 
   record DecisionRequest(
@@ -90,7 +95,11 @@ class AccessReviewController {
   }
 
   @PutMapping("/alert-settings")
-  AdminSettings.Settings updateAlertSettings(@RequestBody AdminSettings.Settings s) {
-    return settings.update(CurrentMember.get(), s);
+  AdminSettings.Settings updateAlertSettings(@RequestBody SettingsRequest s) {
+    return settings.update(
+        CurrentMember.get(),
+        s.failedSignInThreshold(),
+        s.failedSignInWindowMinutes(),
+        s.dormantDays());
   }
 }
