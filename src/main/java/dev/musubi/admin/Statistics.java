@@ -80,23 +80,25 @@ public class Statistics {
   void on(MemberSignedIn e) {
     LocalDate day = today();
     jdbc.sql(
-            "INSERT INTO member_active_day (tenant_id, member_id, day) VALUES (?, ?, ?)"
+            "INSERT INTO member_active_day (tenant_id, member_id, stat_day) VALUES (?, ?, ?)"
                 + " ON CONFLICT DO NOTHING")
         .params(e.tenantId(), e.memberId(), day)
         .update();
     int n =
-        jdbc.sql("UPDATE signin_day SET sign_ins = sign_ins + 1 WHERE tenant_id = ? AND day = ?")
+        jdbc.sql(
+                "UPDATE signin_day SET sign_ins = sign_ins + 1 WHERE tenant_id = ? AND stat_day = ?")
             .params(e.tenantId(), day)
             .update();
     if (n == 0) {
       n =
           jdbc.sql(
-                  "INSERT INTO signin_day (tenant_id, day, sign_ins) VALUES (?, ?, 1)"
+                  "INSERT INTO signin_day (tenant_id, stat_day, sign_ins) VALUES (?, ?, 1)"
                       + " ON CONFLICT DO NOTHING")
               .params(e.tenantId(), day)
               .update();
       if (n == 0) {
-        jdbc.sql("UPDATE signin_day SET sign_ins = sign_ins + 1 WHERE tenant_id = ? AND day = ?")
+        jdbc.sql(
+                "UPDATE signin_day SET sign_ins = sign_ins + 1 WHERE tenant_id = ? AND stat_day = ?")
             .params(e.tenantId(), day)
             .update();
       }
@@ -124,7 +126,7 @@ public class Statistics {
   public Day record(UUID tenantId, LocalDate day) {
     Map<String, Long> byStatus = members.countByStatus(tenantId);
     long signIns =
-        jdbc.sql("SELECT sign_ins FROM signin_day WHERE tenant_id = ? AND day = ?")
+        jdbc.sql("SELECT sign_ins FROM signin_day WHERE tenant_id = ? AND stat_day = ?")
             .params(tenantId, day)
             .query(Long.class)
             .optional()
@@ -139,11 +141,11 @@ public class Statistics {
             active(tenantId, day, 1),
             active(tenantId, day, 7),
             active(tenantId, day, 30));
-    jdbc.sql("DELETE FROM statistics_daily WHERE tenant_id = ? AND day = ?")
+    jdbc.sql("DELETE FROM statistics_daily WHERE tenant_id = ? AND stat_day = ?")
         .params(tenantId, day)
         .update();
     jdbc.sql(
-            "INSERT INTO statistics_daily (tenant_id, day, members_active, members_suspended,"
+            "INSERT INTO statistics_daily (tenant_id, stat_day, members_active, members_suspended,"
                 + " members_deleted, sign_ins, daily_active, weekly_active, monthly_active)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
@@ -163,7 +165,7 @@ public class Statistics {
   private long active(UUID tenantId, LocalDate day, int days) {
     return jdbc.sql(
             "SELECT COUNT(DISTINCT member_id) FROM member_active_day WHERE tenant_id = ?"
-                + " AND day > ? AND day <= ?")
+                + " AND stat_day > ? AND stat_day <= ?")
         .params(tenantId, day.minusDays(days), day)
         .query(Long.class)
         .single();
@@ -185,13 +187,13 @@ public class Statistics {
       record(actor.tenantId(), today());
     }
     return jdbc.sql(
-            "SELECT * FROM statistics_daily WHERE tenant_id = ? AND day >= ? AND day <= ?"
-                + " ORDER BY day")
+            "SELECT * FROM statistics_daily WHERE tenant_id = ? AND stat_day >= ? AND stat_day <= ?"
+                + " ORDER BY stat_day")
         .params(actor.tenantId(), start, end)
         .query(
             (rs, n) ->
                 new Day(
-                    rs.getObject("day", LocalDate.class),
+                    rs.getObject("stat_day", LocalDate.class),
                     rs.getLong("members_active"),
                     rs.getLong("members_suspended"),
                     rs.getLong("members_deleted"),

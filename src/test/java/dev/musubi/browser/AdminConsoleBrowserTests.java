@@ -184,8 +184,10 @@ class AdminConsoleBrowserTests {
 
     // Alerts: granting kansa the auditor role raised one; acknowledge it.
     admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("アラート")).click();
-    Locator alert = admin.locator("tr", new Page.LocatorOptions().setHasText("管理者ロールの付与"));
-    assertThat(alert).containsText("kansa@" + company.domain());
+    Locator alert =
+        admin.locator("tr", new Page.LocatorOptions().setHasText("kansa@" + company.domain()));
+    assertThat(alert).containsText("管理者ロールの付与");
+    assertThat(alert).containsText("role=auditor");
     browser.screenshot(admin, "admin-alerts.png");
     button(alert, "確認済みにする").click();
     assertThat(alert).containsText("確認済み");
