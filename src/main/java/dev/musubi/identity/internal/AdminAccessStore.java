@@ -92,11 +92,11 @@ public class AdminAccessStore {
               }
             });
     Set<UUID> result = new LinkedHashSet<>();
-    Deque<UUID> todo = new ArrayDeque<>(roots);
-    while (!todo.isEmpty()) {
-      UUID d = todo.pop();
+    Deque<UUID> pending = new ArrayDeque<>(roots);
+    while (!pending.isEmpty()) {
+      UUID d = pending.pop();
       if (result.add(d)) {
-        todo.addAll(children.getOrDefault(d, List.of()));
+        pending.addAll(children.getOrDefault(d, List.of()));
       }
     }
     return result;
