@@ -13,6 +13,7 @@ import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
 import { DrivePage } from './pages/drive.js';
 import { CalendarPage } from './pages/calendar.js';
+import { ResetPage } from './pages/reset.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
@@ -88,6 +89,9 @@ function App() {
 
   if (route.path[0] === 'setup') {
     return html`<${SetupPage} token=${route.params.get('token') || ''} />`;
+  }
+  if (route.path[0] === 'reset') {
+    return html`<${ResetPage} token=${route.params.get('token') || ''} />`;
   }
   if (bootError) {
     return html`<div class="center-page"><p class="alert alert-error" role="alert">${errorText(bootError)}</p></div>`;

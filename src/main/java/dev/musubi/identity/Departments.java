@@ -8,7 +8,6 @@ import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.internal.Fields;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
-import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
@@ -39,6 +38,7 @@ public class Departments {
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
+  private final AdminAccess access;
 
   private final org.springframework.context.ApplicationEventPublisher events;
 
@@ -47,7 +47,9 @@ public class Departments {
       AuditTrail audit,
       Ids ids,
       Clock clock,
+      AdminAccess access,
       org.springframework.context.ApplicationEventPublisher events) {
+    this.access = access;
     this.events = events;
     this.jdbc = jdbc;
     this.audit = audit;
@@ -79,6 +81,13 @@ public class Departments {
       @Nullable UUID parentId,
       int sortOrder) {
     requireAdmin(actor);
+    if (access.scope(actor) != null) {
+      if (parentId == null) {
+        throw Problems.invalid(
+            "parentId", "out_of_scope", "Create departments inside one you administer.");
+      }
+      access.checkDepartment(actor, parentId, "create_department");
+    }
     return createIn(
         actor.tenantId(), name, reading, parentId, sortOrder, actor.memberId(), actor.loginId());
   }
@@ -134,6 +143,10 @@ public class Departments {
       @Nullable Integer sortOrder) {
     requireAdmin(actor);
     Department d = find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkDepartment(actor, id, "update_department");
+    if (parentId != null && find(actor.tenantId(), parentId).isPresent()) {
+      access.checkDepartment(actor, parentId, "move_department");
+    }
     List<FieldError> errors = new ArrayList<>();
     if (name != null) {
       Fields.text(errors, "name", name, 1, 200);
@@ -181,6 +194,16 @@ public class Departments {
   public void delete(MemberPrincipal actor, UUID id) {
     requireAdmin(actor);
     find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkDepartment(actor, id, "delete_department");
+    long scopes =
+        jdbc.sql("SELECT COUNT(*) FROM admin_scope WHERE tenant_id = ? AND department_id = ?")
+            .params(actor.tenantId(), id)
+            .query(Long.class)
+            .single();
+    if (scopes > 0) {
+      throw Problems.conflict(
+          "admin-scope", "The department is part of an admin's scope; change that scope first.");
+    }
     long children =
         jdbc.sql("SELECT COUNT(*) FROM department WHERE tenant_id = ? AND parent_id = ?")
             .params(actor.tenantId(), id)
@@ -203,6 +226,65 @@ public class Departments {
             .target("department", id));
   }
 
+  /**
+   * Merges a department into another: its members, sub-departments and admin scopes move to the
+   * target, then it is removed. The target may not lie under the source.
+   */
+  @Transactional
+  public Department merge(MemberPrincipal actor, UUID id, @Nullable UUID into) {
+    requireAdmin(actor);
+    Department source = find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkDepartment(actor, id, "merge_department");
+    if (into == null) {
+      throw Problems.invalid("into", "required", "Choose the department to merge into.");
+    }
+    Department target =
+        find(actor.tenantId(), into)
+            .orElseThrow(
+                () -> Problems.invalid("into", "unknown_department", "No such department."));
+    access.checkDepartment(actor, into, "merge_department");
+    if (isSelfOrDescendant(actor.tenantId(), id, into)) {
+      throw Problems.invalid(
+          "into", "cycle", "A department cannot merge into itself or one below it.");
+    }
+    UUID t = actor.tenantId();
+    // Members already in the target keep their place there; the others move.
+    jdbc.sql(
+            "DELETE FROM member_department WHERE tenant_id = ? AND department_id = ?"
+                + " AND member_id IN (SELECT member_id FROM member_department"
+                + " WHERE tenant_id = ? AND department_id = ?)")
+        .params(t, id, t, into)
+        .update();
+    int moved =
+        jdbc.sql(
+                "UPDATE member_department SET department_id = ? WHERE tenant_id = ?"
+                    + " AND department_id = ?")
+            .params(into, t, id)
+            .update();
+    jdbc.sql(
+            "DELETE FROM admin_scope WHERE tenant_id = ? AND department_id = ?"
+                + " AND member_id IN (SELECT member_id FROM admin_scope"
+                + " WHERE tenant_id = ? AND department_id = ?)")
+        .params(t, id, t, into)
+        .update();
+    jdbc.sql("UPDATE admin_scope SET department_id = ? WHERE tenant_id = ? AND department_id = ?")
+        .params(into, t, id)
+        .update();
+    jdbc.sql("UPDATE department SET parent_id = ? WHERE tenant_id = ? AND parent_id = ?")
+        .params(into, t, id)
+        .update();
+    jdbc.sql("DELETE FROM department WHERE tenant_id = ? AND id = ?").params(t, id).update();
+    audit.record(
+        AuditRecord.of(t, AuditAction.DEPARTMENT_MERGED)
+            .actor(actor.memberId(), actor.loginId())
+            .target("department", id)
+            .with("name", source.name())
+            .with("into", into)
+            .with("members", moved));
+    events.publishEvent(new DepartmentMembershipChanged(actor.tenantId(), null));
+    return target;
+  }
+
   private boolean isSelfOrDescendant(UUID tenantId, UUID id, UUID candidate) {
     UUID cursor = candidate;
     for (int depth = 0; cursor != null && depth < 1000; depth++) {
@@ -214,9 +296,7 @@ public class Departments {
     return false;
   }
 
-  private static void requireAdmin(MemberPrincipal actor) {
-    if (!actor.hasAny(Role.SUPER_ADMIN, Role.MEMBER_ADMIN)) {
-      throw Problems.forbidden("You need an admin role for this.");
-    }
+  private void requireAdmin(MemberPrincipal actor) {
+    access.require(actor, Permission.DEPARTMENTS_WRITE);
   }
 }

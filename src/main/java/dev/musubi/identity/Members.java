@@ -40,11 +40,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class Members {
 
-  private static final Role[] MEMBER_ADMINS = {Role.SUPER_ADMIN, Role.MEMBER_ADMIN};
-  private static final Role[] READERS = {
-    Role.SUPER_ADMIN, Role.MEMBER_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR
-  };
-
   private final MemberStore store;
   private final CompanyStore companies;
   private final Passwords passwords;
@@ -56,6 +51,8 @@ public class Members {
   private final Clock clock;
   private final ApplicationEventPublisher events;
   private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+  private final AdminAccess access;
+  private final MemberLifecycle lifecycle;
 
   Members(
       MemberStore store,
@@ -68,7 +65,11 @@ public class Members {
       Ids ids,
       Clock clock,
       ApplicationEventPublisher events,
-      org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      AdminAccess access,
+      MemberLifecycle lifecycle) {
+    this.access = access;
+    this.lifecycle = lifecycle;
     this.store = store;
     this.companies = companies;
     this.passwords = passwords;
@@ -85,9 +86,23 @@ public class Members {
   /** Creates a member; 422 with field errors for anything invalid. */
   @Transactional
   public Member create(MemberPrincipal actor, NewMember cmd) {
-    require(actor, MEMBER_ADMINS);
+    access.require(actor, Permission.MEMBERS_WRITE);
     Company company = companies.find(actor.tenantId()).orElseThrow(Problems::notFound);
+    Set<UUID> scope = access.scope(actor);
+    if (scope != null) {
+      requireInScope(scope, cmd.departments());
+    }
     return createIn(company, cmd, actor.memberId(), actor.loginId(), actor.has(Role.SUPER_ADMIN));
+  }
+
+  /** Creates a member and, when given, sets their admin scope in the same transaction. */
+  @Transactional
+  public Member create(MemberPrincipal actor, NewMember cmd, @Nullable List<UUID> adminScope) {
+    Member m = create(actor, cmd);
+    if (adminScope != null && !adminScope.isEmpty()) {
+      access.setScope(actor, m.id(), adminScope);
+    }
+    return m;
   }
 
   /**
@@ -179,19 +194,21 @@ public class Members {
                 .actor(actorId, actorLogin)
                 .target("member", row.id())
                 .with("role", r.code()));
+        events.publishEvent(
+            new AdminRoleGranted(company.id(), row.id(), loginId, r.code(), actorId, actorLogin));
       }
     }
     return view(row);
   }
 
   public Member get(MemberPrincipal actor, UUID id) {
-    require(actor, READERS);
-    return view(load(actor, id));
+    access.require(actor, Permission.MEMBERS_READ);
+    return view(load(actor, id, "read"));
   }
 
   public PageResult<Member> list(
       MemberPrincipal actor, @Nullable String query, @Nullable String status, int page, int size) {
-    require(actor, READERS);
+    access.require(actor, Permission.MEMBERS_READ);
     PageResult.check(page, size, 200);
     MemberStatus st = null;
     if (status != null && !status.isBlank()) {
@@ -205,15 +222,19 @@ public class Members {
     if (query != null && query.length() > 200) {
       throw Problems.invalid("q", "too_long", "At most 200 characters.");
     }
-    MemberStore.Page p = store.search(actor.tenantId(), query, st, page, size);
+    MemberStore.Page p = store.search(actor.tenantId(), query, st, access.scope(actor), page, size);
     return new PageResult<>(views(actor.tenantId(), p.rows()), page, size, p.total());
   }
 
   @Transactional
   public Member update(MemberPrincipal actor, UUID id, MemberChanges c) {
-    require(actor, MEMBER_ADMINS);
-    MemberRow m = load(actor, id);
+    access.require(actor, Permission.MEMBERS_WRITE);
+    MemberRow m = load(actor, id, "update");
     guardAdminTarget(actor, m);
+    Set<UUID> scope = access.scope(actor);
+    if (scope != null && c.departments() != null) {
+      requireInScope(scope, c.departments());
+    }
     List<FieldError> errors = new ArrayList<>();
     if (c.displayName() != null) {
       Fields.text(errors, "displayName", c.displayName(), 1, 200);
@@ -273,6 +294,16 @@ public class Members {
                   .actor(actor.memberId(), actor.loginId())
                   .target("member", id)
                   .with("role", r.code()));
+          if (r != Role.MEMBER) {
+            events.publishEvent(
+                new AdminRoleGranted(
+                    actor.tenantId(),
+                    id,
+                    m.loginId(),
+                    r.code(),
+                    actor.memberId(),
+                    actor.loginId()));
+          }
         }
       }
       for (Role r : before) {
@@ -296,8 +327,8 @@ public class Members {
   /** Suspends a member: every session and token ends at once. */
   @Transactional
   public Member suspend(MemberPrincipal actor, UUID id) {
-    require(actor, MEMBER_ADMINS);
-    MemberRow m = load(actor, id);
+    access.require(actor, Permission.MEMBERS_WRITE);
+    MemberRow m = load(actor, id, "suspend");
     guardAdminTarget(actor, m);
     if (actor.memberId().equals(id)) {
       throw Problems.conflict("self", "You cannot suspend yourself.");
@@ -314,8 +345,8 @@ public class Members {
 
   @Transactional
   public Member resume(MemberPrincipal actor, UUID id) {
-    require(actor, MEMBER_ADMINS);
-    MemberRow m = load(actor, id);
+    access.require(actor, Permission.MEMBERS_WRITE);
+    MemberRow m = load(actor, id, "resume");
     guardAdminTarget(actor, m);
     store.setStatus(actor.tenantId(), id, MemberStatus.ACTIVE, clock.instant());
     audit.record(
@@ -326,24 +357,31 @@ public class Members {
     return view(store.find(actor.tenantId(), id).orElseThrow());
   }
 
-  /** Marks a member deleted: they can no longer sign in and vanish from lists. */
+  /**
+   * Deletes a member: they can no longer sign in and vanish from lists; restorable until the grace
+   * period ends (see {@link MemberLifecycle}).
+   */
   @Transactional
   public void delete(MemberPrincipal actor, UUID id) {
-    require(actor, MEMBER_ADMINS);
-    MemberRow m = load(actor, id);
+    access.require(actor, Permission.MEMBERS_WRITE);
+    MemberRow m = load(actor, id, "delete");
     guardAdminTarget(actor, m);
     if (actor.memberId().equals(id)) {
       throw Problems.conflict("self", "You cannot delete yourself.");
     }
-    store.setStatus(actor.tenantId(), id, MemberStatus.DELETED, clock.instant());
-    revocations.endAll(actor.tenantId(), id, null, true, "deleted");
-    passkeys.removeAll(m.loginId());
-    audit.record(
-        AuditRecord.of(actor.tenantId(), AuditAction.MEMBER_DELETED)
-            .actor(actor.memberId(), actor.loginId())
-            .target("member", id)
-            .with("loginId", m.loginId()));
-    events.publishEvent(new MemberSuspended(actor.tenantId(), id));
+    lifecycle.delete(actor, m);
+  }
+
+  /** Members of the company per status name (ACTIVE, SUSPENDED, DELETED), for statistics. */
+  public Map<String, Long> countByStatus(UUID tenantId) {
+    Map<String, Long> result = new java.util.HashMap<>();
+    jdbc.sql("SELECT status, COUNT(*) FROM member WHERE tenant_id = ? GROUP BY status")
+        .param(tenantId)
+        .query(
+            rs -> {
+              result.put(rs.getString(1), rs.getLong(2));
+            });
+    return result;
   }
 
   /** The colleague view of the directory: active members, no security data. */
@@ -359,13 +397,22 @@ public class Members {
 
   // ------------------------------------------------------------------------------------------
 
-  private MemberRow load(MemberPrincipal actor, UUID id) {
-    return store.find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+  /** The member in the caller's company and scope; 404 (refusals audited) otherwise. */
+  private MemberRow load(MemberPrincipal actor, UUID id, String action) {
+    MemberRow m = store.find(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    access.checkMember(actor, id, action);
+    return m;
   }
 
-  private static void require(MemberPrincipal actor, Role... roles) {
-    if (!actor.hasAny(roles)) {
-      throw Problems.forbidden("You need an admin role for this.");
+  /** A scoped admin places members only in departments of their scope. */
+  private static void requireInScope(Set<UUID> scope, @Nullable List<NewMember.Placement> given) {
+    if (given == null
+        || given.isEmpty()
+        || given.stream().anyMatch(p -> p == null || !scope.contains(p.departmentId()))) {
+      throw Problems.invalid(
+          "departments",
+          "out_of_scope",
+          "Place the member in at least one department you administer, and in no other.");
     }
   }
 
@@ -376,7 +423,7 @@ public class Members {
     }
   }
 
-  private String fullLoginId(@Nullable String raw, String domain, List<FieldError> errors) {
+  String fullLoginId(@Nullable String raw, String domain, List<FieldError> errors) {
     if (raw == null || raw.isBlank()) {
       errors.add(new FieldError("loginId", "required", "Required."));
       return "";

@@ -5,7 +5,6 @@ import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.internal.CompanyStore;
 import dev.musubi.platform.security.MemberPrincipal;
-import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
@@ -25,8 +24,20 @@ public class SecurityPolicies {
   private final CompanyStore store;
   private final AuditTrail audit;
   private final Clock clock;
+  private final AdminAccess access;
+  private final dev.musubi.identity.internal.Reauthentication reauth;
+  private final dev.musubi.platform.web.RequestInfo requestInfo;
 
-  SecurityPolicies(CompanyStore store, AuditTrail audit, Clock clock) {
+  SecurityPolicies(
+      CompanyStore store,
+      AuditTrail audit,
+      Clock clock,
+      AdminAccess access,
+      dev.musubi.identity.internal.Reauthentication reauth,
+      dev.musubi.platform.web.RequestInfo requestInfo) {
+    this.access = access;
+    this.reauth = reauth;
+    this.requestInfo = requestInfo;
     this.store = store;
     this.audit = audit;
     this.clock = clock;
@@ -43,9 +54,8 @@ public class SecurityPolicies {
 
   @Transactional
   public SecurityPolicy update(MemberPrincipal actor, SecurityPolicy p) {
-    if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN)) {
-      throw Problems.forbidden("You need the super admin or security admin role for this.");
-    }
+    access.require(actor, Permission.SECURITY_WRITE);
+    reauth.requireRecent(actor);
     List<FieldError> e = new ArrayList<>();
     range(e, "passwordMinLength", p.passwordMinLength(), 8, 128);
     range(e, "passwordHistory", p.passwordHistory(), 0, 24);
@@ -68,6 +78,18 @@ public class SecurityPolicies {
         }
       }
     }
+    if (e.isEmpty() && !p.ipAllowlist().isEmpty()) {
+      String ip = currentIp();
+      if (ip != null && !dev.musubi.identity.internal.IpRules.allows(p.ipAllowlist(), ip)) {
+        e.add(
+            new FieldError(
+                "ipAllowlist",
+                "excludes_you",
+                "This allowlist does not include your current address "
+                    + ip
+                    + "; you would lock yourself out. Add it first."));
+      }
+    }
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
@@ -78,14 +100,38 @@ public class SecurityPolicies {
             .actor(actor.memberId(), actor.loginId())
             .target("policy", "security")
             .with("before", before.toString())
-            .with("after", p.toString()));
+            .with("after", p.toString())
+            .with("changed", changes(before, p)));
     return store.policy(actor.tenantId());
   }
 
-  private static void require(MemberPrincipal actor) {
-    if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)) {
-      throw Problems.forbidden("You need an admin role for this.");
+  private @org.jspecify.annotations.Nullable String currentIp() {
+    if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+        instanceof org.springframework.web.context.request.ServletRequestAttributes a) {
+      return requestInfo.clientIp(a.getRequest());
     }
+    return null;
+  }
+
+  /** "field: before -> after" for every field that changed. */
+  static String changes(SecurityPolicy before, SecurityPolicy after) {
+    List<String> out = new ArrayList<>();
+    for (var c : SecurityPolicy.class.getRecordComponents()) {
+      try {
+        Object b = c.getAccessor().invoke(before);
+        Object a = c.getAccessor().invoke(after);
+        if (!java.util.Objects.equals(b, a)) {
+          out.add(c.getName() + ": " + b + " -> " + a);
+        }
+      } catch (ReflectiveOperationException ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+    return String.join("; ", out);
+  }
+
+  private void require(MemberPrincipal actor) {
+    access.require(actor, Permission.SECURITY_READ);
   }
 
   private static void range(List<FieldError> e, String field, int v, int min, int max) {

@@ -1,7 +1,7 @@
 // My account: profile, password, two-step verification, passkeys, sessions and access tokens.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { formatDateTime, setLang, t } from '../i18n.js';
+import { addMessages, formatDateTime, setLang, t } from '../i18n.js';
 import {
   html,
   cx,
@@ -25,7 +25,84 @@ import {
 import { passkeysSupported, registerPasskey } from '../webauthn.js';
 import { memberName } from './contacts.js';
 
-const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens'];
+const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens', 'incident'];
+
+addMessages({
+  ja: {
+    'account.tab.incident': 'インシデント報告',
+    'incident.intro': 'セキュリティ上の問題（不審なメール、端末の紛失、不正なログインなど）に気づいたら報告してください。会社のセキュリティ管理者に届きます。',
+    'incident.category': '種類',
+    'incident.summary': '件名',
+    'incident.details': '詳細',
+    'incident.submit': '報告する',
+    'incident.sent': '報告しました。セキュリティ管理者に届きました。',
+    'incident.category.phishing': 'フィッシング',
+    'incident.category.lost_device': '端末の紛失・盗難',
+    'incident.category.account_compromise': 'アカウントの不正利用',
+    'incident.category.data_leak': '情報漏えい',
+    'incident.category.malware': 'マルウェア',
+    'incident.category.other': 'その他',
+  },
+  en: {
+    'account.tab.incident': 'Report an incident',
+    'incident.intro': 'Report a security problem (a suspicious mail, a lost device, a strange sign-in). It reaches your company\'s security admins.',
+    'incident.category': 'Kind',
+    'incident.summary': 'Subject',
+    'incident.details': 'Details',
+    'incident.submit': 'Send report',
+    'incident.sent': 'Report sent to your security admins.',
+    'incident.category.phishing': 'Phishing',
+    'incident.category.lost_device': 'Lost or stolen device',
+    'incident.category.account_compromise': 'Compromised account',
+    'incident.category.data_leak': 'Data leak',
+    'incident.category.malware': 'Malware',
+    'incident.category.other': 'Other',
+  },
+});
+
+const INCIDENT_CATEGORIES = ['phishing', 'lost_device', 'account_compromise', 'data_leak', 'malware', 'other'];
+
+function IncidentSection() {
+  const [form, setForm] = useState({ category: 'phishing', summary: '', details: '' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const fe = error?.fieldErrors ? error.fieldErrors() : {};
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/api/v1/incidents', form);
+      toast(t('incident.sent'));
+      setForm({ category: 'phishing', summary: '', details: '' });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Card} title=${t('account.tab.incident')}>
+    <form class="stack" onSubmit=${submit} novalidate data-testid="incident-form">
+      <p class="muted">${t('incident.intro')}</p>
+      ${error && Object.keys(fe).length === 0 && html`<${Alert}>${errorText(error)}<//>`}
+      <${Select}
+        label=${t('incident.category')}
+        name="category"
+        value=${form.category}
+        onValue=${(v) => setForm({ ...form, category: v })}
+        error=${fe.category}
+        options=${INCIDENT_CATEGORIES.map((c) => ({ value: c, label: t('incident.category.' + c) }))}
+      />
+      <${TextField} label=${t('incident.summary')} name="summary" value=${form.summary} onValue=${(v) => setForm({ ...form, summary: v })} error=${fe.summary} required />
+      <label class="field">
+        <span class="field-label">${t('incident.details')}</span>
+        <textarea class="input admin-textarea" name="details" rows="5" value=${form.details} onInput=${(e) => setForm({ ...form, details: e.currentTarget.value })}></textarea>
+        ${fe.details && html`<span class="field-error" role="alert">${fe.details}</span>`}
+      </label>
+      <div class="row row-end"><${Button} type="submit" busy=${busy}>${t('incident.submit')}<//></div>
+    </form>
+  <//>`;
+}
 
 /** The My account tab the member must finish before anything else, or null. */
 export function requiredTab(me) {
@@ -53,6 +130,9 @@ export function AccountPage({ me, tab, reloadMe }) {
       break;
     case 'tokens':
       body = html`<${TokensSection} />`;
+      break;
+    case 'incident':
+      body = html`<${IncidentSection} />`;
       break;
     default:
       body = html`<${ProfileSection} me=${me} reloadMe=${reloadMe} />`;

@@ -23,17 +23,29 @@ import {
   toast,
 } from '../ui.js';
 import { departmentText, memberName, memberReading } from './contacts.js';
+import {
+  AccessReviewSection,
+  AlertsSection,
+  DeletedSection,
+  ImportDialog,
+  ResetLinkDialog,
+  RolesSection,
+  SecuritySection,
+  StatisticsSection,
+} from './admin-console.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
+const TABS = ['members', 'deleted', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit'];
+
 export function AdminPage({ me, tab }) {
-  const current = tab === 'audit' ? 'audit' : 'members';
+  const current = TABS.includes(tab) ? tab : 'members';
   return html`<div class="page">
     <h1 class="page-title">${t('admin.title')}</h1>
     <nav class="tabs" aria-label=${t('admin.title')}>
-      ${['members', 'audit'].map(
+      ${TABS.map(
         (id) => html`<a
           key=${id}
           href=${'#/admin/' + id}
@@ -43,7 +55,21 @@ export function AdminPage({ me, tab }) {
         >`,
       )}
     </nav>
-    ${current === 'audit' ? html`<${AuditSection} />` : html`<${MembersSection} me=${me} />`}
+    ${current === 'audit'
+      ? html`<${AuditSection} />`
+      : current === 'deleted'
+        ? html`<${DeletedSection} />`
+        : current === 'roles'
+          ? html`<${RolesSection} />`
+          : current === 'review'
+            ? html`<${AccessReviewSection} />`
+            : current === 'alerts'
+              ? html`<${AlertsSection} />`
+              : current === 'security'
+                ? html`<${SecuritySection} />`
+                : current === 'statistics'
+                  ? html`<${StatisticsSection} />`
+                  : html`<${MembersSection} me=${me} />`}
   </div>`;
 }
 
@@ -70,6 +96,8 @@ function MembersSection({ me }) {
   const [error, setError] = useState(null);
   const [creating, setCreating] = useState(false);
   const [confirm, setConfirm] = useState(null); // {kind:'delete'|'suspend', member}
+  const [importing, setImporting] = useState(false);
+  const [resetLink, setResetLink] = useState(null);
   const [tick, setTick] = useState(0);
   const reload = () => setTick(tick + 1);
 
@@ -96,6 +124,24 @@ function MembersSection({ me }) {
     try {
       await api.post(`/api/v1/admin/members/${encodeURIComponent(m.id)}/${action}`, {});
       toast(t(action === 'suspend' ? 'members.suspended' : 'members.resumed', { name: memberName(m) }));
+      reload();
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  };
+
+  const createResetLink = async (m) => {
+    try {
+      setResetLink(await api.post(`/api/v1/admin/members/${encodeURIComponent(m.id)}/password-reset-link`, {}));
+    } catch (err) {
+      toast(errorText(err), 'error');
+    }
+  };
+
+  const resetMfa = async (m) => {
+    try {
+      await api.post(`/api/v1/admin/members/${encodeURIComponent(m.id)}/mfa-reset`, {});
+      toast(t('members.mfaResetDone', { name: memberName(m) }));
       reload();
     } catch (err) {
       toast(errorText(err), 'error');
@@ -147,6 +193,8 @@ function MembersSection({ me }) {
         </select>
       </label>
       <span class="toolbar-spacer"></span>
+      <a class="btn btn-secondary" href="/api/v1/admin/members/export" download>${t('export.csv')}</a>
+      <${Button} kind="secondary" onClick=${() => setImporting(true)} data-testid="import-members">${t('import.title')}<//>
       <${Button} onClick=${() => setCreating(true)} data-testid="add-member"><${Icon} name="plus" />${t('members.add')}<//>
     </div>
     ${error && html`<${Alert}>${errorText(error)}<//>`}
@@ -196,12 +244,16 @@ function MembersSection({ me }) {
                       ${String(m.status).toLowerCase() === 'suspended'
                         ? html`<${Button} kind="secondary" size="small" onClick=${() => act(m, 'resume')}>${t('members.resume')}<//>`
                         : html`<${Button} kind="secondary" size="small" onClick=${() => setConfirm({ kind: 'suspend', member: m })}>${t('members.suspend')}<//>`}
+                      <${Button} kind="ghost" size="small" onClick=${() => createResetLink(m)} data-testid="reset-link-button">${t('members.resetLink')}<//>
+                      ${m.mfaEnabled && html`<${Button} kind="ghost" size="small" onClick=${() => resetMfa(m)}>${t('members.mfaReset')}<//>`}
                       <${Button} kind="ghost" size="small" class="text-danger" onClick=${() => setConfirm({ kind: 'delete', member: m })}>${t('members.delete')}<//>
                     </div>`,
             },
           ]}
         />`}
     ${data && html`<${Pager} page=${data.page ?? page} size=${data.size ?? PAGE_SIZE} total=${data.total ?? rows.length} onPage=${setPage} />`}
+    <${ImportDialog} open=${importing} onClose=${() => setImporting(false)} onImported=${reload} />
+    <${ResetLinkDialog} link=${resetLink} onClose=${() => setResetLink(null)} />
     <${CreateMemberDialog}
       open=${creating}
       domain=${me.company?.domain || ''}
@@ -384,7 +436,11 @@ const AUDIT_ACTIONS = `LOGIN_SUCCEEDED LOGIN_FAILED LOGIN_LOCKED LOGOUT MFA_SUCC
   PASSKEY_LOGIN_SUCCEEDED PASSWORD_CHANGED PASSWORD_RESET SESSION_CREATED SESSION_REVOKED TOKEN_CREATED
   TOKEN_REVOKED ACCESS_DENIED_IP COMPANY_CREATED MEMBER_CREATED MEMBER_UPDATED MEMBER_SUSPENDED MEMBER_RESUMED
   MEMBER_DELETED ROLE_GRANTED ROLE_REVOKED DEPARTMENT_CREATED DEPARTMENT_UPDATED DEPARTMENT_DELETED
-  POLICY_CHANGED AUDIT_EXPORTED AUDIT_VERIFIED`.split(/\s+/);
+  POLICY_CHANGED ADMIN_SCOPE_REFUSED ADMIN_SCOPE_SET CUSTOM_ROLE_CREATED CUSTOM_ROLE_UPDATED CUSTOM_ROLE_DELETED
+  CUSTOM_ROLE_ASSIGNED MEMBER_RESTORED MEMBER_PURGED PASSWORD_RESET_LINK_CREATED ALERT_ACKNOWLEDGED MEMBERS_IMPORTED
+  MEMBERS_EXPORTED DEPARTMENT_MERGED ACCESS_REVIEW_STARTED ACCESS_REVIEW_SIGNED_OFF ACCESS_REVIEW_REVOKED
+  ACCESS_REVIEW_CLOSED ALERT_SETTINGS_CHANGED INCIDENT_REPORTED MFA_RESET_BY_ADMIN REAUTHENTICATED
+  REAUTHENTICATION_FAILED AUDIT_EXPORTED AUDIT_VERIFIED`.split(/\s+/);
 
 function outcomeBadge(raw) {
   const o = String(raw || '').toLowerCase();

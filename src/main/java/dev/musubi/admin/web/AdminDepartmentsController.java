@@ -81,6 +81,14 @@ class AdminDepartmentsController {
         b.sortOrder());
   }
 
+  record MergeRequest(@Nullable UUID into) {}
+
+  /** Merges the department into another (members, sub-departments and scopes move). */
+  @PostMapping("/{id}/merge")
+  Department merge(@PathVariable String id, @RequestBody MergeRequest b) {
+    return departments.merge(CurrentMember.get(), AdminMembersController.uuid(id), b.into());
+  }
+
   @DeleteMapping("/{id}")
   ResponseEntity<Void> delete(@PathVariable String id) {
     departments.delete(CurrentMember.get(), AdminMembersController.uuid(id));

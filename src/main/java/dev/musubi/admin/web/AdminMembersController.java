@@ -2,14 +2,19 @@ package dev.musubi.admin.web;
 
 import dev.musubi.identity.Member;
 import dev.musubi.identity.MemberChanges;
+import dev.musubi.identity.MemberImport;
+import dev.musubi.identity.MemberLifecycle;
 import dev.musubi.identity.Members;
 import dev.musubi.identity.NewMember;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
+import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -43,12 +48,71 @@ class AdminMembersController {
       @Nullable @Size(max = 20) String locale,
       @Nullable @Size(max = 60) String timeZone,
       @Nullable @Size(max = 10) List<String> roles,
-      @Nullable @Size(max = 50) List<NewMember.Placement> departments) {}
+      @Nullable @Size(max = 50) List<NewMember.Placement> departments,
+      @Nullable @Size(max = 100) List<UUID> adminScope) {}
 
   private final Members members;
+  private final MemberLifecycle lifecycle;
+  private final MemberImport imports;
 
-  AdminMembersController(Members members) {
+  AdminMembersController(Members members, MemberLifecycle lifecycle, MemberImport imports) {
     this.members = members;
+    this.lifecycle = lifecycle;
+    this.imports = imports;
+  }
+
+  /**
+   * Validates a CSV of members (the request body) and, with {@code dryRun=false}, creates them all
+   * or none. 200 with a per-row report; 422 with the report when a commit was refused.
+   */
+  @PostMapping("/import")
+  ResponseEntity<MemberImport.Report> importCsv(
+      @RequestParam(defaultValue = "true") boolean dryRun,
+      @RequestParam(required = false) @Nullable String encoding,
+      HttpServletRequest request)
+      throws IOException {
+    MemberImport.Report report =
+        imports.importCsv(CurrentMember.get(), request.getInputStream(), encoding, dryRun);
+    int status = report.committed() ? 201 : (dryRun ? 200 : 422);
+    return ResponseEntity.status(status).body(report);
+  }
+
+  /** Members as CSV: UTF-8 with a byte order mark (default) or Shift_JIS. */
+  @GetMapping("/export")
+  void exportCsv(
+      @RequestParam(required = false) @Nullable String encoding, HttpServletResponse response)
+      throws IOException {
+    boolean sjis = encoding != null && encoding.toLowerCase().startsWith("s");
+    response.setContentType("text/csv; charset=" + (sjis ? "Shift_JIS" : "UTF-8"));
+    response.setHeader(
+        "Content-Disposition", "attachment; filename=\"members" + (sjis ? "-sjis" : "") + ".csv\"");
+    response.setHeader("Cache-Control", "no-store");
+    imports.exportCsv(CurrentMember.get(), encoding, response.getOutputStream());
+  }
+
+  /** Deleted members that can still be restored. */
+  @GetMapping("/deleted")
+  List<MemberLifecycle.DeletedMember> deleted() {
+    return lifecycle.deleted(CurrentMember.get());
+  }
+
+  @PostMapping("/{id}/restore")
+  MemberLifecycle.DeletedMember restore(@PathVariable String id) {
+    return lifecycle.restore(CurrentMember.get(), uuid(id));
+  }
+
+  /** A one-time password reset link for the admin to pass on (shown once). */
+  @PostMapping("/{id}/password-reset-link")
+  ResponseEntity<MemberLifecycle.ResetLink> resetLink(@PathVariable String id) {
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .header("Cache-Control", "no-store")
+        .body(lifecycle.createResetLink(CurrentMember.get(), uuid(id)));
+  }
+
+  @PostMapping("/{id}/mfa-reset")
+  ResponseEntity<Void> mfaReset(@PathVariable String id) {
+    lifecycle.resetTwoStep(CurrentMember.get(), uuid(id));
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping
@@ -78,7 +142,8 @@ class AdminMembersController {
                 b.locale(),
                 b.timeZone(),
                 b.roles(),
-                b.departments()));
+                b.departments()),
+            b.adminScope());
     return ResponseEntity.status(HttpStatus.CREATED).body(created);
   }
 

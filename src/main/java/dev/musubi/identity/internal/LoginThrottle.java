@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -27,10 +28,13 @@ class LoginThrottle {
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
-  LoginThrottle(JdbcClient jdbc, Clock clock) {
+  LoginThrottle(
+      JdbcClient jdbc, Clock clock, org.springframework.context.ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.events = events;
   }
 
   private record State(
@@ -84,6 +88,14 @@ class LoginThrottle {
                 + " locked_until = ? WHERE login_key = ?")
         .params(failures, ts(windowStart), lockLevel, ts(lockedUntil), key)
         .update();
+    jdbc.sql("SELECT id, tenant_id, login_id FROM member WHERE login_key = ? AND status = 'ACTIVE'")
+        .param(key)
+        .query(
+            (rs, n) ->
+                new dev.musubi.identity.SignInFailed(
+                    rs.getObject(2, UUID.class), rs.getObject(1, UUID.class), rs.getString(3)))
+        .optional()
+        .ifPresent(events::publishEvent);
     return locked;
   }
 

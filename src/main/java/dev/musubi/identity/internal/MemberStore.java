@@ -91,6 +91,32 @@ public class MemberStore {
         > 0;
   }
 
+  /** Of the given keys and skeletons, those already held by a member (any company). */
+  public Set<String> takenKeys(
+      java.util.Collection<String> keys, java.util.Collection<String> skeletons) {
+    Set<String> taken = new java.util.HashSet<>();
+    if (keys.isEmpty()) {
+      return taken;
+    }
+    String k = String.join(",", java.util.Collections.nCopies(keys.size(), "?"));
+    String s = String.join(",", java.util.Collections.nCopies(skeletons.size(), "?"));
+    List<Object> params = new ArrayList<>(keys);
+    params.addAll(skeletons);
+    jdbc.sql(
+            "SELECT login_key, login_skeleton FROM member WHERE login_key IN ("
+                + k
+                + ") OR login_skeleton IN ("
+                + s
+                + ")")
+        .params(params)
+        .query(
+            rs -> {
+              taken.add("k:" + rs.getString(1));
+              taken.add("s:" + rs.getString(2));
+            });
+    return taken;
+  }
+
   public Optional<MemberRow> find(UUID tenantId, UUID id) {
     return jdbc.sql("SELECT * FROM member WHERE tenant_id = ? AND id = ? AND status <> 'DELETED'")
         .params(tenantId, id)
@@ -110,9 +136,35 @@ public class MemberStore {
 
   public Page search(
       UUID tenantId, @Nullable String query, @Nullable MemberStatus status, int page, int size) {
+    return search(tenantId, query, status, null, page, size);
+  }
+
+  /**
+   * Members matching the query; with {@code departments} only members of one of them (an admin's
+   * scope).
+   */
+  public Page search(
+      UUID tenantId,
+      @Nullable String query,
+      @Nullable MemberStatus status,
+      java.util.@Nullable Collection<UUID> departments,
+      int page,
+      int size) {
     StringBuilder where = new StringBuilder(" WHERE tenant_id = ? AND status <> 'DELETED'");
     List<Object> params = new ArrayList<>();
     params.add(tenantId);
+    if (departments != null) {
+      if (departments.isEmpty()) {
+        return new Page(List.of(), 0);
+      }
+      where.append(
+          " AND id IN (SELECT member_id FROM member_department WHERE tenant_id = ?"
+              + " AND department_id IN ("
+              + String.join(",", java.util.Collections.nCopies(departments.size(), "?"))
+              + "))");
+      params.add(tenantId);
+      params.addAll(departments);
+    }
     if (status != null) {
       where.append(" AND status = ?");
       params.add(status.name());
@@ -323,6 +375,14 @@ public class MemberStore {
                           rs.getBoolean(5)));
             });
     return result;
+  }
+
+  public List<UUID> departmentIdsOf(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT department_id FROM member_department WHERE tenant_id = ? AND member_id = ?")
+        .params(tenantId, memberId)
+        .query(UUID.class)
+        .list();
   }
 
   public Map<UUID, Set<Role>> rolesOf(UUID tenantId, List<UUID> memberIds) {

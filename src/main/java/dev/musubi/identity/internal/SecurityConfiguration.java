@@ -128,6 +128,7 @@ class SecurityConfiguration {
                         "/api/v1/auth/mfa",
                         "/api/v1/auth/csrf",
                         "/api/v1/auth/logout",
+                        "/api/v1/auth/password-reset",
                         "/api/v1/setup",
                         "/api/v1/setup/**",
                         "/api/openapi.json",

@@ -53,10 +53,13 @@ public class SessionStore {
 
   private final JdbcClient jdbc;
   private final Ids ids;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
-  SessionStore(JdbcClient jdbc, Ids ids) {
+  SessionStore(
+      JdbcClient jdbc, Ids ids, org.springframework.context.ApplicationEventPublisher events) {
     this.jdbc = jdbc;
     this.ids = ids;
+    this.events = events;
   }
 
   public NewSession create(
@@ -84,7 +87,32 @@ public class SessionStore {
             ip,
             userAgent)
         .update();
+    if (STAGE_FULL.equals(stage)) {
+      events.publishEvent(new dev.musubi.identity.MemberSignedIn(tenantId, memberId, ip));
+    }
     return new NewSession(id, secret);
+  }
+
+  /** Records that the member re-entered their password in this session. */
+  public void reauthenticated(UUID tenantId, UUID id, Instant now) {
+    jdbc.sql("UPDATE auth_session SET reauthenticated_at = ? WHERE tenant_id = ? AND id = ?")
+        .params(ts(now), tenantId, id)
+        .update();
+  }
+
+  /** When the member last proved their password in this session (sign-in or re-entry). */
+  public Optional<Instant> lastAuthenticated(UUID tenantId, UUID id) {
+    return jdbc.sql(
+            "SELECT created_at, reauthenticated_at FROM auth_session WHERE tenant_id = ?"
+                + " AND id = ? AND revoked_at IS NULL")
+        .params(tenantId, id)
+        .query(
+            (rs, n) -> {
+              Instant created = Jdbc.requiredInstant(rs, "created_at");
+              Instant re = Jdbc.instant(rs, "reauthenticated_at");
+              return re != null && re.isAfter(created) ? re : created;
+            })
+        .optional();
   }
 
   public Optional<SessionRow> findBySecret(String secret) {

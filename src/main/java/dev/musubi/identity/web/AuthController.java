@@ -31,6 +31,8 @@ class AuthController {
 
   record MfaRequest(@NotBlank @Size(max = 64) String code) {}
 
+  record ResetRequest(@NotNull @Size(max = 200) String token, @Size(max = 1024) String password) {}
+
   record Status(String status, java.util.@org.jspecify.annotations.Nullable List<String> methods) {
     Status(String status) {
       this(status, null);
@@ -40,8 +42,14 @@ class AuthController {
   private final SignIn signIn;
   private final Account account;
   private final RequestInfo requestInfo;
+  private final dev.musubi.identity.MemberLifecycle lifecycle;
 
-  AuthController(SignIn signIn, Account account, RequestInfo requestInfo) {
+  AuthController(
+      SignIn signIn,
+      Account account,
+      RequestInfo requestInfo,
+      dev.musubi.identity.MemberLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
     this.signIn = signIn;
     this.account = account;
     this.requestInfo = requestInfo;
@@ -77,6 +85,16 @@ class AuthController {
         .filter(p -> p.sessionId() != null)
         .ifPresent(p -> account.logout(p.tenantId(), p.memberId(), p.loginId(), p.sessionId()));
     SessionCookies.clear(request, response);
+    return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * Sets a new password with a one-time link an admin created. 409 when the link is used, replaced
+   * or expired; 422 with field errors when the password breaks the rules (the link stays usable).
+   */
+  @PostMapping("/password-reset")
+  ResponseEntity<Void> passwordReset(@Valid @RequestBody ResetRequest body) {
+    lifecycle.resetPassword(body.token(), body.password());
     return ResponseEntity.noContent().build();
   }
 

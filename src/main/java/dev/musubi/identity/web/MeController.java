@@ -50,10 +50,23 @@ class MeController {
 
   private final Account account;
   private final Passkeys passkeys;
+  private final dev.musubi.identity.internal.Reauthentication reauth;
 
-  MeController(Account account, Passkeys passkeys) {
+  MeController(
+      Account account, Passkeys passkeys, dev.musubi.identity.internal.Reauthentication reauth) {
     this.account = account;
     this.passkeys = passkeys;
+    this.reauth = reauth;
+  }
+
+  /**
+   * Re-enter the password: sensitive admin changes (security settings) need a sign-in or this
+   * within the last minutes.
+   */
+  @PostMapping("/reauthenticate")
+  ResponseEntity<Void> reauthenticate(@Valid @RequestBody Password body) {
+    reauth.reauthenticate(CurrentMember.get(), body.password());
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping

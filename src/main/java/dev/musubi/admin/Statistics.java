@@ -1,0 +1,226 @@
+package dev.musubi.admin;
+
+import dev.musubi.audit.AuditAction;
+import dev.musubi.audit.AuditRecord;
+import dev.musubi.audit.AuditTrail;
+import dev.musubi.identity.AdminAccess;
+import dev.musubi.identity.Companies;
+import dev.musubi.identity.Company;
+import dev.musubi.identity.MemberSignedIn;
+import dev.musubi.identity.Members;
+import dev.musubi.identity.Permission;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.web.Problems;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Daily figures per company: members by status, sign-ins, daily/weekly/monthly active members
+ * (members who signed in within 1, 7 and 30 days). Sign-ins are counted as they happen; a job
+ * writes each company's row for yesterday and today. Days are calendar days in Asia/Tokyo.
+ */
+@Service
+public class Statistics {
+
+  static final ZoneId ZONE = ZoneId.of("Asia/Tokyo");
+  private static final Logger log = LoggerFactory.getLogger(Statistics.class);
+
+  /** One company's figures on one day. */
+  public record Day(
+      LocalDate day,
+      long membersActive,
+      long membersSuspended,
+      long membersDeleted,
+      long signIns,
+      long dailyActive,
+      long weeklyActive,
+      long monthlyActive) {}
+
+  private final JdbcClient jdbc;
+  private final Members members;
+  private final Companies companies;
+  private final AdminAccess access;
+  private final AuditTrail audit;
+  private final Clock clock;
+
+  Statistics(
+      JdbcClient jdbc,
+      Members members,
+      Companies companies,
+      AdminAccess access,
+      AuditTrail audit,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.members = members;
+    this.companies = companies;
+    this.access = access;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), ZONE);
+  }
+
+  @EventListener
+  void on(MemberSignedIn e) {
+    LocalDate day = today();
+    jdbc.sql(
+            "INSERT INTO member_active_day (tenant_id, member_id, stat_day) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")
+        .params(e.tenantId(), e.memberId(), day)
+        .update();
+    int n =
+        jdbc.sql(
+                "UPDATE signin_day SET sign_ins = sign_ins + 1 WHERE tenant_id = ? AND stat_day = ?")
+            .params(e.tenantId(), day)
+            .update();
+    if (n == 0) {
+      n =
+          jdbc.sql(
+                  "INSERT INTO signin_day (tenant_id, stat_day, sign_ins) VALUES (?, ?, 1)"
+                      + " ON CONFLICT DO NOTHING")
+              .params(e.tenantId(), day)
+              .update();
+      if (n == 0) {
+        jdbc.sql(
+                "UPDATE signin_day SET sign_ins = sign_ins + 1 WHERE tenant_id = ? AND stat_day = ?")
+            .params(e.tenantId(), day)
+            .update();
+      }
+    }
+  }
+
+  /** Writes yesterday's and today's rows for every company. Hourly by default. */
+  @Scheduled(
+      fixedDelayString = "${musubi.admin.statistics-interval:PT1H}",
+      initialDelayString = "${musubi.admin.statistics-interval:PT1H}")
+  public void recordAll() {
+    LocalDate today = today();
+    for (Company c : companies.list()) {
+      try {
+        record(c.id(), today.minusDays(1));
+        record(c.id(), today);
+      } catch (RuntimeException ex) {
+        log.warn("Statistics failed for {}", c.id(), ex);
+      }
+    }
+  }
+
+  /** Computes and stores one company's figures for a day. */
+  @Transactional
+  public Day record(UUID tenantId, LocalDate day) {
+    Map<String, Long> byStatus = members.countByStatus(tenantId);
+    long signIns =
+        jdbc.sql("SELECT sign_ins FROM signin_day WHERE tenant_id = ? AND stat_day = ?")
+            .params(tenantId, day)
+            .query(Long.class)
+            .optional()
+            .orElse(0L);
+    Day d =
+        new Day(
+            day,
+            byStatus.getOrDefault("ACTIVE", 0L),
+            byStatus.getOrDefault("SUSPENDED", 0L),
+            byStatus.getOrDefault("DELETED", 0L),
+            signIns,
+            active(tenantId, day, 1),
+            active(tenantId, day, 7),
+            active(tenantId, day, 30));
+    jdbc.sql("DELETE FROM statistics_daily WHERE tenant_id = ? AND stat_day = ?")
+        .params(tenantId, day)
+        .update();
+    jdbc.sql(
+            "INSERT INTO statistics_daily (tenant_id, stat_day, members_active, members_suspended,"
+                + " members_deleted, sign_ins, daily_active, weekly_active, monthly_active)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            tenantId,
+            day,
+            d.membersActive(),
+            d.membersSuspended(),
+            d.membersDeleted(),
+            d.signIns(),
+            d.dailyActive(),
+            d.weeklyActive(),
+            d.monthlyActive())
+        .update();
+    return d;
+  }
+
+  private long active(UUID tenantId, LocalDate day, int days) {
+    return jdbc.sql(
+            "SELECT COUNT(DISTINCT member_id) FROM member_active_day WHERE tenant_id = ?"
+                + " AND stat_day > ? AND stat_day <= ?")
+        .params(tenantId, day.minusDays(days), day)
+        .query(Long.class)
+        .single();
+  }
+
+  /** The stored days in the range (today refreshed first), oldest first; at most 400 days. */
+  @Transactional
+  public List<Day> list(MemberPrincipal actor, @Nullable String from, @Nullable String to) {
+    access.require(actor, Permission.STATISTICS_READ);
+    LocalDate end = parse("to", to, today());
+    LocalDate start = parse("from", from, end.minusDays(29));
+    if (start.isAfter(end)) {
+      throw Problems.invalid("from", "range", "from must not be after to.");
+    }
+    if (ChronoUnit.DAYS.between(start, end) > 400) {
+      throw Problems.invalid("from", "range", "At most 400 days at once.");
+    }
+    if (!end.isBefore(today())) {
+      record(actor.tenantId(), today());
+    }
+    return jdbc.sql(
+            "SELECT * FROM statistics_daily WHERE tenant_id = ? AND stat_day >= ? AND stat_day <= ?"
+                + " ORDER BY stat_day")
+        .params(actor.tenantId(), start, end)
+        .query(
+            (rs, n) ->
+                new Day(
+                    rs.getObject("stat_day", LocalDate.class),
+                    rs.getLong("members_active"),
+                    rs.getLong("members_suspended"),
+                    rs.getLong("members_deleted"),
+                    rs.getLong("sign_ins"),
+                    rs.getLong("daily_active"),
+                    rs.getLong("weekly_active"),
+                    rs.getLong("monthly_active")))
+        .list();
+  }
+
+  /** Audits a CSV export of the figures. */
+  public void exported(MemberPrincipal actor, int rows) {
+    audit.record(
+        AuditRecord.of(actor.tenantId(), AuditAction.STATISTICS_EXPORTED)
+            .actor(actor.memberId(), actor.loginId())
+            .target("statistics", actor.tenantId())
+            .with("rows", rows));
+  }
+
+  private static LocalDate parse(String field, @Nullable String value, LocalDate fallback) {
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw Problems.invalid(field, "invalid", "A date like 2026-04-01.");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.musubi.admin.web;
+
+import dev.musubi.admin.Statistics;
+import dev.musubi.platform.security.CurrentMember;
+import dev.musubi.platform.security.MemberPrincipal;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/admin/statistics}: daily figures, as JSON or CSV. */
+@RestController
+@RequestMapping("/api/v1/admin/statistics")
+class StatisticsController {
+
+  private final Statistics statistics;
+
+  StatisticsController(Statistics statistics) {
+    this.statistics = statistics;
+  }
+
+  @GetMapping
+  List<Statistics.Day> list(
+      @RequestParam(required = false) @Nullable String from,
+      @RequestParam(required = false) @Nullable String to) {
+    return statistics.list(CurrentMember.get(), from, to);
+  }
+
+  @GetMapping("/export")
+  void export(
+      @RequestParam(required = false) @Nullable String from,
+      @RequestParam(required = false) @Nullable String to,
+      HttpServletResponse response)
+      throws IOException {
+    MemberPrincipal me = CurrentMember.get();
+    List<Statistics.Day> days = statistics.list(me, from, to);
+    response.setContentType("text/csv; charset=UTF-8");
+    response.setHeader("Content-Disposition", "attachment; filename=\"statistics.csv\"");
+    response.setHeader("Cache-Control", "no-store");
+    Writer w = new java.io.OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+    w.write('\uFEFF');
+    w.write(
+        "day,membersActive,membersSuspended,membersDeleted,signIns,dailyActive,weeklyActive,"
+            + "monthlyActive\r\n");
+    for (Statistics.Day d : days) {
+      w.write(
+          d.day()
+              + ","
+              + d.membersActive()
+              + ","
+              + d.membersSuspended()
+              + ","
+              + d.membersDeleted()
+              + ","
+              + d.signIns()
+              + ","
+              + d.dailyActive()
+              + ","
+              + d.weeklyActive()
+              + ","
+              + d.monthlyActive()
+              + "\r\n");
+    }
+    w.flush();
+    statistics.exported(me, days.size());
+  }
+}

@@ -1,0 +1,280 @@
+package dev.musubi.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.musubi.identity.MemberLifecycle;
+import dev.musubi.identity.MemberPurged;
+import dev.musubi.testing.ApiClient;
+import dev.musubi.testing.Fixtures;
+import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestClock;
+import dev.musubi.testing.TotpCodes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+
+/** Suspension, deletion with a grace period, purge, reset links and two-step reset. */
+@MusubiIntegrationTest
+@Import(MemberLifecycleIntegrationTests.PurgedEvents.class)
+class MemberLifecycleIntegrationTests {
+
+  /** Collects {@link MemberPurged} events as another module would receive them. */
+  @TestConfiguration
+  static class PurgedEvents {
+    static final List<UUID> purged = new CopyOnWriteArrayList<>();
+
+    @Bean
+    Object purgedListener() {
+      return new Object() {
+        @EventListener
+        void on(MemberPurged e) {
+          purged.add(e.memberId());
+        }
+      };
+    }
+  }
+
+  @LocalServerPort int port;
+  @Autowired TestClock clock;
+  @Autowired MemberLifecycle lifecycle;
+  @Autowired JdbcClient jdbc;
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
+
+  @Test
+  void suspendingEndsEverySessionAndTokenAtOnce() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember m = fixtures.member(company, "teishi");
+    ApiClient second = fixtures.client();
+    assertThat(second.login(m.loginId(), Fixtures.PASSWORD).status()).isEqualTo(200);
+    ApiClient.Response token =
+        m.client().post("/api/v1/me/tokens", Map.of("name", "cli", "scopes", List.of("read")));
+    assertThat(token.status()).isEqualTo(201);
+    ApiClient bearer = fixtures.client().bearer(token.json().get("token").asString());
+    assertThat(bearer.get("/api/v1/me").status()).isEqualTo(200);
+
+    assertThat(company.admin().post("/api/v1/admin/members/" + m.id() + "/suspend", null).status())
+        .isEqualTo(200);
+    assertThat(m.client().get("/api/v1/me").status()).isEqualTo(401);
+    assertThat(second.get("/api/v1/me").status()).isEqualTo(401);
+    assertThat(bearer.get("/api/v1/me").status()).isEqualTo(401);
+    assertThat(fixtures.client().login(m.loginId(), Fixtures.PASSWORD).status()).isNotEqualTo(200);
+  }
+
+  @Test
+  void aDeletedMemberIsRestorableUntilTheGracePeriodEndsThenPurged() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    ApiClient admin = company.admin();
+    Fixtures.TestMember back = fixtures.member(company, "modoru");
+    Fixtures.TestMember gone = fixtures.member(company, "kieru");
+
+    for (Fixtures.TestMember m : List.of(back, gone)) {
+      assertThat(admin.delete("/api/v1/admin/members/" + m.id()).status()).isEqualTo(204);
+      assertThat(m.client().get("/api/v1/me").status()).isEqualTo(401);
+      assertThat(admin.get("/api/v1/admin/members/" + m.id()).status()).isEqualTo(404);
+    }
+    JsonNode deleted = admin.get("/api/v1/admin/members/deleted").json();
+    assertThat(deleted.findValuesAsString("loginId")).contains(back.loginId(), gone.loginId());
+    assertThat(fixtures.client().login(back.loginId(), Fixtures.PASSWORD).status()).isEqualTo(401);
+
+    ApiClient.Response restored =
+        admin.post("/api/v1/admin/members/" + back.id() + "/restore", null);
+    assertThat(restored.status()).as(restored.body()).isEqualTo(200);
+    assertThat(admin.get("/api/v1/admin/members/" + back.id()).json().get("status").asString())
+        .isEqualTo("suspended");
+    assertThat(admin.post("/api/v1/admin/members/" + back.id() + "/resume", null).status())
+        .isEqualTo(200);
+    assertThat(fixtures.client().login(back.loginId(), Fixtures.PASSWORD).status()).isEqualTo(200);
+    assertThat(admin.post("/api/v1/admin/members/" + back.id() + "/restore", null).status())
+        .isEqualTo(404);
+
+    // The login ID stays reserved during the grace period.
+    ApiClient.Response reuse =
+        admin.post(
+            "/api/v1/admin/members",
+            Map.of("loginId", "kieru", "password", Fixtures.PASSWORD, "displayName", "新 消える"));
+    assertThat(reuse.status()).isIn(409, 422);
+
+    clock.advance(Duration.ofDays(31));
+    assertThat(lifecycle.purgeDue()).isGreaterThanOrEqualTo(1);
+    assertThat(PurgedEvents.purged).contains(gone.id()).doesNotContain(back.id());
+    String name =
+        jdbc.sql("SELECT display_name FROM member WHERE id = ?")
+            .param(gone.id())
+            .query(String.class)
+            .single();
+    assertThat(name).isEmpty();
+    clock.reset();
+
+    ApiClient admin2 = fixtures.client();
+    assertThat(admin2.login(company.adminLoginId(), Fixtures.PASSWORD).status()).isEqualTo(200);
+    assertThat(admin2.post("/api/v1/admin/members/" + gone.id() + "/restore", null).status())
+        .isEqualTo(404);
+    assertThat(admin2.get("/api/v1/admin/members/deleted").body()).doesNotContain(gone.loginId());
+    assertThat(
+            admin2
+                .post(
+                    "/api/v1/admin/members",
+                    Map.of(
+                        "loginId", "kieru", "password", Fixtures.PASSWORD, "displayName", "新 消える"))
+                .status())
+        .isEqualTo(201);
+    JsonNode purgedEntries =
+        admin2.get("/api/v1/admin/audit?action=MEMBER_PURGED&targetId=" + gone.id()).json();
+    assertThat(purgedEntries.get("total").asLong()).isEqualTo(1);
+  }
+
+  @Test
+  void aResetLinkWorksOnceWithinItsLifetimeAndIsStoredHashed() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember m = fixtures.member(company, "wasureta");
+    ApiClient.Response link =
+        company.admin().post("/api/v1/admin/members/" + m.id() + "/password-reset-link", null);
+    assertThat(link.status()).as(link.body()).isEqualTo(201);
+    assertThat(link.header("Cache-Control")).contains("no-store");
+    String token = link.json().get("token").asString();
+    assertThat(link.json().get("path").asString()).isEqualTo("/#/reset?token=" + token);
+    List<String> stored =
+        jdbc.sql("SELECT token_hash FROM password_reset_link WHERE member_id = ?")
+            .param(m.id())
+            .query(String.class)
+            .list();
+    assertThat(stored).hasSize(1).doesNotContain(token);
+
+    ApiClient anon = fixtures.client();
+    ApiClient.Response weak =
+        anon.post("/api/v1/auth/password-reset", Map.of("token", token, "password", "short"));
+    assertThat(weak.status()).isEqualTo(422);
+    assertThat(weak.body()).contains("password");
+    ApiClient.Response ok =
+        anon.post(
+            "/api/v1/auth/password-reset",
+            Map.of("token", token, "password", "Atarashii-Kagi-2026"));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(204);
+    assertThat(m.client().get("/api/v1/me").status()).as("old sessions end").isEqualTo(401);
+    assertThat(fixtures.client().login(m.loginId(), "Atarashii-Kagi-2026").status()).isEqualTo(200);
+    ApiClient.Response again =
+        anon.post(
+            "/api/v1/auth/password-reset", Map.of("token", token, "password", "Mou-Ichido-2026x"));
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.problemType()).isEqualTo("reset-link-invalid");
+    assertThat(
+            anon.post("/api/v1/auth/password-reset", Map.of("token", "nope", "password", "x"))
+                .status())
+        .isEqualTo(409);
+
+    // A newer link replaces the older; an expired link is refused.
+    String first =
+        company
+            .admin()
+            .post("/api/v1/admin/members/" + m.id() + "/password-reset-link", null)
+            .json()
+            .get("token")
+            .asString();
+    String second =
+        company
+            .admin()
+            .post("/api/v1/admin/members/" + m.id() + "/password-reset-link", null)
+            .json()
+            .get("token")
+            .asString();
+    assertThat(
+            anon.post(
+                    "/api/v1/auth/password-reset",
+                    Map.of("token", first, "password", "Sorezore-Betsu-77"))
+                .status())
+        .isEqualTo(409);
+    clock.advance(Duration.ofHours(25));
+    assertThat(
+            anon.post(
+                    "/api/v1/auth/password-reset",
+                    Map.of("token", second, "password", "Sorezore-Betsu-77"))
+                .status())
+        .isEqualTo(409);
+    clock.reset();
+
+    // Only a super admin may create a link for a super admin; the action is audited.
+    Fixtures.TestMember jinji = fixtures.member(company, "jinji", "member_admin");
+    assertThat(
+            jinji
+                .client()
+                .post("/api/v1/admin/members/" + company.adminId() + "/password-reset-link", null)
+                .status())
+        .isEqualTo(403);
+    JsonNode audit =
+        company.admin().get("/api/v1/admin/audit?action=PASSWORD_RESET_LINK_CREATED").json();
+    assertThat(audit.get("total").asLong()).isEqualTo(3);
+    assertThat(audit.toString()).doesNotContain(token, first, second);
+  }
+
+  @Test
+  void anAdminResetsTwoStepVerification() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember m = fixtures.member(company, "nidan");
+    String secret =
+        m.client().post("/api/v1/me/mfa/totp/setup", null).json().get("secret").asString();
+    assertThat(
+            m.client()
+                .post(
+                    "/api/v1/me/mfa/totp/activate",
+                    Map.of("code", TotpCodes.at(secret, clock.instant())))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            company
+                .admin()
+                .get("/api/v1/admin/members/" + m.id())
+                .json()
+                .get("mfaEnabled")
+                .asBoolean())
+        .isTrue();
+
+    Fixtures.TestMember auditor = fixtures.member(company, "kansa", "auditor");
+    assertThat(
+            auditor.client().post("/api/v1/admin/members/" + m.id() + "/mfa-reset", null).status())
+        .isEqualTo(403);
+    assertThat(
+            company.admin().post("/api/v1/admin/members/" + m.id() + "/mfa-reset", null).status())
+        .isEqualTo(204);
+    assertThat(
+            company
+                .admin()
+                .get("/api/v1/admin/members/" + m.id())
+                .json()
+                .get("mfaEnabled")
+                .asBoolean())
+        .isFalse();
+    assertThat(m.client().get("/api/v1/me").status()).isEqualTo(401);
+    ApiClient again = fixtures.client();
+    ApiClient.Response login = again.login(m.loginId(), Fixtures.PASSWORD);
+    assertThat(login.status()).isEqualTo(200);
+    assertThat(login.json().get("status").asString()).isEqualTo("ok");
+    assertThat(
+            company
+                .admin()
+                .get("/api/v1/admin/audit?action=MFA_RESET_BY_ADMIN&targetId=" + m.id())
+                .json()
+                .get("total")
+                .asLong())
+        .isEqualTo(1);
+  }
+}
