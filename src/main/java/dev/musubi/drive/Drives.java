@@ -223,6 +223,20 @@ public class Drives {
     return null;
   }
 
+  /** The item if it is live and the caller holds at least {@code needed}; 404/403 otherwise. */
+  public DriveItem requireLive(MemberPrincipal actor, UUID id, DriveRole needed) {
+    return view(live(actor, id, needed).node());
+  }
+
+  /** The item (trashed or not) if the caller holds at least {@code needed}; 404/403 otherwise. */
+  public DriveItem requireAccess(MemberPrincipal actor, UUID id, DriveRole needed) {
+    return view(access(actor, id, needed).node());
+  }
+
+  boolean isTrashed(NodeRow n) {
+    return trashedAncestor(n) != null;
+  }
+
   // ---- reading -------------------------------------------------------------------------------
 
   public DriveItem item(MemberPrincipal actor, UUID id) {

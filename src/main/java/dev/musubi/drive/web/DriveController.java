@@ -2,11 +2,13 @@ package dev.musubi.drive.web;
 
 import dev.musubi.drive.DriveInfo;
 import dev.musubi.drive.DriveItem;
+import dev.musubi.drive.DriveLinks;
 import dev.musubi.drive.DrivePolicy;
 import dev.musubi.drive.Drives;
 import dev.musubi.drive.FileVersion;
 import dev.musubi.drive.FolderPage;
 import dev.musubi.drive.Quota;
+import dev.musubi.drive.ShareLink;
 import dev.musubi.drive.internal.DriveStore.Grant;
 import dev.musubi.drive.internal.MultipartReader;
 import dev.musubi.identity.Departments;
@@ -47,6 +49,9 @@ class DriveController {
 
   record CopyRequest(@Nullable String parentId, @Nullable String name) {}
 
+  record LinkRequest(
+      @Nullable Integer expiresInDays, @Nullable String password, @Nullable Integer maxDownloads) {}
+
   record GrantRequest(@Nullable String type, @Nullable String id, @Nullable String role) {}
 
   record PolicyRequest(
@@ -59,12 +64,19 @@ class DriveController {
       @Nullable List<String> blockedExtensions) {}
 
   private final Drives drives;
+  private final DriveLinks links;
   private final Downloads downloads;
   private final Departments departments;
   private final JdbcClient jdbc;
 
-  DriveController(Drives drives, Downloads downloads, Departments departments, JdbcClient jdbc) {
+  DriveController(
+      Drives drives,
+      DriveLinks links,
+      Downloads downloads,
+      Departments departments,
+      JdbcClient jdbc) {
     this.drives = drives;
+    this.links = links;
     this.downloads = downloads;
     this.departments = departments;
     this.jdbc = jdbc;
@@ -283,6 +295,31 @@ class DriveController {
       throw Problems.notFound();
     }
     return drives.restoreVersion(actor, file, v);
+  }
+
+  @PostMapping("/drive/files/{fileId}/links")
+  ResponseEntity<ShareLink> createLink(
+      @PathVariable String fileId, @RequestBody(required = false) @Nullable LinkRequest b) {
+    LinkRequest r = b == null ? new LinkRequest(null, null, null) : b;
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(
+            links.create(
+                CurrentMember.get(),
+                id(fileId),
+                r.expiresInDays(),
+                r.password(),
+                r.maxDownloads()));
+  }
+
+  @GetMapping("/drive/files/{fileId}/links")
+  List<ShareLink> links(@PathVariable String fileId) {
+    return links.list(CurrentMember.get(), id(fileId));
+  }
+
+  @DeleteMapping("/drive/links/{linkId}")
+  ResponseEntity<Void> revokeLink(@PathVariable String linkId) {
+    links.revoke(CurrentMember.get(), id(linkId));
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/admin/drive-policy")
