@@ -237,6 +237,47 @@ public class Drives {
     return trashedAncestor(n) != null;
   }
 
+  // ---- by name (WebDAV) ----------------------------------------------------------------------
+
+  /** The live child of a folder with this name (compared in NFC ignoring case). */
+  public Optional<DriveItem> child(MemberPrincipal actor, UUID folderId, String name) {
+    Access a = live(actor, folderId, DriveRole.VIEWER);
+    if (!a.node().folder()) {
+      return Optional.empty();
+    }
+    return store.child(actor.tenantId(), folderId, DriveNames.key(name)).map(Drives::view);
+  }
+
+  /** Every live child of a folder, by name (at most 10,000). */
+  public List<DriveItem> children(MemberPrincipal actor, UUID folderId) {
+    Access a = live(actor, folderId, DriveRole.VIEWER);
+    requireFolder(a.node());
+    return store.liveChildren(actor.tenantId(), folderId, MAX_TREE).stream()
+        .map(Drives::view)
+        .toList();
+  }
+
+  /** The WebDAV dead properties of an item. */
+  public List<DeadProperty> properties(MemberPrincipal actor, UUID id) {
+    live(actor, id, DriveRole.VIEWER);
+    return store.props(actor.tenantId(), id);
+  }
+
+  /** Applies PROPPATCH changes in order, all or nothing (a null value removes the property). */
+  public void patchProperties(MemberPrincipal actor, UUID id, List<DeadProperty> changes) {
+    live(actor, id, DriveRole.EDITOR);
+    tx.executeWithoutResult(
+        s -> {
+          for (DeadProperty p : changes) {
+            if (p.value() == null) {
+              store.removeProp(actor.tenantId(), id, p.namespace(), p.name());
+            } else {
+              store.setProp(actor.tenantId(), id, p.namespace(), p.name(), p.value());
+            }
+          }
+        });
+  }
+
   // ---- reading -------------------------------------------------------------------------------
 
   public DriveItem item(MemberPrincipal actor, UUID id) {
@@ -738,6 +779,7 @@ public class Drives {
             now,
             null);
     insertUnique(n);
+    store.copyProps(src.tenantId(), src.id(), newId);
     if (!src.folder() && src.currentVersionId() != null) {
       VersionRow v = store.version(src.tenantId(), src.currentVersionId()).orElseThrow();
       addVersion(n, versionId, 1, new BlobRef(v.sha256(), v.size()), v.contentType(), by, now);

@@ -274,6 +274,15 @@ public class DriveStore {
         .list();
   }
 
+  public List<NodeRow> liveChildren(UUID tenantId, UUID parentId, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM drive_node WHERE tenant_id = ? AND parent_id = ? AND trashed_at IS NULL"
+                + " ORDER BY live_key, id LIMIT ?")
+        .params(tenantId, parentId, limit)
+        .query(DriveStore::node)
+        .list();
+  }
+
   public List<NodeRow> searchByName(UUID tenantId, UUID driveId, String text, int limit) {
     return jdbc.sql(
             "SELECT * FROM drive_node WHERE tenant_id = ? AND drive_id = ? AND parent_id IS NOT"
@@ -348,6 +357,9 @@ public class DriveStore {
   }
 
   public void deleteNode(UUID tenantId, UUID id) {
+    jdbc.sql("DELETE FROM drive_dav_prop WHERE tenant_id = ? AND node_id = ?")
+        .params(tenantId, id)
+        .update();
     jdbc.sql("DELETE FROM drive_link WHERE tenant_id = ? AND node_id = ?")
         .params(tenantId, id)
         .update();
@@ -477,6 +489,46 @@ public class DriveStore {
             "UPDATE drive_link SET revoked_at = ? WHERE tenant_id = ? AND id = ?"
                 + " AND revoked_at IS NULL")
         .params(ts(now), tenantId, id)
+        .update();
+  }
+
+  // ---- WebDAV dead properties ----------------------------------------------------------------
+
+  public List<dev.musubi.drive.DeadProperty> props(UUID tenantId, UUID nodeId) {
+    return jdbc.sql(
+            "SELECT namespace, name, value FROM drive_dav_prop WHERE tenant_id = ? AND node_id = ?"
+                + " ORDER BY namespace, name")
+        .params(tenantId, nodeId)
+        .query(
+            (rs, i) ->
+                new dev.musubi.drive.DeadProperty(
+                    rs.getString(1), rs.getString(2), rs.getString(3)))
+        .list();
+  }
+
+  public void setProp(UUID tenantId, UUID nodeId, String ns, String name, String value) {
+    removeProp(tenantId, nodeId, ns, name);
+    jdbc.sql(
+            "INSERT INTO drive_dav_prop (tenant_id, node_id, namespace, name, value)"
+                + " VALUES (?, ?, ?, ?, ?)")
+        .params(tenantId, nodeId, ns, name, value)
+        .update();
+  }
+
+  public void removeProp(UUID tenantId, UUID nodeId, String ns, String name) {
+    jdbc.sql(
+            "DELETE FROM drive_dav_prop WHERE tenant_id = ? AND node_id = ? AND namespace = ?"
+                + " AND name = ?")
+        .params(tenantId, nodeId, ns, name)
+        .update();
+  }
+
+  public void copyProps(UUID tenantId, UUID from, UUID to) {
+    jdbc.sql(
+            "INSERT INTO drive_dav_prop (tenant_id, node_id, namespace, name, value)"
+                + " SELECT tenant_id, ?, namespace, name, value FROM drive_dav_prop"
+                + " WHERE tenant_id = ? AND node_id = ?")
+        .params(to, tenantId, from)
         .update();
   }
 
