@@ -5,6 +5,6 @@ CREATE TABLE drive_dav_prop (
     node_id   UUID          NOT NULL REFERENCES drive_node (id) ON DELETE CASCADE,
     namespace VARCHAR(500)  NOT NULL,
     name      VARCHAR(200)  NOT NULL,
-    value     VARCHAR(20000) NOT NULL,
+    prop_value VARCHAR(20000) NOT NULL,
     PRIMARY KEY (node_id, namespace, name)
 );

@@ -117,7 +117,7 @@ class DriveIntegrationTests {
     // Downloads are audited.
     ApiClient.Response audit =
         company.admin().get("/api/v1/admin/audit?targetId=" + file.get("id").asString());
-    assertThat(audit.body()).contains("4001");
+    assertThat(audit.body()).contains("\"actionCode\":4001");
 
     ApiClient.Response listing = sato.api.get("/api/v1/drive/folders/" + root);
     assertThat(listing.json().get("total").asLong()).isEqualTo(1);
@@ -332,7 +332,9 @@ class DriveIntegrationTests {
         .isEqualTo(404);
 
     ApiClient.Response audit = company.admin().get("/api/v1/admin/audit?targetId=" + id);
-    assertThat(audit.body()).contains("4002").contains("4003").contains("4004");
+    assertThat(audit.body()).contains("\"actionCode\":4002").contains("\"actionCode\":4004");
+    ApiClient.Response folderAudit = company.admin().get("/api/v1/admin/audit?targetId=" + archive);
+    assertThat(folderAudit.body()).contains("\"actionCode\":4002").contains("\"actionCode\":4003");
 
     ApiClient.Response search = sato.api.get("/api/v1/drive/drives/" + driveId + "/search?q=B.TXT");
     assertThat(search.json().valueStream().map(n -> n.get("id").asString()).toList())
@@ -488,7 +490,10 @@ class DriveIntegrationTests {
         .isEqualTo(204);
     assertThat(viewer.download(f.get("id").asString(), Map.of()).status()).isEqualTo(404);
     ApiClient.Response audit = company.admin().get("/api/v1/admin/audit?targetId=" + driveId);
-    assertThat(audit.body()).contains("4010").contains("4011").contains("4012");
+    assertThat(audit.body())
+        .contains("\"actionCode\":4010")
+        .contains("\"actionCode\":4011")
+        .contains("\"actionCode\":4012");
   }
 
   @Test

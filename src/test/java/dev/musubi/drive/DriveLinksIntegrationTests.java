@@ -84,7 +84,10 @@ class DriveLinksIntegrationTests {
     assertThat(fetch("/s/" + token + "/content", "himitsu-no-aikotoba").statusCode())
         .isEqualTo(410);
     ApiClient.Response audit = company.admin().get("/api/v1/admin/audit?targetId=" + fileId);
-    assertThat(audit.body()).contains("4020").contains("4021").contains("4023");
+    assertThat(audit.body())
+        .contains("\"actionCode\":4020")
+        .contains("\"actionCode\":4021")
+        .contains("\"actionCode\":4023");
     assertThat(audit.body()).doesNotContain("himitsu").doesNotContain(token);
   }
 

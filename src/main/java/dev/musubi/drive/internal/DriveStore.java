@@ -496,7 +496,7 @@ public class DriveStore {
 
   public List<dev.musubi.drive.DeadProperty> props(UUID tenantId, UUID nodeId) {
     return jdbc.sql(
-            "SELECT namespace, name, value FROM drive_dav_prop WHERE tenant_id = ? AND node_id = ?"
+            "SELECT namespace, name, prop_value FROM drive_dav_prop WHERE tenant_id = ? AND node_id = ?"
                 + " ORDER BY namespace, name")
         .params(tenantId, nodeId)
         .query(
@@ -509,7 +509,7 @@ public class DriveStore {
   public void setProp(UUID tenantId, UUID nodeId, String ns, String name, String value) {
     removeProp(tenantId, nodeId, ns, name);
     jdbc.sql(
-            "INSERT INTO drive_dav_prop (tenant_id, node_id, namespace, name, value)"
+            "INSERT INTO drive_dav_prop (tenant_id, node_id, namespace, name, prop_value)"
                 + " VALUES (?, ?, ?, ?, ?)")
         .params(tenantId, nodeId, ns, name, value)
         .update();
@@ -525,8 +525,8 @@ public class DriveStore {
 
   public void copyProps(UUID tenantId, UUID from, UUID to) {
     jdbc.sql(
-            "INSERT INTO drive_dav_prop (tenant_id, node_id, namespace, name, value)"
-                + " SELECT tenant_id, ?, namespace, name, value FROM drive_dav_prop"
+            "INSERT INTO drive_dav_prop (tenant_id, node_id, namespace, name, prop_value)"
+                + " SELECT tenant_id, ?, namespace, name, prop_value FROM drive_dav_prop"
                 + " WHERE tenant_id = ? AND node_id = ?")
         .params(to, tenantId, from)
         .update();

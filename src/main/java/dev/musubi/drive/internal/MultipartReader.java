@@ -134,9 +134,7 @@ public final class MultipartReader {
         StringBuilder sb = new StringBuilder();
         for (int j = start + 1; j < header.length(); j++) {
           char c = header.charAt(j);
-          if (c == '\\' && j + 1 < header.length()) {
-            sb.append(header.charAt(++j));
-          } else if (c == '"') {
+          if (c == '"') {
             break;
           } else {
             sb.append(c);
