@@ -1,0 +1,332 @@
+package dev.musubi.platform.blob.internal;
+
+import dev.musubi.platform.Ids;
+import dev.musubi.platform.Jdbc;
+import dev.musubi.platform.blob.BlobNotFoundException;
+import dev.musubi.platform.blob.BlobRef;
+import dev.musubi.platform.blob.BlobReferences;
+import dev.musubi.platform.blob.BlobStore;
+import dev.musubi.platform.blob.BlobTooLargeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The blob store: streams plaintext through SHA-256 and Tink streaming AEAD into the backend,
+ * records the blob in the database once its ciphertext is durable, and collapses duplicates per
+ * company. Blob rows are written in their own transactions (a blob is durable when {@link #put}
+ * returns, whatever the caller's transaction does); references join the caller's transaction.
+ *
+ * <p>Against the collector: a put that returns an existing blob, and every reference added or
+ * removed, moves the blob's {@code touched_at} to now while holding the blob's row lock; the
+ * collector takes the same lock and deletes only blobs untouched for the grace period and without
+ * references. So a blob a put just returned stays for at least the grace period, and a reference is
+ * either added before the collector looks (which then keeps the blob) or fails because the blob is
+ * gone (and the caller's transaction rolls back).
+ */
+@Component("blobStore")
+public class EncryptedBlobStore implements BlobStore, BlobReferences {
+
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final int BUFFER = 64 * 1024;
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate ownTx;
+  private final TransactionTemplate joinTx;
+  private final DataKeys keys;
+  private final BlobBackend backend;
+  private final Ids ids;
+  private final Clock clock;
+
+  public EncryptedBlobStore(
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions,
+      DataKeys keys,
+      BlobBackend backend,
+      Ids ids,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.ownTx = new TransactionTemplate(transactions);
+    this.ownTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.joinTx = new TransactionTemplate(transactions);
+    this.keys = keys;
+    this.backend = backend;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  /** The backend's name ({@code local} or {@code s3}). */
+  public String backendName() {
+    return backend.name();
+  }
+
+  @Override
+  public BlobRef put(UUID tenantId, InputStream content, long maxBytes) throws IOException {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must not be negative");
+    }
+    DataKeys.DataKey key = keys.current(tenantId);
+    UUID objectId = ids.next();
+    MessageDigest digest = sha256();
+    long size = 0;
+    try (BlobBackend.Upload upload = backend.upload(objectKey(tenantId, objectId))) {
+      try (OutputStream encrypting =
+          key.aead().newEncryptingStream(upload.out(), associatedData(tenantId, objectId))) {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = content.read(buffer)) != -1) {
+          size += n;
+          if (size > maxBytes) {
+            throw new BlobTooLargeException(maxBytes);
+          }
+          digest.update(buffer, 0, n);
+          encrypting.write(buffer, 0, n);
+        }
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot encrypt", e);
+      }
+      String sha = HexFormat.of().formatHex(digest.digest());
+      BlobRef ref = new BlobRef(sha, size);
+      String objectKey = objectKey(tenantId, objectId);
+      boolean committed = false;
+      try {
+        for (int attempt = 0; attempt < 3; attempt++) {
+          if (touch(tenantId, sha)) {
+            // a duplicate: drop this copy (an uncommitted upload is dropped when closed)
+            if (committed) {
+              backend.delete(objectKey);
+            }
+            return ref;
+          }
+          if (!committed) {
+            upload.commit();
+            committed = true;
+          }
+          if (insert(tenantId, sha, size, objectId, key.id())) {
+            return ref;
+          }
+        }
+        throw new IOException("could not record blob " + sha);
+      } catch (IOException | RuntimeException e) {
+        if (committed) {
+          backend.delete(objectKey);
+        }
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public Optional<BlobRef> find(UUID tenantId, String sha256) {
+    if (!SHA256.matcher(sha256).matches()) {
+      return Optional.empty();
+    }
+    return jdbc.sql("SELECT sha256, size FROM blob WHERE tenant_id = :t AND sha256 = :s")
+        .param("t", tenantId)
+        .param("s", sha256)
+        .query((rs, n) -> new BlobRef(rs.getString(1), rs.getLong(2)))
+        .optional();
+  }
+
+  @Override
+  public InputStream open(UUID tenantId, String sha256, long offset) throws IOException {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must not be negative");
+    }
+    Stored stored = stored(tenantId, sha256).orElseThrow(() -> new BlobNotFoundException(sha256));
+    if (offset > stored.size()) {
+      throw new IllegalArgumentException("offset " + offset + " is beyond the blob's end");
+    }
+    DataKeys.DataKey key = keys.get(tenantId, stored.dataKeyId());
+    if (offset == stored.size()) {
+      return InputStream.nullInputStream();
+    }
+    SeekableByteChannel ciphertext = backend.read(objectKey(tenantId, stored.objectId()));
+    try {
+      SeekableByteChannel plaintext =
+          key.aead()
+              .newSeekableDecryptingChannel(
+                  ciphertext, associatedData(tenantId, stored.objectId()));
+      plaintext.position(offset);
+      return new PlaintextStream(plaintext);
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      ciphertext.close();
+      throw e instanceof IOException io ? io : new IOException("cannot decrypt blob", e);
+    }
+  }
+
+  @Override
+  public void add(UUID tenantId, String sha256, String owner) {
+    if (owner.isBlank() || owner.length() > 200) {
+      throw new IllegalArgumentException("owner must be 1 to 200 characters");
+    }
+    joinTx.executeWithoutResult(
+        s -> {
+          UUID blobId = lock(tenantId, sha256);
+          if (blobId == null) {
+            throw new IllegalStateException("the company holds no blob " + sha256);
+          }
+          touchLocked(blobId);
+          boolean present =
+              jdbc.sql(
+                          "SELECT COUNT(*) FROM blob_reference"
+                              + " WHERE tenant_id = :t AND sha256 = :s AND owner = :o")
+                      .param("t", tenantId)
+                      .param("s", sha256)
+                      .param("o", owner)
+                      .query(Long.class)
+                      .single()
+                  > 0;
+          if (!present) {
+            jdbc.sql(
+                    "INSERT INTO blob_reference (tenant_id, sha256, owner, created_at)"
+                        + " VALUES (:t, :s, :o, :at)")
+                .param("t", tenantId)
+                .param("s", sha256)
+                .param("o", owner)
+                .param("at", Jdbc.ts(clock.instant()))
+                .update();
+          }
+        });
+  }
+
+  @Override
+  public void remove(UUID tenantId, String sha256, String owner) {
+    joinTx.executeWithoutResult(
+        s -> {
+          UUID blobId = lock(tenantId, sha256);
+          int removed =
+              jdbc.sql(
+                      "DELETE FROM blob_reference"
+                          + " WHERE tenant_id = :t AND sha256 = :s AND owner = :o")
+                  .param("t", tenantId)
+                  .param("s", sha256)
+                  .param("o", owner)
+                  .update();
+          if (removed > 0 && blobId != null) {
+            touchLocked(blobId);
+          }
+        });
+  }
+
+  /** How many references hold the blob. */
+  public long referenceCount(UUID tenantId, String sha256) {
+    return jdbc.sql("SELECT COUNT(*) FROM blob_reference WHERE tenant_id = :t AND sha256 = :s")
+        .param("t", tenantId)
+        .param("s", sha256)
+        .query(Long.class)
+        .single();
+  }
+
+  /** A blob's row. */
+  record Stored(UUID id, UUID objectId, UUID dataKeyId, long size) {}
+
+  Optional<Stored> stored(UUID tenantId, String sha256) {
+    if (!SHA256.matcher(sha256).matches()) {
+      return Optional.empty();
+    }
+    return jdbc.sql(
+            "SELECT id, object_id, data_key_id, size FROM blob"
+                + " WHERE tenant_id = :t AND sha256 = :s")
+        .param("t", tenantId)
+        .param("s", sha256)
+        .query(
+            (rs, n) ->
+                new Stored(
+                    rs.getObject(1, UUID.class),
+                    rs.getObject(2, UUID.class),
+                    rs.getObject(3, UUID.class),
+                    rs.getLong(4)))
+        .optional();
+  }
+
+  BlobBackend backend() {
+    return backend;
+  }
+
+  static String objectKey(UUID tenantId, UUID objectId) {
+    return tenantId + "/" + objectId;
+  }
+
+  /** Binds a ciphertext to its company and object, so it cannot be swapped for another. */
+  static byte[] associatedData(UUID tenantId, UUID objectId) {
+    return ("musubi-blob:" + tenantId + ":" + objectId).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Locks the blob's row in the current transaction; null when the company has no such blob. */
+  private UUID lock(UUID tenantId, String sha256) {
+    return jdbc.sql("SELECT id FROM blob WHERE tenant_id = :t AND sha256 = :s FOR UPDATE")
+        .param("t", tenantId)
+        .param("s", sha256)
+        .query(UUID.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private void touchLocked(UUID blobId) {
+    jdbc.sql("UPDATE blob SET touched_at = :now WHERE id = :id")
+        .param("now", Jdbc.ts(clock.instant()))
+        .param("id", blobId)
+        .update();
+  }
+
+  /** Marks an existing blob as just returned by a put; false when there is none. */
+  private boolean touch(UUID tenantId, String sha) {
+    return Boolean.TRUE.equals(
+        ownTx.execute(
+            s -> {
+              UUID id = lock(tenantId, sha);
+              if (id == null) {
+                return false;
+              }
+              touchLocked(id);
+              return true;
+            }));
+  }
+
+  private boolean insert(UUID tenantId, String sha, long size, UUID objectId, UUID keyId) {
+    try {
+      ownTx.executeWithoutResult(
+          s ->
+              jdbc.sql(
+                      "INSERT INTO blob (id, tenant_id, sha256, size, object_id, data_key_id,"
+                          + " created_at, touched_at) VALUES (:id, :t, :s, :size, :o, :k, :now,"
+                          + " :now)")
+                  .param("id", ids.next())
+                  .param("t", tenantId)
+                  .param("s", sha)
+                  .param("size", size)
+                  .param("o", objectId)
+                  .param("k", keyId)
+                  .param("now", Jdbc.ts(clock.instant()))
+                  .update());
+      return true;
+    } catch (DuplicateKeyException raced) {
+      return false;
+    }
+  }
+}
