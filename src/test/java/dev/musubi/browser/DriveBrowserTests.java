@@ -65,7 +65,9 @@ class DriveBrowserTests {
 
     // A new folder, then into it.
     page.getByTestId("drive-new-folder").click();
-    page.getByLabel("名前").fill("見積書");
+    page.locator("dialog")
+        .getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("名前").setExact(true))
+        .fill("見積書");
     page.getByTestId("drive-name-save").click();
     assertThat(row(page, "見積書")).isVisible();
     row(page, "見積書").getByRole(AriaRole.LINK).first().click();
