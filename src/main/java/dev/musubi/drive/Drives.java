@@ -591,6 +591,13 @@ public class Drives {
     return download(a.node(), v);
   }
 
+  /** The current version of a file the caller may view, for a preview (not audited). */
+  Download openForPreview(MemberPrincipal actor, UUID fileId) {
+    Access a = live(actor, fileId, DriveRole.VIEWER);
+    requireFile(a.node());
+    return download(a.node(), version(a.node(), null));
+  }
+
   Download download(NodeRow n, VersionRow v) {
     return new Download(
         n.tenantId(),

@@ -7,6 +7,7 @@ import dev.musubi.drive.DrivePolicy;
 import dev.musubi.drive.Drives;
 import dev.musubi.drive.FileVersion;
 import dev.musubi.drive.FolderPage;
+import dev.musubi.drive.Previews;
 import dev.musubi.drive.Quota;
 import dev.musubi.drive.ShareLink;
 import dev.musubi.drive.internal.DriveStore.Grant;
@@ -65,6 +66,7 @@ class DriveController {
 
   private final Drives drives;
   private final DriveLinks links;
+  private final Previews previews;
   private final Downloads downloads;
   private final Departments departments;
   private final JdbcClient jdbc;
@@ -72,11 +74,13 @@ class DriveController {
   DriveController(
       Drives drives,
       DriveLinks links,
+      Previews previews,
       Downloads downloads,
       Departments departments,
       JdbcClient jdbc) {
     this.drives = drives;
     this.links = links;
+    this.previews = previews;
     this.downloads = downloads;
     this.departments = departments;
     this.jdbc = jdbc;
@@ -259,6 +263,24 @@ class DriveController {
       }
     }
     downloads.send(drives.download(actor, file, v), request, response);
+  }
+
+  @GetMapping("/drive/files/{fileId}/thumbnail")
+  ResponseEntity<byte[]> thumbnail(
+      @PathVariable String fileId, @RequestParam(defaultValue = "256") int size)
+      throws IOException {
+    byte[] png = previews.thumbnail(CurrentMember.get(), id(fileId), size);
+    return ResponseEntity.ok()
+        .header("Content-Type", "image/png")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Content-Security-Policy", Downloads.CSP)
+        .header("Cache-Control", "private, max-age=300")
+        .body(png);
+  }
+
+  @GetMapping("/drive/files/{fileId}/preview")
+  Previews.TextPreview textPreview(@PathVariable String fileId) throws IOException {
+    return previews.text(CurrentMember.get(), id(fileId));
   }
 
   @GetMapping("/drive/files/{fileId}/versions")
