@@ -432,6 +432,28 @@ public class Drives {
   }
 
   /**
+   * Checks, before any byte is sent, that an upload of {@code length} bytes named {@code rawName}
+   * into the folder would be accepted (rights, name, extension, size limit, quotas); returns the
+   * normalised name.
+   */
+  public String checkUpload(
+      MemberPrincipal actor, UUID folderId, @Nullable String rawName, long length) {
+    Access parent = live(actor, folderId, DriveRole.EDITOR);
+    requireFolder(parent.node());
+    String name = validName("filename", rawName);
+    DrivePolicy policy = store.policy(actor.tenantId());
+    checkExtension(policy, name);
+    store
+        .child(actor.tenantId(), folderId, DriveNames.key(name))
+        .ifPresent(
+            n -> {
+              throw nameTaken(n);
+            });
+    allowance(actor.tenantId(), parent.drive(), policy, length);
+    return name;
+  }
+
+  /**
    * Uploads a new version of a file. With {@code ifMatch} the upload only succeeds while the file's
    * current ETag is that value (412 otherwise), checked before streaming and again under the file's
    * row lock.

@@ -172,7 +172,7 @@ final class DriveClient {
               .timeout(Duration.ofSeconds(60))
               .header("Authorization", "Bearer " + token)
               .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
-      if (body != null) {
+      if (body != null && !headers.containsKey("Content-Type")) {
         b.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
       }
       headers.forEach(b::header);
