@@ -35,9 +35,13 @@ final class PlaintextStream extends InputStream {
     }
     ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
     int n = channel.read(buffer);
-    // Tink's channel answers 0 instead of -1 when positioned exactly at the end
-    while (n == 0) {
-      if (channel.position() >= channel.size()) {
+    // Tink's channel answers 0 instead of -1 when positioned exactly at the end, and 0 while its
+    // source has not yet delivered a whole header or segment
+    for (int zeros = 1; n == 0; zeros++) {
+      if (zeros > 10_000) {
+        throw new IOException("the blob's ciphertext stopped delivering data");
+      }
+      if (atEnd()) {
         n = -1;
       } else {
         n = channel.read(buffer);
@@ -47,6 +51,14 @@ final class PlaintextStream extends InputStream {
       eof = true;
     }
     return n;
+  }
+
+  private boolean atEnd() {
+    try {
+      return channel.position() >= channel.size();
+    } catch (IOException e) {
+      return false; // the size is known only once the header has been read
+    }
   }
 
   @Override

@@ -66,6 +66,35 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
   }
 
   @Test
+  void theHealthIndicatorChecksThatTheDirectoryIsWritable() throws Exception {
+    var indicator = new BlobStoreHealthIndicator(backend);
+    assertThat(indicator.health().getStatus().getCode()).isEqualTo("UP");
+    Path elsewhere = Files.createTempDirectory("musubi-blob-health");
+    LocalBlobBackend broken = new LocalBlobBackend(elsewhere);
+    // the temp directory is replaced by a file: nothing can be written there, even as root
+    Files.delete(elsewhere.resolve("tmp"));
+    Files.writeString(elsewhere.resolve("tmp"), "not a directory");
+    var down = new BlobStoreHealthIndicator(broken).health();
+    assertThat(down.getStatus().getCode()).isEqualTo("DOWN");
+    assertThat(down.getDetails()).containsEntry("backend", "local");
+    var status = fixturesHealth();
+    assertThat(status).contains("UP");
+  }
+
+  @org.springframework.boot.test.web.server.LocalServerPort int port;
+
+  String fixturesHealth() throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var response =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  @Test
   void theGeneratedMasterKeyIsReadableByTheOwnerOnly() throws Exception {
     Path key = root().getParent().resolve("keys/master.key");
     assertThat(key).exists();
