@@ -11,7 +11,12 @@ public interface BlobReferences {
 
   /**
    * Records that {@code owner} (for example {@code "drive.version:<id>"}) holds the blob. Adding
-   * the same reference twice is harmless.
+   * the same reference twice is harmless. Joins the caller's transaction and locks the blob's row
+   * until it ends, so the garbage collector cannot remove the blob meanwhile.
+   *
+   * @throws IllegalStateException when the company holds no such blob (never stored, or collected
+   *     after its grace period): the caller's transaction should roll back and store it again
+   * @throws IllegalArgumentException when {@code owner} is empty or longer than 200 characters
    */
   void add(UUID tenantId, String sha256, String owner);
 

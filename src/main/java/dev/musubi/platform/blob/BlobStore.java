@@ -16,7 +16,9 @@ public interface BlobStore {
   /**
    * Streams {@code content} to the store and returns its reference once it is durable. Storing the
    * same bytes twice in one company stores them once. Reads at most {@code maxBytes}; more is
-   * refused with {@link BlobTooLargeException} and nothing is kept.
+   * refused with {@link BlobTooLargeException} and nothing is kept. Runs in its own transaction, so
+   * the blob stays durable whatever the caller's transaction does; an unreferenced blob is kept for
+   * at least the collector's grace period (24 h by default) after {@code put} returns.
    */
   BlobRef put(UUID tenantId, InputStream content, long maxBytes) throws IOException;
 
@@ -27,6 +29,8 @@ public interface BlobStore {
    * The plaintext from byte {@code offset} on (for HTTP Range); the caller closes the stream.
    *
    * @throws BlobNotFoundException when the company holds no such blob
+   * @throws IllegalArgumentException when {@code offset} is negative or beyond the blob's size (an
+   *     offset equal to the size gives an empty stream)
    */
   InputStream open(UUID tenantId, String sha256, long offset) throws IOException;
 
