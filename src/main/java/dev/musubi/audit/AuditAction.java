@@ -3,7 +3,8 @@ package dev.musubi.audit;
 /**
  * The catalogue of audited actions. Codes are stable across versions (exports and alerts rely on
  * them) and grouped in ranges per module: 1000s sign-in and credentials, 2000s administration,
- * 3000s talk (messaging), 9000s the audit trail itself. Add new actions; never renumber.
+ * 3000s talk (messaging), 4000s drive, 9000s the audit trail itself. Add new actions; never
+ * renumber.
  */
 public enum AuditAction {
   LOGIN_SUCCEEDED(1001),
@@ -66,6 +67,19 @@ public enum AuditAction {
   ROOM_MEMBERS_ADDED(3002),
   ROOM_MEMBER_REMOVED(3003),
   MESSAGE_RECALLED(3010),
+  DRIVE_FILE_DOWNLOADED(4001),
+  DRIVE_ITEM_TRASHED(4002),
+  DRIVE_ITEM_RESTORED(4003),
+  DRIVE_ITEM_PURGED(4004),
+  DRIVE_VERSION_RESTORED(4005),
+  DRIVE_CREATED(4010),
+  DRIVE_MEMBER_GRANTED(4011),
+  DRIVE_MEMBER_REVOKED(4012),
+  DRIVE_LINK_CREATED(4020),
+  DRIVE_LINK_USED(4021),
+  DRIVE_LINK_REVOKED(4022),
+  DRIVE_LINK_REFUSED(4023),
+  DRIVE_POLICY_CHANGED(4030),
   BLOB_DATA_KEY_ROTATED(8001),
   BLOBS_REENCRYPTED(8002),
   BLOB_DATA_KEYS_REWRAPPED(8003),

@@ -1,8 +1,567 @@
-// Drive: not built yet; the page says so plainly.
-import { t } from '../i18n.js';
-import { html } from '../ui.js';
-import { ComingSoonPage } from './soon.js';
+// Drive: my drive and shared drives, a file browser with breadcrumbs, sort and search, uploads with
+// a progress bar per file (drag and drop too), folders, rename, move, trash, versions and quota.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, csrfHeaders, query } from '../api.js';
+import { addMessages, formatDateTime, t } from '../i18n.js';
+import {
+  html,
+  cx,
+  Alert,
+  Button,
+  ConfirmDialog,
+  Dialog,
+  EmptyState,
+  Icon,
+  Pager,
+  Spinner,
+  TextField,
+  errorText,
+  toast,
+} from '../ui.js';
 
-export function DrivePage() {
-  return html`<${ComingSoonPage} name=${t('nav.drive')} icon="drive" />`;
+addMessages({
+  ja: {
+    'drive.title': 'ドライブ',
+    'drive.mine': 'マイドライブ',
+    'drive.upload': 'アップロード',
+    'drive.newFolder': '新しいフォルダ',
+    'drive.folderName': 'フォルダ名',
+    'drive.name': '名前',
+    'drive.size': 'サイズ',
+    'drive.updated': '更新日時',
+    'drive.actions': '操作',
+    'drive.empty': 'このフォルダは空です',
+    'drive.emptyHint': 'ファイルをここにドラッグ＆ドロップするか、「アップロード」を押してください。',
+    'drive.drop': 'ここにドロップしてアップロード',
+    'drive.search': 'ドライブ内を名前で検索',
+    'drive.sortName': '名前順',
+    'drive.sortSize': 'サイズ順',
+    'drive.sortUpdated': '更新日時順',
+    'drive.sort': '並べ替え',
+    'drive.rename': '名前を変更',
+    'drive.move': '移動',
+    'drive.moveHere': 'ここに移動',
+    'drive.delete': 'ゴミ箱へ移動',
+    'drive.deleteConfirm': '「{name}」をゴミ箱へ移動しますか？',
+    'drive.download': 'ダウンロード',
+    'drive.versions': '版の履歴',
+    'drive.version': '第{n}版',
+    'drive.current': '現在の版',
+    'drive.restoreVersion': 'この版に戻す',
+    'drive.trash': 'ゴミ箱',
+    'drive.trashEmpty': 'ゴミ箱は空です',
+    'drive.restore': '元に戻す',
+    'drive.purge': '完全に削除',
+    'drive.purgeConfirm': '「{name}」を完全に削除しますか？元に戻せません。',
+    'drive.back': 'ドライブに戻る',
+    'drive.quota': '{used} / {limit} 使用中',
+    'drive.uploaded': 'アップロードしました',
+    'drive.uploadFailed': 'アップロードできませんでした',
+    'drive.tooLarge': 'ファイルが大きすぎます',
+    'drive.quotaExceeded': '容量の上限を超えます',
+    'drive.nameTaken': '同じ名前の項目がすでにあります（大文字と小文字は区別しません）',
+    'drive.results': '検索結果',
+    'drive.folder': 'フォルダ',
+    'drive.saved': '保存しました',
+  },
+  en: {
+    'drive.title': 'Drive',
+    'drive.mine': 'My drive',
+    'drive.upload': 'Upload',
+    'drive.newFolder': 'New folder',
+    'drive.folderName': 'Folder name',
+    'drive.name': 'Name',
+    'drive.size': 'Size',
+    'drive.updated': 'Updated',
+    'drive.actions': 'Actions',
+    'drive.empty': 'This folder is empty',
+    'drive.emptyHint': 'Drop files here or press Upload.',
+    'drive.drop': 'Drop to upload',
+    'drive.search': 'Search this drive by name',
+    'drive.sortName': 'Name',
+    'drive.sortSize': 'Size',
+    'drive.sortUpdated': 'Updated',
+    'drive.sort': 'Sort',
+    'drive.rename': 'Rename',
+    'drive.move': 'Move',
+    'drive.moveHere': 'Move here',
+    'drive.delete': 'Move to trash',
+    'drive.deleteConfirm': 'Move “{name}” to the trash?',
+    'drive.download': 'Download',
+    'drive.versions': 'Versions',
+    'drive.version': 'Version {n}',
+    'drive.current': 'Current',
+    'drive.restoreVersion': 'Restore this version',
+    'drive.trash': 'Trash',
+    'drive.trashEmpty': 'The trash is empty',
+    'drive.restore': 'Restore',
+    'drive.purge': 'Delete forever',
+    'drive.purgeConfirm': 'Delete “{name}” forever? This cannot be undone.',
+    'drive.back': 'Back to the drive',
+    'drive.quota': '{used} of {limit} used',
+    'drive.uploaded': 'Uploaded',
+    'drive.uploadFailed': 'Upload failed',
+    'drive.tooLarge': 'The file is too large',
+    'drive.quotaExceeded': 'This would exceed the storage quota',
+    'drive.nameTaken': 'An item with this name already exists here (case is ignored)',
+    'drive.results': 'Search results',
+    'drive.folder': 'Folder',
+    'drive.saved': 'Saved',
+  },
+});
+
+const PAGE = 100;
+
+export function formatBytes(n) {
+  if (n == null) return '';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return (i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)) + ' ' + units[i];
 }
+
+function problemText(err) {
+  const type = (err?.type || '').split(':').pop();
+  if (type === 'file-too-large') return t('drive.tooLarge');
+  if (type === 'quota-exceeded') return t('drive.quotaExceeded');
+  if (type === 'name-taken') return t('drive.nameTaken');
+  return err?.detail || errorText(err);
+}
+
+/** Uploads one file with XMLHttpRequest (fetch cannot report upload progress). */
+function uploadFile(folderId, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/drive/folders/${folderId}/files`);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    for (const [k, v] of Object.entries(csrfHeaders())) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject({ status: xhr.status, type: body?.type, detail: body?.detail, errors: body?.errors });
+    };
+    xhr.onerror = () => reject({ status: 0, detail: t('drive.uploadFailed') });
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export function DrivePage({ route }) {
+  const [drives, setDrives] = useState(null);
+  const [error, setError] = useState(null);
+  const view = route.path[1] || '';
+  const id = route.path[2] || '';
+
+  useEffect(() => {
+    api.get('/api/v1/drive/drives').then(setDrives, setError);
+  }, []);
+
+  if (error) return html`<div class="page"><${Alert}>${errorText(error)}<//></div>`;
+  if (!drives) return html`<div class="page"><${Spinner} /></div>`;
+  const mine = drives.find((d) => d.kind === 'personal');
+  if (view === 'trash') {
+    const drive = drives.find((d) => d.id === id) || mine;
+    return html`<${TrashView} drive=${drive} />`;
+  }
+  const folderId = view === 'folder' && id ? id : mine.rootFolderId;
+  return html`<${Browser} drives=${drives} folderId=${folderId} />`;
+}
+
+function DriveTabs({ drives, current }) {
+  return html`<nav class="drive-tabs" aria-label=${t('drive.title')}>
+    ${drives.map(
+      (d) => html`<a
+        class=${cx('drive-tab', d.id === current && 'drive-tab-active')}
+        href=${'#/drive/folder/' + d.rootFolderId}
+        aria-current=${d.id === current ? 'page' : undefined}
+        ><${Icon} name="drive" /> ${d.kind === 'personal' ? t('drive.mine') : d.name}</a
+      >`,
+    )}
+  </nav>`;
+}
+
+function QuotaBar() {
+  const [q, setQ] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/drive/quota').then(setQ, () => {});
+  }, []);
+  if (!q) return null;
+  const pct = q.limit > 0 ? Math.min(100, Math.round((q.used / q.limit) * 100)) : 0;
+  return html`<div class="drive-quota" data-testid="drive-quota">
+    <progress max="100" value=${pct} aria-label=${t('drive.quota', { used: formatBytes(q.used), limit: formatBytes(q.limit) })}></progress>
+    <span>${t('drive.quota', { used: formatBytes(q.used), limit: formatBytes(q.limit) })}</span>
+  </div>`;
+}
+
+function Browser({ drives, folderId }) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const [sort, setSort] = useState('name');
+  const [page, setPage] = useState(0);
+  const [q, setQ] = useState('');
+  const [results, setResults] = useState(null);
+  const [uploads, setUploads] = useState([]);
+  const [dragging, setDragging] = useState(false);
+  const [dialog, setDialog] = useState(null);
+  const [quotaKey, setQuotaKey] = useState(0);
+  const fileInput = useRef(null);
+
+  const load = () =>
+    api
+      .get(`/api/v1/drive/folders/${folderId}` + query({ sort, order: sort === 'updated' ? 'desc' : 'asc', page, size: PAGE }))
+      .then((d) => {
+        setData(d);
+        setError(null);
+      }, setError);
+
+  useEffect(() => {
+    setData(null);
+    load();
+  }, [folderId, sort, page]);
+
+  const drive = data ? drives.find((d) => d.id === data.folder.driveId) : null;
+  const canEdit = drive && drive.role !== 'viewer';
+
+  useEffect(() => {
+    if (!drive || !q.trim()) {
+      setResults(null);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      api.get(`/api/v1/drive/drives/${drive.id}/search` + query({ q: q.trim() })).then(setResults, setError);
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [q, drive?.id]);
+
+  const upload = async (files) => {
+    for (const file of files) {
+      const key = Math.random().toString(36).slice(2);
+      setUploads((u) => [...u, { key, name: file.name, progress: 0 }]);
+      try {
+        await uploadFile(folderId, file, (p) =>
+          setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress: p } : x))),
+        );
+        setUploads((u) => u.filter((x) => x.key !== key));
+        toast(t('drive.uploaded') + ': ' + file.name);
+      } catch (e) {
+        setUploads((u) => u.map((x) => (x.key === key ? { ...x, error: problemText(e) } : x)));
+      }
+    }
+    load();
+    setQuotaKey((k) => k + 1);
+  };
+
+  const onDrop = (e) => {
+    e.preventDefault();
+    setDragging(false);
+    if (canEdit && e.dataTransfer?.files?.length) upload([...e.dataTransfer.files]);
+  };
+
+  const rows = results ?? data?.items ?? [];
+
+  return html`<div
+    class=${cx('page', 'drive', dragging && 'drive-dragging')}
+    onDragOver=${(e) => {
+      e.preventDefault();
+      if (canEdit) setDragging(true);
+    }}
+    onDragLeave=${(e) => {
+      if (e.currentTarget === e.target) setDragging(false);
+    }}
+    onDrop=${onDrop}
+    data-testid="drive"
+  >
+    <div class="drive-head">
+      <h1 class="page-title">${t('drive.title')}</h1>
+      <${QuotaBar} key=${quotaKey} />
+    </div>
+    <${DriveTabs} drives=${drives} current=${data?.folder.driveId} />
+    ${data &&
+    html`<nav class="drive-crumbs" aria-label="breadcrumbs">
+      ${data.path.map(
+        (p, i) => html`${i > 0 && html`<span class="drive-crumb-sep" aria-hidden="true">/</span>`}
+          <a href=${'#/drive/folder/' + p.id} aria-current=${i === data.path.length - 1 ? 'page' : undefined}
+            >${i === 0 ? (drive?.kind === 'personal' ? t('drive.mine') : drive?.name) : p.name}</a
+          >`,
+      )}
+    </nav>`}
+    <div class="toolbar drive-toolbar">
+      <label class="search">
+        <${Icon} name="search" />
+        <span class="sr-only">${t('drive.search')}</span>
+        <input class="input" type="search" name="q" placeholder=${t('drive.search')} value=${q} onInput=${(e) => setQ(e.currentTarget.value)} />
+      </label>
+      <select class="input select drive-sort" aria-label=${t('drive.sort')} value=${sort} onChange=${(e) => { setSort(e.currentTarget.value); setPage(0); }}>
+        <option value="name">${t('drive.sortName')}</option>
+        <option value="size">${t('drive.sortSize')}</option>
+        <option value="updated">${t('drive.sortUpdated')}</option>
+      </select>
+      ${canEdit &&
+      html`<${Button} kind="secondary" onClick=${() => setDialog({ kind: 'folder' })} data-testid="drive-new-folder"
+          ><${Icon} name="plus" /> ${t('drive.newFolder')}<//
+        >
+        <${Button} onClick=${() => fileInput.current?.click()} data-testid="drive-upload"><${Icon} name="plus" /> ${t('drive.upload')}<//>
+        <input
+          ref=${fileInput}
+          type="file"
+          multiple
+          class="sr-only"
+          data-testid="drive-file-input"
+          onChange=${(e) => {
+            const files = [...e.currentTarget.files];
+            e.currentTarget.value = '';
+            upload(files);
+          }}
+        />`}
+      ${drive && html`<a class="btn btn-secondary" href=${'#/drive/trash/' + drive.id}>${t('drive.trash')}</a>`}
+    </div>
+    ${uploads.length > 0 &&
+    html`<ul class="drive-uploads" aria-live="polite">
+      ${uploads.map(
+        (u) => html`<li class=${cx('drive-upload', u.error && 'drive-upload-error')}>
+          <span class="drive-upload-name">${u.name}</span>
+          ${u.error
+            ? html`<span role="alert">${u.error}</span>
+                <button type="button" class="icon-btn" aria-label=${t('common.close')} onClick=${() => setUploads((x) => x.filter((y) => y.key !== u.key))}><${Icon} name="close" /></button>`
+            : html`<progress max="100" value=${Math.round(u.progress * 100)}></progress>`}
+        </li>`,
+      )}
+    </ul>`}
+    ${dragging && html`<div class="drive-dropzone" aria-hidden="true">${t('drive.drop')}</div>`}
+    ${error && html`<${Alert}>${problemText(error)}<//>`}
+    ${!data && !error
+      ? html`<${Spinner} />`
+      : data &&
+        html`${results && html`<h2 class="drive-results">${t('drive.results')}</h2>`}
+          ${rows.length === 0
+            ? html`<${EmptyState} icon="drive" title=${t('drive.empty')}>${canEdit ? t('drive.emptyHint') : ''}<//>`
+            : html`<ul class="drive-list" data-testid="drive-list">
+                ${rows.map((item) => html`<${Row} item=${item} canEdit=${canEdit} onAction=${(kind) => setDialog({ kind, item })} />`)}
+              </ul>`}
+          ${!results && html`<${Pager} page=${data.page} size=${data.size} total=${data.total} onPage=${setPage} />`}`}
+    <${NameDialog}
+      open=${dialog?.kind === 'folder' || dialog?.kind === 'rename'}
+      title=${dialog?.kind === 'rename' ? t('drive.rename') : t('drive.newFolder')}
+      initial=${dialog?.item?.name || ''}
+      onClose=${() => setDialog(null)}
+      onSave=${async (name) => {
+        if (dialog.kind === 'rename') await api.patch(`/api/v1/drive/items/${dialog.item.id}`, { name });
+        else await api.post(`/api/v1/drive/folders/${folderId}/folders`, { name });
+        setDialog(null);
+        load();
+      }}
+    />
+    <${ConfirmDialog}
+      open=${dialog?.kind === 'delete'}
+      title=${t('drive.delete')}
+      message=${t('drive.deleteConfirm', { name: dialog?.item?.name || '' })}
+      confirmLabel=${t('drive.delete')}
+      danger
+      onClose=${() => setDialog(null)}
+      onConfirm=${async () => {
+        try {
+          await api.del(`/api/v1/drive/items/${dialog.item.id}`);
+        } catch (e) {
+          toast(problemText(e), 'error');
+        }
+        setDialog(null);
+        load();
+      }}
+    />
+    ${dialog?.kind === 'versions' && html`<${VersionsDialog} item=${dialog.item} onClose=${() => { setDialog(null); load(); }} />`}
+    ${dialog?.kind === 'move' &&
+    html`<${MoveDialog} item=${dialog.item} start=${data.path[0].id} onClose=${() => { setDialog(null); load(); }} />`}
+  </div>`;
+}
+
+function Row({ item, canEdit, onAction }) {
+  const folder = item.type === 'folder';
+  return html`<li class="drive-row" data-testid="drive-row">
+    <span class="drive-row-icon" aria-hidden="true"><${Icon} name=${folder ? 'drive' : 'copy'} /></span>
+    <span class="drive-row-name">
+      ${folder
+        ? html`<a href=${'#/drive/folder/' + item.id}>${item.name}</a>`
+        : html`<a href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name} title=${t('drive.download')}>${item.name}</a>`}
+      <span class="drive-row-meta">${folder ? t('drive.folder') : formatBytes(item.size)} · ${formatDateTime(item.updatedAt)}</span>
+    </span>
+    <span class="drive-row-actions">
+      ${!folder && html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('versions')}>${t('drive.versions')}</button>`}
+      ${canEdit &&
+      html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('rename')}>${t('drive.rename')}</button>
+        <button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('move')}>${t('drive.move')}</button>
+        <button type="button" class="btn btn-danger btn-small" onClick=${() => onAction('delete')}>${t('drive.delete')}</button>`}
+    </span>
+  </li>`;
+}
+
+function NameDialog({ open, title, initial, onClose, onSave }) {
+  const [name, setName] = useState(initial);
+  const [err, setErr] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setName(initial);
+    setErr(null);
+  }, [open, initial]);
+  const save = async (e) => {
+    e?.preventDefault();
+    setBusy(true);
+    try {
+      await onSave(name);
+    } catch (x) {
+      setErr(x.fieldErrors?.().name || problemText(x));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Dialog}
+    open=${open}
+    title=${title}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} onClick=${save} data-testid="drive-name-save">${t('common.save')}<//>`}
+  >
+    <form onSubmit=${save}>
+      <${TextField} label=${t('drive.name')} value=${name} onValue=${setName} error=${err} autofocus name="name" maxlength="255" />
+    </form>
+  <//>`;
+}
+
+function VersionsDialog({ item, onClose }) {
+  const [versions, setVersions] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => api.get(`/api/v1/drive/files/${item.id}/versions`).then(setVersions, setError);
+  useEffect(() => {
+    load();
+  }, [item.id]);
+  return html`<${Dialog} open=${true} title=${t('drive.versions') + ' — ' + item.name} onClose=${onClose}>
+    ${error && html`<${Alert}>${problemText(error)}<//>`}
+    ${!versions
+      ? html`<${Spinner} />`
+      : html`<ul class="drive-versions">
+          ${versions.map(
+            (v) => html`<li>
+              <span>${t('drive.version', { n: v.number })} · ${formatBytes(v.size)} · ${formatDateTime(v.createdAt)}</span>
+              ${v.current
+                ? html`<span class="badge badge-success">${t('drive.current')}</span>`
+                : html`<span>
+                    <a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content?version=${v.id}`} download=${item.name}>${t('drive.download')}</a>
+                    <button type="button" class="btn btn-secondary btn-small" onClick=${async () => {
+                      try {
+                        await api.post(`/api/v1/drive/files/${item.id}/versions/${v.id}/restore`);
+                        toast(t('drive.saved'));
+                        load();
+                      } catch (e) {
+                        setError(e);
+                      }
+                    }}>${t('drive.restoreVersion')}</button>
+                  </span>`}
+            </li>`,
+          )}
+        </ul>`}
+  <//>`;
+}
+
+function MoveDialog({ item, start, onClose }) {
+  const [folder, setFolder] = useState(start);
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get(`/api/v1/drive/folders/${folder}` + query({ size: 500 })).then(setData, setError);
+  }, [folder]);
+  const move = async () => {
+    try {
+      await api.patch(`/api/v1/drive/items/${item.id}`, { parentId: folder });
+      toast(t('drive.saved'));
+      onClose();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`<${Dialog}
+    open=${true}
+    title=${t('drive.move') + ' — ' + item.name}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//><${Button} onClick=${move}>${t('drive.moveHere')}<//>`}
+  >
+    ${error && html`<${Alert}>${problemText(error)}<//>`}
+    ${!data
+      ? html`<${Spinner} />`
+      : html`<nav class="drive-crumbs">
+            ${data.path.map(
+              (p, i) => html`${i > 0 && html`<span class="drive-crumb-sep">/</span>`}<button type="button" class="link-btn" onClick=${() => setFolder(p.id)}>${i === 0 ? t('drive.mine') : p.name}</button>`,
+            )}
+          </nav>
+          <ul class="drive-versions">
+            ${data.items
+              .filter((x) => x.type === 'folder' && x.id !== item.id)
+              .map((x) => html`<li><button type="button" class="link-btn" onClick=${() => setFolder(x.id)}><${Icon} name="drive" /> ${x.name}</button></li>`)}
+          </ul>`}
+  <//>`;
+}
+
+function TrashView({ drive }) {
+  const [items, setItems] = useState(null);
+  const [error, setError] = useState(null);
+  const [purging, setPurging] = useState(null);
+  const load = () => api.get(`/api/v1/drive/drives/${drive.id}/trash`).then(setItems, setError);
+  useEffect(() => {
+    load();
+  }, [drive.id]);
+  return html`<div class="page drive">
+    <div class="drive-head">
+      <h1 class="page-title">${t('drive.trash')}</h1>
+      <a class="btn btn-secondary" href=${'#/drive/folder/' + drive.rootFolderId}><${Icon} name="back" /> ${t('drive.back')}</a>
+    </div>
+    ${error && html`<${Alert}>${problemText(error)}<//>`}
+    ${!items
+      ? html`<${Spinner} />`
+      : items.length === 0
+        ? html`<${EmptyState} icon="inbox" title=${t('drive.trashEmpty')} />`
+        : html`<ul class="drive-list">
+            ${items.map(
+              (item) => html`<li class="drive-row">
+                <span class="drive-row-icon" aria-hidden="true"><${Icon} name=${item.type === 'folder' ? 'drive' : 'copy'} /></span>
+                <span class="drive-row-name">${item.name}<span class="drive-row-meta">${formatDateTime(item.trashedAt)}</span></span>
+                <span class="drive-row-actions">
+                  <button type="button" class="btn btn-secondary btn-small" onClick=${async () => {
+                    try {
+                      await api.post(`/api/v1/drive/items/${item.id}/restore`);
+                      toast(t('drive.saved'));
+                    } catch (e) {
+                      setError(e);
+                    }
+                    load();
+                  }}>${t('drive.restore')}</button>
+                  <button type="button" class="btn btn-danger btn-small" onClick=${() => setPurging(item)}>${t('drive.purge')}</button>
+                </span>
+              </li>`,
+            )}
+          </ul>`}
+    <${ConfirmDialog}
+      open=${!!purging}
+      title=${t('drive.purge')}
+      message=${t('drive.purgeConfirm', { name: purging?.name || '' })}
+      confirmLabel=${t('drive.purge')}
+      danger
+      onClose=${() => setPurging(null)}
+      onConfirm=${async () => {
+        await api.del(`/api/v1/drive/trash/${purging.id}`).catch(setError);
+        setPurging(null);
+        load();
+      }}
+    />
+  </div>`;
+}
+

@@ -52,7 +52,13 @@ class TenantIsolationIntegrationTests {
           "talk_bot",
           "talk_room_bot",
           "talk_outbox",
-          "talk_webhook");
+          "talk_webhook",
+          "drive",
+          "drive_node",
+          "drive_version",
+          "drive_member",
+          "drive_link",
+          "drive_dav_prop");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -89,7 +95,8 @@ class TenantIsolationIntegrationTests {
       String token,
       UUID sessionId,
       UUID roomId,
-      UUID messageId) {
+      UUID messageId,
+      DriveIds drive) {
 
     Set<String> secrets() {
       return Set.of(
@@ -103,8 +110,50 @@ class TenantIsolationIntegrationTests {
           tokenId.toString(),
           sessionId.toString(),
           roomId.toString(),
-          messageId.toString());
+          messageId.toString(),
+          drive.driveId(),
+          drive.folderId(),
+          drive.fileId(),
+          drive.versionId(),
+          drive.linkId());
     }
+  }
+
+  /** Company A's drive: the member's personal drive, a folder, a file, its version and a link. */
+  record DriveIds(
+      String driveId, String folderId, String fileId, String versionId, String linkId) {}
+
+  private static DriveIds drive(Fixtures.TestMember member) {
+    ApiClient c = member.client();
+    ApiClient.Response drives = c.get("/api/v1/drive/drives");
+    assertThat(drives.status()).as(drives.body()).isEqualTo(200);
+    String driveId = drives.json().get(0).get("id").asString();
+    String root = drives.json().get(0).get("rootFolderId").asString();
+    ApiClient.Response folder =
+        c.post("/api/v1/drive/folders/" + root + "/folders", Map.of("name", "機密"));
+    assertThat(folder.status()).as(folder.body()).isEqualTo(201);
+    String folderId = folder.json().get("id").asString();
+    String boundary = "----isolation";
+    String body =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\n"
+            + "Content-Type: text/plain\r\n\r\n秘密の計画\r\n--"
+            + boundary
+            + "--\r\n";
+    ApiClient.Response file =
+        c.sendRaw(
+            "POST",
+            "/api/v1/drive/folders/" + folderId + "/files",
+            body,
+            "multipart/form-data; boundary=" + boundary,
+            c.csrf());
+    assertThat(file.status()).as(file.body()).isEqualTo(201);
+    String fileId = file.json().get("id").asString();
+    String versionId = file.json().get("versionId").asString();
+    ApiClient.Response link = c.post("/api/v1/drive/files/" + fileId + "/links", Map.of());
+    assertThat(link.status()).as(link.body()).isEqualTo(201);
+    return new DriveIds(driveId, folderId, fileId, versionId, link.json().get("id").asString());
   }
 
   private List<Endpoint> endpoints() {
@@ -177,7 +226,8 @@ class TenantIsolationIntegrationTests {
         token.json().get("token").asString(),
         sessionId,
         UUID.fromString(roomId),
-        UUID.fromString(message.json().get("id").asString()));
+        UUID.fromString(message.json().get("id").asString()),
+        drive(member));
   }
 
   /** Picks the ID of company A that a path variable most plausibly names. */
@@ -199,6 +249,23 @@ class TenantIsolationIntegrationTests {
     }
     if (name.contains("message")) {
       return v.messageId().toString();
+    }
+    if (before.startsWith("/api/v1/drive/")) {
+      if (name.contains("drive")) {
+        return v.drive().driveId();
+      }
+      if (name.contains("folder")) {
+        return v.drive().folderId();
+      }
+      if (name.contains("version")) {
+        return v.drive().versionId();
+      }
+      if (name.contains("link")) {
+        return v.drive().linkId();
+      }
+      if (name.contains("file") || name.contains("item")) {
+        return v.drive().fileId();
+      }
     }
     if (name.contains("company") || name.contains("tenant")) {
       return v.company().id().toString();
@@ -417,7 +484,9 @@ class TenantIsolationIntegrationTests {
       String path = expand(e, a);
       Object body = e.method().equals("GET") || e.method().equals("DELETE") ? null : Map.of();
       ApiClient.Response r = anonymous.send(e.method(), path, body);
-      if (r.status() != 401 || !r.problemType().equals("unauthenticated")) {
+      // A HEAD answer has no body to carry the problem: its status must say it.
+      boolean problem = e.method().equals("HEAD") || r.problemType().equals("unauthenticated");
+      if (r.status() != 401 || !problem) {
         offenders.add(e + " -> " + r.status() + " " + r.body());
       }
     }

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.drive.internal;
+
+import org.jspecify.annotations.NullMarked;

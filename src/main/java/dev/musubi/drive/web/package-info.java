@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.drive.web;
+
+import org.jspecify.annotations.NullMarked;

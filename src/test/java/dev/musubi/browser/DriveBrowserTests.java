@@ -1,0 +1,129 @@
+package dev.musubi.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FilePayload;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The drive page: new folder, upload with progress, navigation by breadcrumbs, download. */
+@dev.musubi.testing.MusubiIntegrationTest
+class DriveBrowserTests {
+
+  static final String PASSWORD = "Asagao-Hirugao-1357!";
+
+  @LocalServerPort int port;
+
+  Browser browser;
+
+  @BeforeEach
+  void start() {
+    browser = new Browser(port);
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
+    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
+    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
+    browser.close();
+  }
+
+  private static Locator row(Page page, String name) {
+    return page.getByTestId("drive-row").filter(new Locator.FilterOptions().setHasText(name));
+  }
+
+  @Test
+  void uploadNavigateAndDownload() throws Exception {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "ドライブ株式会社");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    admin.post(
+        "/api/v1/admin/members",
+        MusubiHttp.json(
+            "loginId", "tanaka",
+            "password", PASSWORD,
+            "displayName", "田中 一郎",
+            "familyName", "田中",
+            "givenName", "一郎"),
+        201);
+    Page page = browser.newPage(1280, 800);
+    page.navigate("/#/drive");
+    Browser.submitPassword(page, "tanaka@" + company.domain(), PASSWORD);
+    assertThat(page.getByTestId("drive")).isVisible();
+    assertThat(page.getByText("このフォルダは空です")).isVisible();
+    assertThat(page.getByTestId("drive-quota")).containsText("使用中");
+
+    // A new folder, then into it.
+    page.getByTestId("drive-new-folder").click();
+    page.locator("dialog")
+        .getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("名前").setExact(true))
+        .fill("見積書");
+    page.getByTestId("drive-name-save").click();
+    assertThat(row(page, "見積書")).isVisible();
+    row(page, "見積書").getByRole(AriaRole.LINK).first().click();
+    assertThat(page).hasURL(Pattern.compile("#/drive/folder/[0-9a-f-]{36}$"));
+    assertThat(page.locator(".drive-crumbs")).containsText("見積書");
+
+    // Upload two files through the file picker (the same path as a drop).
+    String text = "御見積書\n合計 12,000 円\n";
+    page.getByTestId("drive-file-input")
+        .setInputFiles(
+            new FilePayload[] {
+              new FilePayload("見積 2026.txt", "text/plain", text.getBytes(StandardCharsets.UTF_8)),
+              new FilePayload("memo.txt", "text/plain", "メモ".getBytes(StandardCharsets.UTF_8))
+            });
+    assertThat(row(page, "見積 2026.txt")).isVisible();
+    assertThat(row(page, "memo.txt")).isVisible();
+
+    // The same name again (another case) is refused with a clear message.
+    page.getByTestId("drive-file-input")
+        .setInputFiles(new FilePayload("MEMO.TXT", "text/plain", new byte[] {1}));
+    assertThat(page.locator(".drive-upload-error")).containsText("同じ名前");
+
+    // Download it and compare.
+    Download download =
+        page.waitForDownload(
+            () -> row(page, "見積 2026.txt").getByRole(AriaRole.LINK).first().click());
+    assertThat(Files.readString(download.path(), StandardCharsets.UTF_8)).isEqualTo(text);
+    assertThat(download.suggestedFilename()).isEqualTo("見積 2026.txt");
+
+    // Search by name from the folder.
+    page.getByPlaceholder("ドライブ内を名前で検索").fill("見積");
+    assertThat(page.locator(".drive-results")).isVisible();
+    assertThat(row(page, "見積 2026.txt")).isVisible();
+    page.getByPlaceholder("ドライブ内を名前で検索").fill("");
+    browser.screenshot(page, "drive.png");
+
+    // Back to the root by the breadcrumb; delete the folder to the trash and restore it.
+    page.locator(".drive-crumbs a").first().click();
+    assertThat(row(page, "見積書")).isVisible();
+    row(page, "見積書")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("ゴミ箱へ移動"))
+        .click();
+    page.locator("dialog")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("ゴミ箱へ移動"))
+        .click();
+    assertThat(row(page, "見積書")).hasCount(0);
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("ゴミ箱")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("元に戻す")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("ドライブに戻る")).click();
+    assertThat(row(page, "見積書")).isVisible();
+
+    // Phone width: the list still works.
+    Page phone = browser.newPage(390, 844);
+    phone.navigate("/#/drive");
+    Browser.submitPassword(phone, "tanaka@" + company.domain(), PASSWORD);
+    assertThat(row(phone, "見積書")).isVisible();
+    assertThat(phone.getByTestId("drive-upload")).isVisible();
+  }
+}

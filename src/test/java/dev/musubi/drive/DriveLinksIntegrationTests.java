@@ -1,0 +1,160 @@
+package dev.musubi.drive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.musubi.testing.ApiClient;
+import dev.musubi.testing.Fixtures;
+import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestClock;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+@MusubiIntegrationTest
+class DriveLinksIntegrationTests {
+
+  @LocalServerPort int port;
+  @Autowired TestClock clock;
+
+  Fixtures fixtures;
+  Fixtures.TestCompany company;
+  DriveClient sato;
+  String fileId;
+  final HttpClient outsider = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void setUp() {
+    fixtures = new Fixtures(port);
+    company = fixtures.company();
+    sato = new DriveClient(port, fixtures.member(company, "sato"));
+    fileId =
+        sato.uploaded(sato.root(), "提案書.txt", "提案の中身".getBytes(StandardCharsets.UTF_8))
+            .get("id")
+            .asString();
+  }
+
+  private HttpResponse<byte[]> fetch(String path, @Nullable String password) {
+    try {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(30));
+      if (password != null) {
+        b.header("X-Link-Password", password);
+      }
+      return outsider.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonNode link(Map<String, Object> body) {
+    ApiClient.Response r = sato.api.post("/api/v1/drive/files/" + fileId + "/links", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json();
+  }
+
+  @Test
+  void anOutsiderDownloadsWithThePasswordUntilTheLimit() {
+    JsonNode l = link(Map.of("password", "himitsu-no-aikotoba", "maxDownloads", 2));
+    String token = l.get("token").asString();
+    assertThat(sato.api.get("/api/v1/drive/files/" + fileId + "/links").body())
+        .doesNotContain(token);
+    HttpResponse<byte[]> info = fetch("/s/" + token, null);
+    assertThat(info.statusCode()).isEqualTo(200);
+    assertThat(new String(info.body(), StandardCharsets.UTF_8)).contains("passwordRequired\":true");
+    assertThat(fetch("/s/" + token + "/content", null).statusCode()).isEqualTo(401);
+    assertThat(fetch("/s/" + token + "/content", "wrong-password").statusCode()).isEqualTo(401);
+    HttpResponse<byte[]> ok = fetch("/s/" + token + "/content", "himitsu-no-aikotoba");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(new String(ok.body(), StandardCharsets.UTF_8)).isEqualTo("提案の中身");
+    assertThat(ok.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment");
+    assertThat(ok.headers().firstValue("X-Content-Type-Options").orElse("")).isEqualTo("nosniff");
+    assertThat(fetch("/s/" + token + "/content", "himitsu-no-aikotoba").statusCode())
+        .isEqualTo(200);
+    assertThat(fetch("/s/" + token + "/content", "himitsu-no-aikotoba").statusCode())
+        .isEqualTo(410);
+    ApiClient.Response audit = company.admin().get("/api/v1/admin/audit?targetId=" + fileId);
+    assertThat(audit.body())
+        .contains("\"actionCode\":4020")
+        .contains("\"actionCode\":4021")
+        .contains("\"actionCode\":4023");
+    assertThat(audit.body()).doesNotContain("himitsu").doesNotContain(token);
+  }
+
+  @Test
+  void linksExpireAndCanBeRevoked() {
+    String expiring = link(Map.of("expiresInDays", 1)).get("token").asString();
+    JsonNode revocable = link(Map.of());
+    try {
+      clock.advance(Duration.ofDays(2));
+      assertThat(fetch("/s/" + expiring + "/content", null).statusCode()).isEqualTo(410);
+    } finally {
+      clock.reset();
+    }
+    String token = revocable.get("token").asString();
+    assertThat(fetch("/s/" + token + "/content", null).statusCode()).isEqualTo(200);
+    assertThat(sato.api.delete("/api/v1/drive/links/" + revocable.get("id").asString()).status())
+        .isEqualTo(204);
+    assertThat(fetch("/s/" + token + "/content", null).statusCode()).isEqualTo(404);
+    assertThat(fetch("/s/not-a-real-token-at-all-xxxxxxxx/content", null).statusCode())
+        .isEqualTo(404);
+    // Trashing the file takes its links down with it.
+    String again = link(Map.of()).get("token").asString();
+    sato.api.delete("/api/v1/drive/items/" + fileId);
+    assertThat(fetch("/s/" + again + "/content", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void companyPolicyCanForbidOutsideLinksAndExtensions() {
+    String token = link(Map.of()).get("token").asString();
+    ApiClient.Response p =
+        company.admin().put("/api/v1/admin/drive-policy", Map.of("outsideLinks", false));
+    assertThat(p.status()).as(p.body()).isEqualTo(200);
+    ApiClient.Response refused =
+        sato.api.post("/api/v1/drive/files/" + fileId + "/links", Map.of());
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.problemType()).isEqualTo("outside-links-forbidden");
+    assertThat(fetch("/s/" + token + "/content", null).statusCode()).isEqualTo(403);
+    company
+        .admin()
+        .put(
+            "/api/v1/admin/drive-policy",
+            Map.of("outsideLinks", true, "blockedExtensions", java.util.List.of("txt")));
+    ApiClient.Response ext = sato.api.post("/api/v1/drive/files/" + fileId + "/links", Map.of());
+    assertThat(ext.status()).isEqualTo(403);
+    assertThat(ext.problemType()).isEqualTo("extension-blocked");
+    // A plain member cannot change the policy.
+    assertThat(sato.api.put("/api/v1/admin/drive-policy", Map.of("outsideLinks", true)).status())
+        .isEqualTo(403);
+  }
+
+  @Test
+  void badLinkSettingsAreRefusedAndOthersCannotTouchLinks() {
+    ApiClient.Response bad =
+        sato.api.post(
+            "/api/v1/drive/files/" + fileId + "/links",
+            Map.of("expiresInDays", 0, "password", "short", "maxDownloads", -1));
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().get("errors")).hasSize(3);
+    JsonNode l = link(Map.of());
+    DriveClient stranger = new DriveClient(port, fixtures.company().admin());
+    assertThat(stranger.api.post("/api/v1/drive/files/" + fileId + "/links", Map.of()).status())
+        .isEqualTo(404);
+    assertThat(stranger.api.get("/api/v1/drive/files/" + fileId + "/links").status())
+        .isEqualTo(404);
+    assertThat(stranger.api.delete("/api/v1/drive/links/" + l.get("id").asString()).status())
+        .isEqualTo(404);
+    assertThat(fetch("/s/" + l.get("token").asString() + "/content", null).statusCode())
+        .isEqualTo(200);
+  }
+}
