@@ -3,7 +3,8 @@ package dev.musubi.audit;
 /**
  * The catalogue of audited actions. Codes are stable across versions (exports and alerts rely on
  * them) and grouped in ranges per module: 1000s sign-in and credentials, 2000s administration,
- * 3000s talk (messaging), 9000s the audit trail itself. Add new actions; never renumber.
+ * 3000s talk (messaging), 5000s calendar, 9000s the audit trail itself. Add new actions; never
+ * renumber.
  */
 public enum AuditAction {
   LOGIN_SUCCEEDED(1001),
@@ -42,6 +43,17 @@ public enum AuditAction {
   ROOM_MEMBERS_ADDED(3002),
   ROOM_MEMBER_REMOVED(3003),
   MESSAGE_RECALLED(3010),
+  CALENDAR_CREATED(5001),
+  CALENDAR_DELETED(5002),
+  CALENDAR_SHARED(5003),
+  CALENDAR_FEED_CREATED(5010),
+  CALENDAR_FEED_REVOKED(5011),
+  CALENDAR_IMPORTED(5012),
+  FACILITY_CREATED(5020),
+  FACILITY_UPDATED(5021),
+  FACILITY_DELETED(5022),
+  FACILITY_BOOKING_APPROVED(5023),
+  FACILITY_BOOKING_REJECTED(5024),
   AUDIT_EXPORTED(9001),
   AUDIT_VERIFIED(9002);
 
