@@ -120,7 +120,7 @@ class CalendarController {
     return ResponseEntity.noContent().build();
   }
 
-  @GetMapping(value = "/calendars/{calendarId}/export", produces = "text/calendar")
+  @GetMapping("/calendars/{calendarId}/export")
   ResponseEntity<String> export(@PathVariable String calendarId) {
     String ics = files.export(CurrentMember.get(), id(calendarId));
     return ResponseEntity.ok()
