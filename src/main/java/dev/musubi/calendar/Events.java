@@ -151,6 +151,7 @@ public class Events {
     var a = access.require(actor, calendarId, Level.FREEBUSY);
     requireWritable(a);
     Draft d = validate(actor, in == null ? EventInput.empty() : in, null, true);
+    lockFacilities(actor, d.facilityId());
     Instant now = clock.instant();
     EventRow row = toRow(d, ids.next(), actor.tenantId(), calendarId, null, null, actor, now);
     row = withUid(row, row.id() + "@musubi");
@@ -180,6 +181,13 @@ public class Events {
     }
     EventInput in = input == null ? EventInput.empty() : input;
     String sc = scope(scope);
+    lockFacilities(
+        actor,
+        e.facilityId(),
+        in.facilityId() == null ? null : Ids.parseOrNull(in.facilityId()),
+        e.parentId() == null
+            ? null
+            : store.event(actor.tenantId(), e.parentId()).map(EventRow::facilityId).orElse(null));
     Instant now = clock.instant();
     if (e.parentId() != null) {
       // An overridden occurrence edited directly: only itself.
@@ -381,6 +389,12 @@ public class Events {
       throw Problems.forbidden("You may not delete this event.");
     }
     String sc = scope(scope);
+    lockFacilities(
+        actor,
+        e.facilityId(),
+        e.parentId() == null
+            ? null
+            : store.event(actor.tenantId(), e.parentId()).map(EventRow::facilityId).orElse(null));
     Instant now = clock.instant();
     if (e.parentId() != null) {
       // Deleting an overridden occurrence removes that occurrence from the series.
@@ -1753,6 +1767,23 @@ public class Events {
           new BookingRow(
               ids.next(), f.id(), m.id(), o.startAt(), o.endAt(), status, actor.memberId()),
           now);
+    }
+  }
+
+  /**
+   * Locks the facility rows an change may book or release, in a fixed order and before any row that
+   * refers to them is written (a foreign key check would otherwise take a weaker lock first and let
+   * two requests deadlock).
+   */
+  private void lockFacilities(MemberPrincipal actor, @Nullable UUID... facilities) {
+    java.util.TreeSet<UUID> sorted = new java.util.TreeSet<>();
+    for (UUID f : facilities) {
+      if (f != null) {
+        sorted.add(f);
+      }
+    }
+    for (UUID f : sorted) {
+      store.lockFacility(actor.tenantId(), f);
     }
   }
 
