@@ -117,6 +117,19 @@ public class CalendarFiles {
     return new Imported(n);
   }
 
+  /** The VEVENTs of an iCalendar text as event inputs; 422 for a malformed file. */
+  public static List<Events.ImportedEvent> parse(String text) {
+    try {
+      List<Events.ImportedEvent> in = new ArrayList<>();
+      for (Ics.VEvent v : Ics.read(text)) {
+        in.add(convert(v));
+      }
+      return in;
+    } catch (Ics.Malformed e) {
+      throw Problems.invalid("file", "malformed", e.getMessage());
+    }
+  }
+
   private static Events.ImportedEvent convert(Ics.VEvent v) {
     Ics.Prop uidProp = v.first("UID");
     String uid = uidProp == null ? UUID.randomUUID() + "@import" : uidProp.text().strip();
@@ -179,7 +192,14 @@ public class CalendarFiles {
     List<AttendeeInput> attendees = new ArrayList<>();
     for (Ics.Prop p : v.all("ATTENDEE")) {
       String address = p.value().strip();
-      if (address.regionMatches(true, 0, "mailto:", 0, 7)) {
+      if (address.regionMatches(true, 0, "urn:uuid:", 0, 9)) {
+        attendees.add(
+            new AttendeeInput(
+                address.substring(9),
+                null,
+                p.params().getOrDefault("CN", ""),
+                !"OPT-PARTICIPANT".equalsIgnoreCase(p.params().get("ROLE"))));
+      } else if (address.regionMatches(true, 0, "mailto:", 0, 7)) {
         attendees.add(
             new AttendeeInput(
                 null,

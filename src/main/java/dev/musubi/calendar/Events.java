@@ -499,6 +499,7 @@ public class Events {
     }
     store.setAttendeeStatus(actor.tenantId(), master, actor.memberId(), s);
     EventRow m = store.event(actor.tenantId(), master).orElseThrow();
+    touchMaster(m, clock.instant());
     store.touchCalendar(actor.tenantId(), m.calendarId());
     return detail(actor, e, l);
   }
@@ -625,9 +626,193 @@ public class Events {
     return store.calendar(tenantId, calendarId).map(c -> c.kind().equals("holidays")).orElse(false);
   }
 
+  /** One CalDAV resource: a master with its overrides, as the caller may see them. */
+  public List<Exported> resource(MemberPrincipal actor, UUID calendarId, UUID masterId) {
+    var a = access.require(actor, calendarId, Level.FREEBUSY);
+    EventRow m = store.event(actor.tenantId(), masterId).orElseThrow(Problems::notFound);
+    List<EventRow> rows = new ArrayList<>();
+    rows.add(m);
+    rows.addAll(store.overrides(actor.tenantId(), List.of(masterId)));
+    return exportRows(actor.tenantId(), rows, a.level(), actor.memberId());
+  }
+
+  /**
+   * Creates or replaces the series behind a CalDAV resource name from the VEVENTs of one UID (a
+   * master and its overridden occurrences). Honours If-Match and If-None-Match; keeps the facility
+   * and the members' answers. Returns the new ETag.
+   */
+  @Transactional
+  public String putResource(
+      MemberPrincipal actor,
+      UUID calendarId,
+      String href,
+      List<ImportedEvent> parsed,
+      @Nullable String ifMatch,
+      boolean ifNoneMatchStar) {
+    var a = access.require(actor, calendarId, Level.FREEBUSY);
+    requireWritable(a);
+    EventRow existing = store.eventByHref(actor.tenantId(), calendarId, href).orElse(null);
+    if (ifNoneMatchStar && existing != null) {
+      throw new dev.musubi.platform.web.ProblemException(
+          org.springframework.http.HttpStatus.PRECONDITION_FAILED,
+          "precondition-failed",
+          "The resource exists.",
+          List.of());
+    }
+    if (ifMatch != null
+        && (existing == null
+            || !(ifMatch.strip().equals("*") || ifMatch.strip().equals(quoted(existing.etag()))))) {
+      throw new dev.musubi.platform.web.ProblemException(
+          org.springframework.http.HttpStatus.PRECONDITION_FAILED,
+          "precondition-failed",
+          "The resource changed since it was read.",
+          List.of());
+    }
+    List<ImportedEvent> masters = parsed.stream().filter(p -> p.recurrenceId() == null).toList();
+    if (masters.size() != 1 || parsed.stream().map(ImportedEvent::uid).distinct().count() != 1) {
+      throw Problems.invalid(
+          "file", "one_event", "A resource holds one event (and its overridden occurrences).");
+    }
+    String uid = masters.getFirst().uid();
+    EventRow sameUid = store.eventByUid(actor.tenantId(), calendarId, uid).orElse(null);
+    if (sameUid != null && (existing == null || !sameUid.id().equals(existing.id()))) {
+      throw Problems.conflict("uid-conflict", "Another resource of this calendar has this UID.");
+    }
+    List<Draft> drafts = new ArrayList<>();
+    for (ImportedEvent p : parsed) {
+      drafts.add(validate(actor, p.input(), null, p.recurrenceId() == null));
+    }
+    Map<String, String> answers = new HashMap<>();
+    UUID facility = null;
+    if (existing != null) {
+      store
+          .attendees(actor.tenantId(), List.of(existing.id()))
+          .forEach(x -> answers.put(x.email(), x.status()));
+      facility = existing.facilityId();
+      lockFacilities(actor, facility);
+      store.deleteEventRows(actor.tenantId(), existing.id());
+    }
+    Instant now = clock.instant();
+    EventRow master = null;
+    for (int i = 0; i < parsed.size(); i++) {
+      if (parsed.get(i).recurrenceId() != null) {
+        continue;
+      }
+      Draft d = drafts.get(i);
+      EventRow row = toRow(d, ids.next(), actor.tenantId(), calendarId, null, null, actor, now);
+      row = withUid(row, uid);
+      if (facility != null) {
+        row = withFacility(row, facility);
+      }
+      store.insertEvent(row);
+      UUID rid = row.id();
+      store.replaceAttendees(
+          actor.tenantId(),
+          rid,
+          attendeeRows(rid, d.attendees()).stream()
+              .map(
+                  x ->
+                      new AttendeeRow(
+                          rid,
+                          x.memberId(),
+                          x.email(),
+                          x.name(),
+                          answers.getOrDefault(x.email(), x.status()),
+                          x.required()))
+              .toList());
+      master = row;
+    }
+    for (int i = 0; i < parsed.size(); i++) {
+      ImportedEvent p = parsed.get(i);
+      if (p.recurrenceId() == null) {
+        continue;
+      }
+      EventRow o =
+          toRow(
+              drafts.get(i),
+              ids.next(),
+              actor.tenantId(),
+              calendarId,
+              master.id(),
+              p.recurrenceId(),
+              actor,
+              now);
+      store.insertEvent(withUid(o, uid));
+    }
+    store.setHref(actor.tenantId(), calendarId, href, master.id());
+    book(actor, master, List.of());
+    store.touchCalendar(actor.tenantId(), calendarId);
+    return quoted(master.etag());
+  }
+
+  /** Deletes the series behind a CalDAV resource name, honouring If-Match. */
+  @Transactional
+  public void deleteResource(
+      MemberPrincipal actor, UUID calendarId, String href, @Nullable String ifMatch) {
+    var a = access.require(actor, calendarId, Level.FREEBUSY);
+    requireWritable(a);
+    EventRow existing =
+        store.eventByHref(actor.tenantId(), calendarId, href).orElseThrow(Problems::notFound);
+    if (ifMatch != null
+        && !(ifMatch.strip().equals("*") || ifMatch.strip().equals(quoted(existing.etag())))) {
+      throw new dev.musubi.platform.web.ProblemException(
+          org.springframework.http.HttpStatus.PRECONDITION_FAILED,
+          "precondition-failed",
+          "The resource changed since it was read.",
+          List.of());
+    }
+    lockFacilities(actor, existing.facilityId());
+    store.deleteEventRows(actor.tenantId(), existing.id());
+    store.touchCalendar(actor.tenantId(), calendarId);
+  }
+
+  /** Whether a master has an occurrence (or an override) overlapping the window. */
+  public boolean occursIn(MemberPrincipal actor, EventRow m, Instant from, Instant to) {
+    return !instances(m, store.overrides(actor.tenantId(), List.of(m.id())), from, to).isEmpty();
+  }
+
+  public static String quoted(String etag) {
+    return "\"" + etag + "\"";
+  }
+
+  private static EventRow withFacility(EventRow r, UUID facility) {
+    return new EventRow(
+        r.id(),
+        r.tenantId(),
+        r.calendarId(),
+        r.uid(),
+        r.parentId(),
+        r.recurrenceId(),
+        r.organizerId(),
+        r.title(),
+        r.location(),
+        r.description(),
+        r.allDay(),
+        r.timeZone(),
+        r.startLocal(),
+        r.startAt(),
+        r.endAt(),
+        r.duration(),
+        r.rrule(),
+        r.exdates(),
+        r.rdates(),
+        r.rangeEnd(),
+        r.visibility(),
+        r.reminders(),
+        facility,
+        r.sequence(),
+        r.etag(),
+        r.createdAt(),
+        r.updatedAt());
+  }
+
   private List<Exported> exportRows(
       UUID tenantId, CalendarRow c, Level level, @Nullable UUID viewer) {
-    List<EventRow> rows = store.allEvents(tenantId, c.id(), 20_000);
+    return exportRows(tenantId, store.allEvents(tenantId, c.id(), 20_000), level, viewer);
+  }
+
+  private List<Exported> exportRows(
+      UUID tenantId, List<EventRow> rows, Level level, @Nullable UUID viewer) {
     Map<UUID, List<AttendeeRow>> byEvent = new HashMap<>();
     for (AttendeeRow a : store.attendees(tenantId, rows.stream().map(EventRow::id).toList())) {
       byEvent.computeIfAbsent(a.eventId(), k -> new ArrayList<>()).add(a);

@@ -25,9 +25,11 @@ import org.springframework.stereotype.Component;
 public class CalendarStore {
 
   private final JdbcClient jdbc;
+  private final java.time.Clock clock;
 
-  CalendarStore(JdbcClient jdbc) {
+  CalendarStore(JdbcClient jdbc, java.time.Clock clock) {
     this.jdbc = jdbc;
+    this.clock = clock;
   }
 
   // ---- calendars ----------------------------------------------------------------------------
@@ -474,6 +476,17 @@ public class CalendarStore {
     jdbc.sql("DELETE FROM cal_booking WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();
+    // A deleted master leaves a tombstone for CalDAV sync under its resource name.
+    jdbc.sql(
+            "INSERT INTO cal_tombstone (tenant_id, calendar_id, href, deleted_at) SELECT e.tenant_id,"
+                + " e.calendar_id, COALESCE(h.href, CAST(e.id AS VARCHAR(40)) || '.ics'),"
+                + " ? FROM cal_event e LEFT JOIN cal_href h ON h.event_id = e.id"
+                + " WHERE e.tenant_id = ? AND e.id = ? AND e.parent_id IS NULL")
+        .params(ts(clock.instant()), tenantId, id)
+        .update();
+    jdbc.sql("DELETE FROM cal_href WHERE tenant_id = ? AND event_id = ?")
+        .params(tenantId, id)
+        .update();
     jdbc.sql("DELETE FROM cal_attendee WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();
@@ -773,6 +786,82 @@ public class CalendarStore {
             .query(Integer.class)
             .single()
         > 0;
+  }
+
+  // ---- CalDAV resource names and tombstones ---------------------------------------------------
+
+  /** The master event a resource name points to, by its recorded name or '<id>.ics'. */
+  public Optional<EventRow> eventByHref(UUID tenantId, UUID calendarId, String href) {
+    Optional<UUID> mapped =
+        jdbc.sql(
+                "SELECT event_id FROM cal_href WHERE tenant_id = ? AND calendar_id = ? AND href = ?")
+            .params(tenantId, calendarId, href)
+            .query(UUID.class)
+            .optional();
+    UUID id = mapped.orElse(null);
+    if (id == null && href.endsWith(".ics")) {
+      id = dev.musubi.platform.Ids.parseOrNull(href.substring(0, href.length() - 4));
+    }
+    if (id == null) {
+      return Optional.empty();
+    }
+    return event(tenantId, id)
+        .filter(e -> e.calendarId().equals(calendarId) && e.parentId() == null);
+  }
+
+  /** Resource names of the masters of a calendar that have one recorded. */
+  public java.util.Map<UUID, String> hrefs(UUID tenantId, UUID calendarId) {
+    java.util.Map<UUID, String> out = new java.util.HashMap<>();
+    jdbc.sql("SELECT event_id, href FROM cal_href WHERE tenant_id = ? AND calendar_id = ?")
+        .params(tenantId, calendarId)
+        .query(
+            (rs, i) -> {
+              out.put(rs.getObject("event_id", UUID.class), rs.getString("href"));
+              return null;
+            })
+        .list();
+    return out;
+  }
+
+  public void setHref(UUID tenantId, UUID calendarId, String href, UUID eventId) {
+    jdbc.sql("DELETE FROM cal_href WHERE tenant_id = ? AND calendar_id = ? AND href = ?")
+        .params(tenantId, calendarId, href)
+        .update();
+    jdbc.sql("INSERT INTO cal_href (tenant_id, calendar_id, href, event_id) VALUES (?,?,?,?)")
+        .params(tenantId, calendarId, href, eventId)
+        .update();
+  }
+
+  /** Masters (and overrides' masters) changed after {@code since}. */
+  public List<UUID> changedMasters(UUID tenantId, UUID calendarId, Instant since) {
+    return jdbc.sql(
+            "SELECT DISTINCT COALESCE(parent_id, id) FROM cal_event WHERE tenant_id = ? AND"
+                + " calendar_id = ? AND updated_at > ?")
+        .params(tenantId, calendarId, ts(since))
+        .query(UUID.class)
+        .list();
+  }
+
+  public List<String> deletedSince(UUID tenantId, UUID calendarId, Instant since) {
+    return jdbc.sql(
+            "SELECT DISTINCT href FROM cal_tombstone WHERE tenant_id = ? AND calendar_id = ? AND"
+                + " deleted_at > ?")
+        .params(tenantId, calendarId, ts(since))
+        .query(String.class)
+        .list();
+  }
+
+  /** The latest change of a calendar's events (for its CTag), or null when it has none. */
+  public @Nullable Instant lastChange(UUID tenantId, UUID calendarId) {
+    Instant a =
+        jdbc.sql(
+                "SELECT MAX(updated_at) AS last_change FROM cal_event WHERE tenant_id = ? AND"
+                    + " calendar_id = ?")
+            .params(tenantId, calendarId)
+            .query((rs, i) -> Jdbc.instant(rs, "last_change"))
+            .optional()
+            .orElse(null);
+    return a;
   }
 
   // ---- helpers --------------------------------------------------------------------------------
