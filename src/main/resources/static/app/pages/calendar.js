@@ -637,7 +637,7 @@ export function CalendarPage() {
     if (!calendars) return;
     setLoading(true);
     api
-      .get('/api/v1/events' + query({ from: from.toISOString(), to: to.toISOString() }))
+      .get('/api/v1/agenda' + query({ from: from.toISOString(), to: to.toISOString() }))
       .then((list) => {
         setItems(prepare(list));
         setErr(null);

@@ -411,7 +411,7 @@ class CalendarEventsIntegrationTests {
     // Subscribing puts it into the viewer's agenda.
     assertThat(viewer.client().put("/api/v1/calendars/" + cal + "/subscription", Map.of()).status())
         .isEqualTo(200);
-    JsonNode agenda = viewer.client().get("/api/v1/events?from=" + from + "&to=" + to).json();
+    JsonNode agenda = viewer.client().get("/api/v1/agenda?from=" + from + "&to=" + to).json();
     assertThat(agenda.toString()).contains("代理で登録").contains("公開の予定");
   }
 

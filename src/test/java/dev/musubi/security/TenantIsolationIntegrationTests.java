@@ -392,7 +392,7 @@ class TenantIsolationIntegrationTests {
                 + "&facility="
                 + a.facilityId()
                 + "&from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z",
-            "/api/v1/events?from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z&calendars="
+            "/api/v1/agenda?from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z&calendars="
                 + a.calendarId())) {
       ApiClient.Response r = b.admin().get(path);
       String leak = leaked(r.body(), a);

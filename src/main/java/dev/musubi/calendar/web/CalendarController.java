@@ -153,7 +153,8 @@ class CalendarController {
 
   // ---- events --------------------------------------------------------------------------------
 
-  @GetMapping("/events")
+  // Not /events: that path is the realtime socket (messaging).
+  @GetMapping("/agenda")
   List<Occurrence> agenda(
       @RequestParam(required = false) @Nullable String from,
       @RequestParam(required = false) @Nullable String to,
