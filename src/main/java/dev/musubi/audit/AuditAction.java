@@ -3,8 +3,8 @@ package dev.musubi.audit;
 /**
  * The catalogue of audited actions. Codes are stable across versions (exports and alerts rely on
  * them) and grouped in ranges per module: 1000s sign-in and credentials, 2000s administration,
- * 3000s talk (messaging), 4000s drive, 9000s the audit trail itself. Add new actions; never
- * renumber.
+ * 3000s talk (messaging), 4000s drive, 5000s calendar, 6000s contacts, 8000s storage and
+ * operations, 9000s the audit trail itself. Add new actions; never renumber.
  */
 public enum AuditAction {
   LOGIN_SUCCEEDED(1001),
@@ -95,6 +95,17 @@ public enum AuditAction {
   BOT_REMOVED_FROM_ROOM(3016),
   WEBHOOK_CREATED(3017),
   WEBHOOK_DELETED(3018),
+  CALENDAR_CREATED(5001),
+  CALENDAR_DELETED(5002),
+  CALENDAR_SHARED(5003),
+  CALENDAR_FEED_CREATED(5010),
+  CALENDAR_FEED_REVOKED(5011),
+  CALENDAR_IMPORTED(5012),
+  FACILITY_CREATED(5020),
+  FACILITY_UPDATED(5021),
+  FACILITY_DELETED(5022),
+  FACILITY_BOOKING_APPROVED(5023),
+  FACILITY_BOOKING_REJECTED(5024),
   AUDIT_EXPORTED(9001),
   AUDIT_VERIFIED(9002);
 

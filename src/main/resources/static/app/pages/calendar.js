@@ -1,8 +1,731 @@
-// Calendar: not built yet; the page says so plainly.
-import { t } from '../i18n.js';
-import { html } from '../ui.js';
-import { ComingSoonPage } from './soon.js';
+// Calendar: month, week, day and agenda views of the calendars the member shows, an event dialog
+// with recurrence, attendees (with their free/busy) and a facility, and invitation answers.
+// Times show in the browser's zone; events are created in it too. Every title and name is text.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, query } from '../api.js';
+import { addMessages, lang, t } from '../i18n.js';
+import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, Icon, Select, Spinner, TextField, errorText, otherFieldErrors, toast } from '../ui.js';
+
+addMessages({
+  ja: {
+    'cal.today': '今日',
+    'cal.prev': '前へ',
+    'cal.next': '次へ',
+    'cal.month': '月',
+    'cal.week': '週',
+    'cal.day': '日',
+    'cal.agenda': '予定リスト',
+    'cal.new': '新しい予定',
+    'cal.calendars': 'カレンダー',
+    'cal.allDay': '終日',
+    'cal.more': '他 {n} 件',
+    'cal.noEvents': 'この期間に予定はありません。',
+    'cal.busy': '予定あり',
+    'cal.title': '件名',
+    'cal.start': '開始',
+    'cal.end': '終了',
+    'cal.location': '場所',
+    'cal.description': '説明',
+    'cal.repeat': '繰り返し',
+    'cal.repeat.none': 'なし',
+    'cal.repeat.daily': '毎日',
+    'cal.repeat.weekly': '毎週',
+    'cal.repeat.weekdays': '平日（月〜金）',
+    'cal.repeat.monthly': '毎月',
+    'cal.repeat.yearly': '毎年',
+    'cal.repeat.custom': 'カスタム（RRULE）',
+    'cal.rrule': 'RRULE',
+    'cal.visibility': '公開範囲',
+    'cal.visibility.public': '公開',
+    'cal.visibility.private': '非公開',
+    'cal.visibility.busy': '予定ありとだけ表示',
+    'cal.attendees': '参加者',
+    'cal.addAttendee': '名前やメールアドレスで追加',
+    'cal.facility': '設備',
+    'cal.facility.none': '予約しない',
+    'cal.reminder': '通知',
+    'cal.reminder.none': 'なし',
+    'cal.reminder.n': '{n} 分前',
+    'cal.calendar': 'カレンダー',
+    'cal.save': '保存',
+    'cal.edit': '編集',
+    'cal.delete': '削除',
+    'cal.scope': '変更の対象',
+    'cal.scope.this': 'この予定',
+    'cal.scope.following': 'これ以降の予定',
+    'cal.scope.all': 'すべての予定',
+    'cal.answer': '出欠',
+    'cal.status.accepted': '参加',
+    'cal.status.tentative': '未定',
+    'cal.status.declined': '不参加',
+    'cal.status.needs-action': '未回答',
+    'cal.freebusy': '参加者の空き状況',
+    'cal.free': '空き',
+    'cal.saved': '予定を保存しました。',
+    'cal.deleted': '予定を削除しました。',
+    'cal.answered': '回答しました。',
+    'cal.deleteConfirm': 'この予定を削除しますか？',
+    'cal.invitation': '招待',
+    'cal.booking.pending': '設備は承認待ちです',
+  },
+  en: {
+    'cal.today': 'Today',
+    'cal.prev': 'Previous',
+    'cal.next': 'Next',
+    'cal.month': 'Month',
+    'cal.week': 'Week',
+    'cal.day': 'Day',
+    'cal.agenda': 'Agenda',
+    'cal.new': 'New event',
+    'cal.calendars': 'Calendars',
+    'cal.allDay': 'All day',
+    'cal.more': '{n} more',
+    'cal.noEvents': 'No events in this period.',
+    'cal.busy': 'Busy',
+    'cal.title': 'Title',
+    'cal.start': 'Start',
+    'cal.end': 'End',
+    'cal.location': 'Location',
+    'cal.description': 'Description',
+    'cal.repeat': 'Repeat',
+    'cal.repeat.none': 'Does not repeat',
+    'cal.repeat.daily': 'Daily',
+    'cal.repeat.weekly': 'Weekly',
+    'cal.repeat.weekdays': 'Weekdays (Mon–Fri)',
+    'cal.repeat.monthly': 'Monthly',
+    'cal.repeat.yearly': 'Yearly',
+    'cal.repeat.custom': 'Custom (RRULE)',
+    'cal.rrule': 'RRULE',
+    'cal.visibility': 'Visibility',
+    'cal.visibility.public': 'Public',
+    'cal.visibility.private': 'Private',
+    'cal.visibility.busy': 'Show as busy',
+    'cal.attendees': 'Attendees',
+    'cal.addAttendee': 'Add by name or e-mail',
+    'cal.facility': 'Facility',
+    'cal.facility.none': 'No booking',
+    'cal.reminder': 'Reminder',
+    'cal.reminder.none': 'None',
+    'cal.reminder.n': '{n} min before',
+    'cal.calendar': 'Calendar',
+    'cal.save': 'Save',
+    'cal.edit': 'Edit',
+    'cal.delete': 'Delete',
+    'cal.scope': 'Apply to',
+    'cal.scope.this': 'This event',
+    'cal.scope.following': 'This and following events',
+    'cal.scope.all': 'All events',
+    'cal.answer': 'Your answer',
+    'cal.status.accepted': 'Accept',
+    'cal.status.tentative': 'Maybe',
+    'cal.status.declined': 'Decline',
+    'cal.status.needs-action': 'No answer',
+    'cal.freebusy': 'Attendees’ availability',
+    'cal.free': 'Free',
+    'cal.saved': 'Event saved.',
+    'cal.deleted': 'Event deleted.',
+    'cal.answered': 'Answer sent.',
+    'cal.deleteConfirm': 'Delete this event?',
+    'cal.invitation': 'Invitation',
+    'cal.booking.pending': 'The facility booking awaits approval',
+  },
+});
+
+const VIEWS = ['month', 'week', 'day', 'agenda'];
+const HOUR_PX = 40;
+const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Tokyo';
+
+const pad = (n) => String(n).padStart(2, '0');
+const dayKey = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localInput = (d) => `${dayKey(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+const startOfDay = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
+const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + n, d.getHours(), d.getMinutes());
+const locale = () => (lang() === 'ja' ? 'ja-JP' : 'en');
+const fmt = (d, opts) => new Intl.DateTimeFormat(locale(), opts).format(d);
+const timeOf = (d) => fmt(d, { hour: '2-digit', minute: '2-digit' });
+
+function startOfWeek(d) {
+  const s = startOfDay(d);
+  return addDays(s, -s.getDay());
+}
+
+/** The visible range [from, to) for a view around an anchor date. */
+function range(view, anchor) {
+  if (view === 'month') {
+    const first = new Date(anchor.getFullYear(), anchor.getMonth(), 1);
+    const from = startOfWeek(first);
+    return [from, addDays(from, 42)];
+  }
+  if (view === 'week') {
+    const from = startOfWeek(anchor);
+    return [from, addDays(from, 7)];
+  }
+  if (view === 'day') {
+    const from = startOfDay(anchor);
+    return [from, addDays(from, 1)];
+  }
+  const from = startOfDay(anchor);
+  return [from, addDays(from, 30)];
+}
+
+function step(view, anchor, n) {
+  if (view === 'month') return new Date(anchor.getFullYear(), anchor.getMonth() + n, 1);
+  if (view === 'week') return addDays(anchor, 7 * n);
+  if (view === 'agenda') return addDays(anchor, 30 * n);
+  return addDays(anchor, n);
+}
+
+function heading(view, anchor) {
+  if (view === 'month') return fmt(anchor, { year: 'numeric', month: 'long' });
+  if (view === 'day') return fmt(anchor, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' });
+  const [from, to] = range(view, anchor);
+  return `${fmt(from, { month: 'short', day: 'numeric' })} – ${fmt(addDays(to, -1), { month: 'short', day: 'numeric' })}`;
+}
+
+/** Occurrences with Date objects; all-day ones use their local dates. */
+function prepare(list) {
+  return list.map((o) => {
+    const start = o.allDay ? new Date(o.startDate + 'T00:00') : new Date(o.start);
+    const end = o.allDay ? new Date(o.endDate + 'T00:00') : new Date(o.end);
+    return { ...o, s: start, e: end, key: `${o.eventId || o.calendarId}-${o.recurrenceId || o.start}` };
+  });
+}
+
+const onDay = (o, day) => o.s < addDays(day, 1) && o.e > day;
+
+function EventChip({ o, color, onOpen }) {
+  const label = o.busyOnly ? t('cal.busy') : o.title;
+  return html`<button
+    type="button"
+    class=${cx('cal-chip', o.allDay && 'cal-chip-allday', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined')}
+    style=${{ '--cal-color': color }}
+    onClick=${(e) => {
+      e.stopPropagation();
+      onOpen(o);
+    }}
+  >
+    ${!o.allDay && html`<span class="cal-chip-time">${timeOf(o.s)}</span>`}
+    <span class="cal-chip-title">${label}</span>
+  </button>`;
+}
+
+function MonthView({ anchor, items, colors, onOpen, onNew }) {
+  const [from] = range('month', anchor);
+  const days = Array.from({ length: 42 }, (_, i) => addDays(from, i));
+  const today = dayKey(new Date());
+  const names = Array.from({ length: 7 }, (_, i) => fmt(addDays(from, i), { weekday: 'short' }));
+  return html`<div class="cal-month" role="grid">
+    ${names.map((n) => html`<div class="cal-month-head" role="columnheader">${n}</div>`)}
+    ${days.map((d) => {
+      const list = items.filter((o) => onDay(o, d));
+      const holiday = list.find((o) => !o.eventId);
+      return html`<div
+        class=${cx('cal-month-day', d.getMonth() !== anchor.getMonth() && 'cal-out', dayKey(d) === today && 'cal-today', (d.getDay() === 0 || holiday) && 'cal-sunday', d.getDay() === 6 && 'cal-saturday')}
+        role="gridcell"
+        onClick=${() => onNew(new Date(d.getFullYear(), d.getMonth(), d.getDate(), 9))}
+      >
+        <span class="cal-daynum">${d.getDate()}</span>
+        ${list.slice(0, 3).map((o) => html`<${EventChip} key=${o.key} o=${o} color=${colors[o.calendarId]} onOpen=${onOpen} />`)}
+        ${list.length > 3 && html`<span class="cal-more">${t('cal.more', { n: list.length - 3 })}</span>`}
+      </div>`;
+    })}
+  </div>`;
+}
+
+function TimeGrid({ days, items, colors, onOpen, onNew }) {
+  const today = dayKey(new Date());
+  const hours = Array.from({ length: 24 }, (_, i) => i);
+  return html`<div class="cal-grid-wrap">
+    <div class=${cx('cal-grid', days.length === 1 && 'cal-grid-day')}>
+      <div class="cal-grid-corner"></div>
+      ${days.map(
+        (d) => html`<div class=${cx('cal-grid-head', dayKey(d) === today && 'cal-today')}>
+          ${fmt(d, { weekday: 'short', day: 'numeric' })}
+          <div class="cal-grid-allday">
+            ${items.filter((o) => o.allDay && onDay(o, d)).map((o) => html`<${EventChip} key=${o.key} o=${o} color=${colors[o.calendarId]} onOpen=${onOpen} />`)}
+          </div>
+        </div>`,
+      )}
+      <div class="cal-hours">${hours.map((h) => html`<div class="cal-hour-label">${pad(h)}:00</div>`)}</div>
+      ${days.map(
+        (d) => html`<div class="cal-col" onClick=${(e) => {
+          const y = e.offsetY;
+          const h = Math.max(0, Math.min(23, Math.floor(y / HOUR_PX)));
+          onNew(new Date(d.getFullYear(), d.getMonth(), d.getDate(), h));
+        }}>
+          ${hours.map(() => html`<div class="cal-slot"></div>`)}
+          ${items
+            .filter((o) => !o.allDay && onDay(o, d))
+            .map((o) => {
+              const s = o.s < d ? d : o.s;
+              const e = o.e > addDays(d, 1) ? addDays(d, 1) : o.e;
+              const top = ((s - d) / 3600000) * HOUR_PX;
+              const height = Math.max(18, ((e - s) / 3600000) * HOUR_PX - 2);
+              return html`<button
+                type="button"
+                key=${o.key}
+                class=${cx('cal-block', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined')}
+                style=${{ top: `${top}px`, height: `${height}px`, '--cal-color': colors[o.calendarId] }}
+                onClick=${(ev) => {
+                  ev.stopPropagation();
+                  onOpen(o);
+                }}
+              >
+                <span class="cal-chip-time">${timeOf(o.s)}–${timeOf(o.e)}</span>
+                <span class="cal-chip-title">${o.busyOnly ? t('cal.busy') : o.title}</span>
+                ${o.location && html`<span class="cal-block-loc">${o.location}</span>`}
+              </button>`;
+            })}
+        </div>`,
+      )}
+    </div>
+  </div>`;
+}
+
+function AgendaView({ anchor, items, colors, onOpen }) {
+  const [from] = range('agenda', anchor);
+  const days = Array.from({ length: 30 }, (_, i) => addDays(from, i)).map((d) => [d, items.filter((o) => onDay(o, d))]).filter(([, l]) => l.length);
+  if (!days.length) return html`<p class="cal-empty">${t('cal.noEvents')}</p>`;
+  return html`<ol class="cal-agenda">
+    ${days.map(
+      ([d, list]) => html`<li class="cal-agenda-day">
+        <h3 class="cal-agenda-date">${fmt(d, { month: 'long', day: 'numeric', weekday: 'short' })}</h3>
+        <ul>
+          ${list.map(
+            (o) => html`<li key=${o.key}>
+              <button type="button" class="cal-agenda-item" style=${{ '--cal-color': colors[o.calendarId] }} onClick=${() => onOpen(o)}>
+                <span class="cal-agenda-time">${o.allDay ? t('cal.allDay') : `${timeOf(o.s)}–${timeOf(o.e)}`}</span>
+                <span class="cal-chip-title">${o.busyOnly ? t('cal.busy') : o.title}</span>
+                ${o.location && html`<span class="cal-block-loc">${o.location}</span>`}
+                ${o.invitation && html`<span class="badge badge-info">${t('cal.invitation')}</span>`}
+              </button>
+            </li>`,
+          )}
+        </ul>
+      </li>`,
+    )}
+  </ol>`;
+}
+
+const REPEATS = {
+  none: '',
+  daily: 'FREQ=DAILY',
+  weekly: 'FREQ=WEEKLY',
+  weekdays: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+  monthly: 'FREQ=MONTHLY',
+  yearly: 'FREQ=YEARLY',
+};
+
+function repeatOf(rrule) {
+  if (!rrule) return 'none';
+  const hit = Object.entries(REPEATS).find(([, v]) => v && v === rrule);
+  return hit ? hit[0] : 'custom';
+}
+
+/** Busy bars of the attendees on the event's day, so a free time is easy to see. */
+function FreeBusy({ members, day }) {
+  const [data, setData] = useState(null);
+  const ids = members.map((m) => m.memberId).filter(Boolean);
+  useEffect(() => {
+    if (!ids.length || !day) return;
+    const from = startOfDay(day);
+    api
+      .get('/api/v1/freebusy' + query({ members: ids.join(','), from: from.toISOString(), to: addDays(from, 1).toISOString() }))
+      .then(setData)
+      .catch(() => setData(null));
+  }, [ids.join(','), day && dayKey(day)]);
+  if (!ids.length || !data) return null;
+  return html`<div class="cal-fb" aria-label=${t('cal.freebusy')}>
+    <p class="field-label">${t('cal.freebusy')}</p>
+    ${members
+      .filter((m) => m.memberId)
+      .map(
+        (m) => html`<div class="cal-fb-row">
+          <span class="cal-fb-name">${m.name}</span>
+          <span class="cal-fb-bar">
+            ${(data[m.memberId] || []).map((b) => {
+              const from = startOfDay(day);
+              const left = Math.max(0, (new Date(b.start) - from) / 864000);
+              const width = Math.max(0.5, (Math.min(new Date(b.end), addDays(from, 1)) - Math.max(new Date(b.start), from)) / 864000);
+              return html`<span class=${cx('cal-fb-busy', b.status === 'tentative' && 'cal-fb-tentative')} style=${{ left: `${left}%`, width: `${width}%` }}></span>`;
+            })}
+          </span>
+        </div>`,
+      )}
+  </div>`;
+}
+
+function AttendeePicker({ value, onValue }) {
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState([]);
+  useEffect(() => {
+    const term = q.trim();
+    if (term.length < 1 || term.includes('@')) {
+      setHits([]);
+      return;
+    }
+    const timer = setTimeout(() => {
+      api
+        .get('/api/v1/directory/members' + query({ q: term, size: 8 }))
+        .then((b) => setHits(Array.isArray(b) ? b : b?.items || []))
+        .catch(() => setHits([]));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const add = (a) => {
+    if (value.some((x) => (a.memberId ? x.memberId === a.memberId : x.email === a.email))) return;
+    onValue([...value, a]);
+    setQ('');
+    setHits([]);
+  };
+  return html`<div class="cal-attendees">
+    <${TextField}
+      label=${t('cal.attendees')}
+      placeholder=${t('cal.addAttendee')}
+      value=${q}
+      onValue=${setQ}
+      onKeyDown=${(e) => {
+        if (e.key === 'Enter' && q.includes('@')) {
+          e.preventDefault();
+          add({ email: q.trim(), name: q.trim() });
+        }
+      }}
+    />
+    ${hits.length > 0 &&
+    html`<ul class="cal-hits" role="listbox">
+      ${hits.map((m) => html`<li><button type="button" class="cal-hit" onClick=${() => add({ memberId: m.id, name: m.displayName })}>${m.displayName}</button></li>`)}
+    </ul>`}
+    <ul class="cal-attendee-list">
+      ${value.map(
+        (a, i) => html`<li class="cal-attendee">
+          <span>${a.name || a.email}</span>
+          ${a.status && html`<span class=${cx('badge', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : '')}>${t('cal.status.' + a.status)}</span>`}
+          <button type="button" class="icon-btn" aria-label=${t('common.close')} onClick=${() => onValue(value.filter((_, j) => j !== i))}><${Icon} name="close" /></button>
+        </li>`,
+      )}
+    </ul>
+  </div>`;
+}
+
+function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
+  const editing = !!initial.id;
+  const [f, setF] = useState(initial);
+  const [scope, setScope] = useState(initial.recurrenceId ? 'this' : 'all');
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState(null);
+  const set = (k) => (v) => setF((x) => ({ ...x, [k]: v }));
+  const fieldError = (name) => err?.errors?.find((e) => e.field === name || e.field.startsWith(name + '['))?.message;
+  const writable = calendars.filter((c) => !c.readOnly);
+  const save = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setErr(null);
+    const body = {
+      title: f.title,
+      allDay: f.allDay,
+      timeZone: f.timeZone || ZONE,
+      start: f.allDay ? f.start.slice(0, 10) : f.start,
+      end: f.allDay ? f.end.slice(0, 10) : f.end,
+      location: f.location,
+      description: f.description,
+      visibility: f.visibility,
+      reminders: f.reminder ? [Number(f.reminder)] : [],
+      attendees: f.attendees.map((a) => (a.memberId ? { memberId: a.memberId } : { email: a.email, name: a.name })),
+      facilityId: f.facilityId || '',
+    };
+    if (!(editing && scope === 'this')) body.rrule = f.repeat === 'custom' ? f.rrule : REPEATS[f.repeat];
+    try {
+      if (editing) {
+        const q = initial.recurrenceId && scope !== 'all' ? query({ scope, occurrence: initial.recurrenceId }) : query({ scope: 'all' });
+        await api.patch(`/api/v1/events/${initial.id}${q}`, body);
+      } else {
+        await api.post(`/api/v1/calendars/${f.calendarId}/events`, body);
+      }
+      toast(t('cal.saved'));
+      onSaved();
+    } catch (x) {
+      setErr(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const other = otherFieldErrors(err, ['title', 'start', 'end', 'rrule', 'location', 'description', 'attendees', 'facilityId', 'timeZone']);
+  return html`<${Dialog}
+    open=${true}
+    wide=${true}
+    title=${editing ? t('cal.edit') : t('cal.new')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} type="submit" form="cal-edit" busy=${busy}>${t('cal.save')}<//>`}
+  >
+    <form id="cal-edit" class="cal-form" onSubmit=${save}>
+      ${err && !err.errors?.length && html`<${Alert}>${errorText(err)}<//>`}
+      ${other.length > 0 && html`<${Alert}>${other.join(' / ')}<//>`}
+      <${TextField} label=${t('cal.title')} value=${f.title} onValue=${set('title')} required maxlength="300" error=${fieldError('title')} name="title" />
+      ${!editing &&
+      html`<${Select} label=${t('cal.calendar')} value=${f.calendarId} onValue=${set('calendarId')} options=${writable.map((c) => ({ value: c.id, label: c.name }))} />`}
+      ${editing && initial.recurring &&
+      html`<${Select}
+        label=${t('cal.scope')}
+        value=${scope}
+        onValue=${setScope}
+        options=${['this', 'following', 'all'].map((s) => ({ value: s, label: t('cal.scope.' + s) }))}
+      />`}
+      <${Checkbox} label=${t('cal.allDay')} checked=${f.allDay} onValue=${set('allDay')} />
+      <div class="cal-form-row">
+        <${TextField} label=${t('cal.start')} type=${f.allDay ? 'date' : 'datetime-local'} value=${f.allDay ? f.start.slice(0, 10) : f.start} onValue=${set('start')} error=${fieldError('start')} name="start" />
+        <${TextField} label=${t('cal.end')} type=${f.allDay ? 'date' : 'datetime-local'} value=${f.allDay ? f.end.slice(0, 10) : f.end} onValue=${set('end')} error=${fieldError('end')} name="end" />
+      </div>
+      ${!(editing && scope === 'this') &&
+      html`<${Select}
+        label=${t('cal.repeat')}
+        value=${f.repeat}
+        onValue=${set('repeat')}
+        options=${['none', 'daily', 'weekly', 'weekdays', 'monthly', 'yearly', 'custom'].map((r) => ({ value: r, label: t('cal.repeat.' + r) }))}
+      />`}
+      ${f.repeat === 'custom' && !(editing && scope === 'this') &&
+      html`<${TextField} label=${t('cal.rrule')} value=${f.rrule} onValue=${set('rrule')} placeholder="FREQ=WEEKLY;BYDAY=MO;COUNT=10" error=${fieldError('rrule')} name="rrule" />`}
+      <${TextField} label=${t('cal.location')} value=${f.location} onValue=${set('location')} error=${fieldError('location')} />
+      <div class="field">
+        <label class="field-label" for="cal-desc">${t('cal.description')}</label>
+        <textarea id="cal-desc" class="input cal-textarea" value=${f.description} onInput=${(e) => set('description')(e.currentTarget.value)} maxlength="10000"></textarea>
+        ${fieldError('description') && html`<p class="field-error" role="alert">${fieldError('description')}</p>`}
+      </div>
+      <div class="cal-form-row">
+        <${Select}
+          label=${t('cal.visibility')}
+          value=${f.visibility}
+          onValue=${set('visibility')}
+          options=${['public', 'private', 'busy'].map((v) => ({ value: v, label: t('cal.visibility.' + v) }))}
+        />
+        <${Select}
+          label=${t('cal.reminder')}
+          value=${String(f.reminder || '')}
+          onValue=${set('reminder')}
+          options=${[{ value: '', label: t('cal.reminder.none') }, ...[5, 10, 30, 60, 1440].map((n) => ({ value: String(n), label: t('cal.reminder.n', { n }) }))]}
+        />
+      </div>
+      ${!(editing && scope === 'this') &&
+      html`<${AttendeePicker} value=${f.attendees} onValue=${set('attendees')} />
+        ${fieldError('attendees') && html`<p class="field-error" role="alert">${fieldError('attendees')}</p>`}
+        <${FreeBusy} members=${f.attendees} day=${f.start ? new Date(f.start.length > 10 ? f.start : f.start + 'T00:00') : null} />
+        <${Select}
+          label=${t('cal.facility')}
+          value=${f.facilityId || ''}
+          onValue=${set('facilityId')}
+          error=${fieldError('facilityId')}
+          options=${[{ value: '', label: t('cal.facility.none') }, ...facilities.map((x) => ({ value: x.id, label: `${x.name}${x.capacity ? ` (${x.capacity})` : ''}` }))]}
+        />`}
+    </form>
+  <//>`;
+}
+
+function DetailDialog({ occurrence, colors, onClose, onEdit, onChanged }) {
+  const [ev, setEv] = useState(null);
+  const [err, setErr] = useState(null);
+  const [confirm, setConfirm] = useState(false);
+  const [scope, setScope] = useState(occurrence.recurring ? 'this' : 'all');
+  useEffect(() => {
+    if (!occurrence.eventId) return;
+    api.get(`/api/v1/events/${occurrence.eventId}`).then(setEv).catch(setErr);
+  }, [occurrence.eventId]);
+  const answer = async (status) => {
+    try {
+      await api.post(`/api/v1/events/${occurrence.eventId}/reply`, { status });
+      toast(t('cal.answered'));
+      onChanged();
+    } catch (x) {
+      toast(errorText(x), 'error');
+    }
+  };
+  const remove = async () => {
+    const q = occurrence.recurring && scope !== 'all' ? query({ scope, occurrence: occurrence.recurrenceId }) : query({ scope: 'all' });
+    try {
+      await api.del(`/api/v1/events/${occurrence.eventId}${q}`);
+      toast(t('cal.deleted'));
+      onChanged();
+    } catch (x) {
+      toast(errorText(x), 'error');
+    }
+  };
+  const o = occurrence;
+  const when = o.allDay
+    ? `${fmt(o.s, { month: 'long', day: 'numeric', weekday: 'short' })}${addDays(o.s, 1) < o.e ? ' – ' + fmt(addDays(o.e, -1), { month: 'long', day: 'numeric' }) : ''}`
+    : `${fmt(o.s, { month: 'long', day: 'numeric', weekday: 'short' })} ${timeOf(o.s)}–${timeOf(o.e)}`;
+  return html`<${Dialog}
+    open=${true}
+    title=${o.busyOnly ? t('cal.busy') : o.title}
+    onClose=${onClose}
+    footer=${ev?.canEdit &&
+    html`<${Button} kind="danger" onClick=${() => setConfirm(true)}>${t('cal.delete')}<//>
+      <${Button} onClick=${() => onEdit(ev, o)}>${t('cal.edit')}<//>`}
+  >
+    <div class="cal-detail" style=${{ '--cal-color': colors[o.calendarId] }}>
+      <p class="cal-detail-when"><${Icon} name="clock" /> ${when}</p>
+      ${err && html`<${Alert}>${errorText(err)}<//>`}
+      ${ev &&
+      html`
+        ${ev.location && html`<p>${t('cal.location')}: ${ev.location}</p>`}
+        ${ev.rrule && html`<p>${t('cal.repeat')}: <code>${ev.rrule}</code></p>`}
+        ${ev.description && html`<p class="cal-detail-desc">${ev.description}</p>`}
+        ${ev.bookingStatus === 'pending' && html`<${Alert} tone="warning">${t('cal.booking.pending')}<//>`}
+        ${ev.attendees.length > 0 &&
+        html`<h3 class="cal-detail-h">${t('cal.attendees')}</h3>
+          <ul class="cal-attendee-list">
+            ${ev.attendees.map(
+              (a) => html`<li class="cal-attendee">
+                <span>${a.name || a.email}</span>
+                <span class=${cx('badge', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : '')}>${t('cal.status.' + a.status)}</span>
+              </li>`,
+            )}
+          </ul>`}
+        ${ev.myStatus &&
+        html`<h3 class="cal-detail-h">${t('cal.answer')}</h3>
+          <div class="cal-answers" role="group" aria-label=${t('cal.answer')}>
+            ${['accepted', 'tentative', 'declined'].map(
+              (s) => html`<${Button} kind=${ev.myStatus === s ? 'primary' : 'secondary'} size="small" onClick=${() => answer(s)}>${t('cal.status.' + s)}<//>`,
+            )}
+          </div>`}
+        ${ev.canEdit && o.recurring &&
+        html`<${Select} label=${t('cal.scope')} value=${scope} onValue=${setScope} options=${['this', 'following', 'all'].map((s) => ({ value: s, label: t('cal.scope.' + s) }))} />`}
+      `}
+    </div>
+    <${ConfirmDialog} open=${confirm} title=${t('cal.delete')} message=${t('cal.deleteConfirm')} confirmLabel=${t('cal.delete')} danger=${true} onConfirm=${remove} onClose=${() => setConfirm(false)} />
+  <//>`;
+}
+
+function blankEvent(calendarId, start) {
+  const s = start || new Date(new Date().setMinutes(0, 0, 0) + 3600000);
+  return {
+    calendarId,
+    title: '',
+    allDay: false,
+    start: localInput(s),
+    end: localInput(new Date(s.getTime() + 3600000)),
+    timeZone: ZONE,
+    repeat: 'none',
+    rrule: '',
+    location: '',
+    description: '',
+    visibility: 'public',
+    reminder: '',
+    attendees: [],
+    facilityId: '',
+  };
+}
 
 export function CalendarPage() {
-  return html`<${ComingSoonPage} name=${t('nav.calendar')} icon="calendar" />`;
+  const narrow = typeof window !== 'undefined' && window.matchMedia && window.matchMedia('(max-width: 720px)').matches;
+  const [view, setView] = useState(narrow ? 'agenda' : 'month');
+  const [anchor, setAnchor] = useState(() => startOfDay(new Date()));
+  const [calendars, setCalendars] = useState(null);
+  const [hidden, setHidden] = useState(() => new Set());
+  const [items, setItems] = useState([]);
+  const [loading, setLoading] = useState(false);
+  const [err, setErr] = useState(null);
+  const [facilities, setFacilities] = useState([]);
+  const [open, setOpen] = useState(null);
+  const [editing, setEditing] = useState(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    api.get('/api/v1/calendars').then(setCalendars).catch(setErr);
+    api.get('/api/v1/facilities').then(setFacilities).catch(() => setFacilities([]));
+  }, []);
+  const [from, to] = range(view, anchor);
+  useEffect(() => {
+    if (!calendars) return;
+    setLoading(true);
+    api
+      .get('/api/v1/agenda' + query({ from: from.toISOString(), to: to.toISOString() }))
+      .then((list) => {
+        setItems(prepare(list));
+        setErr(null);
+      })
+      .catch(setErr)
+      .finally(() => setLoading(false));
+  }, [calendars, view, from.getTime(), tick]);
+
+  const colors = useMemo(() => Object.fromEntries((calendars || []).map((c) => [c.id, c.color])), [calendars]);
+  const shown = items.filter((o) => !hidden.has(o.calendarId));
+  const mine = calendars?.find((c) => c.isDefault);
+  const reload = () => {
+    setOpen(null);
+    setEditing(null);
+    setTick((x) => x + 1);
+  };
+  const openNew = (start) => mine && setEditing(blankEvent(mine.id, start));
+  const edit = (ev, o) => {
+    const zoneStart = ev.allDay ? ev.start : o && o.recurring ? localInput(o.s) : localInput(new Date(ev.startAt));
+    const zoneEnd = ev.allDay ? ev.end : o && o.recurring ? localInput(o.e) : localInput(new Date(ev.endAt));
+    setOpen(null);
+    setEditing({
+      id: ev.id,
+      recurrenceId: o && o.recurring ? o.recurrenceId : null,
+      recurring: !!(o && o.recurring),
+      calendarId: ev.calendarId,
+      title: ev.title,
+      allDay: ev.allDay,
+      start: zoneStart,
+      end: zoneEnd,
+      timeZone: ev.allDay ? ev.timeZone : ZONE,
+      repeat: repeatOf(ev.rrule),
+      rrule: ev.rrule || '',
+      location: ev.location,
+      description: ev.description,
+      visibility: ev.visibility,
+      reminder: ev.reminders[0] ? String(ev.reminders[0]) : '',
+      attendees: ev.attendees,
+      facilityId: ev.facilityId || '',
+    });
+  };
+
+  if (!calendars && !err) return html`<${Spinner} />`;
+  const weekDays = view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(from, i)) : [from];
+  return html`<section class="cal">
+    <aside class="cal-side">
+      <${Button} class="cal-new" onClick=${() => openNew()}><${Icon} name="plus" />${t('cal.new')}<//>
+      <h2 class="cal-side-title">${t('cal.calendars')}</h2>
+      <ul class="cal-list">
+        ${(calendars || []).map(
+          (c) => html`<li class="cal-list-item" style=${{ '--cal-color': c.color }}>
+            <${Checkbox}
+              label=${c.name}
+              checked=${!hidden.has(c.id)}
+              onValue=${(v) =>
+                setHidden((h) => {
+                  const n = new Set(h);
+                  if (v) n.delete(c.id);
+                  else n.add(c.id);
+                  return n;
+                })}
+            />
+          </li>`,
+        )}
+      </ul>
+    </aside>
+    <div class="cal-main">
+      <header class="cal-toolbar">
+        <div class="cal-nav">
+          <${Button} kind="secondary" size="small" onClick=${() => setAnchor(startOfDay(new Date()))}>${t('cal.today')}<//>
+          <button type="button" class="icon-btn cal-prev" aria-label=${t('cal.prev')} onClick=${() => setAnchor(step(view, anchor, -1))}><${Icon} name="back" /></button>
+          <button type="button" class="icon-btn cal-next" aria-label=${t('cal.next')} onClick=${() => setAnchor(step(view, anchor, 1))}><${Icon} name="back" /></button>
+          <h1 class="cal-heading">${heading(view, anchor)}</h1>
+          ${loading && html`<${Spinner} inline />`}
+        </div>
+        <div class="cal-views" role="tablist">
+          ${VIEWS.map(
+            (v) => html`<button type="button" role="tab" aria-selected=${view === v ? 'true' : 'false'} class=${cx('cal-view-btn', view === v && 'cal-view-on')} onClick=${() => setView(v)}>${t('cal.' + v)}</button>`,
+          )}
+          <button type="button" class="icon-btn cal-fab" aria-label=${t('cal.new')} onClick=${() => openNew()}><${Icon} name="plus" /></button>
+        </div>
+      </header>
+      ${err && html`<${Alert}>${errorText(err)}<//>`}
+      ${view === 'month' && html`<${MonthView} anchor=${anchor} items=${shown} colors=${colors} onOpen=${setOpen} onNew=${openNew} />`}
+      ${(view === 'week' || view === 'day') && html`<${TimeGrid} days=${weekDays} items=${shown} colors=${colors} onOpen=${setOpen} onNew=${openNew} />`}
+      ${view === 'agenda' && html`<${AgendaView} anchor=${anchor} items=${shown} colors=${colors} onOpen=${setOpen} />`}
+    </div>
+    ${open && open.eventId && html`<${DetailDialog} occurrence=${open} colors=${colors} onClose=${() => setOpen(null)} onEdit=${edit} onChanged=${reload} />`}
+    ${editing && html`<${EditDialog} initial=${editing} calendars=${calendars || []} facilities=${facilities} onClose=${() => setEditing(null)} onSaved=${reload} />`}
+  </section>`;
 }

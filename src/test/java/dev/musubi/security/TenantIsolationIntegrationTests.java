@@ -58,7 +58,14 @@ class TenantIsolationIntegrationTests {
           "drive_version",
           "drive_member",
           "drive_link",
-          "drive_dav_prop");
+          "drive_dav_prop",
+          "cal_calendar",
+          "cal_share",
+          "cal_subscription",
+          "cal_event",
+          "cal_attendee",
+          "cal_facility",
+          "cal_booking");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -96,7 +103,11 @@ class TenantIsolationIntegrationTests {
       UUID sessionId,
       UUID roomId,
       UUID messageId,
-      DriveIds drive) {
+      DriveIds drive,
+      UUID calendarId,
+      UUID eventId,
+      UUID facilityId,
+      UUID bookingId) {
 
     Set<String> secrets() {
       return Set.of(
@@ -115,7 +126,11 @@ class TenantIsolationIntegrationTests {
           drive.folderId(),
           drive.fileId(),
           drive.versionId(),
-          drive.linkId());
+          drive.linkId(),
+          calendarId.toString(),
+          eventId.toString(),
+          facilityId.toString(),
+          bookingId.toString());
     }
   }
 
@@ -218,6 +233,40 @@ class TenantIsolationIntegrationTests {
     ApiClient.Response message =
         member.client().post("/api/v1/rooms/" + roomId + "/messages", Map.of("text", "見積もり"));
     assertThat(message.status()).as(message.body()).isEqualTo(201);
+    ApiClient.Response facility =
+        a.admin().post("/api/v1/facilities", Map.of("name", "役員会議室", "capacity", 12));
+    assertThat(facility.status()).as(facility.body()).isEqualTo(201);
+    String facilityId = facility.json().get("id").asString();
+    String calendarId = null;
+    for (var c : member.client().get("/api/v1/calendars").json()) {
+      if (c.get("isDefault").asBoolean()) {
+        calendarId = c.get("id").asString();
+      }
+    }
+    ApiClient.Response event =
+        member
+            .client()
+            .post(
+                "/api/v1/calendars/" + calendarId + "/events",
+                Map.of(
+                    "title",
+                    "極秘の商談",
+                    "start",
+                    "2026-04-06T10:00",
+                    "end",
+                    "2026-04-06T11:00",
+                    "facilityId",
+                    facilityId,
+                    "attendees",
+                    List.of(Map.of("memberId", a.adminId().toString()))));
+    assertThat(event.status()).as(event.body()).isEqualTo(201);
+    ApiClient.Response bookings =
+        a.admin()
+            .get(
+                "/api/v1/facilities/"
+                    + facilityId
+                    + "/bookings?from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z");
+    assertThat(bookings.status()).as(bookings.body()).isEqualTo(200);
     return new Victim(
         a,
         member,
@@ -227,7 +276,11 @@ class TenantIsolationIntegrationTests {
         sessionId,
         UUID.fromString(roomId),
         UUID.fromString(message.json().get("id").asString()),
-        drive(member));
+        drive(member),
+        UUID.fromString(calendarId),
+        UUID.fromString(event.json().get("id").asString()),
+        UUID.fromString(facilityId),
+        UUID.fromString(bookings.json().get(0).get("id").asString()));
   }
 
   /** Picks the ID of company A that a path variable most plausibly names. */
@@ -266,6 +319,18 @@ class TenantIsolationIntegrationTests {
       if (name.contains("file") || name.contains("item")) {
         return v.drive().fileId();
       }
+    }
+    if (name.contains("calendar")) {
+      return v.calendarId().toString();
+    }
+    if (name.contains("event")) {
+      return v.eventId().toString();
+    }
+    if (name.contains("facility")) {
+      return v.facilityId().toString();
+    }
+    if (name.contains("booking")) {
+      return v.bookingId().toString();
     }
     if (name.contains("company") || name.contains("tenant")) {
       return v.company().id().toString();
@@ -391,7 +456,17 @@ class TenantIsolationIntegrationTests {
             "/api/v1/directory/members?q=sato",
             "/api/v1/admin/audit?actor=" + a.company().adminLoginId(),
             "/api/v1/admin/audit?targetId=" + a.member().id(),
-            "/api/v1/admin/audit/export?actor=" + a.member().loginId())) {
+            "/api/v1/admin/audit/export?actor=" + a.member().loginId(),
+            "/api/v1/freebusy?members="
+                + a.member().id()
+                + "&from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z",
+            "/api/v1/freebusy/slots?members="
+                + a.member().id()
+                + "&facility="
+                + a.facilityId()
+                + "&from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z",
+            "/api/v1/agenda?from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z&calendars="
+                + a.calendarId())) {
       ApiClient.Response r = b.admin().get(path);
       String leak = leaked(r.body(), a);
       if (leak != null) {
@@ -446,6 +521,73 @@ class TenantIsolationIntegrationTests {
     assertThat(b.admin().get("/api/v1/admin/departments").json()).hasSize(1);
     assertThat(b.admin().get("/api/v1/admin/members/" + bMember.id()).json().get("departments"))
         .isEmpty();
+    assertThat(snapshot(a.company().id())).isEqualTo(before);
+  }
+
+  @Test
+  void anotherCompanysCalendarIdsInARequestBodyAreRefused() {
+    Victim a = victim();
+    Fixtures.TestCompany b = fixtures.company();
+    Map<String, List<String>> before = snapshot(a.company().id());
+    String bCalendar = null;
+    for (var c : b.admin().get("/api/v1/calendars").json()) {
+      if (c.get("isDefault").asBoolean()) {
+        bCalendar = c.get("id").asString();
+      }
+    }
+    List<ApiClient.Response> refused =
+        List.of(
+            b.admin()
+                .post(
+                    "/api/v1/calendars/" + bCalendar + "/events",
+                    Map.of(
+                        "title",
+                        "x",
+                        "start",
+                        "2026-04-06T10:00",
+                        "end",
+                        "2026-04-06T11:00",
+                        "facilityId",
+                        a.facilityId().toString())),
+            b.admin()
+                .post(
+                    "/api/v1/calendars/" + bCalendar + "/events",
+                    Map.of(
+                        "title",
+                        "x",
+                        "start",
+                        "2026-04-06T10:00",
+                        "end",
+                        "2026-04-06T11:00",
+                        "attendees",
+                        List.of(Map.of("memberId", a.member().id().toString())))),
+            b.admin()
+                .put(
+                    "/api/v1/calendars/" + bCalendar + "/shares",
+                    Map.of(
+                        "shares",
+                        List.of(
+                            Map.of(
+                                "granteeType",
+                                "member",
+                                "granteeId",
+                                a.member().id().toString(),
+                                "level",
+                                "edit")))),
+            b.admin()
+                .post(
+                    "/api/v1/calendars",
+                    Map.of(
+                        "name",
+                        "x",
+                        "kind",
+                        "department",
+                        "departmentId",
+                        a.departmentId().toString())));
+    for (ApiClient.Response r : refused) {
+      assertThat(r.status()).as(r.body()).isIn(404, 422);
+      assertThat(r.body()).doesNotContain("役員会議室").doesNotContain("極秘の商談");
+    }
     assertThat(snapshot(a.company().id())).isEqualTo(before);
   }
 

@@ -1,0 +1,44 @@
+package dev.musubi.calendar;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a create or update of an event may set; on update, null fields keep their value.
+ *
+ * @param start for timed events a local date-time in {@code timeZone} ({@code 2026-03-09T09:00}) or
+ *     an instant with offset; for all-day events a date
+ * @param end exclusive end, in the same form as {@code start}
+ * @param rrule an RFC 5545 RRULE value, or "" to remove the recurrence
+ * @param visibility public, private or busy
+ * @param reminders minutes before the start
+ * @param facilityId a facility to book for every occurrence, or "" to release it
+ */
+public record EventInput(
+    @Nullable String title,
+    @Nullable String location,
+    @Nullable String description,
+    @Nullable Boolean allDay,
+    @Nullable String timeZone,
+    @Nullable String start,
+    @Nullable String end,
+    @Nullable String rrule,
+    @Nullable List<String> exdates,
+    @Nullable List<String> rdates,
+    @Nullable String visibility,
+    @Nullable List<Integer> reminders,
+    @Nullable List<AttendeeInput> attendees,
+    @Nullable String facilityId) {
+
+  /** An attendee: a member of the company by ID, or an outside e-mail address. */
+  public record AttendeeInput(
+      @Nullable String memberId,
+      @Nullable String email,
+      @Nullable String name,
+      @Nullable Boolean required) {}
+
+  public static EventInput empty() {
+    return new EventInput(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+}

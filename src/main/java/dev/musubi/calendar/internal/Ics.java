@@ -1,0 +1,394 @@
+package dev.musubi.calendar.internal;
+
+import dev.musubi.calendar.internal.CalendarStore.AttendeeRow;
+import dev.musubi.calendar.internal.CalendarStore.EventRow;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes and reads RFC 5545 iCalendar text. Text values are escaped (a newline in a title cannot
+ * start a new property), lines are folded at 75 octets, and each time zone used gets its VTIMEZONE
+ * from ical4j's registry. The reader unfolds and unescapes, and refuses anything that is not a
+ * well-formed VCALENDAR with a clear message.
+ */
+public final class Ics {
+
+  public static final int MAX_BYTES = 5 * 1024 * 1024;
+  public static final int MAX_EVENTS = 5000;
+
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss");
+  private static final DateTimeFormatter DATE = DateTimeFormatter.BASIC_ISO_DATE;
+
+  private Ics() {}
+
+  /** One event to write, with its attendees and (for a holiday) nothing else. */
+  public record Item(EventRow event, List<AttendeeRow> attendees) {}
+
+  /** A holiday to write as an all-day event. */
+  public record Holiday(LocalDate day, String name, String uid) {}
+
+  public static String write(String calendarName, List<Item> items, List<Holiday> holidays) {
+    StringBuilder out = new StringBuilder();
+    line(out, "BEGIN:VCALENDAR");
+    line(out, "VERSION:2.0");
+    line(out, "PRODID:-//Musubi//Calendar//JA");
+    line(out, "CALSCALE:GREGORIAN");
+    line(out, "X-WR-CALNAME:" + text(calendarName));
+    Set<String> zones = new LinkedHashSet<>();
+    for (Item i : items) {
+      if (!i.event().allDay()) {
+        zones.add(i.event().timeZone());
+      }
+    }
+    for (String z : zones) {
+      timezone(out, z);
+    }
+    Instant stamp = Instant.now();
+    for (Item i : items) {
+      event(out, i, stamp);
+    }
+    for (Holiday h : holidays) {
+      line(out, "BEGIN:VEVENT");
+      line(out, "UID:" + text(h.uid()));
+      line(out, "DTSTAMP:" + UTC.format(stamp));
+      line(out, "DTSTART;VALUE=DATE:" + DATE.format(h.day()));
+      line(out, "DTEND;VALUE=DATE:" + DATE.format(h.day().plusDays(1)));
+      line(out, "SUMMARY:" + text(h.name()));
+      line(out, "TRANSP:TRANSPARENT");
+      line(out, "END:VEVENT");
+    }
+    line(out, "END:VCALENDAR");
+    return out.toString();
+  }
+
+  /** One VEVENT (with its VTIMEZONE-free body); used by the calendar export and CalDAV. */
+  public static void event(StringBuilder out, Item i, Instant stamp) {
+    EventRow e = i.event();
+    ZoneId zone = ZoneId.of(e.timeZone());
+    line(out, "BEGIN:VEVENT");
+    line(out, "UID:" + text(e.uid()));
+    line(out, "DTSTAMP:" + UTC.format(stamp));
+    line(out, "SEQUENCE:" + e.sequence());
+    if (e.recurrenceId() != null) {
+      line(out, "RECURRENCE-ID" + dateTime(e.recurrenceId(), e.allDay(), zone));
+    }
+    line(out, "DTSTART" + dateTime(e.startAt(), e.allDay(), zone));
+    line(out, "DTEND" + dateTime(e.endAt(), e.allDay(), zone));
+    if (e.rrule() != null) {
+      line(out, "RRULE:" + e.rrule().replaceAll("[\\r\\n]", ""));
+    }
+    for (Instant x : e.exdates()) {
+      line(out, "EXDATE" + dateTime(x, e.allDay(), zone));
+    }
+    for (Instant r : e.rdates()) {
+      line(out, "RDATE" + dateTime(r, e.allDay(), zone));
+    }
+    line(out, "SUMMARY:" + text(e.title()));
+    if (!e.location().isEmpty()) {
+      line(out, "LOCATION:" + text(e.location()));
+    }
+    if (!e.description().isEmpty()) {
+      line(out, "DESCRIPTION:" + text(e.description()));
+    }
+    line(
+        out,
+        "CLASS:"
+            + switch (e.visibility()) {
+              case "private" -> "PRIVATE";
+              case "busy" -> "CONFIDENTIAL";
+              default -> "PUBLIC";
+            });
+    for (AttendeeRow a : i.attendees()) {
+      String address = a.memberId() != null ? "urn:uuid:" + a.memberId() : "mailto:" + a.email();
+      line(
+          out,
+          "ATTENDEE;CN="
+              + param(a.name())
+              + ";PARTSTAT="
+              + a.status().toUpperCase(Locale.ROOT)
+              + ";ROLE="
+              + (a.required() ? "REQ-PARTICIPANT" : "OPT-PARTICIPANT")
+              + ":"
+              + address.replaceAll("[\\r\\n]", ""));
+    }
+    for (Integer minutes : e.reminders()) {
+      line(out, "BEGIN:VALARM");
+      line(out, "ACTION:DISPLAY");
+      line(out, "DESCRIPTION:" + text(e.title()));
+      line(out, "TRIGGER:-PT" + minutes + "M");
+      line(out, "END:VALARM");
+    }
+    line(out, "END:VEVENT");
+  }
+
+  public static void timezone(StringBuilder out, String zone) {
+    try {
+      var tz = TimeZoneRegistryFactory.getInstance().createRegistry().getTimeZone(zone);
+      if (tz != null) {
+        out.append(tz.getVTimeZone().toString().replace("\r\n", "\n").replace("\n", "\r\n"));
+      }
+    } catch (RuntimeException e) {
+      // Without a VTIMEZONE clients fall back to the IANA name in TZID.
+    }
+  }
+
+  private static String dateTime(Instant t, boolean allDay, ZoneId zone) {
+    if (allDay) {
+      return ";VALUE=DATE:" + DATE.format(LocalDateTime.ofInstant(t, zone).toLocalDate());
+    }
+    return ";TZID=" + zone.getId() + ":" + LOCAL.format(LocalDateTime.ofInstant(t, zone));
+  }
+
+  /** Escapes a TEXT value (RFC 5545 3.3.11); other control characters are dropped. */
+  public static String text(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> b.append("\\\\");
+        case ';' -> b.append("\\;");
+        case ',' -> b.append("\\,");
+        case '\n' -> b.append("\\n");
+        case '\r' -> {}
+        default -> {
+          if (c >= 0x20 || c == '\t') {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  private static String param(String s) {
+    return "\"" + s.replaceAll("[\"\\p{Cntrl}]", "") + "\"";
+  }
+
+  /** Appends a content line folded at 75 octets (never inside a UTF-8 sequence). */
+  public static void line(StringBuilder out, String content) {
+    int octets = 0;
+    for (int i = 0; i < content.length(); ) {
+      int cp = content.codePointAt(i);
+      int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (octets + n > 75) {
+        out.append("\r\n ");
+        octets = 1;
+      }
+      out.appendCodePoint(cp);
+      octets += n;
+      i += Character.charCount(cp);
+    }
+    out.append("\r\n");
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  /** A malformed file; the message is safe to show. */
+  public static final class Malformed extends IllegalArgumentException {
+    public Malformed(String message) {
+      super(message);
+    }
+  }
+
+  /** A property: name, parameters (upper-case names) and raw value. */
+  public record Prop(String name, Map<String, String> params, String value) {
+    public String text() {
+      return unescape(value);
+    }
+  }
+
+  /** One VEVENT's properties (VALARMs skipped), in order. */
+  public record VEvent(List<Prop> props) {
+    public @Nullable Prop first(String name) {
+      return props.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    public List<Prop> all(String name) {
+      return props.stream().filter(p -> p.name().equals(name)).toList();
+    }
+  }
+
+  /** Parses a VCALENDAR into its VEVENTs. Throws {@link Malformed}. */
+  public static List<VEvent> read(String text) {
+    if (text.length() > MAX_BYTES) {
+      throw new Malformed("The file is larger than 5 MB.");
+    }
+    List<String> lines = unfold(text);
+    if (lines.isEmpty() || !lines.getFirst().equalsIgnoreCase("BEGIN:VCALENDAR")) {
+      throw new Malformed("The file does not start with BEGIN:VCALENDAR.");
+    }
+    List<VEvent> events = new ArrayList<>();
+    List<String> stack = new ArrayList<>();
+    List<Prop> current = null;
+    for (String l : lines) {
+      if (l.isEmpty()) {
+        continue;
+      }
+      Prop p = prop(l);
+      if (p.name().equals("BEGIN")) {
+        String what = p.value().toUpperCase(Locale.ROOT);
+        stack.add(what);
+        if (stack.size() > 4) {
+          throw new Malformed("Components are nested too deeply.");
+        }
+        if (what.equals("VEVENT")) {
+          if (stack.size() != 2) {
+            throw new Malformed("A VEVENT must sit directly in the VCALENDAR.");
+          }
+          current = new ArrayList<>();
+        }
+      } else if (p.name().equals("END")) {
+        String what = p.value().toUpperCase(Locale.ROOT);
+        if (stack.isEmpty() || !stack.getLast().equals(what)) {
+          throw new Malformed("END:" + safe(what) + " does not close the open component.");
+        }
+        stack.removeLast();
+        if (what.equals("VEVENT")) {
+          events.add(new VEvent(current));
+          current = null;
+          if (events.size() > MAX_EVENTS) {
+            throw new Malformed("At most " + MAX_EVENTS + " events per file.");
+          }
+        }
+      } else if (current != null && stack.getLast().equals("VEVENT")) {
+        current.add(p);
+      } else if (stack.isEmpty()) {
+        throw new Malformed("Content after END:VCALENDAR.");
+      }
+    }
+    if (!stack.isEmpty()) {
+      throw new Malformed("The file ends before END:" + safe(stack.getLast()) + ".");
+    }
+    return events;
+  }
+
+  private static List<String> unfold(String text) {
+    String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    String[] raw = t.split("\r\n|\n|\r", -1);
+    List<String> out = new ArrayList<>();
+    for (String r : raw) {
+      if ((r.startsWith(" ") || r.startsWith("\t")) && !out.isEmpty()) {
+        out.set(out.size() - 1, out.getLast() + r.substring(1));
+      } else {
+        out.add(r);
+      }
+    }
+    while (!out.isEmpty() && out.getLast().isEmpty()) {
+      out.removeLast();
+    }
+    return out;
+  }
+
+  private static Prop prop(String line) {
+    int colon = -1;
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ':' && !quoted) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon <= 0) {
+      throw new Malformed("A line is not NAME:VALUE.");
+    }
+    String head = line.substring(0, colon);
+    String value = line.substring(colon + 1);
+    String[] parts = head.split(";(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+    String name = parts[0].toUpperCase(Locale.ROOT);
+    if (!name.matches("[A-Z0-9-]{1,60}")) {
+      throw new Malformed("A property name is not valid.");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      int eq = parts[i].indexOf('=');
+      if (eq <= 0) {
+        throw new Malformed("A parameter is not NAME=VALUE.");
+      }
+      String v = parts[i].substring(eq + 1);
+      if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+        v = v.substring(1, v.length() - 1);
+      }
+      params.put(parts[i].substring(0, eq).toUpperCase(Locale.ROOT), v);
+    }
+    return new Prop(name, params, value);
+  }
+
+  public static String unescape(String v) {
+    StringBuilder b = new StringBuilder(v.length());
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '\\' && i + 1 < v.length()) {
+        char n = v.charAt(++i);
+        b.append(n == 'n' || n == 'N' ? '\n' : n);
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** A DATE or DATE-TIME value as the API's text form, and whether it is a date. */
+  public record When(String text, boolean date, @Nullable String zone) {}
+
+  /** Reads a DTSTART-like property (VALUE=DATE, UTC, TZID or floating). */
+  public static When when(Prop p, String defaultZone) {
+    String v = p.value().split(",")[0].strip();
+    try {
+      if ("DATE".equalsIgnoreCase(p.params().get("VALUE")) || v.length() == 8) {
+        return new When(LocalDate.parse(v, DATE).toString(), true, null);
+      }
+      if (v.endsWith("Z")) {
+        return new When(UTC.parse(v, Instant::from).toString(), false, null);
+      }
+      LocalDateTime l = LocalDateTime.parse(v, LOCAL);
+      String tz = p.params().get("TZID");
+      String zone =
+          tz != null && ZoneId.getAvailableZoneIds().contains(tz.strip())
+              ? tz.strip()
+              : defaultZone;
+      return new When(l.toString(), false, zone);
+    } catch (DateTimeParseException e) {
+      throw new Malformed(p.name() + " is not a date or date-time.");
+    }
+  }
+
+  /** Every value of a multi-valued date property (EXDATE, RDATE) in the API's text form. */
+  public static List<String> whens(Prop p, String zone) {
+    List<String> out = new ArrayList<>();
+    for (String v : p.value().split(",")) {
+      When w = when(new Prop(p.name(), p.params(), v), zone);
+      if (w.date()) {
+        out.add(w.text());
+      } else if (w.zone() == null) {
+        out.add(w.text());
+      } else {
+        out.add(LocalDateTime.parse(w.text()).atZone(ZoneId.of(w.zone())).toInstant().toString());
+      }
+    }
+    return out;
+  }
+
+  private static String safe(String s) {
+    return s.replaceAll("[^A-Z0-9-]", "");
+  }
+}

@@ -1,0 +1,700 @@
+package dev.musubi.calendar.web;
+
+import dev.musubi.calendar.CalendarFiles;
+import dev.musubi.calendar.Calendars;
+import dev.musubi.calendar.Calendars.CalendarInfo;
+import dev.musubi.calendar.Events;
+import dev.musubi.calendar.internal.CalendarStore;
+import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
+import dev.musubi.calendar.internal.CalendarStore.EventRow;
+import dev.musubi.calendar.internal.Ics;
+import dev.musubi.platform.Ids;
+import dev.musubi.platform.security.CurrentMember;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.web.ProblemException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.util.UriUtils;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/**
+ * CalDAV (RFC 4791) under {@code /dav/cal/}: principal and home-set discovery, PROPFIND, REPORT
+ * calendar-query (time-range), calendar-multiget and sync-collection (RFC 6578), GET, PUT and
+ * DELETE with ETags and If-Match. The signed-in member (HTTP Basic, see identity) sees their own
+ * principal and home; the home lists the calendars the web shows them, with the same rights.
+ * Request bodies are parsed with DTDs and external entities off.
+ */
+@Controller
+class CalDavController {
+
+  static final String DAV = "DAV:";
+  static final String CALDAV = "urn:ietf:params:xml:ns:caldav";
+  static final String CS = "http://calendarserver.org/ns/";
+  static final String APPLE = "http://apple.com/ns/ical/";
+  static final String ROOT = "/dav/cal/";
+  static final int MAX_BODY = 5 * 1024 * 1024;
+  private static final DateTimeFormatter CALDAV_TIME =
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Calendars calendars;
+  private final Events events;
+  private final CalendarStore store;
+
+  CalDavController(Calendars calendars, Events events, CalendarStore store) {
+    this.calendars = calendars;
+    this.events = events;
+    this.store = store;
+  }
+
+  @RequestMapping("/.well-known/caldav")
+  void wellKnown(HttpServletResponse res) {
+    res.setStatus(301);
+    res.setHeader("Location", ROOT);
+  }
+
+  /** Where a request points: the root, a principal, a home, a calendar or an event resource. */
+  record Target(
+      String kind, @Nullable String login, @Nullable UUID calendar, @Nullable String href) {}
+
+  @RequestMapping({"/dav/cal", "/dav/cal/**"})
+  void dav(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    MemberPrincipal me = CurrentMember.get();
+    Target t = target(req.getRequestURI());
+    if (t == null || (t.login() != null && !t.login().equals(me.loginId()))) {
+      res.sendError(404);
+      return;
+    }
+    try {
+      switch (req.getMethod()) {
+        case "OPTIONS" -> {
+          res.setHeader("DAV", "1, 3, calendar-access");
+          res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT");
+          res.setStatus(200);
+        }
+        case "PROPFIND" -> propfind(me, t, req, res);
+        case "REPORT" -> report(me, t, req, res);
+        case "GET", "HEAD" -> get(me, t, res, req.getMethod().equals("HEAD"));
+        case "PUT" -> put(me, t, req, res);
+        case "DELETE" -> delete(me, t, req, res);
+        default -> {
+          res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT");
+          res.sendError(405);
+        }
+      }
+    } catch (ProblemException p) {
+      int status = p.status().value();
+      res.setStatus(status == 422 ? 400 : status);
+      res.setContentType("text/plain;charset=UTF-8");
+      String detail = p.getMessage();
+      if (!p.errors().isEmpty()) {
+        detail = p.errors().getFirst().field() + ": " + p.errors().getFirst().message();
+      }
+      res.getWriter().write(detail == null ? "" : detail);
+    }
+  }
+
+  // ---- methods ---------------------------------------------------------------------------------
+
+  private void propfind(
+      MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    Document body = xml(req);
+    Set<String> wanted = new LinkedHashSet<>();
+    boolean all = true;
+    if (body != null) {
+      Element prop = first(body.getDocumentElement(), DAV, "prop");
+      if (prop != null) {
+        all = false;
+        for (Element e : children(prop)) {
+          wanted.add(key(e));
+        }
+      }
+    }
+    String depth = req.getHeader("Depth");
+    boolean deep = "1".equals(depth);
+    Multistatus ms = new Multistatus();
+    switch (t.kind()) {
+      case "root" -> ms.add(ROOT, rootProps(me), wanted, all);
+      case "principal" -> ms.add(principal(me), rootProps(me), wanted, all);
+      case "home" -> {
+        ms.add(home(me), homeProps(me), wanted, all);
+        if (deep) {
+          for (CalendarInfo c : shownCalendars(me)) {
+            ms.add(home(me) + c.id() + "/", calendarProps(me, c), wanted, all);
+          }
+        }
+      }
+      case "calendar" -> {
+        CalendarInfo c = calendars.get(me, t.calendar());
+        ms.add(home(me) + c.id() + "/", calendarProps(me, c), wanted, all);
+        if (deep && !c.kind().equals("holidays")) {
+          for (Resource r : resources(me, c.id(), null, null)) {
+            ms.add(r.path(), resourceProps(r, null), wanted, all);
+          }
+        }
+      }
+      default -> {
+        Resource r = resource(me, t).orElse(null);
+        if (r == null) {
+          res.sendError(404);
+          return;
+        }
+        ms.add(
+            r.path(),
+            resourceProps(r, wanted.contains(key(CALDAV, "calendar-data")) ? ics(me, r) : null),
+            wanted,
+            all);
+      }
+    }
+    ms.write(res);
+  }
+
+  private void report(MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    if (!t.kind().equals("calendar")) {
+      res.sendError(403);
+      return;
+    }
+    CalendarInfo c = calendars.get(me, t.calendar());
+    Document body = xml(req);
+    if (body == null) {
+      res.sendError(400);
+      return;
+    }
+    Element rootEl = body.getDocumentElement();
+    Set<String> wanted = new LinkedHashSet<>();
+    Element prop = first(rootEl, DAV, "prop");
+    if (prop != null) {
+      for (Element e : children(prop)) {
+        wanted.add(key(e));
+      }
+    }
+    boolean withData = wanted.contains(key(CALDAV, "calendar-data"));
+    Multistatus ms = new Multistatus();
+    String name = key(rootEl);
+    if (name.equals(key(CALDAV, "calendar-query"))) {
+      Instant from = null;
+      Instant to = null;
+      NodeList ranges = rootEl.getElementsByTagNameNS(CALDAV, "time-range");
+      if (ranges.getLength() > 0) {
+        Element r = (Element) ranges.item(0);
+        from = time(r.getAttribute("start"), Instant.parse("1900-01-01T00:00:00Z"));
+        to = time(r.getAttribute("end"), Instant.parse("2200-01-01T00:00:00Z"));
+      }
+      if (!c.kind().equals("holidays")) {
+        for (Resource r : resources(me, c.id(), from, to)) {
+          ms.add(r.path(), resourceProps(r, withData ? ics(me, r) : null), wanted, false);
+        }
+      }
+    } else if (name.equals(key(CALDAV, "calendar-multiget"))) {
+      NodeList hrefs = rootEl.getElementsByTagNameNS(DAV, "href");
+      for (int i = 0; i < hrefs.getLength() && i < 5000; i++) {
+        String path = hrefs.item(i).getTextContent().strip();
+        Target rt = target(path);
+        Resource r =
+            rt == null || !"resource".equals(rt.kind()) || !c.id().equals(rt.calendar())
+                ? null
+                : resource(me, rt).orElse(null);
+        if (r == null) {
+          ms.missing(path);
+        } else {
+          ms.add(r.path(), resourceProps(r, withData ? ics(me, r) : null), wanted, false);
+        }
+      }
+    } else if (name.equals(key(DAV, "sync-collection"))) {
+      Element tokenEl = first(rootEl, DAV, "sync-token");
+      String token = tokenEl == null ? "" : tokenEl.getTextContent().strip();
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      Instant since = null;
+      if (!token.isEmpty()) {
+        since = parseToken(token);
+        if (since == null) {
+          res.setStatus(403);
+          res.setContentType("application/xml;charset=UTF-8");
+          res.getWriter()
+              .write(
+                  "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:error xmlns:D=\"DAV:\">"
+                      + "<D:valid-sync-token/></D:error>");
+          return;
+        }
+      }
+      if (!c.kind().equals("holidays")) {
+        Map<UUID, String> names = store.hrefs(me.tenantId(), c.id());
+        Set<String> present = new LinkedHashSet<>();
+        if (since == null) {
+          for (Resource r : resources(me, c.id(), null, null)) {
+            present.add(r.href());
+            ms.add(r.path(), resourceProps(r, withData ? ics(me, r) : null), wanted, false);
+          }
+        } else {
+          for (UUID id : store.changedMasters(me.tenantId(), c.id(), since)) {
+            EventRow e = store.event(me.tenantId(), id).orElse(null);
+            if (e == null) {
+              continue;
+            }
+            Resource r =
+                new Resource(
+                    e, names.getOrDefault(e.id(), e.id() + ".ics"), home(me) + c.id() + "/");
+            present.add(r.href());
+            ms.add(r.path(), resourceProps(r, withData ? ics(me, r) : null), wanted, false);
+          }
+          for (String gone : store.deletedSince(me.tenantId(), c.id(), since)) {
+            if (!present.contains(gone)
+                && store.eventByHref(me.tenantId(), c.id(), gone).isEmpty()) {
+              ms.missing(
+                  home(me)
+                      + c.id()
+                      + "/"
+                      + UriUtils.encodePathSegment(gone, StandardCharsets.UTF_8));
+            }
+          }
+        }
+      }
+      ms.syncToken = "urn:musubi:sync:" + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
+    } else if (name.equals(key(CALDAV, "free-busy-query"))) {
+      res.sendError(501);
+      return;
+    } else {
+      res.sendError(400);
+      return;
+    }
+    ms.write(res);
+  }
+
+  private void get(MemberPrincipal me, Target t, HttpServletResponse res, boolean head)
+      throws IOException {
+    if (!t.kind().equals("resource")) {
+      res.setContentType("text/plain;charset=UTF-8");
+      res.setStatus(200);
+      if (!head) {
+        res.getWriter().write("Musubi CalDAV");
+      }
+      return;
+    }
+    Resource r = resource(me, t).orElse(null);
+    if (r == null) {
+      res.sendError(404);
+      return;
+    }
+    String ics = ics(me, r);
+    res.setStatus(200);
+    res.setContentType("text/calendar;charset=UTF-8");
+    res.setHeader("ETag", Events.quoted(r.event().etag()));
+    if (!head) {
+      res.getWriter().write(ics);
+    }
+  }
+
+  private void put(MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    if (!t.kind().equals("resource")) {
+      res.sendError(405);
+      return;
+    }
+    calendars.get(me, t.calendar());
+    String text = body(req);
+    boolean existed = store.eventByHref(me.tenantId(), t.calendar(), t.href()).isPresent();
+    String etag =
+        events.putResource(
+            me,
+            t.calendar(),
+            t.href(),
+            CalendarFiles.parse(text),
+            req.getHeader("If-Match"),
+            "*".equals(req.getHeader("If-None-Match")));
+    res.setHeader("ETag", etag);
+    res.setStatus(existed ? 204 : 201);
+  }
+
+  private void delete(MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    if (!t.kind().equals("resource")) {
+      res.sendError(403);
+      return;
+    }
+    calendars.get(me, t.calendar());
+    events.deleteResource(me, t.calendar(), t.href(), req.getHeader("If-Match"));
+    res.setStatus(204);
+  }
+
+  // ---- resources -------------------------------------------------------------------------------
+
+  record Resource(EventRow event, String href, String collection) {
+    String path() {
+      return collection + UriUtils.encodePathSegment(href, StandardCharsets.UTF_8);
+    }
+  }
+
+  private List<Resource> resources(
+      MemberPrincipal me, UUID calendarId, @Nullable Instant from, @Nullable Instant to) {
+    Map<UUID, String> names = store.hrefs(me.tenantId(), calendarId);
+    List<EventRow> masters;
+    if (from != null && to != null) {
+      masters =
+          store.masters(me.tenantId(), List.of(calendarId), from, to).stream()
+              .filter(m -> events.occursIn(me, m, from, to))
+              .toList();
+    } else {
+      masters =
+          store.allEvents(me.tenantId(), calendarId, 20_000).stream()
+              .filter(e -> e.parentId() == null)
+              .toList();
+    }
+    List<Resource> out = new ArrayList<>();
+    for (EventRow m : masters) {
+      out.add(
+          new Resource(
+              m, names.getOrDefault(m.id(), m.id() + ".ics"), home(me) + calendarId + "/"));
+    }
+    return out;
+  }
+
+  private java.util.Optional<Resource> resource(MemberPrincipal me, Target t) {
+    calendars.get(me, t.calendar());
+    return store
+        .eventByHref(me.tenantId(), t.calendar(), t.href())
+        .map(e -> new Resource(e, t.href(), home(me) + t.calendar() + "/"));
+  }
+
+  private String ics(MemberPrincipal me, Resource r) {
+    CalendarRow c = store.calendar(me.tenantId(), r.event().calendarId()).orElseThrow();
+    List<Ics.Item> items =
+        events.resource(me, c.id(), r.event().id()).stream()
+            .map(x -> new Ics.Item(x.event(), x.attendees()))
+            .toList();
+    return Ics.write(c.name(), items, List.of());
+  }
+
+  private List<CalendarInfo> shownCalendars(MemberPrincipal me) {
+    return calendars.list(me).stream()
+        .filter(
+            c -> !c.kind().equals("personal") || !c.access().equals("freebusy") || c.subscribed())
+        .toList();
+  }
+
+  // ---- properties -----------------------------------------------------------------------------
+
+  private static String principal(MemberPrincipal me) {
+    return ROOT
+        + "principals/"
+        + UriUtils.encodePathSegment(me.loginId(), StandardCharsets.UTF_8)
+        + "/";
+  }
+
+  private static String home(MemberPrincipal me) {
+    return ROOT
+        + "calendars/"
+        + UriUtils.encodePathSegment(me.loginId(), StandardCharsets.UTF_8)
+        + "/";
+  }
+
+  private Map<String, String> rootProps(MemberPrincipal me) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(key(DAV, "resourcetype"), "<D:collection/><D:principal/>");
+    p.put(key(DAV, "displayname"), esc(me.loginId()));
+    p.put(key(DAV, "current-user-principal"), href(principal(me)));
+    p.put(key(DAV, "principal-URL"), href(principal(me)));
+    p.put(key(CALDAV, "calendar-home-set"), href(home(me)));
+    p.put(key(CALDAV, "calendar-user-address-set"), href(principal(me)));
+    return p;
+  }
+
+  private Map<String, String> homeProps(MemberPrincipal me) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(key(DAV, "resourcetype"), "<D:collection/>");
+    p.put(key(DAV, "displayname"), esc(me.loginId()));
+    p.put(key(DAV, "current-user-principal"), href(principal(me)));
+    p.put(key(DAV, "owner"), href(principal(me)));
+    return p;
+  }
+
+  private Map<String, String> calendarProps(MemberPrincipal me, CalendarInfo c) {
+    Map<String, String> p = new LinkedHashMap<>();
+    long version = store.calendar(me.tenantId(), c.id()).map(CalendarRow::version).orElse(0L);
+    p.put(key(DAV, "resourcetype"), "<D:collection/><C:calendar/>");
+    p.put(key(DAV, "displayname"), esc(c.name()));
+    p.put(key(APPLE, "calendar-color"), esc(c.color()));
+    p.put(key(CS, "getctag"), "\"" + c.id() + "-" + version + "\"");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    p.put(
+        key(DAV, "sync-token"),
+        "urn:musubi:sync:" + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000));
+    p.put(key(CALDAV, "supported-calendar-component-set"), "<C:comp name=\"VEVENT\"/>");
+    p.put(
+        key(DAV, "supported-report-set"),
+        "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
+            + "<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>"
+            + "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>");
+    p.put(key(DAV, "current-user-principal"), href(principal(me)));
+    p.put(
+        key(DAV, "current-user-privilege-set"),
+        c.readOnly()
+            ? "<D:privilege><D:read/></D:privilege>"
+            : "<D:privilege><D:read/></D:privilege><D:privilege><D:write/></D:privilege>"
+                + "<D:privilege><D:write-content/></D:privilege><D:privilege><D:bind/></D:privilege>"
+                + "<D:privilege><D:unbind/></D:privilege>");
+    return p;
+  }
+
+  private Map<String, String> resourceProps(Resource r, @Nullable String ics) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(key(DAV, "resourcetype"), "");
+    p.put(key(DAV, "getetag"), esc(Events.quoted(r.event().etag())));
+    p.put(key(DAV, "getcontenttype"), "text/calendar; charset=utf-8; component=VEVENT");
+    if (ics != null) {
+      p.put(key(CALDAV, "calendar-data"), esc(ics));
+    }
+    return p;
+  }
+
+  /** A 207 Multi-Status body. */
+  static final class Multistatus {
+    private final StringBuilder sb = new StringBuilder();
+    @Nullable String syncToken;
+
+    void add(String path, Map<String, String> props, Set<String> wanted, boolean all) {
+      sb.append("<D:response>").append(href(path));
+      StringBuilder found = new StringBuilder();
+      StringBuilder missing = new StringBuilder();
+      if (all) {
+        props.forEach((k, v) -> found.append(element(k, v)));
+      } else {
+        for (String w : wanted) {
+          String v = props.get(w);
+          if (v != null) {
+            found.append(element(w, v));
+          } else {
+            missing.append(element(w, ""));
+          }
+        }
+      }
+      if (!found.isEmpty()) {
+        sb.append("<D:propstat><D:prop>")
+            .append(found)
+            .append("</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat>");
+      }
+      if (!missing.isEmpty()) {
+        sb.append("<D:propstat><D:prop>")
+            .append(missing)
+            .append("</D:prop><D:status>HTTP/1.1 404 Not Found</D:status></D:propstat>");
+      }
+      sb.append("</D:response>");
+    }
+
+    void missing(String path) {
+      sb.append("<D:response>")
+          .append(href(path))
+          .append("<D:status>HTTP/1.1 404 Not Found</D:status></D:response>");
+    }
+
+    void write(HttpServletResponse res) throws IOException {
+      res.setStatus(207);
+      res.setContentType("application/xml;charset=UTF-8");
+      res.getWriter()
+          .write(
+              "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                  + "<D:multistatus xmlns:D=\"DAV:\" xmlns:C=\""
+                  + CALDAV
+                  + "\" xmlns:CS=\""
+                  + CS
+                  + "\" xmlns:A=\""
+                  + APPLE
+                  + "\">"
+                  + sb
+                  + (syncToken == null ? "" : "<D:sync-token>" + syncToken + "</D:sync-token>")
+                  + "</D:multistatus>");
+    }
+  }
+
+  private static String element(String key, String value) {
+    int bar = key.indexOf('|');
+    String ns = key.substring(0, bar);
+    String local = key.substring(bar + 1);
+    String prefix =
+        switch (ns) {
+          case DAV -> "D";
+          case CALDAV -> "C";
+          case CS -> "CS";
+          case APPLE -> "A";
+          default -> null;
+        };
+    if (prefix == null) {
+      return "<X:" + local + " xmlns:X=\"" + esc(ns) + "\">" + value + "</X:" + local + ">";
+    }
+    return "<" + prefix + ":" + local + ">" + value + "</" + prefix + ":" + local + ">";
+  }
+
+  private static String href(String path) {
+    return "<D:href>" + esc(path) + "</D:href>";
+  }
+
+  static String esc(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  // ---- parsing ----------------------------------------------------------------------------------
+
+  /** Parses the request path; null when it names nothing here. */
+  static @Nullable Target target(String rawPath) {
+    String path = rawPath;
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      path = path.substring(0, q);
+    }
+    if (path.startsWith("http://") || path.startsWith("https://")) {
+      int slash = path.indexOf('/', path.indexOf("//") + 2);
+      path = slash < 0 ? "/" : path.substring(slash);
+    }
+    if (!path.startsWith("/dav/cal")) {
+      return null;
+    }
+    String rest = path.substring("/dav/cal".length());
+    List<String> parts = new ArrayList<>();
+    for (String p : rest.split("/")) {
+      if (!p.isEmpty()) {
+        parts.add(UriUtils.decode(p, StandardCharsets.UTF_8));
+      }
+    }
+    if (parts.isEmpty()) {
+      return new Target("root", null, null, null);
+    }
+    if (parts.getFirst().equals("principals") && parts.size() == 2) {
+      return new Target("principal", parts.get(1), null, null);
+    }
+    if (parts.getFirst().equals("calendars") && parts.size() >= 2 && parts.size() <= 4) {
+      if (parts.size() == 2) {
+        return new Target("home", parts.get(1), null, null);
+      }
+      UUID cal = Ids.parseOrNull(parts.get(2));
+      if (cal == null) {
+        return null;
+      }
+      if (parts.size() == 3) {
+        return new Target("calendar", parts.get(1), cal, null);
+      }
+      String href = parts.get(3);
+      if (href.length() > 250 || href.contains("/") || href.isBlank()) {
+        return null;
+      }
+      return new Target("resource", parts.get(1), cal, href);
+    }
+    return null;
+  }
+
+  private static @Nullable Instant parseToken(String token) {
+    String prefix = "urn:musubi:sync:";
+    if (!token.startsWith(prefix)) {
+      return null;
+    }
+    try {
+      long micros = Long.parseLong(token.substring(prefix.length()));
+      return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static Instant time(String text, Instant fallback) {
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      return CALDAV_TIME.parse(text.strip(), Instant::from);
+    } catch (RuntimeException e) {
+      throw new ProblemException(
+          org.springframework.http.HttpStatus.BAD_REQUEST,
+          "bad-request",
+          "Bad time-range.",
+          List.of());
+    }
+  }
+
+  private static String body(HttpServletRequest req) throws IOException {
+    byte[] bytes = req.getInputStream().readNBytes(MAX_BODY + 1);
+    if (bytes.length > MAX_BODY) {
+      throw new ProblemException(
+          org.springframework.http.HttpStatus.CONTENT_TOO_LARGE,
+          "too-large",
+          "At most 5 MB.",
+          List.of());
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static @Nullable Document xml(HttpServletRequest req) throws IOException {
+    String text = body(req);
+    if (text.isBlank()) {
+      return null;
+    }
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setNamespaceAware(true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setXIncludeAware(false);
+      f.setExpandEntityReferences(false);
+      DocumentBuilder b = f.newDocumentBuilder();
+      b.setErrorHandler(null);
+      return b.parse(new InputSource(new StringReader(text)));
+    } catch (Exception e) {
+      throw new ProblemException(
+          org.springframework.http.HttpStatus.BAD_REQUEST,
+          "bad-request",
+          "The XML body is not well-formed.",
+          List.of());
+    }
+  }
+
+  private static String key(Element e) {
+    return key(e.getNamespaceURI() == null ? "" : e.getNamespaceURI(), e.getLocalName());
+  }
+
+  private static String key(String ns, String local) {
+    return ns + "|" + local;
+  }
+
+  private static @Nullable Element first(Element parent, String ns, String local) {
+    NodeList list = parent.getElementsByTagNameNS(ns, local);
+    return list.getLength() == 0 ? null : (Element) list.item(0);
+  }
+
+  private static List<Element> children(Element parent) {
+    List<Element> out = new ArrayList<>();
+    NodeList list = parent.getChildNodes();
+    for (int i = 0; i < list.getLength(); i++) {
+      if (list.item(i).getNodeType() == Node.ELEMENT_NODE) {
+        out.add((Element) list.item(i));
+      }
+    }
+    return out;
+  }
+}

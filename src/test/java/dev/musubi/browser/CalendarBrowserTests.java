@@ -1,0 +1,171 @@
+package dev.musubi.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import dev.musubi.testing.ApiClient;
+import dev.musubi.testing.Fixtures;
+import dev.musubi.testing.MusubiIntegrationTest;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** The calendar page: views, an invitation answered, an event created with recurrence. */
+@MusubiIntegrationTest
+class CalendarBrowserTests {
+
+  @LocalServerPort int port;
+  Browser browser;
+  Fixtures fixtures;
+
+  @BeforeEach
+  void start() {
+    browser = new Browser(port);
+    fixtures = new Fixtures(port);
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
+    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
+    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
+    browser.close();
+  }
+
+  private static String defaultCalendar(ApiClient c) {
+    for (JsonNode cal : c.get("/api/v1/calendars").json()) {
+      if (cal.get("isDefault").asBoolean()) {
+        return cal.get("id").asString();
+      }
+    }
+    throw new AssertionError("no default calendar");
+  }
+
+  @Test
+  void aMemberSeesTheirWeekAnswersAnInvitationAndCreatesARecurringEvent() {
+    Fixtures.TestCompany c = fixtures.company();
+    Fixtures.TestMember tanaka = fixtures.member(c, "tanaka");
+    Fixtures.TestMember sato = fixtures.member(c, "sato");
+    ApiClient.Response room =
+        c.admin()
+            .post(
+                "/api/v1/facilities", Map.of("name", "第1会議室", "capacity", 8, "location", "本社 3F"));
+    assertThat(room.status()).isEqualTo(201);
+    LocalDate today = LocalDate.now(ZoneId.of("Asia/Tokyo"));
+    LocalDate tomorrow = today.plusDays(1);
+    String mine = defaultCalendar(tanaka.client());
+    assertThat(
+            tanaka
+                .client()
+                .post(
+                    "/api/v1/calendars/" + mine + "/events",
+                    Map.of(
+                        "title", "週次定例",
+                        "start", today + "T09:30",
+                        "end", today + "T10:30",
+                        "rrule", "FREQ=WEEKLY;COUNT=8",
+                        "location", "オンライン"))
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            tanaka
+                .client()
+                .post(
+                    "/api/v1/calendars/" + mine + "/events",
+                    Map.of(
+                        "title",
+                        "社内研修",
+                        "allDay",
+                        true,
+                        "start",
+                        today.plusDays(2).toString(),
+                        "end",
+                        today.plusDays(3).toString()))
+                .status())
+        .isEqualTo(201);
+    ApiClient.Response invite =
+        sato.client()
+            .post(
+                "/api/v1/calendars/" + defaultCalendar(sato.client()) + "/events",
+                Map.of(
+                    "title",
+                    "設計レビュー",
+                    "start",
+                    tomorrow + "T14:00",
+                    "end",
+                    tomorrow + "T15:00",
+                    "facilityId",
+                    room.json().get("id").asString(),
+                    "attendees",
+                    List.of(Map.of("memberId", tanaka.id().toString()))));
+    assertThat(invite.status()).as(invite.body()).isEqualTo(201);
+    String inviteId = invite.json().get("id").asString();
+
+    Page page = browser.newPage(1280, 860);
+    page.navigate("/#/calendar");
+    Browser.submitPassword(page, tanaka.loginId(), Fixtures.PASSWORD);
+    assertThat(page.locator(".cal-month")).isVisible();
+    assertThat(page.locator(".cal-month").getByText("週次定例").first()).isVisible();
+    assertThat(page.locator(".cal-month").getByText("社内研修")).isVisible();
+
+    // Answer the invitation from its dialog.
+    page.locator(".cal-month").getByText("設計レビュー").click();
+    page.getByRole(AriaRole.DIALOG)
+        .getByRole(
+            AriaRole.BUTTON,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("参加").setExact(true))
+        .click();
+    assertThat(page.getByText("回答しました。")).isVisible();
+    JsonNode answered = sato.client().get("/api/v1/events/" + inviteId).json();
+    assertThat(answered.get("attendees").get(0).get("status").asString()).isEqualTo("accepted");
+
+    // Create a weekly event through the dialog.
+    page.locator(".cal-new").click();
+    page.getByLabel("件名").fill("1on1 <b>佐藤さん</b>");
+    page.getByLabel("開始").fill(tomorrow + "T11:00");
+    page.getByLabel("終了").fill(tomorrow + "T11:30");
+    page.getByLabel("繰り返し").selectOption("weekly");
+    page.getByLabel("場所").fill("第2会議室");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("保存")).click();
+    assertThat(page.getByText("予定を保存しました。")).isVisible();
+    assertThat(page.locator(".cal-month").getByText("1on1 <b>佐藤さん</b>").first()).isVisible();
+    JsonNode created =
+        tanaka
+            .client()
+            .get(
+                "/api/v1/calendars/"
+                    + mine
+                    + "/events?from="
+                    + tomorrow
+                    + "&to="
+                    + tomorrow.plusDays(1))
+            .json();
+    assertThat(created.toString()).contains("1on1 <b>佐藤さん</b>");
+
+    // The week view, saved for the docs.
+    page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("週")).click();
+    assertThat(page.locator(".cal-grid")).isVisible();
+    assertThat(page.locator(".cal-block").getByText("設計レビュー")).isVisible();
+    page.locator(".cal-grid-wrap").evaluate("el => el.scrollTop = 8 * 40");
+    browser.screenshot(page, "calendar.png");
+    page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("月")).click();
+    browser.screenshot(page, "calendar-month.png");
+
+    // A phone: the agenda, with the add button.
+    Page phone = browser.newPage(390, 800);
+    phone.navigate("/#/calendar");
+    Browser.submitPassword(phone, tanaka.loginId(), Fixtures.PASSWORD);
+    assertThat(phone.locator(".cal-agenda")).isVisible();
+    assertThat(phone.locator(".cal-agenda").getByText("設計レビュー")).isVisible();
+    assertThat(phone.locator(".cal-fab")).isVisible();
+    browser.screenshot(phone, "calendar-phone.png");
+  }
+}

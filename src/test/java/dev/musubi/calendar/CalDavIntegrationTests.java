@@ -1,0 +1,258 @@
+package dev.musubi.calendar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.musubi.testing.Fixtures;
+import dev.musubi.testing.Fixtures.TestCompany;
+import dev.musubi.testing.Fixtures.TestMember;
+import dev.musubi.testing.MusubiIntegrationTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** CalDAV with real clients: python caldav and vdirsyncer, plus raw requests for the edges. */
+@MusubiIntegrationTest
+class CalDavIntegrationTests {
+
+  @LocalServerPort int port;
+  Fixtures fixtures;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void setUp() {
+    fixtures = new Fixtures(port);
+  }
+
+  private static String run(Path dir, List<String> command) throws Exception {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    boolean done = p.waitFor(120, TimeUnit.SECONDS);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!done) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + out);
+    }
+    assertThat(p.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  private HttpResponse<String> dav(
+      String method, String path, String login, String body, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (login + ":" + Fixtures.PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void pythonCaldavDiscoversSavesSearchesSyncsAndDeletes(@TempDir Path dir) throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember m = fixtures.member(c, "aoki");
+    m.client().get("/api/v1/calendars");
+    Path script = Paths.get("src/test/resources/calendar/caldav_client.py").toAbsolutePath();
+    String out =
+        run(
+            dir,
+            List.of(
+                "/usr/bin/python3",
+                script.toString(),
+                "http://127.0.0.1:" + port + "/dav/cal/",
+                m.loginId(),
+                Fixtures.PASSWORD));
+    assertThat(out)
+        .contains("PRINCIPAL http://127.0.0.1:" + port + "/dav/cal/principals/" + m.loginId() + "/")
+        .contains("CALENDARS マイカレンダー")
+        .contains("SEARCH_HIT 1")
+        .contains("SEARCH_MISS 0")
+        .contains("SYNC_ALL 1")
+        .contains("LOADED True")
+        .contains("UPDATED True")
+        .contains("SYNC_CHANGED 1")
+        .contains("SYNC_DELETED 1")
+        .contains("LEFT 0");
+  }
+
+  @Test
+  void vdirsyncerSyncsBothWays(@TempDir Path dir) throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember m = fixtures.member(c, "aoki");
+    String cal = CalendarApi.defaultCalendar(m.client());
+    CalendarApi.create(
+        m.client(), cal, CalendarApi.event("サーバーの予定", "2026-04-06T10:00", "2026-04-06T11:00"));
+    Path local = Files.createDirectories(dir.resolve("local"));
+    Path status = Files.createDirectories(dir.resolve("status"));
+    // The local side of the collection exists, so vdirsyncer has nothing to ask.
+    Files.createDirectories(local.resolve(cal));
+    Files.writeString(
+        dir.resolve("config"),
+        String.join(
+            "\n",
+            "[general]",
+            "status_path = \"" + status + "\"",
+            "",
+            "[pair cal]",
+            "a = \"musubi\"",
+            "b = \"local\"",
+            "collections = [\"" + cal + "\"]",
+            "",
+            "[storage musubi]",
+            "type = \"caldav\"",
+            "url = \"http://127.0.0.1:" + port + "/dav/cal/\"",
+            "username = \"" + m.loginId() + "\"",
+            "password = \"" + Fixtures.PASSWORD + "\"",
+            "",
+            "[storage local]",
+            "type = \"filesystem\"",
+            "path = \"" + local + "\"",
+            "fileext = \".ics\"",
+            ""));
+    String config = dir.resolve("config").toString();
+    run(dir, List.of("/usr/bin/vdirsyncer", "-c", config, "discover", "cal"));
+    run(dir, List.of("/usr/bin/vdirsyncer", "-c", config, "sync"));
+    Path mine = local.resolve(cal);
+    List<Path> files;
+    try (var s = Files.list(mine)) {
+      files = s.toList();
+    }
+    assertThat(files).hasSize(1);
+    assertThat(Files.readString(files.getFirst())).contains("SUMMARY:サーバーの予定");
+    // A local event goes up.
+    Files.writeString(
+        mine.resolve("local-1.ics"),
+        String.join(
+            "\r\n",
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//test//EN",
+            "BEGIN:VEVENT",
+            "UID:local-1@example.com",
+            "DTSTART:20260407T010000Z",
+            "DTEND:20260407T020000Z",
+            "SUMMARY:ローカルの予定",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            ""));
+    run(dir, List.of("/usr/bin/vdirsyncer", "-c", config, "sync"));
+    String seen =
+        CalendarApi.list(m.client(), cal, "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z")
+            .toString();
+    assertThat(seen).contains("ローカルの予定").contains("サーバーの予定");
+  }
+
+  @Test
+  void discoveryEtagsAndOtherMembersCalendars() throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember m = fixtures.member(c, "aoki");
+    TestMember other = fixtures.member(c, "baba");
+    String cal = CalendarApi.defaultCalendar(m.client());
+    String otherCal = CalendarApi.defaultCalendar(other.client());
+    HttpResponse<String> wellKnown =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/.well-known/caldav"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(wellKnown.statusCode()).isEqualTo(301);
+    assertThat(wellKnown.headers().firstValue("Location")).hasValue("/dav/cal/");
+    HttpResponse<String> root =
+        dav(
+            "PROPFIND",
+            "/dav/cal/",
+            m.loginId(),
+            "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\"><D:prop><D:current-user-principal/></D:prop></D:propfind>",
+            "Depth",
+            "0");
+    assertThat(root.statusCode()).isEqualTo(207);
+    assertThat(root.body()).contains("/dav/cal/principals/" + m.loginId() + "/");
+    String path = "/dav/cal/calendars/" + m.loginId() + "/" + cal + "/x.ics";
+    String ics =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@example.com\r\nDTSTART:20260406T010000Z\r\nDTEND:20260406T020000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    HttpResponse<String> put = dav("PUT", path, m.loginId(), ics, "If-None-Match", "*");
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    String etag = put.headers().firstValue("ETag").orElseThrow();
+    assertThat(dav("PUT", path, m.loginId(), ics, "If-None-Match", "*").statusCode())
+        .isEqualTo(412);
+    assertThat(dav("PUT", path, m.loginId(), ics, "If-Match", "\"stale\"").statusCode())
+        .isEqualTo(412);
+    HttpResponse<String> update =
+        dav("PUT", path, m.loginId(), ics.replace("SUMMARY:x", "SUMMARY:y"), "If-Match", etag);
+    assertThat(update.statusCode()).isEqualTo(204);
+    assertThat(dav("DELETE", path, m.loginId(), null, "If-Match", etag).statusCode())
+        .isEqualTo(412);
+    // Malformed data and XML are refused without a trace.
+    assertThat(
+            dav(
+                    "PUT",
+                    "/dav/cal/calendars/" + m.loginId() + "/" + cal + "/bad.ics",
+                    m.loginId(),
+                    "garbage")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(
+            dav(
+                    "PROPFIND",
+                    "/dav/cal/",
+                    m.loginId(),
+                    "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
+                    "Depth",
+                    "0")
+                .statusCode())
+        .isEqualTo(400);
+    // Another member's home and calendar are not there for me.
+    assertThat(
+            dav(
+                    "PROPFIND",
+                    "/dav/cal/calendars/" + other.loginId() + "/",
+                    m.loginId(),
+                    null,
+                    "Depth",
+                    "1")
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            dav(
+                    "PROPFIND",
+                    "/dav/cal/calendars/" + m.loginId() + "/" + otherCal + "/",
+                    m.loginId(),
+                    null,
+                    "Depth",
+                    "1")
+                .statusCode())
+        .isEqualTo(404);
+    assertThat(
+            dav(
+                    "GET",
+                    "/dav/cal/calendars/" + m.loginId() + "/" + otherCal + "/x.ics",
+                    m.loginId(),
+                    null)
+                .statusCode())
+        .isEqualTo(404);
+  }
+}
