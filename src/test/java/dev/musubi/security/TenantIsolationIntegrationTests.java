@@ -46,7 +46,9 @@ class TenantIsolationIntegrationTests {
           "talk_room",
           "talk_member",
           "talk_message",
-          "talk_reaction");
+          "talk_reaction",
+          "contact",
+          "contact_setting");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -83,7 +85,9 @@ class TenantIsolationIntegrationTests {
       String token,
       UUID sessionId,
       UUID roomId,
-      UUID messageId) {
+      UUID messageId,
+      UUID sharedContactId,
+      UUID personalContactId) {
 
     Set<String> secrets() {
       return Set.of(
@@ -97,7 +101,10 @@ class TenantIsolationIntegrationTests {
           tokenId.toString(),
           sessionId.toString(),
           roomId.toString(),
-          messageId.toString());
+          messageId.toString(),
+          sharedContactId.toString(),
+          personalContactId.toString(),
+          "取引先 秘密");
     }
   }
 
@@ -163,6 +170,15 @@ class TenantIsolationIntegrationTests {
     ApiClient.Response message =
         member.client().post("/api/v1/rooms/" + roomId + "/messages", Map.of("text", "見積もり"));
     assertThat(message.status()).as(message.body()).isEqualTo(201);
+    Map<String, Object> contact =
+        Map.of(
+            "displayName", "取引先 秘密",
+            "company", "秘密商事",
+            "emails", List.of(Map.of("type", "work", "value", "himitsu@secret.example")));
+    ApiClient.Response shared = a.admin().post("/api/v1/contacts?book=shared", contact);
+    assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+    ApiClient.Response personal = member.client().post("/api/v1/contacts?book=personal", contact);
+    assertThat(personal.status()).as(personal.body()).isEqualTo(201);
     return new Victim(
         a,
         member,
@@ -171,7 +187,9 @@ class TenantIsolationIntegrationTests {
         token.json().get("token").asString(),
         sessionId,
         UUID.fromString(roomId),
-        UUID.fromString(message.json().get("id").asString()));
+        UUID.fromString(message.json().get("id").asString()),
+        UUID.fromString(shared.json().get("id").asString()),
+        UUID.fromString(personal.json().get("id").asString()));
   }
 
   /** Picks the ID of company A that a path variable most plausibly names. */
@@ -187,6 +205,9 @@ class TenantIsolationIntegrationTests {
     }
     if (name.contains("session") || (name.equals("id") && before.endsWith("/sessions/"))) {
       return v.sessionId().toString();
+    }
+    if (before.contains("/contacts/")) {
+      return v.sharedContactId().toString();
     }
     if (name.contains("room")) {
       return v.roomId().toString();
@@ -331,6 +352,39 @@ class TenantIsolationIntegrationTests {
     // A still works as before.
     assertThat(a.member().client().get("/api/v1/me").status()).isEqualTo(200);
     assertThat(fixtures.client().bearer(a.token()).get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
+  void anotherCompanyGetsNotFoundForEveryContactOfEitherBook() {
+    Victim a = victim();
+    Fixtures.TestCompany b = fixtures.company();
+    Map<String, List<String>> before = snapshot(a.company().id());
+    ApiClient.Response own =
+        b.admin().post("/api/v1/contacts?book=shared", Map.of("company", "B社"));
+    assertThat(own.status()).isEqualTo(201);
+    String ownId = own.json().get("id").asString();
+    for (UUID id : List.of(a.sharedContactId(), a.personalContactId())) {
+      String path = "/api/v1/contacts/" + id;
+      List<ApiClient.Response> answers =
+          List.of(
+              b.admin().get(path),
+              b.admin().get(path + "/duplicates"),
+              b.admin().get(path + "/photo"),
+              b.admin().header("If-Match", "\"1\"").send("PUT", path, Map.of("company", "x")),
+              b.admin().delete(path),
+              b.admin().post(path + "/merge", Map.of("from", List.of(ownId))),
+              b.admin().post("/api/v1/contacts/" + ownId + "/merge", Map.of("from", List.of(id))));
+      for (ApiClient.Response r : answers) {
+        assertThat(r.status()).as(r.body()).isEqualTo(404);
+        assertThat(r.body()).doesNotContain("秘密", "himitsu"); // the problem echoes only the path
+      }
+    }
+    for (String book : List.of("shared", "personal")) {
+      ApiClient.Response list = b.admin().get("/api/v1/contacts?book=" + book + "&q=himitsu");
+      assertThat(list.status()).isEqualTo(200);
+      assertThat(leaked(list.body(), a)).isNull();
+    }
+    assertThat(snapshot(a.company().id())).isEqualTo(before);
   }
 
   @Test
