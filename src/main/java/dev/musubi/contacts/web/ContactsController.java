@@ -6,16 +6,22 @@ import dev.musubi.contacts.Book;
 import dev.musubi.contacts.Contact;
 import dev.musubi.contacts.ContactInput;
 import dev.musubi.contacts.ContactSettings;
+import dev.musubi.contacts.ContactTransfer;
 import dev.musubi.contacts.Contacts;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
+import dev.musubi.platform.web.ProblemException;
 import dev.musubi.platform.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -46,10 +52,59 @@ class ContactsController {
 
   record BookInfo(String book, boolean writable) {}
 
-  private final Contacts contacts;
+  /** Largest import file accepted (a vCard with a large photo still fits, to be refused). */
+  static final int MAX_IMPORT_BYTES = 16 * 1024 * 1024;
 
-  ContactsController(Contacts contacts) {
+  private final Contacts contacts;
+  private final ContactTransfer transfer;
+
+  ContactsController(Contacts contacts, ContactTransfer transfer) {
     this.contacts = contacts;
+    this.transfer = transfer;
+  }
+
+  /**
+   * Imports a vCard or CSV file sent as the request body. {@code dryRun=true} (the default) only
+   * previews.
+   */
+  @PostMapping("/import")
+  ContactTransfer.ImportReport importFile(
+      @RequestParam(required = false) @Nullable String book,
+      @RequestParam(required = false) @Nullable String format,
+      @RequestParam(defaultValue = "true") boolean dryRun,
+      HttpServletRequest request)
+      throws IOException {
+    var actor = CurrentMember.get();
+    Book b = Book.parse(book);
+    byte[] data;
+    try (InputStream in = request.getInputStream()) {
+      data = in.readNBytes(MAX_IMPORT_BYTES + 1);
+    }
+    if (data.length > MAX_IMPORT_BYTES) {
+      throw new ProblemException(
+          HttpStatus.CONTENT_TOO_LARGE,
+          "too-large",
+          "The file is larger than " + MAX_IMPORT_BYTES / (1024 * 1024) + " MB.",
+          List.of());
+    }
+    return transfer.importFile(actor, b, data, format, dryRun);
+  }
+
+  @GetMapping("/export")
+  ResponseEntity<byte[]> export(
+      @RequestParam(required = false) @Nullable String book,
+      @RequestParam(defaultValue = "vcf") String format,
+      @RequestParam(required = false) @Nullable String version,
+      @RequestParam(required = false) @Nullable String encoding) {
+    ContactTransfer.Export e =
+        transfer.export(CurrentMember.get(), Book.parse(book), format, version, encoding);
+    return ResponseEntity.ok()
+        .header(HttpHeaders.CONTENT_TYPE, e.contentType())
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment().filename(e.filename()).build().toString())
+        .header("X-Content-Type-Options", "nosniff")
+        .body(e.body());
   }
 
   @GetMapping
@@ -186,7 +241,7 @@ class ContactsController {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new dev.musubi.platform.web.ProblemException(
+      throw new ProblemException(
           HttpStatus.PRECONDITION_FAILED,
           "stale",
           "The contact changed since you read it; reload and try again.",
