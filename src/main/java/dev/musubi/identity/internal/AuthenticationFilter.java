@@ -29,12 +29,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class AuthenticationFilter extends OncePerRequestFilter {
 
   private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
+  static final String BASIC_CHALLENGE = "Basic realm=\"Musubi\", charset=\"UTF-8\"";
 
   private final SessionStore sessions;
   private final TokenStore tokens;
   private final MemberStore members;
   private final CompanyStore companies;
   private final Passkeys passkeys;
+  private final BasicCredentials basic;
   private final RequestInfo requestInfo;
   private final ProblemWriter problems;
   private final Clock clock;
@@ -45,6 +47,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
       MemberStore members,
       CompanyStore companies,
       Passkeys passkeys,
+      BasicCredentials basic,
       RequestInfo requestInfo,
       ProblemWriter problems,
       Clock clock) {
@@ -53,6 +56,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
     this.members = members;
     this.companies = companies;
     this.passkeys = passkeys;
+    this.basic = basic;
     this.requestInfo = requestInfo;
     this.problems = problems;
     this.clock = clock;
@@ -64,9 +68,16 @@ class AuthenticationFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     try {
       String authorization = request.getHeader("Authorization");
+      boolean dav = isDav(request);
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         MusubiAuthentication auth = fromToken(authorization.substring(7).trim(), request);
         SecurityContextHolder.getContext().setAuthentication(auth);
+      } else if (dav) {
+        // DAV clients authenticate on every request; a browser session never reaches /dav/.
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+          SecurityContextHolder.getContext()
+              .setAuthentication(fromBasic(authorization.substring(6), request));
+        }
       } else {
         String secret = SessionCookies.read(request);
         if (secret != null) {
@@ -93,6 +104,9 @@ class AuthenticationFilter extends OncePerRequestFilter {
       }
     } catch (ProblemException e) {
       SecurityContextHolder.clearContext();
+      if (e.status().value() == 401 && isDav(request)) {
+        response.setHeader("WWW-Authenticate", BASIC_CHALLENGE);
+      }
       problems.write(response, e);
       return;
     }
@@ -120,7 +134,12 @@ class AuthenticationFilter extends OncePerRequestFilter {
     SecurityPolicy policy = companies.policy(member.tenantId());
     checkAddress(policy, request);
     String method = request.getMethod();
-    boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    boolean safe =
+        method.equals("GET")
+            || method.equals("HEAD")
+            || method.equals("OPTIONS")
+            || method.equals("PROPFIND")
+            || method.equals("REPORT");
     if (!token.scopes().contains(safe ? "read" : "write")) {
       throw Problems.forbidden("insufficient-scope", "The token lacks the scope for this request.");
     }
@@ -141,6 +160,38 @@ class AuthenticationFilter extends OncePerRequestFilter {
             token.id(),
             Set.copyOf(token.scopes()));
     return new MusubiAuthentication(principal, false, false);
+  }
+
+  /**
+   * HTTP Basic on the DAV paths: login ID with the member's password, or with an app password (a
+   * personal access token of that same member, whose scopes then apply).
+   */
+  private MusubiAuthentication fromBasic(String value, HttpServletRequest request) {
+    String[] credentials = BasicCredentials.decode(value);
+    String loginId = credentials[0];
+    String password = credentials[1];
+    if (password.startsWith(BasicCredentials.APP_PASSWORD_PREFIX)) {
+      MusubiAuthentication auth = fromToken(password, request);
+      if (!SignIn.loginKey(auth.getPrincipal().loginId()).equals(SignIn.loginKey(loginId))) {
+        throw Problems.unauthenticated();
+      }
+      return auth;
+    }
+    MemberPrincipal principal =
+        basic.password(
+            loginId,
+            password,
+            new ClientInfo(requestInfo.clientIp(request), requestInfo.userAgent(request)));
+    return new MusubiAuthentication(principal, false, false);
+  }
+
+  /** Paths served to WebDAV, CalDAV and CardDAV clients. */
+  static boolean isDav(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return path.startsWith("/dav/")
+        || path.equals("/dav")
+        || path.equals("/.well-known/caldav")
+        || path.equals("/.well-known/carddav");
   }
 
   private Optional<MusubiAuthentication> fromSession(String secret, HttpServletRequest request) {

@@ -50,6 +50,7 @@ class SecurityConfiguration {
       ContentSecurityPolicy csp,
       Passkeys passkeys,
       PasskeySignIn passkeySignIn,
+      BasicCredentials basic,
       UserDetailsService memberDetails,
       AuditTrail audit,
       Clock clock)
@@ -62,13 +63,14 @@ class SecurityConfiguration {
     passkeyLogin.setAuthenticationFailureHandler(passkeySignIn);
     var authentication =
         new AuthenticationFilter(
-            sessions, tokens, members, companies, passkeys, requestInfo, problems, clock);
+            sessions, tokens, members, companies, passkeys, basic, requestInfo, problems, clock);
     CookieCsrfTokenRepository csrfRepository = CookieCsrfTokenRepository.withHttpOnlyFalse();
     csrfRepository.setCookieCustomizer(c -> c.sameSite("Strict").path("/"));
     RequestMatcher csrfRequired =
         request ->
             !SAFE_METHODS.contains(request.getMethod())
-                && request.getHeader("Authorization") == null;
+                && !bearer(request)
+                && !AuthenticationFilter.isDav(request);
     http.csrf(
             c ->
                 c.csrfTokenRepository(csrfRepository)
@@ -104,7 +106,12 @@ class SecurityConfiguration {
         .exceptionHandling(
             e ->
                 e.authenticationEntryPoint(
-                        (req, res, ex) -> problems.write(res, Problems.unauthenticated()))
+                        (req, res, ex) -> {
+                          if (AuthenticationFilter.isDav(req)) {
+                            res.setHeader("WWW-Authenticate", AuthenticationFilter.BASIC_CHALLENGE);
+                          }
+                          problems.write(res, Problems.unauthenticated());
+                        })
                     .accessDeniedHandler(
                         (req, res, ex) ->
                             problems.write(
@@ -133,6 +140,10 @@ class SecurityConfiguration {
                     .hasRole("OPERATOR")
                     .requestMatchers("/api/**")
                     .authenticated()
+                    .requestMatchers("/.well-known/caldav", "/.well-known/carddav")
+                    .permitAll()
+                    .requestMatchers("/dav", "/dav/**")
+                    .authenticated()
                     .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
                     .permitAll()
                     .requestMatchers("/actuator/**")
@@ -140,6 +151,33 @@ class SecurityConfiguration {
                     .anyRequest()
                     .permitAll());
     return http.build();
+  }
+
+  /**
+   * Spring Security's strict firewall, also letting through the methods of WebDAV (RFC 4918),
+   * CalDAV and CardDAV, which the DAV endpoints under {@code /dav/} serve.
+   */
+  @Bean
+  org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
+    var firewall = new org.springframework.security.web.firewall.StrictHttpFirewall();
+    firewall.setAllowedHttpMethods(
+        java.util.List.of(
+            "GET",
+            "HEAD",
+            "POST",
+            "PUT",
+            "PATCH",
+            "DELETE",
+            "OPTIONS",
+            "PROPFIND",
+            "PROPPATCH",
+            "MKCOL",
+            "COPY",
+            "MOVE",
+            "LOCK",
+            "UNLOCK",
+            "REPORT"));
+    return firewall;
   }
 
   /**
@@ -193,6 +231,11 @@ class SecurityConfiguration {
                             .target("member", p.memberId())));
       }
     }
+  }
+
+  private static boolean bearer(HttpServletRequest request) {
+    String authorization = request.getHeader("Authorization");
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
   }
 
   /**

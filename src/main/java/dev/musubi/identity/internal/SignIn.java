@@ -12,6 +12,7 @@ import dev.musubi.identity.internal.credentials.LoginIdPolicy;
 import dev.musubi.identity.internal.credentials.PasswordHasher;
 import dev.musubi.identity.internal.credentials.RecoveryCodes;
 import dev.musubi.identity.internal.credentials.Totp;
+import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,6 +152,73 @@ public class SignIn {
     throttle.reset(key);
     ipThrottle.reset(client.ip());
     return new SignedIn(startSession(member, policy, client, "password"));
+  }
+
+  /**
+   * Checks a password sent with HTTP Basic by a WebDAV, CalDAV or CardDAV client, with the same
+   * throttles, lockout, status and IP rules as the sign-in form. A member who has two-step
+   * verification (or whose company requires it of them) must use an app password instead: the
+   * password alone is refused. Starts no session.
+   */
+  public MemberRow basic(String loginId, String password, ClientInfo client) {
+    long wait = ipThrottle.retryAfterSeconds(client.ip());
+    if (wait > 0) {
+      throw Problems.tooManyRequests(wait);
+    }
+    String key = loginKey(loginId);
+    Optional<MemberRow> found = members.findByLoginKey(key);
+    UUID tenantId = found.map(MemberRow::tenantId).orElseGet(() -> tenantOfDomain(key));
+    SecurityPolicy policy =
+        tenantId == null ? SecurityPolicy.defaults() : companies.policy(tenantId);
+    if (throttle.isLocked(key)) {
+      hasher.burn(password);
+      throw fail(tenantId, found.orElse(null), loginId, client, "locked", key, policy, false);
+    }
+    MemberRow member = found.orElse(null);
+    if (member == null || member.passwordHash() == null) {
+      hasher.burn(password);
+      throw fail(tenantId, null, loginId, client, "unknown_login", key, policy, true);
+    }
+    if (!hasher.matches(password, member.passwordHash())) {
+      throw fail(tenantId, member, loginId, client, "bad_password", key, policy, true);
+    }
+    if (member.status() != MemberStatus.ACTIVE) {
+      throw fail(tenantId, member, loginId, client, "not_active", key, policy, false);
+    }
+    if (!IpAllowlist.allows(policy.ipAllowlist(), client.ip())) {
+      throw fail(tenantId, member, loginId, client, "ip_not_allowed", key, policy, false);
+    }
+    boolean secondFactor = member.totpEnabled() || passkeys.count(member.loginId()) > 0;
+    boolean required =
+        switch (policy.mfaRequirement()) {
+          case "all" -> true;
+          case "admins" -> members.roles(member.id()).stream().anyMatch(Role::isAdmin);
+          default -> false;
+        };
+    if (secondFactor || required) {
+      audit.record(
+          AuditRecord.of(member.tenantId(), AuditAction.LOGIN_FAILED)
+              .failed()
+              .actor(member.id(), member.loginId())
+              .target("member", member.id())
+              .with("reason", "app_password_required")
+              .from(client.ip(), client.userAgent()));
+      throw new dev.musubi.platform.web.ProblemException(
+          org.springframework.http.HttpStatus.UNAUTHORIZED,
+          "app-password-required",
+          "Two-step verification is on: use an app password from My account.",
+          java.util.List.of());
+    }
+    throttle.reset(key);
+    ipThrottle.reset(client.ip());
+    members.setLastLogin(member.id(), clock.instant());
+    audit.record(
+        AuditRecord.of(member.tenantId(), AuditAction.LOGIN_SUCCEEDED)
+            .actor(member.id(), member.loginId())
+            .target("member", member.id())
+            .with("method", "basic")
+            .from(client.ip(), client.userAgent()));
+    return member;
   }
 
   /** Second step: a TOTP code or a recovery code for the half-signed-in session. */
