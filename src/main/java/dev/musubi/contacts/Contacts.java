@@ -298,6 +298,95 @@ public class Contacts {
         .toList();
   }
 
+  // --- CardDAV (by resource name in a book) ---------------------------------------------------
+
+  /** A contact with its photo, for protocol clients. */
+  public record Stored(Contact contact, byte @Nullable [] photo, long changeSeq) {}
+
+  /** A change in a book since a sync point: the contact, or the UID of a deleted one. */
+  public record Change(String uid, boolean deleted, @Nullable Stored stored) {}
+
+  /** Every live contact of a book with photos. */
+  public List<Stored> stored(MemberPrincipal actor, Book book) {
+    return store.search(actor.tenantId(), owner(actor, book), "", "", "", null).stream()
+        .map(r -> new Stored(r.contact(), r.photo(), r.changeSeq()))
+        .toList();
+  }
+
+  public java.util.Optional<Stored> byUid(MemberPrincipal actor, Book book, String uid) {
+    return store
+        .findByUid(actor.tenantId(), owner(actor, book), uid)
+        .map(r -> new Stored(r.contact(), r.photo(), r.changeSeq()));
+  }
+
+  /** The book's latest change number (its sync token). */
+  public long latestChange(MemberPrincipal actor, Book book) {
+    return store.latestChange(actor.tenantId(), owner(actor, book));
+  }
+
+  /** Changes in a book after a change number, oldest first, deletions included. */
+  public List<Change> changesSince(MemberPrincipal actor, Book book, long after) {
+    return store.changesSince(actor.tenantId(), owner(actor, book), after).stream()
+        .map(
+            c ->
+                new Change(
+                    c.uid(),
+                    c.deleted(),
+                    c.row() == null
+                        ? null
+                        : new Stored(c.row().contact(), c.row().photo(), c.row().changeSeq())))
+        .toList();
+  }
+
+  /**
+   * Creates or replaces the contact named {@code uid} in the book. {@code ifMatch} (a version) must
+   * match an existing contact; {@code createOnly} refuses to replace one (412 either way).
+   */
+  @Transactional
+  public Stored putByUid(
+      MemberPrincipal actor,
+      Book book,
+      String uid,
+      ContactInput input,
+      byte @Nullable [] photo,
+      @Nullable Long ifMatch,
+      boolean createOnly) {
+    requireWrite(actor, book);
+    UUID owner = owner(actor, book);
+    var existing = store.findByUid(actor.tenantId(), owner, uid);
+    if ((createOnly && existing.isPresent()) || (ifMatch != null && existing.isEmpty())) {
+      throw stale();
+    }
+    ContactDraft draft = valid(input, uid, photo);
+    UUID id;
+    if (existing.isPresent()) {
+      id = existing.get().contact().id();
+      long version = ifMatch == null ? existing.get().contact().version() : ifMatch;
+      if (!store.update(actor.tenantId(), id, version, draft, clock.instant())) {
+        throw stale();
+      }
+      audited(actor, AuditAction.CONTACT_UPDATED, id, book, null);
+    } else {
+      id = ids.next();
+      store.insert(actor.tenantId(), id, owner, draft, actor.memberId(), clock.instant());
+      audited(actor, AuditAction.CONTACT_CREATED, id, book, null);
+    }
+    ContactStore.Row row = load(actor, id);
+    return new Stored(row.contact(), row.photo(), row.changeSeq());
+  }
+
+  /** Deletes the contact named {@code uid}; 404 when there is none, 412 on a version mismatch. */
+  @Transactional
+  public void deleteByUid(MemberPrincipal actor, Book book, String uid, @Nullable Long ifMatch) {
+    requireWrite(actor, book);
+    ContactStore.Row row =
+        store.findByUid(actor.tenantId(), owner(actor, book), uid).orElseThrow(Problems::notFound);
+    if (!store.delete(actor.tenantId(), row.contact().id(), ifMatch, clock.instant())) {
+      throw stale();
+    }
+    audited(actor, AuditAction.CONTACT_DELETED, row.contact().id(), book, null);
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   private List<Contact> search(
