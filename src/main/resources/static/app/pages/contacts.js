@@ -68,6 +68,9 @@ addMessages({
     'ab.exportCsv': 'CSV（UTF-8）',
     'ab.exportSjis': 'CSV（Shift_JIS）',
     'ab.allTags': 'すべて',
+    'ab.list': '一覧',
+    'ab.orgChart': '組織図',
+    'ab.people': '{count} 人',
     'ab.tagFilter': 'タグで絞り込み',
   },
   en: {
@@ -132,6 +135,9 @@ addMessages({
     'ab.exportCsv': 'CSV (UTF-8)',
     'ab.exportSjis': 'CSV (Shift_JIS)',
     'ab.allTags': 'All',
+    'ab.list': 'List',
+    'ab.orgChart': 'Org chart',
+    'ab.people': '{count} people',
     'ab.tagFilter': 'Filter by tag',
   },
 });
@@ -194,6 +200,7 @@ function DirectoryView({ me }) {
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
   const [profile, setProfile] = useState(null);
+  const [chart, setChart] = useState(false);
   const dq = useDebounced(q);
 
   useEffect(() => {
@@ -217,7 +224,13 @@ function DirectoryView({ me }) {
     <section class="ab-main">
       <div class="toolbar" role="search">
         <${SearchBox} value=${q} onValue=${setQ} placeholder=${t('ab.searchMembers')} testid="ab-member-search" />
+        <span class="toolbar-spacer"></span>
+        <${Button} kind="secondary" size="small" onClick=${() => setChart(!chart)} data-testid="ab-org-toggle">${chart ? t('ab.list') : t('ab.orgChart')}<//>
       </div>
+      ${chart &&
+      html`<div class="ab-org" data-testid="ab-org-chart">
+        <${OrgNodes} nodes=${tree} onPick=${(id) => (setDep(id), setChart(false))} />
+      </div>`}
       ${error && html`<${Alert}>${errorText(error)}<//>`}
       ${result === null && !error
         ? html`<${Spinner} />`
@@ -255,6 +268,21 @@ function DirectoryView({ me }) {
     </section>
     <${ProfileDialog} me=${me} id=${profile} onClose=${() => setProfile(null)} onOpen=${setProfile} />
   </div>`;
+}
+
+function OrgNodes({ nodes, onPick }) {
+  if (!nodes || nodes.length === 0) return null;
+  return html`<ul class="ab-org-list">
+    ${nodes.map(
+      (d) => html`<li key=${d.id}>
+        <button type="button" class="ab-org-box" onClick=${() => onPick(d.id)}>
+          <span class="person-name">${d.name}</span>
+          <span class="person-sub">${t('ab.people', { count: d.totalMemberCount })}</span>
+        </button>
+        <${OrgNodes} nodes=${d.children} onPick=${onPick} />
+      </li>`,
+    )}
+  </ul>`;
 }
 
 function DepartmentNodes({ nodes, active, onPick }) {

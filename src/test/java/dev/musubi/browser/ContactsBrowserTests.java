@@ -99,6 +99,10 @@ class ContactsBrowserTests {
     Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
     Locator members = page.getByTestId("ab-members");
     assertThat(members.locator(".person-name").first()).hasText("阿部 花子"); // 五十音順
+    page.getByTestId("ab-org-toggle").click();
+    assertThat(page.getByTestId("ab-org-chart")).containsText("営業部");
+    assertThat(page.getByTestId("ab-org-chart")).containsText("2 人");
+    page.getByTestId("ab-org-toggle").click();
     page.getByTestId("ab-dep").filter(new Locator.FilterOptions().setHasText("営業部")).click();
     assertThat(members.locator(".person-name")).hasCount(1);
     page.getByTestId("ab-dep").filter(new Locator.FilterOptions().setHasText("本社")).first().click();
