@@ -1,8 +1,146 @@
-// The company directory: every active member, searchable by name, reading or email.
+// The address book: the company directory (department tree, members, profile cards) and the shared
+// and personal contact books (search, tags, editor, duplicates and merge, import and export).
 import { useEffect, useState } from 'preact/hooks';
-import { api, query } from '../api.js';
-import { t } from '../i18n.js';
-import { html, Alert, EmptyState, Icon, Spinner, Table, errorText } from '../ui.js';
+import { api, csrfHeaders, query, ApiError } from '../api.js';
+import { addMessages, t } from '../i18n.js';
+import { html, cx, Alert, Button, ConfirmDialog, Dialog, EmptyState, Icon, Pager, Spinner, Table, TextField, errorText, navigate, toast } from '../ui.js';
+
+addMessages({
+  ja: {
+    'ab.directory': '社内',
+    'ab.shared': '共有アドレス帳',
+    'ab.personal': '個人アドレス帳',
+    'ab.searchMembers': '名前・ふりがな・ローマ字・メール・電話で検索',
+    'ab.searchContacts': '名前・ふりがな・会社・メール・電話で検索',
+    'ab.allDepartments': 'すべての部署',
+    'ab.departments': '部署',
+    'ab.noMembers': '該当するメンバーはいません。',
+    'ab.noContacts': '連絡先はまだありません。',
+    'ab.startTalk': 'トークを開始',
+    'ab.writeMail': 'メールを書く',
+    'ab.call': '電話をかける',
+    'ab.extension': '内線',
+    'ab.office': '勤務地',
+    'ab.title': '役職',
+    'ab.manager': '上司',
+    'ab.reports': '部下',
+    'ab.new': '連絡先を追加',
+    'ab.edit': '連絡先を編集',
+    'ab.import': 'インポート',
+    'ab.export': 'エクスポート',
+    'ab.familyName': '姓',
+    'ab.givenName': '名',
+    'ab.familyNameReading': '姓（よみ）',
+    'ab.givenNameReading': '名（よみ）',
+    'ab.company': '会社名',
+    'ab.companyReading': '会社名（よみ）',
+    'ab.department': '部署',
+    'ab.email': 'メール',
+    'ab.phone': '電話',
+    'ab.mobile': '携帯',
+    'ab.postalCode': '郵便番号',
+    'ab.region': '都道府県',
+    'ab.locality': '市区町村',
+    'ab.street': '番地',
+    'ab.notes': 'メモ',
+    'ab.tags': 'タグ（カンマ区切り）',
+    'ab.save': '保存',
+    'ab.delete': '削除',
+    'ab.deleteConfirm': 'この連絡先を削除しますか？',
+    'ab.saved': '保存しました。',
+    'ab.deleted': '削除しました。',
+    'ab.duplicates': '同じ人と思われる連絡先があります。',
+    'ab.merge': '統合する',
+    'ab.merged': '統合しました。',
+    'ab.stale': 'ほかの人が先に変更しました。開き直してください。',
+    'ab.readOnly': 'この共有アドレス帳は管理者のみ編集できます。',
+    'ab.file': 'ファイル（vCard または CSV）',
+    'ab.preview': 'プレビュー',
+    'ab.importNow': '{count} 件をインポート',
+    'ab.imported': '{count} 件をインポートしました。',
+    'ab.mapping': '列の対応',
+    'ab.ignored': '（取り込まない）',
+    'ab.rowErrors': '問題のある行があるため、インポートできません。',
+    'ab.row': '行',
+    'ab.summary': '{valid} / {total} 件が有効（{encoding}）',
+    'ab.exportVcard3': 'vCard 3.0',
+    'ab.exportVcard4': 'vCard 4.0',
+    'ab.exportCsv': 'CSV（UTF-8）',
+    'ab.exportSjis': 'CSV（Shift_JIS）',
+    'ab.allTags': 'すべて',
+    'ab.list': '一覧',
+    'ab.orgChart': '組織図',
+    'ab.people': '{count} 人',
+    'ab.tagFilter': 'タグで絞り込み',
+  },
+  en: {
+    'ab.directory': 'Company',
+    'ab.shared': 'Shared contacts',
+    'ab.personal': 'My contacts',
+    'ab.searchMembers': 'Search by name, reading, romaji, email or phone',
+    'ab.searchContacts': 'Search by name, reading, company, email or phone',
+    'ab.allDepartments': 'All departments',
+    'ab.departments': 'Departments',
+    'ab.noMembers': 'No members match.',
+    'ab.noContacts': 'No contacts yet.',
+    'ab.startTalk': 'Start a talk',
+    'ab.writeMail': 'Write a mail',
+    'ab.call': 'Call',
+    'ab.extension': 'Extension',
+    'ab.office': 'Office',
+    'ab.title': 'Title',
+    'ab.manager': 'Manager',
+    'ab.reports': 'Reports',
+    'ab.new': 'Add contact',
+    'ab.edit': 'Edit contact',
+    'ab.import': 'Import',
+    'ab.export': 'Export',
+    'ab.familyName': 'Family name',
+    'ab.givenName': 'Given name',
+    'ab.familyNameReading': 'Family name (reading)',
+    'ab.givenNameReading': 'Given name (reading)',
+    'ab.company': 'Company',
+    'ab.companyReading': 'Company (reading)',
+    'ab.department': 'Department',
+    'ab.email': 'Email',
+    'ab.phone': 'Phone',
+    'ab.mobile': 'Mobile',
+    'ab.postalCode': 'Postal code',
+    'ab.region': 'Prefecture',
+    'ab.locality': 'City',
+    'ab.street': 'Street',
+    'ab.notes': 'Notes',
+    'ab.tags': 'Tags (comma-separated)',
+    'ab.save': 'Save',
+    'ab.delete': 'Delete',
+    'ab.deleteConfirm': 'Delete this contact?',
+    'ab.saved': 'Saved.',
+    'ab.deleted': 'Deleted.',
+    'ab.duplicates': 'This looks like a contact you already have.',
+    'ab.merge': 'Merge',
+    'ab.merged': 'Merged.',
+    'ab.stale': 'Someone changed it first. Open it again.',
+    'ab.readOnly': 'Only admins can edit the shared address book.',
+    'ab.file': 'File (vCard or CSV)',
+    'ab.preview': 'Preview',
+    'ab.importNow': 'Import {count}',
+    'ab.imported': 'Imported {count}.',
+    'ab.mapping': 'Columns',
+    'ab.ignored': '(ignored)',
+    'ab.rowErrors': 'Some rows have problems, so nothing can be imported.',
+    'ab.row': 'Row',
+    'ab.summary': '{valid} of {total} valid ({encoding})',
+    'ab.exportVcard3': 'vCard 3.0',
+    'ab.exportVcard4': 'vCard 4.0',
+    'ab.exportCsv': 'CSV (UTF-8)',
+    'ab.exportSjis': 'CSV (Shift_JIS)',
+    'ab.allTags': 'All',
+    'ab.list': 'List',
+    'ab.orgChart': 'Org chart',
+    'ab.people': '{count} people',
+    'ab.tagFilter': 'Filter by tag',
+  },
+});
 
 export function memberName(m) {
   return m.displayName || [m.familyName, m.givenName].filter(Boolean).join(' ') || m.loginId || '';
@@ -18,75 +156,532 @@ export function departmentText(m) {
     .join('、');
 }
 
-export function ContactsPage() {
+const TABS = ['directory', 'shared', 'personal'];
+
+export function ContactsPage({ me, route }) {
+  const tab = TABS.includes(route?.path?.[1]) ? route.path[1] : 'directory';
+  return html`<div class="page ab">
+    <h1 class="page-title">${t('contacts.title')}</h1>
+    <nav class="tabs" aria-label=${t('contacts.title')}>
+      ${TABS.map(
+        (k) => html`<a class=${cx('tab', tab === k && 'active')} href=${'#/contacts/' + k} aria-current=${tab === k ? 'page' : undefined} data-testid=${'ab-tab-' + k}
+          >${t('ab.' + k)}</a
+        >`,
+      )}
+    </nav>
+    ${tab === 'directory' ? html`<${DirectoryView} me=${me} />` : html`<${BookView} key=${tab} book=${tab} />`}
+  </div>`;
+}
+
+function useDebounced(value, ms = 200) {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(timer);
+  }, [value]);
+  return v;
+}
+
+function SearchBox({ value, onValue, placeholder, testid }) {
+  return html`<label class="search">
+    <${Icon} name="search" />
+    <span class="sr-only">${t('common.search')}</span>
+    <input class="input" type="search" placeholder=${placeholder} value=${value} onInput=${(e) => onValue(e.currentTarget.value)} name="q" data-testid=${testid} />
+  </label>`;
+}
+
+// --- the company directory ---------------------------------------------------------------------
+
+function DirectoryView({ me }) {
+  const [tree, setTree] = useState([]);
+  const [dep, setDep] = useState('');
   const [q, setQ] = useState('');
-  const [rows, setRows] = useState(null);
+  const [page, setPage] = useState(0);
+  const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
+  const [profile, setProfile] = useState(null);
+  const [chart, setChart] = useState(false);
+  const dq = useDebounced(q);
 
   useEffect(() => {
+    api.get('/api/v1/directory/departments/tree').then(setTree, setError);
+  }, []);
+  useEffect(() => setPage(0), [dq, dep]);
+  useEffect(() => {
     let cancelled = false;
-    const timer = setTimeout(async () => {
-      try {
-        const body = await api.get('/api/v1/directory/members' + query({ q: q.trim() }));
-        if (!cancelled) {
-          setRows(Array.isArray(body) ? body : body?.items || []);
-          setError(null);
-        }
-      } catch (e) {
-        if (!cancelled) setError(e);
-      }
-    }, 200);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [q]);
+    api.get('/api/v1/directory/members' + query({ q: dq.trim(), department: dep, page, size: 50 })).then(
+      (r) => !cancelled && (setResult(r), setError(null)),
+      (e) => !cancelled && setError(e),
+    );
+    return () => (cancelled = true);
+  }, [dq, dep, page]);
 
-  return html`<div class="page">
-    <h1 class="page-title">${t('contacts.title')}</h1>
-    <div class="toolbar" role="search">
-      <label class="search">
-        <${Icon} name="search" />
-        <span class="sr-only">${t('common.search')}</span>
-        <input
-          class="input"
-          type="search"
-          placeholder=${t('contacts.search')}
-          value=${q}
-          onInput=${(e) => setQ(e.currentTarget.value)}
-          name="q"
-        />
-      </label>
-    </div>
-    ${error && html`<${Alert}>${errorText(error)}<//>`}
-    ${rows === null && !error
-      ? html`<${Spinner} />`
-      : html`<${Table}
-          caption=${t('contacts.title')}
-          rows=${rows || []}
-          empty=${html`<${EmptyState} icon="contacts" title=${t('contacts.empty')} />`}
-          columns=${[
-            {
-              key: 'name',
-              label: t('contacts.name'),
-              render: (m) => html`<div class="person">
-                <span class="avatar" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
-                <span><span class="person-name">${memberName(m)}</span>
-                ${memberReading(m) && html`<span class="person-sub">${memberReading(m)}</span>`}</span>
-              </div>`,
-            },
-            { key: 'department', label: t('contacts.department'), render: departmentText },
-            {
-              key: 'email',
-              label: t('contacts.email'),
-              render: (m) => (m.email ? html`<a href=${'mailto:' + m.email}>${m.email}</a>` : ''),
-            },
-            {
-              key: 'phone',
-              label: t('contacts.phone'),
-              render: (m) => (m.phone ? html`<a href=${'tel:' + m.phone}>${m.phone}</a>` : ''),
-            },
-          ]}
-        />`}
+  return html`<div class="ab-directory">
+    <aside class="ab-tree" aria-label=${t('ab.departments')}>
+      <button type="button" class=${cx('ab-dep', !dep && 'active')} onClick=${() => setDep('')}>${t('ab.allDepartments')}</button>
+      <${DepartmentNodes} nodes=${tree} active=${dep} onPick=${setDep} />
+    </aside>
+    <section class="ab-main">
+      <div class="toolbar" role="search">
+        <${SearchBox} value=${q} onValue=${setQ} placeholder=${t('ab.searchMembers')} testid="ab-member-search" />
+        <span class="toolbar-spacer"></span>
+        <${Button} kind="secondary" size="small" onClick=${() => setChart(!chart)} data-testid="ab-org-toggle">${chart ? t('ab.list') : t('ab.orgChart')}<//>
+      </div>
+      ${chart &&
+      html`<div class="ab-org" data-testid="ab-org-chart">
+        <${OrgNodes} nodes=${tree} onPick=${(id) => (setDep(id), setChart(false))} />
+      </div>`}
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${result === null && !error
+        ? html`<${Spinner} />`
+        : result && result.items.length === 0
+          ? html`<${EmptyState} icon="contacts" title=${t('ab.noMembers')} />`
+          : html`<div data-testid="ab-members"><${Table}
+              caption=${t('contacts.title')}
+              rows=${result?.items || []}
+              columns=${[
+                {
+                  key: 'name',
+                  label: t('contacts.name'),
+                  render: (m) => html`<button type="button" class="ab-person" onClick=${() => setProfile(m.id)}>
+                    <span class="person">
+                      <span class="avatar" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
+                      <span><span class="person-name">${memberName(m)}</span>
+                      <span class="person-sub">${[memberReading(m), m.nameRomaji].filter(Boolean).join(' · ')}</span></span>
+                    </span>
+                  </button>`,
+                },
+                { key: 'department', label: t('contacts.department'), render: (m) => [departmentText(m), m.title].filter(Boolean).join(' · ') },
+                {
+                  key: 'email',
+                  label: t('contacts.email'),
+                  render: (m) => (m.email ? html`<a href=${'mailto:' + m.email}>${m.email}</a>` : ''),
+                },
+                {
+                  key: 'phone',
+                  label: t('contacts.phone'),
+                  render: (m) => [m.phone, m.extension && t('ab.extension') + ' ' + m.extension].filter(Boolean).join(' / '),
+                },
+              ]}
+            /></div>`}
+      ${result && html`<${Pager} page=${result.page} size=${result.size} total=${result.total} onPage=${setPage} />`}
+    </section>
+    <${ProfileDialog} me=${me} id=${profile} onClose=${() => setProfile(null)} onOpen=${setProfile} />
   </div>`;
+}
+
+function OrgNodes({ nodes, onPick }) {
+  if (!nodes || nodes.length === 0) return null;
+  return html`<ul class="ab-org-list">
+    ${nodes.map(
+      (d) => html`<li key=${d.id}>
+        <button type="button" class="ab-org-box" onClick=${() => onPick(d.id)}>
+          <span class="person-name">${d.name}</span>
+          <span class="person-sub">${t('ab.people', { count: d.totalMemberCount })}</span>
+        </button>
+        <${OrgNodes} nodes=${d.children} onPick=${onPick} />
+      </li>`,
+    )}
+  </ul>`;
+}
+
+function DepartmentNodes({ nodes, active, onPick }) {
+  if (!nodes || nodes.length === 0) return null;
+  return html`<ul class="ab-tree-list">
+    ${nodes.map(
+      (d) => html`<li key=${d.id}>
+        <button type="button" class=${cx('ab-dep', active === d.id && 'active')} onClick=${() => onPick(d.id)} data-testid="ab-dep">
+          <span>${d.name}</span><span class="ab-count">${d.totalMemberCount}</span>
+        </button>
+        <${DepartmentNodes} nodes=${d.children} active=${active} onPick=${onPick} />
+      </li>`,
+    )}
+  </ul>`;
+}
+
+function ProfileDialog({ me, id, onClose, onOpen }) {
+  const [card, setCard] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setCard(null);
+    setError(null);
+    if (id) api.get('/api/v1/directory/members/' + id).then(setCard, setError);
+  }, [id]);
+  const m = card?.member;
+  const talk = async () => {
+    setBusy(true);
+    try {
+      const room = await api.post('/api/v1/rooms', { type: 'direct', members: [m.id] });
+      navigate('#/talk/' + room.id);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Dialog} open=${!!id} title=${m ? memberName(m) : t('contacts.title')} onClose=${onClose}>
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${!m && !error && html`<${Spinner} />`}
+    ${m &&
+    html`<div class="ab-card" data-testid="ab-profile">
+      <div class="ab-card-head">
+        <span class="avatar avatar-l" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
+        <div>
+          <div class="ab-reading">${memberReading(m)}</div>
+          ${m.nameRomaji && html`<div class="person-sub">${m.nameRomaji}</div>`}
+          ${m.title && html`<div class="person-sub">${m.title}</div>`}
+        </div>
+      </div>
+      <div class="ab-actions">
+        ${m.id !== me?.id && html`<${Button} size="small" busy=${busy} onClick=${talk} data-testid="ab-start-talk"><${Icon} name="talk" />${t('ab.startTalk')}<//>`}
+        ${m.email && html`<a class="btn btn-secondary btn-small" href=${'mailto:' + m.email}><${Icon} name="mail" />${t('ab.writeMail')}</a>`}
+        ${m.phone && html`<a class="btn btn-secondary btn-small" href=${'tel:' + m.phone}>${t('ab.call')}</a>`}
+      </div>
+      <dl class="ab-facts">
+        ${m.email && html`<dt>${t('ab.email')}</dt><dd><a href=${'mailto:' + m.email}>${m.email}</a></dd>`}
+        ${m.phone && html`<dt>${t('ab.phone')}</dt><dd><a href=${'tel:' + m.phone}>${m.phone}</a></dd>`}
+        ${m.extension && html`<dt>${t('ab.extension')}</dt><dd>${m.extension}</dd>`}
+        ${m.office && html`<dt>${t('ab.office')}</dt><dd>${m.office}</dd>`}
+        ${m.departments.length > 0 &&
+        html`<dt>${t('ab.departments')}</dt>
+          <dd>${m.departments.map((d) => html`<div key=${d.id}>${(d.path || [d.name]).join(' › ')}${d.position ? ' / ' + d.position : ''}</div>`)}</dd>`}
+        ${m.manager &&
+        html`<dt>${t('ab.manager')}</dt>
+          <dd><button type="button" class="link-btn" onClick=${() => onOpen(m.manager.id)}>${m.manager.displayName}</button></dd>`}
+        ${card.reports.length > 0 &&
+        html`<dt>${t('ab.reports')}</dt>
+          <dd>${card.reports.map((r) => html`<div key=${r.id}><button type="button" class="link-btn" onClick=${() => onOpen(r.id)}>${r.displayName}</button></div>`)}</dd>`}
+      </dl>
+    </div>`}
+  <//>`;
+}
+
+// --- contact books -------------------------------------------------------------------------------
+
+function BookView({ book }) {
+  const [q, setQ] = useState('');
+  const [tag, setTag] = useState('');
+  const [page, setPage] = useState(0);
+  const [result, setResult] = useState(null);
+  const [tags, setTags] = useState({});
+  const [writable, setWritable] = useState(book === 'personal');
+  const [error, setError] = useState(null);
+  const [editing, setEditing] = useState(null); // null | 'new' | contact
+  const [importing, setImporting] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const dq = useDebounced(q);
+  const reload = () => setGeneration((g) => g + 1);
+
+  useEffect(() => {
+    api.get('/api/v1/contacts/books').then((list) => setWritable(!!list.find((b) => b.book === book)?.writable), () => {});
+  }, [book]);
+  useEffect(() => setPage(0), [dq, tag]);
+  useEffect(() => {
+    let cancelled = false;
+    api.get('/api/v1/contacts' + query({ book, q: dq.trim(), tag, page, size: 50 })).then(
+      (r) => !cancelled && (setResult(r), setError(null)),
+      (e) => !cancelled && setError(e),
+    );
+    api.get('/api/v1/contacts/tags' + query({ book })).then((r) => !cancelled && setTags(r || {}), () => {});
+    return () => (cancelled = true);
+  }, [book, dq, tag, page, generation]);
+
+  const exportHref = (params) => '/api/v1/contacts/export' + query({ book, ...params });
+  return html`<section class="ab-book">
+    <div class="toolbar" role="search">
+      <${SearchBox} value=${q} onValue=${setQ} placeholder=${t('ab.searchContacts')} testid="ab-contact-search" />
+      <span class="toolbar-spacer"></span>
+      ${writable && html`<${Button} size="small" onClick=${() => setEditing('new')} data-testid="ab-new"><${Icon} name="plus" />${t('ab.new')}<//>`}
+      ${writable && html`<${Button} kind="secondary" size="small" onClick=${() => setImporting(true)} data-testid="ab-import">${t('ab.import')}<//>`}
+      <details class="ab-export">
+        <summary class="btn btn-secondary btn-small">${t('ab.export')}</summary>
+        <div class="ab-export-menu">
+          <a href=${exportHref({ format: 'vcf', version: '3.0' })} download>${t('ab.exportVcard3')}</a>
+          <a href=${exportHref({ format: 'vcf', version: '4.0' })} download>${t('ab.exportVcard4')}</a>
+          <a href=${exportHref({ format: 'csv' })} download>${t('ab.exportCsv')}</a>
+          <a href=${exportHref({ format: 'csv', encoding: 'shift_jis' })} download>${t('ab.exportSjis')}</a>
+        </div>
+      </details>
+    </div>
+    ${!writable && book === 'shared' && html`<p class="person-sub">${t('ab.readOnly')}</p>`}
+    ${Object.keys(tags).length > 0 &&
+    html`<div class="ab-tags" role="group" aria-label=${t('ab.tagFilter')}>
+      <button type="button" class=${cx('ab-tag', !tag && 'active')} onClick=${() => setTag('')}>${t('ab.allTags')}</button>
+      ${Object.entries(tags).map(
+        ([name, count]) => html`<button type="button" key=${name} class=${cx('ab-tag', tag === name && 'active')} onClick=${() => setTag(name)}>${name} <span class="ab-count">${count}</span></button>`,
+      )}
+    </div>`}
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${result === null && !error
+      ? html`<${Spinner} />`
+      : result && result.items.length === 0
+        ? html`<${EmptyState} icon="contacts" title=${t('ab.noContacts')} />`
+        : html`<ul class="ab-list" data-testid="ab-contacts">
+            ${(result?.items || []).map(
+              (c) => html`<li key=${c.id}>
+                <button type="button" class="ab-row" onClick=${() => setEditing(c)}>
+                  <span class="avatar" aria-hidden="true">${(c.displayName || '?').slice(0, 1)}</span>
+                  <span class="ab-row-text">
+                    <span class="person-name">${c.displayName}</span>
+                    <span class="person-sub">${[memberReading(c), [c.company, c.department, c.title].filter(Boolean).join(' ')].filter(Boolean).join(' · ')}</span>
+                    <span class="person-sub">${[c.emails[0]?.value, c.phones[0]?.value].filter(Boolean).join(' · ')}</span>
+                  </span>
+                  ${c.tags.length > 0 && html`<span class="ab-row-tags">${c.tags.map((x) => html`<span class="badge" key=${x}>${x}</span>`)}</span>`}
+                </button>
+              </li>`,
+            )}
+          </ul>`}
+    ${result && html`<${Pager} page=${result.page} size=${result.size} total=${result.total} onPage=${setPage} />`}
+    <${ContactEditor} book=${book} contact=${editing} writable=${writable} onClose=${() => setEditing(null)} onChanged=${reload} />
+    <${ImportDialog} book=${book} open=${importing} onClose=${() => setImporting(false)} onImported=${reload} />
+  </section>`;
+}
+
+const EMPTY = {
+  familyName: '',
+  givenName: '',
+  familyNameReading: '',
+  givenNameReading: '',
+  company: '',
+  companyReading: '',
+  department: '',
+  title: '',
+  email: '',
+  phone: '',
+  mobile: '',
+  postalCode: '',
+  region: '',
+  locality: '',
+  street: '',
+  notes: '',
+  tags: '',
+};
+
+function toForm(c) {
+  if (!c || c === 'new') return { ...EMPTY };
+  const phone = c.phones.find((p) => p.type !== 'mobile');
+  const mobile = c.phones.find((p) => p.type === 'mobile');
+  return {
+    ...EMPTY,
+    ...Object.fromEntries(Object.keys(EMPTY).filter((k) => typeof c[k] === 'string').map((k) => [k, c[k]])),
+    email: c.emails[0]?.value || '',
+    phone: phone?.value || '',
+    mobile: mobile?.value || '',
+    postalCode: c.address.postalCode,
+    region: c.address.region,
+    locality: c.address.locality,
+    street: c.address.street,
+    tags: c.tags.join(', '),
+  };
+}
+
+function toBody(f, original) {
+  const emails = [...(original?.emails?.slice(1) || [])];
+  if (f.email.trim()) emails.unshift({ type: original?.emails?.[0]?.type || 'work', value: f.email.trim() });
+  const others = (original?.phones || []).slice().filter((p, i, all) => p !== all.find((x) => x.type !== 'mobile') && p !== all.find((x) => x.type === 'mobile'));
+  const phones = [];
+  if (f.phone.trim()) phones.push({ type: 'work', value: f.phone.trim() });
+  if (f.mobile.trim()) phones.push({ type: 'mobile', value: f.mobile.trim() });
+  return {
+    familyName: f.familyName,
+    givenName: f.givenName,
+    familyNameReading: f.familyNameReading,
+    givenNameReading: f.givenNameReading,
+    company: f.company,
+    companyReading: f.companyReading,
+    department: f.department,
+    title: f.title,
+    displayName: original && original !== 'new' && original.displayName !== [original.familyName, original.givenName].filter(Boolean).join(' ') ? original.displayName : undefined,
+    emails,
+    phones: [...phones, ...others],
+    address: { postalCode: f.postalCode, region: f.region, locality: f.locality, street: f.street, country: original?.address?.country || '' },
+    notes: f.notes,
+    tags: f.tags.split(/[,、，]/).map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+function ContactEditor({ book, contact, writable, onClose, onChanged }) {
+  const [form, setForm] = useState(EMPTY);
+  const [current, setCurrent] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [dupes, setDupes] = useState(null); // {created, duplicates}
+  const [confirm, setConfirm] = useState(false);
+  useEffect(() => {
+    setForm(toForm(contact));
+    setCurrent(contact && contact !== 'new' ? contact : null);
+    setError(null);
+    setDupes(null);
+  }, [contact]);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const fe = error instanceof ApiError ? error.fieldErrors() : {};
+  const save = async (e) => {
+    e?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (current) {
+        await api.put('/api/v1/contacts/' + current.id, { ...toBody(form, current), version: current.version });
+        toast(t('ab.saved'));
+        onChanged();
+        onClose();
+      } else {
+        const created = await api.post('/api/v1/contacts' + query({ book }), toBody(form, null));
+        onChanged();
+        if (created.duplicates?.length) setDupes({ created, duplicates: created.duplicates });
+        else {
+          toast(t('ab.saved'));
+          onClose();
+        }
+      }
+    } catch (err) {
+      setError(err.status === 412 ? new Error(t('ab.stale')) : err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const merge = async (into) => {
+    setBusy(true);
+    try {
+      await api.post('/api/v1/contacts/' + into.id + '/merge', { from: [dupes.created.id] });
+      toast(t('ab.merged'));
+      onChanged();
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    await api.del('/api/v1/contacts/' + current.id);
+    toast(t('ab.deleted'));
+    setConfirm(false);
+    onChanged();
+    onClose();
+  };
+  const field = (k, extra = {}) => html`<${TextField} label=${t('ab.' + k)} value=${form[k]} onValue=${set(k)} error=${fe[k]} disabled=${!writable} name=${k} ...${extra} />`;
+  return html`<${Dialog}
+    open=${!!contact}
+    wide
+    title=${current ? t('ab.edit') : t('ab.new')}
+    onClose=${onClose}
+    footer=${writable &&
+    !dupes &&
+    html`${current && html`<${Button} kind="danger" onClick=${() => setConfirm(true)}>${t('ab.delete')}<//>`}
+      <${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} onClick=${save} data-testid="ab-save">${t('ab.save')}<//>`}
+  >
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${dupes
+      ? html`<div data-testid="ab-duplicates">
+          <${Alert} tone="warning">${t('ab.duplicates')}<//>
+          <ul class="ab-list">
+            ${dupes.duplicates.map(
+              (d) => html`<li key=${d.id} class="ab-dupe">
+                <span class="ab-row-text"><span class="person-name">${d.displayName}</span><span class="person-sub">${[d.company, d.emails[0]?.value].filter(Boolean).join(' · ')}</span></span>
+                <${Button} size="small" busy=${busy} onClick=${() => merge(d)}>${t('ab.merge')}<//>
+              </li>`,
+            )}
+          </ul>
+          <${Button} kind="secondary" onClick=${onClose}>${t('common.close')}<//>
+        </div>`
+      : html`<form class="ab-form" onSubmit=${save}>
+          ${field('familyName')} ${field('givenName')} ${field('familyNameReading')} ${field('givenNameReading')}
+          ${field('company')} ${field('companyReading')} ${field('department')} ${field('title')}
+          ${field('email', { type: 'email', error: fe.emails })} ${field('phone', { type: 'tel', error: fe.phones })} ${field('mobile', { type: 'tel' })}
+          ${field('postalCode')} ${field('region')} ${field('locality')} ${field('street')}
+          <div class="ab-form-wide">${field('tags')}</div>
+          <div class="field ab-form-wide">
+            <label class="field-label" for="ab-notes">${t('ab.notes')}</label>
+            <textarea id="ab-notes" class="input" rows="3" value=${form.notes} disabled=${!writable} onInput=${(e) => set('notes')(e.currentTarget.value)}></textarea>
+          </div>
+          <button type="submit" hidden></button>
+        </form>`}
+    <${ConfirmDialog} open=${confirm} title=${t('ab.delete')} message=${t('ab.deleteConfirm')} confirmLabel=${t('ab.delete')} danger onConfirm=${remove} onClose=${() => setConfirm(false)} />
+  <//>`;
+}
+
+async function upload(book, file, dryRun) {
+  const res = await fetch('/api/v1/contacts/import' + query({ book, dryRun: String(dryRun) }), {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', ...csrfHeaders() },
+    body: await file.arrayBuffer(),
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError({ status: res.status, ...(body || {}) });
+  return body;
+}
+
+function ImportDialog({ book, open, onClose, onImported }) {
+  const [file, setFile] = useState(null);
+  const [report, setReport] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setFile(null);
+    setReport(null);
+    setError(null);
+  }, [open]);
+  const preview = async (f) => {
+    setFile(f);
+    setReport(null);
+    setError(null);
+    if (!f) return;
+    setBusy(true);
+    try {
+      setReport(await upload(book, f, true));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const commit = async () => {
+    setBusy(true);
+    try {
+      const r = await upload(book, file, false);
+      toast(t('ab.imported', { count: r.imported }));
+      onImported();
+      onClose();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const bad = report ? report.rows.filter((r) => r.errors.length > 0) : [];
+  return html`<${Dialog}
+    open=${open}
+    wide
+    title=${t('ab.import')}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} disabled=${!report || bad.length > 0 || report.valid === 0} onClick=${commit} data-testid="ab-import-commit"
+        >${t('ab.importNow', { count: report?.valid || 0 })}<//
+      >`}
+  >
+    <div class="field">
+      <label class="field-label" for="ab-file">${t('ab.file')}</label>
+      <input id="ab-file" class="input" type="file" accept=".vcf,.csv,text/vcard,text/csv" onChange=${(e) => preview(e.currentTarget.files[0] || null)} data-testid="ab-file" />
+    </div>
+    ${busy && html`<${Spinner} />`}
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${report &&
+    html`<div data-testid="ab-import-preview">
+      <p>${t('ab.summary', { valid: report.valid, total: report.total, encoding: report.encoding })}</p>
+      ${report.mapping.length > 0 &&
+      html`<h3 class="ab-h3">${t('ab.mapping')}</h3>
+        <ul class="ab-mapping">
+          ${report.mapping.map((m, i) => html`<li key=${i}><span>${m.header}</span> → <span class=${cx(!m.field && 'person-sub')}>${m.field || t('ab.ignored')}</span></li>`)}
+        </ul>`}
+      ${bad.length > 0 &&
+      html`<${Alert}>${t('ab.rowErrors')}<//>
+        <ul class="ab-row-errors">
+          ${bad.slice(0, 50).map((r) => html`<li key=${r.row}>${t('ab.row')} ${r.row}: ${r.errors.map((e) => e.field + ' — ' + e.message).join('; ')}</li>`)}
+        </ul>`}
+    </div>`}
+  <//>`;
 }

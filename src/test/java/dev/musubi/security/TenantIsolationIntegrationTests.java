@@ -65,7 +65,9 @@ class TenantIsolationIntegrationTests {
           "cal_event",
           "cal_attendee",
           "cal_facility",
-          "cal_booking");
+          "cal_booking",
+          "contact",
+          "contact_setting");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -107,7 +109,9 @@ class TenantIsolationIntegrationTests {
       UUID calendarId,
       UUID eventId,
       UUID facilityId,
-      UUID bookingId) {
+      UUID bookingId,
+      UUID sharedContactId,
+      UUID personalContactId) {
 
     Set<String> secrets() {
       return Set.of(
@@ -130,7 +134,10 @@ class TenantIsolationIntegrationTests {
           calendarId.toString(),
           eventId.toString(),
           facilityId.toString(),
-          bookingId.toString());
+          bookingId.toString(),
+          sharedContactId.toString(),
+          personalContactId.toString(),
+          "取引先 秘密");
     }
   }
 
@@ -267,6 +274,15 @@ class TenantIsolationIntegrationTests {
                     + facilityId
                     + "/bookings?from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z");
     assertThat(bookings.status()).as(bookings.body()).isEqualTo(200);
+    Map<String, Object> contact =
+        Map.of(
+            "displayName", "取引先 秘密",
+            "company", "秘密商事",
+            "emails", List.of(Map.of("type", "work", "value", "himitsu@secret.example")));
+    ApiClient.Response shared = a.admin().post("/api/v1/contacts?book=shared", contact);
+    assertThat(shared.status()).as(shared.body()).isEqualTo(201);
+    ApiClient.Response personal = member.client().post("/api/v1/contacts?book=personal", contact);
+    assertThat(personal.status()).as(personal.body()).isEqualTo(201);
     return new Victim(
         a,
         member,
@@ -280,7 +296,9 @@ class TenantIsolationIntegrationTests {
         UUID.fromString(calendarId),
         UUID.fromString(event.json().get("id").asString()),
         UUID.fromString(facilityId),
-        UUID.fromString(bookings.json().get(0).get("id").asString()));
+        UUID.fromString(bookings.json().get(0).get("id").asString()),
+        UUID.fromString(shared.json().get("id").asString()),
+        UUID.fromString(personal.json().get("id").asString()));
   }
 
   /** Picks the ID of company A that a path variable most plausibly names. */
@@ -296,6 +314,9 @@ class TenantIsolationIntegrationTests {
     }
     if (name.contains("session") || (name.equals("id") && before.endsWith("/sessions/"))) {
       return v.sessionId().toString();
+    }
+    if (before.contains("/contacts/")) {
+      return v.sharedContactId().toString();
     }
     if (name.contains("room")) {
       return v.roomId().toString();
@@ -479,6 +500,39 @@ class TenantIsolationIntegrationTests {
     // A still works as before.
     assertThat(a.member().client().get("/api/v1/me").status()).isEqualTo(200);
     assertThat(fixtures.client().bearer(a.token()).get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
+  void anotherCompanyGetsNotFoundForEveryContactOfEitherBook() {
+    Victim a = victim();
+    Fixtures.TestCompany b = fixtures.company();
+    Map<String, List<String>> before = snapshot(a.company().id());
+    ApiClient.Response own =
+        b.admin().post("/api/v1/contacts?book=shared", Map.of("company", "B社"));
+    assertThat(own.status()).isEqualTo(201);
+    String ownId = own.json().get("id").asString();
+    for (UUID id : List.of(a.sharedContactId(), a.personalContactId())) {
+      String path = "/api/v1/contacts/" + id;
+      List<ApiClient.Response> answers =
+          List.of(
+              b.admin().get(path),
+              b.admin().get(path + "/duplicates"),
+              b.admin().get(path + "/photo"),
+              b.admin().header("If-Match", "\"1\"").send("PUT", path, Map.of("company", "x")),
+              b.admin().delete(path),
+              b.admin().post(path + "/merge", Map.of("from", List.of(ownId))),
+              b.admin().post("/api/v1/contacts/" + ownId + "/merge", Map.of("from", List.of(id))));
+      for (ApiClient.Response r : answers) {
+        assertThat(r.status()).as(r.body()).isEqualTo(404);
+        assertThat(r.body()).doesNotContain("秘密", "himitsu"); // the problem echoes only the path
+      }
+    }
+    for (String book : List.of("shared", "personal")) {
+      ApiClient.Response list = b.admin().get("/api/v1/contacts?book=" + book + "&q=himitsu");
+      assertThat(list.status()).isEqualTo(200);
+      assertThat(leaked(list.body(), a)).isNull();
+    }
+    assertThat(snapshot(a.company().id())).isEqualTo(before);
   }
 
   @Test

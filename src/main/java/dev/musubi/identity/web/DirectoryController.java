@@ -1,15 +1,22 @@
 package dev.musubi.identity.web;
 
-import dev.musubi.identity.Department;
-import dev.musubi.identity.Departments;
-import dev.musubi.identity.Member;
-import dev.musubi.identity.Members;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.musubi.identity.Directory;
+import dev.musubi.identity.DirectoryDepartment;
+import dev.musubi.identity.DirectoryMember;
+import dev.musubi.identity.DirectoryProfile;
+import dev.musubi.identity.DirectoryProfileChanges;
+import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
+import dev.musubi.platform.web.Problems;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,51 +26,81 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/directory")
 class DirectoryController {
 
-  record Colleague(
-      UUID id,
-      String loginId,
-      String displayName,
-      String familyName,
-      String givenName,
-      String familyNameReading,
-      String givenNameReading,
-      String email,
-      String phone,
-      List<Member.DepartmentMembership> departments) {
+  /** Profile changes; {@code managerId: ""} clears the manager. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ProfileRequest(
+      @Nullable String extension,
+      @Nullable String office,
+      @Nullable String title,
+      @Nullable String nameRomaji,
+      @Nullable String managerId) {}
 
-    static Colleague of(Member m) {
-      return new Colleague(
-          m.id(),
-          m.loginId(),
-          m.displayName(),
-          m.familyName(),
-          m.givenName(),
-          m.familyNameReading(),
-          m.givenNameReading(),
-          m.email(),
-          m.phone(),
-          m.departments());
-    }
-  }
+  private final Directory directory;
 
-  private final Members members;
-  private final Departments departments;
-
-  DirectoryController(Members members, Departments departments) {
-    this.members = members;
-    this.departments = departments;
+  DirectoryController(Directory directory) {
+    this.directory = directory;
   }
 
   @GetMapping("/members")
-  PageResult<Colleague> members(
+  PageResult<DirectoryMember> members(
       @RequestParam(required = false) @Nullable String q,
+      @RequestParam(required = false) @Nullable String department,
+      @RequestParam(defaultValue = "false") boolean directOnly,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
-    return members.directory(CurrentMember.get(), q, page, size).map(Colleague::of);
+    UUID dep = null;
+    if (department != null && !department.isBlank()) {
+      dep = Ids.parseOrNull(department);
+      if (dep == null) {
+        throw Problems.notFound();
+      }
+    }
+    return directory.search(CurrentMember.get(), q, dep, directOnly, page, size);
   }
 
+  @GetMapping("/members/{id}")
+  DirectoryProfile member(@PathVariable String id) {
+    return directory.profile(CurrentMember.get(), id(id));
+  }
+
+  @PatchMapping("/members/{id}")
+  DirectoryProfile updateProfile(@PathVariable String id, @RequestBody ProfileRequest body) {
+    UUID manager = null;
+    boolean clear = false;
+    if (body.managerId() != null) {
+      if (body.managerId().isBlank()) {
+        clear = true;
+      } else {
+        manager = Ids.parseOrNull(body.managerId());
+        if (manager == null) {
+          throw Problems.invalid("managerId", "unknown_member", "No such member.");
+        }
+      }
+    }
+    return directory.updateProfile(
+        CurrentMember.get(),
+        id(id),
+        new DirectoryProfileChanges(
+            body.extension(), body.office(), body.title(), body.nameRomaji(), manager, clear));
+  }
+
+  /** Departments, flat, parents first, with depth, path and member counts. */
   @GetMapping("/departments")
-  List<Department> departments() {
-    return departments.list(CurrentMember.get().tenantId());
+  List<DirectoryDepartment> departments(@RequestParam(required = false) @Nullable String q) {
+    return directory.departments(CurrentMember.get(), q);
+  }
+
+  /** The department tree, nested. */
+  @GetMapping("/departments/tree")
+  List<DirectoryDepartment> tree() {
+    return directory.tree(CurrentMember.get());
+  }
+
+  private static UUID id(String text) {
+    UUID id = Ids.parseOrNull(text);
+    if (id == null) {
+      throw Problems.notFound();
+    }
+    return id;
   }
 }

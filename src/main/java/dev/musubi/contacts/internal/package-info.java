@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.contacts.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.contacts.web;
+
+import org.jspecify.annotations.NullMarked;
