@@ -262,9 +262,15 @@ class SecurityConfiguration {
         && IpAllowlist.allows(properties.metricsNetworks(), requestInfo.clientIp(request));
   }
 
+  /**
+   * A request that carries its own credentials in a header a browser never adds by itself: a
+   * personal access token ({@code Bearer}) or a talk bot's token ({@code Bot}).
+   */
   private static boolean bearer(HttpServletRequest request) {
     String authorization = request.getHeader("Authorization");
-    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    return authorization != null
+        && (authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            || authorization.regionMatches(true, 0, "Bot ", 0, 4));
   }
 
   /**

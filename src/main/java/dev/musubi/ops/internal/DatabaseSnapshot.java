@@ -516,7 +516,7 @@ final class DatabaseSnapshot {
     return tables;
   }
 
-  /** Current values of the schema's sequences (taking one value of each: gaps are harmless). */
+  /** Current values of the schema's sequences (on H2 taking one value: gaps are harmless). */
   private static Map<String, Long> sequences(Connection c) throws SQLException {
     List<String> names = new ArrayList<>();
     try (PreparedStatement ps =
@@ -533,8 +533,12 @@ final class DatabaseSnapshot {
     Map<String, Long> values = new LinkedHashMap<>();
     boolean h2 = isH2(c);
     for (String name : names) {
+      // PostgreSQL's snapshot transaction is read-only: read the sequence instead of advancing it.
       String sql =
-          h2 ? "SELECT NEXT VALUE FOR " + quote(name) : "SELECT nextval('" + quote(name) + "')";
+          h2
+              ? "SELECT NEXT VALUE FOR " + quote(name)
+              : "SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "
+                  + quote(name);
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(sql)) {
         rs.next();
