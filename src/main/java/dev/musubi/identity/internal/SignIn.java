@@ -92,7 +92,14 @@ public class SignIn {
     }
   }
 
-  public Outcome password(String loginId, String password, ClientInfo client) {
+  /** A password that passed every check, with the lockout key and the company's policy. */
+  private record Checked(MemberRow member, String key, SecurityPolicy policy) {}
+
+  /**
+   * The checks every password sign-in passes: IP throttle, lockout, the password itself, member
+   * status and the company's IP allowlist; each refusal is counted and audited.
+   */
+  private Checked check(String loginId, String password, ClientInfo client) {
     long wait = ipThrottle.retryAfterSeconds(client.ip());
     if (wait > 0) {
       throw Problems.tooManyRequests(wait);
@@ -102,7 +109,6 @@ public class SignIn {
     UUID tenantId = found.map(MemberRow::tenantId).orElseGet(() -> tenantOfDomain(key));
     SecurityPolicy policy =
         tenantId == null ? SecurityPolicy.defaults() : companies.policy(tenantId);
-
     if (throttle.isLocked(key)) {
       hasher.burn(password);
       throw fail(tenantId, found.orElse(null), loginId, client, "locked", key, policy, false);
@@ -127,6 +133,14 @@ public class SignIn {
               .from(client.ip(), client.userAgent()));
       throw fail(tenantId, member, loginId, client, "ip_not_allowed", key, policy, false);
     }
+    return new Checked(member, key, policy);
+  }
+
+  public Outcome password(String loginId, String password, ClientInfo client) {
+    Checked checked = check(loginId, password, client);
+    MemberRow member = checked.member();
+    String key = checked.key();
+    SecurityPolicy policy = checked.policy();
     Instant now = clock.instant();
     java.util.List<String> methods = new java.util.ArrayList<>();
     if (member.totpEnabled()) {
@@ -161,33 +175,10 @@ public class SignIn {
    * password alone is refused. Starts no session.
    */
   public MemberRow basic(String loginId, String password, ClientInfo client) {
-    long wait = ipThrottle.retryAfterSeconds(client.ip());
-    if (wait > 0) {
-      throw Problems.tooManyRequests(wait);
-    }
-    String key = loginKey(loginId);
-    Optional<MemberRow> found = members.findByLoginKey(key);
-    UUID tenantId = found.map(MemberRow::tenantId).orElseGet(() -> tenantOfDomain(key));
-    SecurityPolicy policy =
-        tenantId == null ? SecurityPolicy.defaults() : companies.policy(tenantId);
-    if (throttle.isLocked(key)) {
-      hasher.burn(password);
-      throw fail(tenantId, found.orElse(null), loginId, client, "locked", key, policy, false);
-    }
-    MemberRow member = found.orElse(null);
-    if (member == null || member.passwordHash() == null) {
-      hasher.burn(password);
-      throw fail(tenantId, null, loginId, client, "unknown_login", key, policy, true);
-    }
-    if (!hasher.matches(password, member.passwordHash())) {
-      throw fail(tenantId, member, loginId, client, "bad_password", key, policy, true);
-    }
-    if (member.status() != MemberStatus.ACTIVE) {
-      throw fail(tenantId, member, loginId, client, "not_active", key, policy, false);
-    }
-    if (!IpAllowlist.allows(policy.ipAllowlist(), client.ip())) {
-      throw fail(tenantId, member, loginId, client, "ip_not_allowed", key, policy, false);
-    }
+    Checked checked = check(loginId, password, client);
+    MemberRow member = checked.member();
+    String key = checked.key();
+    SecurityPolicy policy = checked.policy();
     boolean secondFactor = member.totpEnabled() || passkeys.count(member.loginId()) > 0;
     boolean required =
         switch (policy.mfaRequirement()) {
