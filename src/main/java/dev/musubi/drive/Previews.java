@@ -13,6 +13,9 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -21,15 +24,23 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * Previews: image thumbnails and the start of text files. A thumbnail reads the image's header
- * first and refuses anything over {@link #MAX_PIXELS} before decoding a pixel; what it decodes it
- * subsamples while reading, so memory stays bounded whatever the file claims. Only real image
- * formats that Java decodes (PNG, JPEG, GIF, BMP) get thumbnails: an SVG or HTML file named {@code
- * .png} has no image reader and gets none. Thumbnails are PNGs the server drew itself.
+ * Previews: image thumbnails, the first page of PDFs and the start of text files. A thumbnail reads
+ * the image's header first and refuses anything over {@link #MAX_PIXELS} before decoding a pixel;
+ * what it decodes it subsamples while reading, so memory stays bounded whatever the file claims.
+ * Only real image formats that Java decodes (PNG, JPEG, GIF, BMP) get thumbnails: an SVG or HTML
+ * file named {@code .png} has no image reader and gets none. Thumbnails are PNGs the server drew
+ * itself.
  */
 @Service
 public class Previews {
@@ -38,6 +49,10 @@ public class Previews {
   public static final long MAX_PIXELS = 100_000_000L;
 
   static final int MAX_TEXT = 64 * 1024;
+
+  /** The largest PDF whose first page is drawn: 100 MiB. */
+  static final long MAX_PDF_BYTES = 100L * 1024 * 1024;
+
   private static final Set<String> TEXT_EXTENSIONS =
       Set.of("txt", "md", "csv", "tsv", "log", "json", "xml", "yaml", "yml", "ini", "properties");
 
@@ -56,6 +71,9 @@ public class Previews {
       throw dev.musubi.platform.web.Problems.invalid("size", "range", "Must be 16 to 1024.");
     }
     Drives.Download d = drives.openForPreview(actor, fileId);
+    if (isPdf(d)) {
+      return png(scale(pdfFirstPage(d, size), size));
+    }
     try (InputStream in = drives.open(d, 0);
         ImageInputStream iis = ImageIO.createImageInputStream(in)) {
       Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
@@ -84,6 +102,52 @@ public class Previews {
       } finally {
         reader.dispose();
       }
+    }
+  }
+
+  private static boolean isPdf(Drives.Download d) {
+    return "application/pdf".equals(d.contentType())
+        || "pdf".equals(DriveNames.extension(d.name()));
+  }
+
+  /**
+   * The first page of a PDF, drawn at the scale that fits {@code size}. PDFBox needs random access,
+   * so the file goes through a temporary copy (deleted at once) rather than memory; its object
+   * streams are cached in temporary files too. An encrypted, damaged or oversized PDF, or a page
+   * whose drawing fails, has no preview.
+   */
+  private BufferedImage pdfFirstPage(Drives.Download d, int size) throws IOException {
+    if (d.size() > MAX_PDF_BYTES) {
+      throw noPreview();
+    }
+    Path tmp = Files.createTempFile("musubi-preview-", ".pdf");
+    try {
+      try (InputStream in = drives.open(d, 0)) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      }
+      try (PDDocument doc =
+          Loader.loadPDF(tmp.toFile(), "", null, null, IOUtils.createTempFileOnlyStreamCache())) {
+        if (doc.isEncrypted() || doc.getNumberOfPages() < 1) {
+          throw noPreview();
+        }
+        PDRectangle box = doc.getPage(0).getCropBox();
+        float longer = Math.max(box.getWidth(), box.getHeight());
+        if (!(longer > 0)) {
+          throw noPreview();
+        }
+        // Render at twice the target so the final scale-down stays sharp, never above 2048 px.
+        float scale = Math.min(2f * size, 2048f) / longer;
+        return new PDFRenderer(doc).renderImage(0, scale, ImageType.RGB);
+      } catch (InvalidPasswordException e) {
+        throw noPreview();
+      } catch (IOException | RuntimeException e) {
+        if (e instanceof ProblemException p) {
+          throw p;
+        }
+        throw noPreview();
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 

@@ -15,6 +15,12 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -136,5 +142,61 @@ class DrivePreviewIntegrationTests {
     assertThat(stranger.api.get("/api/v1/drive/files/" + txt + "/preview").status()).isEqualTo(404);
     assertThat(stranger.get("/api/v1/drive/files/" + txt + "/thumbnail", Map.of()).status())
         .isEqualTo(404);
+  }
+
+  /** An A4 PDF whose first page is red on its top half and white below. */
+  static byte[] pdf(boolean encrypted) throws IOException {
+    try (PDDocument doc = new PDDocument()) {
+      PDPage page = new PDPage(PDRectangle.A4);
+      doc.addPage(page);
+      try (PDPageContentStream c = new PDPageContentStream(doc, page)) {
+        c.setNonStrokingColor(java.awt.Color.RED);
+        float h = PDRectangle.A4.getHeight();
+        c.addRect(0, h / 2, PDRectangle.A4.getWidth(), h / 2);
+        c.fill();
+      }
+      doc.addPage(new PDPage(PDRectangle.A4));
+      if (encrypted) {
+        doc.protect(
+            new StandardProtectionPolicy("owner-secret", "user-secret", new AccessPermission()));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      doc.save(out);
+      return out.toByteArray();
+    }
+  }
+
+  @Test
+  void aPdfPreviewsAsItsFirstPage() throws IOException {
+    String id = sato.uploaded(root, "見積書.pdf", pdf(false)).get("id").asString();
+    DriveClient.Bytes t = sato.get("/api/v1/drive/files/" + id + "/thumbnail?size=200", Map.of());
+    assertThat(t.status()).isEqualTo(200);
+    assertThat(t.header("Content-Type")).isEqualTo("image/png");
+    BufferedImage page = ImageIO.read(new ByteArrayInputStream(t.body()));
+    // A4 is portrait: 200 pixels high, about 141 wide; red above, white below.
+    assertThat(page.getHeight()).isEqualTo(200);
+    assertThat(page.getWidth()).isBetween(139, 143);
+    assertThat(page.getRGB(70, 20) & 0xffffff).isEqualTo(0xff0000);
+    assertThat(page.getRGB(70, 180) & 0xffffff).isEqualTo(0xffffff);
+  }
+
+  @Test
+  void aDamagedOrEncryptedPdfHasNoPreviewAndTheServerCarriesOn() throws IOException {
+    byte[] good = pdf(false);
+    byte[] damaged = java.util.Arrays.copyOf(good, good.length / 3);
+    byte[][] bads = {damaged, pdf(true), "%PDF-1.7\n%%EOF".getBytes(StandardCharsets.US_ASCII)};
+    for (int i = 0; i < bads.length; i++) {
+      byte[] bad = bads[i];
+      String id = sato.uploaded(root, "bad" + i + ".pdf", bad).get("id").asString();
+      DriveClient.Bytes t = sato.get("/api/v1/drive/files/" + id + "/thumbnail", Map.of());
+      assertThat(t.status()).isEqualTo(415);
+      assertThat(t.problemType()).isEqualTo("no-preview");
+      // The upload itself is kept, byte for byte.
+      assertThat(sato.get("/api/v1/drive/files/" + id + "/content", Map.of()).body())
+          .isEqualTo(bad);
+    }
+    String ok = sato.uploaded(root, "ok.pdf", good).get("id").asString();
+    assertThat(sato.get("/api/v1/drive/files/" + ok + "/thumbnail", Map.of()).status())
+        .isEqualTo(200);
   }
 }
