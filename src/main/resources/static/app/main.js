@@ -11,7 +11,7 @@ import { AdminPage } from './pages/admin.js';
 import { ContactsPage } from './pages/contacts.js';
 import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
-import { DrivePage } from './pages/drive.js';
+import { DrivePage, SharePage } from './pages/drive.js';
 import { CalendarPage } from './pages/calendar.js';
 import { ResetPage } from './pages/reset.js';
 
@@ -89,6 +89,9 @@ function App() {
 
   if (route.path[0] === 'setup') {
     return html`<${SetupPage} token=${route.params.get('token') || ''} />`;
+  }
+  if (route.path[0] === 'share') {
+    return html`<${SharePage} token=${route.path[1] || ''} />`;
   }
   if (route.path[0] === 'reset') {
     return html`<${ResetPage} token=${route.params.get('token') || ''} />`;

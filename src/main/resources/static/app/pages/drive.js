@@ -1,5 +1,7 @@
 // Drive: my drive and shared drives, a file browser with breadcrumbs, sort and search, uploads with
-// a progress bar per file (drag and drop too), folders, rename, move, trash, versions and quota.
+// a progress bar per file (drag and drop too), folders, rename, move, trash, versions and quota,
+// previews (images, PDFs, text), links for people outside, shared drives and their members, and the
+// public page such a link opens.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
 import { addMessages, formatDateTime, t } from '../i18n.js';
@@ -13,8 +15,10 @@ import {
   EmptyState,
   Icon,
   Pager,
+  Select,
   Spinner,
   TextField,
+  CopyButton,
   errorText,
   toast,
 } from '../ui.js';
@@ -63,6 +67,40 @@ addMessages({
     'drive.results': '検索結果',
     'drive.folder': 'フォルダ',
     'drive.saved': '保存しました',
+    'drive.preview': 'プレビュー',
+    'drive.noPreview': 'この種類のファイルはプレビューできません',
+    'drive.truncated': '先頭の 64 KB だけを表示しています',
+    'drive.share': '共有リンク',
+    'drive.shareTitle': '社外共有リンク — {name}',
+    'drive.shareCreate': 'リンクを作成',
+    'drive.shareExpires': '有効期限（日）',
+    'drive.sharePassword': 'パスワード（任意）',
+    'drive.shareMax': 'ダウンロード回数の上限（任意）',
+    'drive.shareNew': 'リンクを作成しました。この URL はいま一度だけ表示されます。',
+    'drive.shareNone': '有効なリンクはありません',
+    'drive.shareRevoke': '無効にする',
+    'drive.shareRevoked': '無効',
+    'drive.shareExpired': '期限切れ',
+    'drive.shareUntil': '{date} まで',
+    'drive.shareNoExpiry': '期限なし',
+    'drive.shareDownloads': 'ダウンロード {n} 回',
+    'drive.shareDownloadsOf': 'ダウンロード {n} / {max} 回',
+    'drive.shareProtected': 'パスワード付き',
+    'drive.publicTitle': '共有されたファイル',
+    'drive.publicPassword': 'パスワード',
+    'drive.publicGone': 'このリンクは無効か、期限が切れています。',
+    'drive.publicWrong': 'パスワードが違います。',
+    'drive.newDrive': '共有ドライブを作成',
+    'drive.driveName': '共有ドライブ名',
+    'drive.members': 'メンバー',
+    'drive.membersTitle': 'メンバー — {name}',
+    'drive.addMember': '追加',
+    'drive.findMember': 'メンバーを名前で検索',
+    'drive.role': '権限',
+    'drive.role.viewer': '閲覧者',
+    'drive.role.editor': '編集者',
+    'drive.role.manager': '管理者',
+    'drive.remove': '外す',
   },
   en: {
     'drive.title': 'Drive',
@@ -107,6 +145,40 @@ addMessages({
     'drive.results': 'Search results',
     'drive.folder': 'Folder',
     'drive.saved': 'Saved',
+    'drive.preview': 'Preview',
+    'drive.noPreview': 'There is no preview for this kind of file',
+    'drive.truncated': 'Only the first 64 KB is shown',
+    'drive.share': 'Share link',
+    'drive.shareTitle': 'Link for people outside — {name}',
+    'drive.shareCreate': 'Create link',
+    'drive.shareExpires': 'Expires after (days)',
+    'drive.sharePassword': 'Password (optional)',
+    'drive.shareMax': 'Maximum downloads (optional)',
+    'drive.shareNew': 'Link created. This address is shown only now.',
+    'drive.shareNone': 'No active links',
+    'drive.shareRevoke': 'Revoke',
+    'drive.shareRevoked': 'Revoked',
+    'drive.shareExpired': 'Expired',
+    'drive.shareUntil': 'until {date}',
+    'drive.shareNoExpiry': 'no expiry',
+    'drive.shareDownloads': '{n} downloads',
+    'drive.shareDownloadsOf': '{n} of {max} downloads',
+    'drive.shareProtected': 'password',
+    'drive.publicTitle': 'Shared file',
+    'drive.publicPassword': 'Password',
+    'drive.publicGone': 'This link is not valid or has expired.',
+    'drive.publicWrong': 'The password is wrong.',
+    'drive.newDrive': 'New shared drive',
+    'drive.driveName': 'Shared drive name',
+    'drive.members': 'Members',
+    'drive.membersTitle': 'Members — {name}',
+    'drive.addMember': 'Add',
+    'drive.findMember': 'Find a member by name',
+    'drive.role': 'Role',
+    'drive.role.viewer': 'Viewer',
+    'drive.role.editor': 'Editor',
+    'drive.role.manager': 'Manager',
+    'drive.remove': 'Remove',
   },
 });
 
@@ -158,7 +230,7 @@ function uploadFile(folderId, file, onProgress) {
   });
 }
 
-export function DrivePage({ route }) {
+export function DrivePage({ me, route }) {
   const [drives, setDrives] = useState(null);
   const [error, setError] = useState(null);
   const view = route.path[1] || '';
@@ -176,7 +248,7 @@ export function DrivePage({ route }) {
     return html`<${TrashView} drive=${drive} />`;
   }
   const folderId = view === 'folder' && id ? id : mine.rootFolderId;
-  return html`<${Browser} drives=${drives} folderId=${folderId} />`;
+  return html`<${Browser} drives=${drives} folderId=${folderId} canCreateDrive=${(me?.roles || []).includes('super_admin')} />`;
 }
 
 function DriveTabs({ drives, current }) {
@@ -205,7 +277,7 @@ function QuotaBar() {
   </div>`;
 }
 
-function Browser({ drives, folderId }) {
+function Browser({ drives, folderId, canCreateDrive }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [sort, setSort] = useState('name');
@@ -326,6 +398,10 @@ function Browser({ drives, folderId }) {
           }}
         />`}
       ${drive && html`<a class="btn btn-secondary" href=${'#/drive/trash/' + drive.id}>${t('drive.trash')}</a>`}
+      ${drive?.kind !== 'personal' && drive?.role === 'manager' &&
+      html`<${Button} kind="secondary" onClick=${() => setDialog({ kind: 'members' })} data-testid="drive-members">${t('drive.members')}<//>`}
+      ${canCreateDrive &&
+      html`<${Button} kind="secondary" onClick=${() => setDialog({ kind: 'drive' })} data-testid="drive-new-drive"><${Icon} name="plus" /> ${t('drive.newDrive')}<//>`}
     </div>
     ${uploads.length > 0 &&
     html`<ul class="drive-uploads" aria-live="polite">
@@ -381,6 +457,22 @@ function Browser({ drives, folderId }) {
       }}
     />
     ${dialog?.kind === 'versions' && html`<${VersionsDialog} item=${dialog.item} onClose=${() => { setDialog(null); load(); }} />`}
+    ${dialog?.kind === 'preview' && html`<${PreviewDialog} item=${dialog.item} onClose=${() => setDialog(null)} />`}
+    ${dialog?.kind === 'share' && html`<${ShareDialog} item=${dialog.item} onClose=${() => setDialog(null)} />`}
+    ${dialog?.kind === 'members' && drive && html`<${MembersDialog} drive=${drive} onClose=${() => setDialog(null)} />`}
+    ${dialog?.kind === 'drive' &&
+    html`<${NameDialog}
+      open=${true}
+      title=${t('drive.newDrive')}
+      initial=""
+      onClose=${() => setDialog(null)}
+      onSave=${async (name) => {
+        const d = await api.post('/api/v1/drive/drives', { name });
+        setDialog(null);
+        location.hash = '#/drive/folder/' + d.rootFolderId;
+        location.reload();
+      }}
+    />`}
     ${dialog?.kind === 'move' &&
     html`<${MoveDialog} item=${dialog.item} start=${data.path[0].id} onClose=${() => { setDialog(null); load(); }} />`}
   </div>`;
@@ -393,11 +485,14 @@ function Row({ item, canEdit, onAction }) {
     <span class="drive-row-name">
       ${folder
         ? html`<a href=${'#/drive/folder/' + item.id}>${item.name}</a>`
-        : html`<a href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name} title=${t('drive.download')}>${item.name}</a>`}
+        : html`<button type="button" class="link-btn drive-open" onClick=${() => onAction('preview')} title=${t('drive.preview')}>${item.name}</button>`}
       <span class="drive-row-meta">${folder ? t('drive.folder') : formatBytes(item.size)} · ${formatDateTime(item.updatedAt)}</span>
     </span>
     <span class="drive-row-actions">
-      ${!folder && html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('versions')}>${t('drive.versions')}</button>`}
+      ${!folder &&
+      html`<a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name}>${t('drive.download')}</a>
+        <button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('versions')}>${t('drive.versions')}</button>`}
+      ${!folder && canEdit && html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('share')} data-testid="drive-share">${t('drive.share')}</button>`}
       ${canEdit &&
       html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('rename')}>${t('drive.rename')}</button>
         <button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('move')}>${t('drive.move')}</button>
@@ -565,3 +660,256 @@ function TrashView({ drive }) {
   </div>`;
 }
 
+
+// --- previews, links and members ----------------------------------------------------------------
+
+const THUMBNAIL_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'bmp', 'pdf'];
+const TEXT_EXTENSIONS = ['txt', 'md', 'csv', 'tsv', 'log', 'json', 'xml', 'yaml', 'yml', 'ini', 'properties'];
+
+/** What the server can preview for an item: 'image' (a drawn thumbnail), 'text' or 'none'. */
+function previewKind(item) {
+  const ext = (item.name.split('.').pop() || '').toLowerCase();
+  const type = item.contentType || '';
+  if (THUMBNAIL_EXTENSIONS.includes(ext) || type === 'application/pdf' || /^image\/(png|jpeg|gif|bmp)$/.test(type)) return 'image';
+  if (TEXT_EXTENSIONS.includes(ext) || type.startsWith('text/')) return 'text';
+  return 'none';
+}
+
+function PreviewDialog({ item, onClose }) {
+  const [kind, setKind] = useState(() => previewKind(item));
+  const [text, setText] = useState(null);
+  useEffect(() => {
+    if (kind === 'text') api.get(`/api/v1/drive/files/${item.id}/preview`).then(setText, () => setKind('none'));
+  }, [item.id]);
+  return html`<${Dialog}
+    open=${true}
+    wide
+    title=${item.name}
+    onClose=${onClose}
+    footer=${html`<a class="btn btn-primary" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name}>${t('drive.download')}</a>`}
+  >
+    <div class="drive-preview" data-testid="drive-preview">
+      ${kind === 'image' &&
+      html`<img
+        src=${`/api/v1/drive/files/${item.id}/thumbnail?size=1024`}
+        alt=${item.name}
+        onError=${() => setKind('none')}
+        data-testid="drive-preview-image"
+      />`}
+      ${kind === 'text' &&
+      (text
+        ? html`<pre class="drive-preview-text" data-testid="drive-preview-text">${text.text}</pre>
+            ${text.truncated && html`<p class="drive-row-meta">${t('drive.truncated')}</p>`}`
+        : html`<${Spinner} />`)}
+      ${kind === 'none' && html`<${EmptyState} icon="copy" title=${t('drive.noPreview')}>${formatBytes(item.size)}<//>`}
+    </div>
+  <//>`;
+}
+
+function shareUrl(token) {
+  return `${location.origin}/#/share/${token}`;
+}
+
+function ShareDialog({ item, onClose }) {
+  const [links, setLinks] = useState(null);
+  const [days, setDays] = useState('7');
+  const [password, setPassword] = useState('');
+  const [max, setMax] = useState('');
+  const [created, setCreated] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const load = () => api.get(`/api/v1/drive/files/${item.id}/links`).then(setLinks, setError);
+  useEffect(() => {
+    load();
+  }, [item.id]);
+  const create = async (e) => {
+    e?.preventDefault();
+    setBusy(true);
+    try {
+      const link = await api.post(`/api/v1/drive/files/${item.id}/links`, {
+        expiresInDays: days ? Number(days) : null,
+        password: password || null,
+        maxDownloads: max ? Number(max) : null,
+      });
+      setCreated(link);
+      setPassword('');
+      setError(null);
+      load();
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const now = Date.now();
+  return html`<${Dialog} open=${true} wide title=${t('drive.shareTitle', { name: item.name })} onClose=${onClose}>
+    ${error && html`<${Alert}>${problemText(error)}<//>`}
+    ${created?.token &&
+    html`<div class="drive-share-new" data-testid="drive-share-new">
+      <p>${t('drive.shareNew')}</p>
+      <div class="drive-share-url"><input class="input" readonly value=${shareUrl(created.token)} data-testid="drive-share-url" /><${CopyButton} text=${shareUrl(created.token)} /></div>
+    </div>`}
+    <form class="drive-share-form" onSubmit=${create}>
+      <${TextField} label=${t('drive.shareExpires')} type="number" min="1" max="365" value=${days} onValue=${setDays} name="expires" />
+      <${TextField} label=${t('drive.sharePassword')} type="password" autocomplete="new-password" value=${password} onValue=${setPassword} name="link-password" />
+      <${TextField} label=${t('drive.shareMax')} type="number" min="1" value=${max} onValue=${setMax} name="max-downloads" />
+      <${Button} type="submit" busy=${busy} data-testid="drive-share-create">${t('drive.shareCreate')}<//>
+    </form>
+    ${!links
+      ? html`<${Spinner} />`
+      : links.length === 0
+        ? html`<p class="drive-row-meta">${t('drive.shareNone')}</p>`
+        : html`<ul class="drive-versions" data-testid="drive-links">
+            ${links.map((l) => {
+              const expired = l.expiresAt && Date.parse(l.expiresAt) < now;
+              return html`<li>
+                <span>
+                  ${formatDateTime(l.createdAt)} ·
+                  ${l.expiresAt ? t('drive.shareUntil', { date: formatDateTime(l.expiresAt) }) : t('drive.shareNoExpiry')} ·
+                  ${l.maxDownloads ? t('drive.shareDownloadsOf', { n: l.downloads, max: l.maxDownloads }) : t('drive.shareDownloads', { n: l.downloads })}
+                  ${l.passwordRequired && html` · ${t('drive.shareProtected')}`}
+                </span>
+                ${l.revokedAt
+                  ? html`<span class="badge">${t('drive.shareRevoked')}</span>`
+                  : expired
+                    ? html`<span class="badge">${t('drive.shareExpired')}</span>`
+                    : html`<button type="button" class="btn btn-danger btn-small" onClick=${async () => {
+                        await api.del(`/api/v1/drive/links/${l.id}`).catch(setError);
+                        load();
+                      }}>${t('drive.shareRevoke')}</button>`}
+              </li>`;
+            })}
+          </ul>`}
+  <//>`;
+}
+
+function MembersDialog({ drive, onClose }) {
+  const [grants, setGrants] = useState(null);
+  const [names, setNames] = useState({});
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState([]);
+  const [role, setRole] = useState('editor');
+  const [error, setError] = useState(null);
+  const load = () =>
+    api.get(`/api/v1/drive/drives/${drive.id}/members`).then((list) => {
+      setGrants(list);
+      for (const g of list) {
+        if (g.principalType === 'member' && !names[g.principalId]) {
+          api.get(`/api/v1/directory/members/${g.principalId}`).then(
+            (card) => setNames((n) => ({ ...n, [g.principalId]: card.member.displayName })),
+            () => {},
+          );
+        }
+      }
+    }, setError);
+  useEffect(() => {
+    load();
+  }, [drive.id]);
+  useEffect(() => {
+    if (!q.trim()) {
+      setFound([]);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      api.get('/api/v1/directory/members' + query({ q: q.trim(), size: 8 })).then((r) => setFound(r.items || []), () => {});
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const add = async (m) => {
+    try {
+      await api.post(`/api/v1/drive/drives/${drive.id}/members`, { type: 'member', id: m.id, role });
+      setNames((n) => ({ ...n, [m.id]: m.displayName }));
+      setQ('');
+      setError(null);
+      load();
+    } catch (x) {
+      setError(x);
+    }
+  };
+  const roles = ['viewer', 'editor', 'manager'].map((r) => ({ value: r, label: t('drive.role.' + r) }));
+  return html`<${Dialog} open=${true} wide title=${t('drive.membersTitle', { name: drive.name })} onClose=${onClose}>
+    ${error && html`<${Alert}>${problemText(error)}<//>`}
+    <div class="drive-member-add">
+      <${TextField} label=${t('drive.findMember')} type="search" value=${q} onValue=${setQ} name="member-q" />
+      <${Select} label=${t('drive.role')} value=${role} onValue=${setRole} options=${roles} />
+    </div>
+    ${found.length > 0 &&
+    html`<ul class="drive-versions" data-testid="drive-member-results">
+      ${found.map(
+        (m) => html`<li><span>${m.displayName}</span><button type="button" class="btn btn-secondary btn-small" onClick=${() => add(m)}>${t('drive.addMember')}</button></li>`,
+      )}
+    </ul>`}
+    ${!grants
+      ? html`<${Spinner} />`
+      : html`<ul class="drive-versions" data-testid="drive-grants">
+          ${grants.map(
+            (g) => html`<li>
+              <span>${names[g.principalId] || g.principalType}</span>
+              <span>
+                <span class="badge">${t('drive.role.' + g.role)}</span>
+                <button type="button" class="btn btn-secondary btn-small" onClick=${async () => {
+                  await api.del(`/api/v1/drive/drives/${drive.id}/members/${g.principalId}`).catch(setError);
+                  load();
+                }}>${t('drive.remove')}</button>
+              </span>
+            </li>`,
+          )}
+        </ul>`}
+  <//>`;
+}
+
+/** The page a link for people outside opens: no sign-in, a password when the link has one. */
+export function SharePage({ token }) {
+  const [info, setInfo] = useState(undefined);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    fetch(`/s/${encodeURIComponent(token)}`, { credentials: 'omit' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then(setInfo, () => setInfo(null));
+  }, [token]);
+  const download = async (e) => {
+    e?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const headers = info.passwordRequired ? { 'X-Link-Password': password } : {};
+      const r = await fetch(`/s/${encodeURIComponent(token)}/content`, { headers, credentials: 'omit' });
+      if (r.status === 401 || r.status === 403) {
+        setError(t('drive.publicWrong'));
+        return;
+      }
+      if (!r.ok) {
+        setError(t('drive.publicGone'));
+        return;
+      }
+      const url = URL.createObjectURL(await r.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = info.name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div class="center-page">
+    <div class="card drive-public" data-testid="drive-public">
+      <h1 class="page-title">${t('drive.publicTitle')}</h1>
+      ${info === undefined
+        ? html`<${Spinner} />`
+        : info === null
+          ? html`<${Alert}>${t('drive.publicGone')}<//>`
+          : html`<form onSubmit=${download}>
+              <p class="drive-public-name"><${Icon} name="copy" /> ${info.name} <span class="drive-row-meta">${formatBytes(info.size)}</span></p>
+              ${info.passwordRequired &&
+              html`<${TextField} label=${t('drive.publicPassword')} type="password" value=${password} onValue=${setPassword} name="password" required />`}
+              ${error && html`<${Alert}>${error}<//>`}
+              <${Button} type="submit" busy=${busy} data-testid="drive-public-download">${t('drive.download')}<//>
+            </form>`}
+    </div>
+  </div>`;
+}

@@ -126,4 +126,97 @@ class DriveBrowserTests {
     assertThat(row(phone, "見積書")).isVisible();
     assertThat(phone.getByTestId("drive-upload")).isVisible();
   }
+
+  @Test
+  void previewShareOutsideAndASharedDriveWithMembers() throws Exception {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "共有テスト株式会社");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    for (String[] m : new String[][] {{"sato", "佐藤 花子"}, {"kato", "加藤 誠"}}) {
+      admin.post(
+          "/api/v1/admin/members",
+          MusubiHttp.json("loginId", m[0], "password", PASSWORD, "displayName", m[1]),
+          201);
+    }
+    Page page = browser.newPage(1280, 800);
+    page.navigate("/#/drive");
+    Browser.submitPassword(page, "sato@" + company.domain(), PASSWORD);
+    assertThat(page.getByTestId("drive")).isVisible();
+    byte[] pdf = dev.musubi.drive.DrivePreviewIntegrationTests.pdf(false);
+    page.getByTestId("drive-file-input")
+        .setInputFiles(
+            new FilePayload[] {
+              new FilePayload(
+                  "議事録.txt", "text/plain", "第一回 定例会\n".getBytes(StandardCharsets.UTF_8)),
+              new FilePayload("見積書.pdf", "application/pdf", pdf)
+            });
+    assertThat(row(page, "見積書.pdf")).isVisible();
+
+    // Previews: the text itself, the first page of the PDF drawn by the server.
+    row(page, "議事録.txt").locator(".drive-open").click();
+    assertThat(page.getByTestId("drive-preview-text")).hasText("第一回 定例会\n");
+    page.keyboard().press("Escape");
+    row(page, "見積書.pdf").locator(".drive-open").click();
+    Locator img = page.getByTestId("drive-preview-image");
+    assertThat(img).isVisible();
+    page.waitForCondition(
+        () -> ((Number) img.evaluate("i => i.complete ? i.naturalHeight : 0")).intValue() > 0);
+    assertThat(((Number) img.evaluate("i => i.naturalHeight")).intValue()).isEqualTo(1024);
+    browser.screenshot(page, "drive-preview.png");
+    page.keyboard().press("Escape");
+
+    // A password-protected link for someone outside, opened in a browser that never signed in.
+    row(page, "見積書.pdf").getByTestId("drive-share").click();
+    page.getByLabel("パスワード（任意）").fill("kagi-1234");
+    page.getByLabel("ダウンロード回数の上限（任意）").fill("1");
+    page.getByTestId("drive-share-create").click();
+    String url = page.getByTestId("drive-share-url").inputValue();
+    assertThat(url).contains("/#/share/");
+    assertThat(page.getByTestId("drive-links")).containsText("ダウンロード 0 / 1 回");
+
+    Page outsider = browser.newPage(390, 844);
+    outsider.navigate(url.substring(url.indexOf("/#/")));
+    assertThat(outsider.getByTestId("drive-public")).containsText("見積書.pdf");
+    outsider.getByLabel("パスワード").fill("wrong-password");
+    outsider.getByTestId("drive-public-download").click();
+    assertThat(outsider.getByTestId("drive-public")).containsText("パスワードが違います");
+    outsider.getByLabel("パスワード").fill("kagi-1234");
+    Download got =
+        outsider.waitForDownload(() -> outsider.getByTestId("drive-public-download").click());
+    assertThat(Files.readAllBytes(got.path())).isEqualTo(pdf);
+    assertThat(got.suggestedFilename()).isEqualTo("見積書.pdf");
+    // The one allowed download is used up: the link now reads as gone.
+    outsider.reload();
+    assertThat(outsider.getByTestId("drive-public")).containsText("無効か、期限が切れています");
+
+    // The owner sees the count and revokes the link.
+    page.keyboard().press("Escape");
+    row(page, "見積書.pdf").getByTestId("drive-share").click();
+    assertThat(page.getByTestId("drive-links")).containsText("ダウンロード 1 / 1 回");
+    page.keyboard().press("Escape");
+
+    // Only a super admin creates shared drives; the admin creates one and adds a colleague as
+    // editor, who then sees it.
+    assertThat(page.getByTestId("drive-new-drive")).hasCount(0);
+    page = browser.newPage(1280, 800);
+    page.navigate("/#/drive");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    page.getByTestId("drive-new-drive").click();
+    page.locator("dialog")
+        .getByRole(AriaRole.TEXTBOX, new Locator.GetByRoleOptions().setName("名前").setExact(true))
+        .fill("営業部");
+    page.getByTestId("drive-name-save").click();
+    assertThat(page.locator(".drive-tab-active")).containsText("営業部");
+    page.getByTestId("drive-members").click();
+    page.getByLabel("メンバーを名前で検索").fill("加藤");
+    page.getByTestId("drive-member-results")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("追加"))
+        .click();
+    assertThat(page.getByTestId("drive-grants")).containsText("加藤 誠");
+    assertThat(page.getByTestId("drive-grants")).containsText("編集者");
+
+    Page kato = browser.newPage(1280, 800);
+    kato.navigate("/#/drive");
+    Browser.submitPassword(kato, "kato@" + company.domain(), PASSWORD);
+    assertThat(kato.locator(".drive-tabs")).containsText("営業部");
+  }
 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 @MusubiIntegrationTest
-class DrivePreviewIntegrationTests {
+public class DrivePreviewIntegrationTests {
 
   @LocalServerPort int port;
   Fixtures fixtures;
@@ -145,7 +145,7 @@ class DrivePreviewIntegrationTests {
   }
 
   /** An A4 PDF whose first page is red on its top half and white below. */
-  static byte[] pdf(boolean encrypted) throws IOException {
+  public static byte[] pdf(boolean encrypted) throws IOException {
     try (PDDocument doc = new PDDocument()) {
       PDPage page = new PDPage(PDRectangle.A4);
       doc.addPage(page);
