@@ -52,6 +52,7 @@ bench_once() {
   shift
   local log="$WORK/$label.log" jar="$WORK/$label.cookies"
   env MUSUBI_DATA_DIR="$WORK/$label-data" SERVER_PORT="$PORT" \
+    MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE=0 MUSUBI_RATE_LIMIT_ANONYMOUS_PER_MINUTE=0 \
     MUSUBI_BOOTSTRAP_DOMAIN=$DOMAIN MUSUBI_BOOTSTRAP_ADMIN=kanri \
     MUSUBI_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD \
     "$@" "$JAVA" ${SERVER_JAVA_OPTS:-} -jar "$JAR" >"$log" 2>&1 &

@@ -54,6 +54,8 @@ class SecurityConfiguration {
       dev.musubi.platform.MusubiProperties properties,
       UserDetailsService memberDetails,
       AuditTrail audit,
+      RateLimitProperties rateLimits,
+      io.micrometer.core.instrument.MeterRegistry meters,
       Clock clock)
       throws Exception {
     var passkeyLogin = new WebAuthnAuthenticationFilter();
@@ -97,6 +99,9 @@ class SecurityConfiguration {
         .addFilterAfter(
             new PublicKeyCredentialRequestOptionsFilter(passkeys), AuthenticationFilter.class)
         .addFilterAfter(passkeyLogin, AuthenticationFilter.class)
+        .addFilterAfter(
+            new RateLimitFilter(rateLimits, requestInfo, problems, meters),
+            AuthenticationFilter.class)
         .headers(
             h ->
                 h.contentSecurityPolicy(p -> p.policyDirectives(csp.header()))
