@@ -158,6 +158,7 @@ class ContactsBrowserTests {
     assertThat(page.getByTestId("ab-contacts").locator(".person-name"))
         .hasText(new String[] {"高橋 誠"});
     page.getByTestId("ab-contact-search").fill("");
+    assertThat(page.getByTestId("ab-contact-search")).hasValue("");
     assertThat(page.getByTestId("ab-contacts").locator(".person-name")).hasCount(2);
     browser.screenshot(page, "contacts.png");
 
