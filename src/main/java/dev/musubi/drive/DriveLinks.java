@@ -18,10 +18,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -147,10 +149,26 @@ public class DriveLinks {
   public Drives.Download use(String token, @Nullable String password) {
     Resolved r = resolve(token);
     LinkRow l = r.link();
+    Instant now = clock.instant();
+    if (l.passwordHash() != null) {
+      long retryAfter = guessing.secondsBlocked(l.id(), now);
+      if (retryAfter > 0) {
+        audit.record(
+            AuditRecord.of(l.tenantId(), AuditAction.DRIVE_LINK_REFUSED)
+                .target("drive.file", l.nodeId())
+                .with("link", l.id())
+                .with("reason", "password_throttled")
+                .failed());
+        throw Problems.tooManyRequests(retryAfter);
+      }
+    }
     if (l.passwordHash() != null
         && (password == null
             || password.length() > 256
             || !passwords.matches(password, l.passwordHash()))) {
+      if (password != null) {
+        guessing.wrong(l.id(), now);
+      }
       audit.record(
           AuditRecord.of(l.tenantId(), AuditAction.DRIVE_LINK_REFUSED)
               .target("drive.file", l.nodeId())
@@ -205,6 +223,59 @@ public class DriveLinks {
     drives.checkExtension(policy, n.name());
     return new Resolved(l, n);
   }
+
+  /**
+   * Wrong link passwords per link: after {@link #MAX_WRONG} within {@link #WINDOW} the link refuses
+   * every password (even the right one) with 429 until the oldest wrong try leaves the window, so
+   * nobody can guess a link password online; the Argon2 check is skipped while blocked. Kept in
+   * memory (one node); a restart forgets it, which gives a guesser at most one more window.
+   */
+  static final class Guessing {
+    static final int MAX_WRONG = 10;
+    static final Duration WINDOW = Duration.ofMinutes(15);
+    private static final int MAX_LINKS = 10_000;
+    private final ConcurrentHashMap<UUID, ArrayDeque<Instant>> wrong = new ConcurrentHashMap<>();
+
+    long secondsBlocked(UUID link, Instant now) {
+      ArrayDeque<Instant> tries = wrong.get(link);
+      if (tries == null) {
+        return 0;
+      }
+      synchronized (tries) {
+        prune(tries, now);
+        if (tries.size() < MAX_WRONG) {
+          return 0;
+        }
+        return Math.max(1, Duration.between(now, tries.peekFirst().plus(WINDOW)).toSeconds());
+      }
+    }
+
+    void wrong(UUID link, Instant now) {
+      if (wrong.size() > MAX_LINKS) {
+        wrong.values().removeIf(d -> d.isEmpty() || prunedEmpty(d, now));
+      }
+      ArrayDeque<Instant> tries = wrong.computeIfAbsent(link, k -> new ArrayDeque<>());
+      synchronized (tries) {
+        prune(tries, now);
+        tries.addLast(now);
+      }
+    }
+
+    private static boolean prunedEmpty(ArrayDeque<Instant> tries, Instant now) {
+      synchronized (tries) {
+        prune(tries, now);
+        return tries.isEmpty();
+      }
+    }
+
+    private static void prune(ArrayDeque<Instant> tries, Instant now) {
+      while (!tries.isEmpty() && !tries.peekFirst().plus(WINDOW).isAfter(now)) {
+        tries.removeFirst();
+      }
+    }
+  }
+
+  private final Guessing guessing = new Guessing();
 
   private static ProblemException exhausted() {
     return new ProblemException(

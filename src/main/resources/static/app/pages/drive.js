@@ -90,6 +90,7 @@ addMessages({
     'drive.publicPassword': 'パスワード',
     'drive.publicGone': 'このリンクは無効か、期限が切れています。',
     'drive.publicWrong': 'パスワードが違います。',
+    'drive.publicThrottled': '間違いが続いたため、しばらく受け付けません。{n} 秒後にもう一度お試しください。',
     'drive.newDrive': '共有ドライブを作成',
     'drive.driveName': '共有ドライブ名',
     'drive.members': 'メンバー',
@@ -168,6 +169,7 @@ addMessages({
     'drive.publicPassword': 'Password',
     'drive.publicGone': 'This link is not valid or has expired.',
     'drive.publicWrong': 'The password is wrong.',
+    'drive.publicThrottled': 'Too many wrong tries. Try again in {n} seconds.',
     'drive.newDrive': 'New shared drive',
     'drive.driveName': 'Shared drive name',
     'drive.members': 'Members',
@@ -876,6 +878,10 @@ export function SharePage({ token }) {
     try {
       const headers = info.passwordRequired ? { 'X-Link-Password': password } : {};
       const r = await fetch(`/s/${encodeURIComponent(token)}/content`, { headers, credentials: 'omit' });
+      if (r.status === 429) {
+        setError(t('drive.publicThrottled', { n: r.headers.get('Retry-After') || '60' }));
+        return;
+      }
       if (r.status === 401 || r.status === 403) {
         setError(t('drive.publicWrong'));
         return;

@@ -92,6 +92,34 @@ class DriveLinksIntegrationTests {
   }
 
   @Test
+  void guessingALinkPasswordIsStoppedAfterTenWrongTries() {
+    String token = link(Map.of("password", "himitsu-no-aikotoba")).get("token").asString();
+    String other = link(Map.of("password", "betsu-no-aikotoba")).get("token").asString();
+    try {
+      for (int i = 0; i < 10; i++) {
+        assertThat(fetch("/s/" + token + "/content", "guess-" + i).statusCode()).isEqualTo(401);
+      }
+      // Now even the right password is refused for a while, with a clear problem.
+      HttpResponse<byte[]> blocked = fetch("/s/" + token + "/content", "himitsu-no-aikotoba");
+      assertThat(blocked.statusCode()).isEqualTo(429);
+      assertThat(new String(blocked.body(), StandardCharsets.UTF_8)).contains("rate-limited");
+      assertThat(Long.parseLong(blocked.headers().firstValue("Retry-After").orElseThrow()))
+          .isBetween(1L, 900L);
+      // Another link is not affected.
+      assertThat(fetch("/s/" + other + "/content", "betsu-no-aikotoba").statusCode())
+          .isEqualTo(200);
+      // After the window the right password works again; nothing was downloaded meanwhile.
+      clock.advance(Duration.ofMinutes(16));
+      HttpResponse<byte[]> ok = fetch("/s/" + token + "/content", "himitsu-no-aikotoba");
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(sato.api.get("/api/v1/drive/files/" + fileId + "/links").body())
+          .contains("\"downloads\":1");
+    } finally {
+      clock.reset();
+    }
+  }
+
+  @Test
   void linksExpireAndCanBeRevoked() {
     String expiring = link(Map.of("expiresInDays", 1)).get("token").asString();
     JsonNode revocable = link(Map.of());
