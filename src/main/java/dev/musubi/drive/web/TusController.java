@@ -19,6 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,20 +43,24 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Resumable uploads with the tus 1.0 protocol (core and the creation extension) at {@code
- * /api/v1/drive/uploads}: {@code POST} with {@code Upload-Length} and {@code Upload-Metadata}
- * ({@code filename} and {@code folder}, base64) creates an upload, {@code PATCH} with {@code
- * Upload-Offset} appends bytes, {@code HEAD} tells the offset to resume from. Bytes wait in a file
- * under the data directory; when the last one arrives the file goes to the blob store as a drive
- * file, whose ID the final answer carries in {@code Drive-File-Id}.
+ * Resumable uploads with the tus 1.0 protocol (core, creation, termination and expiration) at
+ * {@code /api/v1/drive/uploads}: {@code POST} with {@code Upload-Length} and {@code
+ * Upload-Metadata} ({@code filename} and {@code folder}, base64) creates an upload, {@code PATCH}
+ * with {@code Upload-Offset} appends bytes, {@code HEAD} tells the offset to resume from. Bytes
+ * wait in a file under the data directory; when the last one arrives the file goes to the blob
+ * store as a drive file, whose ID the final answer carries in {@code Drive-File-Id}. An upload that
+ * receives no bytes for {@link #EXPIRES_AFTER} is removed with its bytes ({@code Upload-Expires}
+ * says when).
  */
 @RestController
 @RequestMapping("/api/v1/drive/uploads")
 class TusController {
 
   static final String VERSION = "1.0.0";
+  static final Duration EXPIRES_AFTER = Duration.ofHours(24);
 
-  private record Upload(UUID id, UUID memberId, UUID folderId, String name, long length) {}
+  private record Upload(
+      UUID id, UUID memberId, UUID folderId, String name, long length, Instant touchedAt) {}
 
   private final Drives drives;
   private final JdbcClient jdbc;
@@ -72,7 +81,7 @@ class TusController {
     return ResponseEntity.noContent()
         .header("Tus-Resumable", VERSION)
         .header("Tus-Version", VERSION)
-        .header("Tus-Extension", "creation,termination")
+        .header("Tus-Extension", "creation,termination,expiration")
         .build();
   }
 
@@ -106,12 +115,21 @@ class TusController {
     }
     jdbc.sql(
             "INSERT INTO drive_upload (id, tenant_id, member_id, folder_id, name, length,"
-                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .params(id, actor.tenantId(), actor.memberId(), folder, name, size, ts(clock.instant()))
+                + " created_at, touched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            id,
+            actor.tenantId(),
+            actor.memberId(),
+            folder,
+            name,
+            size,
+            ts(clock.instant()),
+            ts(clock.instant()))
         .update();
     return ResponseEntity.status(HttpStatus.CREATED)
         .header("Location", "/api/v1/drive/uploads/" + id)
         .header("Tus-Resumable", VERSION)
+        .header("Upload-Expires", expires(clock.instant()))
         .build();
   }
 
@@ -122,6 +140,7 @@ class TusController {
         .header("Tus-Resumable", VERSION)
         .header("Upload-Offset", Long.toString(Files.size(part(u.id()))))
         .header("Upload-Length", Long.toString(u.length()))
+        .header("Upload-Expires", expires(u.touchedAt()))
         .header("Cache-Control", "no-store")
         .build();
   }
@@ -174,10 +193,15 @@ class TusController {
       // A dropped connection keeps what arrived; the client resumes from HEAD's offset.
       written = Files.size(part);
     }
+    Instant now = clock.instant();
+    jdbc.sql("UPDATE drive_upload SET touched_at = ? WHERE id = ?")
+        .params(ts(now), u.id())
+        .update();
     ResponseEntity.BodyBuilder answer =
         ResponseEntity.status(HttpStatus.NO_CONTENT)
             .header("Tus-Resumable", VERSION)
-            .header("Upload-Offset", Long.toString(written));
+            .header("Upload-Offset", Long.toString(written))
+            .header("Upload-Expires", expires(now));
     if (written == u.length()) {
       DriveItem file;
       try (InputStream in = Files.newInputStream(part)) {
@@ -209,7 +233,7 @@ class TusController {
       throw Problems.notFound();
     }
     return jdbc.sql(
-            "SELECT id, member_id, folder_id, name, length FROM drive_upload"
+            "SELECT id, member_id, folder_id, name, length, touched_at FROM drive_upload"
                 + " WHERE tenant_id = ? AND id = ? AND member_id = ?")
         .params(actor.tenantId(), id, actor.memberId())
         .query(
@@ -219,14 +243,57 @@ class TusController {
                     rs.getObject(2, UUID.class),
                     rs.getObject(3, UUID.class),
                     rs.getString(4),
-                    rs.getLong(5)))
+                    rs.getLong(5),
+                    dev.musubi.platform.Jdbc.requiredInstant(rs, "touched_at")))
         .optional()
+        .filter(u -> u.touchedAt().plus(EXPIRES_AFTER).isAfter(clock.instant()))
         .filter(u -> Files.exists(part(u.id())))
         .orElseThrow(Problems::notFound);
   }
 
   private Path part(UUID id) {
     return dir.resolve(id + ".part");
+  }
+
+  private static String expires(Instant touched) {
+    return DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        touched.plus(EXPIRES_AFTER).atOffset(ZoneOffset.UTC));
+  }
+
+  /**
+   * Removes uploads nobody added bytes to for {@link #EXPIRES_AFTER}, with their bytes, and files
+   * under the upload folder that no upload names (left by a crash between the two). Hourly.
+   *
+   * @return how many uploads were removed
+   */
+  @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT15M")
+  int removeExpired() throws IOException {
+    Instant cutoff = clock.instant().minus(EXPIRES_AFTER);
+    List<UUID> expired =
+        jdbc.sql("SELECT id FROM drive_upload WHERE touched_at < ?")
+            .param(ts(cutoff))
+            .query((rs, i) -> rs.getObject(1, UUID.class))
+            .list();
+    for (UUID id : expired) {
+      jdbc.sql("DELETE FROM drive_upload WHERE id = ?").param(id).update();
+      Files.deleteIfExists(part(id));
+    }
+    if (Files.isDirectory(dir)) {
+      java.util.Set<String> known =
+          new java.util.HashSet<>(
+              jdbc.sql("SELECT id FROM drive_upload")
+                  .query((rs, i) -> rs.getObject(1, UUID.class) + ".part")
+                  .list());
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          if (!known.contains(f.getFileName().toString())
+              && Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+            Files.deleteIfExists(f);
+          }
+        }
+      }
+    }
+    return expired.size();
   }
 
   private static Map<String, String> metadata(@Nullable String header) {

@@ -61,8 +61,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
         || path.startsWith("/dav")
         || path.startsWith("/s/")
         || path.startsWith("/bot/")
-        || path.startsWith("/hooks/")
-        || path.startsWith("/uploads"));
+        || path.startsWith("/hooks/"));
   }
 
   @Override

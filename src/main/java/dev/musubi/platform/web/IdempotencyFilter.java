@@ -70,7 +70,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     String path = request.getRequestURI();
     return !"POST".equals(request.getMethod())
         || request.getHeader(HEADER) == null
-        || !(path.startsWith("/api/") || path.equals("/uploads") || path.startsWith("/uploads/"));
+        || !path.startsWith("/api/");
   }
 
   private record Kept(
