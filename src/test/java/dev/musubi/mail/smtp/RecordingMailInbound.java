@@ -49,9 +49,7 @@ public class RecordingMailInbound implements MailInbound {
     if (!isHostedDomain(domain)) {
       return Recipient.NOT_HOSTED;
     }
-    return LOCAL.contains(address.substring(0, at) + "@" + domain)
-        ? Recipient.LOCAL
-        : Recipient.UNKNOWN;
+    return LOCAL.contains(address.toLowerCase(Locale.ROOT)) ? Recipient.LOCAL : Recipient.UNKNOWN;
   }
 
   @Override
