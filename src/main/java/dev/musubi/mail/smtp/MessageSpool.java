@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -80,11 +79,6 @@ final class MessageSpool extends OutputStream implements AutoCloseable {
     fileOut.flush();
     fileOut.close();
     return new CipherInputStream(Files.newInputStream(file), cipher(Cipher.DECRYPT_MODE));
-  }
-
-  /** {@code prefix} followed by the message. */
-  InputStream openWithPrefix(byte[] prefix) throws IOException {
-    return new SequenceInputStream(new ByteArrayInputStream(prefix), open());
   }
 
   long size() {

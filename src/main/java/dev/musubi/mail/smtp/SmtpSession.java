@@ -11,11 +11,13 @@ import dev.musubi.mail.smtp.codec.SmtpInput;
 import dev.musubi.mail.smtp.codec.SmtpProtocolException;
 import dev.musubi.mail.smtp.codec.SmtpReply;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -356,8 +358,17 @@ final class SmtpSession {
         }
       }
       MailInbound.Delivery delivery;
-      try (InputStream raw = spool.openWithPrefix(trace)) {
-        delivery = server.inbound().deliver(envelope, raw);
+      try (InputStream received = spool.open()) {
+        var filtered =
+            MessageHeaders.withoutAuthenticationResults(
+                received, properties.hostname(), MAX_HEADER_SECTION);
+        envelope = withSize(envelope, envelope.size() - filtered.removed());
+        delivery =
+            server
+                .inbound()
+                .deliver(
+                    envelope,
+                    new SequenceInputStream(new ByteArrayInputStream(trace), filtered.message()));
       }
       server.countAccepted();
       commandsWithoutMail = 0;
@@ -370,6 +381,11 @@ final class SmtpSession {
       server.countRefused("error");
       return SmtpReply.of(451, "4.3.0", "Temporary failure, try again later");
     }
+  }
+
+  private static Envelope withSize(Envelope e, long size) {
+    return new Envelope(
+        e.mailFrom(), e.recipients(), e.remoteAddress(), e.helo(), e.receivedAt(), e.auth(), size);
   }
 
   private SmtpReply refuse(

@@ -240,7 +240,11 @@ class SmtpServerIntegrationTests extends SmtpIntegrationTestBase {
             "127.0.0.13",
             "someone@other.example",
             "erin@musubi.test",
-            "From: ceo@sender.example\r\nSubject: " + token + "\r\n\r\nPay this invoice.\r\n");
+            // A forged verdict in this server's name is removed (RFC 8601 §5).
+            "Authentication-Results: mx.musubi.test; dmarc=pass header.from=sender.example\r\n"
+                + "From: ceo@sender.example\r\nSubject: "
+                + token
+                + "\r\n\r\nPay this invoice.\r\n");
 
     assertThat(reply).startsWith("250 2.0.0");
     var stored = storedWith(token);

@@ -1,7 +1,10 @@
 package dev.musubi.mail.smtp.codec;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +76,78 @@ public final class MessageHeaders {
       }
     }
     return domains;
+  }
+
+  /** A message with some header fields removed, and how many octets were removed. */
+  public record Filtered(InputStream message, long removed) {}
+
+  /**
+   * Removes every {@code Authentication-Results:} field whose authserv-id is {@code authServId}:
+   * RFC 8601 §5 says a receiver must delete such fields coming from outside, or a sender could
+   * forge this server's verdict. The header section is read up to {@code maxOctets}; past that the
+   * message is passed on unchanged.
+   */
+  public static Filtered withoutAuthenticationResults(
+      InputStream message, String authServId, int maxOctets) throws IOException {
+    var header = new ByteArrayOutputStream();
+    var fields = new ArrayList<byte[]>();
+    var field = new ByteArrayOutputStream();
+    var line = new ByteArrayOutputStream();
+    boolean complete = false;
+    int b;
+    while (header.size() < maxOctets && (b = message.read()) >= 0) {
+      header.write(b);
+      line.write(b);
+      if (b != '\n') {
+        continue;
+      }
+      byte[] bytes = line.toByteArray();
+      line.reset();
+      boolean blank = bytes.length == 1 || (bytes.length == 2 && bytes[0] == '\r');
+      boolean continuation = bytes[0] == ' ' || bytes[0] == '\t';
+      if (!continuation && field.size() > 0) {
+        fields.add(field.toByteArray());
+        field.reset();
+      }
+      if (blank) {
+        fields.add(bytes);
+        complete = true;
+        break;
+      }
+      field.write(bytes);
+    }
+    if (!complete) {
+      return new Filtered(
+          new SequenceInputStream(new ByteArrayInputStream(header.toByteArray()), message), 0);
+    }
+    var kept = new ByteArrayOutputStream(header.size());
+    long removed = 0;
+    for (byte[] f : fields) {
+      if (isAuthenticationResultsOf(f, authServId)) {
+        removed += f.length;
+      } else {
+        kept.write(f);
+      }
+    }
+    return new Filtered(
+        new SequenceInputStream(new ByteArrayInputStream(kept.toByteArray()), message), removed);
+  }
+
+  private static boolean isAuthenticationResultsOf(byte[] field, String authServId) {
+    String text = new String(field, StandardCharsets.ISO_8859_1);
+    int colon = text.indexOf(':');
+    if (colon < 0 || !text.substring(0, colon).strip().equalsIgnoreCase("Authentication-Results")) {
+      return false;
+    }
+    // RFC 8601 §2.2: the field starts with the authserv-id, comments (CFWS) allowed around it.
+    String value = text.substring(colon + 1).replaceAll("\\([^)]*\\)", " ").strip();
+    int end = 0;
+    while (end < value.length()
+        && value.charAt(end) != ';'
+        && !Character.isWhitespace(value.charAt(end))) {
+      end++;
+    }
+    return value.substring(0, end).equalsIgnoreCase(authServId);
   }
 
   /**

@@ -40,4 +40,26 @@ class MessageHeadersTests {
     assertThat(from("Subject: none\r\n\r\n")).isEmpty();
     assertThat(from("From: undisclosed\r\n\r\n")).isEmpty();
   }
+
+  @Test
+  void authenticationResultsClaimingThisServerAreRemovedOthersKept() throws Exception {
+    String message =
+        "Authentication-Results: MX.musubi.test;\r\n\tdkim=pass header.d=musubi.test\r\n"
+            + "Authentication-Results: mx.other.example; spf=pass\r\n"
+            + "Authentication-Results: (comment) mx.musubi.test; dmarc=pass\r\n"
+            + "Subject: hi\r\n\r\n"
+            + "Authentication-Results: mx.musubi.test; in the body stays\r\n";
+    var filtered =
+        MessageHeaders.withoutAuthenticationResults(
+            new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)),
+            "mx.musubi.test",
+            64 * 1024);
+    String out = new String(filtered.message().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(out)
+        .isEqualTo(
+            "Authentication-Results: mx.other.example; spf=pass\r\n"
+                + "Subject: hi\r\n\r\n"
+                + "Authentication-Results: mx.musubi.test; in the body stays\r\n");
+    assertThat(filtered.removed()).isEqualTo(message.length() - out.length());
+  }
 }
