@@ -672,7 +672,7 @@ function LogSection() {
               { key: 'from', label: t('mailAdmin.from'), render: (r) => html`<span class="mail-admin-addr">${addr(r.from)}</span>` },
               { key: 'to', label: t('mailAdmin.to'), render: (r) => html`<span class="mail-admin-addr">${(r.to || []).map(addr).join(', ')}</span>` },
               { key: 'subject', label: t('mailAdmin.subject') },
-              { key: 'size', label: t('mailAdmin.size'), render: (r) => formatBytes(r.size) + (r.attachments ? ` · 📎${r.attachments}` : '') },
+              { key: 'size', label: t('mailAdmin.size'), render: (r) => formatBytes(r.size) + (r.attachments ? ` · ${t('mailAdmin.attachments')} ${r.attachments}` : '') },
               {
                 key: 'auth',
                 label: t('mailAdmin.authResults'),
