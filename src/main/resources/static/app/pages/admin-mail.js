@@ -667,8 +667,8 @@ function LogSection() {
             rows=${data.items}
             empty=${html`<${EmptyState} icon="mail" title=${t('mailAdmin.noLog')} />`}
             columns=${[
-              { key: 'time', label: t('mailAdmin.time'), render: (r) => formatDateTime(r.time) },
-              { key: 'direction', label: t('mailAdmin.direction'), render: (r) => (r.direction === 'in' ? t('mailAdmin.in') : t('mailAdmin.out')) },
+              { key: 'time', label: t('mailAdmin.time'), class: 'mail-admin-nowrap', render: (r) => formatDateTime(r.time) },
+              { key: 'direction', label: t('mailAdmin.direction'), class: 'mail-admin-nowrap', render: (r) => (r.direction === 'in' ? t('mailAdmin.in') : t('mailAdmin.out')) },
               { key: 'from', label: t('mailAdmin.from'), render: (r) => html`<span class="mail-admin-addr">${addr(r.from)}</span>` },
               { key: 'to', label: t('mailAdmin.to'), render: (r) => html`<span class="mail-admin-addr">${(r.to || []).map(addr).join(', ')}</span>` },
               { key: 'subject', label: t('mailAdmin.subject') },

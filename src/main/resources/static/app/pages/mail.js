@@ -969,6 +969,7 @@ function Compose({ spec, me, settings, identities, onClose }) {
   const [busy, setBusy] = useState(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [linking, setLinking] = useState(null); // {range, url}
+  const [from, setFrom] = useState('');
   const editor = useRef(null);
   const fileInput = useRef(null);
   const saving = useRef(Promise.resolve());
@@ -1007,6 +1008,7 @@ function Compose({ spec, me, settings, identities, onClose }) {
       html: rich && editor.current ? editor.current.innerHTML : null,
       attachments: uploads,
     };
+    if (from && identities.length > 1) out.from = from;
     if (spec.source && spec.mode !== 'forward') out.inReplyTo = spec.source.id;
     if (spec.source && spec.mode === 'forward') out.forwardOf = spec.source.id;
     return out;
@@ -1113,6 +1115,7 @@ function Compose({ spec, me, settings, identities, onClose }) {
 
   if (!form) return html`<div class="mail-compose"><${Spinner} /></div>`;
   const primary = identities.find((i) => i.primary) || identities[0];
+  const mailDomain = String(primary?.address || '').split('@')[1] || '';
   const fe = error?.fieldErrors ? error.fieldErrors() : {};
   const uploading = files.some((f) => !f.id && !f.error);
   const title = spec.mode === 'reply' || spec.mode === 'replyAll' ? t(spec.mode === 'reply' ? 'mail.reply' : 'mail.replyAll') : spec.mode === 'forward' ? t('mail.forward') : t('mail.compose');
@@ -1123,11 +1126,18 @@ function Compose({ spec, me, settings, identities, onClose }) {
       <button type="button" class="icon-btn" aria-label=${t('mail.closeCompose')} onClick=${close} data-testid="mail-compose-close"><${Icon} name="close" /></button>
     </div>
     ${error && html`<${Alert}>${error.status !== undefined ? errorText(error) : error.message}${otherFieldErrors(error, ['to', 'cc', 'bcc', 'subject']).map((x) => html`<div>${x}</div>`)}<//>`}
-    ${primary && html`<p class="mail-from-line">${t('mail.fromLabel', { address: addrText({ name: settings?.displayName || me?.displayName, address: primary.address }) })}</p>`}
-    <${AddressField} label=${t('mail.to')} value=${form.to} onValue=${set('to')} error=${fe.to} testid="mail-to" />
+    ${identities.length > 1
+      ? html`<label class="mail-from-line mail-from-pick">
+          <span>${t('mail.from')}</span>
+          <select class="input select" value=${from || primary.address} onChange=${(e) => { setFrom(e.currentTarget.value); touch(); }} data-testid="mail-from">
+            ${identities.map((i) => html`<option value=${i.address}>${addrText({ name: settings?.displayName || i.name, address: i.address })}</option>`)}
+          </select>
+        </label>`
+      : primary && html`<p class="mail-from-line">${t('mail.fromLabel', { address: addrText({ name: settings?.displayName || me?.displayName, address: primary.address }) })}</p>`}
+    <${AddressField} label=${t('mail.to')} value=${form.to} onValue=${set('to')} error=${fe.to} testid="mail-to" mailDomain=${mailDomain} />
     ${showCc
-      ? html`<${AddressField} label=${t('mail.cc')} value=${form.cc} onValue=${set('cc')} error=${fe.cc} testid="mail-cc" />
-          <${AddressField} label=${t('mail.bcc')} value=${form.bcc} onValue=${set('bcc')} error=${fe.bcc} testid="mail-bcc" />`
+      ? html`<${AddressField} label=${t('mail.cc')} value=${form.cc} onValue=${set('cc')} error=${fe.cc} testid="mail-cc" mailDomain=${mailDomain} />
+          <${AddressField} label=${t('mail.bcc')} value=${form.bcc} onValue=${set('bcc')} error=${fe.bcc} testid="mail-bcc" mailDomain=${mailDomain} />`
       : html`<div><button type="button" class="link-btn" onClick=${() => setShowCc(true)} data-testid="mail-show-cc">${t('mail.addCcBcc')}</button></div>`}
     <${TextField} label=${t('mail.subject')} value=${form.subject} onValue=${set('subject')} error=${fe.subject} name="subject" maxlength="998" data-testid="mail-subject-input" />
     <div class="field">
@@ -1280,7 +1290,17 @@ function FormatButton({ label, cmd, text }) {
 }
 
 /** Recipients as chips, with completion from the company directory. */
-function AddressField({ label, value, onValue, error, testid }) {
+/**
+ * A colleague's mailbox: the local part of their login ID at the company's mail domain (the domain
+ * of the reader's own primary address), else the contact address in their profile.
+ */
+function memberAddress(m, mailDomain) {
+  const local = String(m.loginId || '').split('@')[0];
+  if (local && mailDomain) return (local + '@' + mailDomain).toLowerCase();
+  return m.email || null;
+}
+
+function AddressField({ label, value, onValue, error, testid, mailDomain }) {
   const [text, setText] = useState('');
   const [options, setOptions] = useState([]);
   const [active, setActive] = useState(0);
@@ -1298,7 +1318,7 @@ function AddressField({ label, value, onValue, error, testid }) {
     api.get('/api/v1/directory/members' + query({ q: dq, size: 8 })).then(
       (r) => {
         if (cancelled) return;
-        const found = (r?.items || []).filter((m) => m.email).map((m) => ({ name: m.displayName || null, address: m.email }));
+        const found = (r?.items || []).map((m) => ({ name: m.displayName || null, address: memberAddress(m, mailDomain) })).filter((o) => o.address);
         setOptions(found.filter((o) => !value.some((v) => sameAddress(v, o))));
         setActive(0);
       },
