@@ -1049,7 +1049,17 @@ function Compose({ spec, me, settings, identities, onClose }) {
     if (!rich) {
       setRich(true);
       // The editor mounts on the next render; fill it then.
-      setTimeout(() => editor.current && fillEditor(editor.current, form.text, null), 0);
+      setTimeout(() => {
+        const el = editor.current;
+        if (!el) return;
+        fillEditor(el, form.text, null);
+        el.focus();
+        const range = document.createRange();
+        range.setStart(el.firstChild || el, 0);
+        range.collapse(true);
+        document.getSelection().removeAllRanges();
+        document.getSelection().addRange(range);
+      }, 0);
     } else {
       setForm((f) => ({ ...f, text: editor.current ? editor.current.innerText : f.text }));
       setRich(false);
@@ -1166,6 +1176,32 @@ function Compose({ spec, me, settings, identities, onClose }) {
         </span>`}
         <button type="button" class="link-btn" onClick=${toggleRich} data-testid="mail-rich-toggle">${rich ? t('mail.plainText') : t('mail.richText')}</button>
       </div>
+      ${rich &&
+      linking &&
+      html`<div class="mail-link-row" data-testid="mail-link-row">
+        <label class="sr-only" for="mail-link-url">${t('mail.linkUrl')}</label>
+        <input
+          id="mail-link-url"
+          class="input"
+          type="url"
+          placeholder=${t('mail.linkUrl')}
+          value=${linking.url}
+          onInput=${(e) => setLinking({ ...linking, url: e.currentTarget.value })}
+          onKeyDown=${(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              insertLink(editor.current, linking, touch, setLinking);
+            } else if (e.key === 'Escape') {
+              e.preventDefault();
+              setLinking(null);
+            }
+          }}
+          ref=${(el) => el && !el.dataset.focused && ((el.dataset.focused = '1'), el.focus())}
+          data-testid="mail-link-url"
+        />
+        <${Button} size="small" disabled=${!safeLink(linking.url)} onClick=${() => insertLink(editor.current, linking, touch, setLinking)} data-testid="mail-link-save">${t('mail.link')}<//>
+        <${Button} kind="secondary" size="small" onClick=${() => setLinking(null)}>${t('common.cancel')}<//>
+      </div>`}
       ${rich
         ? html`<div
             class="input mail-rich"
@@ -1232,15 +1268,6 @@ function Compose({ spec, me, settings, identities, onClose }) {
       onClose=${() => setConfirmDiscard(false)}
       onConfirm=${discard}
     />
-    <${Dialog}
-      open=${!!linking}
-      title=${t('mail.link')}
-      onClose=${() => setLinking(null)}
-      footer=${html`<${Button} kind="secondary" onClick=${() => setLinking(null)}>${t('common.cancel')}<//>
-        <${Button} disabled=${!safeLink(linking?.url)} onClick=${() => insertLink(editor.current, linking, touch, setLinking)} data-testid="mail-link-save">${t('common.save')}<//>`}
-    >
-      <${TextField} label=${t('mail.linkUrl')} type="url" value=${linking?.url || ''} onValue=${(url) => setLinking({ ...linking, url })} name="url" />
-    <//>
   </form>`;
 }
 
