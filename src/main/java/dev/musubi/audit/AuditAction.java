@@ -3,8 +3,8 @@ package dev.musubi.audit;
 /**
  * The catalogue of audited actions. Codes are stable across versions (exports and alerts rely on
  * them) and grouped in ranges per module: 1000s sign-in and credentials, 2000s administration,
- * 3000s talk (messaging), 4000s drive, 5000s calendar, 6000s contacts, 8000s storage and
- * operations, 9000s the audit trail itself. Add new actions; never renumber.
+ * 3000s talk (messaging), 4000s drive, 5000s calendar, 6000s contacts, 7000s mail, 8000s storage
+ * and operations, 9000s the audit trail itself. Add new actions; never renumber.
  */
 public enum AuditAction {
   LOGIN_SUCCEEDED(1001),
@@ -106,6 +106,17 @@ public enum AuditAction {
   CONTACTS_IMPORTED(6020),
   CONTACTS_EXPORTED(6021),
   CONTACTS_SETTINGS_CHANGED(6030),
+  MAIL_DOMAIN_ADDED(7001),
+  MAIL_DOMAIN_REMOVED(7002),
+  MAIL_DKIM_ROTATED(7003),
+  MAIL_ALIAS_ADDED(7010),
+  MAIL_ALIAS_REMOVED(7011),
+  MAIL_LIST_ADDED(7012),
+  MAIL_LIST_REMOVED(7013),
+  MAIL_POLICY_CHANGED(7020),
+  MAIL_SENT(7030),
+  MAIL_REFUSED_BY_POLICY(7031),
+  MAIL_LOG_EXPORTED(7040),
   BLOB_DATA_KEY_ROTATED(8001),
   BLOBS_REENCRYPTED(8002),
   BLOB_DATA_KEYS_REWRAPPED(8003),

@@ -1,0 +1,847 @@
+package dev.musubi.mail;
+
+import static dev.musubi.platform.Jdbc.ts;
+
+import dev.musubi.mail.internal.HtmlSanitizer;
+import dev.musubi.mail.internal.MimeParser;
+import dev.musubi.mail.internal.ParsedMail;
+import dev.musubi.platform.Ids;
+import dev.musubi.platform.Jdbc;
+import dev.musubi.platform.PageResult;
+import dev.musubi.platform.blob.BlobRef;
+import dev.musubi.platform.blob.BlobReferences;
+import dev.musubi.platform.blob.BlobStore;
+import dev.musubi.platform.search.SearchDocument;
+import dev.musubi.platform.search.SearchIndex;
+import dev.musubi.platform.search.SearchQuery;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.web.Problems;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Each member's mailbox: folders (six role folders created on first use, and custom ones), messages
+ * whose raw MIME is an encrypted blob and whose parsed metadata is in the database, flags,
+ * conversation threads, quota and search. Only the owner reaches a mailbox; another member's or
+ * company's IDs answer 404.
+ */
+@Service
+public class Mailboxes {
+
+  /** The role folders every member has, in display order. */
+  public static final List<String> ROLES =
+      List.of("inbox", "sent", "drafts", "trash", "junk", "archive");
+
+  private static final Map<String, String> ROLE_NAMES =
+      Map.of(
+          "inbox", "Inbox",
+          "sent", "Sent",
+          "drafts", "Drafts",
+          "trash", "Trash",
+          "junk", "Junk",
+          "archive", "Archive");
+
+  static final String SEARCH_TYPE = "mail";
+
+  /** Where a stored message goes and how it starts. */
+  public record NewMessage(
+      UUID tenantId,
+      UUID memberId,
+      String folderRole,
+      BlobRef blob,
+      ParsedMail parsed,
+      Instant receivedAt,
+      boolean seen,
+      boolean draft,
+      MailInbound.AuthResults auth,
+      @Nullable UUID logId) {}
+
+  private final JdbcClient jdbc;
+  private final BlobStore blobs;
+  private final BlobReferences references;
+  private final ObjectProvider<SearchIndex> index;
+  private final MailDomains domains;
+  private final Ids ids;
+  private final Clock clock;
+  private final TransactionTemplate ownTransaction;
+
+  Mailboxes(
+      JdbcClient jdbc,
+      BlobStore blobs,
+      BlobReferences references,
+      ObjectProvider<SearchIndex> index,
+      MailDomains domains,
+      Ids ids,
+      Clock clock,
+      PlatformTransactionManager transactions) {
+    this.jdbc = jdbc;
+    this.blobs = blobs;
+    this.references = references;
+    this.index = index;
+    this.domains = domains;
+    this.ids = ids;
+    this.clock = clock;
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+  }
+
+  // --- folders ---------------------------------------------------------------------------------
+
+  public List<MailFolder> folders(MemberPrincipal actor) {
+    ensureFolders(actor.tenantId(), actor.memberId());
+    List<MailFolder> all =
+        jdbc.sql(
+                "SELECT f.id, f.name, f.role,"
+                    + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+                    + " AND m.tenant_id = f.tenant_id AND NOT m.seen) AS unread,"
+                    + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+                    + " AND m.tenant_id = f.tenant_id) AS total"
+                    + " FROM mail_folder f WHERE f.tenant_id = ? AND f.member_id = ?"
+                    + " ORDER BY f.name")
+            .params(actor.tenantId(), actor.memberId())
+            .query(
+                (rs, n) ->
+                    new MailFolder(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getString("role"),
+                        rs.getLong("unread"),
+                        rs.getLong("total")))
+            .list();
+    List<MailFolder> sorted = new ArrayList<>();
+    for (String role : ROLES) {
+      all.stream().filter(f -> role.equals(f.role())).forEach(sorted::add);
+    }
+    all.stream().filter(f -> f.role() == null).forEach(sorted::add);
+    return sorted;
+  }
+
+  @Transactional
+  public MailFolder createFolder(MemberPrincipal actor, @Nullable String name) {
+    ensureFolders(actor.tenantId(), actor.memberId());
+    String n = folderName(actor, name, null);
+    UUID id = ids.next();
+    jdbc.sql(
+            "INSERT INTO mail_folder (id, tenant_id, member_id, name, role, created_at)"
+                + " VALUES (?, ?, ?, ?, NULL, ?)")
+        .params(id, actor.tenantId(), actor.memberId(), n, ts(clock.instant()))
+        .update();
+    return new MailFolder(id, n, null, 0, 0);
+  }
+
+  @Transactional
+  public MailFolder renameFolder(MemberPrincipal actor, UUID id, @Nullable String name) {
+    MailFolder f = folder(actor, id);
+    if (f.role() != null) {
+      throw Problems.conflict("role-folder", "The standard folders cannot be renamed.");
+    }
+    String n = folderName(actor, name, id);
+    jdbc.sql("UPDATE mail_folder SET name = ? WHERE tenant_id = ? AND member_id = ? AND id = ?")
+        .params(n, actor.tenantId(), actor.memberId(), id)
+        .update();
+    return new MailFolder(id, n, null, f.unread(), f.total());
+  }
+
+  @Transactional
+  public void deleteFolder(MemberPrincipal actor, UUID id) {
+    MailFolder f = folder(actor, id);
+    if (f.role() != null) {
+      throw Problems.conflict("role-folder", "The standard folders cannot be deleted.");
+    }
+    if (f.total() > 0) {
+      throw Problems.conflict("not-empty", "Move or delete the folder's messages first.");
+    }
+    jdbc.sql("DELETE FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND id = ?")
+        .params(actor.tenantId(), actor.memberId(), id)
+        .update();
+  }
+
+  /** Deletes every message in the trash or junk folder for good; returns how many. */
+  @Transactional
+  public int empty(MemberPrincipal actor, UUID id) {
+    MailFolder f = folder(actor, id);
+    if (!"trash".equals(f.role()) && !"junk".equals(f.role())) {
+      throw Problems.conflict("not-trash", "Only the trash and junk folders can be emptied.");
+    }
+    List<Row> rows =
+        jdbc.sql(
+                "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?")
+            .params(actor.tenantId(), actor.memberId(), id)
+            .query(ROW)
+            .list();
+    rows.forEach(this::purge);
+    return rows.size();
+  }
+
+  public MailFolder folder(MemberPrincipal actor, UUID id) {
+    return folders(actor).stream()
+        .filter(f -> f.id().equals(id))
+        .findFirst()
+        .orElseThrow(Problems::notFound);
+  }
+
+  /** The ID of a member's role folder, created on first use. */
+  public UUID folderId(UUID tenantId, UUID memberId, String role) {
+    ensureFolders(tenantId, memberId);
+    return jdbc.sql("SELECT id FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND role = ?")
+        .params(tenantId, memberId, role)
+        .query(UUID.class)
+        .single();
+  }
+
+  // --- reading ---------------------------------------------------------------------------------
+
+  /** A page of a folder, newest first unless {@code sort=date}; {@code q} searches in it. */
+  public PageResult<MessageItem> list(
+      MemberPrincipal actor,
+      UUID folderId,
+      @Nullable String q,
+      @Nullable String sort,
+      int page,
+      int size) {
+    PageResult.check(page, size, 200);
+    folder(actor, folderId);
+    if (q != null && !q.isBlank()) {
+      return search(actor, folderId, q, page, size);
+    }
+    String order =
+        switch (sort == null ? "-date" : sort) {
+          case "-date" -> "sent_at DESC, id DESC";
+          case "date" -> "sent_at ASC, id ASC";
+          case "-size" -> "size DESC, id DESC";
+          case "size" -> "size ASC, id ASC";
+          case "subject" -> "thread_subject ASC, sent_at DESC";
+          case "from" -> "from_address ASC, sent_at DESC";
+          default -> throw Problems.invalid("sort", "invalid", "Unknown sort order.");
+        };
+    long total =
+        jdbc.sql(
+                "SELECT COUNT(*) FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?")
+            .params(actor.tenantId(), actor.memberId(), folderId)
+            .query(Long.class)
+            .single();
+    List<MessageItem> items =
+        jdbc
+            .sql(
+                "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                    + " ORDER BY "
+                    + order
+                    + " LIMIT ? OFFSET ?")
+            .params(actor.tenantId(), actor.memberId(), folderId, size, (long) page * size)
+            .query(ROW)
+            .list()
+            .stream()
+            .map(Row::item)
+            .toList();
+    return new PageResult<>(items, page, size, total);
+  }
+
+  /** Searches every folder of the caller's mailbox (at most the 100 best hits, newest first). */
+  public PageResult<MessageItem> search(
+      MemberPrincipal actor, @Nullable UUID folderId, @Nullable String q, int page, int size) {
+    PageResult.check(page, size, 200);
+    if (q == null || q.isBlank()) {
+      throw Problems.invalid("q", "required", "Required.");
+    }
+    if (q.length() > 200) {
+      throw Problems.invalid("q", "too_long", "At most 200 characters.");
+    }
+    SearchIndex i = index.getIfAvailable();
+    if (i == null) {
+      return new PageResult<>(List.of(), page, size, 0);
+    }
+    var hits =
+        i.search(
+            new SearchQuery(
+                actor.tenantId(),
+                SEARCH_TYPE,
+                q,
+                Set.of(actor.memberId().toString()),
+                null,
+                null,
+                null,
+                100));
+    List<UUID> idList = new ArrayList<>();
+    for (var h : hits.hits()) {
+      UUID id = Ids.parseOrNull(h.id());
+      if (id != null) {
+        idList.add(id);
+      }
+    }
+    if (idList.isEmpty()) {
+      return new PageResult<>(List.of(), page, size, 0);
+    }
+    List<Object> params = new ArrayList<>();
+    params.add(actor.tenantId());
+    params.add(actor.memberId());
+    params.addAll(idList);
+    String folderClause = "";
+    if (folderId != null) {
+      folderClause = " AND folder_id = ?";
+      params.add(folderId);
+    }
+    List<MessageItem> all =
+        jdbc
+            .sql(
+                "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND id IN ("
+                    + String.join(", ", java.util.Collections.nCopies(idList.size(), "?"))
+                    + ")"
+                    + folderClause
+                    + " ORDER BY sent_at DESC, id DESC")
+            .params(params)
+            .query(ROW)
+            .list()
+            .stream()
+            .map(Row::item)
+            .toList();
+    int from = (int) Math.min((long) page * size, all.size());
+    int to = Math.min(from + size, all.size());
+    return new PageResult<>(all.subList(from, to), page, size, all.size());
+  }
+
+  public MessageView get(MemberPrincipal actor, UUID id, boolean showImages) {
+    Row r = row(actor, id);
+    ParsedMail p;
+    try (InputStream in = blobs.open(actor.tenantId(), r.blob())) {
+      p = MimeParser.parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String html = p.html();
+    HtmlSanitizer.Result clean = HtmlSanitizer.sanitize(html, showImages);
+    return new MessageView(
+        r.id(),
+        r.folderId(),
+        r.threadId(),
+        r.from(),
+        r.to(),
+        decodeList(r.cc()),
+        decodeList(r.bcc()),
+        decodeList(r.replyTo()),
+        r.subject(),
+        r.date(),
+        r.messageId(),
+        r.inReplyTo(),
+        r.refs().isEmpty() ? List.of() : Arrays.asList(r.refs().split(" ")),
+        p.text().isEmpty() && !html.isEmpty() ? HtmlSanitizer.text(html) : p.text(),
+        clean.html(),
+        clean.remoteImagesBlocked(),
+        p.attachments().stream()
+            .map(a -> new MessageView.Attachment(a.part(), a.name(), a.contentType(), a.size()))
+            .toList(),
+        r.seen(),
+        r.flagged(),
+        r.answered(),
+        r.draft(),
+        new MessageView.Auth(r.spf(), r.dkim(), r.dmarc()),
+        r.parseError());
+  }
+
+  /** The messages of the thread the message belongs to, oldest first. */
+  public List<MessageItem> thread(MemberPrincipal actor, UUID id) {
+    Row r = row(actor, id);
+    return jdbc
+        .sql(
+            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND thread_id = ?"
+                + " ORDER BY sent_at, id")
+        .params(actor.tenantId(), actor.memberId(), r.threadId())
+        .query(ROW)
+        .list()
+        .stream()
+        .map(Row::item)
+        .toList();
+  }
+
+  /** The raw message; the caller closes the stream. */
+  public InputStream raw(MemberPrincipal actor, UUID id) throws IOException {
+    Row r = row(actor, id);
+    return blobs.open(actor.tenantId(), r.blob());
+  }
+
+  /** One decoded attachment, or 404. */
+  public MimeParser.Part attachment(MemberPrincipal actor, UUID id, String part)
+      throws IOException {
+    if (!part.matches("[0-9]{1,4}(\\.[0-9]{1,4}){0,20}")) {
+      throw Problems.notFound();
+    }
+    Row r = row(actor, id);
+    try (InputStream in = blobs.open(actor.tenantId(), r.blob())) {
+      return MimeParser.part(in, part).orElseThrow(Problems::notFound);
+    }
+  }
+
+  /** The blob and metadata of a message the caller owns (for forwarding and replies). */
+  public Stored stored(MemberPrincipal actor, UUID id) {
+    Row r = row(actor, id);
+    return new Stored(r.id(), r.blob(), r.messageId(), r.refs(), r.subject(), r.folderId());
+  }
+
+  /** What the sending side needs of a stored message. */
+  public record Stored(
+      UUID id,
+      String blobSha256,
+      String messageId,
+      String references,
+      String subject,
+      UUID folderId) {}
+
+  // --- changing --------------------------------------------------------------------------------
+
+  @Transactional
+  public MessageItem update(
+      MemberPrincipal actor,
+      UUID id,
+      @Nullable Boolean seen,
+      @Nullable Boolean flagged,
+      @Nullable UUID folderId) {
+    Row r = row(actor, id);
+    if (folderId != null) {
+      folder(actor, folderId);
+    }
+    jdbc.sql(
+            "UPDATE mail_message SET seen = ?, flagged = ?, folder_id = ?"
+                + " WHERE tenant_id = ? AND member_id = ? AND id = ?")
+        .params(
+            seen == null ? r.seen() : seen,
+            flagged == null ? r.flagged() : flagged,
+            folderId == null ? r.folderId() : folderId,
+            actor.tenantId(),
+            actor.memberId(),
+            id)
+        .update();
+    return row(actor, id).item();
+  }
+
+  /** Moves the message to the trash, or deletes it for good when it is already there. */
+  @Transactional
+  public void delete(MemberPrincipal actor, UUID id) {
+    Row r = row(actor, id);
+    UUID trash = folderId(actor.tenantId(), actor.memberId(), "trash");
+    if (r.folderId().equals(trash)) {
+      purge(r);
+    } else {
+      jdbc.sql("UPDATE mail_message SET folder_id = ? WHERE tenant_id = ? AND id = ?")
+          .params(trash, actor.tenantId(), id)
+          .update();
+    }
+  }
+
+  /** Marks the message as answered (after a reply was sent). */
+  @Transactional
+  public void markAnswered(MemberPrincipal actor, UUID id) {
+    jdbc.sql(
+            "UPDATE mail_message SET answered = TRUE WHERE tenant_id = ? AND member_id = ? AND id = ?")
+        .params(actor.tenantId(), actor.memberId(), id)
+        .update();
+  }
+
+  /** Deletes a message for good (a draft replaced, a message purged). */
+  @Transactional
+  public void purge(MemberPrincipal actor, UUID id) {
+    purge(row(actor, id));
+  }
+
+  /** Bytes the member's mailbox holds. */
+  public long used(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT COALESCE(SUM(size), 0) FROM mail_message WHERE tenant_id = ? AND member_id = ?")
+        .params(tenantId, memberId)
+        .query(Long.class)
+        .single();
+  }
+
+  /**
+   * Stores a message whose blob is already durable, in the caller's transaction; the search index
+   * follows after commit. Returns the new message's ID.
+   */
+  @Transactional
+  public UUID store(NewMessage m) {
+    ParsedMail p = m.parsed();
+    UUID folder = folderId(m.tenantId(), m.memberId(), m.folderRole());
+    UUID id = ids.next();
+    references.add(m.tenantId(), m.blob().sha256(), "mail.message:" + id);
+    UUID thread = thread(m.tenantId(), m.memberId(), p).orElse(id);
+    String preview = preview(p);
+    Instant date = p.date() == null ? m.receivedAt() : p.date();
+    String threadSubject = threadSubject(p.subject());
+    jdbc.sql(
+            "INSERT INTO mail_message (id, tenant_id, member_id, folder_id, thread_id, blob_sha256,"
+                + " size, message_id, in_reply_to, refs, subject, thread_subject, from_name,"
+                + " from_address, to_json, cc_json, bcc_json, reply_to_json, preview, sent_at,"
+                + " received_at, seen, flagged, answered, draft, has_attachments, spf, dkim, dmarc,"
+                + " parse_error, log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, FALSE, FALSE, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            id,
+            m.tenantId(),
+            m.memberId(),
+            folder,
+            thread,
+            m.blob().sha256(),
+            m.blob().size(),
+            clip(p.messageId(), 1000),
+            clip(p.inReplyTo(), 1000),
+            clip(String.join(" ", p.references()), 8000),
+            clip(p.subject(), 2000),
+            clip(threadSubject, 500),
+            p.from() == null || p.from().name() == null ? "" : clip(p.from().name(), 500),
+            p.from() == null ? "" : clip(p.from().address(), 320),
+            encodeList(p.to(), 20000),
+            encodeList(p.cc(), 20000),
+            encodeList(p.bcc(), 20000),
+            encodeList(p.replyTo(), 4000),
+            preview,
+            ts(date),
+            ts(m.receivedAt()),
+            m.seen(),
+            m.draft(),
+            !p.attachments().isEmpty(),
+            clip(m.auth().spf(), 20),
+            clip(m.auth().dkim(), 20),
+            clip(m.auth().dmarc(), 20),
+            clip(p.parseError(), 500),
+            m.logId())
+        .update();
+    SearchDocument doc =
+        new SearchDocument(
+            m.tenantId(),
+            SEARCH_TYPE,
+            id.toString(),
+            m.memberId().toString(),
+            "",
+            date,
+            searchText(p));
+    afterCommit(() -> index.ifAvailable(i -> i.index(doc)));
+    return id;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void purge(Row r) {
+    jdbc.sql("DELETE FROM mail_message WHERE tenant_id = ? AND id = ?")
+        .params(r.tenantId(), r.id())
+        .update();
+    references.remove(r.tenantId(), r.blob(), "mail.message:" + r.id());
+    afterCommit(
+        () -> index.ifAvailable(i -> i.delete(r.tenantId(), SEARCH_TYPE, r.id().toString())));
+  }
+
+  private static void afterCommit(Runnable action) {
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              action.run();
+            }
+          });
+    } else {
+      action.run();
+    }
+  }
+
+  private Optional<UUID> thread(UUID tenantId, UUID memberId, ParsedMail p) {
+    List<String> ids = new ArrayList<>(p.references());
+    if (!p.inReplyTo().isEmpty()) {
+      ids.add(p.inReplyTo());
+    }
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      Optional<UUID> t =
+          jdbc.sql(
+                  "SELECT thread_id FROM mail_message WHERE tenant_id = ? AND member_id = ?"
+                      + " AND message_id = ? ORDER BY sent_at LIMIT 1")
+              .params(tenantId, memberId, ids.get(i))
+              .query(UUID.class)
+              .optional();
+      if (t.isPresent()) {
+        return t;
+      }
+    }
+    // Messages referring to one we have not got: others that name it join the same thread.
+    if (!p.messageId().isEmpty()) {
+      Optional<UUID> t =
+          jdbc.sql(
+                  "SELECT thread_id FROM mail_message WHERE tenant_id = ? AND member_id = ?"
+                      + " AND (in_reply_to = ? OR refs LIKE ? ESCAPE '\\') ORDER BY sent_at LIMIT 1")
+              .params(tenantId, memberId, p.messageId(), Jdbc.likeContains(p.messageId()))
+              .query(UUID.class)
+              .optional();
+      if (t.isPresent()) {
+        return t;
+      }
+    }
+    // Subject fallback: a reply ("Re:", "返信:") whose headers were lost joins the latest thread
+    // with the same subject from the last 30 days.
+    String subject = threadSubject(p.subject());
+    if (!subject.isEmpty() && !subject.equals(p.subject().strip())) {
+      return jdbc.sql(
+              "SELECT thread_id FROM mail_message WHERE tenant_id = ? AND member_id = ?"
+                  + " AND thread_subject = ? AND sent_at > ? ORDER BY sent_at DESC LIMIT 1")
+          .params(tenantId, memberId, subject, ts(clock.instant().minus(Duration.ofDays(30))))
+          .query(UUID.class)
+          .optional();
+    }
+    return Optional.empty();
+  }
+
+  private static final Pattern REPLY_PREFIX =
+      Pattern.compile(
+          "^(?i)\\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv|返信|転送|ｒｅ|ｆｗｄ?)\\s*(\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]\\s*)+");
+
+  /** The subject without reply and forward prefixes, for threading. */
+  public static String threadSubject(String subject) {
+    return REPLY_PREFIX.matcher(subject).replaceFirst("").strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static String preview(ParsedMail p) {
+    String text = p.text().isEmpty() ? HtmlSanitizer.text(p.html()) : p.text();
+    return clip(text.replaceAll("\\s+", " ").strip(), 200);
+  }
+
+  private static String searchText(ParsedMail p) {
+    StringBuilder b = new StringBuilder();
+    if (p.from() != null) {
+      b.append(Optional.ofNullable(p.from().name()).orElse(""))
+          .append(' ')
+          .append(p.from().address())
+          .append('\n');
+    }
+    for (List<MailAddress> list : List.of(p.to(), p.cc())) {
+      for (MailAddress a : list) {
+        b.append(Optional.ofNullable(a.name()).orElse(""))
+            .append(' ')
+            .append(a.address())
+            .append('\n');
+      }
+    }
+    b.append(p.subject()).append('\n');
+    for (ParsedMail.Attachment a : p.attachments()) {
+      b.append(a.name()).append('\n');
+    }
+    String body = p.text().isEmpty() ? HtmlSanitizer.text(p.html()) : p.text();
+    b.append(clip(body, 200_000));
+    return b.toString();
+  }
+
+  private void ensureFolders(UUID tenantId, UUID memberId) {
+    long have =
+        jdbc.sql(
+                "SELECT COUNT(*) FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND role IS NOT NULL")
+            .params(tenantId, memberId)
+            .query(Long.class)
+            .single();
+    if (have >= ROLES.size()) {
+      return;
+    }
+    try {
+      ownTransaction.executeWithoutResult(
+          s -> {
+            List<String> existing =
+                jdbc.sql(
+                        "SELECT role FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND role IS NOT NULL")
+                    .params(tenantId, memberId)
+                    .query(String.class)
+                    .list();
+            for (String role : ROLES) {
+              if (!existing.contains(role)) {
+                jdbc.sql(
+                        "INSERT INTO mail_folder (id, tenant_id, member_id, name, role, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(
+                        ids.next(),
+                        tenantId,
+                        memberId,
+                        ROLE_NAMES.get(role),
+                        role,
+                        ts(clock.instant()))
+                    .update();
+              }
+            }
+          });
+    } catch (DuplicateKeyException e) {
+      // Created by a concurrent request, or a custom folder took a role folder's name.
+      long now =
+          jdbc.sql(
+                  "SELECT COUNT(*) FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND role IS NOT NULL")
+              .params(tenantId, memberId)
+              .query(Long.class)
+              .single();
+      if (now < ROLES.size()) {
+        throw e;
+      }
+    }
+  }
+
+  private String folderName(MemberPrincipal actor, @Nullable String name, @Nullable UUID self) {
+    if (name == null || name.isBlank()) {
+      throw Problems.invalid("name", "required", "Required.");
+    }
+    String n = name.strip();
+    if (n.length() > 200 || n.chars().anyMatch(Character::isISOControl) || n.contains("/")) {
+      throw Problems.invalid(
+          "name", "invalid", "At most 200 characters, no control characters or /.");
+    }
+    boolean taken =
+        folders(actor).stream().anyMatch(f -> f.name().equalsIgnoreCase(n) && !f.id().equals(self));
+    if (taken || ROLE_NAMES.values().stream().anyMatch(r -> r.equalsIgnoreCase(n))) {
+      throw Problems.invalid("name", "taken", "A folder with this name exists.");
+    }
+    return n;
+  }
+
+  private Row row(MemberPrincipal actor, UUID id) {
+    return jdbc.sql("SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND id = ?")
+        .params(actor.tenantId(), actor.memberId(), id)
+        .query(ROW)
+        .optional()
+        .orElseThrow(Problems::notFound);
+  }
+
+  private record Row(
+      UUID id,
+      UUID tenantId,
+      UUID folderId,
+      UUID threadId,
+      String blob,
+      long size,
+      String messageId,
+      String inReplyTo,
+      String refs,
+      String subject,
+      @Nullable MailAddress from,
+      List<MailAddress> to,
+      String cc,
+      String bcc,
+      String replyTo,
+      String preview,
+      Instant date,
+      boolean seen,
+      boolean flagged,
+      boolean answered,
+      boolean draft,
+      boolean hasAttachments,
+      String spf,
+      String dkim,
+      String dmarc,
+      String parseError) {
+
+    MessageItem item() {
+      return new MessageItem(
+          id,
+          threadId,
+          folderId,
+          from,
+          to,
+          subject,
+          preview,
+          date,
+          size,
+          seen,
+          flagged,
+          answered,
+          draft,
+          hasAttachments);
+    }
+  }
+
+  private static final RowMapper<Row> ROW =
+      (rs, n) -> {
+        String fromAddress = rs.getString("from_address");
+        String fromName = rs.getString("from_name");
+        return new Row(
+            rs.getObject("id", UUID.class),
+            rs.getObject("tenant_id", UUID.class),
+            rs.getObject("folder_id", UUID.class),
+            rs.getObject("thread_id", UUID.class),
+            rs.getString("blob_sha256"),
+            rs.getLong("size"),
+            rs.getString("message_id"),
+            rs.getString("in_reply_to"),
+            rs.getString("refs"),
+            rs.getString("subject"),
+            fromAddress.isEmpty()
+                ? null
+                : new MailAddress(fromName.isEmpty() ? null : fromName, fromAddress),
+            decodeList(rs.getString("to_json")),
+            rs.getString("cc_json"),
+            rs.getString("bcc_json"),
+            rs.getString("reply_to_json"),
+            rs.getString("preview"),
+            Jdbc.requiredInstant(rs, "sent_at"),
+            rs.getBoolean("seen"),
+            rs.getBoolean("flagged"),
+            rs.getBoolean("answered"),
+            rs.getBoolean("draft"),
+            rs.getBoolean("has_attachments"),
+            rs.getString("spf"),
+            rs.getString("dkim"),
+            rs.getString("dmarc"),
+            rs.getString("parse_error"));
+      };
+
+  /** Address lists are stored one per line as {@code name TAB address}. */
+  static String encodeList(List<MailAddress> list, int max) {
+    StringBuilder b = new StringBuilder();
+    for (MailAddress a : list) {
+      String line =
+          (a.name() == null ? "" : a.name().replaceAll("[\\t\\r\\n]", " "))
+              + "\t"
+              + a.address().replaceAll("[\\t\\r\\n]", "");
+      if (b.length() + line.length() + 1 > max) {
+        break;
+      }
+      if (!b.isEmpty()) {
+        b.append('\n');
+      }
+      b.append(line);
+    }
+    return b.toString();
+  }
+
+  static List<MailAddress> decodeList(String stored) {
+    if (stored.isEmpty()) {
+      return List.of();
+    }
+    List<MailAddress> out = new ArrayList<>();
+    for (String line : stored.split("\n")) {
+      int tab = line.indexOf('\t');
+      String name = tab < 0 ? "" : line.substring(0, tab);
+      out.add(new MailAddress(name.isEmpty() ? null : name, line.substring(tab + 1)));
+    }
+    return out;
+  }
+
+  static String clip(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  static Map<String, String> roleNames() {
+    return new LinkedHashMap<>(ROLE_NAMES);
+  }
+}

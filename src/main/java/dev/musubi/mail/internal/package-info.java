@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.mail.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.musubi.mail.web;
+
+import org.jspecify.annotations.NullMarked;
