@@ -13,6 +13,7 @@ import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
 import { DrivePage, SharePage } from './pages/drive.js';
 import { CalendarPage } from './pages/calendar.js';
+import { MailPage } from './pages/mail.js';
 import { ResetPage } from './pages/reset.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
@@ -144,7 +145,7 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
       page = html`<${TalkPage} me=${me} roomId=${route.path[1] || null} focusSeq=${Number(route.params.get('seq')) || null} />`;
       break;
     case 'mail':
-      page = html`<${ComingSoonPage} name=${t('nav.' + section)} icon=${section} />`;
+      page = html`<${MailPage} me=${me} route=${route} />`;
       break;
     case 'drive':
       page = html`<${DrivePage} me=${me} route=${route} />`;

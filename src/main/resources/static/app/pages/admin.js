@@ -33,12 +33,13 @@ import {
   SecuritySection,
   StatisticsSection,
 } from './admin-console.js';
+import { MailAdminSection } from './admin-mail.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
-const TABS = ['members', 'deleted', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit'];
+const TABS = ['members', 'deleted', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail'];
 
 export function AdminPage({ me, tab }) {
   const current = TABS.includes(tab) ? tab : 'members';
@@ -55,7 +56,9 @@ export function AdminPage({ me, tab }) {
         >`,
       )}
     </nav>
-    ${current === 'audit'
+    ${current === 'mail'
+      ? html`<${MailAdminSection} />`
+      : current === 'audit'
       ? html`<${AuditSection} />`
       : current === 'deleted'
         ? html`<${DeletedSection} />`

@@ -1,0 +1,110 @@
+package dev.musubi.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import dev.musubi.testing.MusubiIntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The admin console's mail tab: domains and their DNS records, DKIM rotation, the mail log. */
+@MusubiIntegrationTest
+class AdminMailBrowserTests {
+
+  @LocalServerPort int port;
+
+  Browser browser;
+
+  @BeforeEach
+  void start() {
+    browser = new Browser(port);
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
+    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
+    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
+    browser.close();
+  }
+
+  @Test
+  void anAdminAddsADomainSeesItsRecordsAndFindsTheSentMailInTheLog() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "メール管理株式会社");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    admin.post(
+        "/api/v1/admin/members",
+        MusubiHttp.json(
+            "loginId", "kato", "password", "Asagao-Hirugao-1357!", "displayName", "加藤 四郎"),
+        201);
+    admin.post(
+        "/api/v1/mail/messages",
+        "{\"to\":[\"kato@"
+            + company.domain()
+            + "\"],\"subject\":\"ログに残る件名\",\"text\":\"本文はログに出ない\"}",
+        202);
+
+    Page page = browser.newPage(1280, 900);
+    page.navigate("/#/admin/mail");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    Locator domains = page.getByTestId("mail-domains");
+    assertThat(domains).containsText(company.domain());
+
+    // A second domain: added, then its records to publish, each with a copy button.
+    String extra = "m" + UUID.randomUUID().toString().substring(0, 8) + ".example.co.jp";
+    page.getByLabel("ドメイン名").fill(extra);
+    page.getByTestId("mail-domain-add").click();
+    Locator row = page.locator("[data-domain='" + extra + "']");
+    Locator records = row.getByTestId("mail-dns-records");
+    assertThat(records).isVisible();
+    assertThat(records.locator("[data-purpose=mx]")).containsText(extra);
+    assertThat(records.locator("[data-purpose=spf]")).containsText("v=spf1");
+    assertThat(records.locator("[data-purpose=dkim]")).containsText("v=DKIM1");
+    assertThat(records.locator("[data-purpose=dmarc]")).containsText("v=DMARC1");
+    assertThat(records.getByText("コピー").first()).isVisible();
+    String before =
+        records.locator("[data-purpose=dkim] [data-testid=mail-dns-value]").textContent();
+    browser.screenshot(page, "mail-admin.png");
+
+    row.getByTestId("mail-domain-rotate").click();
+    page.locator("dialog[open]")
+        .getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Locator.GetByRoleOptions().setName("DKIM 鍵を更新").setExact(true))
+        .click();
+    assertThat(records.locator("[data-purpose=dkim] [data-testid=mail-dns-value]"))
+        .not()
+        .hasText(before);
+
+    // A domain name that is not one is refused with a clear message, and nothing is added.
+    page.getByLabel("ドメイン名").fill("not a domain");
+    page.getByTestId("mail-domain-add").click();
+    assertThat(page.getByTestId("mail-domain-form").locator(".field-error")).isVisible();
+    assertThat(domains.locator("li.mail-admin-domain")).hasCount(2);
+
+    // The log: the message the admin sent, found by its subject; outgoing only; CSV export.
+    page.getByTestId("mail-admin-log").click();
+    Locator log = page.getByTestId("mail-log");
+    assertThat(log).containsText("ログに残る件名");
+    assertThat(log).not().containsText("本文はログに出ない");
+    page.getByLabel("方向").selectOption("in");
+    assertThat(log).not().containsText("ログに残る件名");
+    page.getByLabel("方向").selectOption("out");
+    page.getByLabel("検索", new Page.GetByLabelOptions().setExact(true)).fill("ログに残る");
+    assertThat(log).containsText("kato@" + company.domain());
+    assertThat(page.getByTestId("mail-log-csv"))
+        .hasAttribute("href", java.util.regex.Pattern.compile(".*log\\.csv\\?.*direction=out.*"));
+    String csv =
+        admin.send(
+            "GET",
+            page.getByTestId("mail-log-csv").getAttribute("href").replace("&amp;", "&"),
+            null,
+            200);
+    assertThat(csv).contains("ログに残る件名");
+  }
+}

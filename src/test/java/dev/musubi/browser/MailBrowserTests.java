@@ -1,0 +1,279 @@
+package dev.musubi.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.FrameLocator;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.FilePayload;
+import dev.musubi.mail.MailInbound;
+import dev.musubi.testing.MusubiIntegrationTest;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Webmail in a real browser against the real mail store: colleagues mail each other (internal
+ * delivery), read, reply, attach, keep drafts; hostile HTML from outside stays inert; phones work.
+ */
+@MusubiIntegrationTest
+class MailBrowserTests {
+
+  static final String MEMBER_PASSWORD = "Asagao-Hirugao-1357!";
+
+  @LocalServerPort int port;
+  @Autowired MailInbound inbound;
+
+  Browser browser;
+
+  @BeforeEach
+  void start() {
+    browser = new Browser(port);
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
+    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
+    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
+    browser.close();
+  }
+
+  /** A member of the company; returns their login ID, which is also their mail address. */
+  private String member(MusubiHttp.TestCompany company, String login, String name) {
+    new MusubiHttp(port)
+        .signIn(company.adminLoginId(), company.adminPassword())
+        .post(
+            "/api/v1/admin/members",
+            MusubiHttp.json("loginId", login, "password", MEMBER_PASSWORD, "displayName", name),
+            201);
+    return login + "@" + company.domain();
+  }
+
+  private Page signedIn(String loginId, String password, int width, int height) {
+    Page page = browser.newPage(width, height);
+    page.navigate("/#/mail");
+    Browser.submitPassword(page, loginId, password);
+    assertThat(page.getByTestId("mail-folders")).containsText("受信トレイ");
+    return page;
+  }
+
+  private static Locator folder(Page page, String role) {
+    return page.locator("[data-folder=" + role + "]");
+  }
+
+  @Test
+  void colleaguesMailEachOtherReadAndReply() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "メール送受信株式会社");
+    String sato = member(company, "sato", "佐藤 花子");
+
+    // The admin writes to a colleague, found by name in the directory, with an attachment.
+    Page admin = signedIn(company.adminLoginId(), company.adminPassword(), 1280, 800);
+    admin.getByTestId("mail-compose").click();
+    Locator to = admin.getByTestId("mail-to").locator("input");
+    to.fill("佐藤");
+    admin.getByTestId("mail-suggest").getByText(sato).click();
+    assertThat(admin.getByTestId("mail-to").getByTestId("mail-chip").locator(".mail-chip-text"))
+        .hasText("佐藤 花子");
+    admin.getByTestId("mail-subject-input").fill("来週の打ち合わせについて");
+    admin.getByTestId("mail-body").fill("佐藤さん\n\n資料を添付します。よろしくお願いします。");
+    admin
+        .getByTestId("mail-file-input")
+        .setInputFiles(
+            new FilePayload(
+                "見積書.txt", "text/plain", "見積金額: 100,000円".getBytes(StandardCharsets.UTF_8)));
+    assertThat(admin.getByTestId("mail-uploads")).containsText("見積書.txt");
+    assertThat(admin.getByTestId("mail-send")).isEnabled();
+    admin.getByTestId("mail-send").click();
+    assertThat(admin.getByTestId("mail-compose-form")).hasCount(0);
+    folder(admin, "sent").click();
+    assertThat(admin.getByTestId("mail-item").first()).containsText("来週の打ち合わせについて");
+
+    // The colleague sees it unread in the inbox, opens it, downloads the attachment, replies.
+    Page page = signedIn(sato, MEMBER_PASSWORD, 1280, 800);
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("1");
+    Locator item = page.getByTestId("mail-item").first();
+    assertThat(item).hasClass(java.util.regex.Pattern.compile(".*mail-item-unread.*"));
+    item.click();
+    assertThat(page.getByTestId("mail-subject")).hasText("来週の打ち合わせについて");
+    assertThat(page.getByTestId("mail-text")).containsText("資料を添付します");
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasCount(0);
+    Locator attachment = page.getByTestId("mail-attachments").getByText("見積書.txt");
+    com.microsoft.playwright.Download download = page.waitForDownload(attachment::click);
+    assertThat(download.suggestedFilename()).isEqualTo("見積書.txt");
+    browser.screenshot(page, "mail.png");
+
+    page.getByTestId("mail-reply").click();
+    assertThat(page.getByTestId("mail-to").getByTestId("mail-chip")).hasCount(1);
+    assertThat(page.getByTestId("mail-subject-input")).hasValue("Re: 来週の打ち合わせについて");
+    page.getByTestId("mail-body").press("Control+Home");
+    page.getByTestId("mail-body").pressSequentially("承知しました。");
+    page.getByTestId("mail-send").click();
+    assertThat(page.getByTestId("mail-compose-form")).hasCount(0);
+
+    // The reply arrives in the admin's inbox, in the same conversation.
+    folder(admin, "inbox").click();
+    assertThat(admin.getByTestId("mail-item").first()).containsText("Re: 来週の打ち合わせについて");
+    admin.getByTestId("mail-item").first().click();
+    assertThat(admin.getByTestId("mail-text")).containsText("承知しました。");
+    assertThat(admin.getByTestId("mail-thread").locator("li")).hasCount(2);
+  }
+
+  @Test
+  void hostileHtmlFromOutsideStaysInertAndRemoteImagesWaitForTheReader() throws Exception {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "安全表示株式会社");
+    String tanaka = member(company, "tanaka", "田中 一郎");
+    // A "remote" image the test can watch for. The sanitiser keeps only https images, and the
+    // page's
+    // CSP (img-src 'self', which also matches https on the same host and port) refuses any other
+    // host, so the pixel points at this server over https: the browser tries it (and fails, the
+    // server speaks plain HTTP), which is what the test watches for.
+    String pixel = "https://127.0.0.1:" + port + "/app/icon.svg?pixel=tracking";
+    String mime =
+        "From: Attacker <news@outside.example>\r\n"
+            + "To: "
+            + tanaka
+            + "\r\n"
+            + "Subject: =?UTF-8?B?"
+            + java.util.Base64.getEncoder()
+                .encodeToString("キャンペーンのお知らせ".getBytes(StandardCharsets.UTF_8))
+            + "?=\r\n"
+            + "Date: Sat, 05 Dec 2026 09:00:00 +0900\r\n"
+            + "Message-ID: <hostile-1@outside.example>\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: text/html; charset=UTF-8\r\n"
+            + "Content-Transfer-Encoding: 8bit\r\n"
+            + "\r\n"
+            + "<html><head><script>alert('head')</script></head><body>"
+            + "<p>安全に表示される本文</p>"
+            + "<script>alert('body')</script>"
+            + "<img src=x onerror=\"alert('onerror')\">"
+            + "<svg onload=\"alert('svg')\"><circle r=\"5\"/></svg>"
+            + "<a href=\"javascript:alert('link')\">クリック</a>"
+            + "<iframe src=\"javascript:alert('frame')\"></iframe>"
+            + "<form action=\"https://outside.example/steal\"><input name=p></form>"
+            + "<img src=\""
+            + pixel
+            + "\" alt=\"tracker\" width=\"1\" height=\"1\">"
+            + "</body></html>\r\n";
+    byte[] raw = mime.getBytes(StandardCharsets.UTF_8);
+    inbound.deliver(
+        new MailInbound.Envelope(
+            "news@outside.example",
+            List.of(tanaka),
+            "192.0.2.10",
+            "mx.outside.example",
+            Instant.now(),
+            new MailInbound.AuthResults("pass", "none", "pass", "outside.example"),
+            raw.length),
+        new ByteArrayInputStream(raw));
+
+    List<String> requests = new CopyOnWriteArrayList<>();
+    Page page = browser.newPage(1280, 800);
+    page.onRequest(r -> requests.add(r.url()));
+    page.navigate("/#/mail");
+    Browser.submitPassword(page, tanaka, MEMBER_PASSWORD);
+    page.getByTestId("mail-item").first().click();
+    FrameLocator frame = page.frameLocator("[data-testid=mail-frame]");
+    assertThat(frame.locator("body")).containsText("安全に表示される本文");
+    assertThat(page.getByTestId("mail-frame"))
+        .hasAttribute("sandbox", "allow-popups allow-popups-to-escape-sandbox");
+    assertThat(frame.locator("script")).hasCount(0);
+    assertThat(frame.locator("svg, iframe, form")).hasCount(0);
+    assertThat(frame.locator("[onerror], [onload]")).hasCount(0);
+    assertThat(frame.locator("a[href^='javascript']")).hasCount(0);
+    assertThat(page.getByTestId("mail-auth")).containsText("SPF pass");
+    assertThat(page.getByTestId("mail-auth")).containsText("DKIM none");
+    // The tracking pixel is not fetched until the reader asks for images.
+    assertThat(page.getByTestId("mail-images-blocked")).isVisible();
+    assertThat(frame.locator("img[alt=tracker]")).hasCount(0);
+    assertThat(requests).noneMatch(u -> u.contains("pixel=tracking"));
+    page.getByTestId("mail-show-images").click();
+    assertThat(frame.locator("img[alt=tracker]")).hasCount(1);
+    org.awaitility.Awaitility.await()
+        .untilAsserted(() -> assertThat(requests).anyMatch(u -> u.contains("pixel=tracking")));
+    assertThat(browser.dialogs).as("no script ran").isEmpty();
+  }
+
+  @Test
+  void draftsAreSavedWhileTypingAndReopen() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "下書き株式会社");
+    String suzuki = member(company, "suzuki", "鈴木 次郎");
+    Page page = signedIn(company.adminLoginId(), company.adminPassword(), 1280, 800);
+    page.getByTestId("mail-compose").click();
+    Locator to = page.getByTestId("mail-to").locator("input");
+    to.fill("not an address");
+    to.press("Enter");
+    assertThat(page.getByTestId("mail-compose-form")).containsText("メールアドレスとして正しくありません");
+    to.fill(suzuki);
+    to.press("Enter");
+    page.getByTestId("mail-subject-input").fill("下書きのテスト");
+    page.getByTestId("mail-body").fill("途中まで書いた本文");
+    assertThat(page.getByTestId("mail-draft-state")).containsText("下書きを保存しました");
+    page.getByTestId("mail-compose-close").click();
+    folder(page, "drafts").click();
+    Locator draft =
+        page.getByTestId("mail-item").filter(new Locator.FilterOptions().setHasText("下書きのテスト"));
+    assertThat(draft).hasCount(1);
+    draft.click();
+    assertThat(page.getByTestId("mail-body")).hasValue("途中まで書いた本文");
+    assertThat(page.getByTestId("mail-to").getByTestId("mail-chip")).hasCount(1);
+    page.getByTestId("mail-body").fill("書き上げた本文");
+    page.getByTestId("mail-send").click();
+    assertThat(page.getByTestId("mail-compose-form")).hasCount(0);
+    assertThat(
+            page.getByTestId("mail-item").filter(new Locator.FilterOptions().setHasText("下書きのテスト")))
+        .hasCount(0);
+    folder(page, "sent").click();
+    assertThat(page.getByTestId("mail-item").first()).containsText("下書きのテスト");
+  }
+
+  @Test
+  void onAPhoneTheListOpensAMessageAndGoesBack() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "スマホ株式会社");
+    String ito = member(company, "ito", "伊藤 三郎");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    admin.post(
+        "/api/v1/mail/messages",
+        "{\"to\":["
+            + MusubiHttp.quote(ito)
+            + "],\"subject\":\"スマホで読むメール\",\"text\":\"とても長い行："
+            + "あ".repeat(300)
+            + " https://example.com/"
+            + "x".repeat(200)
+            + "\"}",
+        202);
+
+    Page phone = browser.newPage(390, 844);
+    phone.navigate("/#/mail");
+    Browser.submitPassword(phone, ito, MEMBER_PASSWORD);
+    Locator item = phone.getByTestId("mail-item").first();
+    assertThat(item).containsText("スマホで読むメール");
+    assertThat(phone.getByTestId("mail-reader")).hasCount(0);
+    assertThat(noSidewaysOverflow(phone)).isTrue();
+    item.click();
+    assertThat(phone.getByTestId("mail-text")).containsText("とても長い行");
+    assertThat(phone.getByTestId("mail-list")).isHidden();
+    assertThat(noSidewaysOverflow(phone)).isTrue();
+    phone.getByTestId("mail-back").click();
+    assertThat(phone.getByTestId("mail-list")).isVisible();
+    assertThat(phone.getByTestId("mail-reader")).hasCount(0);
+    phone.getByTestId("mail-compose").click();
+    assertThat(phone.getByTestId("mail-compose-form")).isVisible();
+    assertThat(noSidewaysOverflow(phone)).isTrue();
+  }
+
+  private static boolean noSidewaysOverflow(Page page) {
+    Object overflow =
+        page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
+    return ((Number) overflow).intValue() <= 0;
+  }
+}
