@@ -1,0 +1,139 @@
+package dev.musubi.messaging.internal;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.springframework.stereotype.Component;
+
+/**
+ * Recognises JPEG, PNG, GIF and BMP images by their content (never by the declared type) with the
+ * JDK's ImageIO and renders a thumbnail. The decode is bounded: the size in the image's header is
+ * checked before any pixel is decoded (decompression bombs are refused), and large images are
+ * decoded subsampled, so memory stays near the thumbnail's size.
+ */
+@Component
+public class Thumbnails {
+
+  /** The most pixels an image may declare (50 megapixels). */
+  public static final long MAX_PIXELS = 50_000_000L;
+
+  /** The longer side of a thumbnail, in pixels. */
+  public static final int SIZE = 320;
+
+  private static final Map<String, String> TYPES =
+      Map.of("jpeg", "image/jpeg", "png", "image/png", "gif", "image/gif", "bmp", "image/bmp");
+
+  /** The image's header declared more than {@link #MAX_PIXELS}. */
+  public static final class TooManyPixelsException extends IOException {
+    private final long width;
+    private final long height;
+
+    TooManyPixelsException(long width, long height) {
+      super("image of " + width + " x " + height + " pixels");
+      this.width = width;
+      this.height = height;
+    }
+
+    public long width() {
+      return width;
+    }
+
+    public long height() {
+      return height;
+    }
+  }
+
+  /**
+   * A decoded image.
+   *
+   * @param contentType the image's proven media type
+   * @param thumbnail the encoded thumbnail (JPEG, or PNG when the image has transparency)
+   * @param thumbnailType the thumbnail's media type
+   */
+  public record Image(
+      String contentType, int width, int height, byte[] thumbnail, String thumbnailType) {}
+
+  /**
+   * The image in {@code content}, or empty when it is not a JPEG, PNG, GIF or BMP image that
+   * decodes.
+   *
+   * @throws TooManyPixelsException when the header declares more than {@link #MAX_PIXELS}
+   */
+  public Optional<Image> probe(InputStream content) throws IOException {
+    try (ImageInputStream iis = ImageIO.createImageInputStream(content)) {
+      if (iis == null) {
+        return Optional.empty();
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+      if (!readers.hasNext()) {
+        return Optional.empty();
+      }
+      ImageReader reader = readers.next();
+      try {
+        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+        String type = TYPES.get(format.equals("jpg") ? "jpeg" : format);
+        if (type == null) {
+          return Optional.empty();
+        }
+        reader.setInput(iis, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w <= 0 || h <= 0) {
+          return Optional.empty();
+        }
+        if (w * h > MAX_PIXELS) {
+          throw new TooManyPixelsException(w, h);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        int step = (int) Math.max(1, Math.max(w, h) / (SIZE * 2L));
+        param.setSourceSubsampling(step, step, 0, 0);
+        BufferedImage source = reader.read(0, param);
+        boolean alpha = source.getColorModel().hasAlpha();
+        BufferedImage small = scale(source, alpha);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String thumbType = alpha ? "image/png" : "image/jpeg";
+        if (!ImageIO.write(small, alpha ? "png" : "jpeg", out)) {
+          return Optional.empty();
+        }
+        return Optional.of(new Image(type, (int) w, (int) h, out.toByteArray(), thumbType));
+      } catch (IIOException | IndexOutOfBoundsException | IllegalArgumentException e) {
+        return Optional.empty(); // corrupt or truncated: kept as a plain file
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  private static BufferedImage scale(BufferedImage src, boolean alpha) {
+    double f = Math.min(1.0, (double) SIZE / Math.max(src.getWidth(), src.getHeight()));
+    int w = Math.max(1, (int) Math.round(src.getWidth() * f));
+    int h = Math.max(1, (int) Math.round(src.getHeight() * f));
+    BufferedImage out =
+        new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    try {
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      if (!alpha) {
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, w, h);
+      }
+      g.drawImage(src, 0, 0, w, h, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+}
