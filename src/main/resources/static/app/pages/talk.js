@@ -170,6 +170,15 @@ function previewText(m, nameOf) {
   return files.every((a) => a.thumbnail) ? t('talk.imagePreview') : t('talk.filePreview');
 }
 
+const CLIP_ICON = html`<svg class="talk-file-svg" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+</svg>`;
+
+const FILE_ICON = html`<svg class="talk-file-svg" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+  <path d="M6 2.5h8l4.5 4.5v14.5H6z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />
+  <path d="M14 2.5V7h4.5M8.5 12h7M8.5 15h7M8.5 18h4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+</svg>`;
+
 /** 1.2 MB, 340 KB, 12 B. */
 export function formatSize(n) {
   if (!(n >= 0)) return '';
@@ -227,7 +236,7 @@ function Attachments({ roomId, items, onOpen }) {
             <img src=${attachmentUrl(roomId, a, true)} alt=${a.name} loading="lazy" width=${thumbSize(a).w} height=${thumbSize(a).h} data-testid="thumbnail" />
           </button>`
         : html`<div class="msg-file" key=${a.id} data-attachment=${a.id} data-testid="file-card">
-            <span class="msg-file-icon" aria-hidden="true">📄</span>
+            <span class="msg-file-icon" aria-hidden="true">${FILE_ICON}</span>
             <span class="msg-file-main">
               <span class="msg-file-name">${a.name}</span>
               <span class="msg-file-size">${formatSize(a.size)}</span>
@@ -1786,7 +1795,7 @@ function Composer({ roomId, socket, adder, members, maxMb, disabled, replyTo, na
         onClick=${() => chooser.current?.click()}
         data-testid="attach"
       >
-        📎
+        ${CLIP_ICON}
       </button>
       <input
         ref=${chooser}
