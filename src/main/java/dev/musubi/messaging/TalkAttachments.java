@@ -51,6 +51,9 @@ public class TalkAttachments {
   /** The most attachments one message may carry. */
   public static final int MAX_PER_MESSAGE = 10;
 
+  /** The most uploads a member may hold that were not sent yet. */
+  public static final int MAX_PENDING = 50;
+
   /** How long an upload that was never sent is kept. */
   public static final Duration PENDING_TTL = Duration.ofHours(24);
 
@@ -115,6 +118,13 @@ public class TalkAttachments {
     UUID tenantId = actor.tenantId();
     String name = checkedName(rawName);
     checkExtension(tenantId, name);
+    if (store.pendingCount(tenantId, actor.memberId()) >= MAX_PENDING) {
+      throw Problems.conflict(
+          "too-many-uploads",
+          "You have "
+              + MAX_PENDING
+              + " uploads that were not sent yet; send or remove some first.");
+    }
     long limit = policies.of(tenantId).attachmentMaxMb() * 1024L * 1024L;
     if (declaredLength > limit) {
       throw tooLarge(limit);
@@ -185,6 +195,23 @@ public class TalkAttachments {
           }
         });
     return row.view();
+  }
+
+  /**
+   * Removes one of the caller's pending uploads (not sent yet). 404 for anything else the caller
+   * cannot see; 409 {@code sent} once it belongs to a message (recall the message instead).
+   */
+  public void discard(MemberPrincipal actor, UUID roomId, UUID attachmentId) {
+    rooms.access(actor, roomId);
+    AttachmentRow a =
+        store
+            .find(actor.tenantId(), roomId, attachmentId)
+            .filter(r -> r.messageId() != null || r.uploadedBy().equals(actor.memberId()))
+            .orElseThrow(Problems::notFound);
+    if (a.messageId() != null) {
+      throw Problems.conflict("sent", "The file was sent; recall the message instead.");
+    }
+    tx.executeWithoutResult(s -> remove(a));
   }
 
   /** What a download sends: which blob, under which name and type, and whether inline. */

@@ -1599,12 +1599,22 @@ function Composer({ roomId, socket, adder, members, maxMb, disabled, replyTo, na
       setFiles((fs) => [...fs, { key, name, size: file.size, progress: 0, attachment: null, error: tooLarge ? t('talk.fileTooLarge', { max: maxMb }) : null }]);
       if (tooLarge) continue;
       uploadFile(roomId, file, name, (p) => update(key, { progress: p })).then(
-        (attachment) => update(key, { attachment, progress: 1 }),
+        (attachment) => {
+          if (removed.current.has(key)) api.del(`/api/v1/talk/rooms/${roomId}/attachments/${attachment.id}`).catch(() => {});
+          else update(key, { attachment, progress: 1 });
+        },
         (e) => update(key, { error: e.status === 0 ? t('talk.uploadFailed') : errorText(e) }),
       );
     }
   };
   adder.current = addFiles;
+
+  const removed = useRef(new Set()); // files removed while still uploading
+  const discard = (f) => {
+    removed.current.add(f.key);
+    setFiles((fs) => fs.filter((x) => x.key !== f.key));
+    if (f.attachment) api.del(`/api/v1/talk/rooms/${roomId}/attachments/${f.attachment.id}`).catch(() => {});
+  };
 
   const ready = files.filter((f) => f.attachment);
   const uploading = files.some((f) => !f.attachment && !f.error);
@@ -1737,7 +1747,7 @@ function Composer({ roomId, socket, adder, members, maxMb, disabled, replyTo, na
             : f.attachment
               ? html`<span class="composer-file-status">✓</span>`
               : html`<progress class="composer-progress" max="100" value=${Math.round(f.progress * 100)} aria-label=${t('talk.uploading', { p: Math.round(f.progress * 100) })} data-testid="upload-progress"></progress>`}
-          <button type="button" class="icon-btn" aria-label=${t('talk.removeFile', { name: f.name })} onClick=${() => setFiles((fs) => fs.filter((x) => x.key !== f.key))}>
+          <button type="button" class="icon-btn" aria-label=${t('talk.removeFile', { name: f.name })} onClick=${() => discard(f)}>
             <${Icon} name="close" />
           </button>
         </li>`,

@@ -368,6 +368,38 @@ class TalkFilesIntegrationTests {
             "talk.thumbnail:" + copy);
   }
 
+  @Test
+  void anUploadNotSentCanBeDiscardedAndPendingUploadsAreCapped() {
+    TestCompany c = fixtures.company();
+    TestMember a = fixtures.member(c, "aoki");
+    TestMember b = fixtures.member(c, "baba");
+    TalkFiles af = new TalkFiles(port, a);
+    String room = Talk.group(a.client(), "整理", b);
+    String id =
+        af.uploaded(room, "draft.png", "image/png", TalkFiles.png(30, 30, 8)).get("id").asString();
+    String path = TalkFiles.path(room) + "/" + id;
+    // Another member cannot see or discard it.
+    assertThat(b.client().delete(path).status()).isEqualTo(404);
+    assertThat(a.client().delete(path).status()).isEqualTo(204);
+    assertThat(af.get(path).status()).isEqualTo(404);
+    assertThat(owners(c.id())).isEmpty();
+    assertThat(a.client().delete(path).status()).isEqualTo(404);
+
+    String sent = af.uploaded(room, "sent.txt", "text/plain", new byte[] {1}).get("id").asString();
+    Talk.send(a.client(), room, Talk.body("attachments", List.of(sent)));
+    ApiClient.Response late = a.client().delete(TalkFiles.path(room) + "/" + sent);
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.problemType()).isEqualTo("sent");
+
+    for (int i = 0; i < TalkAttachments.MAX_PENDING; i++) {
+      af.uploaded(room, "f" + i + ".txt", "text/plain", new byte[] {(byte) i});
+    }
+    TalkFiles.Bytes over = af.upload(room, "one-more.txt", "text/plain", new byte[] {7});
+    assertThat(over.status()).isEqualTo(409);
+    assertThat(over.problemType()).isEqualTo("too-many-uploads");
+    assertThat(attachmentRows(c.id())).isEqualTo(TalkAttachments.MAX_PENDING + 1L);
+  }
+
   private long blobs(UUID tenantId) {
     return jdbc.sql("SELECT COUNT(*) FROM blob WHERE tenant_id = ?")
         .param(tenantId)

@@ -132,6 +132,18 @@ public class AttachmentStore {
         .list();
   }
 
+  /** How many uploads of the member are pending (not yet sent). */
+  public long pendingCount(UUID tenantId, UUID uploader) {
+    Long n =
+        jdbc.sql(
+                "SELECT COUNT(*) FROM talk_attachment WHERE tenant_id = ? AND uploaded_by = ?"
+                    + " AND message_id IS NULL")
+            .params(tenantId, uploader)
+            .query(Long.class)
+            .single();
+    return n == null ? 0 : n;
+  }
+
   /** Pending uploads created before {@code cutoff}, at most {@code limit}. */
   public List<AttachmentRow> pendingBefore(Instant cutoff, int limit) {
     return jdbc.sql(

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -87,6 +88,13 @@ class AttachmentsController {
         attachments.download(CurrentMember.get(), id(roomId), id(attachmentId), false),
         request,
         response);
+  }
+
+  /** Removes one of the caller's uploads that was not sent yet. */
+  @DeleteMapping("/{attachmentId}")
+  ResponseEntity<Void> discard(@PathVariable String roomId, @PathVariable String attachmentId) {
+    attachments.discard(CurrentMember.get(), id(roomId), id(attachmentId));
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/{attachmentId}/thumbnail")
