@@ -10,7 +10,7 @@ CREATE TABLE talk_attachment (
     position      INT          NOT NULL DEFAULT 0,
     uploaded_by   UUID         NOT NULL,
     name          VARCHAR(255) NOT NULL,
-    content_type  VARCHAR(100) NOT NULL,
+    content_type  VARCHAR(130) NOT NULL,
     size          BIGINT       NOT NULL,
     sha256        VARCHAR(64)  NOT NULL,
     image         BOOLEAN      NOT NULL DEFAULT FALSE,

@@ -127,6 +127,11 @@ class TalkFilesIntegrationTests {
     byte[] html = "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8);
     JsonNode page = af.uploaded(room, "<img src=x onerror=alert(1)>.html", "text/html", html);
     assertThat(page.get("thumbnail").asBoolean()).isFalse();
+    String pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+    assertThat(af.uploaded(room, "提案.pptx", pptx, html).get("contentType").asString())
+        .isEqualTo(pptx);
+    assertThat(af.uploaded(room, "odd.bin", "not a type", html).get("contentType").asString())
+        .isEqualTo("application/octet-stream");
     // A type that claims to be an image but does not decode is not shown as one.
     JsonNode fake = af.uploaded(room, "fake.png", "image/png", html);
     assertThat(fake.get("contentType").asString()).isEqualTo("application/octet-stream");
