@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.JSHandle;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.FilePayload;
 import dev.musubi.testing.MusubiIntegrationTest;
 import java.awt.Color;
@@ -14,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -92,12 +94,21 @@ class TalkFilesBrowserTests {
     a.getByTestId("start-talk").click();
     assertThat(a).hasURL(Pattern.compile("#/talk/[0-9a-f-]{36}$"));
 
-    // Attach an image with the file chooser; it uploads at once and is sent without text.
+    // Attach an image with the file chooser; it uploads at once (progress shown while the
+    // server has not answered; the answer is held back here) and is sent without text.
+    AtomicReference<Route> held = new AtomicReference<>();
+    a.route("**/attachments?*", held::set);
     a.getByTestId("file-input")
         .setInputFiles(new FilePayload("会議室.png", "image/png", png(1200, 800)));
     Locator file = a.getByTestId("composer-file");
     assertThat(file).containsText("会議室.png");
+    assertThat(file.getByTestId("upload-progress")).isVisible();
+    assertThat(a.getByTestId("send")).isDisabled();
+    a.waitForCondition(() -> held.get() != null);
+    a.unroute("**/attachments?*");
+    held.get().resume();
     assertThat(file).containsText("✓");
+    assertThat(file.getByTestId("upload-progress")).hasCount(0);
     a.getByTestId("send").click();
     assertThat(a.getByTestId("composer-files")).hasCount(0);
 
