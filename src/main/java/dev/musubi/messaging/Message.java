@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param forwarded whether the message was forwarded from another room
  * @param pinned whether the message is pinned in its room
  * @param senderName for a message from a bot or an incoming webhook, its name (null otherwise)
+ * @param attachments files and images sent with the message, in the order sent (none once recalled)
  */
 public record Message(
     UUID id,
@@ -36,7 +37,8 @@ public record Message(
     String kind,
     boolean forwarded,
     boolean pinned,
-    @Nullable String senderName) {
+    @Nullable String senderName,
+    List<Attachment> attachments) {
 
   /** One emoji and the members who chose it. */
   public record Reaction(String emoji, List<UUID> members) {}

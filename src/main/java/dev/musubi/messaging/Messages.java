@@ -57,6 +57,7 @@ public class Messages {
   private static final Pattern MENTION_ALL = Pattern.compile("(?<![\\w@])@all(?![\\w])");
 
   private final Rooms rooms;
+  private final TalkAttachments attachments;
   private final TalkPolicies policies;
   private final TalkStore store;
   private final MessageViews views;
@@ -70,6 +71,7 @@ public class Messages {
 
   Messages(
       Rooms rooms,
+      TalkAttachments attachments,
       TalkPolicies policies,
       TalkStore store,
       MessageViews views,
@@ -81,6 +83,7 @@ public class Messages {
       ApplicationEventPublisher events,
       PlatformTransactionManager transactions) {
     this.rooms = rooms;
+    this.attachments = attachments;
     this.policies = policies;
     this.store = store;
     this.views = views;
@@ -100,13 +103,26 @@ public class Messages {
   /** The most pinned messages a room may hold. */
   public static final int MAX_PINS = 50;
 
-  /** What to send: text, or a sticker from {@link #STICKERS} without text. */
+  /**
+   * What to send: text, or a sticker from {@link #STICKERS} without text; files and images (the IDs
+   * of the sender's uploads in the room, see {@link TalkAttachments}) with or without text.
+   */
   public record NewMessage(
       @Nullable String text,
       @Nullable String idempotencyKey,
       @Nullable UUID replyTo,
       @Nullable List<String> mentions,
-      @Nullable String sticker) {
+      @Nullable String sticker,
+      @Nullable List<String> attachments) {
+
+    public NewMessage(
+        @Nullable String text,
+        @Nullable String idempotencyKey,
+        @Nullable UUID replyTo,
+        @Nullable List<String> mentions,
+        @Nullable String sticker) {
+      this(text, idempotencyKey, replyTo, mentions, sticker, null);
+    }
 
     public NewMessage(
         @Nullable String text,
@@ -125,10 +141,13 @@ public class Messages {
    * the same sender returns the first message instead of posting again.
    */
   public Sent send(MemberPrincipal actor, UUID roomId, NewMessage cmd) {
-    return send(actor, roomId, cmd, false);
+    return send(actor, roomId, cmd, null);
   }
 
-  private Sent send(MemberPrincipal actor, UUID roomId, NewMessage cmd, boolean forwarded) {
+  /** Sends; {@code forwardOf} is the message being forwarded (its files are copied) or null. */
+  private Sent send(
+      MemberPrincipal actor, UUID roomId, NewMessage cmd, @Nullable MessageRow forwardOf) {
+    boolean forwarded = forwardOf != null;
     Access a = rooms.access(actor, roomId);
     UUID tenantId = actor.tenantId();
     String key = cmd.idempotencyKey();
@@ -146,8 +165,17 @@ public class Messages {
       throw Problems.forbidden("not-owner", "Only the owners post in an announcement room.");
     }
     String kind = cmd.sticker() == null ? "text" : "sticker";
+    List<UUID> files = TalkAttachments.parseIds(cmd.attachments());
     String text;
-    if (cmd.sticker() != null) {
+    if (cmd.sticker() != null && !files.isEmpty()) {
+      throw Problems.invalid("sticker", "with_attachments", "A sticker is sent without files.");
+    }
+    boolean withFiles =
+        !files.isEmpty()
+            || (forwardOf != null && attachments.hasFiles(forwardOf.tenantId(), forwardOf.id()));
+    if (withFiles && (cmd.text() == null || cmd.text().isBlank())) {
+      text = ""; // files without text
+    } else if (cmd.sticker() != null) {
       if (cmd.text() != null && !cmd.text().isEmpty()) {
         throw Problems.invalid("sticker", "with_text", "A sticker is sent without text.");
       }
@@ -200,6 +228,10 @@ public class Messages {
                         kind,
                         forwarded);
                 store.insertMessage(m);
+                attachments.attach(tenantId, roomId, actor.memberId(), m.id(), files);
+                if (forwardOf != null) {
+                  attachments.copy(tenantId, forwardOf.id(), roomId, actor.memberId(), m.id());
+                }
                 store.moveRead(tenantId, roomId, actor.memberId(), seq);
                 events.publishEvent(
                     new MessageCreated(tenantId, roomId, m.id(), seq, actor.memberId()));
@@ -349,6 +381,7 @@ public class Messages {
     tx.executeWithoutResult(
         s -> {
           store.recallMessage(actor.tenantId(), messageId, clock.instant());
+          attachments.release(actor.tenantId(), messageId);
           audit.record(
               AuditRecord.of(actor.tenantId(), AuditAction.MESSAGE_RECALLED)
                   .actor(actor.memberId(), actor.loginId())
@@ -414,7 +447,7 @@ public class Messages {
             targetRoomId,
             new NewMessage(
                 sticker ? null : m.body(), idempotencyKey, null, null, sticker ? m.body() : null),
-            true);
+            m);
     if (sent.created()) {
       audit.record(
           AuditRecord.of(actor.tenantId(), AuditAction.MESSAGE_FORWARDED)

@@ -7,7 +7,7 @@
  */
 @NullMarked
 @org.springframework.modulith.ApplicationModule(
-    allowedDependencies = {"platform", "identity", "audit"})
+    allowedDependencies = {"platform", "identity", "audit", "drive"})
 package dev.musubi.messaging;
 
 import org.jspecify.annotations.NullMarked;

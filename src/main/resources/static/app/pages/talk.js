@@ -2,7 +2,7 @@
 // Every message, name and preview is rendered as text; the only server HTML inserted anywhere is a
 // search highlight, and only after checking that it holds no tag but <mark>.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, query } from '../api.js';
+import { ApiError, api, csrfHeaders, query, refreshCsrf } from '../api.js';
 import { addMessages, lang, t } from '../i18n.js';
 import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Select, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
 import { memberName } from './contacts.js';
@@ -104,6 +104,155 @@ addMessages({
     'talk.departmentHint': 'Members follow the directory automatically.',
   },
 });
+
+addMessages({
+  ja: {
+    'talk.attach': 'ファイルを添付',
+    'talk.dropHere': 'ここにドロップして添付',
+    'talk.filePreview': '[ファイル]',
+    'talk.imagePreview': '[写真]',
+    'talk.notificationFile': 'ファイルが届きました',
+    'talk.download': 'ダウンロード',
+    'talk.removeFile': '{name} を外す',
+    'talk.uploading': 'アップロード中 {p}%',
+    'talk.uploadFailed': 'アップロードできませんでした',
+    'talk.fileTooLarge': '{max} MB を超えるファイルは送れません',
+    'talk.openImage': '{name} を開く',
+    'talk.mentionList': 'メンション候補',
+    'talk.mentionAll': '全員',
+  },
+  en: {
+    'talk.attach': 'Attach files',
+    'talk.dropHere': 'Drop here to attach',
+    'talk.filePreview': '[File]',
+    'talk.imagePreview': '[Photo]',
+    'talk.notificationFile': 'Sent a file',
+    'talk.download': 'Download',
+    'talk.removeFile': 'Remove {name}',
+    'talk.uploading': 'Uploading {p}%',
+    'talk.uploadFailed': 'Upload failed',
+    'talk.fileTooLarge': 'Files over {max} MB cannot be sent',
+    'talk.openImage': 'Open {name}',
+    'talk.mentionList': 'Mention suggestions',
+    'talk.mentionAll': 'Everyone',
+  },
+});
+
+const MENTION_TOKEN = /@\{([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}/g;
+
+/** Text with the server's mention tokens (@{memberId}) shown as @name, as plain text. */
+export function plainMentions(text, nameOf) {
+  return String(text || '').replace(MENTION_TOKEN, (_, id) => '@' + nameOf(id.toLowerCase()));
+}
+
+/** A message's text: links (http and https only) and mention tokens as @name chips; all text. */
+function MessageText({ text, nameOf }) {
+  const s = String(text || '');
+  const out = [];
+  let last = 0;
+  for (const m of s.matchAll(MENTION_TOKEN)) {
+    if (m.index > last) out.push(html`<${Linked} text=${s.slice(last, m.index)} />`);
+    out.push(html`<span class="msg-mention" data-mention=${m[1].toLowerCase()}>@${nameOf(m[1].toLowerCase())}</span>`);
+    last = m.index + m[0].length;
+  }
+  if (last < s.length) out.push(html`<${Linked} text=${s.slice(last)} />`);
+  return out;
+}
+
+/** A message's preview in lists and notifications. */
+function previewText(m, nameOf) {
+  if (m.kind === 'sticker') return t('talk.stickerPreview');
+  const text = plainMentions(m.text, nameOf);
+  if (text.trim() || m.recalled) return text;
+  // Room list previews carry no attachment list: an empty text there is a message of files.
+  const files = m.attachments || [];
+  if (files.length === 0) return m.text === '' ? t('talk.filePreview') : text;
+  return files.every((a) => a.thumbnail) ? t('talk.imagePreview') : t('talk.filePreview');
+}
+
+const CLIP_ICON = html`<svg class="talk-file-svg" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+  <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" />
+</svg>`;
+
+const FILE_ICON = html`<svg class="talk-file-svg" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+  <path d="M6 2.5h8l4.5 4.5v14.5H6z" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linejoin="round" />
+  <path d="M14 2.5V7h4.5M8.5 12h7M8.5 15h7M8.5 18h4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+</svg>`;
+
+/** 1.2 MB, 340 KB, 12 B. */
+export function formatSize(n) {
+  if (!(n >= 0)) return '';
+  if (n < 1024) return n + ' B';
+  if (n < 1024 * 1024) return (n / 1024).toFixed(n < 10 * 1024 ? 1 : 0) + ' KB';
+  return (n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0) + ' MB';
+}
+
+function attachmentUrl(roomId, a, thumbnail) {
+  return `/api/v1/talk/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(a.id)}${thumbnail ? '/thumbnail' : ''}`;
+}
+
+/**
+ * Uploads one file as the request body (streamed by the browser) and reports progress from 0 to 1.
+ * Retries once with a fresh CSRF token, like every other call.
+ */
+function uploadFile(roomId, file, name, onProgress) {
+  const once = () =>
+    new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/api/v1/talk/rooms/${encodeURIComponent(roomId)}/attachments${query({ name })}`);
+      xhr.withCredentials = true;
+      xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+      xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+      for (const [k, v] of Object.entries(csrfHeaders())) xhr.setRequestHeader(k, v);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        let body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = null;
+        }
+        if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
+        else reject(new ApiError({ status: xhr.status, type: body?.type, title: body?.title, detail: body?.detail, errors: body?.errors }));
+      };
+      xhr.onerror = () => reject(new ApiError({ status: 0, title: 'network', detail: '' }));
+      xhr.send(file);
+    });
+  return once().catch(async (e) => {
+    if (e.status !== 403 || /must-change-password|mfa/.test(e.type || '')) throw e;
+    await refreshCsrf();
+    return once();
+  });
+}
+
+/** The files of a message: thumbnails for images (opening full size), cards for other files. */
+function Attachments({ roomId, items, onOpen }) {
+  return html`<div class="msg-files" data-testid="attachments">
+    ${items.map((a) =>
+      a.thumbnail
+        ? html`<button type="button" class="msg-image" key=${a.id} onClick=${() => onOpen(a)} aria-label=${t('talk.openImage', { name: a.name })} data-attachment=${a.id}>
+            <img src=${attachmentUrl(roomId, a, true)} alt=${a.name} loading="lazy" width=${thumbSize(a).w} height=${thumbSize(a).h} data-testid="thumbnail" />
+          </button>`
+        : html`<div class="msg-file" key=${a.id} data-attachment=${a.id} data-testid="file-card">
+            <span class="msg-file-icon" aria-hidden="true">${FILE_ICON}</span>
+            <span class="msg-file-main">
+              <span class="msg-file-name">${a.name}</span>
+              <span class="msg-file-size">${formatSize(a.size)}</span>
+            </span>
+            <a class="btn btn-secondary btn-small" href=${attachmentUrl(roomId, a, false)} download=${a.name} data-testid="file-download">${t('talk.download')}</a>
+          </div>`,
+    )}
+  </div>`;
+}
+
+function thumbSize(a) {
+  const w = a.width || 320;
+  const h = a.height || 240;
+  const f = Math.min(1, 240 / Math.max(w, h));
+  return { w: Math.max(1, Math.round(w * f)), h: Math.max(1, Math.round(h * f)) };
+}
 
 const URL_PATTERN = /https?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?)\]}'"。、」』）]+$/u;
@@ -234,7 +383,7 @@ function notify(e, me, rooms, nameOf, roomName) {
   if (!d.senderId || d.senderId === me.id) return;
   const room = (rooms || []).find((r) => r.id === e.room);
   if (room && room.muted) return;
-  const body = d.kind === 'sticker' ? t('talk.notificationSticker') : String(d.text || '').slice(0, 140);
+  const body = d.kind === 'sticker' ? t('talk.notificationSticker') : !String(d.text || '').trim() && (d.attachments || []).length ? t('talk.notificationFile') : plainMentions(d.text, nameOf).slice(0, 140);
   try {
     const n = new Notification(room ? roomName(room) : nameOf(d.senderId), { body: nameOf(d.senderId) + ': ' + body, tag: 'talk-' + e.room });
     n.onclick = () => {
@@ -552,8 +701,7 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
     const m = r.lastMessage;
     if (!m) return t('talk.noMessages');
     if (m.recalled) return t('talk.recalled');
-    const body = m.kind === 'sticker' ? t('talk.stickerPreview') : m.text || '';
-    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + body;
+    return (m.senderId === me.id ? t('talk.you') + ': ' : '') + previewText(m, nameOf);
   };
 
   return html`<aside class="talk-list" aria-label=${t('talk.rooms')}>
@@ -753,6 +901,9 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
   const [typing, setTyping] = useState({});
   const [replyTo, setReplyTo] = useState(null);
   const [recalling, setRecalling] = useState(null);
+  const [viewing, setViewing] = useState(null);
+  const [dragging, setDragging] = useState(0);
+  const addFiles = useRef(null);
   const [visible, setVisible] = useState(document.visibilityState === 'visible');
   const scroller = useRef(null);
   const stick = useRef(true);
@@ -1019,7 +1170,34 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
   const typingNames = Object.keys(typing).map(nameOf);
   const byId = new Map((messages || []).map((m) => [m.id, m]));
 
-  return html`<div class="talk-room" data-testid="talk-room">
+  const canPost = !(room?.type === 'announcement' && !(room.owners || []).includes(me.id));
+  const hasFiles = (e) => Array.from(e.dataTransfer?.types || []).includes('Files');
+  const dnd = {
+    onDragEnter: (e) => {
+      if (!hasFiles(e) || !canPost) return;
+      e.preventDefault();
+      setDragging((n) => n + 1);
+    },
+    onDragOver: (e) => {
+      if (!hasFiles(e) || !canPost) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: (e) => {
+      if (!hasFiles(e)) return;
+      setDragging((n) => Math.max(0, n - 1));
+    },
+    onDrop: (e) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(0);
+      if (canPost && addFiles.current) addFiles.current(Array.from(e.dataTransfer.files || []));
+    },
+  };
+  const mentionable = others.map((id) => ({ id, name: nameOf(id) }));
+
+  return html`<div class=${cx('talk-room', dragging > 0 && 'talk-dragging')} data-testid="talk-room" ...${dnd}>
+    ${dragging > 0 && html`<div class="talk-drop" data-testid="drop-zone" aria-hidden="true">${t('talk.dropHere')}</div>`}
     <header class="talk-room-header">
       <a class="icon-btn talk-back" href="#/talk" aria-label=${t('common.back')}><${Icon} name="back" /></a>
       <h2 class="talk-room-title">${title}</h2>
@@ -1043,7 +1221,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
           (p) => html`<li key=${p.id}>
             <a href=${'#/talk/' + roomId + query({ seq: p.seq })} class="talk-pin-link">
               <span class="msg-quote-name">${nameOf(p.senderId)}</span>
-              <span>${p.kind === 'sticker' ? t('talk.stickerPreview') : p.text}</span>
+              <span>${previewText(p, nameOf)}</span>
             </a>
           </li>`,
         )}
@@ -1059,6 +1237,8 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         (m, i) => html`<${MessageItem}
           key=${m.id}
           m=${m}
+          roomId=${roomId}
+          onOpenImage=${setViewing}
           focused=${focused !== null && m.seq === focused}
           me=${me}
           showName=${m.senderId !== me.id && (i === 0 || messages[i - 1].senderId !== m.senderId)}
@@ -1081,7 +1261,10 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
     <${Composer}
       roomId=${roomId}
       socket=${socket}
-      disabled=${room?.type === 'announcement' && !(room.owners || []).includes(me.id)}
+      adder=${addFiles}
+      members=${mentionable}
+      maxMb=${settings?.attachmentMaxMb}
+      disabled=${!canPost}
       replyTo=${replyTo}
       nameOf=${nameOf}
       onCancelReply=${() => setReplyTo(null)}
@@ -1091,6 +1274,13 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
         merge([m]);
       }}
     />
+    ${viewing &&
+    html`<${Dialog} open=${true} wide title=${viewing.name} onClose=${() => setViewing(null)}>
+      <div class="talk-image-view" data-testid="image-view">
+        <img src=${attachmentUrl(roomId, viewing, false)} alt=${viewing.name} data-testid="image-full" />
+        <a class="btn btn-secondary btn-small" href=${attachmentUrl(roomId, viewing, false)} download=${viewing.name}>${t('talk.download')}</a>
+      </div>
+    <//>`}
     ${managingHooks && html`<${WebhooksDialog} roomId=${roomId} onClose=${() => setManagingHooks(false)} />`}
     ${forwarding &&
     html`<${ForwardDialog}
@@ -1222,7 +1412,7 @@ function Readers({ path, nameOf, onClose }) {
   </div>`;
 }
 
-function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
+function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
   const mine = m.senderId === me.id;
   const [showReaders, setShowReaders] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -1255,7 +1445,7 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
             ${quoted.missing
               ? t('talk.quoteMissing')
               : html`<span class="msg-quote-name">${quoted.senderName || nameOf(quoted.senderId)}</span>
-                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : quoted.kind === 'sticker' ? t('talk.stickerPreview') : quoted.text}</span>`}
+                  <span class="msg-quote-text">${quoted.recalled ? t('talk.recalled') : previewText(quoted, nameOf)}</span>`}
           </blockquote>`}
           ${m.recalled
             ? html`<span class="msg-text msg-recalled" data-testid="recalled">${t('talk.recalled')}</span>`
@@ -1269,7 +1459,8 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
                 </div>`
               : m.kind === 'sticker'
                 ? html`<${Sticker} id=${m.text} />`
-                : html`<span class="msg-text"><${Linked} text=${m.text} /></span>`}
+                : html`${(m.text || '') !== '' && html`<span class="msg-text"><${MessageText} text=${m.text} nameOf=${nameOf} /></span>`}
+                  ${(m.attachments || []).length > 0 && html`<${Attachments} roomId=${roomId} items=${m.attachments} onOpen=${onOpenImage} />`}`}
         </div>
         <div class="msg-meta">
           ${mine &&
@@ -1339,13 +1530,33 @@ function MessageItem({ m, me, focused, showName, nameOf, quoted, hasOthers, read
   </div>`;
 }
 
-function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, onSent }) {
+/** The `@query` being typed just before the caret, or null. */
+export function mentionQuery(text, caret) {
+  const m = /(^|\s)@([^\s@{}]{0,30})$/u.exec(text.slice(0, caret));
+  return m ? { start: caret - m[2].length - 1, query: m[2] } : null;
+}
+
+/**
+ * Turns the @names picked from the autocomplete into the tokens the server parses (@{memberId});
+ * @all stays as it is.
+ */
+export function withMentionTokens(text, picked) {
+  let out = text;
+  const byLength = [...picked].sort((a, b) => b.name.length - a.name.length);
+  for (const p of byLength) out = out.split('@' + p.name).join('@{' + p.id + '}');
+  return out;
+}
+
+function Composer({ roomId, socket, adder, members, maxMb, disabled, replyTo, nameOf, onCancelReply, onSent }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState(null);
-  const pending = useRef(null); // {text, key}: the key is reused when the same text is retried
+  const pending = useRef(null); // {body, key}: the key is reused when the same message is retried
   const [stickers, setStickers] = useState(null);
   const [pickingSticker, setPickingSticker] = useState(false);
+  const [files, setFiles] = useState([]); // {key, name, size, progress, attachment, error}
+  const picked = useRef([]); // mentions chosen from the list: {id, name}
+  const [suggest, setSuggest] = useState(null); // {start, query, index}
 
   const toggleStickers = () => {
     if (!stickers) api.get('/api/v1/talk/stickers').then((b) => setStickers(list(b, 'stickers')), (e) => toast(errorText(e), 'error'));
@@ -1371,25 +1582,63 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
   };
   const lastTyping = useRef(0);
   const input = useRef(null);
+  const chooser = useRef(null);
 
   useEffect(() => {
     if (replyTo) input.current?.focus();
   }, [replyTo]);
 
+  const update = (key, change) => setFiles((fs) => fs.map((f) => (f.key === key ? { ...f, ...change } : f)));
+
+  const addFiles = (list) => {
+    for (const file of list) {
+      if (!file) continue;
+      const key = newKey();
+      const name = file.name || 'image.' + ((file.type || '').split('/')[1] || 'bin');
+      const tooLarge = maxMb && file.size > maxMb * 1024 * 1024;
+      setFiles((fs) => [...fs, { key, name, size: file.size, progress: 0, attachment: null, error: tooLarge ? t('talk.fileTooLarge', { max: maxMb }) : null }]);
+      if (tooLarge) continue;
+      uploadFile(roomId, file, name, (p) => update(key, { progress: p })).then(
+        (attachment) => {
+          if (removed.current.has(key)) api.del(`/api/v1/talk/rooms/${roomId}/attachments/${attachment.id}`).catch(() => {});
+          else update(key, { attachment, progress: 1 });
+        },
+        (e) => update(key, { error: e.status === 0 ? t('talk.uploadFailed') : errorText(e) }),
+      );
+    }
+  };
+  adder.current = addFiles;
+
+  const removed = useRef(new Set()); // files removed while still uploading
+  const discard = (f) => {
+    removed.current.add(f.key);
+    setFiles((fs) => fs.filter((x) => x.key !== f.key));
+    if (f.attachment) api.del(`/api/v1/talk/rooms/${roomId}/attachments/${f.attachment.id}`).catch(() => {});
+  };
+
+  const ready = files.filter((f) => f.attachment);
+  const uploading = files.some((f) => !f.attachment && !f.error);
+
   const send = async () => {
     const body = text.trim();
-    if (!body || sending) return;
-    if (!pending.current || pending.current.text !== text) pending.current = { text, key: newKey() };
+    if ((!body && ready.length === 0) || sending || uploading) return;
+    const ids = ready.map((f) => f.attachment.id);
+    const wire = withMentionTokens(text, picked.current);
+    const signature = wire + '\u0000' + ids.join(',');
+    if (!pending.current || pending.current.body !== signature) pending.current = { body: signature, key: newKey() };
     setSending(true);
     setError(null);
     try {
       const m = await api.post(`/api/v1/rooms/${roomId}/messages`, {
-        text,
+        text: body ? wire : undefined,
         idempotencyKey: pending.current.key,
         replyTo: replyTo ? replyTo.id : undefined,
+        attachments: ids.length ? ids : undefined,
       });
       pending.current = null;
+      picked.current = [];
       setText('');
+      setFiles([]);
       onSent(m);
     } catch (e) {
       setError(e);
@@ -1399,14 +1648,80 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
     }
   };
 
+  const options = useMemo(() => {
+    if (!suggest) return [];
+    const q = suggest.query.toLowerCase();
+    const all = [{ id: 'all', name: 'all', label: t('talk.mentionAll') }];
+    return [...members, ...all].filter((m) => !q || m.name.toLowerCase().includes(q) || (m.label || '').toLowerCase().includes(q)).slice(0, 8);
+  }, [suggest, members]);
+
+  const refreshSuggest = (value, caret) => {
+    const q = mentionQuery(value, caret);
+    setSuggest((cur) => (q ? { ...q, index: cur && cur.query === q.query ? cur.index : 0 } : null));
+  };
+
+  const choose = (option) => {
+    if (!suggest) return;
+    const el = input.current;
+    const caret = el ? el.selectionStart : text.length;
+    const insert = '@' + option.name + ' ';
+    const next = text.slice(0, suggest.start) + insert + text.slice(caret);
+    if (option.id !== 'all' && !picked.current.some((p) => p.id === option.id)) picked.current = [...picked.current, { id: option.id, name: option.name }];
+    setText(next);
+    setSuggest(null);
+    const at = suggest.start + insert.length;
+    setTimeout(() => {
+      if (!input.current) return;
+      input.current.focus();
+      input.current.setSelectionRange(at, at);
+    }, 0);
+  };
+
   const onInput = (e) => {
-    setText(e.currentTarget.value);
+    const el = e.currentTarget;
+    setText(el.value);
+    refreshSuggest(el.value, el.selectionStart);
     const now = Date.now();
     if (now - lastTyping.current >= TYPING_EVERY_MS) {
       lastTyping.current = now;
       socket.current && socket.current.send({ type: 'typing', room: roomId });
     }
   };
+
+  const onKeyDown = (e) => {
+    if (suggest && options.length > 0 && !e.isComposing) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = options.length;
+        setSuggest({ ...suggest, index: (suggest.index + (e.key === 'ArrowDown' ? 1 : n - 1)) % n });
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        choose(options[Math.min(suggest.index, options.length - 1)]);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        setSuggest(null);
+        return;
+      }
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      send();
+    }
+  };
+
+  const onPaste = (e) => {
+    const pasted = Array.from(e.clipboardData?.files || []);
+    if (pasted.length === 0 || disabled) return;
+    e.preventDefault();
+    addFiles(pasted);
+  };
+
+  const listId = 'mentions-' + roomId;
+  const active = suggest && options.length > 0 ? Math.min(suggest.index, options.length - 1) : -1;
 
   return html`<form
     class="composer"
@@ -1417,10 +1732,27 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
   >
     ${replyTo &&
     html`<div class="composer-reply" data-testid="replying">
-      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${replyTo.kind === 'sticker' ? t('talk.stickerPreview') : replyTo.text}</span></span>
+      <span class="composer-reply-text">${t('talk.replyingTo', { name: nameOf(replyTo.senderId) })} <span class="talk-muted">${previewText(replyTo, nameOf)}</span></span>
       <button type="button" class="icon-btn" aria-label=${t('talk.cancelReply')} onClick=${onCancelReply}><${Icon} name="close" /></button>
     </div>`}
     ${error && html`<p class="composer-error" role="alert">${errorText(error)} ${t('talk.retryHint')}</p>`}
+    ${files.length > 0 &&
+    html`<ul class="composer-files" data-testid="composer-files">
+      ${files.map(
+        (f) => html`<li key=${f.key} class=${cx('composer-file', f.error && 'composer-file-error')} data-testid="composer-file">
+          <span class="composer-file-name">${f.name}</span>
+          <span class="composer-file-size">${formatSize(f.size)}</span>
+          ${f.error
+            ? html`<span class="composer-file-status" role="alert">${f.error}</span>`
+            : f.attachment
+              ? html`<span class="composer-file-status">✓</span>`
+              : html`<progress class="composer-progress" max="100" value=${Math.round(f.progress * 100)} aria-label=${t('talk.uploading', { p: Math.round(f.progress * 100) })} data-testid="upload-progress"></progress>`}
+          <button type="button" class="icon-btn" aria-label=${t('talk.removeFile', { name: f.name })} onClick=${() => discard(f)}>
+            <${Icon} name="close" />
+          </button>
+        </li>`,
+      )}
+    </ul>`}
     ${pickingSticker &&
     html`<div class="sticker-picker" role="group" aria-label=${t('talk.stickers')} data-testid="sticker-picker">
       ${!stickers && html`<${Spinner} />`}
@@ -1430,6 +1762,27 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
         </button>`,
       )}
     </div>`}
+    ${suggest &&
+    options.length > 0 &&
+    html`<ul class="mention-list" id=${listId} role="listbox" aria-label=${t('talk.mentionList')} data-testid="mention-list">
+      ${options.map(
+        (o, i) => html`<li
+          key=${o.id}
+          id=${listId + '-' + i}
+          role="option"
+          aria-selected=${i === active ? 'true' : 'false'}
+          class=${cx('mention-option', i === active && 'active')}
+          data-mention-option=${o.id}
+          onMouseDown=${(e) => {
+            e.preventDefault();
+            choose(o);
+          }}
+        >
+          <span class="avatar" aria-hidden="true">${(o.label || o.name).slice(0, 1)}</span>
+          <span>${o.label ? html`@all <span class="talk-muted">${o.label}</span>` : o.name}</span>
+        </li>`,
+      )}
+    </ul>`}
     <div class="composer-row">
       <button
         type="button"
@@ -1443,6 +1796,28 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
       >
         ☺
       </button>
+      <button
+        type="button"
+        class="icon-btn composer-attach"
+        aria-label=${t('talk.attach')}
+        title=${t('talk.attach')}
+        disabled=${disabled || sending}
+        onClick=${() => chooser.current?.click()}
+        data-testid="attach"
+      >
+        ${CLIP_ICON}
+      </button>
+      <input
+        ref=${chooser}
+        type="file"
+        multiple
+        hidden
+        onChange=${(e) => {
+          addFiles(Array.from(e.currentTarget.files || []));
+          e.currentTarget.value = '';
+        }}
+        data-testid="file-input"
+      />
       <textarea
         ref=${input}
         class="input composer-input"
@@ -1453,15 +1828,17 @@ function Composer({ roomId, socket, disabled, replyTo, nameOf, onCancelReply, on
         value=${text}
         disabled=${disabled || sending}
         onInput=${onInput}
-        onKeyDown=${(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-            e.preventDefault();
-            send();
-          }
-        }}
+        onKeyDown=${onKeyDown}
+        onPaste=${onPaste}
+        onBlur=${() => setTimeout(() => setSuggest(null), 150)}
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded=${suggest && options.length > 0 ? 'true' : 'false'}
+        aria-controls=${listId}
+        aria-activedescendant=${active >= 0 ? listId + '-' + active : undefined}
         data-testid="composer"
       ></textarea>
-      <${Button} type="submit" busy=${sending} disabled=${disabled || !text.trim()} data-testid="send">${t('talk.send')}<//>
+      <${Button} type="submit" busy=${sending} disabled=${disabled || uploading || (!text.trim() && ready.length === 0)} data-testid="send">${t('talk.send')}<//>
     </div>
   </form>`;
 }

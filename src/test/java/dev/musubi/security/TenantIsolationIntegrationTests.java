@@ -53,6 +53,7 @@ class TenantIsolationIntegrationTests {
           "talk_room_bot",
           "talk_outbox",
           "talk_webhook",
+          "talk_attachment",
           "drive",
           "drive_node",
           "drive_version",
@@ -111,7 +112,8 @@ class TenantIsolationIntegrationTests {
       UUID facilityId,
       UUID bookingId,
       UUID sharedContactId,
-      UUID personalContactId) {
+      UUID personalContactId,
+      UUID attachmentId) {
 
     Set<String> secrets() {
       return Set.of(
@@ -137,6 +139,7 @@ class TenantIsolationIntegrationTests {
           bookingId.toString(),
           sharedContactId.toString(),
           personalContactId.toString(),
+          attachmentId.toString(),
           "取引先 秘密");
     }
   }
@@ -240,6 +243,24 @@ class TenantIsolationIntegrationTests {
     ApiClient.Response message =
         member.client().post("/api/v1/rooms/" + roomId + "/messages", Map.of("text", "見積もり"));
     assertThat(message.status()).as(message.body()).isEqualTo(201);
+    ApiClient.Response upload =
+        member
+            .client()
+            .sendRaw(
+                "POST",
+                "/api/v1/talk/rooms/" + roomId + "/attachments?name=secret.txt",
+                "秘密の添付",
+                "text/plain",
+                member.client().csrf());
+    assertThat(upload.status()).as(upload.body()).isEqualTo(201);
+    String attachmentId = upload.json().get("id").asString();
+    ApiClient.Response withFile =
+        member
+            .client()
+            .post(
+                "/api/v1/rooms/" + roomId + "/messages",
+                Map.of("attachments", List.of(attachmentId)));
+    assertThat(withFile.status()).as(withFile.body()).isEqualTo(201);
     ApiClient.Response facility =
         a.admin().post("/api/v1/facilities", Map.of("name", "役員会議室", "capacity", 12));
     assertThat(facility.status()).as(facility.body()).isEqualTo(201);
@@ -298,7 +319,8 @@ class TenantIsolationIntegrationTests {
         UUID.fromString(facilityId),
         UUID.fromString(bookings.json().get(0).get("id").asString()),
         UUID.fromString(shared.json().get("id").asString()),
-        UUID.fromString(personal.json().get("id").asString()));
+        UUID.fromString(personal.json().get("id").asString()),
+        UUID.fromString(attachmentId));
   }
 
   /** Picks the ID of company A that a path variable most plausibly names. */
@@ -317,6 +339,9 @@ class TenantIsolationIntegrationTests {
     }
     if (before.contains("/contacts/")) {
       return v.sharedContactId().toString();
+    }
+    if (name.contains("attachment")) {
+      return v.attachmentId().toString();
     }
     if (name.contains("room")) {
       return v.roomId().toString();
@@ -500,6 +525,35 @@ class TenantIsolationIntegrationTests {
     // A still works as before.
     assertThat(a.member().client().get("/api/v1/me").status()).isEqualTo(200);
     assertThat(fixtures.client().bearer(a.token()).get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
+  void anotherCompanyCannotReachOrReuseATalkAttachment() {
+    Victim a = victim();
+    Fixtures.TestCompany b = fixtures.company();
+    Map<String, List<String>> before = snapshot(a.company().id());
+    String path = "/api/v1/talk/rooms/" + a.roomId() + "/attachments/" + a.attachmentId();
+    assertThat(b.admin().get(path).status()).isEqualTo(404);
+    assertThat(b.admin().get(path + "/thumbnail").status()).isEqualTo(404);
+    ApiClient.Response room =
+        b.admin()
+            .post("/api/v1/rooms", Map.of("type", "group", "name", "B社", "members", List.of()));
+    assertThat(room.status()).as(room.body()).isEqualTo(201);
+    String own = room.json().get("id").asString();
+    // A's attachment under B's own room, and attached to a message of B's room: not found.
+    assertThat(
+            b.admin()
+                .get("/api/v1/talk/rooms/" + own + "/attachments/" + a.attachmentId())
+                .status())
+        .isEqualTo(404);
+    ApiClient.Response reuse =
+        b.admin()
+            .post(
+                "/api/v1/rooms/" + own + "/messages",
+                Map.of("attachments", List.of(a.attachmentId().toString())));
+    assertThat(reuse.status()).isEqualTo(422);
+    assertThat(leaked(reuse.body(), a)).isNull();
+    assertThat(snapshot(a.company().id())).isEqualTo(before);
   }
 
   @Test

@@ -21,9 +21,11 @@ import org.springframework.stereotype.Component;
 public class MessageViews {
 
   private final TalkStore store;
+  private final AttachmentStore attachments;
 
-  MessageViews(TalkStore store) {
+  MessageViews(TalkStore store, AttachmentStore attachments) {
     this.store = store;
+    this.attachments = attachments;
   }
 
   public List<Message> views(UUID tenantId, UUID roomId, List<MessageRow> rows) {
@@ -40,6 +42,8 @@ public class MessageViews {
     Arrays.sort(pointers);
     Map<UUID, List<Reaction>> reactions =
         store.reactions(tenantId, rows.stream().map(MessageRow::id).toList());
+    Map<UUID, List<dev.musubi.messaging.Attachment>> files =
+        attachments.ofMessages(tenantId, rows.stream().map(MessageRow::id).toList());
     java.util.Set<UUID> pinned = new java.util.HashSet<>(store.pinnedIds(tenantId, roomId));
     return rows.stream()
         .map(
@@ -67,7 +71,8 @@ public class MessageViews {
                   r.kind(),
                   r.forwarded(),
                   pinned.contains(r.id()),
-                  r.senderName());
+                  r.senderName(),
+                  recalled ? List.of() : files.getOrDefault(r.id(), List.of()));
             })
         .toList();
   }

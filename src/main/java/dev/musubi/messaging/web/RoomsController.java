@@ -45,7 +45,8 @@ class RoomsController {
       @Nullable String idempotencyKey,
       @Nullable String replyTo,
       @Nullable List<String> mentions,
-      @Nullable String sticker) {}
+      @Nullable String sticker,
+      @Nullable List<String> attachments) {}
 
   record ForwardRequest(@Nullable String room, @Nullable String idempotencyKey) {}
 
@@ -172,7 +173,7 @@ class RoomsController {
       @PathVariable String roomId, @RequestBody(required = false) @Nullable MessageRequest b) {
     var actor = CurrentMember.get();
     UUID room = id(roomId);
-    MessageRequest r = b == null ? new MessageRequest(null, null, null, null, null) : b;
+    MessageRequest r = b == null ? new MessageRequest(null, null, null, null, null, null) : b;
     UUID replyTo = null;
     if (r.replyTo() != null) {
       replyTo = Ids.parseOrNull(r.replyTo());
@@ -186,7 +187,7 @@ class RoomsController {
             actor,
             room,
             new Messages.NewMessage(
-                r.text(), r.idempotencyKey(), replyTo, r.mentions(), r.sticker()));
+                r.text(), r.idempotencyKey(), replyTo, r.mentions(), r.sticker(), r.attachments()));
     return ResponseEntity.status(sent.created() ? HttpStatus.CREATED : HttpStatus.OK)
         .body(sent.message());
   }
