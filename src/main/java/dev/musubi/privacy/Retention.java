@@ -200,6 +200,16 @@ public class Retention {
     return run(actor.tenantId(), actor.memberId(), actor.loginId());
   }
 
+  /** Runs one company's policy as the system (the operator's {@code retention-run} command). */
+  public RunReport runAsSystem(UUID tenantId) {
+    return run(tenantId, null, "system");
+  }
+
+  /** Companies that have a retention policy. */
+  public List<UUID> companiesWithPolicy() {
+    return store.tenantsWithRetention();
+  }
+
   /** Runs every company's policy (the daily job). */
   public void runAll() {
     for (UUID tenant : store.tenantsWithRetention()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.musubi.identity.MemberLifecycle;
+import dev.musubi.platform.MusubiCommand;
 import dev.musubi.platform.search.SearchIndex;
 import dev.musubi.platform.search.SearchQuery;
 import dev.musubi.testing.ApiClient;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,6 +40,7 @@ class PrivacyIntegrationTests {
   @Autowired JdbcClient jdbc;
   @Autowired MemberLifecycle lifecycle;
   @Autowired SearchIndex index;
+  @Autowired ApplicationContext context;
 
   @AfterEach
   void resetClock() {
@@ -395,6 +398,20 @@ class PrivacyIntegrationTests {
                 .query(String.class)
                 .single())
         .isEqualTo("証拠になる発言");
+
+    // Once the hold is released, the operator's command (or the daily job) erases the member.
+    String holdId = admin.api.get("/api/v1/admin/privacy/holds").json().get(0).get("id").asString();
+    assertThat(admin.api.delete("/api/v1/admin/privacy/holds/" + holdId).status()).isEqualTo(204);
+    MusubiCommand command = context.getBean("retention-run", MusubiCommand.class);
+    assertThat(command.run(List.of("not-a-company"))).isEqualTo(2);
+    assertThat(command.run(List.of(company.id().toString()))).isZero();
+    assertThat(actions(company.id(), gone.id())).contains("MEMBER_DATA_ERASED");
+    assertThat(
+            jdbc.sql("SELECT body FROM talk_message WHERE id = ?")
+                .param(mine)
+                .query(String.class)
+                .optional())
+        .isEmpty();
   }
 
   // ---- notice --------------------------------------------------------------------------------
