@@ -41,6 +41,14 @@ class PrivacyIntegrationTests {
   @Autowired MemberLifecycle lifecycle;
   @Autowired SearchIndex index;
   @Autowired ApplicationContext context;
+  @Autowired PersonalDataExports exports;
+  @Autowired dev.musubi.platform.MusubiProperties properties;
+  java.nio.file.Path dataDir;
+
+  @org.junit.jupiter.api.BeforeEach
+  void dataDir() {
+    dataDir = properties.dataDir();
+  }
 
   @AfterEach
   void resetClock() {
@@ -180,6 +188,24 @@ class PrivacyIntegrationTests {
         .isEqualTo(1);
   }
 
+  @Test
+  void anArchiveNobodyDownloadsIsDeletedAfterADay() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember me = fixtures.member(company, "wasure");
+    PrivacyHttp http = new PrivacyHttp(port, me.client());
+    assertThat(http.api.post("/api/v1/me/export", null).status()).isEqualTo(202);
+    await().until(() -> status(http.api.get("/api/v1/me/export")).equals("ready"));
+    String id = http.api.get("/api/v1/me/export").json().get("id").asString();
+
+    clock.advance(Duration.ofHours(25));
+    assertThat(exports.expire()).isGreaterThanOrEqualTo(1);
+    assertThat(status(http.api.get("/api/v1/me/export"))).isEqualTo("expired");
+    assertThat(http.get("/api/v1/me/export/download").status()).isEqualTo(409);
+    assertThat(java.nio.file.Files.exists(dataDir.resolve("exports").resolve(id + ".zip")))
+        .isFalse();
+  }
+
   // ---- retention -----------------------------------------------------------------------------
 
   @Test
@@ -213,6 +239,10 @@ class PrivacyIntegrationTests {
     assertThat(httpA.api.delete("/api/v1/drive/items/" + trashedA).status()).isEqualTo(204);
     assertThat(httpHeld.api.delete("/api/v1/drive/items/" + trashedHeld).status()).isEqualTo(204);
 
+    String pastEvent = event(a.client(), "去年の会議", "2025-01-10T10:00", "2025-01-10T11:00");
+    String heldPastEvent = event(held.client(), "保全対象の会議", "2025-01-10T10:00", "2025-01-10T11:00");
+    String futureEvent = event(a.client(), "来年の会議", "2027-06-10T10:00", "2027-06-10T11:00");
+
     // Bad policies are refused and change nothing.
     ApiClient.Response shortAudit =
         admin.api.put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("audit", 90)));
@@ -236,7 +266,7 @@ class PrivacyIntegrationTests {
     ApiClient.Response policy =
         admin.api.put(
             "/api/v1/admin/privacy/retention",
-            Map.of("days", Map.of("messages", 30, "files", 30, "audit", 180)));
+            Map.of("days", Map.of("messages", 30, "files", 30, "calendar", 30, "audit", 180)));
     assertThat(policy.status()).as(policy.body()).isEqualTo(200);
     assertThat(hold(admin, "room", kept).status()).isEqualTo(201);
     assertThat(hold(admin, "member", held.id().toString()).status()).isEqualTo(201);
@@ -269,6 +299,12 @@ class PrivacyIntegrationTests {
                 .param(UUID.fromString(versioned))
                 .query(Long.class)
                 .single())
+        .isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM cal_event WHERE id = ?", UUID.fromString(pastEvent)))
+        .isZero();
+    assertThat(count("SELECT COUNT(*) FROM cal_event WHERE id = ?", UUID.fromString(heldPastEvent)))
+        .isEqualTo(1);
+    assertThat(count("SELECT COUNT(*) FROM cal_event WHERE id = ?", UUID.fromString(futureEvent)))
         .isEqualTo(1);
     assertThat(actions(company.id(), null)).contains("RETENTION_RUN", "LEGAL_HOLD_PLACED");
 
@@ -493,6 +529,15 @@ class PrivacyIntegrationTests {
       }
     }
     throw new AssertionError("no default calendar: " + r.body());
+  }
+
+  private static String event(ApiClient c, String title, String start, String end) {
+    ApiClient.Response r =
+        c.post(
+            "/api/v1/calendars/" + defaultCalendar(c) + "/events",
+            Map.of("title", title, "start", start, "end", end));
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    return r.json().get("id").asString();
   }
 
   private static ApiClient.Response hold(PrivacyHttp admin, String type, String id) {
