@@ -104,7 +104,8 @@ function useExport(path, loadFirst = true) {
     api
       .get(path)
       .then(setJob)
-      .catch((e) => (e.status === 404 ? setJob(null) : setError(e)));
+      // A 404 that arrives after a click on "prepare" must not hide the job just started.
+      .catch((e) => (e.status === 404 ? setJob((prev) => prev || null) : setError(e)));
   useEffect(() => {
     if (loadFirst) load();
   }, [path]);

@@ -76,4 +76,36 @@ class PrivacyBrowserTests {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("プライバシーポリシーを読む")).click();
     assertThat(page.getByTestId("privacy-notice")).containsText("社内の連絡のため");
   }
+
+  @Test
+  void anAdminExportsAMembersDataFromTheMemberList() throws IOException {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "書き出し株式会社");
+    String login = "kakidashi@" + company.domain();
+    new MusubiHttp(port)
+        .signIn(company.adminLoginId(), company.adminPassword())
+        .post(
+            "/api/v1/admin/members",
+            MusubiHttp.json(
+                "loginId", login, "password", "Kaki-Dashi-Test-2468!", "displayName", "書出 花子"),
+            201);
+    Page page = browser.newPage();
+    page.navigate("/#/admin/members");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    com.microsoft.playwright.Locator row =
+        page.locator("tr")
+            .filter(
+                new com.microsoft.playwright.Locator.FilterOptions()
+                    .setHas(page.locator("[data-member='" + login + "']")));
+    row.getByTestId("member-export").click();
+    Download download =
+        page.waitForDownload(() -> row.getByTestId("member-export-download").click());
+    List<String> names = new ArrayList<>();
+    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(download.path()))) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        names.add(e.getName());
+      }
+    }
+    assertThat(names).contains("profile/profile.json");
+  }
 }

@@ -27,9 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Talk's part of privacy: the messages a member sent (export), the company's message retention
- * (rows really deleted, with their reactions, pins and search entries) and the erasure of a purged
- * member's messages (content destroyed, the row kept so that room sequences stay gap-free). Held
- * rooms and held senders are skipped.
+ * (rows really deleted, with their reactions, pins, bot deliveries and search entries) and the
+ * erasure of a purged member's messages (content destroyed, the row kept so that room sequences
+ * stay gap-free). Held rooms and held senders are skipped.
  */
 @Component
 class TalkPersonalData
@@ -149,7 +149,8 @@ class TalkPersonalData
       tx.executeWithoutResult(
           s -> {
             for (UUID id : ids) {
-              for (String table : List.of("talk_reaction", "talk_hidden", "talk_pin")) {
+              for (String table :
+                  List.of("talk_reaction", "talk_hidden", "talk_pin", "talk_outbox")) {
                 jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = ? AND message_id = ?")
                     .params(companyId, id)
                     .update();
