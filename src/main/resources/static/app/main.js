@@ -15,6 +15,7 @@ import { DrivePage, SharePage } from './pages/drive.js';
 import { CalendarPage } from './pages/calendar.js';
 import { MailPage } from './pages/mail.js';
 import { ResetPage } from './pages/reset.js';
+import { PrivacyNoticePage } from './pages/privacy.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
@@ -158,6 +159,9 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
       break;
     case 'account':
       page = html`<${AccountPage} me=${me} tab=${route.path[1] || 'profile'} reloadMe=${reloadMe} />`;
+      break;
+    case 'privacy':
+      page = html`<${PrivacyNoticePage} />`;
       break;
     case 'admin':
       page = isAdmin(me)

@@ -19,6 +19,7 @@ class OpenApiIntegrationTests {
     assertThat(doc.json().get("info").get("title").asString()).isEqualTo("Musubi API");
     assertThat(doc.json().get("paths").has("/api/v1/admin/members")).isTrue();
     assertThat(doc.json().get("paths").has("/api/v1/auth/login")).isTrue();
+    assertThat(doc.json().get("paths").has("/api/v1/me/export")).isTrue();
     assertThat(doc.json().get("components").get("securitySchemes").has("token")).isTrue();
   }
 }

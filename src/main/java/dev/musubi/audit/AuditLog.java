@@ -123,6 +123,16 @@ public class AuditLog {
     long headSeq = head.get().seq();
     long expected = 1;
     String prev = AuditCodec.GENESIS;
+    // Retention may have removed the oldest entries; the chain then starts where it says.
+    var start =
+        jdbc.sql("SELECT seq, prev_hash FROM audit_chain_start WHERE tenant_id = ?")
+            .param(tenantId)
+            .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("prev_hash")))
+            .optional();
+    if (start.isPresent()) {
+      expected = start.get().seq();
+      prev = start.get().hash();
+    }
     long checked = 0;
     while (expected <= headSeq) {
       List<Row> batch =

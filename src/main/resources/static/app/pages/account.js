@@ -24,8 +24,9 @@ import {
 } from '../ui.js';
 import { passkeysSupported, registerPasskey } from '../webauthn.js';
 import { memberName } from './contacts.js';
+import { MyDataCard } from './privacy.js';
 
-const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens', 'incident'];
+const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens', 'incident', 'privacy'];
 
 addMessages({
   ja: {
@@ -133,6 +134,9 @@ export function AccountPage({ me, tab, reloadMe }) {
       break;
     case 'incident':
       body = html`<${IncidentSection} />`;
+      break;
+    case 'privacy':
+      body = html`<${MyDataCard} />`;
       break;
     default:
       body = html`<${ProfileSection} me=${me} reloadMe=${reloadMe} />`;

@@ -34,12 +34,13 @@ import {
   StatisticsSection,
 } from './admin-console.js';
 import { MailAdminSection } from './admin-mail.js';
+import { MemberExportButton, PrivacySection } from './privacy.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
-const TABS = ['members', 'deleted', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail'];
+const TABS = ['members', 'deleted', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail', 'privacy'];
 
 export function AdminPage({ me, tab }) {
   const current = TABS.includes(tab) ? tab : 'members';
@@ -72,7 +73,9 @@ export function AdminPage({ me, tab }) {
                 ? html`<${SecuritySection} />`
                 : current === 'statistics'
                   ? html`<${StatisticsSection} />`
-                  : html`<${MembersSection} me=${me} />`}
+                  : current === 'privacy'
+                    ? html`<${PrivacySection} />`
+                    : html`<${MembersSection} me=${me} />`}
   </div>`;
 }
 
@@ -249,6 +252,7 @@ function MembersSection({ me }) {
                         : html`<${Button} kind="secondary" size="small" onClick=${() => setConfirm({ kind: 'suspend', member: m })}>${t('members.suspend')}<//>`}
                       <${Button} kind="ghost" size="small" onClick=${() => createResetLink(m)} data-testid="reset-link-button">${t('members.resetLink')}<//>
                       ${m.mfaEnabled && html`<${Button} kind="ghost" size="small" onClick=${() => resetMfa(m)}>${t('members.mfaReset')}<//>`}
+                      <${MemberExportButton} member=${m} />
                       <${Button} kind="ghost" size="small" class="text-danger" onClick=${() => setConfirm({ kind: 'delete', member: m })}>${t('members.delete')}<//>
                     </div>`,
             },

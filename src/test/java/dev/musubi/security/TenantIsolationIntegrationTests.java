@@ -68,7 +68,11 @@ class TenantIsolationIntegrationTests {
           "cal_facility",
           "cal_booking",
           "contact",
-          "contact_setting");
+          "contact_setting",
+          "privacy_export",
+          "privacy_retention",
+          "privacy_hold",
+          "privacy_notice");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;

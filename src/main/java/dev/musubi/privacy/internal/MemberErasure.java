@@ -1,0 +1,105 @@
+package dev.musubi.privacy.internal;
+
+import dev.musubi.audit.AuditAction;
+import dev.musubi.audit.AuditRecord;
+import dev.musubi.audit.AuditTrail;
+import dev.musubi.identity.MemberPurged;
+import dev.musubi.platform.privacy.HeldScope;
+import dev.musubi.platform.privacy.PersonalDataEraser;
+import dev.musubi.privacy.Retention;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Destroys a purged member's personal data in every module once the deletion grace period is over
+ * ({@link MemberPurged}), and evidences it in the audit trail with what each module erased. A
+ * member under legal hold is not erased: the erasure waits (audited) and the daily job retries it
+ * once the hold is released.
+ */
+@Component
+public class MemberErasure {
+
+  private static final Logger log = LoggerFactory.getLogger(MemberErasure.class);
+
+  private final PrivacyStore store;
+  private final List<PersonalDataEraser> erasers;
+  private final Retention retention;
+  private final AuditTrail audit;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+
+  MemberErasure(
+      PrivacyStore store,
+      List<PersonalDataEraser> erasers,
+      Retention retention,
+      AuditTrail audit,
+      TransactionTemplate tx,
+      Clock clock) {
+    this.store = store;
+    this.erasers = erasers.stream().sorted(Comparator.comparing(PersonalDataEraser::name)).toList();
+    this.retention = retention;
+    this.audit = audit;
+    this.tx = tx;
+    this.clock = clock;
+  }
+
+  @ApplicationModuleListener
+  void on(MemberPurged e) {
+    store.requestErasure(e.tenantId(), e.memberId(), clock.instant());
+    erase(e.tenantId(), e.memberId(), true);
+  }
+
+  /** Retries erasures that waited for a hold or failed; returns how many completed. */
+  public int retryPending() {
+    int n = 0;
+    for (UUID[] p : store.pendingErasures()) {
+      if (erase(p[0], p[1], false)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private boolean erase(UUID tenantId, UUID memberId, boolean first) {
+    HeldScope held = retention.held(tenantId);
+    if (held.memberHeld(memberId)) {
+      if (first) {
+        audit.record(
+            AuditRecord.of(tenantId, AuditAction.MEMBER_DATA_ERASURE_HELD)
+                .actor(null, "system")
+                .target("member", memberId));
+      }
+      return false;
+    }
+    var record =
+        AuditRecord.of(tenantId, AuditAction.MEMBER_DATA_ERASED)
+            .actor(null, "system")
+            .target("member", memberId)
+            .with("heldRooms", held.rooms().size());
+    String current = "";
+    try {
+      for (PersonalDataEraser eraser : erasers) {
+        current = eraser.name();
+        record = record.with(eraser.name(), eraser.erase(tenantId, memberId, held));
+      }
+    } catch (RuntimeException ex) {
+      log.warn("Erasing member {} failed in {}: {}", memberId, current, ex.toString());
+      audit.record(record.with("failedIn", current).failed());
+      return false;
+    }
+    var done = record;
+    tx.executeWithoutResult(
+        s -> {
+          store.erasureDone(tenantId, memberId, clock.instant());
+          audit.record(done);
+        });
+    return true;
+  }
+}
