@@ -342,8 +342,12 @@ public class TalkAttachments {
     }
   }
 
-  /** Removes a recalled message's attachments and their blob references (caller's transaction). */
-  void release(UUID tenantId, UUID messageId) {
+  /**
+   * Removes a message's attachments and their blob references, for a message that is recalled,
+   * erased with its sender's personal data or past the company's retention. Runs in the caller's
+   * transaction; the blob collector removes the contents once no reference is left.
+   */
+  public void release(UUID tenantId, UUID messageId) {
     for (AttachmentRow a : store.rowsOf(tenantId, messageId)) {
       remove(a);
     }

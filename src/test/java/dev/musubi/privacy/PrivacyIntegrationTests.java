@@ -223,6 +223,24 @@ class PrivacyIntegrationTests {
     UUID oldOpen = send(a.client(), open, "古いメッセージ retention-old");
     UUID oldHeldRoom = send(a.client(), kept, "保全ルーム retention-heldroom");
     UUID oldHeldMember = send(held.client(), open, "保全メンバー retention-heldmember");
+    // An old message that carries a file: its attachment goes with it.
+    ApiClient.Response up =
+        a.client()
+            .sendRaw(
+                "POST",
+                "/api/v1/talk/rooms/" + open + "/attachments?name=memo.txt",
+                "添付メモ",
+                "text/plain",
+                a.client().csrf());
+    assertThat(up.status()).as(up.body()).isEqualTo(201);
+    String attachment = up.json().get("id").asString();
+    ApiClient.Response withFile =
+        a.client()
+            .post(
+                "/api/v1/rooms/" + open + "/messages",
+                Map.of("text", "", "attachments", java.util.List.of(attachment)));
+    assertThat(withFile.status()).as(withFile.body()).isEqualTo(201);
+    UUID oldWithFile = UUID.fromString(withFile.json().get("id").asString());
     await()
         .until(
             () ->
@@ -280,9 +298,13 @@ class PrivacyIntegrationTests {
 
     ApiClient.Response run = admin.api.post("/api/v1/admin/privacy/retention/run", null);
     assertThat(run.status()).as(run.body()).isEqualTo(200);
-    assertThat(run.json().get("deleted").get("messages").asInt()).isEqualTo(1);
+    assertThat(run.json().get("deleted").get("messages").asInt()).isEqualTo(2);
 
     assertThat(messageExists(oldOpen)).isFalse();
+    assertThat(messageExists(oldWithFile)).isFalse();
+    assertThat(
+            count("SELECT COUNT(*) FROM talk_attachment WHERE id = ?", UUID.fromString(attachment)))
+        .isZero();
     assertThat(messageExists(oldHeldRoom)).isTrue();
     assertThat(messageExists(oldHeldMember)).isTrue();
     assertThat(messageExists(fresh)).isTrue();

@@ -2,6 +2,7 @@ package dev.musubi.messaging.internal;
 
 import static dev.musubi.platform.Jdbc.ts;
 
+import dev.musubi.messaging.TalkAttachments;
 import dev.musubi.platform.Jdbc;
 import dev.musubi.platform.privacy.ExportSink;
 import dev.musubi.platform.privacy.HeldScope;
@@ -42,13 +43,19 @@ class TalkPersonalData
   private final TransactionTemplate tx;
   private final ObjectProvider<SearchIndex> index;
   private final Clock clock;
+  private final TalkAttachments attachments;
 
   TalkPersonalData(
-      JdbcClient jdbc, TransactionTemplate tx, ObjectProvider<SearchIndex> index, Clock clock) {
+      JdbcClient jdbc,
+      TransactionTemplate tx,
+      ObjectProvider<SearchIndex> index,
+      Clock clock,
+      TalkAttachments attachments) {
     this.jdbc = jdbc;
     this.tx = tx;
     this.index = index;
     this.clock = clock;
+    this.attachments = attachments;
   }
 
   @Override
@@ -149,6 +156,7 @@ class TalkPersonalData
       tx.executeWithoutResult(
           s -> {
             for (UUID id : ids) {
+              attachments.release(companyId, id);
               for (String table :
                   List.of("talk_reaction", "talk_hidden", "talk_pin", "talk_outbox")) {
                 jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = ? AND message_id = ?")
@@ -178,7 +186,9 @@ class TalkPersonalData
     List<UUID> ids =
         jdbc.sql(
                 "SELECT id FROM talk_message WHERE tenant_id = ? AND sender_id = ?"
-                    + " AND (body IS NOT NULL OR mentions <> '')"
+                    + " AND (body IS NOT NULL OR mentions <> ''"
+                    + " OR EXISTS (SELECT 1 FROM talk_attachment a"
+                    + " WHERE a.tenant_id = talk_message.tenant_id AND a.message_id = talk_message.id))"
                     + heldRooms)
             .params(params)
             .query(UUID.class)
@@ -187,6 +197,7 @@ class TalkPersonalData
     tx.executeWithoutResult(
         s -> {
           for (UUID id : ids) {
+            attachments.release(companyId, id);
             jdbc.sql(
                     "UPDATE talk_message SET body = NULL, mentions = '', mentions_all = FALSE,"
                         + " recalled_at = COALESCE(recalled_at, ?) WHERE tenant_id = ? AND id = ?")
