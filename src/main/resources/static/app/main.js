@@ -12,7 +12,7 @@ import { ContactsPage } from './pages/contacts.js';
 import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
 import { DrivePage, SharePage } from './pages/drive.js';
-import { CalendarPage } from './pages/calendar.js';
+import { CalendarPage, startReminders } from './pages/calendar.js';
 import { ResetPage } from './pages/reset.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
@@ -126,6 +126,7 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
   const section = route.path[0] || 'talk';
   const items = isAdmin(me) ? [...NAV, { id: 'admin', icon: 'admin' }] : NAV;
   const mainRef = useRef(null);
+  useEffect(() => startReminders(), [me.id]);
 
   const signOut = async () => {
     try {
