@@ -12,7 +12,7 @@ import { ContactsPage } from './pages/contacts.js';
 import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
 import { DrivePage, SharePage } from './pages/drive.js';
-import { CalendarPage } from './pages/calendar.js';
+import { CalendarPage, startReminders } from './pages/calendar.js';
 import { MailPage } from './pages/mail.js';
 import { ResetPage } from './pages/reset.js';
 import { PrivacyNoticePage } from './pages/privacy.js';
@@ -128,6 +128,7 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
   const section = route.path[0] || 'talk';
   const items = isAdmin(me) ? [...NAV, { id: 'admin', icon: 'admin' }] : NAV;
   const mainRef = useRef(null);
+  useEffect(() => startReminders(), [me.id]);
 
   const signOut = async () => {
     try {

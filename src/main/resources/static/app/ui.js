@@ -214,7 +214,8 @@ export function toast(message, tone = 'success') {
   const id = ++toastSeq;
   toasts = [...toasts, { id, message, tone }];
   toastListeners.forEach((fn) => fn(toasts));
-  setTimeout(() => dismiss(id), tone === 'error' ? 8000 : 4000);
+  // Reminders ('info') stay until closed; other toasts go by themselves.
+  if (tone !== 'info') setTimeout(() => dismiss(id), tone === 'error' ? 8000 : 4000);
 }
 
 function dismiss(id) {

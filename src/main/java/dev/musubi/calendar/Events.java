@@ -981,11 +981,19 @@ public class Events {
                 invitedOnly.contains(m.id()) || (invited && !levels.containsKey(m.calendarId())),
                 myStatus.get(m.id()),
                 busyOnly ? null : m.facilityId(),
-                inst.timeZone()));
+                inst.timeZone(),
+                remindsViewer(actor, m, myStatus.get(m.id())) ? inst.reminders() : List.of()));
       }
     }
     out.sort(Comparator.comparing(Occurrence::start).thenComparing(o -> o.calendarId().toString()));
     return out;
+  }
+
+  /** Reminders are the organiser's and the invited members' who have not declined. */
+  private static boolean remindsViewer(
+      MemberPrincipal actor, EventRow m, @Nullable String myStatus) {
+    return actor.memberId().equals(m.organizerId())
+        || (myStatus != null && !"declined".equals(myStatus));
   }
 
   private static void holidays(CalendarRow c, Instant from, Instant to, List<Occurrence> out) {
@@ -1016,7 +1024,8 @@ public class Events {
                         false,
                         null,
                         null,
-                        DEFAULT_ZONE));
+                        DEFAULT_ZONE,
+                        List.of()));
               }
             });
   }

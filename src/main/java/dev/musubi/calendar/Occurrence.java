@@ -1,6 +1,7 @@
 package dev.musubi.calendar;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param endDate for all-day occurrences, the day after the last
  * @param invitation whether it shows because the viewer is invited
  * @param myStatus the viewer's answer when invited
+ * @param reminders minutes before the start at which the web client reminds the viewer: the event's
+ *     reminders when the viewer organises it or is invited and has not declined, else none
  */
 public record Occurrence(
     @Nullable UUID eventId,
@@ -32,4 +35,5 @@ public record Occurrence(
     boolean invitation,
     @Nullable String myStatus,
     @Nullable UUID facilityId,
-    String timeZone) {}
+    String timeZone,
+    List<Integer> reminders) {}

@@ -46,6 +46,8 @@ addMessages({
     'cal.reminder': '通知',
     'cal.reminder.none': 'なし',
     'cal.reminder.n': '{n} 分前',
+    'cal.reminderNow': '{time} から「{title}」（{n} 分後）',
+    'cal.reminderAllDay': '「{title}」（終日）',
     'cal.calendar': 'カレンダー',
     'cal.save': '保存',
     'cal.edit': '編集',
@@ -107,6 +109,8 @@ addMessages({
     'cal.reminder': 'Reminder',
     'cal.reminder.none': 'None',
     'cal.reminder.n': '{n} min before',
+    'cal.reminderNow': '“{title}” at {time} (in {n} min)',
+    'cal.reminderAllDay': '“{title}” (all day)',
     'cal.calendar': 'Calendar',
     'cal.save': 'Save',
     'cal.edit': 'Edit',
@@ -728,4 +732,56 @@ export function CalendarPage() {
     ${open && open.eventId && html`<${DetailDialog} occurrence=${open} colors=${colors} onClose=${() => setOpen(null)} onEdit=${edit} onChanged=${reload} />`}
     ${editing && html`<${EditDialog} initial=${editing} calendars=${calendars || []} facilities=${facilities} onClose=${() => setEditing(null)} onSaved=${reload} />`}
   </section>`;
+}
+
+// --- in-app reminders ----------------------------------------------------------------------------
+
+const REMINDER_LOOKAHEAD = 25 * 60 * 60 * 1000; // the longest reminder choice is a day before
+const REMINDER_GRACE = 2 * 60 * 1000; // a reminder missed by a sleeping tab still shows this late
+let reminderTimer = null;
+const remindersShown = new Set();
+
+function remind(o, minutes) {
+  const time = new Date(o.start).toLocaleTimeString(lang(), { hour: '2-digit', minute: '2-digit' });
+  const text = o.allDay ? t('cal.reminderAllDay', { title: o.title || '' }) : t('cal.reminderNow', { time, title: o.title || '', n: minutes });
+  toast(text, 'info');
+  if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+    try {
+      new Notification(t('app.name'), { body: text, tag: 'musubi-reminder-' + o.eventId + o.start });
+    } catch {
+      // Some browsers only allow notifications from a service worker; the toast is enough.
+    }
+  }
+}
+
+async function checkReminders() {
+  const now = Date.now();
+  let items;
+  try {
+    items = await api.get('/api/v1/agenda' + query({ from: new Date(now - REMINDER_GRACE).toISOString(), to: new Date(now + REMINDER_LOOKAHEAD).toISOString() }), { quiet401: true });
+  } catch {
+    return; // signed out or offline: try again at the next tick
+  }
+  for (const o of items || []) {
+    for (const minutes of o.reminders || []) {
+      const at = Date.parse(o.start) - minutes * 60_000;
+      const key = `${o.eventId}|${o.start}|${minutes}`;
+      if (at <= now && now - at < REMINDER_GRACE && !remindersShown.has(key)) {
+        remindersShown.add(key);
+        remind(o, minutes);
+      }
+    }
+  }
+}
+
+/** Shows the signed-in member's event reminders while the app is open; returns the stop function. */
+export function startReminders() {
+  if (!reminderTimer) {
+    checkReminders();
+    reminderTimer = setInterval(checkReminders, 30_000);
+  }
+  return () => {
+    clearInterval(reminderTimer);
+    reminderTimer = null;
+  };
 }

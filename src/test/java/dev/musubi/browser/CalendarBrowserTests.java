@@ -168,4 +168,61 @@ class CalendarBrowserTests {
     assertThat(phone.locator(".cal-fab")).isVisible();
     browser.screenshot(phone, "calendar-phone.png");
   }
+
+  @Test
+  void theOrganiserAndInviteesAreRemindedInTheAppButNotOthers() {
+    Fixtures.TestCompany c = fixtures.company();
+    Fixtures.TestMember tanaka = fixtures.member(c, "tanaka");
+    Fixtures.TestMember sato = fixtures.member(c, "sato");
+    String mine = defaultCalendar(tanaka.client());
+    ApiClient.Response created =
+        tanaka
+            .client()
+            .post(
+                "/api/v1/calendars/" + mine + "/events",
+                Map.of(
+                    "title", "予算会議",
+                    "start", "2027-03-01T10:00",
+                    "end", "2027-03-01T11:00",
+                    "timeZone", "Asia/Tokyo",
+                    "reminders", List.of(10),
+                    "attendees", List.of(Map.of("memberId", sato.id().toString()))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+    // The browser's clock stands at 9:49:40 in Tokyo; a minute later the reminder is due.
+    Page page = browser.newPage(1280, 800);
+    page.clock()
+        .install(
+            new com.microsoft.playwright.Clock.InstallOptions()
+                .setTime(java.time.Instant.parse("2027-03-01T00:49:40Z").toEpochMilli()));
+    page.navigate("/#/calendar");
+    Browser.submitPassword(page, sato.loginId(), Fixtures.PASSWORD);
+    assertThat(page.locator(".toast-info")).hasCount(0);
+    page.clock().runFor(60_000);
+    assertThat(page.locator(".toast-info")).containsText("予算会議");
+    assertThat(page.locator(".toast-info")).containsText("10 分後");
+    // Shown once, not on every check.
+    page.clock().runFor(60_000);
+    assertThat(page.locator(".toast-info")).hasCount(1);
+
+    // Sato declines: no reminder any more for Sato's next visit.
+    JsonNode agenda =
+        sato.client()
+            .get("/api/v1/agenda?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z")
+            .json();
+    assertThat(agenda.get(0).get("reminders").get(0).asInt()).isEqualTo(10);
+    String eventId = agenda.get(0).get("eventId").asString();
+    assertThat(
+            sato.client()
+                .post("/api/v1/events/" + eventId + "/reply", Map.of("status", "declined"))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            sato.client()
+                .get("/api/v1/agenda?from=2027-03-01T00:00:00Z&to=2027-03-02T00:00:00Z")
+                .json()
+                .get(0)
+                .get("reminders"))
+        .isEmpty();
+  }
 }
