@@ -34,6 +34,15 @@ class SmtpLimitsTests {
   }
 
   @Test
+  void ipv6ClientsAreCountedPerSlash64() throws Exception {
+    assertThat(SmtpServer.clientKey(java.net.InetAddress.getByName("2001:db8:1:2:aaaa::1")))
+        .isEqualTo(SmtpServer.clientKey(java.net.InetAddress.getByName("2001:db8:1:2:bbbb::9")))
+        .isEqualTo("20010db800010002::/64");
+    assertThat(SmtpServer.clientKey(java.net.InetAddress.getByName("192.0.2.7")))
+        .isEqualTo("192.0.2.7");
+  }
+
+  @Test
   void dmarcAlignmentUsesTheOrganisationalDomain() {
     assertThat(SenderChecks.aligned("mail.example.co.jp", "example.co.jp")).isTrue();
     assertThat(SenderChecks.aligned("other.co.jp", "example.co.jp")).isFalse();
