@@ -1,6 +1,7 @@
 package dev.musubi.mail.smtp;
 
 import dev.musubi.mail.MailInbound.AuthResults;
+import dev.musubi.mail.smtp.codec.SmtpCommandParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -120,7 +121,11 @@ final class SenderChecks {
         return "none";
       }
       for (SignatureRecord signature : valid) {
-        validDomains.add(signature.getDToken().toString().toLowerCase(Locale.ROOT));
+        String domain = signature.getDToken().toString().toLowerCase(Locale.ROOT);
+        // The d= value goes into Authentication-Results: only a well-formed domain may.
+        if (SmtpCommandParser.validDomain(domain)) {
+          validDomains.add(domain);
+        }
       }
       return valid.isEmpty() ? "fail" : "pass";
     } catch (TempFailException e) {

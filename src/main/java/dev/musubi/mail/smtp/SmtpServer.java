@@ -129,7 +129,8 @@ public class SmtpServer implements SmartLifecycle {
         continue;
       }
       String clientIp = connection.getInetAddress().getHostAddress();
-      if (!limits.tryAcquire(clientIp)) {
+      String clientKey = clientKey(connection.getInetAddress());
+      if (!limits.tryAcquire(clientKey)) {
         Thread.ofVirtual().start(() -> refuseConnection(connection));
         continue;
       }
@@ -149,10 +150,22 @@ public class SmtpServer implements SmartLifecycle {
                     sessions.remove(session);
                   }
                   closeQuietly(connection);
-                  limits.release(clientIp);
+                  limits.release(clientKey);
                 }
               });
     }
+  }
+
+  /**
+   * What per-client limits count by: the IPv4 address, or the /64 of an IPv6 address (one
+   * subscriber usually holds a whole /64, so counting single IPv6 addresses would bound nothing).
+   */
+  static String clientKey(InetAddress address) {
+    if (address instanceof java.net.Inet6Address) {
+      byte[] bytes = address.getAddress();
+      return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+    }
+    return address.getHostAddress();
   }
 
   /** RFC 5321 §3.1: a server that cannot take the connection may greet with 421 and close. */

@@ -53,6 +53,7 @@ final class SmtpSession {
   private final SmtpServer server;
   private final SmtpProperties properties;
   private final String clientIp;
+  private final String clientKey;
   private final long deadlineNanos;
   private Socket socket;
   private SmtpInput in;
@@ -71,6 +72,7 @@ final class SmtpSession {
     this.properties = server.properties();
     this.socket = socket;
     this.clientIp = socket.getInetAddress().getHostAddress();
+    this.clientKey = SmtpServer.clientKey(socket.getInetAddress());
     this.deadlineNanos = System.nanoTime() + properties.connectionTimeout().toNanos();
     this.in = new SmtpInput(new TimedInput(socket.getInputStream()));
     this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
@@ -239,7 +241,7 @@ final class SmtpSession {
     if (mailFrom == null) {
       return refuseCommand(SmtpReply.of(503, "5.5.1", "Need MAIL before RCPT"));
     }
-    if (server.recipientThrottle().blocked(clientIp)) {
+    if (server.recipientThrottle().blocked(clientKey)) {
       reply(421, "4.7.1", properties.hostname() + " Too many unknown recipients, try again later");
       return false;
     }
@@ -267,11 +269,11 @@ final class SmtpSession {
         return true;
       }
       case UNKNOWN -> {
-        server.recipientThrottle().recordUnknown(clientIp);
+        server.recipientThrottle().recordUnknown(clientKey);
         return refuseCommand(SmtpReply.of(550, "5.1.1", "No such user here"));
       }
       case NOT_HOSTED -> {
-        server.recipientThrottle().recordUnknown(clientIp);
+        server.recipientThrottle().recordUnknown(clientKey);
         return refuseCommand(SmtpReply.of(550, "5.7.1", "Relaying denied"));
       }
     }

@@ -90,7 +90,8 @@ public final class SmtpCommandParser {
               .allMatch(c -> isAsciiLetterOrDigit(c) || c == '.' || c == ':');
     }
     return name.codePoints()
-        .allMatch(c -> isAsciiLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c > 0x7f);
+        .allMatch(
+            c -> isAsciiLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || isUtf8NonAscii(c));
   }
 
   /** RFC 5321 §4.1.1.2: {@code MAIL FROM:<reverse-path> [SP mail-parameters]}. */
@@ -227,10 +228,14 @@ public final class SmtpCommandParser {
     return local
         .codePoints()
         .allMatch(
-            c -> isAsciiLetterOrDigit(c) || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0 || c > 0x7f);
+            c ->
+                isAsciiLetterOrDigit(c)
+                    || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0
+                    || isUtf8NonAscii(c));
   }
 
-  static boolean validDomain(String domain) {
+  /** Whether {@code domain} is a domain name or address literal as RFC 5321 §4.1.2 allows. */
+  public static boolean validDomain(String domain) {
     if (domain.startsWith("[") && domain.endsWith("]")) {
       String literal = domain.substring(1, domain.length() - 1);
       return !literal.isEmpty()
@@ -243,7 +248,9 @@ public final class SmtpCommandParser {
       if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
         return false;
       }
-      if (!label.codePoints().allMatch(c -> isAsciiLetterOrDigit(c) || c == '-' || c > 0x7f)) {
+      if (!label
+          .codePoints()
+          .allMatch(c -> isAsciiLetterOrDigit(c) || c == '-' || isUtf8NonAscii(c))) {
         return false;
       }
     }
@@ -264,6 +271,14 @@ public final class SmtpCommandParser {
 
   private static int utf8Length(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  /**
+   * RFC 6531 §3.3 UTF-8 beyond ASCII, without C1 controls and the Unicode line and paragraph
+   * separators, which some software treats as line ends in trace headers.
+   */
+  private static boolean isUtf8NonAscii(int c) {
+    return c > 0x7f && !Character.isISOControl(c) && c != 0x2028 && c != 0x2029;
   }
 
   private static boolean isAsciiLetterOrDigit(int c) {

@@ -19,6 +19,9 @@ class SmtpCommandParserTests {
   void ehloWithoutANameIsA501() {
     assertReply("EHLO", 501, "5.5.4");
     assertReply("EHLO bad;name", 501, "5.5.4");
+    // Line and paragraph separators or C1 controls would end a trace header line for some readers.
+    assertReply("EHLO a\u2028b.example", 501, "5.5.4");
+    assertReply("RCPT TO:<a\u0085b@musubi.test>", 501, "5.1.3");
   }
 
   @Test
