@@ -282,11 +282,7 @@ public class MailLog {
 
   /** A CSV cell, quoted, with formula prefixes neutralised (CSV injection). */
   private static String cell(String value) {
-    String v = value;
-    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
-    }
-    return "\"" + v.replace("\"", "\"\"") + "\"";
+    return dev.musubi.platform.web.Csv.cell(value);
   }
 
   private static String clean(String s) {

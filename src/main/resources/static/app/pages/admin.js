@@ -34,6 +34,7 @@ import {
   StatisticsSection,
 } from './admin-console.js';
 import { MailAdminSection } from './admin-mail.js';
+import { TalkExportCard } from './admin-talk-export.js';
 import { MemberExportButton, PrivacySection } from './privacy.js';
 
 const PAGE_SIZE = 20;
@@ -60,7 +61,7 @@ export function AdminPage({ me, tab }) {
     ${current === 'mail'
       ? html`<${MailAdminSection} />`
       : current === 'audit'
-      ? html`<${AuditSection} />`
+      ? html`<${AuditSection} />${(me?.roles || []).includes('super_admin') && html`<${TalkExportCard} />`}`
       : current === 'deleted'
         ? html`<${DeletedSection} />`
         : current === 'roles'

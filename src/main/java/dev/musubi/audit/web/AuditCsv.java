@@ -1,6 +1,7 @@
 package dev.musubi.audit.web;
 
 import dev.musubi.audit.AuditEntry;
+import dev.musubi.platform.web.Csv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -63,21 +64,10 @@ final class AuditCsv {
   }
 
   static String row(String... cells) {
-    var sb = new StringBuilder();
-    for (int i = 0; i < cells.length; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(cell(cells[i]));
-    }
-    return sb.append("\r\n").toString();
+    return Csv.row(cells);
   }
 
   static String cell(String value) {
-    String safe = value;
-    if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) {
-      safe = "'" + value;
-    }
-    return '"' + safe.replace("\"", "\"\"") + '"';
+    return Csv.cell(value);
   }
 }

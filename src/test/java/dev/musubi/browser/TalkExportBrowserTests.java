@@ -1,0 +1,72 @@
+package dev.musubi.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Page;
+import dev.musubi.testing.Fixtures;
+import dev.musubi.testing.MusubiIntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The audit tab's message export: a super admin picks a member, states why, gets the CSV. */
+@MusubiIntegrationTest
+class TalkExportBrowserTests {
+
+  @LocalServerPort int port;
+  Browser browser;
+
+  @BeforeEach
+  void start() {
+    browser = new Browser(port);
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
+    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
+    browser.close();
+  }
+
+  @Test
+  void aSuperAdminExportsAMembersMessagesWithAReason() throws Exception {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember a = fixtures.member(company, "ishida");
+    Fixtures.TestMember b = fixtures.member(company, "mori");
+    String room =
+        a.client()
+            .post(
+                "/api/v1/rooms",
+                Map.of("type", "group", "name", "購買", "members", List.of(b.id().toString())))
+            .json()
+            .get("id")
+            .asString();
+    assertThat(
+            a.client()
+                .post("/api/v1/rooms/" + room + "/messages", Map.of("text", "発注書を送ります"))
+                .status())
+        .isEqualTo(201);
+
+    Page page = browser.newPage(1280, 900);
+    page.navigate("/#/admin/audit");
+    Browser.submitPassword(page, company.adminLoginId(), Fixtures.PASSWORD);
+    page.getByLabel("メンバーを名前で検索").fill("ishida");
+    page.locator(".tx-found button").first().click();
+    assertThat(page.getByTestId("tx-chosen")).containsText("ishida");
+    page.getByTestId("tx-run").click();
+    // No reason: refused, nothing downloaded.
+    assertThat(page.getByTestId("talk-export").locator(".alert")).isVisible();
+    page.getByLabel("理由（10 文字以上）").fill("取引先からの苦情の事実確認のため");
+    Download got = page.waitForDownload(() -> page.getByTestId("tx-run").click());
+    String csv = Files.readString(got.path(), StandardCharsets.UTF_8);
+    assertThat(csv).contains("発注書を送ります", "購買");
+  }
+}
