@@ -461,6 +461,19 @@ public class Mailboxes {
         .update();
   }
 
+  /**
+   * Deletes a stored message for good on the company's behalf (retention, erasure of a purged
+   * member): the row, its blob reference and its search entry. Nothing happens for an unknown ID.
+   */
+  @Transactional
+  public void purgeStored(UUID tenantId, UUID id) {
+    jdbc.sql("SELECT * FROM mail_message WHERE tenant_id = ? AND id = ?")
+        .params(tenantId, id)
+        .query(ROW)
+        .optional()
+        .ifPresent(this::purge);
+  }
+
   /** Deletes a message for good (a draft replaced, a message purged). */
   @Transactional
   public void purge(MemberPrincipal actor, UUID id) {

@@ -38,6 +38,7 @@ class PrivacyIntegrationTests {
   @LocalServerPort int port;
   @Autowired TestClock clock;
   @Autowired JdbcClient jdbc;
+  @Autowired dev.musubi.mail.MailInbound inbound;
   @Autowired MemberLifecycle lifecycle;
   @Autowired SearchIndex index;
   @Autowired ApplicationContext context;
@@ -91,6 +92,23 @@ class PrivacyIntegrationTests {
                     "givenNameReading", "いちろう",
                     "company", "みなと商事"));
     assertThat(contact.status()).as(contact.body()).isEqualTo(201);
+    // Mail from outside, with a line that an mbox reader would take for a separator.
+    byte[] mail =
+        ("From: Partner <p@partner.example>\r\nTo: "
+                + me.loginId()
+                + "\r\nSubject: export-mail\r\nMessage-ID: <e1@partner.example>\r\n\r\n"
+                + "From the start of a line.\r\nご確認ください。\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    inbound.deliver(
+        new dev.musubi.mail.MailInbound.Envelope(
+            "p@partner.example",
+            java.util.List.of(me.loginId()),
+            "192.0.2.1",
+            "mx.partner.example",
+            java.time.Instant.now(),
+            dev.musubi.mail.MailInbound.AuthResults.none(),
+            mail.length),
+        new java.io.ByteArrayInputStream(mail));
 
     assertThat(me.client().get("/api/v1/me/export").status()).isEqualTo(404);
     assertThat(me.client().get("/api/v1/me/export/download").status()).isEqualTo(404);
@@ -122,6 +140,11 @@ class PrivacyIntegrationTests {
             .orElseThrow();
     assertThat(ics).contains("BEGIN:VCALENDAR").contains("SUMMARY:歯医者の予約");
     assertThat(text(files, "contacts/personal.vcf")).contains("BEGIN:VCARD").contains("鈴木");
+    assertThat(text(files, "mail/Inbox.mbox"))
+        .startsWith("From p@partner.example ")
+        .contains("Subject: export-mail")
+        .contains("\n>From the start of a line.\n")
+        .contains("ご確認ください。");
     assertThat(text(files, "manifest.json")).contains("talk/messages.json");
 
     // Deleted after a complete download: a second one needs a new export.
@@ -269,7 +292,7 @@ class PrivacyIntegrationTests {
     assertThat(
             admin
                 .api
-                .put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("mail", 30)))
+                .put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("planets", 30)))
                 .status())
         .isEqualTo(422);
     assertThat(
@@ -403,6 +426,18 @@ class PrivacyIntegrationTests {
                 .status())
         .isEqualTo(201);
     defaultCalendar(gone.client());
+    assertThat(
+            gone.client()
+                .post(
+                    "/api/v1/mail/messages",
+                    Map.of(
+                        "to", java.util.List.of(stays.loginId()),
+                        "subject", "erasure-mail",
+                        "text", "私信"))
+                .status())
+        .isIn(200, 201, 202);
+    assertThat(count("SELECT COUNT(*) FROM mail_message WHERE member_id = ?", gone.id()))
+        .isPositive();
 
     assertThat(company.admin().delete("/api/v1/admin/members/" + gone.id()).status())
         .isEqualTo(204);
@@ -424,6 +459,11 @@ class PrivacyIntegrationTests {
     assertThat(count("SELECT COUNT(*) FROM contact WHERE owner_id = ?", gone.id())).isZero();
     assertThat(count("SELECT COUNT(*) FROM cal_calendar WHERE owner_id = ?", gone.id())).isZero();
     assertThat(count("SELECT COUNT(*) FROM auth_session WHERE member_id = ?", gone.id())).isZero();
+    // The mail the member kept is gone; the copy the colleague received stays theirs.
+    assertThat(count("SELECT COUNT(*) FROM mail_message WHERE member_id = ?", gone.id())).isZero();
+    assertThat(count("SELECT COUNT(*) FROM mail_folder WHERE member_id = ?", gone.id())).isZero();
+    assertThat(count("SELECT COUNT(*) FROM mail_message WHERE member_id = ?", stays.id()))
+        .isEqualTo(1);
     String detail =
         jdbc.sql(
                 "SELECT detail FROM audit_event WHERE tenant_id = ? AND target_id = ?"
@@ -431,7 +471,12 @@ class PrivacyIntegrationTests {
             .params(company.id(), gone.id().toString())
             .query(String.class)
             .single();
-    assertThat(detail).contains("talk").contains("drive").contains("contacts").contains("calendar");
+    assertThat(detail)
+        .contains("talk")
+        .contains("drive")
+        .contains("contacts")
+        .contains("calendar")
+        .contains("mail");
   }
 
   @Test

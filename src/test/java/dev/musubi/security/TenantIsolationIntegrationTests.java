@@ -82,7 +82,8 @@ class TenantIsolationIntegrationTests {
           "mail_message",
           "mail_log",
           "mail_outbound",
-          "mail_upload");
+          "mail_upload",
+          "mail_rule");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
