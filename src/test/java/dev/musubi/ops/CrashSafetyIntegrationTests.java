@@ -213,7 +213,8 @@ class CrashSafetyIntegrationTests {
     String token = created.json().get("token").asString();
     String root = admin.get("/api/v1/drive/drives").json().get(0).get("rootFolderId").asString();
 
-    // The body: a multipart head, then 4 MiB that flow only after the stop has begun.
+    // The body: a multipart head and the first MiB, then 3 MiB that flow only after the stop
+    // has begun.
     byte[] content = new byte[4 * 1024 * 1024];
     new Random(7).nextBytes(content);
     String boundary = "----musubi-graceful";
@@ -227,13 +228,16 @@ class CrashSafetyIntegrationTests {
         ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+    int first = 1024 * 1024;
     java.io.InputStream body =
         new java.io.SequenceInputStream(
-            new java.io.ByteArrayInputStream(head),
+            new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(head),
+                new java.io.ByteArrayInputStream(content, 0, first)),
             new java.io.InputStream() {
               private final java.io.InputStream rest =
                   new java.io.SequenceInputStream(
-                      new java.io.ByteArrayInputStream(content),
+                      new java.io.ByteArrayInputStream(content, first, content.length - first),
                       new java.io.ByteArrayInputStream(tail));
 
               @Override
@@ -265,6 +269,20 @@ class CrashSafetyIntegrationTests {
     java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> answer =
         http.sendAsync(upload, java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(sending.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // The server is inside the request once the blob store has begun its temporary file; before
+    // that the connection could still be idle, and an idle connection is closed at once.
+    Path blobTmp = dataDir.resolve("blobs").resolve("tmp");
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              if (!Files.isDirectory(blobTmp)) {
+                return false;
+              }
+              try (var files = Files.list(blobTmp)) {
+                return files.anyMatch(f -> f.getFileName().toString().endsWith(".part"));
+              }
+            });
 
     server.destroy(); // SIGTERM
     // Tomcat says it is draining before the rest of the body is let through.
