@@ -42,12 +42,16 @@ addMessages({
     'mail.deleteFolderConfirm': 'フォルダ「{name}」を削除しますか？',
     'mail.folderNotEmpty': 'フォルダが空ではないため削除できません。先にメールを移動してください。',
     'mail.folderName': 'フォルダ名',
+    'mail.folderTaken': '同じ名前のフォルダがすでにあります。',
     'mail.settings': 'メールの設定',
     'mail.search': '差出人・宛先・件名・本文・添付ファイル名で検索',
     'mail.allFolders': 'すべてのフォルダ',
     'mail.sort': '並べ替え',
     'mail.sortNewest': '新しい順',
     'mail.sortOldest': '古い順',
+    'mail.sortFrom': '差出人順',
+    'mail.sortSubject': '件名順',
+    'mail.sortSize': 'サイズの大きい順',
     'mail.threads': '会話ごとにまとめる',
     'mail.empty': 'メールはありません',
     'mail.noResults': '該当するメールはありません',
@@ -147,12 +151,16 @@ addMessages({
     'mail.deleteFolderConfirm': 'Delete the folder “{name}”?',
     'mail.folderNotEmpty': 'The folder is not empty. Move its messages first.',
     'mail.folderName': 'Folder name',
+    'mail.folderTaken': 'A folder with this name exists.',
     'mail.settings': 'Mail settings',
     'mail.search': 'Search sender, recipients, subject, body and attachment names',
     'mail.allFolders': 'All folders',
     'mail.sort': 'Sort',
     'mail.sortNewest': 'Newest first',
     'mail.sortOldest': 'Oldest first',
+    'mail.sortFrom': 'Sender',
+    'mail.sortSubject': 'Subject',
+    'mail.sortSize': 'Largest first',
     'mail.threads': 'Group conversations',
     'mail.empty': 'No messages',
     'mail.noResults': 'No messages match',
@@ -349,7 +357,11 @@ export function MailPage({ me, route }) {
   const isSettings = view === 'settings';
   const folder = folders.find((f) => f.id === view) || (isSettings ? null : inbox);
   const messageId = isSettings ? null : route.path[2] || null;
-  const startCompose = (c) => setCompose({ key: Date.now(), ...c });
+  const startCompose = (c) => {
+    setCompose({ key: Date.now(), ...c });
+    // The compose pane lives beside the list: leave the settings for the folder.
+    if (isSettings && inbox) navigate(mailHref(inbox.id));
+  };
   const readerOpen = !!(messageId || compose);
 
   return html`<div class=${cx('page', 'mail', readerOpen && 'mail-reading', isSettings && 'mail-settings-open')} data-testid="mail">
@@ -489,7 +501,8 @@ function FolderNameDialog({ open, title, initial, onClose, onSave }) {
     try {
       await onSave(name.trim());
     } catch (x) {
-      setErr(x.fieldErrors?.().name || errorText(x));
+      const named = (x.errors || []).find((e) => e.field === 'name');
+      setErr(named?.code === 'taken' ? t('mail.folderTaken') : named ? x.fieldErrors().name : errorText(x));
     } finally {
       setBusy(false);
     }
@@ -564,6 +577,9 @@ function MessageList({ folder, folders, gen, activeId, onChanged, onOpenDraft })
         <select class="input select mail-sort" aria-label=${t('mail.sort')} value=${sort} onChange=${(e) => setSort(e.currentTarget.value)} disabled=${everywhere && !!dq}>
           <option value="-date">${t('mail.sortNewest')}</option>
           <option value="date">${t('mail.sortOldest')}</option>
+          <option value="from">${t('mail.sortFrom')}</option>
+          <option value="subject">${t('mail.sortSubject')}</option>
+          <option value="-size">${t('mail.sortSize')}</option>
         </select>
       </div>
     </div>

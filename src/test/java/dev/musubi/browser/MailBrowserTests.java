@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
 import dev.musubi.mail.MailInbound;
 import dev.musubi.testing.MusubiIntegrationTest;
@@ -269,6 +270,96 @@ class MailBrowserTests {
     phone.getByTestId("mail-compose").click();
     assertThat(phone.getByTestId("mail-compose-form")).isVisible();
     assertThat(noSidewaysOverflow(phone)).isTrue();
+  }
+
+  @Test
+  void foldersSearchFlagMoveTrashAndSignature() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "フォルダ整理株式会社");
+    String yamada = member(company, "yamada", "山田 五郎");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    for (String[] m : new String[][] {{"見積書の送付", "見積もりをお送りします"}, {"週報", "今週の報告です"}}) {
+      admin.post(
+          "/api/v1/mail/messages",
+          "{\"to\":["
+              + MusubiHttp.quote(yamada)
+              + "],\"subject\":"
+              + MusubiHttp.quote(m[0])
+              + ",\"text\":"
+              + MusubiHttp.quote(m[1])
+              + "}",
+          202);
+    }
+    Page page = signedIn(yamada, MEMBER_PASSWORD, 1280, 800);
+    Locator items = page.getByTestId("mail-item");
+    assertThat(items).hasCount(2);
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("2");
+
+    // Search in Japanese, then back to the whole folder.
+    page.getByTestId("mail-search").fill("見積");
+    assertThat(items).hasCount(1);
+    assertThat(items.first()).containsText("見積書の送付");
+    page.getByTestId("mail-search").fill("");
+    assertThat(items).hasCount(2);
+
+    // A custom folder; flag a message and move it there.
+    page.getByTestId("mail-new-folder").click();
+    page.getByLabel("フォルダ名", new Page.GetByLabelOptions().setExact(true)).fill("案件A");
+    page.getByTestId("mail-folder-save").click();
+    assertThat(page.getByTestId("mail-list")).containsText("メールはありません");
+    folder(page, "inbox").click();
+    items.filter(new Locator.FilterOptions().setHasText("見積書の送付")).click();
+    page.getByTestId("mail-flag").click();
+    assertThat(page.getByTestId("mail-flag")).hasText("フラグを外す");
+    assertThat(items.filter(new Locator.FilterOptions().setHasText("見積書の送付")).locator(".mail-flag"))
+        .hasCount(1);
+    page.getByTestId("mail-move")
+        .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("案件A"));
+    assertThat(items).hasCount(1);
+    folder(page, "案件A").click();
+    assertThat(items).hasCount(1);
+
+    // A folder with mail in it cannot be deleted; the reason is shown.
+    page.getByTestId("mail-delete-folder").click();
+    page.locator("dialog[open]")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("フォルダを削除"))
+        .click();
+    assertThat(page.locator(".toast-error")).containsText("フォルダが空ではない");
+    assertThat(folder(page, "案件A")).hasCount(1);
+
+    // Delete moves to the trash; emptying the trash deletes for good.
+    items.first().click();
+    page.getByTestId("mail-delete").click();
+    assertThat(items).hasCount(0);
+    folder(page, "trash").click();
+    assertThat(items).hasCount(1);
+    page.getByTestId("mail-empty-folder").click();
+    page.locator("dialog[open]")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("完全に削除"))
+        .click();
+    assertThat(page.getByTestId("mail-list")).containsText("メールはありません");
+
+    // The empty custom folder: rename, then delete.
+    folder(page, "案件A").click();
+    page.getByTestId("mail-rename-folder").click();
+    page.getByLabel("フォルダ名", new Page.GetByLabelOptions().setExact(true)).fill("案件B");
+    page.getByTestId("mail-folder-save").click();
+    assertThat(folder(page, "案件B")).hasCount(1);
+    page.getByTestId("mail-delete-folder").click();
+    page.locator("dialog[open]")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("フォルダを削除"))
+        .click();
+    assertThat(folder(page, "案件B")).hasCount(0);
+
+    // The signature from the settings starts every new message.
+    page.getByTestId("mail-settings-link").click();
+    page.getByTestId("mail-signature").fill("山田 五郎 / 営業部");
+    page.getByTestId("mail-settings-save").click();
+    assertThat(page.getByText("メールの設定を保存しました")).isVisible();
+    page.getByTestId("mail-compose").click();
+    assertThat(page.getByTestId("mail-body"))
+        .hasValue(
+            java.util.regex.Pattern.compile(
+                ".*-- \\n山田 五郎 / 営業部$", java.util.regex.Pattern.DOTALL));
   }
 
   private static boolean noSidewaysOverflow(Page page) {
