@@ -248,6 +248,7 @@ addMessages({
 const ROLE_ORDER = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash'];
 const PAGE_SIZE = 50;
 const DRAFT_DELAY_MS = 3000;
+const REFRESH_MS = 30000;
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 export function folderName(f) {
@@ -338,6 +339,12 @@ export function MailPage({ me, route }) {
     loadFolders();
   };
 
+  // New mail shows up without a reload: the folders and the open list refresh while the page is visible.
+  useEffect(() => {
+    const timer = setInterval(() => document.visibilityState === 'visible' && changed(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+
   useEffect(() => {
     loadFolders();
     api.get('/api/v1/mail/settings').then(setSettings, () => setSettings({ displayName: '', signature: '' }));
@@ -369,7 +376,7 @@ export function MailPage({ me, route }) {
       <${Button} class="mail-compose-btn" onClick=${() => startCompose({ mode: 'new' })} data-testid="mail-compose"
         ><${Icon} name="plus" /> ${t('mail.compose')}<//
       >
-      <${FolderList} folders=${folders} current=${isSettings ? null : folder?.id} onChanged=${loadFolders} />
+      <${FolderList} folders=${folders} current=${isSettings ? null : folder?.id} onChanged=${loadFolders} onRefresh=${changed} />
       <a class=${cx('mail-folder', 'mail-settings-link', isSettings && 'active')} href="#/mail/settings" data-testid="mail-settings-link"
         ><${Icon} name="user" /><span class="mail-folder-name">${t('mail.settings')}</span></a
       >
@@ -418,7 +425,7 @@ export function MailPage({ me, route }) {
 
 // --- folders -----------------------------------------------------------------------------------
 
-function FolderList({ folders, current, onChanged }) {
+function FolderList({ folders, current, onChanged, onRefresh }) {
   const [dialog, setDialog] = useState(null); // {kind:'new'|'rename'|'delete', folder?}
   const active = folders.find((f) => f.id === current);
   return html`<nav class="mail-folder-nav">
@@ -429,6 +436,7 @@ function FolderList({ folders, current, onChanged }) {
             class=${cx('mail-folder', f.id === current && 'active', f.unread > 0 && 'mail-folder-unread')}
             href=${mailHref(f.id)}
             aria-current=${f.id === current ? 'page' : undefined}
+            onClick=${() => f.id === current && onRefresh()}
             data-folder=${f.role || f.name}
           >
             <${Icon} name=${f.role === 'inbox' ? 'inbox' : f.role === 'trash' ? 'close' : 'mail'} />

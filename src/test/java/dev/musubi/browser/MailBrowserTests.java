@@ -362,6 +362,47 @@ class MailBrowserTests {
                 ".*-- \\n山田 五郎 / 営業部$", java.util.regex.Pattern.DOTALL));
   }
 
+  @Test
+  void richTextArrivesFormattedAndCanBeForwarded() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "リッチテキスト株式会社");
+    String mori = member(company, "mori", "森 六郎");
+    Page admin = signedIn(company.adminLoginId(), company.adminPassword(), 1280, 800);
+    admin.getByTestId("mail-compose").click();
+    Locator to = admin.getByTestId("mail-to").locator("input");
+    to.fill(mori);
+    to.press("Enter");
+    admin.getByTestId("mail-subject-input").fill("書式つきのお知らせ");
+    admin.getByTestId("mail-rich-toggle").click();
+    Locator editor = admin.getByTestId("mail-rich");
+    editor.click();
+    admin.keyboard().press("Control+Home");
+    admin.keyboard().type("重要なお知らせ");
+    admin.keyboard().press("Shift+Home");
+    admin.getByLabel("太字").click();
+    assertThat(editor.locator("b")).hasText("重要なお知らせ");
+    admin.getByTestId("mail-send").click();
+    assertThat(admin.getByTestId("mail-compose-form")).hasCount(0);
+
+    Page page = signedIn(mori, MEMBER_PASSWORD, 1280, 800);
+    page.getByTestId("mail-item").first().click();
+    FrameLocator frame = page.frameLocator("[data-testid=mail-frame]");
+    assertThat(frame.locator("b, strong").first()).hasText("重要なお知らせ");
+    page.getByTestId("mail-forward").click();
+    assertThat(page.getByTestId("mail-subject-input")).hasValue("Fwd: 書式つきのお知らせ");
+    assertThat(page.getByTestId("mail-body"))
+        .hasValue(
+            java.util.regex.Pattern.compile(
+                ".*転送メッセージ.*重要なお知らせ.*", java.util.regex.Pattern.DOTALL));
+    Locator fwdTo = page.getByTestId("mail-to").locator("input");
+    fwdTo.fill(company.adminLoginId());
+    fwdTo.press("Enter");
+    page.getByTestId("mail-send").click();
+    assertThat(page.getByTestId("mail-compose-form")).hasCount(0);
+
+    folder(admin, "inbox").click();
+    assertThat(admin.getByTestId("mail-item").first()).containsText("Fwd: 書式つきのお知らせ");
+  }
+
   private static boolean noSidewaysOverflow(Page page) {
     Object overflow =
         page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
