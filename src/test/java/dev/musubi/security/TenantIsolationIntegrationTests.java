@@ -67,7 +67,17 @@ class TenantIsolationIntegrationTests {
           "cal_facility",
           "cal_booking",
           "contact",
-          "contact_setting");
+          "contact_setting",
+          "mail_domain",
+          "mail_alias",
+          "mail_list",
+          "mail_policy",
+          "mail_settings",
+          "mail_folder",
+          "mail_message",
+          "mail_log",
+          "mail_outbound",
+          "mail_upload");
 
   @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
@@ -412,12 +422,19 @@ class TenantIsolationIntegrationTests {
               .query()
               .listOfRows()
               .stream()
-              .map(r -> new java.util.TreeMap<>(r).toString())
+              .map(TenantIsolationIntegrationTests::rowText)
               .sorted()
               .toList();
       snapshot.put(table, rows);
     }
     return snapshot;
+  }
+
+  /** A row as text; binary columns by content (a byte array's toString is its identity). */
+  private static String rowText(Map<String, Object> row) {
+    java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>(row);
+    sorted.replaceAll((k, v) -> v instanceof byte[] b ? java.util.Arrays.toString(b) : v);
+    return sorted.toString();
   }
 
   private static String leaked(String body, Victim v) {
@@ -533,6 +550,79 @@ class TenantIsolationIntegrationTests {
       assertThat(leaked(list.body(), a)).isNull();
     }
     assertThat(snapshot(a.company().id())).isEqualTo(before);
+  }
+
+  @Test
+  void anotherCompanyGetsNotFoundForMailFoldersMessagesAndDomains() {
+    Fixtures.TestCompany a = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(a, "mailer");
+    String self = "mailer@" + a.domain();
+    ApiClient.Response sent =
+        member
+            .client()
+            .post(
+                "/api/v1/mail/messages",
+                Map.of("to", List.of(self), "subject", "取引先 秘密", "text", "himitsu"));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    String messageId = sent.json().get("id").asString();
+    ApiClient.Response folder =
+        member.client().post("/api/v1/mail/folders", Map.of("name", "機密フォルダ"));
+    assertThat(folder.status()).as(folder.body()).isEqualTo(201);
+    String folderId = folder.json().get("id").asString();
+    ApiClient.Response domain =
+        a.admin().post("/api/v1/admin/mail/domains", Map.of("name", "m" + a.domain()));
+    assertThat(domain.status()).as(domain.body()).isEqualTo(201);
+    String domainId = domain.json().get("id").asString();
+    ApiClient.Response alias =
+        a.admin()
+            .post(
+                "/api/v1/admin/mail/aliases",
+                Map.of("address", "himitsu@" + a.domain(), "memberId", member.id().toString()));
+    assertThat(alias.status()).as(alias.body()).isEqualTo(201);
+    String aliasId = alias.json().get("id").asString();
+
+    String m = "/api/v1/mail/messages/" + messageId;
+    String f = "/api/v1/mail/folders/" + folderId;
+    // A's member cannot reach another member's mail either.
+    Fixtures.TestMember colleague = fixtures.member(a, "colleague");
+    assertThat(colleague.client().get(m).status()).isEqualTo(404);
+    assertThat(colleague.client().get(f + "/messages").status()).isEqualTo(404);
+    Fixtures.TestCompany b = fixtures.company();
+    Map<String, List<String>> before = snapshot(a.id());
+    String d = "/api/v1/admin/mail/domains/" + domainId;
+    List<ApiClient.Response> answers =
+        List.of(
+            b.admin().get(m),
+            b.admin().get(m + "/raw"),
+            b.admin().get(m + "/thread"),
+            b.admin().get(m + "/attachments/1"),
+            b.admin().patch(m, Map.of("seen", true)),
+            b.admin().delete(m),
+            b.admin().post("/api/v1/mail/drafts", Map.of("subject", "x", "forwardOf", messageId)),
+            b.admin().put("/api/v1/mail/drafts/" + messageId, Map.of("subject", "x")),
+            b.admin().get(f + "/messages"),
+            b.admin().patch(f, Map.of("name", "x")),
+            b.admin().delete(f),
+            b.admin().post(f + "/empty", null),
+            b.admin().get(d),
+            b.admin().post(d + "/dkim/rotate", null),
+            b.admin().delete(d),
+            b.admin().delete("/api/v1/admin/mail/aliases/" + aliasId));
+    for (ApiClient.Response r : answers) {
+      assertThat(r.status()).as(r.body()).isIn(404, 422);
+      assertThat(r.body()).doesNotContain("秘密", "himitsu");
+    }
+    for (String path :
+        List.of(
+            "/api/v1/mail/search?q=himitsu",
+            "/api/v1/admin/mail/log?q=himitsu",
+            "/api/v1/admin/mail/log.csv",
+            "/api/v1/admin/mail/aliases",
+            "/api/v1/admin/mail/domains")) {
+      ApiClient.Response r = b.admin().get(path);
+      assertThat(r.body()).as(path).doesNotContain("himitsu", "秘密", a.domain());
+    }
+    assertThat(snapshot(a.id())).isEqualTo(before);
   }
 
   @Test

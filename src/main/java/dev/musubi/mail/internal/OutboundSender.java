@@ -68,7 +68,7 @@ public class OutboundSender {
   private final MailLog mailLog;
   private final Clock clock;
   private final TransactionTemplate tx;
-  private final String smarthost;
+  private final org.springframework.core.env.Environment env;
   private final Duration backoff;
   private final Duration retryWindow;
   private final String helo;
@@ -82,7 +82,7 @@ public class OutboundSender {
       MailLog mailLog,
       Clock clock,
       PlatformTransactionManager transactions,
-      @Value("${musubi.mail.smarthost:}") String smarthost,
+      org.springframework.core.env.Environment env,
       @Value("${musubi.mail.retry-backoff:PT1M}") Duration backoff,
       @Value("${musubi.mail.retry-window:P2D}") Duration retryWindow,
       @Value("${musubi.mail.hostname:}") String helo) {
@@ -94,7 +94,7 @@ public class OutboundSender {
     this.mailLog = mailLog;
     this.clock = clock;
     this.tx = new TransactionTemplate(transactions);
-    this.smarthost = smarthost.strip();
+    this.env = env;
     this.backoff = backoff;
     this.retryWindow = retryWindow;
     this.helo = helo.isBlank() ? "localhost" : helo;
@@ -166,7 +166,13 @@ public class OutboundSender {
     return tried;
   }
 
+  /** The configured smarthost ({@code host:port}), read on every run so that it can change. */
+  private String smarthost() {
+    return env.getProperty("musubi.mail.smarthost", "").strip();
+  }
+
   private void attempt(Job job) {
+    String smarthost = smarthost();
     String error;
     boolean permanent;
     try {
@@ -175,7 +181,7 @@ public class OutboundSender {
         raw = in.readAllBytes();
       }
       byte[] signed = sign(raw, job.mailFrom());
-      send(job, signed);
+      send(job, signed, smarthost);
       finish(
           job, "sent", "sent", "accepted by " + (smarthost.isEmpty() ? job.domain() : smarthost));
       return;
@@ -227,7 +233,8 @@ public class OutboundSender {
         .orElse(raw);
   }
 
-  private void send(Job job, byte[] message) throws MessagingException, IOException {
+  private void send(Job job, byte[] message, String smarthost)
+      throws MessagingException, IOException {
     List<String[]> hosts = new ArrayList<>();
     if (!smarthost.isEmpty()) {
       int colon = smarthost.lastIndexOf(':');
