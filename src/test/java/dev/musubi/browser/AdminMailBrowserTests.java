@@ -107,6 +107,15 @@ class AdminMailBrowserTests {
             null,
             200);
     assertThat(csv).contains("ログに残る件名");
+
+    // Phone width: the records stay inside the screen.
+    page.setViewportSize(390, 844);
+    page.getByTestId("mail-admin-domains").click();
+    page.locator("[data-domain='" + extra + "']").getByTestId("mail-domain-records").click();
+    assertThat(page.getByTestId("mail-dns-records")).isVisible();
+    Object overflow =
+        page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
+    assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
   }
 
   @Test

@@ -210,6 +210,8 @@ class MailBrowserTests {
     String suzuki = member(company, "suzuki", "鈴木 次郎");
     Page page = signedIn(company.adminLoginId(), company.adminPassword(), 1280, 800);
     page.getByTestId("mail-compose").click();
+    page.getByTestId("mail-send").click();
+    assertThat(page.getByTestId("mail-compose-form")).containsText("宛先を1つ以上入力してください");
     Locator to = page.getByTestId("mail-to").locator("input");
     to.fill("not an address");
     to.press("Enter");
@@ -300,6 +302,12 @@ class MailBrowserTests {
     assertThat(items.first()).containsText("見積書の送付");
     page.getByTestId("mail-search").fill("");
     assertThat(items).hasCount(2);
+
+    // Read, then marked unread again: the count follows.
+    items.filter(new Locator.FilterOptions().setHasText("週報")).click();
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("1");
+    page.getByTestId("mail-mark-unread").click();
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("2");
 
     // A custom folder; flag a message and move it there.
     page.getByTestId("mail-new-folder").click();
