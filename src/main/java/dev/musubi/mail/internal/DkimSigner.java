@@ -34,7 +34,8 @@ public final class DkimSigner {
   private DkimSigner() {}
 
   /** The message with a {@code DKIM-Signature} header prepended. */
-  public static byte[] sign(byte[] message, String domain, String selector, PrivateKey key) {
+  public static byte[] sign(
+      byte[] message, String domain, String selector, PrivateKey key, java.time.Instant now) {
     String text = new String(message, StandardCharsets.ISO_8859_1);
     int split = text.indexOf("\r\n\r\n");
     String head = split < 0 ? text : text.substring(0, split + 2);
@@ -71,7 +72,7 @@ public final class DkimSigner {
             + "; s="
             + selector
             + "; t="
-            + (System.currentTimeMillis() / 1000)
+            + now.getEpochSecond()
             + "; h="
             + String.join(":", names)
             + "; bh="

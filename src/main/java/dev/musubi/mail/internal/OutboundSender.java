@@ -229,7 +229,7 @@ public class OutboundSender {
     String domain = Addresses.domainOf(mailFrom).toLowerCase(java.util.Locale.ROOT);
     return domains
         .dkimKey(domain)
-        .map(k -> DkimSigner.sign(raw, k.domain(), k.selector(), k.privateKey()))
+        .map(k -> DkimSigner.sign(raw, k.domain(), k.selector(), k.privateKey(), clock.instant()))
         .orElse(raw);
   }
 
