@@ -91,6 +91,9 @@ addMessages({
     'mail.showHtml': 'HTMLで表示',
     'mail.attachments': '添付ファイル',
     'mail.download': 'ダウンロード',
+    'mail.saveToDrive': 'ドライブに保存',
+    'mail.savedToDrive': '「{name}」をマイドライブに保存しました',
+    'mail.saveToDriveFailed': 'ドライブに保存できませんでした',
     'mail.auth': '送信元の認証',
     'mail.authPass': '認証済み',
     'mail.authFail': '認証に失敗',
@@ -200,6 +203,9 @@ addMessages({
     'mail.showHtml': 'Show as HTML',
     'mail.attachments': 'Attachments',
     'mail.download': 'Download',
+    'mail.saveToDrive': 'Save to Drive',
+    'mail.savedToDrive': 'Saved “{name}” to My drive',
+    'mail.saveToDriveFailed': 'Could not save to Drive',
     'mail.auth': 'Sender authentication',
     'mail.authPass': 'Verified',
     'mail.authFail': 'Failed',
@@ -707,6 +713,33 @@ function Glyph({ name, label }) {
   </svg>`;
 }
 
+/** Copies an attachment into the member's own drive (its top folder), through the Drive API. */
+async function saveToDrive(messageId, a) {
+  try {
+    const drives = await api.get('/api/v1/drive/drives');
+    const mine = (drives || []).find((d) => d.kind === 'personal');
+    if (!mine) throw new Error(t('mail.saveToDriveFailed'));
+    const res = await fetch(`/api/v1/mail/messages/${messageId}/attachments/${encodeURIComponent(a.part)}`, { credentials: 'same-origin' });
+    if (!res.ok) throw { status: res.status };
+    const blob = await res.blob();
+    const form = new FormData();
+    form.append('file', new File([blob], a.name || 'attachment', { type: a.contentType || 'application/octet-stream' }));
+    const up = await fetch(`/api/v1/drive/folders/${mine.rootFolderId}/files`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', ...csrfHeaders() },
+      body: form,
+    });
+    if (!up.ok) {
+      const body = await up.json().catch(() => null);
+      throw { status: up.status, detail: body?.detail, title: body?.title };
+    }
+    toast(t('mail.savedToDrive', { name: a.name || 'attachment' }));
+  } catch (e) {
+    toast(e?.status !== undefined ? errorText(e) : e?.message || t('mail.saveToDriveFailed'), 'error');
+  }
+}
+
 function Reader({ id, folder, folders, identities, onChanged, onCompose }) {
   const [msg, setMsg] = useState(null);
   const [error, setError] = useState(null);
@@ -839,10 +872,11 @@ function Reader({ id, folder, folders, identities, onChanged, onCompose }) {
       <h3 class="mail-h3">${t('mail.attachments')}</h3>
       <ul data-testid="mail-attachments">
         ${msg.attachments.map(
-          (a) => html`<li key=${a.part}>
+          (a) => html`<li key=${a.part} class="mail-attachment-item">
             <a class="mail-attachment" href=${`/api/v1/mail/messages/${msg.id}/attachments/${encodeURIComponent(a.part)}`} download=${a.name || 'attachment'} title=${t('mail.download')}>
               <${Glyph} name="clip" /><span class="mail-attachment-name">${a.name || a.contentType}</span><span class="mail-attachment-size">${formatBytes(a.size)}</span>
             </a>
+            <button type="button" class="link-btn mail-save-drive" onClick=${() => saveToDrive(msg.id, a)} data-testid="mail-save-drive">${t('mail.saveToDrive')}</button>
           </li>`,
         )}
       </ul>

@@ -110,6 +110,12 @@ class MailBrowserTests {
     Locator attachment = page.getByTestId("mail-attachments").getByText("見積書.txt");
     com.microsoft.playwright.Download download = page.waitForDownload(attachment::click);
     assertThat(download.suggestedFilename()).isEqualTo("見積書.txt");
+    page.getByTestId("mail-save-drive").click();
+    assertThat(page.getByText("「見積書.txt」をマイドライブに保存しました")).isVisible();
+    page.navigate("/#/drive");
+    assertThat(page.getByTestId("drive-list")).containsText("見積書.txt");
+    page.goBack();
+    assertThat(page.getByTestId("mail-subject")).hasText("来週の打ち合わせについて");
     browser.screenshot(page, "mail.png");
 
     page.getByTestId("mail-reply").click();
