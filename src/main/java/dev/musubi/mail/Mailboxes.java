@@ -484,6 +484,19 @@ public class Mailboxes {
   public UUID store(NewMessage m) {
     ParsedMail p = m.parsed();
     UUID folder = folderId(m.tenantId(), m.memberId(), m.folderRole());
+    boolean flagged = false;
+    boolean seen = m.seen();
+    if (m.folderRole().equals("inbox") && !m.draft()) {
+      Optional<MailRule> rule = firstMatch(m.tenantId(), m.memberId(), p);
+      if (rule.isPresent()) {
+        switch (rule.get().action()) {
+          case "move" -> folder = rule.get().folderId() == null ? folder : rule.get().folderId();
+          case "flag" -> flagged = true;
+          case "read" -> seen = true;
+          default -> {}
+        }
+      }
+    }
     UUID id = ids.next();
     references.add(m.tenantId(), m.blob().sha256(), "mail.message:" + id);
     UUID thread = thread(m.tenantId(), m.memberId(), p).orElse(id);
@@ -496,7 +509,7 @@ public class Mailboxes {
                 + " from_address, to_json, cc_json, bcc_json, reply_to_json, preview, sent_at,"
                 + " received_at, seen, flagged, answered, draft, has_attachments, spf, dkim, dmarc,"
                 + " parse_error, log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, FALSE, FALSE, ?, ?, ?, ?, ?, ?, ?)")
+                + " ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             id,
             m.tenantId(),
@@ -519,7 +532,8 @@ public class Mailboxes {
             preview,
             ts(date),
             ts(m.receivedAt()),
-            m.seen(),
+            seen,
+            flagged,
             m.draft(),
             !p.attachments().isEmpty(),
             clip(m.auth().spf(), 20),
@@ -542,6 +556,144 @@ public class Mailboxes {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  // --- rules ---------------------------------------------------------------------------------
+
+  public List<MailRule> rules(MemberPrincipal actor) {
+    return rules(actor.tenantId(), actor.memberId());
+  }
+
+  @Transactional
+  public MailRule addRule(
+      MemberPrincipal actor,
+      @Nullable String field,
+      @Nullable String contains,
+      @Nullable String action,
+      @Nullable UUID folderId) {
+    List<dev.musubi.platform.web.ProblemException.FieldError> errors = new ArrayList<>();
+    if (field == null || !Set.of("from", "to", "subject").contains(field)) {
+      errors.add(
+          new dev.musubi.platform.web.ProblemException.FieldError(
+              "field", "invalid", "Must be from, to or subject."));
+    }
+    if (contains == null || contains.isBlank() || contains.length() > 200) {
+      errors.add(
+          new dev.musubi.platform.web.ProblemException.FieldError(
+              "contains", "invalid", "1 to 200 characters."));
+    }
+    if (action == null || !Set.of("move", "flag", "read").contains(action)) {
+      errors.add(
+          new dev.musubi.platform.web.ProblemException.FieldError(
+              "action", "invalid", "Must be move, flag or read."));
+    }
+    if ("move".equals(action)) {
+      if (folderId == null || folders(actor).stream().noneMatch(f -> f.id().equals(folderId))) {
+        errors.add(
+            new dev.musubi.platform.web.ProblemException.FieldError(
+                "folderId", "unknown_folder", "No such folder."));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw Problems.invalid(errors);
+    }
+    List<MailRule> existing = rules(actor);
+    if (existing.size() >= 100) {
+      throw Problems.conflict("too-many-rules", "At most 100 rules.");
+    }
+    MailRule rule =
+        new MailRule(
+            ids.next(),
+            field,
+            contains.strip(),
+            action,
+            "move".equals(action) ? folderId : null,
+            existing.isEmpty() ? 0 : existing.get(existing.size() - 1).position() + 1);
+    jdbc.sql(
+            "INSERT INTO mail_rule (id, tenant_id, member_id, field, match_text, action, folder_id,"
+                + " position, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            rule.id(),
+            actor.tenantId(),
+            actor.memberId(),
+            rule.field(),
+            rule.contains(),
+            rule.action(),
+            rule.folderId(),
+            rule.position(),
+            ts(clock.instant()))
+        .update();
+    return rule;
+  }
+
+  @Transactional
+  public void deleteRule(MemberPrincipal actor, UUID id) {
+    int n =
+        jdbc.sql("DELETE FROM mail_rule WHERE tenant_id = ? AND member_id = ? AND id = ?")
+            .params(actor.tenantId(), actor.memberId(), id)
+            .update();
+    if (n == 0) {
+      throw Problems.notFound();
+    }
+  }
+
+  private List<MailRule> rules(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT * FROM mail_rule WHERE tenant_id = ? AND member_id = ? ORDER BY position, id")
+        .params(tenantId, memberId)
+        .query(
+            (rs, n) ->
+                new MailRule(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("field"),
+                    rs.getString("match_text"),
+                    rs.getString("action"),
+                    rs.getObject("folder_id", UUID.class),
+                    rs.getInt("position")))
+        .list();
+  }
+
+  private Optional<MailRule> firstMatch(UUID tenantId, UUID memberId, ParsedMail p) {
+    for (MailRule r : rules(tenantId, memberId)) {
+      String haystack =
+          switch (r.field()) {
+            case "from" ->
+                p.from() == null
+                    ? ""
+                    : Optional.ofNullable(p.from().name()).orElse("") + " " + p.from().address();
+            case "to" -> {
+              StringBuilder b = new StringBuilder();
+              for (MailAddress a : p.to()) {
+                b.append(Optional.ofNullable(a.name()).orElse("")).append(' ').append(a.address());
+              }
+              for (MailAddress a : p.cc()) {
+                b.append(Optional.ofNullable(a.name()).orElse("")).append(' ').append(a.address());
+              }
+              yield b.toString();
+            }
+            default -> p.subject();
+          };
+      if (fold(haystack).contains(fold(r.contains()))) {
+        if (r.action().equals("move")
+            && (r.folderId() == null
+                || jdbc.sql(
+                            "SELECT COUNT(*) FROM mail_folder WHERE tenant_id = ? AND member_id = ?"
+                                + " AND id = ?")
+                        .params(tenantId, memberId, r.folderId())
+                        .query(Long.class)
+                        .single()
+                    == 0)) {
+          continue; // the folder is gone
+        }
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String fold(String s) {
+    return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKC)
+        .toLowerCase(Locale.ROOT);
+  }
 
   private void purge(Row r) {
     jdbc.sql("DELETE FROM mail_message WHERE tenant_id = ? AND id = ?")

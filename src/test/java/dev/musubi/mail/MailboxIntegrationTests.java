@@ -150,6 +150,83 @@ class MailboxIntegrationTests {
   }
 
   @Test
+  void deliveryRulesMoveFlagOrMarkReadTheFirstMatch() throws Exception {
+    String folder =
+        me.post("/api/v1/mail/folders", Map.of("name", "請求書")).json().get("id").asString();
+    assertThat(
+            me.post(
+                    "/api/v1/mail/rules",
+                    Map.of(
+                        "field",
+                        "subject",
+                        "contains",
+                        "ｾｲｷｭｳ",
+                        "action",
+                        "move",
+                        "folderId",
+                        folder))
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            me.post(
+                    "/api/v1/mail/rules",
+                    Map.of("field", "from", "contains", "SENDER", "action", "flag"))
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            me.post(
+                    "/api/v1/mail/rules",
+                    Map.of("field", "body", "contains", "x", "action", "flag"))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            me.post(
+                    "/api/v1/mail/rules",
+                    Map.of("field", "from", "contains", "x", "action", "delete"))
+                .status())
+        .isEqualTo(422);
+    String otherFolder =
+        folder(fixtures.member(company, "suzuki").client(), "inbox").get("id").asString();
+    assertThat(
+            me.post(
+                    "/api/v1/mail/rules",
+                    Map.of(
+                        "field",
+                        "from",
+                        "contains",
+                        "x",
+                        "action",
+                        "move",
+                        "folderId",
+                        otherFolder))
+                .status())
+        .isEqualTo(422);
+    assertThat(me.get("/api/v1/mail/rules").json()).hasSize(2);
+
+    deliver("セイキュウ書のご送付", "text/plain; charset=UTF-8", "x");
+    deliver("ご挨拶", "text/plain; charset=UTF-8", "x");
+    JsonNode moved = me.get("/api/v1/mail/folders/" + folder + "/messages").json();
+    assertThat(moved.get("total").asLong()).isEqualTo(1);
+    assertThat(moved.get("items").get(0).get("flagged").asBoolean()).isFalse();
+    JsonNode inbox =
+        me.get("/api/v1/mail/folders/" + folder(me, "inbox").get("id").asString() + "/messages")
+            .json();
+    assertThat(inbox.get("total").asLong()).isEqualTo(1);
+    assertThat(inbox.get("items").get(0).get("flagged").asBoolean()).isTrue();
+
+    String ruleId = me.get("/api/v1/mail/rules").json().get(0).get("id").asString();
+    assertThat(
+            fixtures
+                .member(company, "sato")
+                .client()
+                .delete("/api/v1/mail/rules/" + ruleId)
+                .status())
+        .isEqualTo(404);
+    assertThat(me.delete("/api/v1/mail/rules/" + ruleId).status()).isEqualTo(204);
+    assertThat(me.get("/api/v1/mail/rules").json()).hasSize(1);
+  }
+
+  @Test
   void htmlMailIsSanitisedAndRemoteImagesWaitForTheReader() throws Exception {
     deliver(
         "HTML",

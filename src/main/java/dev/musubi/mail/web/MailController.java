@@ -38,6 +38,12 @@ class MailController {
 
   record FolderRequest(@Nullable String name) {}
 
+  record RuleRequest(
+      @Nullable String field,
+      @Nullable String contains,
+      @Nullable String action,
+      @Nullable String folderId) {}
+
   record MessageChange(
       @Nullable Boolean seen, @Nullable Boolean flagged, @Nullable String folderId) {}
 
@@ -73,6 +79,26 @@ class MailController {
   @PostMapping("/folders/{id}/empty")
   Map<String, Integer> empty(@PathVariable String id) {
     return Map.of("deleted", mailboxes.empty(CurrentMember.get(), id(id)));
+  }
+
+  @GetMapping("/rules")
+  List<dev.musubi.mail.MailRule> rules() {
+    return mailboxes.rules(CurrentMember.get());
+  }
+
+  @PostMapping("/rules")
+  ResponseEntity<dev.musubi.mail.MailRule> addRule(@RequestBody RuleRequest body) {
+    UUID folder = body.folderId() == null ? null : Ids.parseOrNull(body.folderId());
+    return ResponseEntity.status(201)
+        .body(
+            mailboxes.addRule(
+                CurrentMember.get(), body.field(), body.contains(), body.action(), folder));
+  }
+
+  @DeleteMapping("/rules/{id}")
+  ResponseEntity<Void> deleteRule(@PathVariable String id) {
+    mailboxes.deleteRule(CurrentMember.get(), id(id));
+    return ResponseEntity.noContent().build();
   }
 
   @GetMapping("/folders/{id}/messages")
