@@ -3,7 +3,7 @@
 // The log shows what was handled, never what a message said.
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
-import { addMessages, formatDateTime, t } from '../i18n.js';
+import { addMessages, fieldErrorText, formatDateTime, lang, t } from '../i18n.js';
 import {
   html,
   cx,
@@ -102,6 +102,15 @@ addMessages({
     'mailAdmin.reauthTitle': 'パスワードの再入力',
     'mailAdmin.reauthText': 'この変更にはパスワードの再入力が必要です。',
     'mailAdmin.password': 'パスワード',
+    'mailAdmin.error.name.domain': 'ドメイン名として正しくありません。',
+    'mailAdmin.error.name.taken': 'このドメインはすでに登録されています。',
+    'mailAdmin.error.address.taken': 'このアドレスはすでに使われています。',
+    'mailAdmin.error.address.domain': '会社のメールドメインのアドレスを入力してください。',
+    'mailAdmin.error.memberId.unknown_member': 'メンバーが見つかりません。',
+    'mailAdmin.error.departmentId.unknown_department': '部署が見つかりません。',
+    'mailAdmin.error.maxMessageBytes.range': '1 KB から 1 GB の範囲で入力してください。',
+    'mailAdmin.error.mailboxQuotaBytes.range': '1 MB から 16 TB の範囲で入力してください。',
+    'mailAdmin.error.logRetentionDays.range': '1 日から 3650 日の範囲で入力してください。',
   },
   en: {
     'admin.mail': 'Mail',
@@ -178,10 +187,33 @@ addMessages({
     'mailAdmin.reauthTitle': 'Enter your password again',
     'mailAdmin.reauthText': 'This change needs your password again.',
     'mailAdmin.password': 'Password',
+    'mailAdmin.error.name.domain': 'Not a valid domain name.',
+    'mailAdmin.error.name.taken': 'This domain is already hosted here.',
+    'mailAdmin.error.address.taken': 'This address is already in use.',
+    'mailAdmin.error.address.domain': 'Use an address at one of the company’s mail domains.',
+    'mailAdmin.error.memberId.unknown_member': 'No such member.',
+    'mailAdmin.error.departmentId.unknown_department': 'No such department.',
+    'mailAdmin.error.maxMessageBytes.range': 'Between 1 KB and 1 GB.',
+    'mailAdmin.error.mailboxQuotaBytes.range': 'Between 1 MB and 16 TB.',
+    'mailAdmin.error.logRetentionDays.range': 'Between 1 and 3650 days.',
   },
 });
 
 const SECTIONS = ['domains', 'addresses', 'policy', 'log'];
+
+/**
+ * Field errors by field, in this page's words where the shared catalogue's text for a code means
+ * something else (its "taken" is about login IDs).
+ */
+function fieldErrors(err) {
+  const out = {};
+  for (const e of err?.errors || []) {
+    if (!e?.field || e.field in out) continue;
+    const own = 'mailAdmin.error.' + e.field + '.' + e.code;
+    out[e.field] = t(own) !== own ? t(own) : (lang() === 'ja' && fieldErrorText(e.code, e.message)) || e.message || e.code;
+  }
+  return out;
+}
 const BASE = '/api/v1/admin/mail';
 const MB = 1024 * 1024;
 
@@ -246,7 +278,7 @@ function DomainsSection() {
       setBusy(false);
     }
   };
-  const fe = addError?.fieldErrors ? addError.fieldErrors() : {};
+  const fe = fieldErrors(addError);
 
   return html`<${Card} title=${t('mailAdmin.domains')}>
     <form class="mail-admin-add" onSubmit=${add} novalidate data-testid="mail-domain-form">
@@ -397,8 +429,8 @@ function AddressesSection() {
       setListError(x);
     }
   };
-  const afe = aliasError?.fieldErrors ? aliasError.fieldErrors() : {};
-  const lfe = listError?.fieldErrors ? listError.fieldErrors() : {};
+  const afe = fieldErrors(aliasError);
+  const lfe = fieldErrors(listError);
 
   return html`<div class="stack">
     ${error && html`<${Alert}>${errorText(error)}<//>`}
@@ -501,7 +533,7 @@ function PolicySection() {
       setError,
     );
   }, []);
-  const fe = error?.fieldErrors ? error.fieldErrors() : {};
+  const fe = fieldErrors(error);
 
   const save = async (e) => {
     e?.preventDefault();

@@ -42,12 +42,16 @@ addMessages({
     'mail.deleteFolderConfirm': 'フォルダ「{name}」を削除しますか？',
     'mail.folderNotEmpty': 'フォルダが空ではないため削除できません。先にメールを移動してください。',
     'mail.folderName': 'フォルダ名',
+    'mail.folderTaken': '同じ名前のフォルダがすでにあります。',
     'mail.settings': 'メールの設定',
     'mail.search': '差出人・宛先・件名・本文・添付ファイル名で検索',
     'mail.allFolders': 'すべてのフォルダ',
     'mail.sort': '並べ替え',
     'mail.sortNewest': '新しい順',
     'mail.sortOldest': '古い順',
+    'mail.sortFrom': '差出人順',
+    'mail.sortSubject': '件名順',
+    'mail.sortSize': 'サイズの大きい順',
     'mail.threads': '会話ごとにまとめる',
     'mail.empty': 'メールはありません',
     'mail.noResults': '該当するメールはありません',
@@ -87,6 +91,9 @@ addMessages({
     'mail.showHtml': 'HTMLで表示',
     'mail.attachments': '添付ファイル',
     'mail.download': 'ダウンロード',
+    'mail.saveToDrive': 'ドライブに保存',
+    'mail.savedToDrive': '「{name}」をマイドライブに保存しました',
+    'mail.saveToDriveFailed': 'ドライブに保存できませんでした',
     'mail.auth': '送信元の認証',
     'mail.authPass': '認証済み',
     'mail.authFail': '認証に失敗',
@@ -147,12 +154,16 @@ addMessages({
     'mail.deleteFolderConfirm': 'Delete the folder “{name}”?',
     'mail.folderNotEmpty': 'The folder is not empty. Move its messages first.',
     'mail.folderName': 'Folder name',
+    'mail.folderTaken': 'A folder with this name exists.',
     'mail.settings': 'Mail settings',
     'mail.search': 'Search sender, recipients, subject, body and attachment names',
     'mail.allFolders': 'All folders',
     'mail.sort': 'Sort',
     'mail.sortNewest': 'Newest first',
     'mail.sortOldest': 'Oldest first',
+    'mail.sortFrom': 'Sender',
+    'mail.sortSubject': 'Subject',
+    'mail.sortSize': 'Largest first',
     'mail.threads': 'Group conversations',
     'mail.empty': 'No messages',
     'mail.noResults': 'No messages match',
@@ -192,6 +203,9 @@ addMessages({
     'mail.showHtml': 'Show as HTML',
     'mail.attachments': 'Attachments',
     'mail.download': 'Download',
+    'mail.saveToDrive': 'Save to Drive',
+    'mail.savedToDrive': 'Saved “{name}” to My drive',
+    'mail.saveToDriveFailed': 'Could not save to Drive',
     'mail.auth': 'Sender authentication',
     'mail.authPass': 'Verified',
     'mail.authFail': 'Failed',
@@ -240,6 +254,7 @@ addMessages({
 const ROLE_ORDER = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash'];
 const PAGE_SIZE = 50;
 const DRAFT_DELAY_MS = 3000;
+const REFRESH_MS = 30000;
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 export function folderName(f) {
@@ -330,6 +345,12 @@ export function MailPage({ me, route }) {
     loadFolders();
   };
 
+  // New mail shows up without a reload: the folders and the open list refresh while the page is visible.
+  useEffect(() => {
+    const timer = setInterval(() => document.visibilityState === 'visible' && changed(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, []);
+
   useEffect(() => {
     loadFolders();
     api.get('/api/v1/mail/settings').then(setSettings, () => setSettings({ displayName: '', signature: '' }));
@@ -349,7 +370,11 @@ export function MailPage({ me, route }) {
   const isSettings = view === 'settings';
   const folder = folders.find((f) => f.id === view) || (isSettings ? null : inbox);
   const messageId = isSettings ? null : route.path[2] || null;
-  const startCompose = (c) => setCompose({ key: Date.now(), ...c });
+  const startCompose = (c) => {
+    setCompose({ key: Date.now(), ...c });
+    // The compose pane lives beside the list: leave the settings for the folder.
+    if (isSettings && inbox) navigate(mailHref(inbox.id));
+  };
   const readerOpen = !!(messageId || compose);
 
   return html`<div class=${cx('page', 'mail', readerOpen && 'mail-reading', isSettings && 'mail-settings-open')} data-testid="mail">
@@ -357,7 +382,7 @@ export function MailPage({ me, route }) {
       <${Button} class="mail-compose-btn" onClick=${() => startCompose({ mode: 'new' })} data-testid="mail-compose"
         ><${Icon} name="plus" /> ${t('mail.compose')}<//
       >
-      <${FolderList} folders=${folders} current=${isSettings ? null : folder?.id} onChanged=${loadFolders} />
+      <${FolderList} folders=${folders} current=${isSettings ? null : folder?.id} onChanged=${loadFolders} onRefresh=${changed} />
       <a class=${cx('mail-folder', 'mail-settings-link', isSettings && 'active')} href="#/mail/settings" data-testid="mail-settings-link"
         ><${Icon} name="user" /><span class="mail-folder-name">${t('mail.settings')}</span></a
       >
@@ -406,7 +431,7 @@ export function MailPage({ me, route }) {
 
 // --- folders -----------------------------------------------------------------------------------
 
-function FolderList({ folders, current, onChanged }) {
+function FolderList({ folders, current, onChanged, onRefresh }) {
   const [dialog, setDialog] = useState(null); // {kind:'new'|'rename'|'delete', folder?}
   const active = folders.find((f) => f.id === current);
   return html`<nav class="mail-folder-nav">
@@ -417,6 +442,7 @@ function FolderList({ folders, current, onChanged }) {
             class=${cx('mail-folder', f.id === current && 'active', f.unread > 0 && 'mail-folder-unread')}
             href=${mailHref(f.id)}
             aria-current=${f.id === current ? 'page' : undefined}
+            onClick=${() => f.id === current && onRefresh()}
             data-folder=${f.role || f.name}
           >
             <${Icon} name=${f.role === 'inbox' ? 'inbox' : f.role === 'trash' ? 'close' : 'mail'} />
@@ -489,7 +515,8 @@ function FolderNameDialog({ open, title, initial, onClose, onSave }) {
     try {
       await onSave(name.trim());
     } catch (x) {
-      setErr(x.fieldErrors?.().name || errorText(x));
+      const named = (x.errors || []).find((e) => e.field === 'name');
+      setErr(named?.code === 'taken' ? t('mail.folderTaken') : named ? x.fieldErrors().name : errorText(x));
     } finally {
       setBusy(false);
     }
@@ -564,6 +591,9 @@ function MessageList({ folder, folders, gen, activeId, onChanged, onOpenDraft })
         <select class="input select mail-sort" aria-label=${t('mail.sort')} value=${sort} onChange=${(e) => setSort(e.currentTarget.value)} disabled=${everywhere && !!dq}>
           <option value="-date">${t('mail.sortNewest')}</option>
           <option value="date">${t('mail.sortOldest')}</option>
+          <option value="from">${t('mail.sortFrom')}</option>
+          <option value="subject">${t('mail.sortSubject')}</option>
+          <option value="-size">${t('mail.sortSize')}</option>
         </select>
       </div>
     </div>
@@ -681,6 +711,33 @@ function Glyph({ name, label }) {
   return html`<svg class="icon mail-glyph" viewBox="0 0 24 24" role=${label ? 'img' : undefined} aria-label=${label} aria-hidden=${label ? undefined : 'true'} focusable="false">
     <path d=${GLYPHS[name]} />
   </svg>`;
+}
+
+/** Copies an attachment into the member's own drive (its top folder), through the Drive API. */
+async function saveToDrive(messageId, a) {
+  try {
+    const drives = await api.get('/api/v1/drive/drives');
+    const mine = (drives || []).find((d) => d.kind === 'personal');
+    if (!mine) throw new Error(t('mail.saveToDriveFailed'));
+    const res = await fetch(`/api/v1/mail/messages/${messageId}/attachments/${encodeURIComponent(a.part)}`, { credentials: 'same-origin' });
+    if (!res.ok) throw { status: res.status };
+    const blob = await res.blob();
+    const form = new FormData();
+    form.append('file', new File([blob], a.name || 'attachment', { type: a.contentType || 'application/octet-stream' }));
+    const up = await fetch(`/api/v1/drive/folders/${mine.rootFolderId}/files`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', ...csrfHeaders() },
+      body: form,
+    });
+    if (!up.ok) {
+      const body = await up.json().catch(() => null);
+      throw { status: up.status, detail: body?.detail, title: body?.title };
+    }
+    toast(t('mail.savedToDrive', { name: a.name || 'attachment' }));
+  } catch (e) {
+    toast(e?.status !== undefined ? errorText(e) : e?.message || t('mail.saveToDriveFailed'), 'error');
+  }
 }
 
 function Reader({ id, folder, folders, identities, onChanged, onCompose }) {
@@ -815,10 +872,11 @@ function Reader({ id, folder, folders, identities, onChanged, onCompose }) {
       <h3 class="mail-h3">${t('mail.attachments')}</h3>
       <ul data-testid="mail-attachments">
         ${msg.attachments.map(
-          (a) => html`<li key=${a.part}>
+          (a) => html`<li key=${a.part} class="mail-attachment-item">
             <a class="mail-attachment" href=${`/api/v1/mail/messages/${msg.id}/attachments/${encodeURIComponent(a.part)}`} download=${a.name || 'attachment'} title=${t('mail.download')}>
               <${Glyph} name="clip" /><span class="mail-attachment-name">${a.name || a.contentType}</span><span class="mail-attachment-size">${formatBytes(a.size)}</span>
             </a>
+            <button type="button" class="link-btn mail-save-drive" onClick=${() => saveToDrive(msg.id, a)} data-testid="mail-save-drive">${t('mail.saveToDrive')}</button>
           </li>`,
         )}
       </ul>

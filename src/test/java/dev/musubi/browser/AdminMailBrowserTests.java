@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.SelectOption;
 import dev.musubi.testing.MusubiIntegrationTest;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -106,5 +107,82 @@ class AdminMailBrowserTests {
             null,
             200);
     assertThat(csv).contains("ログに残る件名");
+
+    // Phone width: the records stay inside the screen.
+    page.setViewportSize(390, 844);
+    page.getByTestId("mail-admin-domains").click();
+    page.locator("[data-domain='" + extra + "']").getByTestId("mail-domain-records").click();
+    assertThat(page.getByTestId("mail-dns-records")).isVisible();
+    Object overflow =
+        page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
+    assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+  }
+
+  @Test
+  void aliasesListsAndPolicyWithClearErrors() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "エイリアス株式会社");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    admin.post(
+        "/api/v1/admin/members",
+        MusubiHttp.json(
+            "loginId", "hayashi", "password", "Asagao-Hirugao-1357!", "displayName", "林 五郎"),
+        201);
+    admin.post(
+        "/api/v1/admin/departments", MusubiHttp.json("name", "営業部", "nameReading", "えいぎょうぶ"), 201);
+    String hayashi = "hayashi@" + company.domain();
+
+    Page page = browser.newPage(1280, 900);
+    page.navigate("/#/admin/mail");
+    Browser.submitPassword(page, company.adminLoginId(), company.adminPassword());
+    page.getByTestId("mail-admin-addresses").click();
+
+    // An alias for a member; the same address twice, or at a domain not hosted here, is refused.
+    Locator aliasForm = page.getByTestId("mail-alias-form");
+    aliasForm.locator("input[name=aliasAddress]").fill("sales@" + company.domain());
+    aliasForm
+        .locator("select[name=memberId]")
+        .selectOption(new SelectOption().setLabel("林 五郎 (" + hayashi + ")"));
+    page.getByTestId("mail-alias-add").click();
+    assertThat(page.locator("table").first()).containsText("sales@" + company.domain());
+    aliasForm.locator("input[name=aliasAddress]").fill("sales@" + company.domain());
+    aliasForm
+        .locator("select[name=memberId]")
+        .selectOption(new SelectOption().setLabel("林 五郎 (" + hayashi + ")"));
+    page.getByTestId("mail-alias-add").click();
+    assertThat(aliasForm).containsText("このアドレスはすでに使われています");
+    aliasForm.locator("input[name=aliasAddress]").fill("sales@elsewhere.example");
+    page.getByTestId("mail-alias-add").click();
+    assertThat(aliasForm).containsText("会社のメールドメインのアドレスを入力してください");
+    assertThat(page.locator("table").first().locator("tbody tr")).hasCount(1);
+
+    // A distribution list for a department.
+    Locator listForm = page.getByTestId("mail-list-form");
+    listForm.locator("input[name=listAddress]").fill("eigyo@" + company.domain());
+    listForm.locator("select[name=departmentId]").selectOption(new SelectOption().setLabel("営業部"));
+    page.getByTestId("mail-list-add").click();
+    assertThat(page.locator("table").last()).containsText("eigyo@" + company.domain());
+    assertThat(page.locator("table").last()).containsText("営業部");
+
+    // The policy: an out-of-range retention is refused with the limits, a good one is saved.
+    page.getByTestId("mail-admin-policy").click();
+    Locator policy = page.getByTestId("mail-policy-form");
+    policy.locator("input[name=logRetentionDays]").fill("0");
+    page.getByTestId("mail-policy-save").click();
+    assertThat(policy).containsText("1 日から 3650 日の範囲で入力してください");
+    policy.locator("input[name=logRetentionDays]").fill("30");
+    policy.locator("select[name=dmarcFail]").selectOption("junk");
+    page.getByTestId("mail-policy-save").click();
+    assertThat(page.getByText("メールのポリシーを保存しました")).isVisible();
+    assertThat(admin.send("GET", "/api/v1/admin/mail/policy", null, 200))
+        .contains("\"logRetentionDays\":30")
+        .contains("\"dmarcFail\":\"junk\"");
+
+    // The member may now send as the alias: compose offers it.
+    Page member = browser.newPage(1280, 800);
+    member.navigate("/#/mail");
+    Browser.submitPassword(member, hayashi, "Asagao-Hirugao-1357!");
+    member.getByTestId("mail-compose").click();
+    assertThat(member.getByTestId("mail-from").locator("option")).hasCount(2);
+    assertThat(member.getByTestId("mail-from")).containsText("sales@" + company.domain());
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
 import dev.musubi.mail.MailInbound;
 import dev.musubi.testing.MusubiIntegrationTest;
@@ -109,6 +110,12 @@ class MailBrowserTests {
     Locator attachment = page.getByTestId("mail-attachments").getByText("見積書.txt");
     com.microsoft.playwright.Download download = page.waitForDownload(attachment::click);
     assertThat(download.suggestedFilename()).isEqualTo("見積書.txt");
+    page.getByTestId("mail-save-drive").click();
+    assertThat(page.getByText("「見積書.txt」をマイドライブに保存しました")).isVisible();
+    page.navigate("/#/drive");
+    assertThat(page.getByTestId("drive-list")).containsText("見積書.txt");
+    page.goBack();
+    assertThat(page.getByTestId("mail-subject")).hasText("来週の打ち合わせについて");
     browser.screenshot(page, "mail.png");
 
     page.getByTestId("mail-reply").click();
@@ -209,6 +216,8 @@ class MailBrowserTests {
     String suzuki = member(company, "suzuki", "鈴木 次郎");
     Page page = signedIn(company.adminLoginId(), company.adminPassword(), 1280, 800);
     page.getByTestId("mail-compose").click();
+    page.getByTestId("mail-send").click();
+    assertThat(page.getByTestId("mail-compose-form")).containsText("宛先を1つ以上入力してください");
     Locator to = page.getByTestId("mail-to").locator("input");
     to.fill("not an address");
     to.press("Enter");
@@ -269,6 +278,143 @@ class MailBrowserTests {
     phone.getByTestId("mail-compose").click();
     assertThat(phone.getByTestId("mail-compose-form")).isVisible();
     assertThat(noSidewaysOverflow(phone)).isTrue();
+  }
+
+  @Test
+  void foldersSearchFlagMoveTrashAndSignature() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "フォルダ整理株式会社");
+    String yamada = member(company, "yamada", "山田 五郎");
+    MusubiHttp admin = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    for (String[] m : new String[][] {{"見積書の送付", "見積もりをお送りします"}, {"週報", "今週の報告です"}}) {
+      admin.post(
+          "/api/v1/mail/messages",
+          "{\"to\":["
+              + MusubiHttp.quote(yamada)
+              + "],\"subject\":"
+              + MusubiHttp.quote(m[0])
+              + ",\"text\":"
+              + MusubiHttp.quote(m[1])
+              + "}",
+          202);
+    }
+    Page page = signedIn(yamada, MEMBER_PASSWORD, 1280, 800);
+    Locator items = page.getByTestId("mail-item");
+    assertThat(items).hasCount(2);
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("2");
+
+    // Search in Japanese, then back to the whole folder.
+    page.getByTestId("mail-search").fill("見積");
+    assertThat(items).hasCount(1);
+    assertThat(items.first()).containsText("見積書の送付");
+    page.getByTestId("mail-search").fill("");
+    assertThat(items).hasCount(2);
+
+    // Read, then marked unread again: the count follows.
+    items.filter(new Locator.FilterOptions().setHasText("週報")).click();
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("1");
+    page.getByTestId("mail-mark-unread").click();
+    assertThat(folder(page, "inbox").getByTestId("mail-unread")).hasText("2");
+
+    // A custom folder; flag a message and move it there.
+    page.getByTestId("mail-new-folder").click();
+    page.getByLabel("フォルダ名", new Page.GetByLabelOptions().setExact(true)).fill("案件A");
+    page.getByTestId("mail-folder-save").click();
+    assertThat(page.getByTestId("mail-list")).containsText("メールはありません");
+    folder(page, "inbox").click();
+    items.filter(new Locator.FilterOptions().setHasText("見積書の送付")).click();
+    page.getByTestId("mail-flag").click();
+    assertThat(page.getByTestId("mail-flag")).hasText("フラグを外す");
+    assertThat(items.filter(new Locator.FilterOptions().setHasText("見積書の送付")).locator(".mail-flag"))
+        .hasCount(1);
+    page.getByTestId("mail-move")
+        .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("案件A"));
+    assertThat(items).hasCount(1);
+    folder(page, "案件A").click();
+    assertThat(items).hasCount(1);
+
+    // A folder with mail in it cannot be deleted; the reason is shown.
+    page.getByTestId("mail-delete-folder").click();
+    page.locator("dialog[open]")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("フォルダを削除"))
+        .click();
+    assertThat(page.locator(".toast-error")).containsText("フォルダが空ではない");
+    assertThat(folder(page, "案件A")).hasCount(1);
+
+    // Delete moves to the trash; emptying the trash deletes for good.
+    items.first().click();
+    page.getByTestId("mail-delete").click();
+    assertThat(items).hasCount(0);
+    folder(page, "trash").click();
+    assertThat(items).hasCount(1);
+    page.getByTestId("mail-empty-folder").click();
+    page.locator("dialog[open]")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("完全に削除"))
+        .click();
+    assertThat(page.getByTestId("mail-list")).containsText("メールはありません");
+
+    // The empty custom folder: rename, then delete.
+    folder(page, "案件A").click();
+    page.getByTestId("mail-rename-folder").click();
+    page.getByLabel("フォルダ名", new Page.GetByLabelOptions().setExact(true)).fill("案件B");
+    page.getByTestId("mail-folder-save").click();
+    assertThat(folder(page, "案件B")).hasCount(1);
+    page.getByTestId("mail-delete-folder").click();
+    page.locator("dialog[open]")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("フォルダを削除"))
+        .click();
+    assertThat(folder(page, "案件B")).hasCount(0);
+
+    // The signature from the settings starts every new message.
+    page.getByTestId("mail-settings-link").click();
+    page.getByTestId("mail-signature").fill("山田 五郎 / 営業部");
+    page.getByTestId("mail-settings-save").click();
+    assertThat(page.getByText("メールの設定を保存しました")).isVisible();
+    page.getByTestId("mail-compose").click();
+    assertThat(page.getByTestId("mail-body"))
+        .hasValue(
+            java.util.regex.Pattern.compile(
+                ".*-- \\n山田 五郎 / 営業部$", java.util.regex.Pattern.DOTALL));
+  }
+
+  @Test
+  void richTextArrivesFormattedAndCanBeForwarded() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "リッチテキスト株式会社");
+    String mori = member(company, "mori", "森 六郎");
+    Page admin = signedIn(company.adminLoginId(), company.adminPassword(), 1280, 800);
+    admin.getByTestId("mail-compose").click();
+    Locator to = admin.getByTestId("mail-to").locator("input");
+    to.fill(mori);
+    to.press("Enter");
+    admin.getByTestId("mail-subject-input").fill("書式つきのお知らせ");
+    admin.getByTestId("mail-rich-toggle").click();
+    Locator editor = admin.getByTestId("mail-rich");
+    editor.click();
+    admin.keyboard().press("Control+Home");
+    admin.keyboard().type("重要なお知らせ");
+    admin.keyboard().press("Shift+Home");
+    admin.getByLabel("太字").click();
+    assertThat(editor.locator("b")).hasText("重要なお知らせ");
+    admin.getByTestId("mail-send").click();
+    assertThat(admin.getByTestId("mail-compose-form")).hasCount(0);
+
+    Page page = signedIn(mori, MEMBER_PASSWORD, 1280, 800);
+    page.getByTestId("mail-item").first().click();
+    FrameLocator frame = page.frameLocator("[data-testid=mail-frame]");
+    assertThat(frame.locator("b, strong").first()).hasText("重要なお知らせ");
+    page.getByTestId("mail-forward").click();
+    assertThat(page.getByTestId("mail-subject-input")).hasValue("Fwd: 書式つきのお知らせ");
+    assertThat(page.getByTestId("mail-body"))
+        .hasValue(
+            java.util.regex.Pattern.compile(
+                ".*転送メッセージ.*重要なお知らせ.*", java.util.regex.Pattern.DOTALL));
+    Locator fwdTo = page.getByTestId("mail-to").locator("input");
+    fwdTo.fill(company.adminLoginId());
+    fwdTo.press("Enter");
+    page.getByTestId("mail-send").click();
+    assertThat(page.getByTestId("mail-compose-form")).hasCount(0);
+
+    folder(admin, "inbox").click();
+    assertThat(admin.getByTestId("mail-item").first()).containsText("Fwd: 書式つきのお知らせ");
   }
 
   private static boolean noSidewaysOverflow(Page page) {
