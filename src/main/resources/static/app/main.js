@@ -9,7 +9,6 @@ import { SetupPage } from './pages/setup.js';
 import { AccountPage, requiredTab } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
 import { ContactsPage } from './pages/contacts.js';
-import { ComingSoonPage } from './pages/soon.js';
 import { TalkPage } from './pages/talk.js';
 import { DrivePage, SharePage } from './pages/drive.js';
 import { CalendarPage, startReminders } from './pages/calendar.js';
