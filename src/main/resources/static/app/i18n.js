@@ -89,8 +89,6 @@ const ja = {
   'banner.passwordExpired': 'パスワードの有効期限が切れています。新しいパスワードに変更するまで他の機能は使えません。',
   'banner.passwordGo': 'パスワードを変更する',
 
-  'soon.title': '{name}は準備中です',
-  'soon.body': 'この機能はまだ実装されていません。今後のバージョンで提供される予定です。',
 
   'talk.rooms': 'トーク一覧',
   'talk.room': 'トークルーム',
@@ -387,8 +385,6 @@ const en = {
   'banner.passwordExpired': 'Your password has expired. Change it to continue using Musubi.',
   'banner.passwordGo': 'Change your password',
 
-  'soon.title': '{name} is coming soon',
-  'soon.body': 'This feature is not available yet. It will arrive in a later version.',
 
   'talk.rooms': 'Talks',
   'talk.room': 'Talk room',
