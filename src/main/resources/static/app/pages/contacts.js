@@ -434,7 +434,7 @@ function BookView({ book }) {
           </ul>`}
     ${result && html`<${Pager} page=${result.page} size=${result.size} total=${result.total} onPage=${setPage} />`}
     <${ContactEditor} book=${book} contact=${editing} writable=${writable} onClose=${() => setEditing(null)} onChanged=${reload} />
-    <${ImportDialog} book=${book} open=${importing} onClose=${() => setImporting(false)} onImported=${reload} />
+    ${importing && html`<${ImportDialog} book=${book} open=${true} onClose=${() => setImporting(false)} onImported=${reload} />`}
   </section>`;
 }
 
@@ -620,11 +620,8 @@ function ImportDialog({ book, open, onClose, onImported }) {
   const [report, setReport] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setFile(null);
-    setReport(null);
-    setError(null);
-  }, [open]);
+  // Mounted afresh for every import (see BookView), so no state from an earlier one is left, and
+  // no effect can reset the chosen file after it was picked.
   const preview = async (f) => {
     setFile(f);
     setReport(null);
@@ -640,6 +637,7 @@ function ImportDialog({ book, open, onClose, onImported }) {
     }
   };
   const commit = async () => {
+    if (!file) return;
     setBusy(true);
     try {
       const r = await upload(book, file, false);
