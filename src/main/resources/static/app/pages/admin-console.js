@@ -1,6 +1,6 @@
 // Admin console sections beyond members and audit: roles, access review, alerts and incidents,
 // security settings (with re-authentication), member import, reset links and deleted members.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
 import { addMessages, formatDateTime, t } from '../i18n.js';
 import {
@@ -679,7 +679,9 @@ export function ImportDialog({ open, onClose, onImported }) {
   const [report, setReport] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
+  // A layout effect: it runs before anyone can type into the opened dialog, so it never
+  // resets what was already entered.
+  useLayoutEffect(() => {
     if (open) {
       setFile(null);
       setReport(null);

@@ -1,5 +1,5 @@
 // Admin: members (list, create, suspend, resume, delete) and the audit log.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { formatDateTime, t } from '../i18n.js';
 import {
@@ -316,7 +316,9 @@ function CreateMemberDialog({ open, domain, onClose, onCreated }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [departments, setDepartments] = useState([]);
-  useEffect(() => {
+  // A layout effect: it runs before anyone can type into the opened dialog, so it never
+  // resets what was already entered.
+  useLayoutEffect(() => {
     if (open) {
       setForm(EMPTY_MEMBER);
       setError(null);

@@ -2,7 +2,7 @@
 // a progress bar per file (drag and drop too), folders, rename, move, trash, versions and quota,
 // previews (images, PDFs, text), links for people outside, shared drives and their members, and the
 // public page such a link opens.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
 import { addMessages, formatDateTime, t } from '../i18n.js';
 import {
@@ -507,7 +507,9 @@ function NameDialog({ open, title, initial, onClose, onSave }) {
   const [name, setName] = useState(initial);
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
+  // A layout effect: it runs before anyone can type into the opened dialog, so it never
+  // resets what was already entered.
+  useLayoutEffect(() => {
     setName(initial);
     setErr(null);
   }, [open, initial]);

@@ -1,7 +1,7 @@
 // Webmail: folders with unread counts, the message list (paging, sort, search, conversations), a
 // reading pane that shows sanitised HTML inside a sandboxed frame (no scripts, remote images only on
 // request), compose with address completion, rich text, attachments and automatic drafts, settings.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
 import { addMessages, formatDateTime, lang, t } from '../i18n.js';
 import {
@@ -505,7 +505,9 @@ function FolderNameDialog({ open, title, initial, onClose, onSave }) {
   const [name, setName] = useState(initial);
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
+  // A layout effect: it runs before anyone can type into the opened dialog, so it never
+  // resets what was already entered.
+  useLayoutEffect(() => {
     setName(initial);
     setErr(null);
   }, [open, initial]);
