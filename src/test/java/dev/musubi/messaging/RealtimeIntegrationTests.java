@@ -95,6 +95,8 @@ class RealtimeIntegrationTests {
     long lastSeen;
     String epoch;
     try (EventSocket first = EventSocket.open(port, b.client(), null, "")) {
+      // Events count from the hello on: the socket is registered when it arrives.
+      await().until(() -> first.ofType("hello").size() == 1);
       Talk.send(a.client(), room, "一");
       await().until(() -> first.ofType("message.created").size() == 1);
       epoch = first.ofType("hello").get(0).get("epoch").asString();

@@ -188,7 +188,7 @@ final class SmtpSession {
       case SmtpCommand.StartTls startTls -> startTls();
       case SmtpCommand.Unsupported unsupported ->
           KNOWN_UNIMPLEMENTED.contains(unsupported.verb())
-              ? refuseCommand(SmtpReply.of(502, "5.5.1", "Command not implemented"))
+              ? refuseCommand(SmtpReply.of(502, "5.5.1", "Command not supported here"))
               : refuseCommand(SmtpReply.of(500, "5.5.2", "Command unrecognized"));
     };
   }
