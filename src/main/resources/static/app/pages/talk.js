@@ -1830,7 +1830,10 @@ function Composer({ roomId, socket, adder, members, maxMb, disabled, replyTo, na
         onInput=${onInput}
         onKeyDown=${onKeyDown}
         onPaste=${onPaste}
-        onBlur=${() => setTimeout(() => setSuggest(null), 150)}
+        onBlur=${() =>
+          // Closed a moment later so that a click on an option still counts, and not at all if
+          // the composer has the focus again by then (it is disabled while a message is sent).
+          setTimeout(() => document.activeElement !== input.current && setSuggest(null), 150)}
         role="combobox"
         aria-autocomplete="list"
         aria-expanded=${suggest && options.length > 0 ? 'true' : 'false'}

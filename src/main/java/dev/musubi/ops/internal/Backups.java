@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -114,12 +113,13 @@ public class Backups {
   public synchronized Archive backup(Path parent) throws IOException {
     Instant started = clock.instant();
     Files.createDirectories(parent);
-    String name = PREFIX + NAME.format(started);
-    Path target = parent.resolve(name);
-    if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(
-          target.toString(), null, "an archive of this second exists");
+    // Two archives in one second (a scheduled one and one an operator asked for) get -2, -3 …
+    String base = PREFIX + NAME.format(started);
+    String name = base;
+    for (int n = 2; Files.exists(parent.resolve(name)); n++) {
+      name = base + "-" + n;
     }
+    Path target = parent.resolve(name);
     Path work = parent.resolve(name + ".partial");
     deleteTree(work);
     Files.createDirectories(work);

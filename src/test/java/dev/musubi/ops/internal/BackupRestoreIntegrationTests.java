@@ -174,6 +174,23 @@ class BackupRestoreIntegrationTests {
   }
 
   @Test
+  void twoArchivesInOneSecondGetTwoNames() throws Exception {
+    Path dir = Files.createTempDirectory("musubi-backup-twice");
+    // Archives of this second and the next few exist already (as when a scheduled backup and an
+    // operator's meet): the new one takes the next free name instead of failing.
+    java.time.format.DateTimeFormatter second =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+    java.time.Instant now = clock.instant();
+    for (int i = 0; i < 5; i++) {
+      Files.createDirectories(dir.resolve(Backups.PREFIX + second.format(now.plusSeconds(i))));
+    }
+    Backups.Archive a = backups.backup(dir);
+    assertThat(a.name()).matches("musubi-backup-\\d{8}T\\d{6}Z-2");
+    assertThat(backups.verify(a.path()).valid()).isTrue();
+  }
+
+  @Test
   void aDamagedArchiveIsReportedAndNotRestored() throws Exception {
     fixtures.company();
     Backups.Archive a = backups.backup(Files.createTempDirectory("musubi-backup-damaged"));
