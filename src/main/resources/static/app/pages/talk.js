@@ -1636,9 +1636,10 @@ function Composer({ roomId, socket, adder, members, maxMb, disabled, replyTo, na
         attachments: ids.length ? ids : undefined,
       });
       pending.current = null;
-      picked.current = [];
-      setText('');
-      setFiles([]);
+      // What the member typed while the send was in flight stays in the composer.
+      setText((cur) => (cur.startsWith(text) ? cur.slice(text.length).trimStart() : cur));
+      picked.current = picked.current.filter((p) => !text.includes('@' + p.name));
+      setFiles((fs) => fs.filter((f) => !ids.includes(f.attachment?.id)));
       onSent(m);
     } catch (e) {
       setError(e);

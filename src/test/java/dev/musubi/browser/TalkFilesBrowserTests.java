@@ -173,6 +173,7 @@ class TalkFilesBrowserTests {
     assertThat(a.getByTestId("composer-file")).containsText("✓");
     a.getByTestId("send").click();
     assertThat(b.getByTestId("thumbnail")).hasCount(2);
+    assertThat(a.getByTestId("composer-file")).hasCount(0);
 
     // Mention autocomplete: @ lists the room's members and @all; arrows move, Enter picks.
     Locator composer = a.getByTestId("composer");
