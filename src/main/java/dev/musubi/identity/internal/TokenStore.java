@@ -70,6 +70,10 @@ public class TokenStore {
         .optional();
   }
 
+  public Optional<TokenRow> find(UUID id) {
+    return jdbc.sql("SELECT * FROM access_token WHERE id = ?").param(id).query(ROW).optional();
+  }
+
   public List<TokenRow> list(UUID tenantId, UUID memberId) {
     return jdbc.sql(
             "SELECT * FROM access_token WHERE tenant_id = ? AND member_id = ?"
