@@ -308,6 +308,140 @@ public class MailSending {
     if (b.recipients().isEmpty()) {
       throw Problems.invalid("to", "required", "Add at least one recipient.");
     }
+    return deliver(actor, b, draft, idempotencyKey, true);
+  }
+
+  /**
+   * Sends a message a mail client or another module wrote in full (SMTP submission, calendar
+   * invitations): the envelope sender and the {@code From} header must be the member's own
+   * addresses; a {@code Bcc} header is removed from what recipients get. Recipients here receive it
+   * at once, the others through the outbound queue.
+   *
+   * @param copyToSent whether the member's Sent folder keeps a copy (a submitting client that saves
+   *     its own copy by IMAP APPEND, or a system notice, passes false)
+   * @return the ID of the copy in Sent, or null when none was kept
+   */
+  public @Nullable UUID submit(
+      MemberPrincipal actor,
+      String mailFrom,
+      List<String> recipients,
+      byte[] raw,
+      boolean copyToSent)
+      throws IOException {
+    if (recipients.isEmpty()) {
+      throw Problems.invalid("to", "required", "Add at least one recipient.");
+    }
+    if (recipients.size() > MAX_RECIPIENTS) {
+      throw Problems.invalid("to", "too_many", "At most " + MAX_RECIPIENTS + " recipients.");
+    }
+    List<FieldError> errors = new ArrayList<>();
+    List<String> rcpts = new ArrayList<>();
+    for (String r : recipients) {
+      String a = r == null ? "" : r.strip().toLowerCase(Locale.ROOT);
+      int at = a.lastIndexOf('@');
+      if (a.length() > 320
+          || at <= 0
+          || at > 64
+          || a.chars().anyMatch(ch -> ch <= ' ' || ch == '<' || ch == '>')
+          || Addresses.domain(a.substring(at + 1)).isEmpty()) {
+        errors.add(new FieldError("to", "invalid", "Not an e-mail address: " + clip(a, 100)));
+      } else if (!rcpts.contains(a)) {
+        rcpts.add(a);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw Problems.invalid(errors);
+    }
+    List<Identity> mine = identities(actor);
+    String from = mailFrom == null ? "" : mailFrom.strip().toLowerCase(Locale.ROOT);
+    if (mine.stream().noneMatch(i -> i.address().equalsIgnoreCase(from))) {
+      throw Problems.forbidden(
+          "sender-identity", "You can only send as your own addresses and aliases.");
+    }
+    ParsedMail parsed = InboundDelivery.parse(raw);
+    if (parsed.from() == null
+        || mine.stream().noneMatch(i -> i.address().equalsIgnoreCase(parsed.from().address()))) {
+      throw Problems.forbidden(
+          "sender-identity", "The From header must be one of your own addresses and aliases.");
+    }
+    byte[] wire = withoutHeader(raw, "Bcc");
+    long max = domains.policy(actor.tenantId()).maxMessageBytes();
+    if (wire.length > max) {
+      throw new ProblemException(
+          HttpStatus.CONTENT_TOO_LARGE,
+          "too-large",
+          "The message is larger than the company allows.",
+          List.of());
+    }
+    Built b =
+        new Built(from, rcpts, parsed.subject(), parsed.attachments().size(), null, wire, raw);
+    return deliver(actor, b, null, null, copyToSent);
+  }
+
+  /** The message without every occurrence of one header field (with its folded lines). */
+  static byte[] withoutHeader(byte[] raw, String field) {
+    int end = headerEnd(raw);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
+    int i = 0;
+    boolean skipping = false;
+    while (i < end) {
+      int eol = i;
+      while (eol < end && raw[eol] != '\n') {
+        eol++;
+      }
+      int next = Math.min(eol + 1, end);
+      boolean continuation = raw[i] == ' ' || raw[i] == '\t';
+      if (!continuation) {
+        skipping = startsWithField(raw, i, eol, field);
+      }
+      if (!skipping) {
+        out.write(raw, i, next - i);
+      }
+      i = next;
+    }
+    out.write(raw, end, raw.length - end);
+    return out.toByteArray();
+  }
+
+  /** Where the header section ends (the index just past its last line, before the blank line). */
+  private static int headerEnd(byte[] raw) {
+    int lineStart = 0;
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == '\n') {
+        int len = i - lineStart;
+        if (len == 0 || (len == 1 && raw[lineStart] == '\r')) {
+          return lineStart;
+        }
+        lineStart = i + 1;
+      }
+    }
+    return raw.length;
+  }
+
+  private static boolean startsWithField(byte[] raw, int from, int to, String field) {
+    int n = field.length();
+    if (to - from <= n) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (Character.toLowerCase((char) raw[from + k]) != Character.toLowerCase(field.charAt(k))) {
+        return false;
+      }
+    }
+    int k = from + n;
+    while (k < to && (raw[k] == ' ' || raw[k] == '\t')) {
+      k++;
+    }
+    return k < to && raw[k] == ':';
+  }
+
+  private @Nullable UUID deliver(
+      MemberPrincipal actor,
+      Built b,
+      @Nullable UUID draft,
+      @Nullable String idempotencyKey,
+      boolean copyToSent)
+      throws IOException {
     // Who is where: members here get it now, others through the queue, per remote domain.
     Map<UUID, Set<UUID>> local = new LinkedHashMap<>();
     Map<String, List<String>> remote = new LinkedHashMap<>();
@@ -366,18 +500,20 @@ public class MailSending {
                       remote.isEmpty() ? "delivered" : "queued",
                       remote.isEmpty() ? "delivered locally" : "");
               UUID id =
-                  mailboxes.store(
-                      new Mailboxes.NewMessage(
-                          actor.tenantId(),
-                          actor.memberId(),
-                          "sent",
-                          sentRef,
-                          sentParsed,
-                          clock.instant(),
-                          true,
-                          false,
-                          MailInbound.AuthResults.none(),
-                          logId));
+                  !copyToSent
+                      ? null
+                      : mailboxes.store(
+                          new Mailboxes.NewMessage(
+                              actor.tenantId(),
+                              actor.memberId(),
+                              "sent",
+                              sentRef,
+                              sentParsed,
+                              clock.instant(),
+                              true,
+                              false,
+                              MailInbound.AuthResults.none(),
+                              logId));
               for (Map.Entry<UUID, Set<UUID>> e : local.entrySet()) {
                 UUID inLog =
                     e.getKey().equals(actor.tenantId())
@@ -445,7 +581,7 @@ public class MailSending {
               audit.record(
                   AuditRecord.of(actor.tenantId(), AuditAction.MAIL_SENT)
                       .actor(actor.memberId(), actor.loginId())
-                      .target("mail_message", id)
+                      .target(id == null ? "mail_log" : "mail_message", id == null ? logId : id)
                       .with("from", b.from())
                       .with("recipients", b.recipients().size())
                       .with("remote", remote.size()));
