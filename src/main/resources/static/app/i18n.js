@@ -669,3 +669,16 @@ export function formatDateTime(iso) {
     timeStyle: 'short',
   }).format(d);
 }
+
+/** 12 B, 340 KB, 1.2 MB, 3 GB (binary units). */
+export function formatBytes(n) {
+  if (n == null) return '';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return (i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)) + ' ' + units[i];
+}

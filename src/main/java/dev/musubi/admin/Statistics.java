@@ -10,12 +10,16 @@ import dev.musubi.identity.MemberSignedIn;
 import dev.musubi.identity.Members;
 import dev.musubi.identity.Permission;
 import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.stats.UsageSource;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +34,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Daily figures per company: members by status, sign-ins, daily/weekly/monthly active members
- * (members who signed in within 1, 7 and 30 days). Sign-ins are counted as they happen; a job
- * writes each company's row for yesterday and today. Days are calendar days in Asia/Tokyo.
+ * (members who signed in within 1, 7 and 30 days), and the usage figures every module reports
+ * through {@link UsageSource} (messages, mail, uploads, stored bytes). Sign-ins are counted as they
+ * happen; a job writes each company's row for yesterday and today. Days are calendar days in
+ * Asia/Tokyo.
  */
 @Service
 public class Statistics {
@@ -48,7 +54,8 @@ public class Statistics {
       long signIns,
       long dailyActive,
       long weeklyActive,
-      long monthlyActive) {}
+      long monthlyActive,
+      Map<String, Long> usage) {}
 
   private final JdbcClient jdbc;
   private final Members members;
@@ -56,6 +63,7 @@ public class Statistics {
   private final AdminAccess access;
   private final AuditTrail audit;
   private final Clock clock;
+  private final List<UsageSource> sources;
 
   Statistics(
       JdbcClient jdbc,
@@ -63,13 +71,20 @@ public class Statistics {
       Companies companies,
       AdminAccess access,
       AuditTrail audit,
-      Clock clock) {
+      Clock clock,
+      List<UsageSource> sources) {
     this.jdbc = jdbc;
     this.members = members;
     this.companies = companies;
     this.access = access;
     this.audit = audit;
     this.clock = clock;
+    this.sources = List.copyOf(sources);
+  }
+
+  /** The usage keys every day carries, in the order the console shows them. */
+  public List<String> usageKeys() {
+    return sources.stream().flatMap(s -> s.keys().stream()).toList();
   }
 
   LocalDate today() {
@@ -140,7 +155,17 @@ public class Statistics {
             signIns,
             active(tenantId, day, 1),
             active(tenantId, day, 7),
-            active(tenantId, day, 30));
+            active(tenantId, day, 30),
+            usage(tenantId, day));
+    jdbc.sql("DELETE FROM statistics_usage WHERE tenant_id = ? AND stat_day = ?")
+        .params(tenantId, day)
+        .update();
+    for (Map.Entry<String, Long> e : d.usage().entrySet()) {
+      jdbc.sql(
+              "INSERT INTO statistics_usage (tenant_id, stat_day, name, amount) VALUES (?, ?, ?, ?)")
+          .params(tenantId, day, e.getKey(), e.getValue())
+          .update();
+    }
     jdbc.sql("DELETE FROM statistics_daily WHERE tenant_id = ? AND stat_day = ?")
         .params(tenantId, day)
         .update();
@@ -160,6 +185,20 @@ public class Statistics {
             d.monthlyActive())
         .update();
     return d;
+  }
+
+  /** What the modules report for the day (Tokyo calendar day; sizes as of now). */
+  private Map<String, Long> usage(UUID tenantId, LocalDate day) {
+    Instant from = day.atStartOfDay(ZONE).toInstant();
+    Instant to = day.plusDays(1).atStartOfDay(ZONE).toInstant();
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (UsageSource source : sources) {
+      Map<String, Long> figures = source.usage(tenantId, from, to);
+      for (String key : source.keys()) {
+        out.put(key, figures.getOrDefault(key, 0L));
+      }
+    }
+    return out;
   }
 
   private long active(UUID tenantId, LocalDate day, int days) {
@@ -186,6 +225,19 @@ public class Statistics {
     if (!end.isBefore(today())) {
       record(actor.tenantId(), today());
     }
+    Map<LocalDate, Map<String, Long>> usage = new HashMap<>();
+    jdbc.sql(
+            "SELECT stat_day, name, amount FROM statistics_usage WHERE tenant_id = ?"
+                + " AND stat_day >= ? AND stat_day <= ?")
+        .params(actor.tenantId(), start, end)
+        .query(
+            rs -> {
+              usage
+                  .computeIfAbsent(
+                      rs.getObject("stat_day", LocalDate.class), k -> new LinkedHashMap<>())
+                  .put(rs.getString("name"), rs.getLong("amount"));
+            });
+    List<String> keys = usageKeys();
     return jdbc.sql(
             "SELECT * FROM statistics_daily WHERE tenant_id = ? AND stat_day >= ? AND stat_day <= ?"
                 + " ORDER BY stat_day")
@@ -200,8 +252,18 @@ public class Statistics {
                     rs.getLong("sign_ins"),
                     rs.getLong("daily_active"),
                     rs.getLong("weekly_active"),
-                    rs.getLong("monthly_active")))
+                    rs.getLong("monthly_active"),
+                    ordered(keys, usage.get(rs.getObject("stat_day", LocalDate.class)))))
         .list();
+  }
+
+  /** Every key in order; days recorded before a source existed show 0 for it. */
+  private static Map<String, Long> ordered(List<String> keys, @Nullable Map<String, Long> stored) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String k : keys) {
+      out.put(k, stored == null ? 0L : stored.getOrDefault(k, 0L));
+    }
+    return out;
   }
 
   /** Audits a CSV export of the figures. */

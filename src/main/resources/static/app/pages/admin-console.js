@@ -2,7 +2,7 @@
 // security settings (with re-authentication), member import, reset links and deleted members.
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
-import { addMessages, formatDateTime, t } from '../i18n.js';
+import { addMessages, formatBytes, formatDateTime, t } from '../i18n.js';
 import {
   html,
   Alert,
@@ -40,7 +40,16 @@ addMessages({
     'stats.membersSuspended': '停止中',
     'stats.day': '日付',
     'stats.empty': 'まだ数値がありません',
-    'stats.note': 'メッセージ数・メール数・ファイル数・容量はまだ集計していません。',
+    'stats.note': '日付は日本時間。容量は現在の値です。',
+    'stats.activity': '利用状況',
+    'stats.storage': '容量',
+    'stats.messagesSent': 'トーク送信数',
+    'stats.mailSent': 'メール送信数',
+    'stats.mailReceived': 'メール受信数',
+    'stats.filesUploaded': 'アップロード数',
+    'stats.mailboxBytes': 'メールボックス',
+    'stats.driveBytes': 'ドライブ',
+    'stats.storageBytes': '保存容量(合計)',
     'roles.builtIn': '標準',
     'roles.custom': 'カスタム',
     'roles.name': 'ロール名',
@@ -158,7 +167,16 @@ addMessages({
     'stats.membersSuspended': 'Suspended',
     'stats.day': 'Day',
     'stats.empty': 'No figures yet',
-    'stats.note': 'Messages, mails, files and storage are not counted yet.',
+    'stats.note': 'Days are Japan time. Sizes are current.',
+    'stats.activity': 'Activity',
+    'stats.storage': 'Storage',
+    'stats.messagesSent': 'Talk messages sent',
+    'stats.mailSent': 'Mails sent',
+    'stats.mailReceived': 'Mails received',
+    'stats.filesUploaded': 'Files uploaded',
+    'stats.mailboxBytes': 'Mailboxes',
+    'stats.driveBytes': 'Drive',
+    'stats.storageBytes': 'Stored in total',
     'roles.builtIn': 'Built-in',
     'roles.custom': 'Custom',
     'roles.name': 'Role name',
@@ -830,11 +848,13 @@ export function LineChart({ days, series, title }) {
 }
 
 export function StatisticsSection() {
-  const { data, error } = useLoad('/api/v1/admin/statistics');
+  const { data: loaded, error } = useLoad('/api/v1/admin/statistics');
   if (error) return html`<${Alert}>${errorText(error)}<//>`;
-  if (data === null) return html`<${Spinner} />`;
-  if (data.length === 0) return html`<${EmptyState} icon="clock" title=${t('stats.empty')} />`;
+  if (loaded === null) return html`<${Spinner} />`;
+  if (loaded.length === 0) return html`<${EmptyState} icon="clock" title=${t('stats.empty')} />`;
+  const data = loaded.map((d) => ({ ...d, ...(d.usage || {}) }));
   const last = data[data.length - 1];
+  const sizes = ['mailboxBytes', 'driveBytes', 'storageBytes'].filter((k) => k in last);
   return html`<div class="stack" data-testid="statistics">
     <div class="toolbar">
       <span class="muted">${t('stats.note')}</span>
@@ -849,7 +869,9 @@ export function StatisticsSection() {
         ['stats.weekly', last.weeklyActive],
         ['stats.monthly', last.monthlyActive],
         ['stats.signIns', last.signIns],
-      ].map(([k, v]) => html`<div class="card admin-figure" key=${k}><span class="muted">${t(k)}</span><strong>${v}</strong></div>`)}
+        ...['messagesSent', 'mailSent', 'mailReceived', 'filesUploaded'].filter((k) => k in last).map((k) => ['stats.' + k, last[k]]),
+        ...sizes.map((k) => ['stats.' + k, formatBytes(last[k])]),
+      ].map(([k, v]) => html`<div class="card admin-figure" key=${k} data-figure=${k.slice(6)}><span class="muted">${t(k)}</span><strong>${v}</strong></div>`)}
     </div>
     <${Card}>
       <${LineChart}
@@ -864,6 +886,18 @@ export function StatisticsSection() {
     <//>
     <${Card}>
       <${LineChart} days=${data} title=${t('stats.signIns')} series=${[{ key: 'signIns', label: t('stats.signIns'), tone: 'a' }]} />
+    <//>
+    <${Card}>
+      <${LineChart}
+        days=${data}
+        title=${t('stats.activity')}
+        series=${[
+          { key: 'messagesSent', label: t('stats.messagesSent'), tone: 'a' },
+          { key: 'mailSent', label: t('stats.mailSent'), tone: 'b' },
+          { key: 'mailReceived', label: t('stats.mailReceived'), tone: 'c' },
+          { key: 'filesUploaded', label: t('stats.filesUploaded'), tone: 'd' },
+        ]}
+      />
     <//>
   </div>`;
 }

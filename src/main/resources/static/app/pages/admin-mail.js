@@ -3,7 +3,7 @@
 // The log shows what was handled, never what a message said.
 import { useEffect, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
-import { addMessages, fieldErrorText, formatDateTime, lang, t } from '../i18n.js';
+import { addMessages, fieldErrorText, formatBytes, formatDateTime, lang, t } from '../i18n.js';
 import {
   html,
   cx,
@@ -24,7 +24,6 @@ import {
   otherFieldErrors,
   toast,
 } from '../ui.js';
-import { formatBytes } from './drive.js';
 
 addMessages({
   ja: {

@@ -4,7 +4,7 @@
 // public page such a link opens.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
-import { addMessages, formatDateTime, t } from '../i18n.js';
+import { addMessages, formatBytes, formatDateTime, t } from '../i18n.js';
 import {
   html,
   cx,
@@ -186,17 +186,6 @@ addMessages({
 
 const PAGE = 100;
 
-export function formatBytes(n) {
-  if (n == null) return '';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return (i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)) + ' ' + units[i];
-}
 
 function problemText(err) {
   const type = (err?.type || '').split(':').pop();

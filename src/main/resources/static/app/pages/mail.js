@@ -3,7 +3,7 @@
 // request), compose with address completion, rich text, attachments and automatic drafts, settings.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, csrfHeaders, query } from '../api.js';
-import { addMessages, formatDateTime, lang, t } from '../i18n.js';
+import { addMessages, formatBytes, formatDateTime, lang, t } from '../i18n.js';
 import {
   html,
   cx,
@@ -22,7 +22,6 @@ import {
   otherFieldErrors,
   toast,
 } from '../ui.js';
-import { formatBytes } from './drive.js';
 
 addMessages({
   ja: {

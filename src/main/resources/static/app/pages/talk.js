@@ -3,7 +3,7 @@
 // search highlight, and only after checking that it holds no tag but <mark>.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, api, csrfHeaders, query, refreshCsrf } from '../api.js';
-import { addMessages, lang, t } from '../i18n.js';
+import { addMessages, formatBytes as formatSize, lang, t } from '../i18n.js';
 import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Select, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
 import { memberName } from './contacts.js';
 
@@ -179,13 +179,6 @@ const FILE_ICON = html`<svg class="talk-file-svg" viewBox="0 0 24 24" width="28"
   <path d="M14 2.5V7h4.5M8.5 12h7M8.5 15h7M8.5 18h4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
 </svg>`;
 
-/** 1.2 MB, 340 KB, 12 B. */
-export function formatSize(n) {
-  if (!(n >= 0)) return '';
-  if (n < 1024) return n + ' B';
-  if (n < 1024 * 1024) return (n / 1024).toFixed(n < 10 * 1024 ? 1 : 0) + ' KB';
-  return (n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0) + ' MB';
-}
 
 function attachmentUrl(roomId, a, thumbnail) {
   return `/api/v1/talk/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(a.id)}${thumbnail ? '/thumbnail' : ''}`;

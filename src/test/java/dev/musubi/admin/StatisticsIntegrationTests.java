@@ -93,4 +93,63 @@ class StatisticsIntegrationTests {
     Fixtures.TestCompany other = fixtures.company();
     assertThat(last(other.admin()).get("membersActive").asLong()).isEqualTo(1);
   }
+
+  @Test
+  void usageCountsMessagesMailAndUploadsOfTheCompanyOnly() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestCompany other = fixtures.company();
+    Fixtures.TestMember m = fixtures.member(company, "riyou");
+    JsonNode before = last(company.admin()).get("usage");
+    assertThat(before.get("messagesSent").asLong()).isZero();
+    assertThat(before.get("mailSent").asLong()).isZero();
+    assertThat(before.get("filesUploaded").asLong()).isZero();
+
+    ApiClient.Response room =
+        m.client()
+            .post(
+                "/api/v1/rooms",
+                java.util.Map.of("type", "group", "name", "集計", "members", List.of()));
+    assertThat(room.status()).as(room.body()).isEqualTo(201);
+    for (int i = 0; i < 3; i++) {
+      String key = java.util.UUID.randomUUID().toString();
+      ApiClient.Response sent =
+          m.client()
+              .post(
+                  "/api/v1/rooms/" + room.json().get("id").asString() + "/messages",
+                  java.util.Map.of("text", "本文 " + i, "idempotencyKey", key));
+      assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+    }
+    ApiClient.Response mail =
+        m.client()
+            .post(
+                "/api/v1/mail/messages",
+                java.util.Map.of(
+                    "to", List.of(company.adminLoginId()), "subject", "件名", "text", "本文"));
+    assertThat(mail.status()).as(mail.body()).isEqualTo(202);
+    dev.musubi.drive.DriveClient drive = new dev.musubi.drive.DriveClient(port, m.client());
+    drive.uploaded(drive.root(), "集計.txt", new byte[1000]);
+
+    JsonNode after = last(company.admin());
+    JsonNode usage = after.get("usage");
+    assertThat(usage.get("messagesSent").asLong()).isEqualTo(3);
+    assertThat(usage.get("mailSent").asLong()).isEqualTo(1);
+    assertThat(usage.get("mailReceived").asLong()).isZero();
+    assertThat(usage.get("filesUploaded").asLong()).isEqualTo(1);
+    assertThat(usage.get("driveBytes").asLong()).isEqualTo(1000);
+    assertThat(usage.get("mailboxBytes").asLong()).isPositive();
+    assertThat(usage.get("storageBytes").asLong()).isGreaterThanOrEqualTo(1000);
+    // Another company sees none of it.
+    JsonNode theirs = last(other.admin()).get("usage");
+    assertThat(theirs.get("messagesSent").asLong()).isZero();
+    assertThat(theirs.get("filesUploaded").asLong()).isZero();
+    assertThat(theirs.get("storageBytes").asLong()).isZero();
+
+    ApiClient.Response csv = company.admin().get("/api/v1/admin/statistics/export");
+    List<String> lines = csv.body().lines().toList();
+    assertThat(lines.get(0))
+        .endsWith(
+            ",messagesSent,mailSent,mailReceived,mailboxBytes,filesUploaded,driveBytes,storageBytes");
+    assertThat(lines.get(lines.size() - 1)).contains(",3,1,0,");
+  }
 }

@@ -194,6 +194,9 @@ class AdminConsoleBrowserTests {
 
     admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("統計")).click();
     assertThat(admin.getByTestId("statistics").locator("svg").first()).isVisible();
+    assertThat(admin.getByTestId("statistics").locator("svg")).hasCount(3);
+    assertThat(admin.locator("[data-figure=messagesSent]")).containsText("トーク送信数");
+    assertThat(admin.locator("[data-figure=storageBytes] strong")).containsText("B");
     browser.screenshot(admin, "admin-statistics.png");
 
     Page phone = signedInAdmin(company, 390, 844);

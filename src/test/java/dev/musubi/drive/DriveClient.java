@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A member's drive over real HTTP with a personal access token: JSON calls through {@link
  * ApiClient}, binary uploads and downloads through the JDK client.
  */
-final class DriveClient {
+public final class DriveClient {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String BOUNDARY = "----musubiTestBoundary7";
@@ -54,7 +54,7 @@ final class DriveClient {
     this(port, member.client());
   }
 
-  DriveClient(int port, ApiClient signedIn) {
+  public DriveClient(int port, ApiClient signedIn) {
     ApiClient.Response t =
         signedIn.post(
             "/api/v1/me/tokens",
@@ -80,7 +80,7 @@ final class DriveClient {
     throw new AssertionError("no personal drive: " + r.body());
   }
 
-  String root() {
+  public String root() {
     return personal().get("rootFolderId").asString();
   }
 
@@ -115,7 +115,7 @@ final class DriveClient {
         Map.of());
   }
 
-  JsonNode uploaded(String folderId, String filename, byte[] content) {
+  public JsonNode uploaded(String folderId, String filename, byte[] content) {
     Bytes r = upload(folderId, filename, content);
     assertThat(r.status()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(201);
     return r.json();

@@ -47,7 +47,12 @@ class StatisticsController {
     w.write('\uFEFF');
     w.write(
         "day,membersActive,membersSuspended,membersDeleted,signIns,dailyActive,weeklyActive,"
-            + "monthlyActive\r\n");
+            + "monthlyActive");
+    List<String> keys = statistics.usageKeys();
+    for (String k : keys) {
+      w.write("," + k);
+    }
+    w.write("\r\n");
     for (Statistics.Day d : days) {
       w.write(
           d.day()
@@ -64,8 +69,11 @@ class StatisticsController {
               + ","
               + d.weeklyActive()
               + ","
-              + d.monthlyActive()
-              + "\r\n");
+              + d.monthlyActive());
+      for (String k : keys) {
+        w.write("," + d.usage().getOrDefault(k, 0L));
+      }
+      w.write("\r\n");
     }
     w.flush();
     statistics.exported(me, days.size());
