@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -175,6 +176,40 @@ public class AuditLog {
   }
 
   /** Every company that has a chain, for checking them all; never null. */
+  /** How many succeeded actions of the given kinds one member did. */
+  public record ActorCount(UUID actorId, String actorLogin, long count) {}
+
+  /**
+   * Succeeded entries of the given actions in {@code [from, to)}, counted per acting member, most
+   * first; members with fewer than {@code atLeast} are left out.
+   */
+  public List<ActorCount> countByActor(
+      UUID tenantId, Collection<AuditAction> actions, Instant from, Instant to, long atLeast) {
+    if (actions.isEmpty()) {
+      return List.of();
+    }
+    String in = String.join(", ", java.util.Collections.nCopies(actions.size(), "?"));
+    List<Object> params = new ArrayList<>();
+    params.add(tenantId);
+    params.add(OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+    params.add(OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+    params.add(AuditRecord.Outcome.SUCCESS.name());
+    actions.forEach(a -> params.add(a.code()));
+    params.add(atLeast);
+    return jdbc.sql(
+            "SELECT actor_id, MAX(actor_login) AS login, COUNT(*) AS n FROM audit_event"
+                + " WHERE tenant_id = ? AND occurred_at >= ? AND occurred_at < ? AND outcome = ?"
+                + " AND actor_id IS NOT NULL AND action_code IN ("
+                + in
+                + ") GROUP BY actor_id HAVING COUNT(*) >= ? ORDER BY n DESC")
+        .params(params)
+        .query(
+            (rs, n) ->
+                new ActorCount(
+                    rs.getObject("actor_id", UUID.class), rs.getString("login"), rs.getLong("n")))
+        .list();
+  }
+
   public List<UUID> tenantsWithTrail() {
     return jdbc.sql("SELECT tenant_id FROM audit_chain_head ORDER BY tenant_id")
         .query(UUID.class)

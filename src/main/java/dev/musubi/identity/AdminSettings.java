@@ -26,10 +26,15 @@ public class AdminSettings {
    * @param dormantDays no sign-in for this many days marks a member dormant
    */
   public record Settings(
-      int failedSignInThreshold, int failedSignInWindowMinutes, int dormantDays) {
+      int failedSignInThreshold,
+      int failedSignInWindowMinutes,
+      int dormantDays,
+      int massDownloadThreshold,
+      int massDeletionThreshold,
+      int massWindowMinutes) {
 
     public static Settings defaults() {
-      return new Settings(10, 60, 90);
+      return new Settings(10, 60, 90, 200, 100, 60);
     }
   }
 
@@ -47,10 +52,19 @@ public class AdminSettings {
 
   public Settings of(UUID tenantId) {
     return jdbc.sql(
-            "SELECT failed_signin_threshold, failed_signin_window_minutes, dormant_days"
+            "SELECT failed_signin_threshold, failed_signin_window_minutes, dormant_days,"
+                + " mass_download_threshold, mass_deletion_threshold, mass_window_minutes"
                 + " FROM admin_settings WHERE tenant_id = ?")
         .param(tenantId)
-        .query((rs, n) -> new Settings(rs.getInt(1), rs.getInt(2), rs.getInt(3)))
+        .query(
+            (rs, n) ->
+                new Settings(
+                    rs.getInt(1),
+                    rs.getInt(2),
+                    rs.getInt(3),
+                    rs.getInt(4),
+                    rs.getInt(5),
+                    rs.getInt(6)))
         .optional()
         .orElse(Settings.defaults());
   }
@@ -65,38 +79,58 @@ public class AdminSettings {
       MemberPrincipal actor,
       @org.jspecify.annotations.Nullable Integer threshold,
       @org.jspecify.annotations.Nullable Integer windowMinutes,
-      @org.jspecify.annotations.Nullable Integer dormantDays) {
+      @org.jspecify.annotations.Nullable Integer dormantDays,
+      @org.jspecify.annotations.Nullable Integer massDownloads,
+      @org.jspecify.annotations.Nullable Integer massDeletions,
+      @org.jspecify.annotations.Nullable Integer massWindowMinutes) {
     access.require(actor, Permission.SECURITY_WRITE);
+    Settings before = of(actor.tenantId());
+    // The mass-action fields came later: a client that does not send them keeps what is set.
+    int downloads = massDownloads == null ? before.massDownloadThreshold() : massDownloads;
+    int deletions = massDeletions == null ? before.massDeletionThreshold() : massDeletions;
+    int massWindow = massWindowMinutes == null ? before.massWindowMinutes() : massWindowMinutes;
     List<FieldError> e = new ArrayList<>();
     range(e, "failedSignInThreshold", threshold, 2, 1000);
     range(e, "failedSignInWindowMinutes", windowMinutes, 1, 1440);
     range(e, "dormantDays", dormantDays, 7, 3650);
+    range(e, "massDownloadThreshold", downloads, 10, 100_000);
+    range(e, "massDeletionThreshold", deletions, 10, 100_000);
+    range(e, "massWindowMinutes", massWindow, 5, 1440);
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
-    Settings s = new Settings(threshold, windowMinutes, dormantDays);
-    Settings before = of(actor.tenantId());
+    Settings s =
+        new Settings(threshold, windowMinutes, dormantDays, downloads, deletions, massWindow);
     int n =
         jdbc.sql(
                 "UPDATE admin_settings SET failed_signin_threshold = ?,"
-                    + " failed_signin_window_minutes = ?, dormant_days = ?, updated_at = ?"
-                    + " WHERE tenant_id = ?")
+                    + " failed_signin_window_minutes = ?, dormant_days = ?,"
+                    + " mass_download_threshold = ?, mass_deletion_threshold = ?,"
+                    + " mass_window_minutes = ?, updated_at = ? WHERE tenant_id = ?")
             .params(
                 s.failedSignInThreshold(),
                 s.failedSignInWindowMinutes(),
                 s.dormantDays(),
+                s.massDownloadThreshold(),
+                s.massDeletionThreshold(),
+                s.massWindowMinutes(),
                 ts(clock.instant()),
                 actor.tenantId())
             .update();
     if (n == 0) {
       jdbc.sql(
               "INSERT INTO admin_settings (tenant_id, failed_signin_threshold,"
-                  + " failed_signin_window_minutes, dormant_days, updated_at) VALUES (?, ?, ?, ?, ?)")
+                  + " failed_signin_window_minutes, dormant_days, mass_download_threshold,"
+                  + " mass_deletion_threshold, mass_window_minutes, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
           .params(
               actor.tenantId(),
               s.failedSignInThreshold(),
               s.failedSignInWindowMinutes(),
               s.dormantDays(),
+              s.massDownloadThreshold(),
+              s.massDeletionThreshold(),
+              s.massWindowMinutes(),
               ts(clock.instant()))
           .update();
     }

@@ -101,6 +101,11 @@ addMessages({
     'alerts.threshold': 'ログイン失敗の回数',
     'alerts.window': '集計期間（分）',
     'alerts.dormantDays': '休眠とみなす日数',
+    'alerts.kind.mass_download': '大量ダウンロード',
+    'alerts.kind.mass_deletion': '大量削除',
+    'alerts.massDownloads': '大量ダウンロードとみなす件数',
+    'alerts.massDeletions': '大量削除とみなす件数',
+    'alerts.massWindow': '大量操作の集計期間（分）',
     'incidents.title': 'インシデント報告',
     'incidents.empty': '報告はありません',
     'security.save': '保存',
@@ -228,6 +233,11 @@ addMessages({
     'alerts.threshold': 'Failed sign-ins',
     'alerts.window': 'Within (minutes)',
     'alerts.dormantDays': 'Dormant after (days)',
+    'alerts.kind.mass_download': 'Mass download',
+    'alerts.kind.mass_deletion': 'Mass deletion',
+    'alerts.massDownloads': 'Mass download at (files)',
+    'alerts.massDeletions': 'Mass deletion at (items)',
+    'alerts.massWindow': 'Mass actions within (minutes)',
     'incidents.title': 'Incident reports',
     'incidents.empty': 'No reports',
     'security.save': 'Save',
@@ -530,6 +540,9 @@ export function AlertsSection() {
         failedSignInThreshold: Number(form.failedSignInThreshold),
         failedSignInWindowMinutes: Number(form.failedSignInWindowMinutes),
         dormantDays: Number(form.dormantDays),
+        massDownloadThreshold: Number(form.massDownloadThreshold),
+        massDeletionThreshold: Number(form.massDeletionThreshold),
+        massWindowMinutes: Number(form.massWindowMinutes),
       });
       toast(t('security.saved'));
       settings.reload();
@@ -567,6 +580,11 @@ export function AlertsSection() {
         <${TextField} label=${t('alerts.threshold')} name="failedSignInThreshold" type="number" value=${String(form.failedSignInThreshold)} onValue=${(v) => setForm({ ...form, failedSignInThreshold: v })} error=${fe.failedSignInThreshold} />
         <${TextField} label=${t('alerts.window')} name="failedSignInWindowMinutes" type="number" value=${String(form.failedSignInWindowMinutes)} onValue=${(v) => setForm({ ...form, failedSignInWindowMinutes: v })} error=${fe.failedSignInWindowMinutes} />
         <${TextField} label=${t('alerts.dormantDays')} name="dormantDays" type="number" value=${String(form.dormantDays)} onValue=${(v) => setForm({ ...form, dormantDays: v })} error=${fe.dormantDays} />
+        ${[
+          ['massDownloadThreshold', 'alerts.massDownloads'],
+          ['massDeletionThreshold', 'alerts.massDeletions'],
+          ['massWindowMinutes', 'alerts.massWindow'],
+        ].map(([k, l]) => html`<${TextField} key=${k} label=${t(l)} name=${k} type="number" value=${String(form[k])} onValue=${(v) => setForm({ ...form, [k]: v })} error=${fe[k]} />`)}
         <div class="row row-end"><${Button} type="submit">${t('security.save')}<//></div>
       </form>
     <//>`}

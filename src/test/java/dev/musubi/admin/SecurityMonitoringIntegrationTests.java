@@ -337,4 +337,80 @@ class SecurityMonitoringIntegrationTests {
     assertThat(fixtures.company().admin().get("/api/v1/incidents").json().get("total").asLong())
         .isZero();
   }
+
+  @Test
+  void massDownloadsAndDeletionsRaiseOneAlertPerWindow() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    ApiClient admin = company.admin();
+    Fixtures.TestMember m = fixtures.member(company, "tairyou");
+    ApiClient.Response bad =
+        admin.put(
+            "/api/v1/admin/alert-settings",
+            Map.of(
+                "failedSignInThreshold", 10,
+                "failedSignInWindowMinutes", 60,
+                "dormantDays", 90,
+                "massDownloadThreshold", 9,
+                "massWindowMinutes", 100_000));
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body()).contains("massDownloadThreshold", "massWindowMinutes");
+    ApiClient.Response ok =
+        admin.put(
+            "/api/v1/admin/alert-settings",
+            Map.of(
+                "failedSignInThreshold", 10,
+                "failedSignInWindowMinutes", 60,
+                "dormantDays", 90,
+                "massDownloadThreshold", 10,
+                "massDeletionThreshold", 10,
+                "massWindowMinutes", 30));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().get("massDownloadThreshold").asInt()).isEqualTo(10);
+    // A client that sends only the older fields keeps the mass-action settings.
+    assertThat(
+            admin
+                .put(
+                    "/api/v1/admin/alert-settings",
+                    Map.of(
+                        "failedSignInThreshold", 10,
+                        "failedSignInWindowMinutes", 60,
+                        "dormantDays", 90))
+                .json()
+                .get("massWindowMinutes")
+                .asInt())
+        .isEqualTo(30);
+
+    dev.musubi.drive.DriveClient drive = new dev.musubi.drive.DriveClient(port, m.client());
+    String root = drive.root();
+    List<String> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      files.add(
+          drive.uploaded(root, "資料" + i + ".txt", new byte[] {(byte) i}).get("id").asString());
+    }
+    for (int i = 0; i < 9; i++) {
+      assertThat(drive.download(files.get(i)).status()).isEqualTo(200);
+    }
+    assertThat(rules.checkMassActions(company.id())).isZero();
+    assertThat(drive.download(files.get(9)).status()).isEqualTo(200);
+    assertThat(rules.checkMassActions(company.id())).isEqualTo(1);
+    List<JsonNode> downloads = alerts(admin, AlertRules.MASS_DOWNLOAD);
+    assertThat(downloads).hasSize(1);
+    assertThat(downloads.get(0).get("subjectLogin").asString()).isEqualTo(m.loginId());
+    assertThat(downloads.get(0).get("detail").asString())
+        .isEqualTo("10 downloads within 30 minutes");
+    // More downloads in the same window: no second alert.
+    assertThat(drive.download(files.get(0)).status()).isEqualTo(200);
+    assertThat(rules.checkMassActions(company.id())).isZero();
+
+    for (String f : files) {
+      assertThat(m.client().delete("/api/v1/drive/items/" + f).status()).isIn(200, 204);
+    }
+    assertThat(rules.checkMassActions(company.id())).isEqualTo(1);
+    assertThat(alerts(admin, AlertRules.MASS_DELETION)).hasSize(1);
+
+    // After the window, the counts start over.
+    clock.advance(java.time.Duration.ofMinutes(31));
+    assertThat(rules.checkMassActions(company.id())).isZero();
+  }
 }

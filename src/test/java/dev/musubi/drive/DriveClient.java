@@ -35,7 +35,7 @@ public final class DriveClient {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  record Bytes(int status, byte[] body, HttpResponse<byte[]> raw) {
+  public record Bytes(int status, byte[] body, HttpResponse<byte[]> raw) {
     @Nullable String header(String name) {
       return raw.headers().firstValue(name).orElse(null);
     }
@@ -151,6 +151,10 @@ public final class DriveClient {
         "/api/v1/drive/files/" + fileId + "/versions",
         HttpRequest.BodyPublishers.ofByteArray(multipart("ignored", "text/plain", content)),
         ifMatch == null ? Map.of() : Map.of("If-Match", ifMatch));
+  }
+
+  public Bytes download(String fileId) {
+    return download(fileId, Map.of());
   }
 
   Bytes download(String fileId, Map<String, String> headers) {

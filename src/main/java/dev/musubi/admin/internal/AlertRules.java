@@ -3,6 +3,7 @@ package dev.musubi.admin.internal;
 import static dev.musubi.platform.Jdbc.ts;
 
 import dev.musubi.admin.Alerts;
+import dev.musubi.audit.AuditAction;
 import dev.musubi.audit.AuditLog;
 import dev.musubi.audit.AuditVerification;
 import dev.musubi.identity.AdminAccess;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +22,13 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The alert rules: repeated failed sign-ins of one member (company threshold and window), an admin
- * signing in from a network they never used, and a broken audit chain (checked daily).
+ * signing in from a network they never used, a member downloading or deleting more than the
+ * company's threshold within its window (from the audit trail, checked every few minutes), and a
+ * broken audit chain (checked daily).
  */
 @Component
 public class AlertRules {
@@ -31,6 +36,16 @@ public class AlertRules {
   public static final String FAILED_SIGNINS = "failed_signins";
   public static final String ADMIN_NEW_NETWORK = "admin_new_network";
   public static final String AUDIT_CHAIN_BROKEN = "audit_chain_broken";
+  public static final String MASS_DOWNLOAD = "mass_download";
+  public static final String MASS_DELETION = "mass_deletion";
+
+  /** What counts as a download: drive files and talk attachments fetched by a member. */
+  static final Set<AuditAction> DOWNLOADS =
+      Set.of(AuditAction.DRIVE_FILE_DOWNLOADED, AuditAction.TALK_ATTACHMENT_DOWNLOADED);
+
+  /** What counts as a deletion: drive items moved to the trash or purged from it. */
+  static final Set<AuditAction> DELETIONS =
+      Set.of(AuditAction.DRIVE_ITEM_TRASHED, AuditAction.DRIVE_ITEM_PURGED);
 
   private static final Logger log = LoggerFactory.getLogger(AlertRules.class);
 
@@ -119,6 +134,68 @@ public class AlertRules {
       alerts.raise(
           e.tenantId(), ADMIN_NEW_NETWORK, e.memberId(), login, "admin sign-in from " + network);
     }
+  }
+
+  /** Looks for mass downloads and deletions in every company. Every five minutes by default. */
+  @Scheduled(
+      fixedDelayString = "${musubi.admin.mass-action-interval:PT5M}",
+      initialDelayString = "${musubi.admin.mass-action-interval:PT5M}")
+  public void scanMassActions() {
+    for (UUID tenant : auditLog.tenantsWithTrail()) {
+      try {
+        checkMassActions(tenant);
+      } catch (RuntimeException ex) {
+        log.warn("Mass action check failed for {}", tenant, ex);
+      }
+    }
+  }
+
+  /**
+   * Raises an alert for each member who downloaded or deleted at least the company's threshold
+   * within its window; a member already alerted for the same kind within the window is not alerted
+   * again. Returns how many alerts were raised.
+   */
+  @Transactional
+  public int checkMassActions(UUID tenant) {
+    AdminSettings.Settings s = settings.of(tenant);
+    Instant now = clock.instant();
+    Instant since = now.minus(Duration.ofMinutes(s.massWindowMinutes()));
+    return massAlerts(tenant, MASS_DOWNLOAD, DOWNLOADS, s.massDownloadThreshold(), since, now, s)
+        + massAlerts(tenant, MASS_DELETION, DELETIONS, s.massDeletionThreshold(), since, now, s);
+  }
+
+  private int massAlerts(
+      UUID tenant,
+      String kind,
+      Set<AuditAction> actions,
+      int threshold,
+      Instant since,
+      Instant now,
+      AdminSettings.Settings s) {
+    int raised = 0;
+    for (AuditLog.ActorCount c : auditLog.countByActor(tenant, actions, since, now, threshold)) {
+      long recent =
+          jdbc.sql(
+                  "SELECT COUNT(*) FROM admin_alert WHERE tenant_id = ? AND kind = ?"
+                      + " AND subject_id = ? AND created_at >= ?")
+              .params(tenant, kind, c.actorId(), ts(since))
+              .query(Long.class)
+              .single();
+      if (recent == 0) {
+        alerts.raise(
+            tenant,
+            kind,
+            c.actorId(),
+            c.actorLogin(),
+            c.count()
+                + (kind.equals(MASS_DOWNLOAD) ? " downloads" : " deletions")
+                + " within "
+                + s.massWindowMinutes()
+                + " minutes");
+        raised++;
+      }
+    }
+    return raised;
   }
 
   /** The IPv4 /24 or IPv6 /48 the address belongs to; null if it is not an IP literal. */

@@ -31,7 +31,10 @@ class AccessReviewController {
   record SettingsRequest(
       @Nullable Integer failedSignInThreshold,
       @Nullable Integer failedSignInWindowMinutes,
-      @Nullable Integer dormantDays) {}
+      @Nullable Integer dormantDays,
+      @Nullable Integer massDownloadThreshold,
+      @Nullable Integer massDeletionThreshold,
+      @Nullable Integer massWindowMinutes) {}
 
   record CycleRequest(@Nullable @Size(max = 400) String name) {}
 
@@ -100,6 +103,9 @@ class AccessReviewController {
         CurrentMember.get(),
         s.failedSignInThreshold(),
         s.failedSignInWindowMinutes(),
-        s.dormantDays());
+        s.dormantDays(),
+        s.massDownloadThreshold(),
+        s.massDeletionThreshold(),
+        s.massWindowMinutes());
   }
 }
