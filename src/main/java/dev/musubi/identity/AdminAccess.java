@@ -197,6 +197,29 @@ public class AdminAccess {
         store.scopeRoots(tenantId, memberId));
   }
 
+  /** The company's active members who hold the permission (built-in or custom role). */
+  public List<UUID> holders(UUID tenantId, Permission permission) {
+    Set<UUID> candidates = new LinkedHashSet<>(members.withRoles(tenantId));
+    for (CustomRoleRow r : store.roles(tenantId)) {
+      if (parse(r.permissions()).contains(permission)) {
+        candidates.addAll(store.holdersOf(tenantId, r.id()));
+      }
+    }
+    List<UUID> out = new ArrayList<>();
+    for (UUID id : candidates) {
+      members
+          .find(tenantId, id)
+          .filter(m -> m.status() == dev.musubi.identity.MemberStatus.ACTIVE)
+          .map(
+              m ->
+                  new MemberPrincipal(
+                      tenantId, id, m.loginId(), members.roles(id), null, null, Set.of()))
+          .filter(p -> has(p, permission))
+          .ifPresent(p -> out.add(id));
+    }
+    return out;
+  }
+
   /** Whether the member holds any admin role or custom role. */
   public boolean isAdmin(UUID tenantId, UUID memberId) {
     return members.roles(memberId).stream().anyMatch(Role::isAdmin)

@@ -32,6 +32,7 @@ class SecurityMonitoringIntegrationTests {
   @Autowired TestClock clock;
   @Autowired JdbcClient jdbc;
   @Autowired AlertRules rules;
+  @Autowired dev.musubi.admin.internal.AlertMail alertMail;
   @Autowired ApplicationEventPublisher events;
   @Autowired TransactionTemplate tx;
 
@@ -412,5 +413,30 @@ class SecurityMonitoringIntegrationTests {
     // After the window, the counts start over.
     clock.advance(java.time.Duration.ofMinutes(31));
     assertThat(rules.checkMassActions(company.id())).isZero();
+
+    // The alerts reach the admin's inbox as notices; the member who did it gets none.
+    alertMail.deliverPending();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(() -> inbox(admin).contains("大量ダウンロード"));
+    String mails = inbox(admin);
+    assertThat(mails).contains("大量削除", "postmaster@" + company.domain());
+    assertThat(inbox(m.client())).doesNotContain("セキュリティアラート");
+    alertMail.deliverPending();
+    String body = inbox(admin);
+    assertThat(body.split("Security alert: 大量ダウンロード", -1)).hasSize(2);
+  }
+
+  static String inbox(ApiClient client) {
+    JsonNode folders = client.get("/api/v1/mail/folders").json();
+    String inbox =
+        folders
+            .valueStream()
+            .filter(f -> "inbox".equals(f.path("role").asString()))
+            .findFirst()
+            .orElseThrow()
+            .get("id")
+            .asString();
+    return client.get("/api/v1/mail/folders/" + inbox + "/messages").body();
   }
 }

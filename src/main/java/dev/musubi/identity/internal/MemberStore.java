@@ -318,6 +318,14 @@ public class MemberStore {
     return roles;
   }
 
+  /** Members of the company holding any built-in role besides member. */
+  public List<UUID> withRoles(UUID tenantId) {
+    return jdbc.sql("SELECT DISTINCT member_id FROM member_role WHERE tenant_id = ?")
+        .param(tenantId)
+        .query(UUID.class)
+        .list();
+  }
+
   public void setRoles(UUID tenantId, UUID id, Set<Role> roles) {
     jdbc.sql("DELETE FROM member_role WHERE tenant_id = ? AND member_id = ?")
         .params(tenantId, id)
