@@ -113,7 +113,7 @@ export function Dialog({ open, title, onClose, children, footer, wide }) {
 }
 
 /** Asks a yes/no question; `onConfirm` may return a promise. */
-export function ConfirmDialog({ open, title, message, confirmLabel, danger, onConfirm, onClose }) {
+export function ConfirmDialog({ open, title, message, confirmLabel, danger, onConfirm, onClose, children }) {
   const [busy, setBusy] = useState(false);
   const go = async () => {
     setBusy(true);
@@ -131,6 +131,7 @@ export function ConfirmDialog({ open, title, message, confirmLabel, danger, onCo
       <${Button} kind=${danger ? 'danger' : 'primary'} busy=${busy} onClick=${go}>${confirmLabel}<//>`}
   >
     <p>${message}</p>
+    ${children}
   <//>`;
 }
 

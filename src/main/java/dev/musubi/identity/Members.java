@@ -363,13 +363,46 @@ public class Members {
    */
   @Transactional
   public void delete(MemberPrincipal actor, UUID id) {
+    delete(actor, id, null);
+  }
+
+  /**
+   * Deletes a member and, when {@code handTo} names an active colleague, hands over what the member
+   * held (see {@link MemberHandedOver}) in the same transaction; 422 when the colleague is not an
+   * active member of the company or is the member being deleted.
+   */
+  @Transactional
+  public void delete(MemberPrincipal actor, UUID id, @Nullable UUID handTo) {
     access.require(actor, Permission.MEMBERS_WRITE);
     MemberRow m = load(actor, id, "delete");
     guardAdminTarget(actor, m);
     if (actor.memberId().equals(id)) {
       throw Problems.conflict("self", "You cannot delete yourself.");
     }
+    MemberRow heir = null;
+    if (handTo != null) {
+      heir =
+          store
+              .find(actor.tenantId(), handTo)
+              .filter(h -> h.status() == MemberStatus.ACTIVE)
+              .filter(h -> !h.id().equals(id))
+              .orElseThrow(
+                  () ->
+                      Problems.invalid(
+                          "handTo",
+                          "invalid",
+                          "Choose an active member other than the one being deleted."));
+    }
     lifecycle.delete(actor, m);
+    if (heir != null) {
+      audit.record(
+          AuditRecord.of(actor.tenantId(), AuditAction.MEMBER_HANDED_OVER)
+              .actor(actor.memberId(), actor.loginId())
+              .target("member", id)
+              .with("from", m.loginId())
+              .with("to", heir.loginId()));
+      events.publishEvent(new MemberHandedOver(actor.tenantId(), id, m.displayName(), heir.id()));
+    }
   }
 
   /** Members of the company per status name (ACTIVE, SUSPENDED, DELETED), for statistics. */

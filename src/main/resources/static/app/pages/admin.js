@@ -155,9 +155,9 @@ function MembersSection({ me }) {
     }
   };
 
-  const remove = async (m) => {
+  const remove = async (m, handTo) => {
     try {
-      await api.del(`/api/v1/admin/members/${encodeURIComponent(m.id)}`);
+      await api.del(`/api/v1/admin/members/${encodeURIComponent(m.id)}${handTo ? '?handTo=' + encodeURIComponent(handTo) : ''}`);
       toast(t('members.deleted', { name: memberName(m) }));
       setConfirm(null);
       reload();
@@ -284,14 +284,38 @@ function MembersSection({ me }) {
       confirmLabel=${confirm?.kind === 'delete' ? t('members.delete') : t('members.suspend')}
       danger
       onClose=${() => setConfirm(null)}
+      children=${confirm?.kind === 'delete' &&
+      html`<${HandOverPicker} member=${confirm.member} value=${confirm.handTo || ''} onValue=${(v) => setConfirm({ ...confirm, handTo: v })} />`}
       onConfirm=${async () => {
-        if (confirm.kind === 'delete') await remove(confirm.member);
+        if (confirm.kind === 'delete') await remove(confirm.member, confirm.handTo);
         else {
           await act(confirm.member, 'suspend');
           setConfirm(null);
         }
       }}
     />
+  </div>`;
+}
+
+/** The colleague who takes over a deleted member's drive, calendars and rooms (optional). */
+function HandOverPicker({ member, value, onValue }) {
+  const [options, setOptions] = useState(null);
+  useEffect(() => {
+    let live = true;
+    api
+      .get('/api/v1/admin/members' + query({ status: 'active', size: 200 }))
+      .then((r) => live && setOptions((r.items || []).filter((m) => m.id !== member.id)))
+      .catch(() => live && setOptions([]));
+    return () => {
+      live = false;
+    };
+  }, [member.id]);
+  return html`<div class="field">
+    <label class="field-label" for="hand-to">${t('members.handTo')}</label>
+    <select id="hand-to" class="input" value=${value} onChange=${(e) => onValue(e.currentTarget.value)} data-testid="hand-to" disabled=${options === null}>
+      <option value="">${t('members.handToNone')}</option>
+      ${(options || []).map((m) => html`<option key=${m.id} value=${m.id}>${memberName(m)} (${m.loginId})</option>`)}
+    </select>
   </div>`;
 }
 

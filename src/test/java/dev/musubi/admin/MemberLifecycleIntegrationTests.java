@@ -9,6 +9,7 @@ import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
 import dev.musubi.testing.TestClock;
 import dev.musubi.testing.TotpCodes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -276,5 +277,95 @@ class MemberLifecycleIntegrationTests {
                 .get("total")
                 .asLong())
         .isEqualTo(1);
+  }
+
+  @Test
+  void deletingWithAHandOverGivesTheColleagueDriveCalendarsAndRooms() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestCompany other = fixtures.company();
+    Fixtures.TestMember leaving = fixtures.member(company, "taisha");
+    Fixtures.TestMember heir = fixtures.member(company, "koukei");
+    Fixtures.TestMember stranger = fixtures.member(other, "yoso");
+
+    dev.musubi.drive.DriveClient drive = new dev.musubi.drive.DriveClient(port, leaving.client());
+    drive.uploaded(drive.root(), "引き継ぎ資料.txt", "中身".getBytes(StandardCharsets.UTF_8));
+    ApiClient.Response calendars = leaving.client().get("/api/v1/calendars");
+    assertThat(calendars.status()).as(calendars.body()).isEqualTo(200);
+    ApiClient.Response room =
+        leaving
+            .client()
+            .post("/api/v1/rooms", Map.of("type", "group", "name", "営業チーム", "members", List.of()));
+    assertThat(room.status()).as(room.body()).isEqualTo(201);
+    String roomId = room.json().get("id").asString();
+
+    // A colleague who cannot take over is refused, and nothing happens.
+    for (String bad :
+        List.of(
+            leaving.id().toString(),
+            stranger.id().toString(),
+            "not-an-id",
+            UUID.randomUUID().toString())) {
+      ApiClient.Response r =
+          company.admin().delete("/api/v1/admin/members/" + leaving.id() + "?handTo=" + bad);
+      assertThat(r.status()).as(bad).isEqualTo(422);
+      assertThat(r.body()).contains("handTo");
+    }
+    assertThat(leaving.client().get("/api/v1/rooms").status()).isEqualTo(200);
+
+    ApiClient.Response deleted =
+        company.admin().delete("/api/v1/admin/members/" + leaving.id() + "?handTo=" + heir.id());
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+
+    // The drive is now a shared drive the colleague manages, with the file in it.
+    JsonNode drives = heir.client().get("/api/v1/drive/drives").json();
+    JsonNode handed =
+        drives
+            .valueStream()
+            .filter(d -> d.get("kind").asString().equals("shared"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(handed.get("name").asString()).contains("引き継ぎ");
+    assertThat(handed.get("role").asString()).isEqualTo("manager");
+    assertThat(
+            heir.client()
+                .get("/api/v1/drive/folders/" + handed.get("rootFolderId").asString())
+                .body())
+        .contains("引き継ぎ資料.txt");
+    // The calendar is an extra calendar of theirs; their own default stays.
+    List<String> names =
+        heir.client()
+            .get("/api/v1/calendars")
+            .json()
+            .valueStream()
+            .map(c -> c.path("name").asString())
+            .toList();
+    long personal =
+        calendars
+            .json()
+            .valueStream()
+            .filter(c -> "personal".equals(c.path("kind").asString()))
+            .count();
+    assertThat(personal).isPositive();
+    assertThat(names.stream().filter(n -> n.contains("（")).count()).isEqualTo(personal);
+    // The room is theirs to own.
+    JsonNode r = heir.client().get("/api/v1/rooms/" + roomId).json();
+    assertThat(r.get("owners").toString()).contains(heir.id().toString());
+    assertThat(
+            company
+                .admin()
+                .get("/api/v1/admin/audit?action=MEMBER_HANDED_OVER")
+                .json()
+                .get("total")
+                .asLong())
+        .isEqualTo(1);
+
+    // After the grace period the member is purged; what was handed over stays.
+    clock.advance(java.time.Duration.ofDays(31));
+    lifecycle.purgeDue();
+    ApiClient again = fixtures.client();
+    assertThat(again.login(heir.loginId(), Fixtures.PASSWORD).status()).isEqualTo(200);
+    assertThat(again.get("/api/v1/drive/folders/" + handed.get("rootFolderId").asString()).body())
+        .contains("引き継ぎ資料.txt");
   }
 }

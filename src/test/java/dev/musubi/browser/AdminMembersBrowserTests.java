@@ -153,4 +153,45 @@ class AdminMembersBrowserTests {
     assertThat((Boolean) phone.evaluate("document.documentElement.scrollWidth <= 390")).isTrue();
     browser.screenshot(phone, "phone.png");
   }
+
+  @Test
+  void deletingAMemberCanHandTheirDriveToAColleague() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "引き継ぎテスト株式会社");
+    MusubiHttp api = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    for (String[] m : new String[][] {{"taisha", "退社 一郎"}, {"koukei", "後継 花子"}}) {
+      api.post(
+          "/api/v1/admin/members",
+          MusubiHttp.json("loginId", m[0], "password", MEMBER_PASSWORD, "displayName", m[1]),
+          201);
+    }
+    MusubiHttp leaving = new MusubiHttp(port).signIn("taisha@" + company.domain(), MEMBER_PASSWORD);
+    leaving.send("GET", "/api/v1/drive/drives", null, 200);
+
+    Page admin = signedInAdmin(company, 1280, 800);
+    Locator row =
+        admin.locator(
+            "tr",
+            new Page.LocatorOptions()
+                .setHas(admin.locator("[data-member='taisha@" + company.domain() + "']")));
+    row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("削除")).click();
+    Locator picker = admin.getByTestId("hand-to");
+    assertThat(picker.locator("option")).hasCount(3);
+    assertThat(picker).containsText("後継 花子");
+    assertThat(picker).not().containsText("退社 一郎");
+    picker.selectOption(
+        new com.microsoft.playwright.options.SelectOption()
+            .setLabel("後継 花子 (koukei@" + company.domain() + ")"));
+    browser.screenshot(admin, "admin-member-hand-over.png");
+    admin
+        .getByRole(AriaRole.DIALOG)
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("削除"))
+        .click();
+    assertThat(admin.locator("[data-member='taisha@" + company.domain() + "']")).hasCount(0);
+
+    String drives =
+        new MusubiHttp(port)
+            .signIn("koukei@" + company.domain(), MEMBER_PASSWORD)
+            .send("GET", "/api/v1/drive/drives", null, 200);
+    assertThat(drives).contains("退社 一郎（引き継ぎ）");
+  }
 }

@@ -168,8 +168,16 @@ class AdminMembersController {
   }
 
   @DeleteMapping("/{id}")
-  ResponseEntity<Void> delete(@PathVariable String id) {
-    members.delete(CurrentMember.get(), uuid(id));
+  ResponseEntity<Void> delete(
+      @PathVariable String id, @RequestParam(required = false) @Nullable String handTo) {
+    UUID heir = null;
+    if (handTo != null && !handTo.isBlank()) {
+      heir = Ids.parseOrNull(handTo);
+      if (heir == null) {
+        throw Problems.invalid("handTo", "invalid", "Not a member ID.");
+      }
+    }
+    members.delete(CurrentMember.get(), uuid(id), heir);
     return ResponseEntity.noContent().build();
   }
 
