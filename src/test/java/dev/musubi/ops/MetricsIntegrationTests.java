@@ -53,6 +53,23 @@ class MetricsIntegrationTests {
     assertThat(r.body())
         .contains("http_server_requests_seconds_bucket")
         .contains("jvm_memory_used_bytes")
-        .contains("hikaricp_connections_active");
+        .contains("hikaricp_connections_active")
+        .contains("musubi_websocket_connections")
+        .contains("musubi_mail_queue_length")
+        .contains("musubi_mail_queue_oldest_age_seconds")
+        .contains("musubi_blob_errors_total{operation=\"read\"}")
+        .contains("musubi_smtp_sessions");
+  }
+
+  @Test
+  void everyScheduledJobRunIsCounted() {
+    ApiClient operator = fixtures.operator();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        operator.header("Accept", "text/plain").get("/actuator/prometheus").body())
+                    .contains("tasks_scheduled_execution_seconds_count"));
   }
 }

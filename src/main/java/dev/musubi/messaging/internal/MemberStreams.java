@@ -45,15 +45,29 @@ public class MemberStreams {
       new java.util.concurrent.atomic.AtomicLong();
   private final Map<UUID, Stream> streams = new ConcurrentHashMap<>();
 
-  MemberStreams(JsonMapper json, java.time.Clock clock) {
+  MemberStreams(
+      JsonMapper json, java.time.Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
     this.json = json;
     this.clock = clock;
+    io.micrometer.core.instrument.Gauge.builder(
+            "musubi.websocket.connections", this, MemberStreams::socketCount)
+        .description("Open realtime sockets (web and phone clients)")
+        .register(meters);
     byte[] b = new byte[8];
     new SecureRandom().nextBytes(b);
     this.epoch = HexFormat.of().formatHex(b);
   }
 
   private record Entry(long seq, String text) {}
+
+  /** Open sockets over all members (for the {@code musubi.websocket.connections} gauge). */
+  int socketCount() {
+    int n = 0;
+    for (Stream s : streams.values()) {
+      n += s.sockets.size();
+    }
+    return n;
+  }
 
   private static final class Stream {
     final String epoch;

@@ -7,6 +7,9 @@ import dev.musubi.platform.blob.BlobRef;
 import dev.musubi.platform.blob.BlobReferences;
 import dev.musubi.platform.blob.BlobStore;
 import dev.musubi.platform.blob.BlobTooLargeException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -53,6 +57,9 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   private final BlobBackend backend;
   private final Ids ids;
   private final Clock clock;
+  private final Counter writeErrors;
+  private final Counter readErrors;
+  private final Counter missing;
 
   public EncryptedBlobStore(
       JdbcClient jdbc,
@@ -61,6 +68,22 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       BlobBackend backend,
       Ids ids,
       Clock clock) {
+    this(jdbc, transactions, keys, backend, ids, clock, new SimpleMeterRegistry());
+  }
+
+  /** Counts failures of the store itself in {@code musubi.blob.errors} (not a client's). */
+  @Autowired
+  public EncryptedBlobStore(
+      JdbcClient jdbc,
+      PlatformTransactionManager transactions,
+      DataKeys keys,
+      BlobBackend backend,
+      Ids ids,
+      Clock clock,
+      MeterRegistry meters) {
+    this.writeErrors = errors(meters, "write");
+    this.readErrors = errors(meters, "read");
+    this.missing = errors(meters, "missing");
     this.jdbc = jdbc;
     this.ownTx = new TransactionTemplate(transactions);
     this.ownTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -76,11 +99,45 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     return backend.name();
   }
 
+  private static Counter errors(MeterRegistry meters, String operation) {
+    return Counter.builder("musubi.blob.errors")
+        .description("Blob store failures: write, read (backend or decryption), missing blob")
+        .tag("operation", operation)
+        .register(meters);
+  }
+
   @Override
   public BlobRef put(UUID tenantId, InputStream content, long maxBytes) throws IOException {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
+    // A client that stops sending is not a store failure: only errors of our own side count.
+    boolean[] inputFailed = {false};
+    InputStream watched =
+        new java.io.FilterInputStream(content) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            try {
+              return super.read(b, off, len);
+            } catch (IOException e) {
+              inputFailed[0] = true;
+              throw e;
+            }
+          }
+        };
+    try {
+      return store(tenantId, watched, maxBytes);
+    } catch (BlobTooLargeException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      if (!inputFailed[0]) {
+        writeErrors.increment();
+      }
+      throw e;
+    }
+  }
+
+  private BlobRef store(UUID tenantId, InputStream content, long maxBytes) throws IOException {
     DataKeys.DataKey key = keys.current(tenantId);
     UUID objectId = ids.next();
     MessageDigest digest = sha256();
@@ -149,7 +206,11 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative");
     }
-    Stored stored = stored(tenantId, sha256).orElseThrow(() -> new BlobNotFoundException(sha256));
+    Stored stored = stored(tenantId, sha256).orElse(null);
+    if (stored == null) {
+      missing.increment();
+      throw new BlobNotFoundException(sha256);
+    }
     if (offset > stored.size()) {
       throw new IllegalArgumentException("offset " + offset + " is beyond the blob's end");
     }
@@ -157,7 +218,13 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     if (offset == stored.size()) {
       return InputStream.nullInputStream();
     }
-    SeekableByteChannel ciphertext = backend.read(objectKey(tenantId, stored.objectId()));
+    SeekableByteChannel ciphertext;
+    try {
+      ciphertext = backend.read(objectKey(tenantId, stored.objectId()));
+    } catch (IOException | RuntimeException e) {
+      readErrors.increment();
+      throw e;
+    }
     try {
       SeekableByteChannel plaintext =
           key.aead()
@@ -166,6 +233,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       plaintext.position(offset);
       return new PlaintextStream(plaintext);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
+      readErrors.increment();
       ciphertext.close();
       throw e instanceof IOException io ? io : new IOException("cannot decrypt blob", e);
     }
