@@ -8,17 +8,21 @@ import dev.musubi.identity.Members;
 import dev.musubi.identity.Permission;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.MusubiProperties;
+import dev.musubi.platform.blob.BlobRef;
+import dev.musubi.platform.blob.BlobReferences;
+import dev.musubi.platform.blob.BlobStore;
 import dev.musubi.platform.privacy.PersonalDataSource;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.Problems;
 import dev.musubi.privacy.internal.PrivacyStore;
 import dev.musubi.privacy.internal.ZipExportSink;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -38,9 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Personal-data exports (APPI and GDPR right of access). A member asks for their own archive; an
  * admin with {@code members.write} may ask for a member's (audited as admin access to personal
  * data). The archive is built in the background on a virtual thread from every {@link
- * PersonalDataSource} into a zip under {@code <data dir>/exports}; it is deleted after its first
- * complete download or when it expires (24 hours by default), whichever comes first. One export per
- * (member, requester) runs at a time.
+ * PersonalDataSource} into a zip that streams straight into the encrypted blob store (no plaintext
+ * copy on disk); the archive is given up after its first complete download or when it expires (24
+ * hours by default), whichever comes first. One export per (member, requester) runs at a time.
  */
 @Service
 public class PersonalDataExports {
@@ -49,7 +54,7 @@ public class PersonalDataExports {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** An archive ready to stream; call {@link #downloaded} when it was sent completely. */
-  public record Download(ExportJob job, Path file, String filename) {}
+  public record Download(ExportJob job, UUID tenantId, String sha256, long size, String filename) {}
 
   private final PrivacyStore store;
   private final List<PersonalDataSource> sources;
@@ -61,6 +66,8 @@ public class PersonalDataExports {
   private final Clock clock;
   private final Path dir;
   private final Duration lifetime;
+  private final BlobStore blobs;
+  private final BlobReferences references;
 
   PersonalDataExports(
       PrivacyStore store,
@@ -72,7 +79,11 @@ public class PersonalDataExports {
       Ids ids,
       Clock clock,
       MusubiProperties properties,
+      BlobStore blobs,
+      BlobReferences references,
       @Value("${musubi.privacy.export-lifetime:PT24H}") Duration lifetime) {
+    this.blobs = blobs;
+    this.references = references;
     this.store = store;
     this.sources = sources.stream().sorted(Comparator.comparing(PersonalDataSource::name)).toList();
     this.access = access;
@@ -167,11 +178,22 @@ public class PersonalDataExports {
               + "; start a new one if it failed, expired or was"
               + " downloaded.");
     }
-    Path file = file(job.id());
-    if (!Files.isRegularFile(file)) {
-      throw Problems.conflict("export-not-ready", "This export is no longer available.");
-    }
-    return new Download(job, file, "musubi-personal-data-" + job.id() + ".zip");
+    PrivacyStore.Archive archive =
+        store
+            .archive(actor.tenantId(), job.id())
+            .orElseThrow(
+                () -> Problems.conflict("export-not-ready", "This export is no longer available."));
+    return new Download(
+        job,
+        actor.tenantId(),
+        archive.sha256(),
+        archive.size(),
+        "musubi-personal-data-" + job.id() + ".zip");
+  }
+
+  /** The archive's bytes, decrypted from the blob store; the caller closes the stream. */
+  public InputStream content(Download d) throws IOException {
+    return blobs.open(d.tenantId(), d.sha256());
   }
 
   /**
@@ -198,57 +220,75 @@ public class PersonalDataExports {
         s -> {
           store.transition(actor.tenantId(), d.job().id(), "ready", "downloaded");
           audit.record(record);
+          drop(actor.tenantId(), d.job().id());
         });
-    delete(d.job().id());
   }
 
-  /** Builds the archive; runs on its own virtual thread. */
+  /**
+   * Builds the archive; runs on its own virtual thread. The zip is streamed straight into the
+   * encrypted blob store through a pipe, so no plaintext copy ever touches the disk.
+   */
   void build(UUID tenantId, ExportJob job) {
     if (!store.transition(tenantId, job.id(), "pending", "running")) {
       return;
     }
-    Path part = dir.resolve(job.id() + ".zip.part");
     String failedSource = "";
     try {
-      Files.createDirectories(dir);
       List<String> names;
       long bytes;
-      try (OutputStream out = Files.newOutputStream(part)) {
-        ZipExportSink sink = new ZipExportSink(out);
-        for (PersonalDataSource source : sources) {
-          failedSource = source.name();
-          source.export(tenantId, job.memberId(), sink);
+      PipedInputStream pipeIn = new PipedInputStream(64 * 1024);
+      CompletableFuture<BlobRef> stored = new CompletableFuture<>();
+      try (PipedOutputStream pipeOut = new PipedOutputStream(pipeIn)) {
+        Thread.ofVirtual()
+            .name("privacy-export-store-" + job.id())
+            .start(
+                () -> {
+                  try (pipeIn) {
+                    stored.complete(blobs.put(tenantId, pipeIn, Long.MAX_VALUE));
+                  } catch (IOException | RuntimeException e) {
+                    stored.completeExceptionally(e);
+                  }
+                });
+        try {
+          ZipExportSink sink = new ZipExportSink(pipeOut);
+          for (PersonalDataSource source : sources) {
+            failedSource = source.name();
+            source.export(tenantId, job.memberId(), sink);
+          }
+          failedSource = "manifest";
+          Map<String, Object> manifest = new LinkedHashMap<>();
+          manifest.put("format", "musubi-personal-data/1");
+          manifest.put("member", job.memberId().toString());
+          manifest.put("createdAt", clock.instant().toString());
+          manifest.put("sources", sources.stream().map(PersonalDataSource::name).toList());
+          manifest.put("files", sink.names());
+          sink.write(
+              "manifest.json",
+              JSON.writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(manifest)
+                  .getBytes(StandardCharsets.UTF_8));
+          sink.finish();
+          names = sink.names();
+          bytes = sink.bytes();
+        } catch (IOException | RuntimeException e) {
+          // The store must not keep a truncated archive: break its end of the pipe first.
+          pipeIn.close();
+          throw e;
         }
-        failedSource = "manifest";
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("format", "musubi-personal-data/1");
-        manifest.put("member", job.memberId().toString());
-        manifest.put("createdAt", clock.instant().toString());
-        manifest.put("sources", sources.stream().map(PersonalDataSource::name).toList());
-        manifest.put("files", sink.names());
-        manifest.put(
-            "notes",
-            "Mail is not part of this archive yet; ask your administrator for an mbox export.");
-        sink.write(
-            "manifest.json",
-            JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(manifest)
-                .getBytes(StandardCharsets.UTF_8));
-        sink.finish();
-        names = sink.names();
-        bytes = sink.bytes();
       }
-      Files.move(part, file(job.id()), StandardCopyOption.REPLACE_EXISTING);
+      failedSource = "blob store";
+      BlobRef ref = stored.join();
       Instant now = clock.instant();
-      store.finishExport(
-          tenantId, job.id(), "ready", names.size(), bytes, null, now, now.plus(lifetime));
+      tx.executeWithoutResult(
+          s -> {
+            references.add(tenantId, ref.sha256(), owner(job.id()));
+            store.setArchive(
+                tenantId, job.id(), new PrivacyStore.Archive(ref.sha256(), ref.size()));
+            store.finishExport(
+                tenantId, job.id(), "ready", names.size(), bytes, null, now, now.plus(lifetime));
+          });
     } catch (IOException | RuntimeException e) {
       log.warn("Personal-data export {} failed in {}: {}", job.id(), failedSource, e.toString());
-      try {
-        Files.deleteIfExists(part);
-      } catch (IOException ignored) {
-        // the expiry job removes leftovers
-      }
       String where = failedSource;
       tx.executeWithoutResult(
           s -> {
@@ -265,12 +305,33 @@ public class PersonalDataExports {
     }
   }
 
+  private static String owner(UUID exportId) {
+    return "privacy.export:" + exportId;
+  }
+
+  /** Lets the blob collector remove an archive: no longer downloadable. */
+  private void drop(UUID tenantId, UUID exportId) {
+    store
+        .archive(tenantId, exportId)
+        .ifPresent(
+            a -> {
+              references.remove(tenantId, a.sha256(), owner(exportId));
+              store.setArchive(tenantId, exportId, null);
+            });
+  }
+
   /** Deletes archives nobody downloaded before they expired; returns how many. */
   public int expire() {
     int n = 0;
     for (ExportJob j : store.expiredExports(clock.instant())) {
-      delete(j.id());
-      if (store.transition(tenantOf(j), j.id(), "ready", "expired")) {
+      UUID tenant = tenantOf(j);
+      Boolean expired =
+          tx.execute(
+              s -> {
+                drop(tenant, j.id());
+                return store.transition(tenant, j.id(), "ready", "expired");
+              });
+      if (Boolean.TRUE.equals(expired)) {
         n++;
       }
     }
@@ -281,34 +342,25 @@ public class PersonalDataExports {
     return store.tenantOfExport(j.id());
   }
 
-  /** Marks jobs that a restart interrupted as failed and removes their partial files. */
+  /**
+   * Marks jobs that a restart interrupted as failed, and removes plain zip files that versions
+   * before the blob store kept under {@code <data dir>/exports}.
+   */
   public int failInterrupted() {
-    try (var files = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.<Path>empty()) {
-      files
-          .filter(p -> p.getFileName().toString().endsWith(".part"))
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  log.warn("Could not remove {}: {}", p, e.toString());
-                }
-              });
-    } catch (IOException e) {
-      log.warn("Could not list {}: {}", dir, e.toString());
+    if (Files.isDirectory(dir)) {
+      try (var files = Files.list(dir)) {
+        files.forEach(
+            p -> {
+              try {
+                Files.deleteIfExists(p);
+              } catch (IOException e) {
+                log.warn("Could not remove {}: {}", p, e.toString());
+              }
+            });
+      } catch (IOException e) {
+        log.warn("Could not list {}: {}", dir, e.toString());
+      }
     }
     return store.failInterrupted(clock.instant());
-  }
-
-  private Path file(UUID id) {
-    return dir.resolve(id + ".zip");
-  }
-
-  private void delete(UUID id) {
-    try {
-      Files.deleteIfExists(file(id));
-    } catch (IOException e) {
-      log.warn("Could not delete export {}: {}", id, e.toString());
-    }
   }
 }

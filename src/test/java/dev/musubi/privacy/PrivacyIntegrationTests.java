@@ -43,6 +43,7 @@ class PrivacyIntegrationTests {
   @Autowired SearchIndex index;
   @Autowired ApplicationContext context;
   @Autowired PersonalDataExports exports;
+  @Autowired dev.musubi.platform.blob.internal.EncryptedBlobStore references;
   @Autowired dev.musubi.platform.MusubiProperties properties;
   java.nio.file.Path dataDir;
 
@@ -212,7 +213,7 @@ class PrivacyIntegrationTests {
   }
 
   @Test
-  void anArchiveNobodyDownloadsIsDeletedAfterADay() {
+  void anArchiveNobodyDownloadsIsDeletedAfterADay() throws java.io.IOException {
     Fixtures fixtures = new Fixtures(port);
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember me = fixtures.member(company, "wasure");
@@ -220,13 +221,44 @@ class PrivacyIntegrationTests {
     assertThat(http.api.post("/api/v1/me/export", null).status()).isEqualTo(202);
     await().until(() -> status(http.api.get("/api/v1/me/export")).equals("ready"));
     String id = http.api.get("/api/v1/me/export").json().get("id").asString();
+    String sha =
+        jdbc.sql("SELECT blob_sha256 FROM privacy_export WHERE id = ?")
+            .param(UUID.fromString(id))
+            .query(String.class)
+            .single();
+    assertThat(references.referenceCount(company.id(), sha)).isEqualTo(1);
+    // Encrypted at rest: the member's login ID is in the archive, but no file under the data
+    // directory contains it in plain text.
+    byte[] marker = me.loginId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var files = java.nio.file.Files.walk(dataDir)) {
+      for (java.nio.file.Path f :
+          files
+              .filter(java.nio.file.Files::isRegularFile)
+              .filter(f -> !f.toString().contains("lucene"))
+              .toList()) {
+        byte[] content = java.nio.file.Files.readAllBytes(f);
+        assertThat(indexOf(content, marker)).as(f.toString()).isEqualTo(-1);
+      }
+    }
 
     clock.advance(Duration.ofHours(25));
     assertThat(exports.expire()).isGreaterThanOrEqualTo(1);
     assertThat(status(http.api.get("/api/v1/me/export"))).isEqualTo("expired");
     assertThat(http.get("/api/v1/me/export/download").status()).isEqualTo(409);
-    assertThat(java.nio.file.Files.exists(dataDir.resolve("exports").resolve(id + ".zip")))
-        .isFalse();
+    assertThat(references.referenceCount(company.id(), sha)).isZero();
+  }
+
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   // ---- retention -----------------------------------------------------------------------------

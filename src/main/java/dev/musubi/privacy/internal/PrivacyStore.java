@@ -79,6 +79,29 @@ public class PrivacyStore {
         .update();
   }
 
+  /** The blob holding a ready export's archive. */
+  public record Archive(String sha256, long size) {}
+
+  public void setArchive(UUID tenantId, UUID id, @Nullable Archive archive) {
+    jdbc.sql(
+            "UPDATE privacy_export SET blob_sha256 = ?, blob_size = ? WHERE tenant_id = ? AND id = ?")
+        .params(
+            archive == null ? null : archive.sha256(),
+            archive == null ? null : archive.size(),
+            tenantId,
+            id)
+        .update();
+  }
+
+  public java.util.Optional<Archive> archive(UUID tenantId, UUID id) {
+    return jdbc.sql(
+            "SELECT blob_sha256, blob_size FROM privacy_export WHERE tenant_id = ? AND id = ?"
+                + " AND blob_sha256 IS NOT NULL")
+        .params(tenantId, id)
+        .query((rs, n) -> new Archive(rs.getString(1), rs.getLong(2)))
+        .optional();
+  }
+
   public UUID tenantOfExport(UUID id) {
     return jdbc.sql("SELECT tenant_id FROM privacy_export WHERE id = ?")
         .param(id)

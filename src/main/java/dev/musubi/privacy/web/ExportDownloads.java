@@ -5,7 +5,6 @@ import dev.musubi.privacy.PersonalDataExports;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import org.springframework.http.HttpHeaders;
 
 /** Streams a ready archive and tells the service whether it went out completely. */
@@ -23,9 +22,9 @@ final class ExportDownloads {
     response.setHeader(
         HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + d.filename() + "\"");
     response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    response.setContentLengthLong(Files.size(d.file()));
+    response.setContentLengthLong(d.size());
     boolean complete = false;
-    try (InputStream in = Files.newInputStream(d.file())) {
+    try (InputStream in = exports.content(d)) {
       in.transferTo(response.getOutputStream());
       response.flushBuffer();
       complete = true;
