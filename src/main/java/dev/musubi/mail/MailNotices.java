@@ -5,6 +5,7 @@ import dev.musubi.mail.internal.ParsedMail;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.blob.BlobRef;
 import dev.musubi.platform.blob.BlobStore;
+import dev.musubi.platform.notify.MemberNotices;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -28,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
  * leaves the server; the member reads them in webmail or any IMAP client.
  */
 @Service
-public class MailNotices {
+public class MailNotices implements MemberNotices {
 
   private final MailDomains domains;
   private final Mailboxes mailboxes;
@@ -59,6 +60,7 @@ public class MailNotices {
    * @return the stored message's ID
    * @throws IllegalArgumentException when the member is not an active member of the company
    */
+  @Override
   @Transactional
   public UUID deliver(UUID tenantId, UUID memberId, String subject, String text) {
     var member =

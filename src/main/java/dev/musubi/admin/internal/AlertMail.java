@@ -4,8 +4,8 @@ import static dev.musubi.platform.Jdbc.ts;
 
 import dev.musubi.identity.AdminAccess;
 import dev.musubi.identity.Permission;
-import dev.musubi.mail.MailNotices;
 import dev.musubi.platform.Jdbc;
+import dev.musubi.platform.notify.MemberNotices;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,14 +52,14 @@ public class AlertMail {
 
   private final JdbcClient jdbc;
   private final AdminAccess access;
-  private final MailNotices notices;
+  private final MemberNotices notices;
   private final TransactionTemplate tx;
   private final Clock clock;
 
   AlertMail(
       JdbcClient jdbc,
       AdminAccess access,
-      MailNotices notices,
+      MemberNotices notices,
       TransactionTemplate tx,
       Clock clock) {
     this.jdbc = jdbc;

@@ -60,6 +60,12 @@ public class MemberStreams {
 
   private record Entry(long seq, String text) {}
 
+  /** Whether the member has a realtime socket open now (web or phone client). */
+  boolean online(UUID member) {
+    Stream s = streams.get(member);
+    return s != null && !s.sockets.isEmpty();
+  }
+
   /** Open sockets over all members (for the {@code musubi.websocket.connections} gauge). */
   int socketCount() {
     int n = 0;

@@ -44,6 +44,7 @@ public class DataKeys {
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
+  private final TransactionTemplate ownTx;
   private final MasterKeys masterKeys;
   private final Ids ids;
   private final Clock clock;
@@ -57,6 +58,11 @@ public class DataKeys {
       Clock clock) {
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
+    // A company's first key is committed on its own: blobs are recorded in their own transactions
+    // and must see it, even when the first put happens inside a caller's transaction.
+    this.ownTx = new TransactionTemplate(transactions);
+    this.ownTx.setPropagationBehavior(
+        org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.masterKeys = masterKeys;
     this.ids = ids;
     this.clock = clock;
@@ -69,7 +75,7 @@ public class DataKeys {
       return get(tenantId, id.get());
     }
     try {
-      UUID created = tx.execute(s -> createAndMakeCurrent(tenantId, true));
+      UUID created = ownTx.execute(s -> createAndMakeCurrent(tenantId, true));
       return get(tenantId, created);
     } catch (DuplicateKeyException raced) {
       return get(tenantId, currentId(tenantId).orElseThrow());
