@@ -6,7 +6,8 @@
  * dev.musubi.calendar.Events} and {@link dev.musubi.calendar.Facilities}.
  */
 @NullMarked
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"platform", "audit"})
+@org.springframework.modulith.ApplicationModule(
+    allowedDependencies = {"platform", "identity", "audit"})
 package dev.musubi.calendar;
 
 import org.jspecify.annotations.NullMarked;
