@@ -1,8 +1,12 @@
 package dev.musubi.mail.smtp;
 
+import dev.musubi.mail.smtp.codec.SmtpCommand;
+import dev.musubi.mail.smtp.codec.SmtpCommandParser;
 import dev.musubi.mail.smtp.codec.SmtpInput;
+import dev.musubi.mail.smtp.codec.SmtpProtocolException;
 import dev.musubi.mail.smtp.codec.SmtpReply;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +16,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The wire side of one SMTP connection, shared by the inbound server and submission: the socket,
@@ -19,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * except {@link #close()}, which another thread may call to end the connection.
  */
 public final class SmtpConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
 
   private final Duration commandTimeout;
   private final long deadlineNanos;
@@ -71,6 +79,61 @@ public final class SmtpConnection {
     public int read(byte[] b, int off, int len) throws IOException {
       arm();
       return super.read(b, off, len);
+    }
+  }
+
+  /** What a session does with each command; both return false when the connection must close. */
+  public interface Commands {
+    boolean handle(SmtpCommand command) throws IOException;
+
+    /** Answers a line that did not parse (the reply is in the exception). */
+    boolean refuse(SmtpReply reply) throws IOException;
+  }
+
+  /**
+   * Greets, then reads, parses and hands over commands until a handler says stop, the client goes
+   * away or a time limit passes ({@code 421 4.4.2}); always closes the connection at the end.
+   *
+   * @param maxLine the longest command line in octets, CRLF included
+   */
+  public void serve(String hostname, String greeting, int maxLine, Commands commands) {
+    try {
+      reply(220, null, greeting);
+      flush();
+      while (true) {
+        if (!in.hasBufferedInput()) {
+          flush(); // RFC 2920 §3.1: replies to a pipelined group may be sent together
+        }
+        SmtpCommand command;
+        try {
+          command = SmtpCommandParser.parse(in.readLine(maxLine));
+        } catch (SmtpProtocolException e) {
+          if (!commands.refuse(e.reply()) || e.closesConnection()) {
+            break;
+          }
+          continue;
+        }
+        if (!commands.handle(command)) {
+          break;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      try {
+        reply(421, "4.4.2", hostname + " Timeout, closing connection");
+      } catch (IOException | RuntimeException ignored) {
+        // The client is gone.
+      }
+    } catch (EOFException e) {
+      // The client went away.
+    } catch (IOException e) {
+      log.debug("SMTP connection from {} ended: {}", clientIp, e.toString());
+    } finally {
+      try {
+        flush();
+      } catch (IOException | RuntimeException ignored) {
+        // The client is gone.
+      }
+      close();
     }
   }
 

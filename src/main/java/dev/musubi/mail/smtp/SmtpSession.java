@@ -6,17 +6,13 @@ import dev.musubi.mail.MailInbound.Envelope;
 import dev.musubi.mail.MailInbound.MailRejectedException;
 import dev.musubi.mail.smtp.codec.MessageHeaders;
 import dev.musubi.mail.smtp.codec.SmtpCommand;
-import dev.musubi.mail.smtp.codec.SmtpCommandParser;
 import dev.musubi.mail.smtp.codec.SmtpInput;
-import dev.musubi.mail.smtp.codec.SmtpProtocolException;
 import dev.musubi.mail.smtp.codec.SmtpReply;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -69,36 +65,21 @@ final class SmtpSession {
   }
 
   void run() {
-    try {
-      reply(220, null, properties.hostname() + " ESMTP Musubi");
-      flush();
-      while (true) {
-        if (!connection.in().hasBufferedInput()) {
-          flush(); // RFC 2920 §3.1: replies to a pipelined group may be sent together
-        }
-        SmtpCommand command;
-        try {
-          command = SmtpCommandParser.parse(connection.in().readLine(MAX_COMMAND_LINE));
-        } catch (SmtpProtocolException e) {
-          if (!refuseCommand(e.reply()) || e.closesConnection()) {
-            break;
+    connection.serve(
+        properties.hostname(),
+        properties.hostname() + " ESMTP Musubi",
+        MAX_COMMAND_LINE,
+        new SmtpConnection.Commands() {
+          @Override
+          public boolean handle(SmtpCommand command) throws IOException {
+            return SmtpSession.this.handle(command);
           }
-          continue;
-        }
-        if (!handle(command)) {
-          break;
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      quietly(() -> reply(421, "4.4.2", properties.hostname() + " Timeout, closing connection"));
-    } catch (EOFException e) {
-      // The client went away.
-    } catch (IOException e) {
-      log.debug("SMTP connection from {} ended: {}", clientIp, e.toString());
-    } finally {
-      quietly(this::flush);
-      connection.close();
-    }
+
+          @Override
+          public boolean refuse(SmtpReply reply) throws IOException {
+            return refuseCommand(reply);
+          }
+        });
   }
 
   /** Replies with an error; false when the connection must close (too many errors). */
@@ -466,17 +447,5 @@ final class SmtpSession {
 
   String clientIp() {
     return clientIp;
-  }
-
-  private interface IoAction {
-    void run() throws IOException;
-  }
-
-  private static void quietly(IoAction action) {
-    try {
-      action.run();
-    } catch (IOException | RuntimeException ignored) {
-      // Closing or a last reply on a connection that is already gone.
-    }
   }
 }

@@ -6,17 +6,14 @@ import dev.musubi.mail.MailSending;
 import dev.musubi.mail.smtp.SmtpConnection;
 import dev.musubi.mail.smtp.codec.SaslResponses;
 import dev.musubi.mail.smtp.codec.SmtpCommand;
-import dev.musubi.mail.smtp.codec.SmtpCommandParser;
 import dev.musubi.mail.smtp.codec.SmtpInput;
 import dev.musubi.mail.smtp.codec.SmtpProtocolException;
 import dev.musubi.mail.smtp.codec.SmtpReply;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -60,36 +57,21 @@ final class SubmissionSession {
   }
 
   void run() {
-    try {
-      connection.reply(220, null, hostname + " ESMTP Musubi submission");
-      connection.flush();
-      while (true) {
-        if (!connection.in().hasBufferedInput()) {
-          connection.flush(); // RFC 2920 §3.1
-        }
-        SmtpCommand command;
-        try {
-          command = SmtpCommandParser.parse(connection.in().readLine(MAX_LINE));
-        } catch (SmtpProtocolException e) {
-          if (!refuse(e.reply()) || e.closesConnection()) {
-            break;
+    connection.serve(
+        hostname,
+        hostname + " ESMTP Musubi submission",
+        MAX_LINE,
+        new SmtpConnection.Commands() {
+          @Override
+          public boolean handle(SmtpCommand command) throws IOException {
+            return SubmissionSession.this.handle(command);
           }
-          continue;
-        }
-        if (!handle(command)) {
-          break;
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      quietly(() -> connection.reply(421, "4.4.2", hostname + " Timeout, closing connection"));
-    } catch (EOFException e) {
-      // The client went away.
-    } catch (IOException e) {
-      log.debug("Submission connection from {} ended: {}", connection.clientIp(), e.toString());
-    } finally {
-      quietly(connection::flush);
-      connection.close();
-    }
+
+          @Override
+          public boolean refuse(SmtpReply reply) throws IOException {
+            return SubmissionSession.this.refuse(reply);
+          }
+        });
   }
 
   /** The signed-in member, or null before AUTH. */
@@ -485,17 +467,5 @@ final class SubmissionSession {
   private void resetTransaction() {
     mailFrom = null;
     recipients.clear();
-  }
-
-  private interface IoAction {
-    void run() throws IOException;
-  }
-
-  private static void quietly(IoAction action) {
-    try {
-      action.run();
-    } catch (IOException | RuntimeException ignored) {
-      // A last reply on a connection that is already gone.
-    }
   }
 }
