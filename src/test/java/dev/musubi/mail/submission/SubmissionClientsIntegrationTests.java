@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.musubi.mail.internal.OutboundSender;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.subethamail.smtp.helper.SimpleMessageListener;
 import org.subethamail.smtp.server.SMTPServer;
@@ -47,6 +51,12 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
 
   @Autowired OutboundSender sender;
   @Autowired JdbcClient jdbc;
+  @Autowired MeterRegistry meters;
+
+  @Autowired
+  @Qualifier("submissionHealthIndicator")
+  HealthIndicator submissionHealth;
+
   @TempDir Path dir;
 
   Fixtures fixtures;
@@ -430,6 +440,44 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
       assertThat(message(suzuki.client(), "inbox", "swaks " + mechanism)).isNotNull();
     }
     assertThat(items(tanaka.client(), "sent")).hasSize(2);
+  }
+
+  @Test
+  void healthAndMetricsReportTheServer() throws Exception {
+    try (var wire = secureWire(nextAddress())) {
+      assertThat(authPlain(wire, tanaka.loginId(), Fixtures.PASSWORD)).startsWith("235");
+      wire.line("MAIL FROM:<" + tanakaAddress() + ">");
+      assertThat(wire.last()).startsWith("250");
+      wire.line("RCPT TO:<" + suzukiAddress() + ">");
+      assertThat(wire.last()).startsWith("250");
+      wire.line("DATA");
+      assertThat(wire.last()).startsWith("354");
+      wire.send(rawMessage("metrics", false) + ".\r\n");
+      assertThat(wire.last()).startsWith("250 2.0.0");
+    }
+    var health = submissionHealth.health();
+    assertThat(health.getStatus()).isEqualTo(Status.UP);
+    assertThat(health.getDetails())
+        .containsEntry("port", server.port())
+        .containsEntry("tlsPort", server.tlsPort())
+        .containsEntry("starttls", true);
+    assertThat(meters.get("musubi.submission.messages").tag("result", "sent").counter().count())
+        .isPositive();
+    assertThat(meters.get("musubi.submission.sessions").gauge().value()).isNotNegative();
+    // In the readiness group, which stays UP with it.
+    assertThat(fixtures.client().get("/readyz").body()).contains("\"UP\"");
+  }
+
+  @Test
+  void myAccountNamesTheServerAndTheBoundPortsForMailApps() {
+    JsonNode settings = tanaka.client().get("/api/v1/me/mail-client-settings").json();
+    assertThat(settings.get("host").asString()).isEqualTo("mx.musubi.test");
+    assertThat(settings.get("loginId").asString()).isEqualTo(tanaka.loginId());
+    assertThat(settings.get("imapPort").asInt()).isEqualTo(1143);
+    assertThat(settings.get("submissionPort").asInt()).isEqualTo(server.port());
+    assertThat(settings.get("submissionTlsPort").asInt()).isEqualTo(server.tlsPort());
+    assertThat(settings.get("startTls").asBoolean()).isTrue();
+    assertThat(fixtures.client().get("/api/v1/me/mail-client-settings").status()).isEqualTo(401);
   }
 
   @Test
