@@ -55,6 +55,8 @@ class MailAppsBrowserTests {
     assertThat(smtp).containsText("送信メール（SMTP）");
     assertThat(smtp).containsText(String.valueOf(submission.port()));
     assertThat(page.getByTestId("mail-apps")).containsText("送信済みにコピーを保存");
+    page.locator("h1.page-title").evaluate("e => e.scrollIntoView({block: 'start'})");
+    browser.screenshot(page, "account-mail-apps.png");
 
     page.getByTestId("create-mail-app-password").click();
     var created = page.getByTestId("new-mail-app-password");
@@ -64,7 +66,6 @@ class MailAppsBrowserTests {
     // The token list below shows it, with both scopes a mail app needs.
     assertThat(page.locator("table")).containsText("メールアプリ");
     assertThat(page.locator("table")).containsText("書き込み");
-    browser.screenshot(page, "account-mail-apps.png");
 
     // What a mail app does with it: sign in over IMAP or submission.
     var member = logins.authenticate(company.adminLoginId(), appPassword, "127.0.0.1", "test");

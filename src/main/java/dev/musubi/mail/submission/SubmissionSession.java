@@ -450,7 +450,6 @@ final class SubmissionSession {
     return switch (e.type()) {
       case "sender-identity" -> SmtpReply.of(550, "5.7.1", detail);
       case "too-large" -> SmtpReply.of(552, "5.3.4", detail);
-      case "quota-exceeded" -> SmtpReply.of(552, "5.2.2", detail);
       case "validation" -> {
         boolean unknown =
             e.errors().stream().anyMatch(error -> error.code().equals("unknown_recipient"));
