@@ -3,6 +3,8 @@ package dev.musubi.mail.submission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.musubi.mail.TestSmarthost;
+import dev.musubi.mail.TestSmarthost.Received;
 import dev.musubi.mail.internal.OutboundSender;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
@@ -12,8 +14,6 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +32,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.subethamail.smtp.helper.SimpleMessageListener;
-import org.subethamail.smtp.server.SMTPServer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,10 +41,8 @@ import tools.jackson.databind.JsonNode;
  */
 class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
 
-  record Received(String from, String to, byte[] data) {}
-
-  static final List<Received> received = new CopyOnWriteArrayList<>();
-  static SMTPServer smarthost;
+  static TestSmarthost smarthost;
+  static List<Received> received;
 
   @Autowired OutboundSender sender;
   @Autowired JdbcClient jdbc;
@@ -66,31 +61,13 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
 
   @BeforeAll
   static void startSmarthost() {
-    smarthost =
-        SMTPServer.port(0)
-            .bindAddress(InetAddress.getLoopbackAddress())
-            .simpleMessageListener(
-                new SimpleMessageListener() {
-                  @Override
-                  public boolean accept(String from, String recipient) {
-                    return true;
-                  }
-
-                  @Override
-                  public void deliver(String from, String recipient, InputStream data)
-                      throws java.io.IOException {
-                    received.add(new Received(from, recipient, data.readAllBytes()));
-                  }
-                })
-            .build();
-    smarthost.start();
-    System.setProperty("musubi.mail.smarthost", "127.0.0.1:" + smarthost.getPortAllocated());
+    smarthost = TestSmarthost.start(recipient -> true);
+    received = smarthost.received();
   }
 
   @AfterAll
   static void stopSmarthost() {
-    System.clearProperty("musubi.mail.smarthost");
-    smarthost.stop();
+    smarthost.close();
   }
 
   @BeforeEach
