@@ -72,7 +72,9 @@ public class MailSending {
   /** A member's webmail settings. */
   public record Settings(String displayName, String signature) {}
 
-  static final int MAX_RECIPIENTS = 100;
+  /** The most recipients one message may have. */
+  public static final int MAX_RECIPIENTS = 100;
+
   static final Duration UPLOAD_TTL = Duration.ofHours(24);
 
   private final JdbcClient jdbc;

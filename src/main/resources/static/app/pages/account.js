@@ -43,6 +43,23 @@ addMessages({
     'incident.category.data_leak': '情報漏えい',
     'incident.category.malware': 'マルウェア',
     'incident.category.other': 'その他',
+    'mailApps.title': 'メールアプリ',
+    'mailApps.lead': 'Thunderbird、iPhoneのメール、Outlookなどのメールアプリで会社のメールを使うには、次の設定を入力してください。パスワードにはこの下で作るアプリ パスワードを使います。',
+    'mailApps.incoming': '受信メール（IMAP）',
+    'mailApps.outgoing': '送信メール（SMTP）',
+    'mailApps.server': 'サーバー',
+    'mailApps.port': 'ポート',
+    'mailApps.security': '接続の保護',
+    'mailApps.starttls': 'STARTTLS',
+    'mailApps.tlsPort': 'ポート（SSL/TLS）',
+    'mailApps.none': 'なし（このサーバー上のアプリのみ）',
+    'mailApps.user': 'ユーザー名',
+    'mailApps.auth': '認証方式',
+    'mailApps.authNormal': '通常のパスワード',
+    'mailApps.sentCopy': '送ったメールはサーバーが「送信済み」に保存します。メールアプリの「送信済みにコピーを保存」はオフにしてください（オンのままだと2通になります）。',
+    'mailApps.create': 'メールアプリ用のアプリ パスワードを作る',
+    'mailApps.tokenName': 'メールアプリ',
+    'mailApps.created': 'メールアプリのパスワード欄にこのアプリ パスワードを入力してください。今だけ表示されます。有効期限は1年です。',
   },
   en: {
     'account.tab.incident': 'Report an incident',
@@ -58,6 +75,23 @@ addMessages({
     'incident.category.data_leak': 'Data leak',
     'incident.category.malware': 'Malware',
     'incident.category.other': 'Other',
+    'mailApps.title': 'Mail apps',
+    'mailApps.lead': 'To use your company mail in Thunderbird, iPhone Mail, Outlook or another mail app, enter these settings. As the password, use an app password made below.',
+    'mailApps.incoming': 'Incoming mail (IMAP)',
+    'mailApps.outgoing': 'Outgoing mail (SMTP)',
+    'mailApps.server': 'Server',
+    'mailApps.port': 'Port',
+    'mailApps.security': 'Connection security',
+    'mailApps.starttls': 'STARTTLS',
+    'mailApps.tlsPort': 'Port (SSL/TLS)',
+    'mailApps.none': 'None (apps on this server only)',
+    'mailApps.user': 'User name',
+    'mailApps.auth': 'Authentication',
+    'mailApps.authNormal': 'Normal password',
+    'mailApps.sentCopy': 'The server keeps a copy of what you send in Sent. Turn off "Place a copy in Sent" in your mail app, or you will get two copies.',
+    'mailApps.create': 'Create an app password for mail',
+    'mailApps.tokenName': 'Mail app',
+    'mailApps.created': 'Enter this app password in your mail app\'s password field. It is shown only now and expires in one year.',
   },
 });
 
@@ -115,6 +149,7 @@ export function requiredTab(me) {
 export function AccountPage({ me, tab, reloadMe }) {
   const current = TABS.includes(tab) ? tab : 'profile';
   const must = requiredTab(me);
+  const [tokensVersion, setTokensVersion] = useState(0);
   let body;
   switch (current) {
     case 'password':
@@ -130,7 +165,10 @@ export function AccountPage({ me, tab, reloadMe }) {
       body = html`<${SessionsSection} />`;
       break;
     case 'tokens':
-      body = html`<${TokensSection} />`;
+      body = html`<div class="stack">
+        <${MailAppsSection} onCreated=${() => setTokensVersion((v) => v + 1)} />
+        <${TokensSection} key=${tokensVersion} />
+      </div>`;
       break;
     case 'incident':
       body = html`<${IncidentSection} />`;
@@ -613,6 +651,63 @@ function SessionsSection() {
 
 const SCOPES = ['read', 'write'];
 const EXPIRY = [7, 30, 90, 365];
+
+/** Server settings for Thunderbird, iPhone Mail and others, and an app password for them. */
+function MailAppsSection({ onCreated }) {
+  const [settings, setSettings] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/me/mail-client-settings').then(setSettings, setError);
+  }, []);
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post('/api/v1/me/tokens', {
+        name: t('mailApps.tokenName'),
+        scopes: ['read', 'write'],
+        expiresInDays: 365,
+      });
+      setCreated(result);
+      onCreated?.();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const security = (tls) => (tls ? t('mailApps.starttls') : t('mailApps.none'));
+  const server = (title, port, tlsPort, testid) => html`<div class="stack" data-testid=${testid}>
+    <h3 class="subheading">${title}</h3>
+    <dl class="facts">
+      <dt>${t('mailApps.server')}</dt><dd><code>${settings.host}</code></dd>
+      <dt>${t('mailApps.port')}</dt><dd><code>${port}</code></dd>
+      <dt>${t('mailApps.security')}</dt><dd>${security(settings.startTls)}</dd>
+      ${tlsPort && html`<dt>${t('mailApps.tlsPort')}</dt><dd><code>${tlsPort}</code></dd>`}
+      <dt>${t('mailApps.user')}</dt><dd><code>${settings.loginId}</code></dd>
+      <dt>${t('mailApps.auth')}</dt><dd>${t('mailApps.authNormal')}</dd>
+    </dl>
+  </div>`;
+  return html`<${Card} title=${t('mailApps.title')}>
+    <div class="stack" data-testid="mail-apps">
+      <p>${t('mailApps.lead')}</p>
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${!settings && !error && html`<${Spinner} />`}
+      ${settings && server(t('mailApps.incoming'), settings.imapPort, settings.imapsPort, 'mail-apps-imap')}
+      ${settings && server(t('mailApps.outgoing'), settings.submissionPort, settings.submissionTlsPort, 'mail-apps-smtp')}
+      <${Alert} tone="info">${t('mailApps.sentCopy')}<//>
+      ${created &&
+      html`<div class="stack reveal" data-testid="new-mail-app-password">
+        <${Alert} tone="warning">${t('mailApps.created')}<//>
+        <div class="row"><code class="secret">${created.token}</code><${CopyButton} text=${created.token} /></div>
+        <div><${Button} kind="secondary" size="small" onClick=${() => setCreated(null)}>${t('common.close')}<//></div>
+      </div>`}
+      <div><${Button} onClick=${create} busy=${busy} data-testid="create-mail-app-password">${t('mailApps.create')}<//></div>
+    </div>
+  <//>`;
+}
 
 function TokensSection() {
   const [rows, error, reload] = useList('/api/v1/me/tokens');

@@ -4,13 +4,13 @@ import static dev.musubi.mail.MailInboundIntegrationTests.folder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.musubi.mail.TestSmarthost.Received;
 import dev.musubi.mail.internal.OutboundSender;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
 import dev.musubi.testing.TestClock;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,18 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.subethamail.smtp.helper.SimpleMessageListener;
-import org.subethamail.smtp.server.SMTPServer;
 import tools.jackson.databind.JsonNode;
 
 /** Sending from webmail: local delivery, the outbound queue to a real SMTP smarthost, bounces. */
 @MusubiIntegrationTest
 class MailSendingIntegrationTests {
 
-  record Received(String from, String to, byte[] data) {}
-
-  static final List<Received> received = new CopyOnWriteArrayList<>();
-  static SMTPServer smtp;
+  static TestSmarthost smtp;
+  static List<Received> received;
 
   @LocalServerPort int port;
   @Autowired OutboundSender sender;
@@ -54,31 +49,13 @@ class MailSendingIntegrationTests {
 
   @BeforeAll
   static void smarthost() {
-    smtp =
-        SMTPServer.port(0)
-            .bindAddress(InetAddress.getLoopbackAddress())
-            .simpleMessageListener(
-                new SimpleMessageListener() {
-                  @Override
-                  public boolean accept(String from, String recipient) {
-                    return !recipient.startsWith("nobody@");
-                  }
-
-                  @Override
-                  public void deliver(String from, String recipient, InputStream data)
-                      throws java.io.IOException {
-                    received.add(new Received(from, recipient, data.readAllBytes()));
-                  }
-                })
-            .build();
-    smtp.start();
-    System.setProperty("musubi.mail.smarthost", "127.0.0.1:" + smtp.getPortAllocated());
+    smtp = TestSmarthost.start(recipient -> !recipient.startsWith("nobody@"));
+    received = smtp.received();
   }
 
   @AfterAll
   static void stop() {
-    System.clearProperty("musubi.mail.smarthost");
-    smtp.stop();
+    smtp.close();
   }
 
   @BeforeEach
@@ -93,7 +70,7 @@ class MailSendingIntegrationTests {
   @AfterEach
   void resetClock() {
     clock.reset();
-    System.setProperty("musubi.mail.smarthost", "127.0.0.1:" + smtp.getPortAllocated());
+    smtp.use();
   }
 
   @Test

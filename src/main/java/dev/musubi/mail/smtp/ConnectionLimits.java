@@ -3,31 +3,34 @@ package dev.musubi.mail.smtp;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Open connections in all and per client IP; a connection beyond either limit is refused. */
-final class ConnectionLimits {
+/**
+ * Open connections in all and per key (a client address, or a member for submission); a connection
+ * beyond either limit is refused.
+ */
+public final class ConnectionLimits {
 
   private final int total;
   private final int perAddress;
   private final Map<String, Integer> open = new HashMap<>();
   private int openTotal;
 
-  ConnectionLimits(int total, int perAddress) {
+  public ConnectionLimits(int total, int perAddress) {
     this.total = total;
     this.perAddress = perAddress;
   }
 
-  synchronized boolean tryAcquire(String clientIp) {
-    int fromAddress = open.getOrDefault(clientIp, 0);
+  public synchronized boolean tryAcquire(String key) {
+    int fromAddress = open.getOrDefault(key, 0);
     if (openTotal >= total || fromAddress >= perAddress) {
       return false;
     }
     openTotal++;
-    open.put(clientIp, fromAddress + 1);
+    open.put(key, fromAddress + 1);
     return true;
   }
 
-  synchronized void release(String clientIp) {
+  public synchronized void release(String key) {
     openTotal--;
-    open.computeIfPresent(clientIp, (ip, count) -> count <= 1 ? null : count - 1);
+    open.computeIfPresent(key, (k, count) -> count <= 1 ? null : count - 1);
   }
 }

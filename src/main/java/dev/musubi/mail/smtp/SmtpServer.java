@@ -5,24 +5,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.apache.james.jspf.core.DNSService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,7 +40,7 @@ public class SmtpServer implements SmartLifecycle {
   private final Clock clock;
   private final MeterRegistry meters;
   private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
-  private final ConnectionLimits limits;
+  private final SmtpAcceptor acceptor;
   private final RecipientThrottle recipientThrottle;
 
   private volatile @Nullable ServerSocket serverSocket;
@@ -68,8 +60,14 @@ public class SmtpServer implements SmartLifecycle {
     this.dns = dns;
     this.clock = clock;
     this.meters = meters;
-    this.limits =
-        new ConnectionLimits(properties.maxConnections(), properties.maxConnectionsPerAddress());
+    this.acceptor =
+        new SmtpAcceptor(
+            "smtp",
+            properties.hostname(),
+            properties.maxConnections(),
+            properties.maxConnectionsPerAddress(),
+            this::serve,
+            () -> countRefused("connections"));
     this.recipientThrottle =
         new RecipientThrottle(
             properties.unknownRecipientLimit(), properties.unknownRecipientWindow(), clock);
@@ -95,17 +93,14 @@ public class SmtpServer implements SmartLifecycle {
       return;
     }
     try {
-      sslContext = properties.tls().configured() ? loadTls(properties.tls()) : null;
+      sslContext = properties.tls().configured() ? SmtpTls.context(properties.tls()) : null;
       senderChecks = new SenderChecks(dns);
       dns.setTimeOut((int) Math.max(1, properties.dnsTimeout().toSeconds()));
-      var socket = new ServerSocket();
-      socket.setReuseAddress(true);
-      socket.bind(
-          new InetSocketAddress(InetAddress.getByName(properties.address()), properties.port()),
-          properties.maxConnections());
+      var socket =
+          SmtpAcceptor.bind(properties.address(), properties.port(), properties.maxConnections());
       serverSocket = socket;
       notStartedReason = null;
-      Thread.ofVirtual().name("smtp-accept").start(() -> acceptLoop(socket));
+      acceptor.start(socket);
       log.info(
           "SMTP server listening on {}:{}{}",
           properties.address(),
@@ -117,70 +112,19 @@ public class SmtpServer implements SmartLifecycle {
     }
   }
 
-  private void acceptLoop(ServerSocket socket) {
-    while (!socket.isClosed()) {
-      Socket connection;
-      try {
-        connection = socket.accept();
-      } catch (IOException e) {
-        if (!socket.isClosed()) {
-          log.warn("SMTP accept failed: {}", e.toString());
-        }
-        continue;
-      }
-      String clientIp = connection.getInetAddress().getHostAddress();
-      String clientKey = clientKey(connection.getInetAddress());
-      if (!limits.tryAcquire(clientKey)) {
-        Thread.ofVirtual().start(() -> refuseConnection(connection));
-        continue;
-      }
-      Thread.ofVirtual()
-          .name("smtp-" + clientIp)
-          .start(
-              () -> {
-                SmtpSession session = null;
-                try {
-                  session = new SmtpSession(this, connection);
-                  sessions.add(session);
-                  session.run();
-                } catch (IOException | RuntimeException e) {
-                  log.debug("SMTP session from {} failed: {}", clientIp, e.toString());
-                } finally {
-                  if (session != null) {
-                    sessions.remove(session);
-                  }
-                  closeQuietly(connection);
-                  limits.release(clientKey);
-                }
-              });
+  private void serve(Socket connection) throws IOException {
+    var session = new SmtpSession(this, connection);
+    sessions.add(session);
+    try {
+      session.run();
+    } finally {
+      sessions.remove(session);
     }
   }
 
-  /**
-   * What per-client limits count by: the IPv4 address, or the /64 of an IPv6 address (one
-   * subscriber usually holds a whole /64, so counting single IPv6 addresses would bound nothing).
-   */
+  /** See {@link SmtpAcceptor#clientKey}. */
   static String clientKey(InetAddress address) {
-    if (address instanceof java.net.Inet6Address) {
-      byte[] bytes = address.getAddress();
-      return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
-    }
-    return address.getHostAddress();
-  }
-
-  /** RFC 5321 §3.1: a server that cannot take the connection may greet with 421 and close. */
-  private void refuseConnection(Socket connection) {
-    try (connection) {
-      connection.setSoTimeout(5000);
-      connection
-          .getOutputStream()
-          .write(
-              ("421 4.7.0 " + properties.hostname() + " Too many connections, try again later\r\n")
-                  .getBytes(StandardCharsets.US_ASCII));
-      countRefused("connections");
-    } catch (IOException ignored) {
-      // The client is gone already.
-    }
+    return SmtpAcceptor.clientKey(address);
   }
 
   @Override
@@ -244,10 +188,8 @@ public class SmtpServer implements SmartLifecycle {
     return sslContext != null;
   }
 
-  SSLSocket wrapTls(Socket plain) throws IOException {
-    var factory = java.util.Objects.requireNonNull(sslContext).getSocketFactory();
-    return (SSLSocket)
-        factory.createSocket(plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+  SSLContext tlsContext() {
+    return java.util.Objects.requireNonNull(sslContext);
   }
 
   String newTraceId() {
@@ -272,22 +214,6 @@ public class SmtpServer implements SmartLifecycle {
         .tag("reason", reason)
         .register(meters)
         .increment();
-  }
-
-  private static SSLContext loadTls(SmtpProperties.Tls tls)
-      throws IOException, GeneralSecurityException {
-    String type = tls.keyStoreType() == null ? "PKCS12" : tls.keyStoreType();
-    char[] password =
-        tls.keyStorePassword() == null ? new char[0] : tls.keyStorePassword().toCharArray();
-    var keyStore = KeyStore.getInstance(type);
-    try (InputStream in = Files.newInputStream(Path.of(tls.keyStore()))) {
-      keyStore.load(in, password);
-    }
-    var keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(keyStore, password);
-    var context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
-    return context;
   }
 
   private static void closeQuietly(java.io.Closeable closeable) {

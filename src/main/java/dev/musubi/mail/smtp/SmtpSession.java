@@ -6,20 +6,13 @@ import dev.musubi.mail.MailInbound.Envelope;
 import dev.musubi.mail.MailInbound.MailRejectedException;
 import dev.musubi.mail.smtp.codec.MessageHeaders;
 import dev.musubi.mail.smtp.codec.SmtpCommand;
-import dev.musubi.mail.smtp.codec.SmtpCommandParser;
 import dev.musubi.mail.smtp.codec.SmtpInput;
-import dev.musubi.mail.smtp.codec.SmtpProtocolException;
 import dev.musubi.mail.smtp.codec.SmtpReply;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,20 +40,16 @@ final class SmtpSession {
   private static final int MAX_HEADER_SECTION = 256 * 1024;
 
   private static final Set<String> KNOWN_UNIMPLEMENTED =
-      Set.of("BDAT", "AUTH", "ETRN", "TURN", "ATRN", "SEND", "SOML", "SAML", "BURL");
+      Set.of("BDAT", "ETRN", "TURN", "ATRN", "SEND", "SOML", "SAML", "BURL");
 
   private final SmtpServer server;
   private final SmtpProperties properties;
   private final String clientIp;
   private final String clientKey;
-  private final long deadlineNanos;
-  private Socket socket;
-  private SmtpInput in;
-  private OutputStream out;
+  private final SmtpConnection connection;
 
   private @Nullable String helo;
   private boolean extended;
-  private boolean tls;
   private @Nullable String mailFrom;
   private boolean smtpUtf8;
   private final List<String> recipients = new ArrayList<>();
@@ -70,77 +58,28 @@ final class SmtpSession {
   SmtpSession(SmtpServer server, Socket socket) throws IOException {
     this.server = server;
     this.properties = server.properties();
-    this.socket = socket;
     this.clientIp = socket.getInetAddress().getHostAddress();
     this.clientKey = SmtpServer.clientKey(socket.getInetAddress());
-    this.deadlineNanos = System.nanoTime() + properties.connectionTimeout().toNanos();
-    this.in = new SmtpInput(new TimedInput(socket.getInputStream()));
-    this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
-  }
-
-  /**
-   * Reads are bounded twice: each by the command timeout, all together by the connection timeout,
-   * so a client that trickles one byte at a time is still closed.
-   */
-  private final class TimedInput extends FilterInputStream {
-    TimedInput(InputStream in) {
-      super(in);
-    }
-
-    private void arm() throws IOException {
-      long remaining = deadlineNanos - System.nanoTime();
-      if (remaining <= 0) {
-        throw new SocketTimeoutException("connection time limit");
-      }
-      long millis =
-          Math.max(1, Math.min(properties.commandTimeout().toMillis(), remaining / 1_000_000));
-      socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
-    }
-
-    @Override
-    public int read() throws IOException {
-      arm();
-      return super.read();
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      arm();
-      return super.read(b, off, len);
-    }
+    this.connection =
+        new SmtpConnection(socket, properties.commandTimeout(), properties.connectionTimeout());
   }
 
   void run() {
-    try {
-      reply(220, null, properties.hostname() + " ESMTP Musubi");
-      flush();
-      while (true) {
-        if (!in.hasBufferedInput()) {
-          flush(); // RFC 2920 §3.1: replies to a pipelined group may be sent together
-        }
-        SmtpCommand command;
-        try {
-          command = SmtpCommandParser.parse(in.readLine(MAX_COMMAND_LINE));
-        } catch (SmtpProtocolException e) {
-          if (!refuseCommand(e.reply()) || e.closesConnection()) {
-            break;
+    connection.serve(
+        properties.hostname(),
+        properties.hostname() + " ESMTP Musubi",
+        MAX_COMMAND_LINE,
+        new SmtpConnection.Commands() {
+          @Override
+          public boolean handle(SmtpCommand command) throws IOException {
+            return SmtpSession.this.handle(command);
           }
-          continue;
-        }
-        if (!handle(command)) {
-          break;
-        }
-      }
-    } catch (SocketTimeoutException e) {
-      quietly(() -> reply(421, "4.4.2", properties.hostname() + " Timeout, closing connection"));
-    } catch (EOFException e) {
-      // The client went away.
-    } catch (IOException e) {
-      log.debug("SMTP connection from {} ended: {}", clientIp, e.toString());
-    } finally {
-      quietly(this::flush);
-      quietly(socket::close);
-    }
+
+          @Override
+          public boolean refuse(SmtpReply reply) throws IOException {
+            return refuseCommand(reply);
+          }
+        });
   }
 
   /** Replies with an error; false when the connection must close (too many errors). */
@@ -186,6 +125,9 @@ final class SmtpSession {
         yield countWithoutMail();
       }
       case SmtpCommand.StartTls startTls -> startTls();
+      // Inbound mail is not authenticated; members submit on the submission port.
+      case SmtpCommand.Auth auth ->
+          refuseCommand(SmtpReply.of(502, "5.5.1", "Command not supported here"));
       case SmtpCommand.Unsupported unsupported ->
           KNOWN_UNIMPLEMENTED.contains(unsupported.verb())
               ? refuseCommand(SmtpReply.of(502, "5.5.1", "Command not supported here"))
@@ -208,7 +150,7 @@ final class SmtpSession {
     lines.add("PIPELINING");
     lines.add("SMTPUTF8");
     lines.add("ENHANCEDSTATUSCODES");
-    if (server.tlsAvailable() && !tls) {
+    if (server.tlsAvailable() && !connection.tls()) {
       lines.add("STARTTLS");
     }
     write(new SmtpReply(250, null, lines));
@@ -292,7 +234,9 @@ final class SmtpSession {
     flush();
     try (var spool = new MessageSpool()) {
       var result =
-          in.readData(spool, properties.maxMessageSize().toBytes(), properties.maxLineLength());
+          connection
+              .in()
+              .readData(spool, properties.maxMessageSize().toBytes(), properties.maxLineLength());
       write(receive(result, spool));
     } finally {
       resetTransaction();
@@ -423,7 +367,8 @@ final class SmtpSession {
   /** RFC 5321 §4.4 {@code Received:} and RFC 8601 {@code Authentication-Results:}. */
   private byte[] traceHeaders(Envelope envelope, SenderChecks.Verdict verdict) {
     String host = properties.hostname();
-    String protocol = (smtpUtf8 ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP") + (tls ? "S" : "");
+    String protocol =
+        (smtpUtf8 ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP") + (connection.tls() ? "S" : "");
     if (smtpUtf8 && !extended) {
       protocol = "ESMTP";
     }
@@ -467,20 +412,10 @@ final class SmtpSession {
     if (!server.tlsAvailable()) {
       return refuseCommand(SmtpReply.of(502, "5.5.1", "STARTTLS not available"));
     }
-    if (tls) {
+    if (connection.tls()) {
       return refuseCommand(SmtpReply.of(503, "5.5.1", "TLS already active"));
     }
-    reply(220, "2.0.0", "Ready to start TLS");
-    flush();
-    SSLSocket secure = server.wrapTls(socket);
-    secure.setUseClientMode(false);
-    secure.startHandshake();
-    socket = secure;
-    // RFC 3207 §4.2: forget everything from before TLS, including commands the client sent
-    // after STARTTLS in the clear (they are dropped with the old buffer).
-    in = new SmtpInput(new TimedInput(secure.getInputStream()));
-    out = new BufferedOutputStream(secure.getOutputStream(), 8192);
-    tls = true;
+    connection.startTls(server.tlsContext());
     helo = null;
     extended = false;
     resetTransaction();
@@ -494,35 +429,23 @@ final class SmtpSession {
   }
 
   private void reply(int code, @Nullable String enhanced, String text) throws IOException {
-    write(SmtpReply.of(code, enhanced, text));
+    connection.reply(code, enhanced, text);
   }
 
   private void write(SmtpReply reply) throws IOException {
-    out.write(reply.toWire());
+    connection.write(reply);
   }
 
   private void flush() throws IOException {
-    out.flush();
+    connection.flush();
   }
 
   /** Closes the connection from another thread (server shutdown). */
   void shutdown() {
-    quietly(() -> socket.close());
+    connection.close();
   }
 
   String clientIp() {
     return clientIp;
-  }
-
-  private interface IoAction {
-    void run() throws IOException;
-  }
-
-  private static void quietly(IoAction action) {
-    try {
-      action.run();
-    } catch (IOException | RuntimeException ignored) {
-      // Closing or a last reply on a connection that is already gone.
-    }
   }
 }

@@ -1,10 +1,7 @@
 package dev.musubi.mail.smtp;
 
 import dev.musubi.testing.MusubiIntegrationTest;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -18,8 +15,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(SmtpTestConfiguration.class)
 abstract class SmtpIntegrationTestBase {
 
-  static final String KEY_STORE_PASSWORD = "smtp-test-store";
-  static final Path KEY_STORE = selfSignedKeyStore();
+  static final String KEY_STORE_PASSWORD = TestTls.KEY_STORE_PASSWORD;
+  static final Path KEY_STORE = TestTls.selfSignedKeyStore();
 
   @DynamicPropertySource
   static void smtpProperties(DynamicPropertyRegistry registry) {
@@ -39,50 +36,5 @@ abstract class SmtpIntegrationTestBase {
 
   int port() {
     return server.port();
-  }
-
-  /** A PKCS12 key store with a self-signed certificate for mx.musubi.test, made by keytool. */
-  private static Path selfSignedKeyStore() {
-    try {
-      Path dir = Files.createTempDirectory("musubi-smtp-tls");
-      Path store = dir.resolve("smtp.p12");
-      var keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-      var process =
-          new ProcessBuilder(
-                  keytool,
-                  "-genkeypair",
-                  "-alias",
-                  "smtp",
-                  "-keyalg",
-                  "EC",
-                  "-groupname",
-                  "secp256r1",
-                  "-dname",
-                  "CN=mx.musubi.test",
-                  "-validity",
-                  "2",
-                  "-ext",
-                  "SAN=dns:mx.musubi.test,ip:127.0.0.1",
-                  "-storetype",
-                  "PKCS12",
-                  "-keystore",
-                  store.toString(),
-                  "-storepass",
-                  KEY_STORE_PASSWORD,
-                  "-keypass",
-                  KEY_STORE_PASSWORD)
-              .redirectErrorStream(true)
-              .start();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("keytool failed: " + new String(output));
-      }
-      return store;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

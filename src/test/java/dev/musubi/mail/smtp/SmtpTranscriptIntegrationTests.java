@@ -38,60 +38,14 @@ class SmtpTranscriptIntegrationTests extends SmtpIntegrationTestBase {
     List<String> lines =
         new String(file.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     try (var wire = new SmtpWire(source, port())) {
-      int number = 0;
-      for (String line : lines) {
-        number++;
-        String where = name + ":" + number;
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        if (line.startsWith("C: ")) {
-          wire.send(unescape(line.substring(3)) + "\r\n");
-        } else if (line.startsWith("R: ")) {
-          wire.send(unescape(line.substring(3)));
-        } else if (line.startsWith("S: ")) {
-          String reply = wire.readLine();
-          assertThat(reply).as(where).isNotNull().matches(line.substring(3));
-        } else if (line.startsWith("FILL: ")) {
-          int octets = Integer.parseInt(line.substring(6).strip());
-          String text = "x".repeat(76) + "\r\n";
-          var out = new StringBuilder();
-          while (out.length() < octets) {
-            out.append(text);
-          }
-          wire.send(out.toString());
-        } else if (line.equals("EOF")) {
-          assertThat(wire.readLine()).as(where + " connection closed").isNull();
-        } else if (line.startsWith("STORED: ")) {
-          long stored =
+      Transcripts.run(
+          name,
+          lines,
+          wire,
+          () ->
               inbound.stored.stream()
                   .filter(s -> s.envelope().remoteAddress().equals(source))
-                  .count();
-          assertThat(stored).as(where).isEqualTo(Long.parseLong(line.substring(8).strip()));
-        } else {
-          throw new IllegalArgumentException(where + ": unknown directive " + line);
-        }
-      }
+                  .count());
     }
-  }
-
-  private static String unescape(String text) {
-    var out = new StringBuilder();
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '\\' && i + 1 < text.length()) {
-        char next = text.charAt(++i);
-        out.append(
-            switch (next) {
-              case 'r' -> '\r';
-              case 'n' -> '\n';
-              case 't' -> '\t';
-              default -> next;
-            });
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -14,14 +14,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** A raw SMTP client for tests: sends bytes as given and reads reply lines. */
-final class SmtpWire implements Closeable {
+public final class SmtpWire implements Closeable {
 
-  final Socket socket;
+  public final Socket socket;
   private BufferedReader reader;
   private OutputStream out;
 
   /** Connects from {@code sourceIp} (any 127.x address) so tests do not share per-IP limits. */
-  SmtpWire(String sourceIp, int port) throws IOException {
+  public SmtpWire(String sourceIp, int port) throws IOException {
     socket = new Socket();
     socket.bind(new InetSocketAddress(InetAddress.getByName(sourceIp), 0));
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
@@ -31,29 +31,29 @@ final class SmtpWire implements Closeable {
     out = socket.getOutputStream();
   }
 
-  void useSocket(Socket replacement) throws IOException {
+  public void useSocket(Socket replacement) throws IOException {
     reader =
         new BufferedReader(
             new InputStreamReader(replacement.getInputStream(), StandardCharsets.UTF_8));
     out = replacement.getOutputStream();
   }
 
-  void send(String text) throws IOException {
+  public void send(String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.UTF_8));
     out.flush();
   }
 
-  void line(String command) throws IOException {
+  public void line(String command) throws IOException {
     send(command + "\r\n");
   }
 
   /** One reply line, or {@code null} when the server closed the connection. */
-  @Nullable String readLine() throws IOException {
+  public @Nullable String readLine() throws IOException {
     return reader.readLine();
   }
 
   /** All lines of one (possibly multi-line) reply. */
-  List<String> reply() throws IOException {
+  public List<String> reply() throws IOException {
     var lines = new ArrayList<String>();
     while (true) {
       String line = reader.readLine();
@@ -67,7 +67,7 @@ final class SmtpWire implements Closeable {
     }
   }
 
-  String last() throws IOException {
+  public String last() throws IOException {
     return reply().getLast();
   }
 

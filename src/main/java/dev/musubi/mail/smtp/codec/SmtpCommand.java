@@ -37,6 +37,15 @@ public sealed interface SmtpCommand {
 
   record StartTls() implements SmtpCommand {}
 
-  /** A command verb the server does not implement ({@code BDAT}, {@code AUTH}, {@code TURN}, …). */
+  /**
+   * RFC 4954 §4: {@code AUTH mechanism [initial-response]}.
+   *
+   * @param mechanism the SASL mechanism name in upper case
+   * @param initialResponse the base64 initial response, {@code "="} for an empty one, or {@code
+   *     null} when none was given
+   */
+  record Auth(String mechanism, @Nullable String initialResponse) implements SmtpCommand {}
+
+  /** A command verb the server does not implement ({@code BDAT}, {@code TURN}, …). */
   record Unsupported(String verb) implements SmtpCommand {}
 }

@@ -39,6 +39,7 @@ public final class SmtpCommandParser {
       case "EXPN" -> new SmtpCommand.Expand(required(rest, "EXPN"));
       case "HELP" -> new SmtpCommand.Help(rest.isBlank() ? null : rest.strip());
       case "STARTTLS" -> noArguments(new SmtpCommand.StartTls(), rest);
+      case "AUTH" -> auth(rest);
       case "" -> throw syntax(500, "5.5.2", "Empty command");
       // An HTTP request sent to the SMTP port (cross-protocol attacks): answer once and close.
       case "GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "DELETE" ->
@@ -121,6 +122,32 @@ public final class SmtpCommandParser {
       path = mailbox(path, utf8);
     }
     return new SmtpCommand.MailFrom(path, size, eightBit, utf8);
+  }
+
+  /**
+   * RFC 4954 §4: {@code AUTH SP sasl-mech [SP initial-response]}; the mechanism is 1 to 20 of
+   * upper-case letters, digits, hyphen and underscore (RFC 4422 §3.1), the response base64 or
+   * {@code =}.
+   */
+  private static SmtpCommand auth(String rest) throws SmtpProtocolException {
+    String[] parts = rest.strip().split(" ", -1);
+    String mechanism = parts[0].toUpperCase(Locale.ROOT);
+    if (mechanism.isEmpty()
+        || mechanism.length() > 20
+        || !mechanism.chars().allMatch(c -> isAsciiLetterOrDigit(c) || c == '-' || c == '_')
+        || parts.length > 2) {
+      throw syntax(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+    }
+    String initial = parts.length == 2 ? parts[1] : null;
+    if (initial != null && !initial.equals("=") && !isBase64(initial)) {
+      throw syntax(501, "5.5.2", "Cannot decode the initial response");
+    }
+    return new SmtpCommand.Auth(mechanism, initial);
+  }
+
+  /** Whether {@code text} is non-empty base64 (RFC 4648 §4) with its padding. */
+  public static boolean isBase64(String text) {
+    return !text.isEmpty() && text.length() % 4 == 0 && text.matches("[A-Za-z0-9+/]+={0,2}");
   }
 
   /** RFC 5321 §4.1.1.3: {@code RCPT TO:<forward-path> [SP rcpt-parameters]}. */

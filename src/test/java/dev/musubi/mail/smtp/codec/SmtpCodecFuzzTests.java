@@ -26,7 +26,8 @@ class SmtpCodecFuzzTests {
   @Test
   void seededRandomInputsNeverCrashTheCodec() throws IOException {
     var random = new Random(5321);
-    String alphabet = "MAIL FROM:<>RCPT TO:@.\r\n\r\n.SIZE=9BODY=8BITMIMESMTPUTF8EHLO\"\\[]:, 日本";
+    String alphabet =
+        "MAIL FROM:<>RCPT TO:@.\r\n\r\n.SIZE=9BODY=8BITMIMESMTPUTF8EHLO\"\\[]:, 日本AUTH PLAIN= AGEAYg==";
     for (int i = 0; i < 20_000; i++) {
       var out = new ByteArrayOutputStream();
       int length = random.nextInt(300);
@@ -48,6 +49,11 @@ class SmtpCodecFuzzTests {
         try {
           SmtpCommand command = SmtpCommandParser.parse(in.readLine(1024));
           assertThat(command).isNotNull();
+          if (command instanceof SmtpCommand.Auth auth && auth.initialResponse() != null) {
+            sasl(auth.initialResponse());
+            // The next line is what a client sends after a 334 challenge.
+            sasl(in.readLine(12288));
+          }
           if (command instanceof SmtpCommand.Data) {
             var sink = new ByteArrayOutputStream();
             var result = in.readData(sink, 4096, 1000);
@@ -62,6 +68,22 @@ class SmtpCodecFuzzTests {
       }
     } catch (EOFException endOfInput) {
       // Every input ends this way eventually.
+    }
+  }
+
+  /** SASL responses either decode or are refused with 501; nothing else escapes. */
+  private static void sasl(String response) {
+    try {
+      var plain = SaslResponses.plain(response);
+      assertThat(plain.loginId()).isNotEmpty().doesNotContain("\0");
+      assertThat(plain.password()).isNotEmpty();
+    } catch (SmtpProtocolException e) {
+      assertThat(e.reply().code()).isEqualTo(501);
+    }
+    try {
+      assertThat(SaslResponses.login(response)).doesNotContain("\0");
+    } catch (SmtpProtocolException e) {
+      assertThat(e.reply().code()).isEqualTo(501);
     }
   }
 }
