@@ -241,6 +241,7 @@ public class Events {
                   o.endAt(),
                   o.visibility(),
                   o.reminders(),
+                  o.emailReminders(),
                   e.facilityId(),
                   0,
                   etag(),
@@ -289,7 +290,8 @@ public class Events {
                 d.visibility(),
                 d.reminders(),
                 d.attendees(),
-                d.facilityId());
+                d.facilityId(),
+                d.emailReminders());
         String headRule = Recurrence.endBefore(e.rrule(), splitAt, e.allDay(), zone);
         Instant headEnd = Recurrence.rangeEnd(e.startLocal(), zone, e.duration(), headRule, headR);
         EventRow head =
@@ -316,6 +318,7 @@ public class Events {
                 headEnd,
                 e.visibility(),
                 e.reminders(),
+                e.emailReminders(),
                 e.facilityId(),
                 e.sequence() + 1,
                 etag(),
@@ -470,6 +473,7 @@ public class Events {
               end,
               e.visibility(),
               e.reminders(),
+              e.emailReminders(),
               e.facilityId(),
               e.sequence() + 1,
               etag(),
@@ -799,6 +803,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         facility,
         r.sequence(),
         r.etag(),
@@ -1093,6 +1098,7 @@ public class Events {
         start.plus(m.duration()),
         m.visibility(),
         m.reminders(),
+        m.emailReminders(),
         m.facilityId(),
         m.sequence(),
         m.etag(),
@@ -1266,7 +1272,8 @@ public class Events {
         v.sequence(),
         v.etag(),
         l.atLeast(Level.EDIT),
-        my);
+        my,
+        hide ? List.of() : v.emailReminders());
   }
 
   private static EventRow redact(EventRow e) {
@@ -1293,6 +1300,7 @@ public class Events {
         e.rangeEnd(),
         e.visibility(),
         List.of(),
+        List.of(),
         null,
         e.sequence(),
         e.etag(),
@@ -1317,7 +1325,8 @@ public class Events {
       String visibility,
       List<Integer> reminders,
       @Nullable List<AttendeeRow> attendees,
-      @Nullable UUID facilityId) {}
+      @Nullable UUID facilityId,
+      List<Integer> emailReminders) {}
 
   private Draft validate(
       MemberPrincipal actor, EventInput in, @Nullable EventRow base, boolean allowRule) {
@@ -1415,6 +1424,21 @@ public class Events {
         }
       }
     }
+    List<Integer> emailReminders =
+        in.emailReminders() != null
+            ? in.emailReminders()
+            : base != null ? base.emailReminders() : List.of();
+    if (emailReminders.size() > MAX_REMINDERS) {
+      errors.add(new FieldError("emailReminders", "too_many", "At most 5 reminders."));
+    } else {
+      for (Integer r : emailReminders) {
+        if (r == null || r < 0 || r > 40_320) {
+          errors.add(
+              new FieldError("emailReminders", "range", "Minutes before the start, 0 to 40320."));
+          break;
+        }
+      }
+    }
     List<AttendeeRow> attendees = null;
     if (in.attendees() != null) {
       attendees = attendees(actor, in.attendees(), errors);
@@ -1448,7 +1472,8 @@ public class Events {
         visibility,
         List.copyOf(reminders),
         attendees,
-        facility);
+        facility,
+        emailReminders.stream().distinct().sorted().toList());
   }
 
   private List<AttendeeRow> attendees(
@@ -1718,7 +1743,8 @@ public class Events {
         in.visibility(),
         in.reminders(),
         null,
-        null);
+        null,
+        in.emailReminders());
   }
 
   // ---- internals: rows ------------------------------------------------------------------------
@@ -1770,6 +1796,7 @@ public class Events {
         rangeEnd,
         d.visibility(),
         d.reminders(),
+        d.emailReminders(),
         parentId != null ? null : d.facilityId(),
         0,
         etag(),
@@ -1811,6 +1838,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         e.parentId() != null ? e.facilityId() : d.facilityId(),
         e.sequence() + 1,
         etag(),
@@ -1847,6 +1875,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         r.facilityId(),
         r.sequence(),
         r.etag(),
@@ -1880,6 +1909,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         r.facilityId(),
         r.sequence() + 1,
         etag(),

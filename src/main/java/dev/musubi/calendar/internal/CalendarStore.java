@@ -281,6 +281,7 @@ public class CalendarStore {
       @Nullable Instant rangeEnd,
       String visibility,
       List<Integer> reminders,
+      List<Integer> emailReminders,
       @Nullable UUID facilityId,
       int sequence,
       String etag,
@@ -312,6 +313,7 @@ public class CalendarStore {
               Jdbc.instant(rs, "range_end"),
               rs.getString("visibility"),
               ints(rs.getString("reminders")),
+              ints(rs.getString("email_reminders")),
               rs.getObject("facility_id", UUID.class),
               rs.getInt("sequence"),
               rs.getString("etag"),
@@ -323,8 +325,8 @@ public class CalendarStore {
             "INSERT INTO cal_event (id, tenant_id, calendar_id, uid, parent_id, recurrence_id,"
                 + " organizer_id, title, location, description, all_day, time_zone, start_local,"
                 + " start_at, end_at, duration_s, rrule, exdates, rdates, range_end, visibility,"
-                + " reminders, facility_id, sequence, etag, created_at, updated_at) VALUES"
-                + " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                + " reminders, email_reminders, facility_id, sequence, etag, created_at, updated_at)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .params(
             e.id(),
             e.tenantId(),
@@ -348,6 +350,7 @@ public class CalendarStore {
             ts(e.rangeEnd()),
             e.visibility(),
             joinInts(e.reminders()),
+            joinInts(e.emailReminders()),
             e.facilityId(),
             e.sequence(),
             e.etag(),
@@ -361,7 +364,7 @@ public class CalendarStore {
             "UPDATE cal_event SET calendar_id = ?, title = ?, location = ?, description = ?, all_day"
                 + " = ?, time_zone = ?, start_local = ?, start_at = ?, end_at = ?, duration_s = ?,"
                 + " rrule = ?, exdates = ?, rdates = ?, range_end = ?, visibility = ?, reminders ="
-                + " ?, facility_id = ?, sequence = ?, etag = ?, updated_at = ? WHERE tenant_id = ?"
+                + " ?, email_reminders = ?, facility_id = ?, sequence = ?, etag = ?, updated_at = ? WHERE tenant_id = ?"
                 + " AND id = ?")
         .params(
             e.calendarId(),
@@ -380,6 +383,7 @@ public class CalendarStore {
             ts(e.rangeEnd()),
             e.visibility(),
             joinInts(e.reminders()),
+            joinInts(e.emailReminders()),
             e.facilityId(),
             e.sequence(),
             e.etag(),
