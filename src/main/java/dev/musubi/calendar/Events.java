@@ -10,6 +10,7 @@ import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
 import dev.musubi.calendar.internal.CalendarStore.EventRow;
 import dev.musubi.calendar.internal.CalendarStore.FacilityRow;
 import dev.musubi.calendar.internal.CalendarStore.Person;
+import dev.musubi.calendar.internal.InvitationMail;
 import dev.musubi.calendar.internal.JapaneseHolidays;
 import dev.musubi.calendar.internal.Recurrence;
 import dev.musubi.calendar.internal.Recurrence.Instance;
@@ -77,8 +78,15 @@ public class Events {
   private final CalendarAccess access;
   private final Ids ids;
   private final Clock clock;
+  private final InvitationMail invitations;
 
-  Events(CalendarStore store, CalendarAccess access, Ids ids, Clock clock) {
+  Events(
+      CalendarStore store,
+      CalendarAccess access,
+      Ids ids,
+      Clock clock,
+      InvitationMail invitations) {
+    this.invitations = invitations;
     this.store = store;
     this.access = access;
     this.ids = ids;
@@ -159,6 +167,7 @@ public class Events {
     store.replaceAttendees(actor.tenantId(), row.id(), attendeeRows(row.id(), d.attendees()));
     book(actor, row, List.of());
     store.touchCalendar(actor.tenantId(), calendarId);
+    invitations.sync(actor.tenantId(), row.id());
     return detail(actor, row, a.level());
   }
 
@@ -197,6 +206,7 @@ public class Events {
       EventRow master = store.event(actor.tenantId(), e.parentId()).orElseThrow();
       book(actor, master, List.of());
       store.touchCalendar(actor.tenantId(), e.calendarId());
+      invitations.sync(actor.tenantId(), master.id());
       return detail(actor, updated, l);
     }
     if (e.rrule() == null && e.rdates().isEmpty()) {
@@ -254,6 +264,7 @@ public class Events {
         touchMaster(e, now);
         book(actor, store.event(actor.tenantId(), e.id()).orElseThrow(), List.of());
         store.touchCalendar(actor.tenantId(), e.calendarId());
+        invitations.sync(actor.tenantId(), e.id());
         return detail(actor, o, l);
       }
       case "following" -> {
@@ -351,6 +362,8 @@ public class Events {
         book(actor, head, List.of(newSeries.id()));
         book(actor, newSeries, List.of(head.id()));
         store.touchCalendar(actor.tenantId(), e.calendarId());
+        invitations.sync(actor.tenantId(), head.id());
+        invitations.sync(actor.tenantId(), newSeries.id());
         return detail(actor, newSeries, l);
       }
       default -> {
@@ -379,6 +392,7 @@ public class Events {
     }
     book(actor, updated, List.of());
     store.touchCalendar(actor.tenantId(), e.calendarId());
+    invitations.sync(actor.tenantId(), e.id());
     return detail(actor, updated, l);
   }
 
@@ -409,9 +423,11 @@ public class Events {
       store.updateEvent(m);
       book(actor, m, List.of());
       store.touchCalendar(actor.tenantId(), e.calendarId());
+      invitations.sync(actor.tenantId(), m.id());
       return;
     }
     if ((e.rrule() == null && e.rdates().isEmpty()) || sc.equals("all")) {
+      invitations.cancelAll(actor.tenantId(), e.id());
       store.deleteEventRows(actor.tenantId(), e.id());
       store.touchCalendar(actor.tenantId(), e.calendarId());
       return;
@@ -432,6 +448,7 @@ public class Events {
       book(actor, m, List.of());
     } else {
       if (!rid.isAfter(e.startAt())) {
+        invitations.cancelAll(actor.tenantId(), e.id());
         store.deleteEventRows(actor.tenantId(), e.id());
         store.touchCalendar(actor.tenantId(), e.calendarId());
         return;
@@ -483,6 +500,7 @@ public class Events {
       book(actor, m, List.of());
     }
     store.touchCalendar(actor.tenantId(), e.calendarId());
+    invitations.sync(actor.tenantId(), e.id());
   }
 
   /** The caller's answer to an invitation: accepted, tentative or declined. */
@@ -746,6 +764,7 @@ public class Events {
     store.setHref(actor.tenantId(), calendarId, href, master.id());
     book(actor, master, List.of());
     store.touchCalendar(actor.tenantId(), calendarId);
+    invitations.sync(actor.tenantId(), master.id());
     return quoted(master.etag());
   }
 
@@ -766,6 +785,7 @@ public class Events {
           List.of());
     }
     lockFacilities(actor, existing.facilityId());
+    invitations.cancelAll(actor.tenantId(), existing.id());
     store.deleteEventRows(actor.tenantId(), existing.id());
     store.touchCalendar(actor.tenantId(), calendarId);
   }
