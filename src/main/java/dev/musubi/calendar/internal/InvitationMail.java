@@ -206,7 +206,7 @@ public class InvitationMail {
   // ---- out: sent after the commit ---------------------------------------------------------------
 
   /** Sends queued invitation mails, one per attendee; a refused address does not stop the rest. */
-  @ApplicationModuleListener(propagation = Propagation.SUPPORTS)
+  @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
   void on(InvitationQueued e) {
     Outgoing o = imip.outgoing(e.tenantId(), e.outboxId()).orElse(null);
     if (o == null) {
