@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -169,22 +169,23 @@ public class EmailReminders {
               .orElseThrow()
               .address();
       byte[] raw = mime(address, who.displayName(), occ);
-      Boolean done =
-          tx.execute(
-              s -> {
-                imip.claimReminder(m.tenantId(), m.id(), occurrence, minutes, member, now);
-                try {
-                  sending.submit(p, address, List.of(address), raw, false);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-                return true;
-              });
-      if (Boolean.TRUE.equals(done)) {
-        log.info("Reminder mail sent for event {} ({} minutes before)", m.id(), minutes);
+      // Claimed in a committed transaction of its own before the mail goes out: whoever inserts
+      // the row first (this node or another) sends it; the others get a duplicate key.
+      tx.executeWithoutResult(
+          s -> imip.claimReminder(m.tenantId(), m.id(), occurrence, minutes, member, now));
+      try {
+        sending.submit(p, address, List.of(address), raw, false);
+      } catch (IOException | RuntimeException e) {
+        // Not sent: release the claim so that the next run tries again.
+        tx.executeWithoutResult(
+            s -> imip.releaseReminder(m.tenantId(), m.id(), occurrence, minutes, member));
+        log.warn(
+            "Reminder mail for event {} not handed over: {}", m.id(), e.getClass().getSimpleName());
+        return false;
       }
-      return Boolean.TRUE.equals(done);
-    } catch (DataAccessException e) {
+      log.info("Reminder mail sent for event {} ({} minutes before)", m.id(), minutes);
+      return true;
+    } catch (DuplicateKeyException e) {
       // Another node recorded it first (its transaction held the key).
       return false;
     } catch (RuntimeException e) {

@@ -137,9 +137,9 @@ public class ImipStore {
   }
 
   /**
-   * Records that a reminder is being sent. Run in the transaction that sends the mail, so that a
-   * failed send records nothing; throws {@link org.springframework.dao.DuplicateKeyException} when
-   * it was already recorded (by this or another node), which rolls that transaction back.
+   * Records that a reminder is being sent; throws {@link
+   * org.springframework.dao.DuplicateKeyException} when it was already recorded (by this or another
+   * node).
    */
   public void claimReminder(
       UUID tenantId, UUID eventId, Instant occurrence, int minutes, UUID memberId, Instant now) {
@@ -147,6 +147,15 @@ public class ImipStore {
             "INSERT INTO cal_reminder_sent (tenant_id, event_id, occurrence_at, minutes,"
                 + " member_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)")
         .params(tenantId, eventId, ts(occurrence), minutes, memberId, ts(now))
+        .update();
+  }
+
+  public void releaseReminder(
+      UUID tenantId, UUID eventId, Instant occurrence, int minutes, UUID memberId) {
+    jdbc.sql(
+            "DELETE FROM cal_reminder_sent WHERE tenant_id = ? AND event_id = ? AND occurrence_at"
+                + " = ? AND minutes = ? AND member_id = ?")
+        .params(tenantId, eventId, ts(occurrence), minutes, memberId)
         .update();
   }
 
