@@ -568,7 +568,9 @@ public class Mailboxes {
             date,
             searchText(p));
     afterCommit(() -> index.ifAvailable(i -> i.index(doc)));
-    if (m.folderRole().equals("inbox") && !m.draft()) {
+    if (m.folderRole().equals("inbox")
+        && !m.draft()
+        && p.attachments().stream().anyMatch(a -> a.contentType().equals("text/calendar"))) {
       events.publishEvent(new MailReceived(m.tenantId(), m.memberId(), id));
     }
     return id;
@@ -1018,18 +1020,23 @@ public class Mailboxes {
 
   // --- calendar parts (for iMIP replies) -------------------------------------------------------
 
+  /** A message's calendar part and the address in its From header (lower case). */
+  public record CalendarPart(String from, String text) {}
+
   /**
    * The first {@code text/calendar} part of a message in a member's mailbox (RFC 6047 iMIP), as
-   * text; empty when the message has none, is not the member's, or is larger than the calendar
-   * reads (2 MB). Never returns null.
+   * text, with the sender's address; empty when the message has none, is not the member's, or is
+   * larger than the calendar reads (2 MB). Never returns null.
    */
-  public Optional<String> calendarPart(UUID tenantId, UUID memberId, UUID messageId) {
+  public Optional<CalendarPart> calendarPart(UUID tenantId, UUID memberId, UUID messageId) {
     Optional<String[]> found =
         jdbc.sql(
-                "SELECT blob_sha256, size FROM mail_message WHERE tenant_id = ? AND member_id = ?"
-                    + " AND id = ?")
+                "SELECT blob_sha256, size, from_address FROM mail_message WHERE tenant_id = ? AND"
+                    + " member_id = ? AND id = ?")
             .params(tenantId, memberId, messageId)
-            .query((rs, n) -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))})
+            .query(
+                (rs, n) ->
+                    new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3)})
             .optional();
     if (found.isEmpty() || Long.parseLong(found.get()[1]) > 2 * 1024 * 1024) {
       return Optional.empty();
@@ -1038,7 +1045,8 @@ public class Mailboxes {
       jakarta.mail.internet.MimeMessage msg =
           new jakarta.mail.internet.MimeMessage(
               jakarta.mail.Session.getInstance(new java.util.Properties()), in);
-      return calendarPart(msg, 0);
+      String from = found.get()[2].toLowerCase(Locale.ROOT);
+      return calendarPart(msg, 0).map(text -> new CalendarPart(from, text));
     } catch (IOException | jakarta.mail.MessagingException | RuntimeException e) {
       return Optional.empty();
     }

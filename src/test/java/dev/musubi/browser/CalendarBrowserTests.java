@@ -259,6 +259,7 @@ class CalendarBrowserTests {
             invitationMail.replies(
                 c.id(),
                 tanaka.id(),
+                "taro@partner.example",
                 String.join(
                     "\r\n",
                     "BEGIN:VCALENDAR",

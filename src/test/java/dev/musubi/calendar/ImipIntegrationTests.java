@@ -310,11 +310,12 @@ class ImipIntegrationTests {
     String babaAddress = "baba@" + company.domain();
 
     // Forged: an address that was not invited; an unknown UID; sent to someone else than the
-    // organiser.
-    reply(partner, aokiAddress, uid, 0, "stranger@partner.example", "ACCEPTED");
+    // organiser; sent by someone else than the attendee it answers for.
+    reply("stranger@partner.example", aokiAddress, uid, 0, "stranger@partner.example", "ACCEPTED");
     reply(partner, aokiAddress, "no-such-uid@partner.example", 0, partner, "ACCEPTED");
     reply(partner, babaAddress, uid, 0, partner, "ACCEPTED");
-    awaitRepliesProcessed(aoki.client(), 2);
+    reply("mallory@partner.example", aokiAddress, uid, 0, partner, "DECLINED");
+    awaitRepliesProcessed(aoki.client(), 3);
     awaitRepliesProcessed(baba.client(), 1);
     assertThat(status(id, partner)).isEqualTo("needs-action");
 
@@ -332,7 +333,7 @@ class ImipIntegrationTests {
     mailsTo(partner, 2);
     assertThat(status(id, partner)).isEqualTo("needs-action");
     reply(partner, aokiAddress, uid, 0, partner, "DECLINED");
-    awaitRepliesProcessed(aoki.client(), 4);
+    awaitRepliesProcessed(aoki.client(), 5);
     assertThat(status(id, partner)).isEqualTo("needs-action");
     reply(partner, aokiAddress, uid, 1, partner, "ACCEPTED");
     await().atMost(Duration.ofSeconds(30)).until(() -> "accepted".equals(status(id, partner)));

@@ -334,27 +334,36 @@ public class InvitationMail {
 
   /**
    * A message in a member's inbox that is an iTIP REPLY updates the answer of the outside attendee
-   * it names, on the event with that UID the member organises, when that address was invited and
-   * the REPLY answers the current version (its SEQUENCE is not older than the last one sent).
+   * it names, on the event with that UID the member organises, when that address was invited, sent
+   * the message, and the REPLY answers the current version (its SEQUENCE is not older than the last
+   * one sent).
    */
   @ApplicationModuleListener
   void on(MailReceived e) {
-    Optional<String> part = mailboxes.calendarPart(e.tenantId(), e.memberId(), e.messageId());
+    Optional<Mailboxes.CalendarPart> part =
+        mailboxes.calendarPart(e.tenantId(), e.memberId(), e.messageId());
     if (part.isEmpty()) {
       return;
     }
-    int applied = replies(e.tenantId(), e.memberId(), part.get());
+    int applied = replies(e.tenantId(), e.memberId(), part.get().from(), part.get().text());
     if (applied > 0) {
       log.info("iMIP REPLY applied to {} event(s) (company {})", applied, e.tenantId());
     }
   }
 
-  /** Applies the answers of a REPLY received by an organiser; returns how many were applied. */
-  public int replies(UUID tenantId, UUID organizerId, String calendarText) {
+  /**
+   * Applies the answers of a REPLY an organiser received from {@code from}; returns how many were
+   * applied. An attendee answers only for themselves: the ATTENDEE must be the sender (RFC 6047
+   * §3.1).
+   */
+  public int replies(UUID tenantId, UUID organizerId, String from, String calendarText) {
     int applied = 0;
     for (Itip.Reply r : Itip.readReply(calendarText)) {
       if (r.forOccurrence()) {
         continue; // answers are kept per series, not per occurrence
+      }
+      if (!r.attendee().equalsIgnoreCase(from.strip())) {
+        continue;
       }
       for (EventRow m : store.organizedByUid(tenantId, organizerId, r.uid())) {
         State state = imip.state(tenantId, m.calendarId(), m.uid()).orElse(null);
