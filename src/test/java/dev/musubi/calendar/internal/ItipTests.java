@@ -125,6 +125,26 @@ class ItipTests {
         .contains("SEQUENCE:2")
         .contains("DTSTAMP:20260401T000000Z")
         .contains("RSVP=TRUE:mailto:x@partner.example");
+    // ical4j, as a calendar client would, reads it back: one event, one attendee asked to answer.
+    net.fortuna.ical4j.model.Calendar parsed;
+    try {
+      parsed = new net.fortuna.ical4j.data.CalendarBuilder().build(new java.io.StringReader(ics));
+    } catch (Exception x) {
+      throw new AssertionError(x);
+    }
+    assertThat(parsed.getProperty("METHOD").orElseThrow().getValue()).isEqualTo("REQUEST");
+    net.fortuna.ical4j.model.component.VEvent ev =
+        parsed.<net.fortuna.ical4j.model.component.VEvent>getComponents("VEVENT").getFirst();
+    assertThat(ev.getProperty("UID").orElseThrow().getValue()).isEqualTo("u1@musubi");
+    assertThat(ev.getProperty("SEQUENCE").orElseThrow().getValue()).isEqualTo("2");
+    assertThat(ev.getProperty("SUMMARY").orElseThrow().getValue())
+        .isEqualTo("会議\nATTENDEE:mailto:evil@example.com");
+    assertThat(ev.getProperties("ATTENDEE")).hasSize(1);
+    assertThat(
+            ev.getProperties("ATTENDEE").getFirst().getParameter("RSVP").orElseThrow().getValue())
+        .isEqualTo("TRUE");
+    assertThat(ev.getProperty("ORGANIZER").orElseThrow().getValue())
+        .isEqualTo("mailto:aoki@example.jp");
     // Every physical line of the event is at most 75 octets.
     assertThat(ics.substring(ics.indexOf("BEGIN:VEVENT")).split("\r\n"))
         .allMatch(l -> l.getBytes(StandardCharsets.UTF_8).length <= 75);
