@@ -215,6 +215,54 @@ class EmailRemindersIntegrationTests {
     String ics = r.body().replace("\r\n ", "");
     assertThat(ics).contains("ACTION:DISPLAY").contains("TRIGGER:-PT10M");
     assertThat(ics).contains("ACTION:EMAIL").contains("TRIGGER:-PT45M");
+
+    // And back: an imported event keeps its e-mail and display alarms apart.
+    String file =
+        String.join(
+            "\r\n",
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//Test//EN",
+            "BEGIN:VEVENT",
+            "UID:alarms-" + System.nanoTime() + "@test",
+            "DTSTART:20260801T010000Z",
+            "DTEND:20260801T020000Z",
+            "SUMMARY:imported",
+            "BEGIN:VALARM",
+            "ACTION:EMAIL",
+            "SUMMARY:x",
+            "DESCRIPTION:x",
+            "ATTENDEE:mailto:someone@example.com",
+            "TRIGGER:-PT15M",
+            "END:VALARM",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            "DESCRIPTION:x",
+            "TRIGGER;RELATED=START:-PT5M",
+            "END:VALARM",
+            "BEGIN:VALARM",
+            "ACTION:EMAIL",
+            "TRIGGER;VALUE=DATE-TIME:20260801T000000Z",
+            "END:VALARM",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "");
+    ApiClient.Response imported =
+        aoki.client()
+            .sendRaw(
+                "POST",
+                "/api/v1/calendars/" + cal + "/import",
+                file,
+                "text/calendar",
+                aoki.client().csrf());
+    assertThat(imported.status()).as(imported.body()).isIn(200, 201);
+    JsonNode listed =
+        CalendarApi.list(aoki.client(), cal, "2026-08-01T00:00:00Z", "2026-08-02T00:00:00Z");
+    JsonNode detail =
+        aoki.client().get("/api/v1/events/" + listed.get(0).get("eventId").asString()).json();
+    assertThat(detail.get("emailReminders").get(0).asInt()).isEqualTo(15);
+    assertThat(detail.get("emailReminders")).hasSize(1);
+    assertThat(detail.get("reminders").get(0).asInt()).isEqualTo(5);
   }
 
   private int reply(TestMember m, String id, String status) {

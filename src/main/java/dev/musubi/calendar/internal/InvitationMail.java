@@ -37,6 +37,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -94,6 +95,17 @@ public class InvitationMail {
    * CANCEL to those removed. Does nothing for events without outside attendees.
    */
   public void sync(UUID tenantId, UUID eventId) {
+    try {
+      syncNow(tenantId, eventId);
+    } catch (DataAccessException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Invitation mail must not fail the change itself.
+      log.warn("iMIP invitations not queued: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  private void syncNow(UUID tenantId, UUID eventId) {
     EventRow m = store.event(tenantId, eventId).orElse(null);
     if (m != null && m.parentId() != null) {
       m = store.event(tenantId, m.parentId()).orElse(null);
@@ -137,6 +149,16 @@ public class InvitationMail {
 
   /** Before a series (or single event) is deleted: a CANCEL to every outside attendee. */
   public void cancelAll(UUID tenantId, UUID eventId) {
+    try {
+      cancelAllNow(tenantId, eventId);
+    } catch (DataAccessException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("iMIP cancellations not queued: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  private void cancelAllNow(UUID tenantId, UUID eventId) {
     EventRow m = store.event(tenantId, eventId).orElse(null);
     if (m == null || m.parentId() != null || m.organizerId() == null) {
       return;
