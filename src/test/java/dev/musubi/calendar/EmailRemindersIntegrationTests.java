@@ -37,6 +37,7 @@ class EmailRemindersIntegrationTests {
   @Autowired EmailReminders reminders;
   @Autowired TestClock clock;
   @Autowired JdbcClient jdbc;
+  @Autowired dev.musubi.calendar.internal.ImipStore imipStore;
 
   Fixtures fixtures;
   TestCompany company;
@@ -115,10 +116,18 @@ class EmailRemindersIntegrationTests {
     // Sent to themselves without a copy in Sent.
     assertThat(count(baba, "sent")).isZero();
 
-    // Never twice: later runs (or another node sharing the database) find it recorded.
+    // Never twice: later runs (or another node sharing the database) find it recorded, and a
+    // node that claims it at the same moment is refused by the database.
     clock.advance(Duration.ofMinutes(5));
     reminders.runOnce();
     reminders.runOnce();
+    assertThat(sentFor(id)).isEqualTo(3);
+    java.util.UUID eventId = java.util.UUID.fromString(id);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                imipStore.claimReminder(
+                    company.id(), eventId, start, 60, baba.id(), clock.instant()))
+        .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
     assertThat(sentFor(id)).isEqualTo(3);
     assertThat(inbox(aoki)).isEqualTo(1);
     assertThat(inbox(baba)).isEqualTo(1);
