@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -126,7 +127,7 @@ public class InvitationMail {
     List<String> added = now.stream().filter(a -> !before.contains(a)).toList();
     boolean changed = state != null && (!state.digest().equals(digest) || !removed.isEmpty());
     int sequence = state == null ? 0 : changed ? state.sequence() + 1 : state.sequence();
-    Sender sender = sender(tenantId, m.organizerId());
+    @Nullable Sender sender = sender(tenantId, m.organizerId());
     if (sender == null) {
       return;
     }
@@ -170,7 +171,7 @@ public class InvitationMail {
     }
     outside(tenantId, m.id()).forEach(a -> to.add(a.email()));
     imip.deleteState(tenantId, m.calendarId(), m.uid());
-    Sender sender = sender(tenantId, m.organizerId());
+    @Nullable Sender sender = sender(tenantId, m.organizerId());
     if (to.isEmpty() || sender == null) {
       return;
     }
@@ -234,7 +235,7 @@ public class InvitationMail {
     if (o == null) {
       return;
     }
-    Sender sender = sender(o.tenantId(), o.organizerId());
+    @Nullable Sender sender = sender(o.tenantId(), o.organizerId());
     int sent = 0;
     if (sender != null) {
       for (String to : o.recipients()) {
@@ -421,7 +422,7 @@ public class InvitationMail {
   }
 
   /** The organiser as a sender: their primary address; null when they cannot send mail. */
-  private Sender sender(UUID tenantId, UUID memberId) {
+  private @Nullable Sender sender(UUID tenantId, UUID memberId) {
     ImipStore.Sender s = imip.sender(tenantId, memberId).orElse(null);
     if (s == null) {
       return null;
