@@ -211,6 +211,18 @@ public class CalendarFiles {
         break;
       }
     }
+    List<Integer> reminders = new ArrayList<>();
+    List<Integer> emailReminders = new ArrayList<>();
+    for (Ics.Prop p : v.all("X-MUSUBI-ALARM")) {
+      Integer minutes = minutesBefore(p.value());
+      if (minutes == null) {
+        continue;
+      }
+      List<Integer> into = "EMAIL".equals(p.params().get("ACTION")) ? emailReminders : reminders;
+      if (into.size() < Events.MAX_REMINDERS && !into.contains(minutes)) {
+        into.add(minutes);
+      }
+    }
     Instant recurrenceId = null;
     Ics.Prop rid = v.first("RECURRENCE-ID");
     if (rid != null) {
@@ -235,10 +247,25 @@ public class CalendarFiles {
             exdates,
             rdates,
             visibility,
-            null,
+            reminders,
             attendees,
-            null);
+            null,
+            emailReminders);
     return new Events.ImportedEvent(uid, recurrenceId, input);
+  }
+
+  /** Minutes before the start of a relative TRIGGER such as -PT15M; null for other triggers. */
+  private static @Nullable Integer minutesBefore(String trigger) {
+    String t = trigger.strip().toUpperCase(Locale.ROOT);
+    if (!t.startsWith("-") && !t.equals("PT0S") && !t.equals("PT0M")) {
+      return null;
+    }
+    try {
+      long m = duration(t.startsWith("-") ? t.substring(1) : t).toMinutes();
+      return m >= 0 && m <= 40_320 ? (int) m : null;
+    } catch (Ics.Malformed e) {
+      return null;
+    }
   }
 
   private static Duration duration(String text) {

@@ -36,7 +36,8 @@ public record EventDetail(
     int sequence,
     String etag,
     boolean canEdit,
-    @Nullable String myStatus) {
+    @Nullable String myStatus,
+    List<Integer> emailReminders) {
 
   /** An attendee and their answer: needs-action, accepted, tentative or declined. */
   public record Attendee(

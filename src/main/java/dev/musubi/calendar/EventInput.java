@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param end exclusive end, in the same form as {@code start}
  * @param rrule an RFC 5545 RRULE value, or "" to remove the recurrence
  * @param visibility public, private or busy
- * @param reminders minutes before the start
+ * @param reminders minutes before the start (shown in the web client)
+ * @param emailReminders minutes before the start at which a reminder mail is sent
  * @param facilityId a facility to book for every occurrence, or "" to release it
  */
 public record EventInput(
@@ -28,7 +29,8 @@ public record EventInput(
     @Nullable String visibility,
     @Nullable List<Integer> reminders,
     @Nullable List<AttendeeInput> attendees,
-    @Nullable String facilityId) {
+    @Nullable String facilityId,
+    @Nullable List<Integer> emailReminders) {
 
   /** An attendee: a member of the company by ID, or an outside e-mail address. */
   public record AttendeeInput(
@@ -39,6 +41,6 @@ public record EventInput(
 
   public static EventInput empty() {
     return new EventInput(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

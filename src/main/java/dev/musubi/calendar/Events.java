@@ -10,6 +10,7 @@ import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
 import dev.musubi.calendar.internal.CalendarStore.EventRow;
 import dev.musubi.calendar.internal.CalendarStore.FacilityRow;
 import dev.musubi.calendar.internal.CalendarStore.Person;
+import dev.musubi.calendar.internal.InvitationMail;
 import dev.musubi.calendar.internal.JapaneseHolidays;
 import dev.musubi.calendar.internal.Recurrence;
 import dev.musubi.calendar.internal.Recurrence.Instance;
@@ -77,8 +78,15 @@ public class Events {
   private final CalendarAccess access;
   private final Ids ids;
   private final Clock clock;
+  private final InvitationMail invitations;
 
-  Events(CalendarStore store, CalendarAccess access, Ids ids, Clock clock) {
+  Events(
+      CalendarStore store,
+      CalendarAccess access,
+      Ids ids,
+      Clock clock,
+      InvitationMail invitations) {
+    this.invitations = invitations;
     this.store = store;
     this.access = access;
     this.ids = ids;
@@ -159,6 +167,7 @@ public class Events {
     store.replaceAttendees(actor.tenantId(), row.id(), attendeeRows(row.id(), d.attendees()));
     book(actor, row, List.of());
     store.touchCalendar(actor.tenantId(), calendarId);
+    invitations.sync(actor.tenantId(), row.id());
     return detail(actor, row, a.level());
   }
 
@@ -197,6 +206,7 @@ public class Events {
       EventRow master = store.event(actor.tenantId(), e.parentId()).orElseThrow();
       book(actor, master, List.of());
       store.touchCalendar(actor.tenantId(), e.calendarId());
+      invitations.sync(actor.tenantId(), master.id());
       return detail(actor, updated, l);
     }
     if (e.rrule() == null && e.rdates().isEmpty()) {
@@ -241,6 +251,7 @@ public class Events {
                   o.endAt(),
                   o.visibility(),
                   o.reminders(),
+                  o.emailReminders(),
                   e.facilityId(),
                   0,
                   etag(),
@@ -253,6 +264,7 @@ public class Events {
         touchMaster(e, now);
         book(actor, store.event(actor.tenantId(), e.id()).orElseThrow(), List.of());
         store.touchCalendar(actor.tenantId(), e.calendarId());
+        invitations.sync(actor.tenantId(), e.id());
         return detail(actor, o, l);
       }
       case "following" -> {
@@ -289,7 +301,8 @@ public class Events {
                 d.visibility(),
                 d.reminders(),
                 d.attendees(),
-                d.facilityId());
+                d.facilityId(),
+                d.emailReminders());
         String headRule = Recurrence.endBefore(e.rrule(), splitAt, e.allDay(), zone);
         Instant headEnd = Recurrence.rangeEnd(e.startLocal(), zone, e.duration(), headRule, headR);
         EventRow head =
@@ -316,6 +329,7 @@ public class Events {
                 headEnd,
                 e.visibility(),
                 e.reminders(),
+                e.emailReminders(),
                 e.facilityId(),
                 e.sequence() + 1,
                 etag(),
@@ -348,6 +362,8 @@ public class Events {
         book(actor, head, List.of(newSeries.id()));
         book(actor, newSeries, List.of(head.id()));
         store.touchCalendar(actor.tenantId(), e.calendarId());
+        invitations.sync(actor.tenantId(), head.id());
+        invitations.sync(actor.tenantId(), newSeries.id());
         return detail(actor, newSeries, l);
       }
       default -> {
@@ -376,6 +392,7 @@ public class Events {
     }
     book(actor, updated, List.of());
     store.touchCalendar(actor.tenantId(), e.calendarId());
+    invitations.sync(actor.tenantId(), e.id());
     return detail(actor, updated, l);
   }
 
@@ -406,9 +423,11 @@ public class Events {
       store.updateEvent(m);
       book(actor, m, List.of());
       store.touchCalendar(actor.tenantId(), e.calendarId());
+      invitations.sync(actor.tenantId(), m.id());
       return;
     }
     if ((e.rrule() == null && e.rdates().isEmpty()) || sc.equals("all")) {
+      invitations.cancelAll(actor.tenantId(), e.id());
       store.deleteEventRows(actor.tenantId(), e.id());
       store.touchCalendar(actor.tenantId(), e.calendarId());
       return;
@@ -429,6 +448,7 @@ public class Events {
       book(actor, m, List.of());
     } else {
       if (!rid.isAfter(e.startAt())) {
+        invitations.cancelAll(actor.tenantId(), e.id());
         store.deleteEventRows(actor.tenantId(), e.id());
         store.touchCalendar(actor.tenantId(), e.calendarId());
         return;
@@ -470,6 +490,7 @@ public class Events {
               end,
               e.visibility(),
               e.reminders(),
+              e.emailReminders(),
               e.facilityId(),
               e.sequence() + 1,
               etag(),
@@ -479,6 +500,7 @@ public class Events {
       book(actor, m, List.of());
     }
     store.touchCalendar(actor.tenantId(), e.calendarId());
+    invitations.sync(actor.tenantId(), e.id());
   }
 
   /** The caller's answer to an invitation: accepted, tentative or declined. */
@@ -742,6 +764,7 @@ public class Events {
     store.setHref(actor.tenantId(), calendarId, href, master.id());
     book(actor, master, List.of());
     store.touchCalendar(actor.tenantId(), calendarId);
+    invitations.sync(actor.tenantId(), master.id());
     return quoted(master.etag());
   }
 
@@ -762,6 +785,7 @@ public class Events {
           List.of());
     }
     lockFacilities(actor, existing.facilityId());
+    invitations.cancelAll(actor.tenantId(), existing.id());
     store.deleteEventRows(actor.tenantId(), existing.id());
     store.touchCalendar(actor.tenantId(), calendarId);
   }
@@ -799,6 +823,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         facility,
         r.sequence(),
         r.etag(),
@@ -1093,6 +1118,7 @@ public class Events {
         start.plus(m.duration()),
         m.visibility(),
         m.reminders(),
+        m.emailReminders(),
         m.facilityId(),
         m.sequence(),
         m.etag(),
@@ -1266,7 +1292,8 @@ public class Events {
         v.sequence(),
         v.etag(),
         l.atLeast(Level.EDIT),
-        my);
+        my,
+        hide ? List.of() : v.emailReminders());
   }
 
   private static EventRow redact(EventRow e) {
@@ -1293,6 +1320,7 @@ public class Events {
         e.rangeEnd(),
         e.visibility(),
         List.of(),
+        List.of(),
         null,
         e.sequence(),
         e.etag(),
@@ -1317,7 +1345,8 @@ public class Events {
       String visibility,
       List<Integer> reminders,
       @Nullable List<AttendeeRow> attendees,
-      @Nullable UUID facilityId) {}
+      @Nullable UUID facilityId,
+      List<Integer> emailReminders) {}
 
   private Draft validate(
       MemberPrincipal actor, EventInput in, @Nullable EventRow base, boolean allowRule) {
@@ -1415,6 +1444,21 @@ public class Events {
         }
       }
     }
+    List<Integer> emailReminders =
+        in.emailReminders() != null
+            ? in.emailReminders()
+            : base != null ? base.emailReminders() : List.of();
+    if (emailReminders.size() > MAX_REMINDERS) {
+      errors.add(new FieldError("emailReminders", "too_many", "At most 5 reminders."));
+    } else {
+      for (Integer r : emailReminders) {
+        if (r == null || r < 0 || r > 40_320) {
+          errors.add(
+              new FieldError("emailReminders", "range", "Minutes before the start, 0 to 40320."));
+          break;
+        }
+      }
+    }
     List<AttendeeRow> attendees = null;
     if (in.attendees() != null) {
       attendees = attendees(actor, in.attendees(), errors);
@@ -1448,7 +1492,8 @@ public class Events {
         visibility,
         List.copyOf(reminders),
         attendees,
-        facility);
+        facility,
+        emailReminders.stream().distinct().sorted().toList());
   }
 
   private List<AttendeeRow> attendees(
@@ -1718,7 +1763,8 @@ public class Events {
         in.visibility(),
         in.reminders(),
         null,
-        null);
+        null,
+        in.emailReminders());
   }
 
   // ---- internals: rows ------------------------------------------------------------------------
@@ -1770,6 +1816,7 @@ public class Events {
         rangeEnd,
         d.visibility(),
         d.reminders(),
+        d.emailReminders(),
         parentId != null ? null : d.facilityId(),
         0,
         etag(),
@@ -1811,6 +1858,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         e.parentId() != null ? e.facilityId() : d.facilityId(),
         e.sequence() + 1,
         etag(),
@@ -1847,6 +1895,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         r.facilityId(),
         r.sequence(),
         r.etag(),
@@ -1880,6 +1929,7 @@ public class Events {
         r.rangeEnd(),
         r.visibility(),
         r.reminders(),
+        r.emailReminders(),
         r.facilityId(),
         r.sequence() + 1,
         etag(),

@@ -90,6 +90,7 @@ public class Mailboxes {
   private final Ids ids;
   private final Clock clock;
   private final TransactionTemplate ownTransaction;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
   Mailboxes(
       JdbcClient jdbc,
@@ -99,7 +100,9 @@ public class Mailboxes {
       MailDomains domains,
       Ids ids,
       Clock clock,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.jdbc = jdbc;
     this.blobs = blobs;
     this.references = references;
@@ -565,6 +568,11 @@ public class Mailboxes {
             date,
             searchText(p));
     afterCommit(() -> index.ifAvailable(i -> i.index(doc)));
+    if (m.folderRole().equals("inbox")
+        && !m.draft()
+        && p.attachments().stream().anyMatch(a -> a.contentType().equals("text/calendar"))) {
+      events.publishEvent(new MailReceived(m.tenantId(), m.memberId(), id));
+    }
     return id;
   }
 
@@ -1008,5 +1016,62 @@ public class Mailboxes {
 
   static Map<String, String> roleNames() {
     return new LinkedHashMap<>(ROLE_NAMES);
+  }
+
+  // --- calendar parts (for iMIP replies) -------------------------------------------------------
+
+  /** A message's calendar part and the address in its From header (lower case). */
+  public record CalendarPart(String from, String text) {}
+
+  /**
+   * The first {@code text/calendar} part of a message in a member's mailbox (RFC 6047 iMIP), as
+   * text, with the sender's address; empty when the message has none, is not the member's, or is
+   * larger than the calendar reads (2 MB). Never returns null.
+   */
+  public Optional<CalendarPart> calendarPart(UUID tenantId, UUID memberId, UUID messageId) {
+    Optional<String[]> found =
+        jdbc.sql(
+                "SELECT blob_sha256, size, from_address FROM mail_message WHERE tenant_id = ? AND"
+                    + " member_id = ? AND id = ?")
+            .params(tenantId, memberId, messageId)
+            .query(
+                (rs, n) ->
+                    new String[] {rs.getString(1), Long.toString(rs.getLong(2)), rs.getString(3)})
+            .optional();
+    if (found.isEmpty() || Long.parseLong(found.get()[1]) > 2 * 1024 * 1024) {
+      return Optional.empty();
+    }
+    try (InputStream in = blobs.open(tenantId, found.get()[0])) {
+      jakarta.mail.internet.MimeMessage msg =
+          new jakarta.mail.internet.MimeMessage(
+              jakarta.mail.Session.getInstance(new java.util.Properties()), in);
+      String from = found.get()[2].toLowerCase(Locale.ROOT);
+      return calendarPart(msg, 0).map(text -> new CalendarPart(from, text));
+    } catch (IOException | jakarta.mail.MessagingException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> calendarPart(jakarta.mail.Part part, int depth)
+      throws IOException, jakarta.mail.MessagingException {
+    if (depth > 10) {
+      return Optional.empty();
+    }
+    if (part.isMimeType("text/calendar")) {
+      try (InputStream in = part.getInputStream()) {
+        byte[] bytes = in.readNBytes(1024 * 1024);
+        return Optional.of(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    if (part.isMimeType("multipart/*")
+        && part.getContent() instanceof jakarta.mail.Multipart multipart) {
+      for (int i = 0; i < multipart.getCount() && i < 50; i++) {
+        Optional<String> inner = calendarPart(multipart.getBodyPart(i), depth + 1);
+        if (inner.isPresent()) {
+          return inner;
+        }
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -46,6 +46,14 @@ addMessages({
     'cal.reminder': '通知',
     'cal.reminder.none': 'なし',
     'cal.reminder.n': '{n} 分前',
+    'cal.reminderMethod': '通知方法',
+    'cal.reminderMethod.app': 'アプリ',
+    'cal.reminderMethod.email': 'メール',
+    'cal.reply.accepted': '承諾',
+    'cal.reply.tentative': '仮承諾',
+    'cal.reply.declined': '辞退',
+    'cal.reply.needs-action': '回答待ち',
+    'cal.outside': '社外（メールで招待）',
     'cal.reminderNow': '{time} から「{title}」（{n} 分後）',
     'cal.reminderAllDay': '「{title}」（終日）',
     'cal.calendar': 'カレンダー',
@@ -109,6 +117,14 @@ addMessages({
     'cal.reminder': 'Reminder',
     'cal.reminder.none': 'None',
     'cal.reminder.n': '{n} min before',
+    'cal.reminderMethod': 'Remind by',
+    'cal.reminderMethod.app': 'App',
+    'cal.reminderMethod.email': 'E-mail',
+    'cal.reply.accepted': 'Accepted',
+    'cal.reply.tentative': 'Tentative',
+    'cal.reply.declined': 'Declined',
+    'cal.reply.needs-action': 'Pending',
+    'cal.outside': 'Outside (invited by e-mail)',
     'cal.reminderNow': '“{title}” at {time} (in {n} min)',
     'cal.reminderAllDay': '“{title}” (all day)',
     'cal.calendar': 'Calendar',
@@ -401,9 +417,14 @@ function AttendeePicker({ value, onValue }) {
     </ul>`}
     <ul class="cal-attendee-list">
       ${value.map(
-        (a, i) => html`<li class="cal-attendee">
+        (a, i) => html`<li class=${cx('cal-attendee', !a.memberId && 'cal-attendee-outside')}>
           <span>${a.name || a.email}</span>
-          ${a.status && html`<span class=${cx('badge', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : '')}>${t('cal.status.' + a.status)}</span>`}
+          ${!a.memberId && a.email && a.name && a.name !== a.email && html`<span class="cal-attendee-email">${a.email}</span>`}
+          ${!a.memberId && html`<span class="sr-only">${t('cal.outside')}</span>`}
+          ${a.status &&
+          (a.memberId
+            ? html`<span class=${cx('badge', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : '')}>${t('cal.status.' + a.status)}</span>`
+            : html`<span class=${cx('badge', 'cal-reply', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : a.status === 'tentative' ? 'badge-warning' : '')} title=${t('cal.outside')}>${t('cal.reply.' + a.status)}</span>`)}
           <button type="button" class="icon-btn" aria-label=${t('common.close')} onClick=${() => onValue(value.filter((_, j) => j !== i))}><${Icon} name="close" /></button>
         </li>`,
       )}
@@ -433,7 +454,8 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
       location: f.location,
       description: f.description,
       visibility: f.visibility,
-      reminders: f.reminder ? [Number(f.reminder)] : [],
+      reminders: f.reminder && f.reminderMethod !== 'email' ? [Number(f.reminder)] : [],
+      emailReminders: f.reminder && f.reminderMethod === 'email' ? [Number(f.reminder)] : [],
       attendees: f.attendees.map((a) => (a.memberId ? { memberId: a.memberId } : { email: a.email, name: a.name })),
       facilityId: f.facilityId || '',
     };
@@ -508,6 +530,13 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
           onValue=${set('reminder')}
           options=${[{ value: '', label: t('cal.reminder.none') }, ...[5, 10, 30, 60, 1440].map((n) => ({ value: String(n), label: t('cal.reminder.n', { n }) }))]}
         />
+        <${Select}
+          label=${t('cal.reminderMethod')}
+          value=${f.reminderMethod || 'app'}
+          onValue=${set('reminderMethod')}
+          error=${fieldError('emailReminders') || fieldError('reminders')}
+          options=${['app', 'email'].map((m) => ({ value: m, label: t('cal.reminderMethod.' + m) }))}
+        />
       </div>
       ${!(editing && scope === 'this') &&
       html`<${AttendeePicker} value=${f.attendees} onValue=${set('attendees')} />
@@ -579,7 +608,7 @@ function DetailDialog({ occurrence, colors, onClose, onEdit, onChanged }) {
             ${ev.attendees.map(
               (a) => html`<li class="cal-attendee">
                 <span>${a.name || a.email}</span>
-                <span class=${cx('badge', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : '')}>${t('cal.status.' + a.status)}</span>
+                <span class=${cx('badge', a.status === 'accepted' ? 'badge-success' : a.status === 'declined' ? 'badge-danger' : '')}>${t((a.memberId ? 'cal.status.' : 'cal.reply.') + a.status)}</span>
               </li>`,
             )}
           </ul>`}
@@ -613,6 +642,7 @@ function blankEvent(calendarId, start) {
     description: '',
     visibility: 'public',
     reminder: '',
+    reminderMethod: 'app',
     attendees: [],
     facilityId: '',
   };
@@ -678,7 +708,8 @@ export function CalendarPage() {
       location: ev.location,
       description: ev.description,
       visibility: ev.visibility,
-      reminder: ev.reminders[0] ? String(ev.reminders[0]) : '',
+      reminder: ev.reminders[0] ? String(ev.reminders[0]) : ev.emailReminders?.[0] !== undefined ? String(ev.emailReminders[0]) : '',
+      reminderMethod: !ev.reminders[0] && ev.emailReminders?.length ? 'email' : 'app',
       attendees: ev.attendees,
       facilityId: ev.facilityId || '',
     });

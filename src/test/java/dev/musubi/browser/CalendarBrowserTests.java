@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
@@ -224,5 +225,88 @@ class CalendarBrowserTests {
                 .get(0)
                 .get("reminders"))
         .isEmpty();
+  }
+
+  @Autowired dev.musubi.calendar.internal.InvitationMail invitationMail;
+
+  @Test
+  void theEditorShowsOutsideAnswersAndOffersEmailReminders() {
+    Fixtures.TestCompany c = fixtures.company();
+    Fixtures.TestMember tanaka = fixtures.member(c, "tanaka");
+    LocalDate tomorrow = LocalDate.now(ZoneId.of("Asia/Tokyo")).plusDays(1);
+    String mine = defaultCalendar(tanaka.client());
+    ApiClient.Response created =
+        tanaka
+            .client()
+            .post(
+                "/api/v1/calendars/" + mine + "/events",
+                Map.of(
+                    "title",
+                    "取引先との定例",
+                    "start",
+                    tomorrow + "T10:00",
+                    "end",
+                    tomorrow + "T11:00",
+                    "attendees",
+                    List.of(
+                        Map.of("email", "taro@partner.example", "name", "取引先 太郎"),
+                        Map.of("email", "hanako@partner.example", "name", "取引先 花子"))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asString();
+    String uid = created.json().get("uid").asString();
+    // Taro's REPLY, as the mail listener hands it to the calendar.
+    assertThat(
+            invitationMail.replies(
+                c.id(),
+                tanaka.id(),
+                "taro@partner.example",
+                String.join(
+                    "\r\n",
+                    "BEGIN:VCALENDAR",
+                    "VERSION:2.0",
+                    "METHOD:REPLY",
+                    "BEGIN:VEVENT",
+                    "UID:" + uid,
+                    "SEQUENCE:0",
+                    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:taro@partner.example",
+                    "END:VEVENT",
+                    "END:VCALENDAR")))
+        .isEqualTo(1);
+
+    Page page = browser.newPage(1280, 860);
+    page.navigate("/#/calendar");
+    Browser.submitPassword(page, tanaka.loginId(), Fixtures.PASSWORD);
+    page.locator(".cal-month").getByText("取引先との定例").first().click();
+    page.getByRole(AriaRole.DIALOG)
+        .getByRole(
+            AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("編集"))
+        .click();
+    assertThat(
+            page.locator(".cal-attendee-outside")
+                .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("取引先 太郎")))
+        .containsText("承諾");
+    assertThat(
+            page.locator(".cal-attendee-outside")
+                .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("取引先 花子")))
+        .containsText("回答待ち");
+    page.getByLabel("通知", new Page.GetByLabelOptions().setExact(true)).selectOption("30");
+    page.getByLabel("通知方法").selectOption("email");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("保存")).click();
+    assertThat(page.getByText("予定を保存しました。")).isVisible();
+    JsonNode saved = tanaka.client().get("/api/v1/events/" + id).json();
+    assertThat(saved.get("emailReminders").get(0).asInt()).isEqualTo(30);
+    assertThat(saved.get("reminders")).isEmpty();
+    // The editor opens with the e-mail choice again.
+    page.locator(".cal-month").getByText("取引先との定例").first().click();
+    page.getByRole(AriaRole.DIALOG)
+        .getByRole(
+            AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("編集"))
+        .click();
+    assertThat(page.getByLabel("通知方法")).hasValue("email");
+    // Taro's answer survived the save (nothing significant changed).
+    assertThat(
+            page.locator(".cal-attendee-outside")
+                .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("取引先 太郎")))
+        .containsText("承諾");
   }
 }

@@ -131,10 +131,19 @@ class CalendarPersonalData implements PersonalDataSource, RetentionTarget, Perso
                   .params(companyId, c.id())
                   .update();
             }
+            jdbc.sql("DELETE FROM cal_imip_state WHERE tenant_id = ? AND calendar_id = ?")
+                .params(companyId, c.id())
+                .update();
             jdbc.sql("DELETE FROM cal_calendar WHERE tenant_id = ? AND id = ?")
                 .params(companyId, c.id())
                 .update();
           }
+          jdbc.sql("DELETE FROM cal_reminder_sent WHERE tenant_id = ? AND member_id = ?")
+              .params(companyId, memberId)
+              .update();
+          jdbc.sql("DELETE FROM cal_imip_outbox WHERE tenant_id = ? AND organizer_id = ?")
+              .params(companyId, memberId)
+              .update();
           jdbc.sql("DELETE FROM cal_attendee WHERE tenant_id = ? AND member_id = ?")
               .params(companyId, memberId)
               .update();
@@ -160,7 +169,7 @@ class CalendarPersonalData implements PersonalDataSource, RetentionTarget, Perso
                 .list());
     all.add(id);
     for (UUID e : all) {
-      for (String table : List.of("cal_booking", "cal_href", "cal_attendee")) {
+      for (String table : List.of("cal_booking", "cal_href", "cal_attendee", "cal_reminder_sent")) {
         jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = ? AND event_id = ?")
             .params(companyId, e)
             .update();

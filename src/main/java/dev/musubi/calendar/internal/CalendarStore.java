@@ -281,6 +281,7 @@ public class CalendarStore {
       @Nullable Instant rangeEnd,
       String visibility,
       List<Integer> reminders,
+      List<Integer> emailReminders,
       @Nullable UUID facilityId,
       int sequence,
       String etag,
@@ -312,6 +313,7 @@ public class CalendarStore {
               Jdbc.instant(rs, "range_end"),
               rs.getString("visibility"),
               ints(rs.getString("reminders")),
+              ints(rs.getString("email_reminders")),
               rs.getObject("facility_id", UUID.class),
               rs.getInt("sequence"),
               rs.getString("etag"),
@@ -323,8 +325,8 @@ public class CalendarStore {
             "INSERT INTO cal_event (id, tenant_id, calendar_id, uid, parent_id, recurrence_id,"
                 + " organizer_id, title, location, description, all_day, time_zone, start_local,"
                 + " start_at, end_at, duration_s, rrule, exdates, rdates, range_end, visibility,"
-                + " reminders, facility_id, sequence, etag, created_at, updated_at) VALUES"
-                + " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                + " reminders, email_reminders, facility_id, sequence, etag, created_at, updated_at)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .params(
             e.id(),
             e.tenantId(),
@@ -348,6 +350,7 @@ public class CalendarStore {
             ts(e.rangeEnd()),
             e.visibility(),
             joinInts(e.reminders()),
+            joinInts(e.emailReminders()),
             e.facilityId(),
             e.sequence(),
             e.etag(),
@@ -361,7 +364,7 @@ public class CalendarStore {
             "UPDATE cal_event SET calendar_id = ?, title = ?, location = ?, description = ?, all_day"
                 + " = ?, time_zone = ?, start_local = ?, start_at = ?, end_at = ?, duration_s = ?,"
                 + " rrule = ?, exdates = ?, rdates = ?, range_end = ?, visibility = ?, reminders ="
-                + " ?, facility_id = ?, sequence = ?, etag = ?, updated_at = ? WHERE tenant_id = ?"
+                + " ?, email_reminders = ?, facility_id = ?, sequence = ?, etag = ?, updated_at = ? WHERE tenant_id = ?"
                 + " AND id = ?")
         .params(
             e.calendarId(),
@@ -380,6 +383,7 @@ public class CalendarStore {
             ts(e.rangeEnd()),
             e.visibility(),
             joinInts(e.reminders()),
+            joinInts(e.emailReminders()),
             e.facilityId(),
             e.sequence(),
             e.etag(),
@@ -490,7 +494,44 @@ public class CalendarStore {
     jdbc.sql("DELETE FROM cal_attendee WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();
+    jdbc.sql("DELETE FROM cal_reminder_sent WHERE tenant_id = ? AND event_id = ?")
+        .params(tenantId, id)
+        .update();
     jdbc.sql("DELETE FROM cal_event WHERE tenant_id = ? AND id = ?").params(tenantId, id).update();
+  }
+
+  /** The masters with this UID that a member organises (one per calendar at most). */
+  public List<EventRow> organizedByUid(UUID tenantId, UUID organizerId, String uid) {
+    return jdbc.sql(
+            "SELECT * FROM cal_event WHERE tenant_id = ? AND organizer_id = ? AND uid = ? AND"
+                + " parent_id IS NULL")
+        .params(tenantId, organizerId, uid)
+        .query(EVENT)
+        .list();
+  }
+
+  /**
+   * Masters (of every company) with e-mail reminders, on themselves or an overridden occurrence,
+   * that may have an occurrence starting in {@code [from, to)}.
+   */
+  public List<EventRow> withEmailReminders(Instant from, Instant to, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM cal_event e WHERE e.parent_id IS NULL AND e.start_at < ? AND"
+                + " (e.range_end IS NULL OR e.range_end > ?) AND (e.email_reminders <> '' OR"
+                + " EXISTS (SELECT 1 FROM cal_event o WHERE o.parent_id = e.id AND"
+                + " o.email_reminders <> '')) ORDER BY e.start_at, e.id LIMIT ?")
+        .params(ts(to), ts(from), limit)
+        .query(EVENT)
+        .list();
+  }
+
+  /** Marks an event changed (new ETag, next sequence) for CalDAV clients and the web. */
+  public void touchEvent(UUID tenantId, UUID id, String etag, Instant now) {
+    jdbc.sql(
+            "UPDATE cal_event SET etag = ?, sequence = sequence + 1, updated_at = ? WHERE"
+                + " tenant_id = ? AND id = ?")
+        .params(etag, ts(now), tenantId, id)
+        .update();
   }
 
   // ---- attendees ------------------------------------------------------------------------------
@@ -547,6 +588,15 @@ public class CalendarStore {
             "UPDATE cal_attendee SET status = ? WHERE tenant_id = ? AND event_id = ? AND member_id"
                 + " = ?")
         .params(status, tenantId, eventId, memberId)
+        .update();
+  }
+
+  /** Sets an outside attendee's answer (not a member's); returns how many rows changed. */
+  public int setOutsideAttendeeStatus(UUID tenantId, UUID eventId, String email, String status) {
+    return jdbc.sql(
+            "UPDATE cal_attendee SET status = ? WHERE tenant_id = ? AND event_id = ? AND email = ?"
+                + " AND member_id IS NULL")
+        .params(status, tenantId, eventId, email)
         .update();
   }
 

@@ -135,6 +135,15 @@ public final class Ics {
       line(out, "TRIGGER:-PT" + minutes + "M");
       line(out, "END:VALARM");
     }
+    // RFC 5545 §3.6.6: an EMAIL alarm; the server sends it to the member (see EmailReminders).
+    for (Integer minutes : e.emailReminders()) {
+      line(out, "BEGIN:VALARM");
+      line(out, "ACTION:EMAIL");
+      line(out, "SUMMARY:" + text(e.title()));
+      line(out, "DESCRIPTION:" + text(e.title()));
+      line(out, "TRIGGER:-PT" + minutes + "M");
+      line(out, "END:VALARM");
+    }
     line(out, "END:VEVENT");
   }
 
@@ -214,7 +223,10 @@ public final class Ics {
     }
   }
 
-  /** One VEVENT's properties (VALARMs skipped), in order. */
+  /**
+   * One VEVENT's properties in order; each VALARM is one {@code X-MUSUBI-ALARM} property whose
+   * ACTION parameter is the alarm's action and whose value is its relative TRIGGER.
+   */
   public record VEvent(List<Prop> props) {
     public @Nullable Prop first(String name) {
       return props.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
@@ -237,6 +249,8 @@ public final class Ics {
     List<VEvent> events = new ArrayList<>();
     List<String> stack = new ArrayList<>();
     List<Prop> current = null;
+    String alarmAction = null;
+    String alarmTrigger = null;
     for (String l : lines) {
       if (l.isEmpty()) {
         continue;
@@ -260,6 +274,18 @@ public final class Ics {
           throw new Malformed("END:" + safe(what) + " does not close the open component.");
         }
         stack.removeLast();
+        if (what.equals("VALARM") && current != null && stack.size() == 2) {
+          // A VALARM of the event: kept as one X-MUSUBI-ALARM property (ACTION and TRIGGER).
+          if (alarmAction != null && alarmTrigger != null) {
+            current.add(
+                new Prop(
+                    "X-MUSUBI-ALARM",
+                    Map.of("ACTION", alarmAction.toUpperCase(Locale.ROOT)),
+                    alarmTrigger));
+          }
+          alarmAction = null;
+          alarmTrigger = null;
+        }
         if (what.equals("VEVENT")) {
           events.add(new VEvent(current));
           current = null;
@@ -269,6 +295,12 @@ public final class Ics {
         }
       } else if (current != null && stack.getLast().equals("VEVENT")) {
         current.add(p);
+      } else if (current != null && stack.getLast().equals("VALARM")) {
+        if (p.name().equals("ACTION")) {
+          alarmAction = p.value().strip();
+        } else if (p.name().equals("TRIGGER") && !p.params().containsKey("VALUE")) {
+          alarmTrigger = p.value().strip();
+        }
       } else if (stack.isEmpty()) {
         throw new Malformed("Content after END:VCALENDAR.");
       }
