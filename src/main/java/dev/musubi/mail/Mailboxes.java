@@ -936,6 +936,15 @@ public class Mailboxes {
     }
   }
 
+  /** The messages with the given UIDs that exist in the folder (at most 1000 UIDs), ascending. */
+  public List<ImapMessage> imapMessagesByUid(
+      MemberPrincipal actor, UUID folderId, List<Long> uids) {
+    if (uids.size() > 1000) {
+      throw new IllegalArgumentException("At most 1000 UIDs at once");
+    }
+    return byUids(actor, folderId, uids);
+  }
+
   private List<ImapMessage> byUids(MemberPrincipal actor, UUID folderId, List<Long> uids) {
     if (uids.isEmpty()) {
       return List.of();
