@@ -813,6 +813,7 @@ final class ImapSession {
       }
     }
     long before = remaining;
+    long[] known = uids;
     uids = now;
     if (now.length != before || writer.size() > 0) {
       writer.ascii("* " + now.length + " EXISTS\r\n");
@@ -820,7 +821,8 @@ final class ImapSession {
     if (highest > knownModseq) {
       for (ImapMessage msg : mailboxes.imapChangedSince(m, folder, knownModseq)) {
         int seq = java.util.Arrays.binarySearch(now, msg.uid());
-        if (seq >= 0) {
+        // New messages are announced by EXISTS; the client fetches their flags itself.
+        if (seq >= 0 && java.util.Arrays.binarySearch(known, msg.uid()) >= 0) {
           writer.ascii(
               "* "
                   + (seq + 1)
