@@ -87,6 +87,8 @@ final class ImapSession {
   private boolean readOnly;
   private long[] uids = new long[0];
   private long knownModseq;
+  // Flag changes this session already answered with FETCH (UID to mod-sequence), not repeated.
+  private final java.util.Map<Long, Long> reported = new java.util.HashMap<>();
   private volatile boolean idling;
   private volatile boolean changedWhileBusy;
 
@@ -128,10 +130,11 @@ final class ImapSession {
           bye(e.getMessage());
           return;
         }
+        String tag = ImapParser.tagOf(in.partialCommand());
         if (e.getMessage().startsWith("[TOOBIG]")) {
-          send("* NO " + e.getMessage());
+          send(tag + " NO " + e.getMessage());
         } else {
-          send("* BAD " + e.getMessage());
+          send(tag + " BAD " + e.getMessage());
         }
         if (++badCommands >= properties.maxBadCommands()) {
           bye("Too many invalid commands");
@@ -681,6 +684,7 @@ final class ImapSession {
     ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
     readOnly = c.name().equals("EXAMINE");
     long highest = f.highestModseq();
+    reported.clear();
     uids = mailboxes.imapUids(m, f.id());
     knownModseq = highest;
     selected = f.id();
@@ -822,7 +826,10 @@ final class ImapSession {
       for (ImapMessage msg : mailboxes.imapChangedSince(m, folder, knownModseq)) {
         int seq = java.util.Arrays.binarySearch(now, msg.uid());
         // New messages are announced by EXISTS; the client fetches their flags itself.
-        if (seq >= 0 && java.util.Arrays.binarySearch(known, msg.uid()) >= 0) {
+        Long told = reported.get(msg.uid());
+        if (seq >= 0
+            && java.util.Arrays.binarySearch(known, msg.uid()) >= 0
+            && (told == null || told != msg.modseq())) {
           writer.ascii(
               "* "
                   + (seq + 1)
@@ -835,6 +842,7 @@ final class ImapSession {
         }
       }
       knownModseq = highest;
+      reported.clear();
     }
     if (writer.size() > 0) {
       write(writer.bytes());
@@ -951,6 +959,7 @@ final class ImapSession {
               mailboxes
                   .imapStore(m, folder, unseen, FlagChange.ADD, Set.of("seen"), null)
                   .changed();
+          changed.forEach(x -> reported.put(x.uid(), x.modseq()));
           List<ImapMessage> merged = new ArrayList<>();
           for (ImapMessage x : messages) {
             merged.add(changed.stream().filter(y -> y.uid() == x.uid()).findFirst().orElse(x));
@@ -1134,6 +1143,7 @@ final class ImapSession {
       var result = mailboxes.imapStore(m, folder, page, change, flags, unchangedSince);
       modified.addAll(result.modified());
       for (ImapMessage msg : result.changed()) {
+        reported.put(msg.uid(), msg.modseq());
         if (silent && unchangedSince == null) {
           continue;
         }

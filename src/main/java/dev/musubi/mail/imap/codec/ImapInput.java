@@ -29,6 +29,7 @@ public final class ImapInput {
   private final byte[] buffer = new byte[16 * 1024];
   private int position;
   private int limit;
+  private byte[] partial = new byte[0];
 
   public ImapInput(InputStream in) {
     this.in = in;
@@ -97,9 +98,13 @@ public final class ImapInput {
   public byte[] readCommand(int maxLine, int maxTotal, Literals literals)
       throws IOException, ImapProtocolException {
     var command = new ByteArrayOutputStream(256);
+    partial = new byte[0];
     int lineOctets = 0;
     while (true) {
       byte[] line = readLine(maxLine);
+      if (command.size() == 0) {
+        partial = java.util.Arrays.copyOf(line, Math.min(line.length, 100));
+      }
       lineOctets += line.length;
       if (lineOctets > maxTotal) {
         throw new ImapProtocolException("Command too long");
@@ -129,6 +134,14 @@ public final class ImapInput {
         command.write(b);
       }
     }
+  }
+
+  /**
+   * The start of the command being read when {@link #readCommand} failed (its first line, at most
+   * 100 octets), so the error reply can carry its tag.
+   */
+  public byte[] partialCommand() {
+    return partial.clone();
   }
 
   /** A literal announced at the end of a line. */
