@@ -90,7 +90,6 @@ final class ImapSession {
   // Flag changes this session already answered with FETCH (UID to mod-sequence), not repeated.
   private final java.util.Map<Long, Long> reported = new java.util.HashMap<>();
   private volatile boolean idling;
-  private volatile boolean changedWhileBusy;
 
   ImapSession(ImapServer server, Socket socket, boolean tls) throws IOException {
     this.server = server;
@@ -357,7 +356,15 @@ final class ImapSession {
   }
 
   private boolean plaintextRefused() {
-    return !tls && !(loopback && properties.allowPlaintextLoopback());
+    return plaintextRefused(tls, loopback, properties.allowPlaintextLoopback());
+  }
+
+  /**
+   * RFC 3501 §6.2.3 and RFC 2595 §3.2: passwords travel only inside TLS, except from this machine
+   * when the operator allows it.
+   */
+  static boolean plaintextRefused(boolean tls, boolean loopback, boolean allowLoopback) {
+    return !tls && !(loopback && allowLoopback);
   }
 
   // --- not authenticated -----------------------------------------------------------------------
@@ -1242,7 +1249,6 @@ final class ImapSession {
   private void idle(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
     c.arity(0);
     send("+ idling");
-    changedWhileBusy = false;
     idling = true;
     updates();
     lock.unlock();
@@ -1276,8 +1282,7 @@ final class ImapSession {
   /** Another part of Musubi changed this member's mailbox: push it to an idling client now. */
   void mailboxChanged() {
     if (!idling) {
-      changedWhileBusy = true;
-      return;
+      return; // The next NOOP, IDLE or other command looks for itself.
     }
     Thread.ofVirtual()
         .start(

@@ -226,6 +226,28 @@ class ImapAuthIntegrationTests extends ImapIntegrationTestBase {
     }
   }
 
+  @Test
+  void oneAddressCannotOpenMoreConnectionsThanTheLimitAndReadinessIncludesImap() throws Exception {
+    String source = nextSource();
+    List<ImapWire> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 6; i++) {
+        var wire = new ImapWire(source, port());
+        assertThat(wire.readLine()).startsWith("* OK");
+        open.add(wire);
+      }
+      try (var refused = new ImapWire(source, port())) {
+        assertThat(refused.readLine()).isEqualTo("* BYE Too many connections, try again later");
+        assertThat(refused.readLine()).isNull();
+      }
+    } finally {
+      for (ImapWire w : open) {
+        w.close();
+      }
+    }
+    assertThat(fixtures().client().get("/actuator/health/readiness").status()).isEqualTo(200);
+  }
+
   static String plain(String authzid, String user, String password) {
     return Base64.getEncoder()
         .encodeToString((authzid + "\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
