@@ -523,13 +523,10 @@ final class ImapSession {
     java.util.regex.Pattern regex = pattern(reference + pattern);
     for (ImapFolder f : mailboxes.imapFolders(m)) {
       String name = imapName(f);
+      // RFC 3501 §5.1: INBOX is case-insensitive.
       boolean matches =
           "inbox".equals(f.role())
-              ? regex.matcher("INBOX").matches()
-                  || regex.matcher("inbox").matches()
-                  || pattern(ModifiedUtf7.decode(reference + pattern).toUpperCase(Locale.ROOT))
-                      .matcher("INBOX")
-                      .matches()
+              ? pattern((reference + pattern).toUpperCase(Locale.ROOT)).matcher("INBOX").matches()
               : regex.matcher(name).matches();
       if (!matches || (lsub && !f.subscribed())) {
         continue;
@@ -868,13 +865,10 @@ final class ImapSession {
   /** Positions (0-based) in the snapshot that the set names, by UID or by sequence number. */
   private List<Integer> positions(String setText, boolean byUid) throws ImapProtocolException {
     SequenceSet set = SequenceSet.parse(setText);
-    if (!byUid && !set.within(uids.length) && uids.length > 0) {
+    // RFC 3501 §9: a sequence number beyond the mailbox is an error; "*" (even in an empty one)
+    // is not.
+    if (!byUid && !set.within(uids.length)) {
       throw new ImapProtocolException("Invalid message sequence number");
-    }
-    if (!byUid && uids.length == 0) {
-      if (set.ranges().stream().anyMatch(r -> r.from() > 0 || r.to() > 0)) {
-        throw new ImapProtocolException("Invalid message sequence number");
-      }
     }
     return set.select(uids, byUid);
   }

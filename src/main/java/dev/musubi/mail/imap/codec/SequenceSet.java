@@ -115,7 +115,9 @@ public record SequenceSet(List<Range> ranges) {
   /** Whether every number is at most {@code max} (sequence numbers must exist, RFC 3501 §9). */
   public boolean within(long max) {
     for (Range r : ranges) {
-      if (r.from() > max || r.to() > max) {
+      // "n:*" names the last message even when n is beyond it (RFC 3501 §6.4.8 reasoning).
+      boolean star = r.from() < 0 || r.to() < 0;
+      if (!star && (r.from() > max || r.to() > max)) {
         return false;
       }
     }

@@ -101,6 +101,11 @@ class ImapParserTests {
     assertThat(SequenceSet.parse("4:9").select(uids, true)).containsExactly(1, 2);
     assertThat(SequenceSet.parse("20:*").select(uids, true)).containsExactly(3);
     assertThat(SequenceSet.parse("2,4").select(uids, false)).containsExactly(1, 3);
+    assertThat(SequenceSet.parse("1:*").within(0)).isTrue();
+    assertThat(SequenceSet.parse("1:*").select(new long[0], false)).isEmpty();
+    assertThat(SequenceSet.parse("9:*").within(4)).isTrue();
+    assertThat(SequenceSet.parse("9:*").select(uids, false)).containsExactly(3);
+    assertThat(SequenceSet.parse("5").within(4)).isFalse();
   }
 
   @Test
