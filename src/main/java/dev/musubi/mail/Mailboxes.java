@@ -885,7 +885,6 @@ public class Mailboxes {
    * Stores a message a client uploads (RFC 3501 §6.3.11 APPEND) in the caller's folder, with flags
    * and internal date; refuses it beyond the company's message size or the quota (409).
    */
-  @Transactional
   public ImapCopyResult imapAppend(
       MemberPrincipal actor,
       UUID folderId,
@@ -902,26 +901,30 @@ public class Mailboxes {
       throw Problems.conflict("quota", "The mailbox is full.");
     }
     ParsedMail parsed = MimeParser.parse(new java.io.ByteArrayInputStream(message));
+    // The blob first, outside any transaction (it is durable on return), then the row.
     BlobRef blob =
         blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(message), message.length);
     Stored1 stored =
-        store(
-            new NewMessage(
-                actor.tenantId(),
-                actor.memberId(),
-                "imap-append",
-                blob,
-                parsed,
-                internalDate == null ? clock.instant() : internalDate,
-                flags.contains("seen"),
-                flags.contains("draft"),
-                MailInbound.AuthResults.none(),
-                null),
-            folderId,
-            flags.contains("flagged"),
-            flags.contains("answered"),
-            flags.contains("deleted"));
-    return new ImapCopyResult(f.uidValidity(), List.of(), List.of(stored.uid()));
+        ownTransaction.execute(
+            s ->
+                store(
+                    new NewMessage(
+                        actor.tenantId(),
+                        actor.memberId(),
+                        "imap-append",
+                        blob,
+                        parsed,
+                        internalDate == null ? clock.instant() : internalDate,
+                        flags.contains("seen"),
+                        flags.contains("draft"),
+                        MailInbound.AuthResults.none(),
+                        null),
+                    folderId,
+                    flags.contains("flagged"),
+                    flags.contains("answered"),
+                    flags.contains("deleted")));
+    return new ImapCopyResult(
+        f.uidValidity(), List.of(), List.of(java.util.Objects.requireNonNull(stored).uid()));
   }
 
   private void requireFolder(MemberPrincipal actor, UUID folderId) {

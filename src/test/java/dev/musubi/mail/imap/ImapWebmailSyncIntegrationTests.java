@@ -89,4 +89,55 @@ class ImapWebmailSyncIntegrationTests extends ImapIntegrationTestBase {
       assertThat(messages(me, "inbox")).isEmpty();
     }
   }
+
+  @Test
+  void aChangeInOneImapSessionReachesAnotherThatIsIdling() throws Exception {
+    var fixtures = fixtures();
+    var company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "sync4");
+    deliver("sync4@" + company.domain(), "shared", "one");
+    try (var idler = signedIn(member);
+        var other = signedIn(member)) {
+      idler.command("s", "SELECT INBOX");
+      idler.line("i IDLE");
+      assertThat(idler.readLine()).startsWith("+ ");
+      other.command("s", "SELECT INBOX");
+      assertThat(other.command("f", "STORE 1 +FLAGS (\\Answered)").getLast()).startsWith("f OK");
+      assertThat(idler.readLine()).isEqualTo("* 1 FETCH (UID 1 FLAGS (\\Answered))");
+      assertThat(other.command("c", "COPY 1 INBOX").getLast()).startsWith("c OK [COPYUID");
+      assertThat(idler.readLine()).isEqualTo("* 2 EXISTS");
+      idler.line("DONE");
+      assertThat(idler.until("i").getLast()).isEqualTo("i OK IDLE terminated");
+    }
+  }
+
+  @Test
+  void appendBeyondTheCompanyLimitOrQuotaIsRefusedAndNothingIsStored() throws Exception {
+    var fixtures = fixtures();
+    var company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "sync5");
+    assertThat(
+            company
+                .admin()
+                .put("/api/v1/admin/mail/policy", Map.of("maxMessageBytes", 2048))
+                .status())
+        .isEqualTo(200);
+    try (var wire = signedIn(member)) {
+      assertThat(wire.command("a", "APPEND INBOX {4096}").getLast())
+          .isEqualTo("a NO [TOOBIG] Literal too large");
+      String small = "Subject: ok\r\n\r\nfits\r\n";
+      wire.line("b APPEND INBOX {" + small.length() + "+}");
+      wire.send(small + "\r\n");
+      assertThat(wire.until("b").getLast()).startsWith("b OK [APPENDUID");
+      // A non-synchronising literal over the limit cannot be refused before it arrives: BYE.
+      wire.line("c APPEND INBOX {4096+}");
+      String line;
+      String last = null;
+      while ((line = wire.readLine()) != null) {
+        last = line;
+      }
+      assertThat(last).isEqualTo("* BYE Literal too large");
+    }
+    assertThat(messages(member.client(), "inbox")).hasSize(1);
+  }
 }
