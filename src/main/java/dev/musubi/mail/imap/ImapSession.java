@@ -90,6 +90,8 @@ final class ImapSession {
   // Flag changes this session already answered with FETCH (UID to mod-sequence), not repeated.
   private final java.util.Map<Long, Long> reported = new java.util.HashMap<>();
   private volatile boolean idling;
+  private final java.util.concurrent.atomic.AtomicBoolean wakePending =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   ImapSession(ImapServer server, Socket socket, boolean tls) throws IOException {
     this.server = server;
@@ -1275,14 +1277,16 @@ final class ImapSession {
 
   /** Another part of Musubi changed this member's mailbox: push it to an idling client now. */
   void mailboxChanged() {
-    if (!idling) {
-      return; // The next NOOP, IDLE or other command looks for itself.
+    // The next NOOP, IDLE or other command looks for itself; a burst of changes wakes once.
+    if (!idling || !wakePending.compareAndSet(false, true)) {
+      return;
     }
     Thread.ofVirtual()
         .start(
             () -> {
               lock.lock();
               try {
+                wakePending.set(false);
                 if (idling && !closed) {
                   updates();
                 }
