@@ -248,6 +248,42 @@ class ImapAuthIntegrationTests extends ImapIntegrationTestBase {
     assertThat(fixtures().client().get("/actuator/health/readiness").status()).isEqualTo(200);
   }
 
+  @Test
+  void aRevokedAppPasswordEndsItsSessionAtTheNextCommand() throws Exception {
+    var fixtures = fixtures();
+    var company = fixtures.company();
+    var member = fixtures.member(company, "auth7");
+    var created =
+        member
+            .client()
+            .post("/api/v1/me/tokens", Map.of("name", "Phone", "scopes", List.of("read", "write")))
+            .json();
+    try (var wire = new ImapWire(nextSource(), port())) {
+      wire.readLine();
+      assertThat(
+              wire.command(
+                      "a",
+                      "LOGIN " + member.loginId() + " \"" + created.get("token").asString() + "\"")
+                  .getLast())
+          .startsWith("a OK");
+      assertThat(
+              member.client().delete("/api/v1/me/tokens/" + created.get("id").asString()).status())
+          .isEqualTo(204);
+      assertThat(wire.command("b", "NOOP"))
+          .containsExactly("* BYE Sign-in no longer valid", "<closed>");
+    }
+  }
+
+  @Test
+  void aConnectionThatDoesNotSignInIsClosedAfterTheLoginTimeout() throws Exception {
+    try (var wire = new ImapWire(nextSource(), port())) {
+      assertThat(wire.readLine()).startsWith("* OK");
+      // The test profile allows 10 s before sign-in; the wire's own read timeout is 30 s.
+      assertThat(wire.readLine()).isEqualTo("* BYE Autologout; idle for too long");
+      assertThat(wire.readLine()).isNull();
+    }
+  }
+
   static String plain(String authzid, String user, String password) {
     return Base64.getEncoder()
         .encodeToString((authzid + "\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
