@@ -909,6 +909,27 @@ final class ImapSession {
     ok(c, c.name() + " completed");
   }
 
+  /** The message's header section up to and with its blank line (at most 1 MiB). */
+  private byte[] header(MemberPrincipal m, UUID messageId) {
+    try (InputStream stream = new java.io.BufferedInputStream(mailboxes.raw(m, messageId))) {
+      var out = new java.io.ByteArrayOutputStream(4096);
+      int previous = -1;
+      int beforePrevious = -1;
+      int b;
+      while (out.size() < (1 << 20) && (b = stream.read()) >= 0) {
+        out.write(b);
+        if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
+          break;
+        }
+        beforePrevious = previous;
+        previous = b;
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private byte[] raw(MemberPrincipal m, UUID messageId) {
     try (InputStream stream = mailboxes.raw(m, messageId)) {
       return stream.readAllBytes();
@@ -949,6 +970,7 @@ final class ImapSession {
     }
     boolean setSeen = !readOnly && FetchItem.setsSeen(items);
     boolean needsContent = FetchItem.needsContent(items);
+    boolean headerOnly = FetchItem.headerOnly(items);
     for (int start = 0; start < chosen.size(); start += PAGE) {
       List<Long> page = new ArrayList<>();
       for (int i = start; i < Math.min(chosen.size(), start + PAGE); i++) {
@@ -975,7 +997,9 @@ final class ImapSession {
           continue;
         }
         int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
-        write(fetchResponse(m, msg, seq, items, byUid, setSeen, needsContent, wantsModseq));
+        write(
+            fetchResponse(
+                m, msg, seq, items, byUid, setSeen, needsContent, headerOnly, wantsModseq));
       }
     }
     if (byUid) {
@@ -992,10 +1016,11 @@ final class ImapSession {
       boolean byUid,
       boolean seenSet,
       boolean needsContent,
+      boolean headerOnly,
       boolean modseq) {
     var w = new ResponseWriter().ascii("* " + seq + " FETCH (");
     List<String> done = new ArrayList<>();
-    byte[] raw = needsContent ? raw(m, msg.id()) : new byte[0];
+    byte[] raw = !needsContent ? new byte[0] : headerOnly ? header(m, msg.id()) : raw(m, msg.id());
     MimeStructure mime = needsContent ? MimeStructure.of(raw) : null;
     if (byUid) {
       w.ascii("UID " + msg.uid());

@@ -205,6 +205,33 @@ public sealed interface FetchItem {
     return false;
   }
 
+  /**
+   * Whether the content the items need is only the message's header section (ENVELOPE, header
+   * sections of the message itself), so that the body need not be read.
+   */
+  static boolean headerOnly(List<FetchItem> items) {
+    for (FetchItem i : items) {
+      switch (i) {
+        case Simple s -> {
+          if (s.name().equals("BODYSTRUCTURE") || s.name().equals("BODY")) {
+            return false;
+          }
+        }
+        case Rfc822 r -> {
+          if (!r.name().equals("RFC822.HEADER")) {
+            return false;
+          }
+        }
+        case Body b -> {
+          if (b.part().length > 0 || !b.kind().startsWith("HEADER")) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   /** Whether fetching the items marks the message seen (RFC 3501 §6.4.5). */
   static boolean setsSeen(List<FetchItem> items) {
     for (FetchItem i : items) {

@@ -60,6 +60,16 @@ class ImapParserTests {
         (FetchItem.Body) FetchItem.parse(parse("a FETCH 1 BODY[1.2.MIME]").args().get(1)).get(0);
     assertThat(part.part()).containsExactly(1, 2);
     assertThat(part.kind()).isEqualTo("MIME");
+    assertThat(
+            FetchItem.headerOnly(
+                FetchItem.parse(parse("a FETCH 1 (FLAGS ENVELOPE)").args().get(1))))
+        .isTrue();
+    assertThat(
+            FetchItem.headerOnly(FetchItem.parse(parse("a FETCH 1 (ENVELOPE BODY)").args().get(1))))
+        .isFalse();
+    assertThat(
+            FetchItem.headerOnly(FetchItem.parse(parse("a FETCH 1 BODY[1.HEADER]").args().get(1))))
+        .isFalse();
   }
 
   @Test
