@@ -34,6 +34,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -90,7 +91,7 @@ public class Mailboxes {
   private final Ids ids;
   private final Clock clock;
   private final TransactionTemplate ownTransaction;
-  private final org.springframework.context.ApplicationEventPublisher events;
+  private final ApplicationEventPublisher events;
 
   Mailboxes(
       JdbcClient jdbc,
@@ -101,7 +102,7 @@ public class Mailboxes {
       Ids ids,
       Clock clock,
       PlatformTransactionManager transactions,
-      org.springframework.context.ApplicationEventPublisher events) {
+      ApplicationEventPublisher events) {
     this.events = events;
     this.jdbc = jdbc;
     this.blobs = blobs;
@@ -151,9 +152,9 @@ public class Mailboxes {
     String n = folderName(actor, name, null);
     UUID id = ids.next();
     jdbc.sql(
-            "INSERT INTO mail_folder (id, tenant_id, member_id, name, role, created_at)"
-                + " VALUES (?, ?, ?, ?, NULL, ?)")
-        .params(id, actor.tenantId(), actor.memberId(), n, ts(clock.instant()))
+            "INSERT INTO mail_folder (id, tenant_id, member_id, name, role, created_at,"
+                + " uid_validity) VALUES (?, ?, ?, ?, NULL, ?, ?)")
+        .params(id, actor.tenantId(), actor.memberId(), n, ts(clock.instant()), newUidValidity())
         .update();
     return new MailFolder(id, n, null, 0, 0);
   }
@@ -427,17 +428,23 @@ public class Mailboxes {
     if (folderId != null) {
       folder(actor, folderId);
     }
-    jdbc.sql(
-            "UPDATE mail_message SET seen = ?, flagged = ?, folder_id = ?"
-                + " WHERE tenant_id = ? AND member_id = ? AND id = ?")
-        .params(
-            seen == null ? r.seen() : seen,
-            flagged == null ? r.flagged() : flagged,
-            folderId == null ? r.folderId() : folderId,
-            actor.tenantId(),
-            actor.memberId(),
-            id)
-        .update();
+    if (seen != null || flagged != null) {
+      jdbc.sql(
+              "UPDATE mail_message SET seen = ?, flagged = ?, modseq = ?"
+                  + " WHERE tenant_id = ? AND member_id = ? AND id = ?")
+          .params(
+              seen == null ? r.seen() : seen,
+              flagged == null ? r.flagged() : flagged,
+              nextModseq(r.folderId()),
+              actor.tenantId(),
+              actor.memberId(),
+              id)
+          .update();
+    }
+    if (folderId != null && !folderId.equals(r.folderId())) {
+      moveRow(actor.tenantId(), r.folderId(), id, folderId);
+    }
+    changed(actor.tenantId(), actor.memberId());
     return row(actor, id).item();
   }
 
@@ -449,19 +456,27 @@ public class Mailboxes {
     if (r.folderId().equals(trash)) {
       purge(r);
     } else {
-      jdbc.sql("UPDATE mail_message SET folder_id = ? WHERE tenant_id = ? AND id = ?")
-          .params(trash, actor.tenantId(), id)
-          .update();
+      moveRow(actor.tenantId(), r.folderId(), id, trash);
+      changed(actor.tenantId(), actor.memberId());
     }
   }
 
   /** Marks the message as answered (after a reply was sent). */
   @Transactional
   public void markAnswered(MemberPrincipal actor, UUID id) {
-    jdbc.sql(
-            "UPDATE mail_message SET answered = TRUE WHERE tenant_id = ? AND member_id = ? AND id = ?")
+    jdbc.sql("SELECT folder_id FROM mail_message WHERE tenant_id = ? AND member_id = ? AND id = ?")
         .params(actor.tenantId(), actor.memberId(), id)
-        .update();
+        .query(UUID.class)
+        .optional()
+        .ifPresent(
+            folder -> {
+              jdbc.sql(
+                      "UPDATE mail_message SET answered = TRUE, modseq = ?"
+                          + " WHERE tenant_id = ? AND member_id = ? AND id = ?")
+                  .params(nextModseq(folder), actor.tenantId(), actor.memberId(), id)
+                  .update();
+              changed(actor.tenantId(), actor.memberId());
+            });
   }
 
   /**
@@ -498,9 +513,14 @@ public class Mailboxes {
    */
   @Transactional
   public UUID store(NewMessage m) {
+    return store(m, folderId(m.tenantId(), m.memberId(), m.folderRole()), false, false, false).id();
+  }
+
+  private Stored1 store(
+      NewMessage m, UUID folderToUse, boolean flaggedAtStart, boolean answered, boolean deleted) {
     ParsedMail p = m.parsed();
-    UUID folder = folderId(m.tenantId(), m.memberId(), m.folderRole());
-    boolean flagged = false;
+    UUID folder = folderToUse;
+    boolean flagged = flaggedAtStart;
     boolean seen = m.seen();
     if (m.folderRole().equals("inbox") && !m.draft()) {
       Optional<MailRule> rule = firstMatch(m.tenantId(), m.memberId(), p);
@@ -519,13 +539,14 @@ public class Mailboxes {
     String preview = preview(p);
     Instant date = p.date() == null ? m.receivedAt() : p.date();
     String threadSubject = threadSubject(p.subject());
+    long[] uid = nextUid(folder);
     jdbc.sql(
             "INSERT INTO mail_message (id, tenant_id, member_id, folder_id, thread_id, blob_sha256,"
                 + " size, message_id, in_reply_to, refs, subject, thread_subject, from_name,"
                 + " from_address, to_json, cc_json, bcc_json, reply_to_json, preview, sent_at,"
                 + " received_at, seen, flagged, answered, draft, has_attachments, spf, dkim, dmarc,"
-                + " parse_error, log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?, ?, ?, ?, ?)")
+                + " parse_error, log_id, uid, modseq, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             id,
             m.tenantId(),
@@ -550,13 +571,17 @@ public class Mailboxes {
             ts(m.receivedAt()),
             seen,
             flagged,
+            answered,
             m.draft(),
             !p.attachments().isEmpty(),
             clip(m.auth().spf(), 20),
             clip(m.auth().dkim(), 20),
             clip(m.auth().dmarc(), 20),
             clip(p.parseError(), 500),
-            m.logId())
+            m.logId(),
+            uid[0],
+            uid[1],
+            deleted)
         .update();
     SearchDocument doc =
         new SearchDocument(
@@ -573,10 +598,523 @@ public class Mailboxes {
         && p.attachments().stream().anyMatch(a -> a.contentType().equals("text/calendar"))) {
       events.publishEvent(new MailReceived(m.tenantId(), m.memberId(), id));
     }
-    return id;
+    changed(m.tenantId(), m.memberId());
+    return new Stored1(id, folder, uid[0]);
   }
 
+  private record Stored1(UUID id, UUID folderId, long uid) {}
+
   // ---------------------------------------------------------------------------------------------
+
+  // --- IMAP ------------------------------------------------------------------------------------
+
+  /**
+   * A folder as IMAP sees it (RFC 3501 §2.3.1.1 UIDs, RFC 7162 mod-sequences).
+   *
+   * @param role the role folder's role, or null for a custom folder
+   */
+  public record ImapFolder(
+      UUID id,
+      String name,
+      @Nullable String role,
+      boolean subscribed,
+      long uidValidity,
+      long uidNext,
+      long highestModseq,
+      long messages,
+      long unseen) {}
+
+  /** A message's IMAP state and the stored header fields that SEARCH may match without the body. */
+  public record ImapMessage(
+      UUID id,
+      long uid,
+      long modseq,
+      long size,
+      Instant internalDate,
+      Instant sentDate,
+      boolean seen,
+      boolean answered,
+      boolean flagged,
+      boolean deleted,
+      boolean draft,
+      String subject,
+      String from,
+      String to,
+      String cc,
+      String bcc) {}
+
+  /** How STORE changes flags (RFC 3501 §6.4.6). */
+  public enum FlagChange {
+    REPLACE,
+    ADD,
+    REMOVE
+  }
+
+  /** The system flags the store keeps (lower case, without the backslash). */
+  public static final Set<String> IMAP_FLAGS =
+      Set.of("seen", "answered", "flagged", "deleted", "draft");
+
+  /**
+   * What STORE did: the messages changed, and the UIDs left alone because they changed after the
+   * client's UNCHANGEDSINCE (RFC 7162 §3.1.3).
+   */
+  public record ImapStoreResult(List<ImapMessage> changed, List<Long> modified) {}
+
+  /** The UIDPLUS answer to COPY, MOVE (RFC 4315 COPYUID) and APPEND (APPENDUID). */
+  public record ImapCopyResult(long uidValidity, List<Long> sourceUids, List<Long> targetUids) {}
+
+  /** Every folder of the caller with its IMAP state, role folders first. */
+  public List<ImapFolder> imapFolders(MemberPrincipal actor) {
+    ensureFolders(actor.tenantId(), actor.memberId());
+    List<ImapFolder> all =
+        jdbc.sql(
+                "SELECT f.id, f.name, f.role, f.subscribed, f.uid_validity, f.uid_next,"
+                    + " f.highest_modseq,"
+                    + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+                    + " AND m.tenant_id = f.tenant_id) AS total,"
+                    + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+                    + " AND m.tenant_id = f.tenant_id AND NOT m.seen) AS unseen"
+                    + " FROM mail_folder f WHERE f.tenant_id = ? AND f.member_id = ?"
+                    + " ORDER BY f.name")
+            .params(actor.tenantId(), actor.memberId())
+            .query(
+                (rs, n) ->
+                    new ImapFolder(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getString("role"),
+                        rs.getBoolean("subscribed"),
+                        rs.getLong("uid_validity"),
+                        rs.getLong("uid_next"),
+                        rs.getLong("highest_modseq"),
+                        rs.getLong("total"),
+                        rs.getLong("unseen")))
+            .list();
+    List<ImapFolder> sorted = new ArrayList<>();
+    for (String role : ROLES) {
+      all.stream().filter(f -> role.equals(f.role())).forEach(sorted::add);
+    }
+    all.stream().filter(f -> f.role() == null).forEach(sorted::add);
+    return sorted;
+  }
+
+  /** One folder of the caller, or empty. */
+  public Optional<ImapFolder> imapFolder(MemberPrincipal actor, UUID folderId) {
+    return imapFolders(actor).stream().filter(f -> f.id().equals(folderId)).findFirst();
+  }
+
+  /** Marks a folder subscribed or not (RFC 3501 §6.3.6); 404 for another member's folder. */
+  @Transactional
+  public void imapSubscribe(MemberPrincipal actor, UUID folderId, boolean subscribed) {
+    int n =
+        jdbc.sql(
+                "UPDATE mail_folder SET subscribed = ? WHERE tenant_id = ? AND member_id = ? AND id = ?")
+            .params(subscribed, actor.tenantId(), actor.memberId(), folderId)
+            .update();
+    if (n == 0) {
+      throw Problems.notFound();
+    }
+  }
+
+  /** Every UID in the folder, ascending (the IMAP sequence numbers are their positions). */
+  public long[] imapUids(MemberPrincipal actor, UUID folderId) {
+    var out = new LongList();
+    jdbc.sql(
+            "SELECT uid FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " ORDER BY uid")
+        .params(actor.tenantId(), actor.memberId(), folderId)
+        .query(
+            rs -> {
+              out.add(rs.getLong(1));
+            });
+    return out.toArray();
+  }
+
+  /**
+   * The messages with UIDs from {@code fromUid} to {@code toUid} (inclusive), ascending, at most
+   * {@code limit} of them: callers page through large folders instead of loading them.
+   */
+  public List<ImapMessage> imapMessages(
+      MemberPrincipal actor, UUID folderId, long fromUid, long toUid, int limit) {
+    return jdbc.sql(
+            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " AND uid >= ? AND uid <= ? ORDER BY uid LIMIT ?")
+        .params(actor.tenantId(), actor.memberId(), folderId, fromUid, toUid, limit)
+        .query(IMAP_ROW)
+        .list();
+  }
+
+  /** Messages whose flags changed after {@code modseq} (for IDLE and CONDSTORE), ascending. */
+  public List<ImapMessage> imapChangedSince(MemberPrincipal actor, UUID folderId, long modseq) {
+    return jdbc.sql(
+            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " AND modseq > ? ORDER BY uid LIMIT 10000")
+        .params(actor.tenantId(), actor.memberId(), folderId, modseq)
+        .query(IMAP_ROW)
+        .list();
+  }
+
+  /**
+   * Changes the flags of the given messages (unknown UIDs are skipped).
+   *
+   * @param flags lower-case names from {@link #IMAP_FLAGS}
+   * @param unchangedSince when not null, messages changed after it are left alone and reported
+   */
+  @Transactional
+  public ImapStoreResult imapStore(
+      MemberPrincipal actor,
+      UUID folderId,
+      List<Long> uids,
+      FlagChange change,
+      Set<String> flags,
+      @Nullable Long unchangedSince) {
+    requireFolder(actor, folderId);
+    List<ImapMessage> changed = new ArrayList<>();
+    List<Long> modified = new ArrayList<>();
+    for (List<Long> chunk : chunks(uids)) {
+      for (ImapMessage m : byUids(actor, folderId, chunk)) {
+        if (unchangedSince != null && m.modseq() > unchangedSince) {
+          modified.add(m.uid());
+          continue;
+        }
+        boolean seen = apply(change, flags, "seen", m.seen());
+        boolean answered = apply(change, flags, "answered", m.answered());
+        boolean flagged = apply(change, flags, "flagged", m.flagged());
+        boolean deleted = apply(change, flags, "deleted", m.deleted());
+        boolean draft = apply(change, flags, "draft", m.draft());
+        if (seen == m.seen()
+            && answered == m.answered()
+            && flagged == m.flagged()
+            && deleted == m.deleted()
+            && draft == m.draft()) {
+          changed.add(m);
+          continue;
+        }
+        long modseq = nextModseq(folderId);
+        jdbc.sql(
+                "UPDATE mail_message SET seen = ?, answered = ?, flagged = ?, deleted = ?, draft = ?,"
+                    + " modseq = ? WHERE tenant_id = ? AND id = ?")
+            .params(seen, answered, flagged, deleted, draft, modseq, actor.tenantId(), m.id())
+            .update();
+        changed.add(
+            new ImapMessage(
+                m.id(),
+                m.uid(),
+                modseq,
+                m.size(),
+                m.internalDate(),
+                m.sentDate(),
+                seen,
+                answered,
+                flagged,
+                deleted,
+                draft,
+                m.subject(),
+                m.from(),
+                m.to(),
+                m.cc(),
+                m.bcc()));
+      }
+    }
+    changed(actor.tenantId(), actor.memberId());
+    return new ImapStoreResult(changed, modified);
+  }
+
+  /**
+   * Deletes for good the messages marked deleted (only those among {@code uids} when given, RFC
+   * 4315 UID EXPUNGE); returns their UIDs, ascending.
+   */
+  @Transactional
+  public List<Long> imapExpunge(MemberPrincipal actor, UUID folderId, @Nullable List<Long> uids) {
+    requireFolder(actor, folderId);
+    List<Row> rows =
+        jdbc.sql(
+                "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                    + " AND deleted ORDER BY uid")
+            .params(actor.tenantId(), actor.memberId(), folderId)
+            .query(ROW)
+            .list();
+    Set<Long> only = uids == null ? null : new java.util.HashSet<>(uids);
+    List<Long> gone = new ArrayList<>();
+    for (Row r : rows) {
+      long uid =
+          jdbc.sql("SELECT uid FROM mail_message WHERE tenant_id = ? AND id = ?")
+              .params(r.tenantId(), r.id())
+              .query(Long.class)
+              .single();
+      if (only == null || only.contains(uid)) {
+        purge(r);
+        gone.add(uid);
+      }
+    }
+    return gone;
+  }
+
+  /**
+   * Copies (or moves) messages to another of the caller's folders; each gets the target's next UID.
+   * Unknown UIDs are skipped. Moving keeps the message's ID (webmail links stay valid).
+   */
+  @Transactional
+  public ImapCopyResult imapCopy(
+      MemberPrincipal actor, UUID folderId, List<Long> uids, UUID targetId, boolean move) {
+    requireFolder(actor, folderId);
+    requireFolder(actor, targetId);
+    List<Long> from = new ArrayList<>();
+    List<Long> to = new ArrayList<>();
+    for (List<Long> chunk : chunks(uids)) {
+      for (ImapMessage m : byUids(actor, folderId, chunk)) {
+        long newUid;
+        if (move) {
+          newUid = moveRow(actor.tenantId(), folderId, m.id(), targetId);
+        } else {
+          if (used(actor.tenantId(), actor.memberId()) + m.size()
+              > domains.policy(actor.tenantId()).mailboxQuotaBytes()) {
+            throw Problems.conflict("quota", "The mailbox is full.");
+          }
+          newUid = copyRow(actor.tenantId(), m.id(), targetId);
+        }
+        from.add(m.uid());
+        to.add(newUid);
+      }
+    }
+    changed(actor.tenantId(), actor.memberId());
+    long validity =
+        jdbc.sql("SELECT uid_validity FROM mail_folder WHERE id = ?")
+            .params(targetId)
+            .query(Long.class)
+            .single();
+    return new ImapCopyResult(validity, from, to);
+  }
+
+  /**
+   * Stores a message a client uploads (RFC 3501 §6.3.11 APPEND) in the caller's folder, with flags
+   * and internal date; refuses it beyond the company's message size or the quota (409).
+   */
+  public ImapCopyResult imapAppend(
+      MemberPrincipal actor,
+      UUID folderId,
+      byte[] message,
+      Set<String> flags,
+      @Nullable Instant internalDate)
+      throws IOException {
+    ImapFolder f = imapFolder(actor, folderId).orElseThrow(Problems::notFound);
+    MailPolicy policy = domains.policy(actor.tenantId());
+    if (message.length > policy.maxMessageBytes()) {
+      throw Problems.conflict("too-big", "The message is larger than the company allows.");
+    }
+    if (used(actor.tenantId(), actor.memberId()) + message.length > policy.mailboxQuotaBytes()) {
+      throw Problems.conflict("quota", "The mailbox is full.");
+    }
+    ParsedMail parsed = MimeParser.parse(new java.io.ByteArrayInputStream(message));
+    // The blob first, outside any transaction (it is durable on return), then the row.
+    BlobRef blob =
+        blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(message), message.length);
+    Stored1 stored =
+        ownTransaction.execute(
+            s ->
+                store(
+                    new NewMessage(
+                        actor.tenantId(),
+                        actor.memberId(),
+                        "imap-append",
+                        blob,
+                        parsed,
+                        internalDate == null ? clock.instant() : internalDate,
+                        flags.contains("seen"),
+                        flags.contains("draft"),
+                        MailInbound.AuthResults.none(),
+                        null),
+                    folderId,
+                    flags.contains("flagged"),
+                    flags.contains("answered"),
+                    flags.contains("deleted")));
+    return new ImapCopyResult(
+        f.uidValidity(), List.of(), List.of(java.util.Objects.requireNonNull(stored).uid()));
+  }
+
+  private void requireFolder(MemberPrincipal actor, UUID folderId) {
+    long n =
+        jdbc.sql(
+                "SELECT COUNT(*) FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND id = ?")
+            .params(actor.tenantId(), actor.memberId(), folderId)
+            .query(Long.class)
+            .single();
+    if (n == 0) {
+      throw Problems.notFound();
+    }
+  }
+
+  /** The messages with the given UIDs that exist in the folder (at most 1000 UIDs), ascending. */
+  public List<ImapMessage> imapMessagesByUid(
+      MemberPrincipal actor, UUID folderId, List<Long> uids) {
+    if (uids.size() > 1000) {
+      throw new IllegalArgumentException("At most 1000 UIDs at once");
+    }
+    return byUids(actor, folderId, uids);
+  }
+
+  private List<ImapMessage> byUids(MemberPrincipal actor, UUID folderId, List<Long> uids) {
+    if (uids.isEmpty()) {
+      return List.of();
+    }
+    List<Object> params = new ArrayList<>();
+    params.add(actor.tenantId());
+    params.add(actor.memberId());
+    params.add(folderId);
+    params.addAll(uids);
+    return jdbc.sql(
+            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " AND uid IN ("
+                + String.join(", ", java.util.Collections.nCopies(uids.size(), "?"))
+                + ") ORDER BY uid")
+        .params(params)
+        .query(IMAP_ROW)
+        .list();
+  }
+
+  private static List<List<Long>> chunks(List<Long> uids) {
+    List<List<Long>> out = new ArrayList<>();
+    for (int i = 0; i < uids.size(); i += 500) {
+      out.add(uids.subList(i, Math.min(uids.size(), i + 500)));
+    }
+    return out;
+  }
+
+  private static boolean apply(FlagChange change, Set<String> flags, String flag, boolean now) {
+    return switch (change) {
+      case REPLACE -> flags.contains(flag);
+      case ADD -> now || flags.contains(flag);
+      case REMOVE -> now && !flags.contains(flag);
+    };
+  }
+
+  /** Moves a row to another folder with the target's next UID; returns the UID. */
+  private long moveRow(UUID tenantId, UUID fromFolder, UUID id, UUID toFolder) {
+    long[] uid = nextUid(toFolder);
+    jdbc.sql(
+            "UPDATE mail_message SET folder_id = ?, uid = ?, modseq = ? WHERE tenant_id = ? AND id = ?")
+        .params(toFolder, uid[0], uid[1], tenantId, id)
+        .update();
+    nextModseq(fromFolder);
+    return uid[0];
+  }
+
+  private long copyRow(UUID tenantId, UUID id, UUID toFolder) {
+    long[] uid = nextUid(toFolder);
+    UUID copy = ids.next();
+    String columns =
+        "thread_id, blob_sha256, size, message_id, in_reply_to, refs, subject, thread_subject,"
+            + " from_name, from_address, to_json, cc_json, bcc_json, reply_to_json, preview,"
+            + " sent_at, received_at, seen, flagged, answered, draft, has_attachments, spf, dkim,"
+            + " dmarc, parse_error, log_id, deleted";
+    jdbc.sql(
+            "INSERT INTO mail_message (id, tenant_id, member_id, folder_id, uid, modseq, "
+                + columns
+                + ") SELECT ?, tenant_id, member_id, ?, ?, ?, "
+                + columns
+                + " FROM mail_message WHERE tenant_id = ? AND id = ?")
+        .params(copy, toFolder, uid[0], uid[1], tenantId, id)
+        .update();
+    Row r =
+        jdbc.sql("SELECT * FROM mail_message WHERE tenant_id = ? AND id = ?")
+            .params(tenantId, copy)
+            .query(ROW)
+            .single();
+    references.add(tenantId, r.blob(), "mail.message:" + copy);
+    SearchDocument doc =
+        new SearchDocument(
+            tenantId, SEARCH_TYPE, copy.toString(), r.memberId().toString(), "", r.date(), "");
+    String blob = r.blob();
+    afterCommit(
+        () ->
+            index.ifAvailable(
+                i -> {
+                  try (InputStream in = blobs.open(tenantId, blob)) {
+                    ParsedMail p = MimeParser.parse(in);
+                    i.index(
+                        new SearchDocument(
+                            doc.tenantId(),
+                            doc.type(),
+                            doc.id(),
+                            doc.scope(),
+                            doc.author(),
+                            doc.time(),
+                            searchText(p)));
+                  } catch (IOException e) {
+                    i.index(doc);
+                  }
+                }));
+    return uid[0];
+  }
+
+  /** Takes the folder's next UID and mod-sequence; the row lock serialises concurrent callers. */
+  private long[] nextUid(UUID folderId) {
+    jdbc.sql(
+            "UPDATE mail_folder SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1"
+                + " WHERE id = ?")
+        .params(folderId)
+        .update();
+    return jdbc.sql("SELECT uid_next - 1, highest_modseq FROM mail_folder WHERE id = ?")
+        .params(folderId)
+        .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        .single();
+  }
+
+  private long nextModseq(UUID folderId) {
+    jdbc.sql("UPDATE mail_folder SET highest_modseq = highest_modseq + 1 WHERE id = ?")
+        .params(folderId)
+        .update();
+    return jdbc.sql("SELECT highest_modseq FROM mail_folder WHERE id = ?")
+        .params(folderId)
+        .query(Long.class)
+        .single();
+  }
+
+  private long newUidValidity() {
+    return Math.max(1, clock.instant().getEpochSecond() & 0xFFFFFFFFL);
+  }
+
+  /** After commit, tells IMAP sessions of the member to look again (IDLE, NOOP). */
+  private void changed(UUID tenantId, UUID memberId) {
+    afterCommit(() -> events.publishEvent(new MailboxChanged(tenantId, memberId)));
+  }
+
+  private static final RowMapper<ImapMessage> IMAP_ROW =
+      (rs, n) ->
+          new ImapMessage(
+              rs.getObject("id", UUID.class),
+              rs.getLong("uid"),
+              rs.getLong("modseq"),
+              rs.getLong("size"),
+              Jdbc.requiredInstant(rs, "received_at"),
+              Jdbc.requiredInstant(rs, "sent_at"),
+              rs.getBoolean("seen"),
+              rs.getBoolean("answered"),
+              rs.getBoolean("flagged"),
+              rs.getBoolean("deleted"),
+              rs.getBoolean("draft"),
+              rs.getString("subject"),
+              rs.getString("from_name") + " " + rs.getString("from_address"),
+              rs.getString("to_json"),
+              rs.getString("cc_json"),
+              rs.getString("bcc_json"));
+
+  /** A growable array of longs (UID lists of large folders without boxing). */
+  private static final class LongList {
+    private long[] values = new long[64];
+    private int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
 
   // --- rules ---------------------------------------------------------------------------------
 
@@ -720,6 +1258,8 @@ public class Mailboxes {
     jdbc.sql("DELETE FROM mail_message WHERE tenant_id = ? AND id = ?")
         .params(r.tenantId(), r.id())
         .update();
+    nextModseq(r.folderId());
+    changed(r.tenantId(), r.memberId());
     references.remove(r.tenantId(), r.blob(), "mail.message:" + r.id());
     afterCommit(
         () -> index.ifAvailable(i -> i.delete(r.tenantId(), SEARCH_TYPE, r.id().toString())));
@@ -844,15 +1384,16 @@ public class Mailboxes {
             for (String role : ROLES) {
               if (!existing.contains(role)) {
                 jdbc.sql(
-                        "INSERT INTO mail_folder (id, tenant_id, member_id, name, role, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")
+                        "INSERT INTO mail_folder (id, tenant_id, member_id, name, role, created_at,"
+                            + " uid_validity) VALUES (?, ?, ?, ?, ?, ?, ?)")
                     .params(
                         ids.next(),
                         tenantId,
                         memberId,
                         ROLE_NAMES.get(role),
                         role,
-                        ts(clock.instant()))
+                        ts(clock.instant()),
+                        newUidValidity())
                     .update();
               }
             }
@@ -899,6 +1440,7 @@ public class Mailboxes {
   private record Row(
       UUID id,
       UUID tenantId,
+      UUID memberId,
       UUID folderId,
       UUID threadId,
       String blob,
@@ -950,6 +1492,7 @@ public class Mailboxes {
         return new Row(
             rs.getObject("id", UUID.class),
             rs.getObject("tenant_id", UUID.class),
+            rs.getObject("member_id", UUID.class),
             rs.getObject("folder_id", UUID.class),
             rs.getObject("thread_id", UUID.class),
             rs.getString("blob_sha256"),

@@ -1,0 +1,1371 @@
+package dev.musubi.mail.imap;
+
+import dev.musubi.identity.ProtocolLoginException;
+import dev.musubi.mail.Mailboxes;
+import dev.musubi.mail.Mailboxes.FlagChange;
+import dev.musubi.mail.Mailboxes.ImapFolder;
+import dev.musubi.mail.Mailboxes.ImapMessage;
+import dev.musubi.mail.imap.codec.FetchItem;
+import dev.musubi.mail.imap.codec.ImapCommand;
+import dev.musubi.mail.imap.codec.ImapInput;
+import dev.musubi.mail.imap.codec.ImapParser;
+import dev.musubi.mail.imap.codec.ImapProtocolException;
+import dev.musubi.mail.imap.codec.ImapToken;
+import dev.musubi.mail.imap.codec.MimeStructure;
+import dev.musubi.mail.imap.codec.ModifiedUtf7;
+import dev.musubi.mail.imap.codec.ResponseWriter;
+import dev.musubi.mail.imap.codec.SearchKey;
+import dev.musubi.mail.imap.codec.SequenceSet;
+import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.web.ProblemException;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One IMAP connection, from the greeting to LOGOUT, a timeout, a limit or a suspension. */
+final class ImapSession {
+
+  private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
+
+  /** Literals before sign-in and outside APPEND: passwords and search strings, not messages. */
+  static final int MAX_SMALL_LITERAL = 64 * 1024;
+
+  /** Lines of one command in all, literals not counted. */
+  static final int MAX_COMMAND = 256 * 1024;
+
+  /** Messages read from the store per query: large folders are paged, never loaded whole. */
+  static final int PAGE = 200;
+
+  private static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+  private static final DateTimeFormatter INTERNAL_DATE =
+      DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
+  private static final DateTimeFormatter APPEND_DATE =
+      DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+  private final ImapServer server;
+  private final ImapProperties properties;
+  private final Mailboxes mailboxes;
+  private final String clientIp;
+  private final boolean loopback;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ZoneId zone;
+
+  private Socket socket;
+  private ImapInput in;
+  private OutputStream out;
+  private boolean tls;
+  private volatile @Nullable MemberPrincipal member;
+  private volatile boolean closed;
+  private int badCommands;
+  private boolean condstore;
+
+  // Selected state: the folder, and the UIDs the client knows by sequence number.
+  private @Nullable UUID selected;
+  private boolean readOnly;
+  private long[] uids = new long[0];
+  private long knownModseq;
+  // Flag changes this session already answered with FETCH (UID to mod-sequence), not repeated.
+  private final java.util.Map<Long, Long> reported = new java.util.HashMap<>();
+  private volatile boolean idling;
+  private final java.util.concurrent.atomic.AtomicBoolean wakePending =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  ImapSession(ImapServer server, Socket socket, boolean tls) throws IOException {
+    this.server = server;
+    this.properties = server.properties();
+    this.mailboxes = server.mailboxes();
+    this.socket = socket;
+    this.tls = tls;
+    this.clientIp = socket.getInetAddress().getHostAddress();
+    this.loopback = socket.getInetAddress().isLoopbackAddress();
+    this.zone = server.clock().getZone();
+    this.in = new ImapInput(socket.getInputStream());
+    this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+  }
+
+  boolean belongsTo(UUID tenantId, UUID memberId) {
+    MemberPrincipal m = member;
+    return m != null && m.tenantId().equals(tenantId) && m.memberId().equals(memberId);
+  }
+
+  // --- the connection ------------------------------------------------------------------------
+
+  void run() throws IOException {
+    socket.setSoTimeout((int) properties.loginTimeout().toMillis());
+    send(
+        "* OK [CAPABILITY " + capabilities() + "] " + properties.hostname() + " Musubi IMAP ready");
+    while (!closed) {
+      byte[] command;
+      try {
+        command = in.readCommand(properties.maxLineLength(), MAX_COMMAND, new LiteralRules());
+      } catch (SocketTimeoutException e) {
+        bye("Autologout; idle for too long");
+        return;
+      } catch (EOFException e) {
+        return;
+      } catch (ImapProtocolException e) {
+        if (e.fatal()) {
+          bye(e.getMessage());
+          return;
+        }
+        String tag = ImapParser.tagOf(in.partialCommand());
+        if (e.getMessage().startsWith("[TOOBIG]")) {
+          send(tag + " NO " + e.getMessage());
+        } else {
+          send(tag + " BAD " + e.getMessage());
+        }
+        if (++badCommands >= properties.maxBadCommands()) {
+          bye("Too many invalid commands");
+          return;
+        }
+        continue;
+      }
+      if (closed) {
+        return;
+      }
+      handle(command);
+    }
+  }
+
+  /** Decides how large a literal may be while a command is read. */
+  private final class LiteralRules implements ImapInput.Literals {
+    @Override
+    public long maxLiteral(byte[] commandSoFar) {
+      MemberPrincipal m = member;
+      if (m != null && isAppend(commandSoFar)) {
+        return server.domains().policy(m.tenantId()).maxMessageBytes();
+      }
+      return MAX_SMALL_LITERAL;
+    }
+
+    @Override
+    public void goAhead() throws IOException {
+      send("+ Ready for literal data");
+    }
+  }
+
+  private static boolean isAppend(byte[] command) {
+    String start =
+        new String(command, 0, Math.min(command.length, 80), StandardCharsets.ISO_8859_1)
+            .toUpperCase(Locale.ROOT);
+    int space = start.indexOf(' ');
+    return space > 0 && start.startsWith("APPEND ", space + 1);
+  }
+
+  private void handle(byte[] raw) throws IOException {
+    String tag = ImapParser.tagOf(raw);
+    ImapCommand command;
+    try {
+      command = ImapParser.parse(raw);
+    } catch (ImapProtocolException e) {
+      bad(tag, e.getMessage());
+      return;
+    }
+    lock.lock();
+    try {
+      MemberPrincipal m = member;
+      if (m != null && !server.logins().stillActive(m)) {
+        bye("Sign-in no longer valid");
+        return;
+      }
+      execute(command);
+    } catch (ImapProtocolException e) {
+      if (e.getMessage().startsWith("[")) {
+        send(command.tag() + " NO " + e.getMessage());
+      } else {
+        bad(command.tag(), e.getMessage());
+      }
+    } catch (ProblemException e) {
+      send(command.tag() + " NO " + problemText(e));
+    } catch (IOException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("IMAP {} failed: {}", command.name(), e.toString());
+      send(command.tag() + " NO [SERVERBUG] Internal error");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void bad(String tag, String message) throws IOException {
+    send(tag + " BAD " + message);
+    if (++badCommands >= properties.maxBadCommands()) {
+      bye("Too many invalid commands");
+    }
+  }
+
+  private static String problemText(ProblemException e) {
+    if (e.status().value() == 404) {
+      return "[NONEXISTENT] No such mailbox";
+    }
+    return switch (e.type()) {
+      case "quota" -> "[OVERQUOTA] The mailbox is full";
+      case "too-big" -> "[TOOBIG] The message is larger than the company allows";
+      default -> "[CANNOT] " + safe(e.getMessage());
+    };
+  }
+
+  private static String safe(@Nullable String text) {
+    return text == null ? "Refused" : text.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  private void execute(ImapCommand c) throws IOException, ImapProtocolException {
+    String name = c.name();
+    switch (name) {
+      case "CAPABILITY" -> {
+        c.arity(0);
+        send("* CAPABILITY " + capabilities());
+        ok(c, "CAPABILITY completed");
+      }
+      case "NOOP", "CHECK" -> {
+        c.arity(0);
+        if (name.equals("CHECK")) {
+          requireSelected();
+        }
+        updates();
+        ok(c, name + " completed");
+      }
+      case "LOGOUT" -> {
+        send("* BYE Logging out");
+        ok(c, "LOGOUT completed");
+        closed = true;
+        closeQuietly();
+      }
+      case "ID" -> {
+        send("* ID (\"name\" \"Musubi\" \"vendor\" \"Musubi\")");
+        ok(c, "ID completed");
+      }
+      case "STARTTLS" -> startTls(c);
+      case "LOGIN" -> login(c);
+      case "AUTHENTICATE" -> authenticate(c);
+      default -> {
+        if (member == null) {
+          bad(c.tag(), "Command unknown or not allowed before sign-in");
+          return;
+        }
+        authenticated(c);
+      }
+    }
+  }
+
+  private void authenticated(ImapCommand c) throws IOException, ImapProtocolException {
+    MemberPrincipal m = java.util.Objects.requireNonNull(member);
+    switch (c.name()) {
+      case "ENABLE" -> {
+        List<String> enabled = new ArrayList<>();
+        for (int i = 0; i < c.args().size(); i++) {
+          if (c.text(i).equalsIgnoreCase("CONDSTORE")) {
+            condstore = true;
+            enabled.add("CONDSTORE");
+          }
+        }
+        send("* ENABLED" + (enabled.isEmpty() ? "" : " " + String.join(" ", enabled)));
+        ok(c, "ENABLE completed");
+      }
+      case "NAMESPACE" -> {
+        send("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+        ok(c, "NAMESPACE completed");
+      }
+      case "LIST", "LSUB" -> list(c, m);
+      case "SUBSCRIBE", "UNSUBSCRIBE" -> {
+        c.arity(1);
+        ImapFolder f = folder(m, c.text(0)).orElseThrow(() -> nonexistent());
+        mailboxes.imapSubscribe(m, f.id(), c.name().equals("SUBSCRIBE"));
+        ok(c, c.name() + " completed");
+      }
+      case "STATUS" -> status(c, m);
+      case "CREATE" -> create(c, m);
+      case "DELETE" -> delete(c, m);
+      case "RENAME" -> rename(c, m);
+      case "SELECT", "EXAMINE" -> select(c, m);
+      case "APPEND" -> append(c, m);
+      case "CLOSE", "UNSELECT" -> {
+        c.arity(0);
+        UUID folder = requireSelected();
+        if (c.name().equals("CLOSE") && !readOnly) {
+          mailboxes.imapExpunge(m, folder, null);
+        }
+        selected = null;
+        ok(c, c.name() + " completed");
+      }
+      case "EXPUNGE" -> {
+        c.arity(0);
+        expunge(c, m, null);
+      }
+      case "UID EXPUNGE" -> {
+        c.arity(1);
+        UUID folder = requireSelected();
+        SequenceSet set = SequenceSet.parse(c.text(0));
+        List<Long> chosen = new ArrayList<>();
+        for (int i : set.select(uids, true)) {
+          chosen.add(uids[i]);
+        }
+        if (chosen.isEmpty()) {
+          updates();
+          ok(c, "UID EXPUNGE completed");
+          return;
+        }
+        expunge(c, m, chosen);
+      }
+      case "SEARCH", "UID SEARCH" -> search(c, m);
+      case "FETCH", "UID FETCH" -> fetch(c, m);
+      case "STORE", "UID STORE" -> store(c, m);
+      case "COPY", "UID COPY", "MOVE", "UID MOVE" -> copy(c, m);
+      case "IDLE" -> idle(c, m);
+      default -> bad(c.tag(), "Unknown command");
+    }
+  }
+
+  private String capabilities() {
+    var caps =
+        new StringBuilder(
+            "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT SPECIAL-USE"
+                + " CONDSTORE");
+    if (member == null) {
+      if (!tls && server.tlsAvailable()) {
+        caps.append(" STARTTLS");
+      }
+      if (plaintextRefused()) {
+        caps.append(" LOGINDISABLED");
+      } else {
+        caps.append(" AUTH=PLAIN");
+      }
+    }
+    return caps.toString();
+  }
+
+  private boolean plaintextRefused() {
+    return plaintextRefused(tls, loopback, properties.allowPlaintextLoopback());
+  }
+
+  /**
+   * RFC 3501 §6.2.3 and RFC 2595 §3.2: passwords travel only inside TLS, except from this machine
+   * when the operator allows it.
+   */
+  static boolean plaintextRefused(boolean tls, boolean loopback, boolean allowLoopback) {
+    return !tls && !(loopback && allowLoopback);
+  }
+
+  // --- not authenticated -----------------------------------------------------------------------
+
+  private void startTls(ImapCommand c) throws IOException, ImapProtocolException {
+    c.arity(0);
+    if (tls || !server.tlsAvailable() || member != null) {
+      bad(c.tag(), "STARTTLS not available");
+      return;
+    }
+    if (in.hasBufferedInput()) {
+      // RFC 3501 §6.2.1 / RFC 2595 §3.1: nothing sent before the handshake may run inside TLS.
+      bye("Commands sent after STARTTLS before the handshake");
+      return;
+    }
+    ok(c, "Begin TLS negotiation now");
+    SSLSocket secure = server.wrapTls(socket);
+    secure.startHandshake();
+    socket = secure;
+    in = new ImapInput(secure.getInputStream());
+    out = new BufferedOutputStream(secure.getOutputStream(), 16 * 1024);
+    tls = true;
+  }
+
+  private void login(ImapCommand c) throws IOException, ImapProtocolException {
+    if (member != null) {
+      bad(c.tag(), "Already signed in");
+      return;
+    }
+    c.arity(2);
+    if (plaintextRefused()) {
+      send(c.tag() + " NO [PRIVACYREQUIRED] Use STARTTLS or the TLS port first");
+      return;
+    }
+    signIn(c, c.text(0), c.text(1));
+  }
+
+  private void authenticate(ImapCommand c) throws IOException, ImapProtocolException {
+    if (member != null) {
+      bad(c.tag(), "Already signed in");
+      return;
+    }
+    if (c.args().isEmpty() || c.args().size() > 2) {
+      throw new ImapProtocolException("AUTHENTICATE mechanism [initial-response]");
+    }
+    if (!c.text(0).equalsIgnoreCase("PLAIN")) {
+      send(c.tag() + " NO [CANNOT] Only AUTHENTICATE PLAIN is supported");
+      return;
+    }
+    if (plaintextRefused()) {
+      send(c.tag() + " NO [PRIVACYREQUIRED] Use STARTTLS or the TLS port first");
+      return;
+    }
+    String response;
+    if (c.args().size() == 2) {
+      response = c.text(1);
+    } else {
+      send("+ ");
+      response =
+          new String(in.readLine(properties.maxLineLength()), StandardCharsets.US_ASCII).strip();
+    }
+    if (response.equals("*")) {
+      bad(c.tag(), "Authentication cancelled");
+      return;
+    }
+    byte[] decoded;
+    try {
+      decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
+    } catch (IllegalArgumentException e) {
+      bad(c.tag(), "Invalid base64");
+      return;
+    }
+    // RFC 4616: [authzid] NUL authcid NUL passwd
+    String[] fields = new String(decoded, StandardCharsets.UTF_8).split("\u0000", -1);
+    if (fields.length != 3) {
+      bad(c.tag(), "Invalid PLAIN response");
+      return;
+    }
+    if (!fields[0].isEmpty() && !fields[0].equals(fields[1])) {
+      send(c.tag() + " NO [AUTHORIZATIONFAILED] Cannot act as another user");
+      return;
+    }
+    signIn(c, fields[1], fields[2]);
+  }
+
+  private void signIn(ImapCommand c, String loginId, String password) throws IOException {
+    MemberPrincipal m;
+    try {
+      m = server.logins().authenticate(loginId, password, clientIp, "imap");
+    } catch (ProtocolLoginException e) {
+      String code =
+          switch (e.reason()) {
+            case INVALID -> "[AUTHENTICATIONFAILED] Invalid credentials";
+            case THROTTLED -> "[UNAVAILABLE] Too many attempts, try again later";
+            case APP_PASSWORD_REQUIRED ->
+                "[AUTHENTICATIONFAILED] Two-step verification is on: use an app password";
+            case IP_NOT_ALLOWED -> "[AUTHORIZATIONFAILED] Not allowed from this address";
+            case PASSWORD_EXPIRED -> "[EXPIRED] Password expired: change it on the web";
+            case INSUFFICIENT_SCOPE ->
+                "[AUTHORIZATIONFAILED] The app password needs the read and write scopes";
+          };
+      send(c.tag() + " NO " + code);
+      return;
+    }
+    if (server.sessionsOf(m.tenantId(), m.memberId()) >= properties.maxConnectionsPerMember()) {
+      send(c.tag() + " NO [LIMIT] Too many connections for this account");
+      return;
+    }
+    member = m;
+    socket.setSoTimeout((int) properties.idleTimeout().toMillis());
+    send(c.tag() + " OK [CAPABILITY " + capabilities() + "] Signed in");
+  }
+
+  // --- mailboxes -------------------------------------------------------------------------------
+
+  private static ImapProtocolException nonexistent() {
+    return new ImapProtocolException("[NONEXISTENT] No such mailbox");
+  }
+
+  /** The IMAP name of a folder: INBOX, or its name. */
+  private static String imapName(ImapFolder f) {
+    return "inbox".equals(f.role()) ? "INBOX" : f.name();
+  }
+
+  private Optional<ImapFolder> folder(MemberPrincipal m, String encoded)
+      throws ImapProtocolException {
+    String name = ModifiedUtf7.decode(encoded);
+    if (name.endsWith("/") && name.length() > 1) {
+      name = name.substring(0, name.length() - 1);
+    }
+    List<ImapFolder> all = mailboxes.imapFolders(m);
+    String n = name;
+    if (n.equalsIgnoreCase("INBOX")) {
+      return all.stream().filter(f -> "inbox".equals(f.role())).findFirst();
+    }
+    Optional<ImapFolder> exact =
+        all.stream().filter(f -> imapName(f).equals(n) && !"inbox".equals(f.role())).findFirst();
+    return exact.isPresent()
+        ? exact
+        : all.stream()
+            .filter(f -> imapName(f).equalsIgnoreCase(n) && !"inbox".equals(f.role()))
+            .findFirst();
+  }
+
+  private void list(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    c.arity(2);
+    boolean lsub = c.name().equals("LSUB");
+    String reference = ModifiedUtf7.decode(c.text(0));
+    String pattern = ModifiedUtf7.decode(c.text(1));
+    if (pattern.isEmpty() && !lsub) {
+      // RFC 3501 §6.3.8: the hierarchy delimiter and root.
+      send("* LIST (\\Noselect) \"/\" \"\"");
+      ok(c, "LIST completed");
+      return;
+    }
+    java.util.regex.Pattern regex = pattern(reference + pattern);
+    for (ImapFolder f : mailboxes.imapFolders(m)) {
+      String name = imapName(f);
+      // RFC 3501 §5.1: INBOX is case-insensitive.
+      boolean matches =
+          "inbox".equals(f.role())
+              ? pattern((reference + pattern).toUpperCase(Locale.ROOT)).matcher("INBOX").matches()
+              : regex.matcher(name).matches();
+      if (!matches || (lsub && !f.subscribed())) {
+        continue;
+      }
+      List<String> attributes = new ArrayList<>();
+      attributes.add("\\HasNoChildren");
+      if (f.role() != null) {
+        switch (f.role()) {
+          case "sent" -> attributes.add("\\Sent");
+          case "drafts" -> attributes.add("\\Drafts");
+          case "trash" -> attributes.add("\\Trash");
+          case "junk" -> attributes.add("\\Junk");
+          case "archive" -> attributes.add("\\Archive");
+          default -> {}
+        }
+      }
+      if (!lsub && f.subscribed()) {
+        attributes.add("\\Subscribed");
+      }
+      send(
+          new ResponseWriter()
+              .ascii(
+                  "* "
+                      + (lsub ? "LSUB" : "LIST")
+                      + " ("
+                      + String.join(" ", attributes)
+                      + ") \"/\" ")
+              .string(ModifiedUtf7.encode(name))
+              .bytes());
+    }
+    ok(c, c.name() + " completed");
+  }
+
+  /** RFC 3501 §6.3.8: {@code *} matches anything, {@code %} anything but the delimiter. */
+  private static java.util.regex.Pattern pattern(String text) {
+    var regex = new StringBuilder();
+    for (char ch : text.toCharArray()) {
+      switch (ch) {
+        case '*' -> regex.append(".*");
+        case '%' -> regex.append("[^/]*");
+        default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+      }
+    }
+    return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.DOTALL);
+  }
+
+  private void status(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    c.arity(2);
+    ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
+    if (!(c.args().get(1) instanceof ImapToken.ListToken items) || items.items().isEmpty()) {
+      throw new ImapProtocolException("STATUS needs a list of items");
+    }
+    List<String> parts = new ArrayList<>();
+    for (ImapToken t : items.items()) {
+      String item = String.valueOf(ImapToken.text(t)).toUpperCase(Locale.ROOT);
+      parts.add(
+          switch (item) {
+            case "MESSAGES" -> "MESSAGES " + f.messages();
+            case "RECENT" -> "RECENT 0";
+            case "UIDNEXT" -> "UIDNEXT " + f.uidNext();
+            case "UIDVALIDITY" -> "UIDVALIDITY " + f.uidValidity();
+            case "UNSEEN" -> "UNSEEN " + f.unseen();
+            case "HIGHESTMODSEQ" -> "HIGHESTMODSEQ " + f.highestModseq();
+            default -> throw new ImapProtocolException("Unknown STATUS item");
+          });
+    }
+    send(
+        new ResponseWriter()
+            .ascii("* STATUS ")
+            .string(ModifiedUtf7.encode(imapName(f)))
+            .ascii(" (" + String.join(" ", parts) + ")")
+            .bytes());
+    ok(c, "STATUS completed");
+  }
+
+  private void create(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    c.arity(1);
+    String name = ModifiedUtf7.decode(c.text(0));
+    if (name.endsWith("/")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (folder(m, c.text(0)).isPresent()) {
+      send(c.tag() + " NO [ALREADYEXISTS] Mailbox exists");
+      return;
+    }
+    if (name.contains("/")) {
+      send(c.tag() + " NO [CANNOT] Folders cannot be nested");
+      return;
+    }
+    try {
+      mailboxes.createFolder(m, name);
+    } catch (ProblemException e) {
+      send(c.tag() + " NO [CANNOT] Invalid or taken folder name");
+      return;
+    }
+    ok(c, "CREATE completed");
+  }
+
+  private void delete(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    c.arity(1);
+    ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
+    if (f.role() != null) {
+      send(c.tag() + " NO [CANNOT] The standard folders cannot be deleted");
+      return;
+    }
+    if (f.messages() > 0) {
+      send(c.tag() + " NO [INUSE] Move or delete the folder's messages first");
+      return;
+    }
+    mailboxes.deleteFolder(m, f.id());
+    if (f.id().equals(selected)) {
+      selected = null;
+    }
+    ok(c, "DELETE completed");
+  }
+
+  private void rename(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    c.arity(2);
+    ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
+    String to = ModifiedUtf7.decode(c.text(1));
+    if (f.role() != null) {
+      send(c.tag() + " NO [CANNOT] The standard folders cannot be renamed");
+      return;
+    }
+    if (folder(m, c.text(1)).isPresent()) {
+      send(c.tag() + " NO [ALREADYEXISTS] Mailbox exists");
+      return;
+    }
+    if (to.contains("/")) {
+      send(c.tag() + " NO [CANNOT] Folders cannot be nested");
+      return;
+    }
+    try {
+      mailboxes.renameFolder(m, f.id(), to);
+    } catch (ProblemException e) {
+      send(c.tag() + " NO [CANNOT] Invalid or taken folder name");
+      return;
+    }
+    ok(c, "RENAME completed");
+  }
+
+  private void select(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    if (c.args().isEmpty() || c.args().size() > 2) {
+      throw new ImapProtocolException("SELECT mailbox [(CONDSTORE)]");
+    }
+    if (c.args().size() == 2) {
+      if (c.args().get(1) instanceof ImapToken.ListToken l
+          && l.items().size() == 1
+          && "CONDSTORE".equalsIgnoreCase(ImapToken.text(l.items().get(0)))) {
+        condstore = true;
+      } else {
+        throw new ImapProtocolException("Unknown SELECT parameter");
+      }
+    }
+    if (selected != null) {
+      send("* OK [CLOSED] Previous mailbox closed");
+      selected = null;
+    }
+    ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
+    readOnly = c.name().equals("EXAMINE");
+    long highest = f.highestModseq();
+    reported.clear();
+    uids = mailboxes.imapUids(m, f.id());
+    knownModseq = highest;
+    selected = f.id();
+    send("* FLAGS " + FLAGS);
+    send(
+        "* OK [PERMANENTFLAGS "
+            + (readOnly ? "()" : FLAGS)
+            + "] "
+            + (readOnly ? "Read-only" : "Flags permitted"));
+    send("* " + uids.length + " EXISTS");
+    send("* 0 RECENT");
+    send("* OK [UIDVALIDITY " + f.uidValidity() + "] UIDs valid");
+    send("* OK [UIDNEXT " + f.uidNext() + "] Predicted next UID");
+    send("* OK [HIGHESTMODSEQ " + highest + "] Highest");
+    send(
+        c.tag()
+            + " OK ["
+            + (readOnly ? "READ-ONLY" : "READ-WRITE")
+            + "] "
+            + c.name()
+            + " completed");
+  }
+
+  private UUID requireSelected() throws ImapProtocolException {
+    UUID s = selected;
+    if (s == null) {
+      throw new ImapProtocolException("No mailbox selected");
+    }
+    return s;
+  }
+
+  private void requireWritable() throws ImapProtocolException {
+    if (readOnly) {
+      throw new ImapProtocolException("[READ-ONLY] Mailbox is read-only");
+    }
+  }
+
+  private void append(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    List<ImapToken> args = c.args();
+    if (args.size() < 2 || args.size() > 4) {
+      throw new ImapProtocolException("APPEND mailbox [flags] [date] message");
+    }
+    if (!(args.get(args.size() - 1) instanceof ImapToken.Str message)) {
+      throw new ImapProtocolException("APPEND needs the message as a literal");
+    }
+    Set<String> flags = Set.of();
+    Instant date = null;
+    for (int i = 1; i < args.size() - 1; i++) {
+      if (args.get(i) instanceof ImapToken.ListToken l) {
+        flags = flags(l);
+      } else {
+        date = appendDate(c.text(i));
+      }
+    }
+    Optional<ImapFolder> f = folder(m, c.text(0));
+    if (f.isEmpty()) {
+      send(c.tag() + " NO [TRYCREATE] No such mailbox");
+      return;
+    }
+    if (message.value().length == 0) {
+      throw new ImapProtocolException("Empty message");
+    }
+    var result = mailboxes.imapAppend(m, f.get().id(), message.value(), flags, date);
+    if (selected != null) {
+      updates();
+    }
+    send(
+        c.tag()
+            + " OK [APPENDUID "
+            + result.uidValidity()
+            + " "
+            + result.targetUids().get(0)
+            + "] APPEND completed");
+  }
+
+  private static Instant appendDate(String text) throws ImapProtocolException {
+    try {
+      return ZonedDateTime.parse(text.strip(), APPEND_DATE).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new ImapProtocolException("Invalid date-time");
+    }
+  }
+
+  private static Set<String> flags(ImapToken.ListToken list) throws ImapProtocolException {
+    Set<String> flags = new LinkedHashSet<>();
+    for (ImapToken t : list.items()) {
+      if (!(t instanceof ImapToken.Atom a)) {
+        throw new ImapProtocolException("Invalid flag");
+      }
+      String flag = a.value();
+      if (flag.startsWith("\\")) {
+        String name = flag.substring(1).toLowerCase(Locale.ROOT);
+        if (!Mailboxes.IMAP_FLAGS.contains(name)) {
+          throw new ImapProtocolException("Unknown or read-only system flag");
+        }
+        flags.add(name);
+      }
+      // Keywords ($Forwarded, $Junk, …) are not kept: PERMANENTFLAGS does not offer \*.
+    }
+    return flags;
+  }
+
+  // --- selected --------------------------------------------------------------------------------
+
+  /**
+   * Tells the client what changed since it last heard (RFC 3501 §7.4.1 EXPUNGE, §7.3.1 EXISTS,
+   * §7.4.2 FETCH FLAGS): expunges from the highest sequence number down so each stays valid.
+   */
+  private void updates() throws IOException {
+    UUID folder = selected;
+    MemberPrincipal m = member;
+    if (folder == null || m == null) {
+      return;
+    }
+    Optional<ImapFolder> state = mailboxes.imapFolder(m, folder);
+    if (state.isEmpty()) {
+      send("* BYE Selected mailbox was deleted");
+      closed = true;
+      closeQuietly();
+      return;
+    }
+    long highest = state.get().highestModseq();
+    long[] now = mailboxes.imapUids(m, folder);
+    var writer = new ResponseWriter();
+    int remaining = uids.length;
+    for (int i = uids.length - 1; i >= 0; i--) {
+      if (java.util.Arrays.binarySearch(now, uids[i]) < 0) {
+        writer.ascii("* " + (i + 1) + " EXPUNGE\r\n");
+        remaining--;
+      }
+    }
+    long before = remaining;
+    long[] known = uids;
+    uids = now;
+    if (now.length != before || writer.size() > 0) {
+      writer.ascii("* " + now.length + " EXISTS\r\n");
+    }
+    if (highest > knownModseq) {
+      for (ImapMessage msg : mailboxes.imapChangedSince(m, folder, knownModseq)) {
+        int seq = java.util.Arrays.binarySearch(now, msg.uid());
+        // New messages are announced by EXISTS; the client fetches their flags itself.
+        Long told = reported.get(msg.uid());
+        if (seq >= 0
+            && java.util.Arrays.binarySearch(known, msg.uid()) >= 0
+            && (told == null || told != msg.modseq())) {
+          writer.ascii(
+              "* "
+                  + (seq + 1)
+                  + " FETCH (UID "
+                  + msg.uid()
+                  + " FLAGS "
+                  + flagList(msg)
+                  + (condstore ? " MODSEQ (" + msg.modseq() + ")" : "")
+                  + ")\r\n");
+        }
+      }
+      knownModseq = highest;
+      reported.clear();
+    }
+    if (writer.size() > 0) {
+      write(writer.bytes());
+    }
+  }
+
+  private void expunge(ImapCommand c, MemberPrincipal m, @Nullable List<Long> only)
+      throws IOException, ImapProtocolException {
+    UUID folder = requireSelected();
+    requireWritable();
+    mailboxes.imapExpunge(m, folder, only);
+    updates();
+    ok(c, c.name() + " completed");
+  }
+
+  /** Positions (0-based) in the snapshot that the set names, by UID or by sequence number. */
+  private List<Integer> positions(String setText, boolean byUid) throws ImapProtocolException {
+    SequenceSet set = SequenceSet.parse(setText);
+    // RFC 3501 §9: a sequence number beyond the mailbox is an error; "*" (even in an empty one)
+    // is not.
+    if (!byUid && !set.within(uids.length)) {
+      throw new ImapProtocolException("Invalid message sequence number");
+    }
+    return set.select(uids, byUid);
+  }
+
+  private void search(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    UUID folder = requireSelected();
+    boolean byUid = c.name().startsWith("UID");
+    SearchKey key = SearchKey.parse(c.args());
+    var matcher = new SearchMatcher(key, uids, zone, mailbox -> raw(m, mailbox));
+    var result = new StringBuilder("* SEARCH");
+    long maxModseq = 0;
+    for (int start = 0; start < uids.length; start += PAGE) {
+      int end = Math.min(uids.length, start + PAGE);
+      List<Long> page = new ArrayList<>(end - start);
+      for (int i = start; i < end; i++) {
+        page.add(uids[i]);
+      }
+      for (ImapMessage msg : mailboxes.imapMessagesByUid(m, folder, page)) {
+        int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
+        if (matcher.matches(msg, seq)) {
+          result.append(' ').append(byUid ? msg.uid() : seq);
+          maxModseq = Math.max(maxModseq, msg.modseq());
+        }
+      }
+    }
+    if (matcher.usesModseq()) {
+      condstore = true;
+      if (maxModseq > 0) {
+        result.append(" (MODSEQ ").append(maxModseq).append(')');
+      }
+    }
+    send(result.toString());
+    if (byUid) {
+      updates();
+    }
+    ok(c, c.name() + " completed");
+  }
+
+  /** The message's header section up to and with its blank line (at most 1 MiB). */
+  private byte[] header(MemberPrincipal m, UUID messageId) {
+    try (InputStream stream = new java.io.BufferedInputStream(mailboxes.raw(m, messageId))) {
+      var out = new java.io.ByteArrayOutputStream(4096);
+      int previous = -1;
+      int beforePrevious = -1;
+      int b;
+      while (out.size() < (1 << 20) && (b = stream.read()) >= 0) {
+        out.write(b);
+        if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
+          break;
+        }
+        beforePrevious = previous;
+        previous = b;
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private byte[] raw(MemberPrincipal m, UUID messageId) {
+    try (InputStream stream = mailboxes.raw(m, messageId)) {
+      return stream.readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void fetch(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    UUID folder = requireSelected();
+    boolean byUid = c.name().startsWith("UID");
+    if (c.args().size() < 2 || c.args().size() > 3) {
+      throw new ImapProtocolException("FETCH set items [(CHANGEDSINCE n)]");
+    }
+    List<Integer> chosen = positions(c.text(0), byUid);
+    List<FetchItem> items = new ArrayList<>(FetchItem.parse(c.args().get(1)));
+    long changedSince = -1;
+    if (c.args().size() == 3) {
+      if (c.args().get(2) instanceof ImapToken.ListToken l
+          && l.items().size() == 2
+          && "CHANGEDSINCE".equalsIgnoreCase(ImapToken.text(l.items().get(0)))) {
+        String n = String.valueOf(ImapToken.text(l.items().get(1)));
+        if (!n.matches("[0-9]{1,19}")) {
+          throw new ImapProtocolException("Invalid CHANGEDSINCE");
+        }
+        changedSince = Long.parseLong(n);
+        condstore = true;
+      } else {
+        throw new ImapProtocolException("Unknown FETCH modifier");
+      }
+    }
+    boolean wantsModseq =
+        changedSince >= 0
+            || items.stream()
+                .anyMatch(i -> i instanceof FetchItem.Simple s && s.name().equals("MODSEQ"));
+    if (wantsModseq) {
+      condstore = true;
+    }
+    boolean setSeen = !readOnly && FetchItem.setsSeen(items);
+    boolean needsContent = FetchItem.needsContent(items);
+    boolean headerOnly = FetchItem.headerOnly(items);
+    for (int start = 0; start < chosen.size(); start += PAGE) {
+      List<Long> page = new ArrayList<>();
+      for (int i = start; i < Math.min(chosen.size(), start + PAGE); i++) {
+        page.add(uids[chosen.get(i)]);
+      }
+      List<ImapMessage> messages = mailboxes.imapMessagesByUid(m, folder, page);
+      if (setSeen) {
+        List<Long> unseen = messages.stream().filter(x -> !x.seen()).map(ImapMessage::uid).toList();
+        if (!unseen.isEmpty()) {
+          var changed =
+              mailboxes
+                  .imapStore(m, folder, unseen, FlagChange.ADD, Set.of("seen"), null)
+                  .changed();
+          changed.forEach(x -> reported.put(x.uid(), x.modseq()));
+          List<ImapMessage> merged = new ArrayList<>();
+          for (ImapMessage x : messages) {
+            merged.add(changed.stream().filter(y -> y.uid() == x.uid()).findFirst().orElse(x));
+          }
+          messages = merged;
+        }
+      }
+      for (ImapMessage msg : messages) {
+        if (changedSince >= 0 && msg.modseq() <= changedSince) {
+          continue;
+        }
+        int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
+        write(
+            fetchResponse(
+                m, msg, seq, items, byUid, setSeen, needsContent, headerOnly, wantsModseq));
+      }
+    }
+    if (byUid) {
+      updates();
+    }
+    ok(c, c.name() + " completed");
+  }
+
+  private byte[] fetchResponse(
+      MemberPrincipal m,
+      ImapMessage msg,
+      int seq,
+      List<FetchItem> items,
+      boolean byUid,
+      boolean seenSet,
+      boolean needsContent,
+      boolean headerOnly,
+      boolean modseq) {
+    var w = new ResponseWriter().ascii("* " + seq + " FETCH (");
+    List<String> done = new ArrayList<>();
+    byte[] raw = !needsContent ? new byte[0] : headerOnly ? header(m, msg.id()) : raw(m, msg.id());
+    MimeStructure mime = needsContent ? MimeStructure.of(raw) : null;
+    if (byUid) {
+      w.ascii("UID " + msg.uid());
+      done.add("UID");
+    }
+    for (FetchItem item : items) {
+      String label =
+          switch (item) {
+            case FetchItem.Simple s -> s.name();
+            case FetchItem.Rfc822 r -> r.name();
+            case FetchItem.Body b -> b.label();
+          };
+      if (done.contains(label)) {
+        continue;
+      }
+      if (!done.isEmpty()) {
+        w.ascii(" ");
+      }
+      done.add(label);
+      switch (item) {
+        case FetchItem.Simple s -> {
+          switch (s.name()) {
+            case "FLAGS" -> w.ascii("FLAGS " + flagList(msg));
+            case "UID" -> w.ascii("UID " + msg.uid());
+            case "INTERNALDATE" ->
+                w.ascii(
+                    "INTERNALDATE \""
+                        + INTERNAL_DATE.format(msg.internalDate().atZone(zone))
+                        + "\"");
+            case "RFC822.SIZE" -> w.ascii("RFC822.SIZE " + msg.size());
+            case "MODSEQ" -> w.ascii("MODSEQ (" + msg.modseq() + ")");
+            case "ENVELOPE" -> {
+              w.ascii("ENVELOPE ");
+              java.util.Objects.requireNonNull(mime).envelope(w);
+            }
+            case "BODYSTRUCTURE" -> {
+              w.ascii("BODYSTRUCTURE ");
+              java.util.Objects.requireNonNull(mime).bodyStructure(w, true);
+            }
+            default -> {
+              w.ascii("BODY ");
+              java.util.Objects.requireNonNull(mime).bodyStructure(w, false);
+            }
+          }
+        }
+        case FetchItem.Rfc822 r -> {
+          String kind =
+              switch (r.name()) {
+                case "RFC822.HEADER" -> "HEADER";
+                case "RFC822.TEXT" -> "TEXT";
+                default -> "";
+              };
+          byte[] section =
+              java.util.Objects.requireNonNull(mime).section(new int[0], kind, List.of());
+          w.ascii(r.name() + " ").literal(section == null ? new byte[0] : section);
+        }
+        case FetchItem.Body b -> {
+          byte[] section =
+              java.util.Objects.requireNonNull(mime).section(b.part(), b.kind(), b.fields());
+          w.ascii(b.label() + " ");
+          if (section == null) {
+            w.ascii("NIL");
+          } else if (b.origin() >= 0) {
+            // RFC 3501 §6.4.5: a partial beyond the end is empty.
+            int from = (int) Math.min(section.length, b.origin());
+            int length = (int) Math.min(section.length - from, b.octets());
+            w.literal(section, from, length);
+          } else {
+            w.literal(section);
+          }
+        }
+      }
+    }
+    if (seenSet && !done.contains("FLAGS")) {
+      w.ascii((done.isEmpty() ? "" : " ") + "FLAGS " + flagList(msg));
+    }
+    if (modseq && !done.contains("MODSEQ")) {
+      w.ascii(" MODSEQ (" + msg.modseq() + ")");
+    }
+    w.ascii(")\r\n");
+    return w.bytes();
+  }
+
+  private static String flagList(ImapMessage m) {
+    List<String> f = new ArrayList<>();
+    if (m.answered()) {
+      f.add("\\Answered");
+    }
+    if (m.flagged()) {
+      f.add("\\Flagged");
+    }
+    if (m.deleted()) {
+      f.add("\\Deleted");
+    }
+    if (m.seen()) {
+      f.add("\\Seen");
+    }
+    if (m.draft()) {
+      f.add("\\Draft");
+    }
+    return "(" + String.join(" ", f) + ")";
+  }
+
+  private void store(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    UUID folder = requireSelected();
+    boolean byUid = c.name().startsWith("UID");
+    List<ImapToken> args = c.args();
+    int i = 1;
+    Long unchangedSince = null;
+    if (args.size() >= 2 && args.get(1) instanceof ImapToken.ListToken mod) {
+      if (mod.items().size() == 2
+          && "UNCHANGEDSINCE".equalsIgnoreCase(ImapToken.text(mod.items().get(0)))
+          && String.valueOf(ImapToken.text(mod.items().get(1))).matches("[0-9]{1,19}")) {
+        unchangedSince = Long.parseLong(String.valueOf(ImapToken.text(mod.items().get(1))));
+        condstore = true;
+        i = 2;
+      } else {
+        throw new ImapProtocolException("Unknown STORE modifier");
+      }
+    }
+    if (args.size() != i + 2) {
+      throw new ImapProtocolException("STORE set [(UNCHANGEDSINCE n)] item flags");
+    }
+    List<Integer> chosen = positions(c.text(0), byUid);
+    String item = c.text(i).toUpperCase(Locale.ROOT);
+    boolean silent = item.endsWith(".SILENT");
+    String base = silent ? item.substring(0, item.length() - 7) : item;
+    FlagChange change =
+        switch (base) {
+          case "FLAGS" -> FlagChange.REPLACE;
+          case "+FLAGS" -> FlagChange.ADD;
+          case "-FLAGS" -> FlagChange.REMOVE;
+          default -> throw new ImapProtocolException("Unknown STORE item");
+        };
+    ImapToken flagArg = args.get(i + 1);
+    Set<String> flags =
+        flagArg instanceof ImapToken.ListToken l
+            ? flags(l)
+            : flags(new ImapToken.ListToken(args.subList(i + 1, args.size())));
+    requireWritable();
+    List<Long> modified = new ArrayList<>();
+    var writer = new ResponseWriter();
+    for (int start = 0; start < chosen.size(); start += PAGE) {
+      List<Long> page = new ArrayList<>();
+      for (int k = start; k < Math.min(chosen.size(), start + PAGE); k++) {
+        page.add(uids[chosen.get(k)]);
+      }
+      var result = mailboxes.imapStore(m, folder, page, change, flags, unchangedSince);
+      modified.addAll(result.modified());
+      for (ImapMessage msg : result.changed()) {
+        reported.put(msg.uid(), msg.modseq());
+        if (silent && unchangedSince == null) {
+          continue;
+        }
+        int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
+        writer.ascii(
+            "* "
+                + seq
+                + " FETCH ("
+                + (byUid ? "UID " + msg.uid() + " " : "")
+                + (silent ? "" : "FLAGS " + flagList(msg))
+                + (condstore ? (silent ? "" : " ") + "MODSEQ (" + msg.modseq() + ")" : "")
+                + ")\r\n");
+      }
+    }
+    if (writer.size() > 0) {
+      write(writer.bytes());
+    }
+    if (byUid) {
+      updates();
+    }
+    if (!modified.isEmpty()) {
+      List<String> numbers = new ArrayList<>();
+      for (long uid : modified) {
+        numbers.add(String.valueOf(byUid ? uid : java.util.Arrays.binarySearch(uids, uid) + 1));
+      }
+      ok(c, "[MODIFIED " + String.join(",", numbers) + "] Conditional STORE failed for some");
+      return;
+    }
+    ok(c, c.name() + " completed");
+  }
+
+  private void copy(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    UUID folder = requireSelected();
+    c.arity(2);
+    boolean byUid = c.name().startsWith("UID");
+    boolean move = c.name().endsWith("MOVE");
+    if (move) {
+      requireWritable();
+    }
+    List<Integer> chosen = positions(c.text(0), byUid);
+    Optional<ImapFolder> target = folder(m, c.text(1));
+    if (target.isEmpty()) {
+      send(c.tag() + " NO [TRYCREATE] No such mailbox");
+      return;
+    }
+    List<Long> from = new ArrayList<>();
+    List<Long> to = new ArrayList<>();
+    long validity = target.get().uidValidity();
+    for (int start = 0; start < chosen.size(); start += PAGE) {
+      List<Long> page = new ArrayList<>();
+      for (int k = start; k < Math.min(chosen.size(), start + PAGE); k++) {
+        page.add(uids[chosen.get(k)]);
+      }
+      if (target.get().id().equals(folder) && move) {
+        continue;
+      }
+      var result = mailboxes.imapCopy(m, folder, page, target.get().id(), move);
+      from.addAll(result.sourceUids());
+      to.addAll(result.targetUids());
+      validity = result.uidValidity();
+    }
+    String copyUid =
+        from.isEmpty() ? "" : "[COPYUID " + validity + " " + uidSet(from) + " " + uidSet(to) + "] ";
+    if (move) {
+      if (!copyUid.isEmpty()) {
+        send("* OK " + copyUid + "Moved");
+      }
+      updates();
+      ok(c, c.name() + " completed");
+    } else {
+      updates();
+      ok(c, copyUid + c.name() + " completed");
+    }
+  }
+
+  private static String uidSet(List<Long> uids) {
+    var b = new StringBuilder();
+    int i = 0;
+    while (i < uids.size()) {
+      int j = i;
+      while (j + 1 < uids.size() && uids.get(j + 1) == uids.get(j) + 1) {
+        j++;
+      }
+      if (b.length() > 0) {
+        b.append(',');
+      }
+      b.append(uids.get(i));
+      if (j > i) {
+        b.append(':').append(uids.get(j));
+      }
+      i = j + 1;
+    }
+    return b.toString();
+  }
+
+  private void idle(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
+    c.arity(0);
+    send("+ idling");
+    idling = true;
+    updates();
+    lock.unlock();
+    byte[] line;
+    try {
+      line = in.readLine(properties.maxLineLength());
+    } catch (SocketTimeoutException e) {
+      idling = false;
+      lock.lock();
+      bye("Autologout; idle for too long");
+      return;
+    } catch (ImapProtocolException e) {
+      idling = false;
+      lock.lock();
+      bad(c.tag(), "Expected DONE");
+      return;
+    } finally {
+      if (!lock.isHeldByCurrentThread()) {
+        lock.lock();
+      }
+      idling = false;
+    }
+    if (new String(line, StandardCharsets.US_ASCII).strip().equalsIgnoreCase("DONE")) {
+      updates();
+      ok(c, "IDLE terminated");
+    } else {
+      bad(c.tag(), "Expected DONE");
+    }
+  }
+
+  /** Another part of Musubi changed this member's mailbox: push it to an idling client now. */
+  void mailboxChanged() {
+    // The next NOOP, IDLE or other command looks for itself; a burst of changes wakes once.
+    if (!idling || !wakePending.compareAndSet(false, true)) {
+      return;
+    }
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              lock.lock();
+              try {
+                wakePending.set(false);
+                if (idling && !closed) {
+                  updates();
+                }
+              } catch (IOException | RuntimeException e) {
+                log.debug("IMAP IDLE update failed: {}", e.toString());
+              } finally {
+                lock.unlock();
+              }
+            });
+  }
+
+  // --- output ----------------------------------------------------------------------------------
+
+  private void ok(ImapCommand c, String text) throws IOException {
+    send(c.tag() + " OK " + text);
+  }
+
+  private void send(String line) throws IOException {
+    write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void send(byte[] line) throws IOException {
+    byte[] withEnd = java.util.Arrays.copyOf(line, line.length + 2);
+    withEnd[line.length] = '\r';
+    withEnd[line.length + 1] = '\n';
+    write(withEnd);
+  }
+
+  private void write(byte[] bytes) throws IOException {
+    synchronized (this) {
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /** Says BYE and closes; safe from any thread. */
+  void bye(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      write(("* BYE " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException ignored) {
+      // The client is gone already.
+    }
+    closeQuietly();
+  }
+
+  private void closeQuietly() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Already closed.
+    }
+  }
+}
