@@ -20,6 +20,7 @@ class MailAppsBrowserTests {
 
   @LocalServerPort int port;
   @Autowired SubmissionServer submission;
+  @Autowired dev.musubi.mail.imap.ImapServer imapServer;
   @Autowired ProtocolLogins logins;
 
   Browser browser;
@@ -48,7 +49,7 @@ class MailAppsBrowserTests {
 
     var imap = page.getByTestId("mail-apps-imap");
     assertThat(imap).containsText("受信メール（IMAP）");
-    assertThat(imap).containsText("1143");
+    assertThat(imap).containsText(String.valueOf(imapServer.port()));
     assertThat(imap).containsText("mx.musubi.test");
     assertThat(imap).containsText(company.adminLoginId());
     var smtp = page.getByTestId("mail-apps-smtp");

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -72,8 +73,12 @@ class PrivacyBrowserTests {
     }
     assertThat(names).contains("profile/profile.json", "manifest.json");
     browser.screenshot(page, "privacy-my-data.png");
+    // The card refreshes after a download (the download link becomes a "prepare" button, which
+    // moves the notice link): click only once it has settled.
+    assertThat(page.getByTestId("export-status")).containsText("ダウンロード済み");
 
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("プライバシーポリシーを読む")).click();
+    assertThat(page).hasURL(Pattern.compile("#/privacy$"));
     assertThat(page.getByTestId("privacy-notice")).containsText("社内の連絡のため");
   }
 

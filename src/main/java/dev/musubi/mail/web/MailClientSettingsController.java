@@ -1,5 +1,7 @@
 package dev.musubi.mail.web;
 
+import dev.musubi.mail.imap.ImapProperties;
+import dev.musubi.mail.imap.ImapServer;
 import dev.musubi.mail.smtp.SmtpProperties;
 import dev.musubi.mail.submission.SubmissionProperties;
 import dev.musubi.mail.submission.SubmissionServer;
@@ -41,16 +43,22 @@ class MailClientSettingsController {
   private final SmtpProperties smtp;
   private final SubmissionProperties submission;
   private final SubmissionServer server;
+  private final ImapProperties imap;
+  private final ImapServer imapServer;
 
   MailClientSettingsController(
       Environment env,
       SmtpProperties smtp,
       SubmissionProperties submission,
-      SubmissionServer server) {
+      SubmissionServer server,
+      ImapProperties imap,
+      ImapServer imapServer) {
     this.env = env;
     this.smtp = smtp;
     this.submission = submission;
     this.server = server;
+    this.imap = imap;
+    this.imapServer = imapServer;
   }
 
   @GetMapping("/mail-client-settings")
@@ -62,12 +70,18 @@ class MailClientSettingsController {
         server.tlsPort() > 0
             ? Integer.valueOf(server.tlsPort())
             : smtp.tls().configured() ? submission.tlsPort() : null;
-    Integer imapsPort = env.getProperty("musubi.imap.tls-port", Integer.class);
+    int imapPort = imapServer.port() > 0 ? imapServer.port() : imap.port();
+    Integer imapsPort =
+        imapServer.tlsPort() > 0
+            ? Integer.valueOf(imapServer.tlsPort())
+            : imap.tls() != null && imap.tls().configured() && imap.tlsPort() > 0
+                ? imap.tlsPort()
+                : null;
     return new MailClientSettings(
         host(),
         member.loginId(),
-        env.getProperty("musubi.imap.port", Integer.class, 1143),
-        imapsPort != null && imapsPort > 0 ? imapsPort : null,
+        imapPort,
+        imapsPort,
         submissionPort,
         submissionTlsPort,
         smtp.tls().configured());

@@ -47,6 +47,7 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
   @Autowired OutboundSender sender;
   @Autowired JdbcClient jdbc;
   @Autowired MeterRegistry meters;
+  @Autowired dev.musubi.mail.imap.ImapServer imapServer;
 
   @Autowired
   @Qualifier("submissionHealthIndicator")
@@ -450,7 +451,7 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
     JsonNode settings = tanaka.client().get("/api/v1/me/mail-client-settings").json();
     assertThat(settings.get("host").asString()).isEqualTo("mx.musubi.test");
     assertThat(settings.get("loginId").asString()).isEqualTo(tanaka.loginId());
-    assertThat(settings.get("imapPort").asInt()).isEqualTo(1143);
+    assertThat(settings.get("imapPort").asInt()).isEqualTo(imapServer.port());
     assertThat(settings.get("submissionPort").asInt()).isEqualTo(server.port());
     assertThat(settings.get("submissionTlsPort").asInt()).isEqualTo(server.tlsPort());
     assertThat(settings.get("startTls").asBoolean()).isTrue();
