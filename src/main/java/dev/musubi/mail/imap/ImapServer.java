@@ -5,6 +5,7 @@ import dev.musubi.identity.ProtocolLogins;
 import dev.musubi.mail.MailDomains;
 import dev.musubi.mail.MailboxChanged;
 import dev.musubi.mail.Mailboxes;
+import dev.musubi.mail.internal.ConnectionLimits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

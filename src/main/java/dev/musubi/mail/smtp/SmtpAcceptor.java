@@ -1,5 +1,6 @@
 package dev.musubi.mail.smtp;
 
+import dev.musubi.mail.internal.ConnectionLimits;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import dev.musubi.identity.MemberSuspended;
 import dev.musubi.identity.ProtocolLogins;
 import dev.musubi.mail.MailDomains;
 import dev.musubi.mail.MailSending;
-import dev.musubi.mail.smtp.ConnectionLimits;
+import dev.musubi.mail.internal.ConnectionLimits;
 import dev.musubi.mail.smtp.SmtpAcceptor;
 import dev.musubi.mail.smtp.SmtpProperties;
 import dev.musubi.mail.smtp.SmtpTls;

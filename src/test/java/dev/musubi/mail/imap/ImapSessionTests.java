@@ -2,6 +2,7 @@ package dev.musubi.mail.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musubi.mail.internal.ConnectionLimits;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 

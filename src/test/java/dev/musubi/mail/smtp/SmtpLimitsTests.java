@@ -2,6 +2,7 @@ package dev.musubi.mail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musubi.mail.internal.ConnectionLimits;
 import dev.musubi.testing.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
-package dev.musubi.mail.smtp;
+package dev.musubi.mail.internal;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Open connections in all and per key (a client address, or a member for submission); a connection
- * beyond either limit is refused.
+ * Open connections in all and per key (a client address, or a member); a connection beyond either
+ * limit is refused.
  */
 public final class ConnectionLimits {
 
