@@ -169,16 +169,22 @@ public class EmailReminders {
               .orElseThrow()
               .address();
       byte[] raw = mime(address, who.displayName(), occ);
-      // Claimed in a committed transaction of its own before the mail goes out: whoever inserts
-      // the row first (this node or another) sends it; the others get a duplicate key.
-      tx.executeWithoutResult(
-          s -> imip.claimReminder(m.tenantId(), m.id(), occurrence, minutes, member, now));
+      // The claim and the hand-over to mail commit together: whoever inserts the row first (this
+      // node or another) sends it, the others get a duplicate key and roll back; a failed
+      // hand-over leaves no claim, so the next run tries again.
       try {
-        sending.submit(p, address, List.of(address), raw, false);
-      } catch (IOException | RuntimeException e) {
-        // Not sent: release the claim so that the next run tries again.
         tx.executeWithoutResult(
-            s -> imip.releaseReminder(m.tenantId(), m.id(), occurrence, minutes, member));
+            s -> {
+              imip.claimReminder(m.tenantId(), m.id(), occurrence, minutes, member, now);
+              try {
+                sending.submit(p, address, List.of(address), raw, false);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+      } catch (DuplicateKeyException e) {
+        throw e;
+      } catch (RuntimeException e) {
         log.warn(
             "Reminder mail for event {} not handed over: {}", m.id(), e.getClass().getSimpleName());
         return false;

@@ -150,15 +150,6 @@ public class ImipStore {
         .update();
   }
 
-  public void releaseReminder(
-      UUID tenantId, UUID eventId, Instant occurrence, int minutes, UUID memberId) {
-    jdbc.sql(
-            "DELETE FROM cal_reminder_sent WHERE tenant_id = ? AND event_id = ? AND occurrence_at"
-                + " = ? AND minutes = ? AND member_id = ?")
-        .params(tenantId, eventId, ts(occurrence), minutes, memberId)
-        .update();
-  }
-
   public boolean reminderSent(UUID eventId, Instant occurrence, int minutes, UUID memberId) {
     return jdbc.sql(
                 "SELECT COUNT(*) FROM cal_reminder_sent WHERE event_id = ? AND occurrence_at = ?"
