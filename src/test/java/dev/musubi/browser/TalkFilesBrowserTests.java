@@ -118,15 +118,12 @@ class TalkFilesBrowserTests {
     Locator thumb = b.getByTestId("thumbnail");
     assertThat(thumb).isVisible();
     assertThat(thumb).hasAttribute("alt", "会議室.png");
-    b.waitForFunction(
-        "() => { const i = document.querySelector('[data-testid=thumbnail]');"
-            + " return i && i.complete && i.naturalWidth === 320; }");
+    // Polled from Java: Playwright's waitForFunction polls with eval, which the CSP refuses.
+    b.waitForCondition(() -> loaded(thumb, 320));
     thumb.click();
     Locator full = b.getByTestId("image-full");
     assertThat(full).isVisible();
-    b.waitForFunction(
-        "() => { const i = document.querySelector('[data-testid=image-full]');"
-            + " return i && i.complete && i.naturalWidth === 1200; }");
+    b.waitForCondition(() -> loaded(full, 1200));
     b.keyboard().press("Escape");
     assertThat(b.getByTestId("image-view")).hasCount(0);
 
@@ -207,5 +204,11 @@ class TalkFilesBrowserTests {
     a.mouse().move(0, 0);
     b.mouse().move(0, 0);
     browser.screenshot(b, "talk-files.png");
+  }
+
+  /** Whether the image has loaded at the given natural width. */
+  private static boolean loaded(Locator image, int width) {
+    return Boolean.TRUE.equals(
+        image.evaluate("(i, w) => i.complete && i.naturalWidth === w", width));
   }
 }
