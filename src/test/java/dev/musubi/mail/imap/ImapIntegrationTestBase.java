@@ -6,11 +6,9 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,7 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 abstract class ImapIntegrationTestBase {
 
   static final String KEY_STORE_PASSWORD = "imap-test-store";
-  static final Path KEY_STORE = selfSignedKeyStore();
+  static final Path KEY_STORE =
+      dev.musubi.mail.smtp.TestTls.selfSignedKeyStore("imap.musubi.test", KEY_STORE_PASSWORD);
   private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(10);
 
   @DynamicPropertySource
@@ -95,50 +94,5 @@ abstract class ImapIntegrationTestBase {
             MailInbound.AuthResults.none(),
             raw.length),
         new ByteArrayInputStream(raw));
-  }
-
-  /** A PKCS12 key store with a self-signed certificate for imap.musubi.test, made by keytool. */
-  private static Path selfSignedKeyStore() {
-    try {
-      Path dir = Files.createTempDirectory("musubi-imap-tls");
-      Path store = dir.resolve("imap.p12");
-      var keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-      var process =
-          new ProcessBuilder(
-                  keytool,
-                  "-genkeypair",
-                  "-alias",
-                  "imap",
-                  "-keyalg",
-                  "EC",
-                  "-groupname",
-                  "secp256r1",
-                  "-dname",
-                  "CN=imap.musubi.test",
-                  "-validity",
-                  "2",
-                  "-ext",
-                  "SAN=dns:imap.musubi.test,ip:127.0.0.1",
-                  "-storetype",
-                  "PKCS12",
-                  "-keystore",
-                  store.toString(),
-                  "-storepass",
-                  KEY_STORE_PASSWORD,
-                  "-keypass",
-                  KEY_STORE_PASSWORD)
-              .redirectErrorStream(true)
-              .start();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException("keytool failed: " + new String(output));
-      }
-      return store;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

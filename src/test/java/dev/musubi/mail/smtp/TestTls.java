@@ -18,34 +18,39 @@ public final class TestTls {
 
   /** A PKCS12 key store with a self-signed certificate for mx.musubi.test, made by keytool. */
   public static Path selfSignedKeyStore() {
+    return selfSignedKeyStore("mx.musubi.test", KEY_STORE_PASSWORD);
+  }
+
+  /** A PKCS12 key store with a self-signed certificate for {@code host} (and 127.0.0.1). */
+  public static Path selfSignedKeyStore(String host, String password) {
     try {
-      Path dir = Files.createTempDirectory("musubi-smtp-tls");
-      Path store = dir.resolve("smtp.p12");
+      Path dir = Files.createTempDirectory("musubi-test-tls");
+      Path store = dir.resolve("server.p12");
       var keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
       var process =
           new ProcessBuilder(
                   keytool,
                   "-genkeypair",
                   "-alias",
-                  "smtp",
+                  "server",
                   "-keyalg",
                   "EC",
                   "-groupname",
                   "secp256r1",
                   "-dname",
-                  "CN=mx.musubi.test",
+                  "CN=" + host,
                   "-validity",
                   "2",
                   "-ext",
-                  "SAN=dns:mx.musubi.test,ip:127.0.0.1",
+                  "SAN=dns:" + host + ",ip:127.0.0.1",
                   "-storetype",
                   "PKCS12",
                   "-keystore",
                   store.toString(),
                   "-storepass",
-                  KEY_STORE_PASSWORD,
+                  password,
                   "-keypass",
-                  KEY_STORE_PASSWORD)
+                  password)
               .redirectErrorStream(true)
               .start();
       byte[] output = process.getInputStream().readAllBytes();
