@@ -89,7 +89,7 @@ class ImapCommandLineClientsIntegrationTests extends ImapIntegrationTestBase {
                 "-exportcert",
                 "-rfc",
                 "-alias",
-                "imap",
+                "server",
                 "-keystore",
                 KEY_STORE.toString(),
                 "-storepass",
