@@ -61,4 +61,20 @@ class MailSendingTests {
     // Headers only, no blank line: the whole message is the header section.
     assertThat(without("Subject: x\r\nBcc: y@example.jp\r\n", "Bcc")).isEqualTo("Subject: x\r\n");
   }
+
+  @Test
+  void aMissingDateAndMessageIdAreAddedInFrontAndPresentOnesAreKept() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-06T01:02:03Z");
+    String bare = "From: a@example.jp\r\nSubject: x\r\n\r\nDate: body line\r\n";
+    assertThat(
+            new String(
+                MailSending.withDefaultHeaders(
+                    bare.getBytes(StandardCharsets.UTF_8), now, "id1@example.jp"),
+                StandardCharsets.UTF_8))
+        .isEqualTo(
+            "Date: Sun, 6 Dec 2026 01:02:03 +0000\r\nMessage-ID: <id1@example.jp>\r\n" + bare);
+    String full = "date: Mon, 1 Jan 2024 00:00:00 +0900\r\nMESSAGE-ID: <x@y>\r\n\r\nb\r\n";
+    byte[] raw = full.getBytes(StandardCharsets.UTF_8);
+    assertThat(MailSending.withDefaultHeaders(raw, now, "id2@example.jp")).isSameAs(raw);
+  }
 }

@@ -381,9 +381,14 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
     assertThat(message(suzuki.client(), "inbox", "curl 連絡").get("text").asString())
         .contains("よろしくお願いします。");
     assertThat(items(tanaka.client(), "sent")).hasSize(1);
-    assertThat(deliveredOutside(1))
-        .extracting(Received::to)
-        .containsExactly("partner@outside.example");
+    List<Received> outside = deliveredOutside(1);
+    assertThat(outside).extracting(Received::to).containsExactly("partner@outside.example");
+    // RFC 6409 §8.3: the client wrote no Date, so the server added one; its Message-ID is kept.
+    String header = new String(outside.get(0).data(), StandardCharsets.UTF_8).split("\r\n\r\n")[0];
+    assertThat(header)
+        .containsPattern("(?m)^Date: \\w{3}, \\d{1,2} \\w{3} \\d{4} [0-9:]{8} \\+0000\r?$");
+    assertThat(header.split("(?im)^Message-ID:", -1)).hasSize(2);
+    assertThat(header).contains("@client.example>");
   }
 
   @Test
