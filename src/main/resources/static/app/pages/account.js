@@ -25,6 +25,7 @@ import {
 import { passkeysSupported, registerPasskey } from '../webauthn.js';
 import { memberName } from './contacts.js';
 import { MyDataCard } from './privacy.js';
+import { NotificationsCard } from './notifications.js';
 
 const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens', 'incident', 'privacy'];
 
@@ -177,7 +178,10 @@ export function AccountPage({ me, tab, reloadMe }) {
       body = html`<${MyDataCard} />`;
       break;
     default:
-      body = html`<${ProfileSection} me=${me} reloadMe=${reloadMe} />`;
+      body = html`<div class="stack">
+        <${ProfileSection} me=${me} reloadMe=${reloadMe} />
+        <${NotificationsCard} />
+      </div>`;
   }
   return html`<div class="page">
     <h1 class="page-title">${t('account.title')}</h1>

@@ -82,6 +82,19 @@ class AccountBrowserTests {
   }
 
   @Test
+  void turnsTheMentionDigestOffAndTheChoiceIsKept() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "通知設定株式会社");
+    Page page = signedIn(company, "profile");
+    Locator digest = page.getByTestId("mention-digest");
+    assertThat(digest).isChecked();
+    digest.uncheck();
+    assertThat(page.getByRole(AriaRole.STATUS)).containsText("通知の設定を保存しました");
+    page.reload();
+    assertThat(page.getByTestId("notifications")).containsText("未読のメンションをメールで知らせる");
+    assertThat(page.getByTestId("mention-digest")).not().isChecked();
+  }
+
+  @Test
   void changesThePasswordAfterAFieldError() {
     MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "パスワード株式会社");
     Page page = signedIn(company, "password");

@@ -79,6 +79,46 @@ class MentionDigestIntegrationTests {
     assertThat(inbox(bAgain).split("未読のメンション", -1)).hasSize(2);
   }
 
+  @Test
+  void aMemberWhoTurnedTheDigestOffGetsNoneAndTurningItOnStartsFromThen() throws Exception {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    TestMember a = fixtures.member(company, "kakite");
+    TestMember b = fixtures.member(company, "teishi");
+    String room = Talk.group(a.client(), "通知テスト", b);
+    assertThat(
+            b.client().get("/api/v1/me/talk-preferences").json().get("mentionDigest").asBoolean())
+        .isTrue();
+    var bad = b.client().put("/api/v1/me/talk-preferences", Map.of("mentionDigest", "maybe"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(b.client().put("/api/v1/me/talk-preferences", Map.of()).status()).isEqualTo(422);
+    var off = b.client().put("/api/v1/me/talk-preferences", Map.of("mentionDigest", false));
+    assertThat(off.status()).isEqualTo(200);
+    assertThat(off.json().get("mentionDigest").asBoolean()).isFalse();
+
+    Talk.send(a.client(), room, "@{" + b.id() + "} 止めている間のメンション");
+    clock.advance(Duration.ofMinutes(61));
+    digest.sendDue();
+    ApiClient bAgain = signIn(fixtures, b);
+    assertThat(inbox(bAgain)).doesNotContain("未読のメンション");
+
+    // On again: only mentions from now on are mailed, never the one from while it was off.
+    assertThat(
+            bAgain
+                .put("/api/v1/me/talk-preferences", Map.of("mentionDigest", true))
+                .json()
+                .get("mentionDigest")
+                .asBoolean())
+        .isTrue();
+    digest.sendDue();
+    assertThat(inbox(bAgain)).doesNotContain("未読のメンション");
+    clock.advance(Duration.ofMinutes(1));
+    Talk.send(signIn(fixtures, a), room, "@{" + b.id() + "} 再開後のメンション");
+    clock.advance(Duration.ofMinutes(61));
+    digest.sendDue();
+    assertThat(inbox(signIn(fixtures, b))).contains("未読のメンション 1 件");
+  }
+
   static ApiClient signIn(Fixtures fixtures, TestMember m) {
     ApiClient c = fixtures.client();
     assertThat(c.login(m.loginId(), Fixtures.PASSWORD).status()).isEqualTo(200);

@@ -93,6 +93,7 @@ public class MentionDigest {
                     + " AND (m.mentions_all = TRUE"
                     + " OR m.mentions LIKE CONCAT('%', CAST(tm.member_id AS VARCHAR(36)), '%'))"
                     + " AND (d.last_digest_at IS NULL OR m.created_at > d.last_digest_at)"
+                    + " AND (d.enabled IS NULL OR d.enabled = TRUE)"
                     + " ORDER BY m.created_at")
             .params(ts(now.minus(after)), ts(now.minus(HORIZON)))
             .query(
@@ -142,6 +143,39 @@ public class MentionDigest {
       }
     }
     return sent;
+  }
+
+  /** Whether this member gets the digest (on unless they turned it off). */
+  public boolean enabled(UUID memberId) {
+    return jdbc.sql("SELECT enabled FROM talk_digest WHERE member_id = ?")
+        .param(memberId)
+        .query(Boolean.class)
+        .optional()
+        .orElse(true);
+  }
+
+  /**
+   * Turns the member's digest on or off. Mentions from while it was off are never mailed later:
+   * turning it on starts from now.
+   */
+  public void setEnabled(UUID tenantId, UUID memberId, boolean enabled) {
+    tx.executeWithoutResult(
+        s -> {
+          Instant now = clock.instant();
+          int n =
+              jdbc.sql(
+                      "UPDATE talk_digest SET enabled = ?, last_digest_at = ?"
+                          + " WHERE member_id = ? AND tenant_id = ?")
+                  .params(enabled, ts(now), memberId, tenantId)
+                  .update();
+          if (n == 0) {
+            jdbc.sql(
+                    "INSERT INTO talk_digest (member_id, tenant_id, last_digest_at, enabled)"
+                        + " VALUES (?, ?, ?, ?)")
+                .params(memberId, tenantId, ts(now), enabled)
+                .update();
+          }
+        });
   }
 
   private void remember(UUID tenantId, UUID memberId, Instant now) {
