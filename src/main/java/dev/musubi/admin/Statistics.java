@@ -6,10 +6,13 @@ import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.AdminAccess;
 import dev.musubi.identity.Companies;
 import dev.musubi.identity.Company;
+import dev.musubi.identity.Directory;
+import dev.musubi.identity.DirectoryMember;
 import dev.musubi.identity.MemberSignedIn;
 import dev.musubi.identity.Members;
 import dev.musubi.identity.Permission;
 import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.stats.MemberStorageSource;
 import dev.musubi.platform.stats.UsageSource;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
@@ -64,6 +67,8 @@ public class Statistics {
   private final AuditTrail audit;
   private final Clock clock;
   private final List<UsageSource> sources;
+  private final List<MemberStorageSource> storage;
+  private final Directory directory;
 
   Statistics(
       JdbcClient jdbc,
@@ -72,7 +77,9 @@ public class Statistics {
       AdminAccess access,
       AuditTrail audit,
       Clock clock,
-      List<UsageSource> sources) {
+      List<UsageSource> sources,
+      List<MemberStorageSource> storage,
+      Directory directory) {
     this.jdbc = jdbc;
     this.members = members;
     this.companies = companies;
@@ -80,6 +87,8 @@ public class Statistics {
     this.audit = audit;
     this.clock = clock;
     this.sources = List.copyOf(sources);
+    this.storage = List.copyOf(storage);
+    this.directory = directory;
   }
 
   /** The usage keys every day carries, in the order the console shows them. */
@@ -267,6 +276,81 @@ public class Statistics {
   }
 
   /** Audits a CSV export of the figures. */
+  /** One member's stored bytes per module ({@link #storageKeys()}) and in all. */
+  public record MemberStorage(
+      UUID memberId,
+      @Nullable String loginId,
+      @Nullable String displayName,
+      Map<String, Long> bytes,
+      long total) {}
+
+  /** The modules' per-member storage keys, in the order the console shows them. */
+  public List<String> storageKeys() {
+    return storage.stream().map(MemberStorageSource::key).toList();
+  }
+
+  /**
+   * What each member stores now (mailbox, personal drive, talk files), largest first, at most
+   * {@code limit} members (1–10,000; members storing nothing are left out). Members no longer
+   * active keep their bytes until purged; they are listed without a name.
+   */
+  public List<MemberStorage> storage(MemberPrincipal actor, int limit) {
+    access.require(actor, Permission.STATISTICS_READ);
+    if (limit < 1 || limit > 10_000) {
+      throw Problems.invalid("limit", "range", "limit must be between 1 and 10000.");
+    }
+    Map<UUID, Map<String, Long>> byMember = new HashMap<>();
+    for (MemberStorageSource source : storage) {
+      source
+          .bytesByMember(actor.tenantId())
+          .forEach(
+              (member, bytes) ->
+                  byMember
+                      .computeIfAbsent(member, k -> new LinkedHashMap<>())
+                      .put(source.key(), bytes));
+    }
+    Map<UUID, DirectoryMember> names = new HashMap<>();
+    for (DirectoryMember m : directory.everyone(actor.tenantId())) {
+      names.put(m.id(), m);
+    }
+    List<String> keys = storageKeys();
+    return byMember.entrySet().stream()
+        .map(
+            e -> {
+              Map<String, Long> bytes = new LinkedHashMap<>();
+              long total = 0;
+              for (String k : keys) {
+                long b = e.getValue().getOrDefault(k, 0L);
+                bytes.put(k, b);
+                total += b;
+              }
+              DirectoryMember m = names.get(e.getKey());
+              return new MemberStorage(
+                  e.getKey(),
+                  m == null ? null : m.loginId(),
+                  m == null ? null : m.displayName(),
+                  bytes,
+                  total);
+            })
+        .filter(m -> m.total() > 0)
+        .sorted(
+            java.util.Comparator.comparingLong(MemberStorage::total)
+                .reversed()
+                .thenComparing(m -> m.memberId().toString()))
+        .limit(limit)
+        .toList();
+  }
+
+  /** Records a CSV export of the per-member storage table. */
+  public void storageExported(MemberPrincipal actor, int rows) {
+    audit.record(
+        AuditRecord.of(actor.tenantId(), AuditAction.STATISTICS_EXPORTED)
+            .actor(actor.memberId(), actor.loginId())
+            .target("statistics", actor.tenantId())
+            .with("report", "storage")
+            .with("rows", rows));
+  }
+
   public void exported(MemberPrincipal actor, int rows) {
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.STATISTICS_EXPORTED)

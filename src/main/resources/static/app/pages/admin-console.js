@@ -50,6 +50,13 @@ addMessages({
     'stats.mailboxBytes': 'メールボックス',
     'stats.driveBytes': 'ドライブ',
     'stats.storageBytes': '保存容量(合計)',
+    'stats.perMember': 'メンバーごとの容量',
+    'stats.perMemberNote': '容量の大きい順に最大100人。停止・削除済みのメンバーは名前なしで表示します。',
+    'stats.talkFileBytes': 'トークのファイル',
+    'stats.total': '合計',
+    'stats.member': 'メンバー',
+    'stats.formerMember': '（利用中でないメンバー）',
+    'stats.noStorage': 'まだ誰もデータを保存していません',
     'roles.builtIn': '標準',
     'roles.custom': 'カスタム',
     'roles.name': 'ロール名',
@@ -182,6 +189,13 @@ addMessages({
     'stats.mailboxBytes': 'Mailboxes',
     'stats.driveBytes': 'Drive',
     'stats.storageBytes': 'Stored in total',
+    'stats.perMember': 'Storage per member',
+    'stats.perMemberNote': 'Largest first, up to 100 members. Suspended or deleted members are listed without a name.',
+    'stats.talkFileBytes': 'Talk files',
+    'stats.total': 'Total',
+    'stats.member': 'Member',
+    'stats.formerMember': '(not an active member)',
+    'stats.noStorage': 'Nobody stores anything yet',
     'roles.builtIn': 'Built-in',
     'roles.custom': 'Custom',
     'roles.name': 'Role name',
@@ -917,5 +931,38 @@ export function StatisticsSection() {
         ]}
       />
     <//>
+    <${StoragePerMember} />
   </div>`;
+}
+
+function StoragePerMember() {
+  const { data, error } = useLoad('/api/v1/admin/statistics/storage');
+  let body;
+  if (error) body = html`<${Alert}>${errorText(error)}<//>`;
+  else if (data === null) body = html`<${Spinner} />`;
+  else
+    body = html`<${Table}
+      caption=${t('stats.perMember')}
+      rows=${data.members}
+      rowKey=${(r) => r.memberId}
+      empty=${html`<p class="muted">${t('stats.noStorage')}</p>`}
+      columns=${[
+        {
+          label: t('stats.member'),
+          render: (r) => (r.displayName ? html`${r.displayName} <span class="muted">${r.loginId}</span>` : html`<span class="muted">${t('stats.formerMember')}</span>`),
+        },
+        ...data.keys.map((k) => ({ label: t('stats.' + k), class: 'num', render: (r) => formatBytes(r.bytes[k] || 0) })),
+        { label: t('stats.total'), class: 'num', render: (r) => html`<strong>${formatBytes(r.total)}</strong>` },
+      ]}
+    />`;
+  return html`<${Card} title=${t('stats.perMember')}>
+    <div class="stack" data-testid="storage-per-member">
+      <div class="toolbar">
+        <span class="muted">${t('stats.perMemberNote')}</span>
+        <span class="toolbar-spacer"></span>
+        <a class="btn btn-secondary" href="/api/v1/admin/statistics/storage/export" download>${t('export.csv')}</a>
+      </div>
+      ${body}
+    </div>
+  <//>`;
 }

@@ -152,4 +152,61 @@ class StatisticsIntegrationTests {
             ",messagesSent,mailSent,mailReceived,mailboxBytes,filesUploaded,driveBytes,storageBytes");
     assertThat(lines.get(lines.size() - 1)).contains(",3,1,");
   }
+
+  @Test
+  void storagePerMemberAddsMailboxDriveAndTalkFilesOfTheCompanyOnly() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestCompany other = fixtures.company();
+    Fixtures.TestMember m = fixtures.member(company, "youryou");
+    dev.musubi.drive.DriveClient drive = new dev.musubi.drive.DriveClient(port, m.client());
+    drive.uploaded(drive.root(), "容量.bin", new byte[4321]);
+    ApiClient.Response mail =
+        m.client()
+            .post(
+                "/api/v1/mail/messages",
+                java.util.Map.of(
+                    "to", List.of(company.adminLoginId()), "subject", "容量", "text", "本文"));
+    assertThat(mail.status()).as(mail.body()).isEqualTo(202);
+
+    ApiClient.Response res = company.admin().get("/api/v1/admin/statistics/storage");
+    assertThat(res.status()).as(res.body()).isEqualTo(200);
+    JsonNode body = res.json();
+    assertThat(body.get("keys").valueStream().map(JsonNode::asString).toList())
+        .containsExactly("talkFileBytes", "mailboxBytes", "driveBytes");
+    JsonNode mine =
+        body.get("members")
+            .valueStream()
+            .filter(r -> m.id().toString().equals(r.get("memberId").asString()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mine.get("loginId").asString()).isEqualTo(m.loginId());
+    assertThat(mine.get("bytes").get("driveBytes").asLong()).isEqualTo(4321);
+    long mailbox = mine.get("bytes").get("mailboxBytes").asLong();
+    assertThat(mailbox).isPositive(); // the copy in Sent
+    assertThat(mine.get("bytes").get("talkFileBytes").asLong()).isZero();
+    assertThat(mine.get("total").asLong()).isEqualTo(4321 + mailbox);
+    // Largest first.
+    List<Long> totals =
+        body.get("members").valueStream().map(r -> r.get("total").asLong()).toList();
+    assertThat(totals).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+
+    // Another company's admin sees none of it; members may not read it; bad limits are refused.
+    assertThat(other.admin().get("/api/v1/admin/statistics/storage").body())
+        .doesNotContain(m.id().toString());
+    assertThat(m.client().get("/api/v1/admin/statistics/storage").status()).isEqualTo(403);
+    assertThat(company.admin().get("/api/v1/admin/statistics/storage?limit=0").status())
+        .isEqualTo(422);
+    assertThat(company.admin().get("/api/v1/admin/statistics/storage?limit=x").status())
+        .isEqualTo(422);
+
+    ApiClient.Response csv = company.admin().get("/api/v1/admin/statistics/storage/export");
+    assertThat(csv.status()).isEqualTo(200);
+    List<String> lines = csv.body().lines().toList();
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "\uFEFFmemberId,loginId,displayName,talkFileBytes,mailboxBytes,driveBytes,totalBytes");
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith(m.id() + ",") && l.endsWith(",4321," + (4321 + mailbox)));
+  }
 }

@@ -197,6 +197,9 @@ class AdminConsoleBrowserTests {
     assertThat(admin.getByTestId("statistics").locator("svg")).hasCount(3);
     assertThat(admin.locator("[data-figure=messagesSent]")).containsText("トーク送信数");
     assertThat(admin.locator("[data-figure=storageBytes] strong")).containsText("B");
+    assertThat(admin.getByTestId("storage-per-member")).containsText("容量の大きい順");
+    assertThat(admin.getByTestId("storage-per-member").locator("a[download]"))
+        .hasAttribute("href", "/api/v1/admin/statistics/storage/export");
     browser.screenshot(admin, "admin-statistics.png");
 
     Page phone = signedInAdmin(company, 390, 844);

@@ -3,11 +3,13 @@ package dev.musubi.admin.web;
 import dev.musubi.admin.Statistics;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.security.MemberPrincipal;
+import dev.musubi.platform.web.Csv;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,6 +32,43 @@ class StatisticsController {
       @RequestParam(required = false) @Nullable String from,
       @RequestParam(required = false) @Nullable String to) {
     return statistics.list(CurrentMember.get(), from, to);
+  }
+
+  @GetMapping("/storage")
+  Map<String, Object> storage(@RequestParam(required = false) @Nullable Integer limit) {
+    MemberPrincipal me = CurrentMember.get();
+    return Map.of(
+        "keys",
+        statistics.storageKeys(),
+        "members",
+        statistics.storage(me, limit == null ? 100 : limit));
+  }
+
+  @GetMapping("/storage/export")
+  void storageExport(HttpServletResponse response) throws IOException {
+    MemberPrincipal me = CurrentMember.get();
+    List<Statistics.MemberStorage> rows = statistics.storage(me, 10_000);
+    List<String> keys = statistics.storageKeys();
+    response.setContentType("text/csv; charset=UTF-8");
+    response.setHeader("Content-Disposition", "attachment; filename=\"storage.csv\"");
+    response.setHeader("Cache-Control", "no-store");
+    Writer w = new java.io.OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+    w.write('\uFEFF');
+    w.write("memberId,loginId,displayName," + String.join(",", keys) + ",totalBytes\r\n");
+    for (Statistics.MemberStorage r : rows) {
+      w.write(
+          r.memberId()
+              + ","
+              + Csv.cell(r.loginId() == null ? "" : r.loginId())
+              + ","
+              + Csv.cell(r.displayName() == null ? "" : r.displayName()));
+      for (String k : keys) {
+        w.write("," + r.bytes().getOrDefault(k, 0L));
+      }
+      w.write("," + r.total() + "\r\n");
+    }
+    w.flush();
+    statistics.storageExported(me, rows.size());
   }
 
   @GetMapping("/export")

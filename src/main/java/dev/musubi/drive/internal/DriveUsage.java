@@ -2,6 +2,7 @@ package dev.musubi.drive.internal;
 
 import static dev.musubi.platform.Jdbc.ts;
 
+import dev.musubi.platform.stats.MemberStorageSource;
 import dev.musubi.platform.stats.UsageSource;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @org.springframework.core.annotation.Order(30)
-class DriveUsage implements UsageSource {
+class DriveUsage implements UsageSource, MemberStorageSource {
 
   private final JdbcClient jdbc;
 
@@ -47,6 +48,27 @@ class DriveUsage implements UsageSource {
             .param(tenantId)
             .query(Long.class)
             .single());
+    return out;
+  }
+
+  /** A personal drive's bytes are its owner's; shared drives belong to the company. */
+  @Override
+  public String key() {
+    return "driveBytes";
+  }
+
+  @Override
+  public Map<UUID, Long> bytesByMember(UUID tenantId) {
+    Map<UUID, Long> out = new LinkedHashMap<>();
+    jdbc.sql(
+            "SELECT d.owner_id, SUM(v.size) AS bytes FROM drive_version v"
+                + " JOIN drive_node n ON n.id = v.node_id JOIN drive d ON d.id = n.drive_id"
+                + " WHERE v.tenant_id = ? AND d.owner_id IS NOT NULL GROUP BY d.owner_id")
+        .param(tenantId)
+        .query(
+            rs -> {
+              out.put(rs.getObject("owner_id", UUID.class), rs.getLong("bytes"));
+            });
     return out;
   }
 }

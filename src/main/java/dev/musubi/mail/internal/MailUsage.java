@@ -2,6 +2,7 @@ package dev.musubi.mail.internal;
 
 import static dev.musubi.platform.Jdbc.ts;
 
+import dev.musubi.platform.stats.MemberStorageSource;
 import dev.musubi.platform.stats.UsageSource;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @org.springframework.core.annotation.Order(20)
-class MailUsage implements UsageSource {
+class MailUsage implements UsageSource, MemberStorageSource {
 
   private final JdbcClient jdbc;
 
@@ -52,5 +53,24 @@ class MailUsage implements UsageSource {
         .params(tenantId, direction, ts(from), ts(to))
         .query(Long.class)
         .single();
+  }
+
+  @Override
+  public String key() {
+    return "mailboxBytes";
+  }
+
+  @Override
+  public Map<UUID, Long> bytesByMember(UUID tenantId) {
+    Map<UUID, Long> out = new LinkedHashMap<>();
+    jdbc.sql(
+            "SELECT member_id, SUM(size) AS bytes FROM mail_message WHERE tenant_id = ?"
+                + " GROUP BY member_id")
+        .param(tenantId)
+        .query(
+            rs -> {
+              out.put(rs.getObject("member_id", UUID.class), rs.getLong("bytes"));
+            });
+    return out;
   }
 }

@@ -2,6 +2,7 @@ package dev.musubi.messaging.internal;
 
 import static dev.musubi.platform.Jdbc.ts;
 
+import dev.musubi.platform.stats.MemberStorageSource;
 import dev.musubi.platform.stats.UsageSource;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 /** Talk's figures: messages sent in the window (recalled ones included: they were sent). */
 @Component
 @org.springframework.core.annotation.Order(10)
-class TalkUsage implements UsageSource {
+class TalkUsage implements UsageSource, MemberStorageSource {
 
   private final JdbcClient jdbc;
 
@@ -36,5 +37,25 @@ class TalkUsage implements UsageSource {
             .query(Long.class)
             .single();
     return Map.of("messagesSent", sent);
+  }
+
+  /** Files and images a member posted in Talk (kept until the message or room is deleted). */
+  @Override
+  public String key() {
+    return "talkFileBytes";
+  }
+
+  @Override
+  public Map<UUID, Long> bytesByMember(UUID tenantId) {
+    Map<UUID, Long> out = new java.util.LinkedHashMap<>();
+    jdbc.sql(
+            "SELECT uploaded_by, SUM(size) AS bytes FROM talk_attachment WHERE tenant_id = ?"
+                + " AND message_id IS NOT NULL GROUP BY uploaded_by")
+        .param(tenantId)
+        .query(
+            rs -> {
+              out.put(rs.getObject("uploaded_by", UUID.class), rs.getLong("bytes"));
+            });
+    return out;
   }
 }
