@@ -172,6 +172,20 @@ public class AdminAccess {
     }
   }
 
+  /**
+   * 403 (and an audited refusal) unless the caller acts for the whole company: for things that span
+   * departments, such as custom groups. {@code targetId} is the company's ID when nothing more
+   * specific exists yet.
+   */
+  public void requireWholeCompany(
+      MemberPrincipal p, String targetType, UUID targetId, String action) {
+    if (scope(p) != null) {
+      refusals.outOfScope(p, targetType, targetId, action);
+      throw Problems.forbidden(
+          "out-of-scope", "This spans the company; an admin limited to departments cannot do it.");
+    }
+  }
+
   /** 404 (and an audited refusal) when the department is outside the caller's scope. */
   public void checkDepartment(MemberPrincipal p, UUID departmentId, String action) {
     Set<UUID> scope = scope(p);
