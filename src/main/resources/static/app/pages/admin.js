@@ -34,6 +34,7 @@ import {
   StatisticsSection,
 } from './admin-console.js';
 import { MailAdminSection } from './admin-mail.js';
+import { OrganisationSection } from './admin-org.js';
 import { TalkExportCard } from './admin-talk-export.js';
 import { MemberExportButton, PrivacySection } from './privacy.js';
 
@@ -41,7 +42,7 @@ const PAGE_SIZE = 20;
 const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
-const TABS = ['members', 'deleted', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail', 'privacy'];
+const TABS = ['members', 'deleted', 'org', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail', 'privacy'];
 
 export function AdminPage({ me, tab }) {
   const current = TABS.includes(tab) ? tab : 'members';
@@ -64,6 +65,8 @@ export function AdminPage({ me, tab }) {
       ? html`<${AuditSection} />${(me?.roles || []).includes('super_admin') && html`<${TalkExportCard} />`}`
       : current === 'deleted'
         ? html`<${DeletedSection} />`
+        : current === 'org'
+          ? html`<${OrganisationSection} />`
         : current === 'roles'
           ? html`<${RolesSection} />`
           : current === 'review'
