@@ -15,6 +15,7 @@ import { CalendarPage, startReminders } from './pages/calendar.js';
 import { MailPage } from './pages/mail.js';
 import { ResetPage } from './pages/reset.js';
 import { PrivacyNoticePage } from './pages/privacy.js';
+import { OperatorPage } from './pages/operator.js';
 
 export const ADMIN_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
@@ -108,7 +109,7 @@ function App() {
       onSignedIn=${async () => {
         await refreshCsrf();
         const m = await loadMe();
-        if (m && (route.path[0] === 'signin' || route.path.length === 0)) navigate('#/talk');
+        if (m && (route.path[0] === 'signin' || route.path.length === 0)) navigate(isOperator(m) ? '#/operator' : '#/talk');
       }}
     />`;
   }
@@ -123,11 +124,17 @@ const NAV = [
   { id: 'contacts', icon: 'contacts' },
 ];
 
+function isOperator(me) {
+  return (me?.roles || []).includes('operator');
+}
+
 function Frame({ me, route, reloadMe, onSignedOut }) {
-  const section = route.path[0] || 'talk';
-  const items = isAdmin(me) ? [...NAV, { id: 'admin', icon: 'admin' }] : NAV;
+  // The hosting operator belongs to no company: the operator console and My account only.
+  const operator = isOperator(me);
+  const section = operator && route.path[0] !== 'account' ? 'operator' : route.path[0] || 'talk';
+  const items = operator ? [{ id: 'operator', icon: 'admin' }] : isAdmin(me) ? [...NAV, { id: 'admin', icon: 'admin' }] : NAV;
   const mainRef = useRef(null);
-  useEffect(() => startReminders(), [me.id]);
+  useEffect(() => (operator ? undefined : startReminders()), [me.id]);
 
   const signOut = async () => {
     try {
@@ -142,6 +149,9 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
 
   let page;
   switch (section) {
+    case 'operator':
+      page = operator ? html`<${OperatorPage} />` : html`<p class="alert alert-error">${t('error.forbidden')}</p>`;
+      break;
     case 'talk':
       page = html`<${TalkPage} me=${me} roomId=${route.path[1] || null} focusSeq=${Number(route.params.get('seq')) || null} />`;
       break;
