@@ -12,8 +12,8 @@ import dev.musubi.calendar.internal.CalendarStore.FacilityRow;
 import dev.musubi.calendar.internal.CalendarStore.Person;
 import dev.musubi.calendar.internal.InvitationMail;
 import dev.musubi.calendar.internal.JapaneseHolidays;
+import dev.musubi.calendar.internal.Occurrences;
 import dev.musubi.calendar.internal.Recurrence;
-import dev.musubi.calendar.internal.Recurrence.Instance;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException.FieldError;
@@ -1060,70 +1060,12 @@ public class Events {
    * replace); each carries its recurrence ID.
    */
   private List<EventRow> instances(EventRow m, List<EventRow> overrides, Instant from, Instant to) {
-    Set<Instant> replaced = new HashSet<>();
-    overrides.forEach(o -> replaced.add(o.recurrenceId()));
-    List<EventRow> out = new ArrayList<>();
-    ZoneId zone = ZoneId.of(m.timeZone());
-    for (Instance i :
-        Recurrence.expand(
-            m.startLocal(),
-            zone,
-            m.duration(),
-            m.rrule(),
-            m.exdates(),
-            m.rdates(),
-            from,
-            to,
-            MAX_PER_SERIES)) {
-      if (replaced.contains(i.recurrenceId())) {
-        continue;
-      }
-      out.add(occurrenceRow(m, i.recurrenceId()));
-    }
-    for (EventRow o : overrides) {
-      if (o.startAt().isBefore(to)
-          && o.endAt().isAfter(from)
-          && !m.exdates().contains(o.recurrenceId())) {
-        out.add(o);
-      }
-    }
-    out.sort(Comparator.comparing(EventRow::startAt));
-    return out;
+    return Occurrences.between(m, overrides, from, to, MAX_PER_SERIES);
   }
 
   /** The master as it is at one occurrence. */
   private static EventRow occurrenceRow(EventRow m, Instant start) {
-    ZoneId zone = ZoneId.of(m.timeZone());
-    LocalDateTime local = LocalDateTime.ofInstant(start, zone);
-    return new EventRow(
-        m.id(),
-        m.tenantId(),
-        m.calendarId(),
-        m.uid(),
-        null,
-        start,
-        m.organizerId(),
-        m.title(),
-        m.location(),
-        m.description(),
-        m.allDay(),
-        m.timeZone(),
-        local,
-        start,
-        m.allDay() ? Recurrence.at(local.plus(m.duration()), zone) : start.plus(m.duration()),
-        m.duration(),
-        null,
-        List.of(),
-        List.of(),
-        start.plus(m.duration()),
-        m.visibility(),
-        m.reminders(),
-        m.emailReminders(),
-        m.facilityId(),
-        m.sequence(),
-        m.etag(),
-        m.createdAt(),
-        m.updatedAt());
+    return Occurrences.at(m, start);
   }
 
   private Map<UUID, List<Busy>> busyOf(

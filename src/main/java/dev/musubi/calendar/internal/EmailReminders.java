@@ -109,7 +109,8 @@ public class EmailReminders {
     List<EventRow> overrides = store.overrides(m.tenantId(), List.of(m.id()));
     int sent = 0;
     List<UUID> people = null;
-    for (EventRow occ : occurrences(m, overrides, now.minus(GRACE), now.plus(LOOKAHEAD))) {
+    for (EventRow occ :
+        Occurrences.between(m, overrides, now.minus(GRACE), now.plus(LOOKAHEAD), 1000)) {
       for (Integer minutes : occ.emailReminders()) {
         Instant due = occ.startAt().minus(Duration.ofMinutes(minutes));
         if (due.isAfter(now) || !due.isAfter(now.minus(GRACE))) {
@@ -247,71 +248,5 @@ public class EmailReminders {
     } catch (MessagingException | IOException e) {
       throw new IllegalStateException("reminder mail could not be built", e);
     }
-  }
-
-  /** Occurrences of a master in the window, overrides in place of those they replace. */
-  private static List<EventRow> occurrences(
-      EventRow m, List<EventRow> overrides, Instant from, Instant to) {
-    Set<Instant> replaced = new HashSet<>();
-    overrides.forEach(o -> replaced.add(o.recurrenceId()));
-    List<EventRow> out = new ArrayList<>();
-    ZoneId zone = ZoneId.of(m.timeZone());
-    for (Recurrence.Instance i :
-        Recurrence.expand(
-            m.startLocal(),
-            zone,
-            m.duration(),
-            m.rrule(),
-            m.exdates(),
-            m.rdates(),
-            from,
-            to,
-            1000)) {
-      if (replaced.contains(i.recurrenceId())) {
-        continue;
-      }
-      boolean recurring = m.rrule() != null || !m.rdates().isEmpty();
-      out.add(at(m, i.recurrenceId(), recurring));
-    }
-    for (EventRow o : overrides) {
-      if (o.startAt().isBefore(to)
-          && o.endAt().isAfter(from)
-          && !m.exdates().contains(o.recurrenceId())) {
-        out.add(o);
-      }
-    }
-    return out;
-  }
-
-  private static EventRow at(EventRow m, Instant start, boolean recurring) {
-    return new EventRow(
-        m.id(),
-        m.tenantId(),
-        m.calendarId(),
-        m.uid(),
-        null,
-        recurring ? start : null,
-        m.organizerId(),
-        m.title(),
-        m.location(),
-        m.description(),
-        m.allDay(),
-        m.timeZone(),
-        LocalDateTime.ofInstant(start, ZoneId.of(m.timeZone())),
-        start,
-        start.plus(m.duration()),
-        m.duration(),
-        null,
-        List.of(),
-        List.of(),
-        start.plus(m.duration()),
-        m.visibility(),
-        m.reminders(),
-        m.emailReminders(),
-        m.facilityId(),
-        m.sequence(),
-        m.etag(),
-        m.createdAt(),
-        m.updatedAt());
   }
 }
