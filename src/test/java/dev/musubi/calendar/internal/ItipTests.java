@@ -32,7 +32,7 @@ class ItipTests {
                 "ATTENDEE;CN=\"Taro; Partner\";PARTSTAT=tentative:MAILTO:Taro@Partner.Example"));
     assertThat(r)
         .containsExactly(
-            new Itip.Reply("abc@musubi", 3, false, "taro@partner.example", "tentative"));
+            new Itip.Reply("abc@musubi", 3, null, "taro@partner.example", "tentative"));
   }
 
   @Test
