@@ -96,8 +96,28 @@ class OccurrenceRepliesIntegrationTests {
     throw new AssertionError("baba is not an attendee: " + r.body());
   }
 
+  private String davGet(String path) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                    .header(
+                        "Authorization",
+                        "Basic "
+                            + java.util.Base64.getEncoder()
+                                .encodeToString(
+                                    (aoki.loginId() + ":" + Fixtures.PASSWORD)
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .GET()
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body().replace("\r\n ", "");
+  }
+
   @Test
-  void aMemberAnswersOneOccurrenceAndTheOrganiserSeesThatAnswerOnIt() {
+  void aMemberAnswersOneOccurrenceAndTheOrganiserSeesThatAnswerOnIt() throws Exception {
     String id = weekly("週次定例");
     assertThat(reply(id, "accepted", null).status()).isEqualTo(200);
     ApiClient.Response one = reply(id, "declined", SECOND);
@@ -149,6 +169,21 @@ class OccurrenceRepliesIntegrationTests {
     String master =
         ics.substring(ics.lastIndexOf("BEGIN:VEVENT", rule), ics.indexOf("END:VEVENT", rule));
     assertThat(master).contains("PARTSTAT=ACCEPTED").doesNotContain("RECURRENCE-ID");
+
+    // CalDAV: the event's resource carries the same override.
+    String dav =
+        davGet(
+            "/dav/cal/calendars/"
+                + aoki.loginId()
+                + "/"
+                + defaultCalendar(aoki.client())
+                + "/"
+                + id
+                + ".ics");
+    assertThat(dav)
+        .contains("RECURRENCE-ID;TZID=Asia/Tokyo:20260413T100000")
+        .contains("PARTSTAT=DECLINED")
+        .contains("PARTSTAT=ACCEPTED");
 
     // Answering the whole series replaces the single answer.
     assertThat(reply(id, "tentative", null).status()).isEqualTo(200);
