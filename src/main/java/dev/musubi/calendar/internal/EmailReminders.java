@@ -19,10 +19,12 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -58,6 +60,7 @@ public class EmailReminders {
 
   private final CalendarStore store;
   private final ImipStore imip;
+  private final OccurrenceAnswers answers;
   private final MailSending sending;
   private final Ids ids;
   private final Clock clock;
@@ -67,12 +70,14 @@ public class EmailReminders {
   EmailReminders(
       CalendarStore store,
       ImipStore imip,
+      OccurrenceAnswers answers,
       MailSending sending,
       Ids ids,
       Clock clock,
       PlatformTransactionManager transactions) {
     this.store = store;
     this.imip = imip;
+    this.answers = answers;
     this.sending = sending;
     this.ids = ids;
     this.clock = clock;
@@ -108,7 +113,8 @@ public class EmailReminders {
   private int remind(EventRow m, Instant now) {
     List<EventRow> overrides = store.overrides(m.tenantId(), List.of(m.id()));
     int sent = 0;
-    List<UUID> people = null;
+    List<AttendeeRow> attendees = null;
+    Map<Instant, Map<UUID, String>> answered = null;
     for (EventRow occ :
         Occurrences.between(m, overrides, now.minus(GRACE), now.plus(LOOKAHEAD), 1000)) {
       for (Integer minutes : occ.emailReminders()) {
@@ -116,11 +122,19 @@ public class EmailReminders {
         if (due.isAfter(now) || !due.isAfter(now.minus(GRACE))) {
           continue;
         }
-        if (people == null) {
-          people = recipients(m);
+        if (attendees == null) {
+          attendees = store.attendees(m.tenantId(), List.of(m.id()));
+          answered = new HashMap<>();
+          for (OccurrenceAnswers.Answer a : answers.of(m.tenantId(), List.of(m.id()))) {
+            if (a.memberId() != null) {
+              answered
+                  .computeIfAbsent(a.occurrence(), k -> new HashMap<>())
+                  .put(a.memberId(), a.status());
+            }
+          }
         }
         Instant occurrence = occ.recurrenceId() != null ? occ.recurrenceId() : occ.startAt();
-        for (UUID member : people) {
+        for (UUID member : recipients(m, attendees, answered.getOrDefault(occurrence, Map.of()))) {
           if (imip.reminderSent(m.id(), occurrence, minutes, member)) {
             continue;
           }
@@ -133,18 +147,22 @@ public class EmailReminders {
     return sent;
   }
 
-  /** The organiser and the invited members who have not declined. */
-  private List<UUID> recipients(EventRow m) {
+  /**
+   * The organiser and the invited members who have not declined this occurrence (their answer for
+   * it, else their answer for the series).
+   */
+  private static List<UUID> recipients(
+      EventRow m, List<AttendeeRow> attendees, Map<UUID, String> atOccurrence) {
     Set<UUID> out = new LinkedHashSet<>();
     if (m.organizerId() != null) {
       out.add(m.organizerId());
     }
     Set<UUID> declined = new HashSet<>();
-    for (AttendeeRow a : store.attendees(m.tenantId(), List.of(m.id()))) {
+    for (AttendeeRow a : attendees) {
       if (a.memberId() == null) {
         continue;
       }
-      if (a.status().equals("declined")) {
+      if (atOccurrence.getOrDefault(a.memberId(), a.status()).equals("declined")) {
         declined.add(a.memberId());
       } else {
         out.add(a.memberId());
