@@ -214,6 +214,15 @@ class CalendarDragBrowserTests {
                 "Asia/Tokyo",
                 "facilityId",
                 roomId));
+    String wrap =
+        create(
+            tanaka.client(),
+            Map.of(
+                "title", "夕礼",
+                "start", thu + "T17:00",
+                "end", thu + "T17:30",
+                "timeZone", "Asia/Tokyo",
+                "rrule", "FREQ=DAILY;COUNT=2"));
     Page page = weekView(tanaka);
 
     // Wednesday's stand-up one hour later, for this event only.
@@ -251,6 +260,25 @@ class CalendarDragBrowserTests {
                       instant(tue.plusDays(1), "10:00"),
                       instant(tue.plusDays(2), "09:00"));
             });
+
+    // Thursday's wrap-up 45 minutes later for all events: the whole series moves with it.
+    Locator wrapUp = block(page, "夕礼").first();
+    BoundingBox wb = wrapUp.boundingBox();
+    drag(page, wb.x + wb.width / 2, wb.y + 6, wb.x + wb.width / 2, wb.y + 6 + 30);
+    page.getByRole(AriaRole.DIALOG)
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("すべての予定").setExact(true))
+        .click();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode ev = tanaka.client().get("/api/v1/events/" + wrap).json();
+              assertThat(ev.get("startAt").asString()).isEqualTo(instant(thu, "17:45"));
+              assertThat(ev.get("endAt").asString()).isEqualTo(instant(thu, "18:15"));
+              assertThat(ev.get("rrule").asString()).contains("FREQ=DAILY");
+            });
+    assertThat(block(page, "夕礼")).hasCount(2);
+    assertThat(block(page, "夕礼").last()).containsText("17:45–18:15");
 
     // The review onto the visitor's booking of the same room: refused, back at 14:00.
     Locator r = block(page, "設計レビュー");
