@@ -12,8 +12,10 @@ import dev.musubi.calendar.internal.CalendarStore.FacilityRow;
 import dev.musubi.calendar.internal.CalendarStore.Person;
 import dev.musubi.calendar.internal.InvitationMail;
 import dev.musubi.calendar.internal.JapaneseHolidays;
+import dev.musubi.calendar.internal.OccurrenceAnswers;
+import dev.musubi.calendar.internal.OccurrenceAnswers.Answer;
+import dev.musubi.calendar.internal.Occurrences;
 import dev.musubi.calendar.internal.Recurrence;
-import dev.musubi.calendar.internal.Recurrence.Instance;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException.FieldError;
@@ -79,14 +81,17 @@ public class Events {
   private final Ids ids;
   private final Clock clock;
   private final InvitationMail invitations;
+  private final OccurrenceAnswers answers;
 
   Events(
       CalendarStore store,
       CalendarAccess access,
       Ids ids,
       Clock clock,
-      InvitationMail invitations) {
+      InvitationMail invitations,
+      OccurrenceAnswers answers) {
     this.invitations = invitations;
+    this.answers = answers;
     this.store = store;
     this.access = access;
     this.ids = ids;
@@ -147,9 +152,17 @@ public class Events {
   }
 
   public EventDetail get(MemberPrincipal actor, UUID eventId) {
+    return get(actor, eventId, null);
+  }
+
+  /**
+   * An event; with {@code occurrence} (the original start of an occurrence of a series) its
+   * attendees and the caller's answer are those for that occurrence.
+   */
+  public EventDetail get(MemberPrincipal actor, UUID eventId, @Nullable String occurrence) {
     EventRow e = store.event(actor.tenantId(), eventId).orElseThrow(Problems::notFound);
     Level l = viewLevel(actor, e);
-    return detail(actor, e, l);
+    return detail(actor, e, l, answerOccurrence(actor, e, occurrence));
   }
 
   // ---- writing -------------------------------------------------------------------------------
@@ -203,6 +216,9 @@ public class Events {
       Draft d = validate(actor, in, e, false);
       EventRow updated = fromDraft(e, d, now);
       store.updateEvent(updated);
+      if (movedFrom(e, updated)) {
+        answers.clearOccurrence(actor.tenantId(), e.parentId(), e.recurrenceId());
+      }
       EventRow master = store.event(actor.tenantId(), e.parentId()).orElseThrow();
       book(actor, master, List.of());
       store.touchCalendar(actor.tenantId(), e.calendarId());
@@ -260,6 +276,10 @@ public class Events {
           store.insertEvent(o);
         } else {
           store.updateEvent(o);
+        }
+        if (movedFrom(base, o)) {
+          // Answers were given for the old time.
+          answers.clearOccurrence(actor.tenantId(), e.id(), rid);
         }
         touchMaster(e, now);
         book(actor, store.event(actor.tenantId(), e.id()).orElseThrow(), List.of());
@@ -359,6 +379,16 @@ public class Events {
                         new AttendeeRow(
                             nid, x.memberId(), x.email(), x.name(), x.status(), x.required()))
                 .toList());
+        if (newSeries.startAt().equals(rid)
+            && newSeries.duration().equals(e.duration())
+            && in.rrule() == null
+            && in.rdates() == null) {
+          // The same occurrences continue in the new series: their answers go with them.
+          answers.moveFrom(actor.tenantId(), e.id(), rid, nid);
+          answers.retainAttendees(actor.tenantId(), nid);
+        } else {
+          answers.clearFrom(actor.tenantId(), e.id(), rid);
+        }
         book(actor, head, List.of(newSeries.id()));
         book(actor, newSeries, List.of(head.id()));
         store.touchCalendar(actor.tenantId(), e.calendarId());
@@ -370,6 +400,11 @@ public class Events {
         return updateAll(actor, e, in, l, now);
       }
     }
+  }
+
+  /** Whether a change moved an occurrence (its answers then no longer hold). */
+  private static boolean movedFrom(EventRow before, EventRow after) {
+    return !before.startAt().equals(after.startAt()) || !before.endAt().equals(after.endAt());
   }
 
   private EventDetail updateAll(
@@ -389,6 +424,11 @@ public class Events {
           actor.tenantId(),
           e.id(),
           mergeStatuses(actor, e.id(), store.attendees(actor.tenantId(), List.of(e.id())), true));
+    }
+    if (moved) {
+      answers.clearFrom(actor.tenantId(), e.id(), null);
+    } else if (d.attendees() != null) {
+      answers.retainAttendees(actor.tenantId(), e.id());
     }
     book(actor, updated, List.of());
     store.touchCalendar(actor.tenantId(), e.calendarId());
@@ -419,11 +459,12 @@ public class Events {
       List<Instant> ex = new ArrayList<>(master.exdates());
       ex.add(e.recurrenceId());
       store.deleteEventRows(actor.tenantId(), e.id());
+      answers.clearOccurrence(actor.tenantId(), master.id(), e.recurrenceId());
       EventRow m = withExdates(master, ex, now);
       store.updateEvent(m);
       book(actor, m, List.of());
       store.touchCalendar(actor.tenantId(), e.calendarId());
-      invitations.sync(actor.tenantId(), m.id());
+      invitations.cancelOccurrence(actor.tenantId(), m.id(), e);
       return;
     }
     if ((e.rrule() == null && e.rdates().isEmpty()) || sc.equals("all")) {
@@ -438,14 +479,21 @@ public class Events {
       if (!ex.contains(rid)) {
         ex.add(rid);
       }
+      EventRow cancelled = occurrenceRow(e, rid);
       for (EventRow o : store.overrides(actor.tenantId(), List.of(e.id()))) {
         if (rid.equals(o.recurrenceId())) {
+          cancelled = o;
           store.deleteEventRows(actor.tenantId(), o.id());
         }
       }
+      answers.clearOccurrence(actor.tenantId(), e.id(), rid);
       EventRow m = withExdates(e, ex, now);
       store.updateEvent(m);
       book(actor, m, List.of());
+      store.touchCalendar(actor.tenantId(), e.calendarId());
+      // RFC 5546 §3.2.5: outside attendees get a CANCEL for this occurrence, not the series again.
+      invitations.cancelOccurrence(actor.tenantId(), e.id(), cancelled);
+      return;
     } else {
       if (!rid.isAfter(e.startAt())) {
         invitations.cancelAll(actor.tenantId(), e.id());
@@ -459,6 +507,7 @@ public class Events {
           store.deleteEventRows(actor.tenantId(), o.id());
         }
       }
+      answers.clearFrom(actor.tenantId(), e.id(), rid);
       String headRule =
           e.rrule() == null ? null : Recurrence.endBefore(e.rrule(), rid, e.allDay(), zone);
       List<Instant> headR = e.rdates().stream().filter(x -> x.isBefore(rid)).toList();
@@ -503,27 +552,58 @@ public class Events {
     invitations.sync(actor.tenantId(), e.id());
   }
 
-  /** The caller's answer to an invitation: accepted, tentative or declined. */
+  /**
+   * The caller's answer to an invitation: accepted, tentative or declined. With {@code occurrence}
+   * (the original start of one occurrence of a series, as DELETE and PATCH name it) it answers that
+   * occurrence only; without, the whole series, replacing any answers given for single occurrences.
+   */
   @Transactional
-  public EventDetail reply(MemberPrincipal actor, UUID eventId, @Nullable String status) {
+  public EventDetail reply(
+      MemberPrincipal actor, UUID eventId, @Nullable String status, @Nullable String occurrence) {
     EventRow e = store.event(actor.tenantId(), eventId).orElseThrow(Problems::notFound);
     Level l = viewLevel(actor, e);
     UUID master = e.parentId() != null ? e.parentId() : e.id();
-    boolean invited =
+    AttendeeRow me =
         store.attendees(actor.tenantId(), List.of(master)).stream()
-            .anyMatch(a -> actor.memberId().equals(a.memberId()));
-    if (!invited) {
-      throw Problems.forbidden("not-invited", "You are not invited to this event.");
-    }
+            .filter(a -> actor.memberId().equals(a.memberId()))
+            .findFirst()
+            .orElseThrow(
+                () -> Problems.forbidden("not-invited", "You are not invited to this event."));
     String s = status == null ? "" : status.strip().toLowerCase(Locale.ROOT);
     if (!ANSWERS.contains(s)) {
       throw Problems.invalid("status", "invalid", "Must be accepted, tentative or declined.");
     }
-    store.setAttendeeStatus(actor.tenantId(), master, actor.memberId(), s);
+    Instant rid = answerOccurrence(actor, e, occurrence);
+    if (rid == null) {
+      store.setAttendeeStatus(actor.tenantId(), master, actor.memberId(), s);
+      answers.clearAttendee(actor.tenantId(), master, me.email());
+    } else {
+      answers.set(actor.tenantId(), new Answer(master, rid, me.email(), actor.memberId(), s));
+    }
     EventRow m = store.event(actor.tenantId(), master).orElseThrow();
     touchMaster(m, clock.instant());
     store.touchCalendar(actor.tenantId(), m.calendarId());
-    return detail(actor, e, l);
+    return detail(actor, e, l, rid);
+  }
+
+  /**
+   * The occurrence an answer or a reading is for: null when none is named; 422 when the event does
+   * not repeat or the instant is not one of its occurrences.
+   */
+  private @Nullable Instant answerOccurrence(
+      MemberPrincipal actor, EventRow e, @Nullable String occurrence) {
+    if (occurrence == null || occurrence.isBlank()) {
+      return null;
+    }
+    EventRow m =
+        e.parentId() == null
+            ? e
+            : store.event(actor.tenantId(), e.parentId()).orElseThrow(Problems::notFound);
+    if (m.rrule() == null && m.rdates().isEmpty()) {
+      throw Problems.invalid(
+          "occurrence", "not_recurring", "This event does not repeat; answer it as a whole.");
+    }
+    return occurrence(actor, m, occurrence.strip(), true);
   }
 
   // ---- free/busy -------------------------------------------------------------------------
@@ -704,12 +784,14 @@ public class Events {
     for (ImportedEvent p : parsed) {
       drafts.add(validate(actor, p.input(), null, p.recurrenceId() == null));
     }
-    Map<String, String> answers = new HashMap<>();
+    Map<String, String> seriesAnswers = new HashMap<>();
+    List<Answer> occurrenceAnswers =
+        existing == null ? List.of() : answers.of(actor.tenantId(), List.of(existing.id()));
     UUID facility = null;
     if (existing != null) {
       store
           .attendees(actor.tenantId(), List.of(existing.id()))
-          .forEach(x -> answers.put(x.email(), x.status()));
+          .forEach(x -> seriesAnswers.put(x.email(), x.status()));
       facility = existing.facilityId();
       lockFacilities(actor, facility);
       store.deleteEventRows(actor.tenantId(), existing.id());
@@ -739,7 +821,7 @@ public class Events {
                           x.memberId(),
                           x.email(),
                           x.name(),
-                          answers.getOrDefault(x.email(), x.status()),
+                          seriesAnswers.getOrDefault(x.email(), x.status()),
                           x.required()))
               .toList());
       master = row;
@@ -762,6 +844,12 @@ public class Events {
       store.insertEvent(withUid(o, uid));
     }
     store.setHref(actor.tenantId(), calendarId, href, master.id());
+    for (Answer kept : occurrenceAnswers) {
+      answers.set(
+          actor.tenantId(),
+          new Answer(master.id(), kept.occurrence(), kept.email(), kept.memberId(), kept.status()));
+    }
+    answers.retainAttendees(actor.tenantId(), master.id());
     book(actor, master, List.of());
     store.touchCalendar(actor.tenantId(), calendarId);
     invitations.sync(actor.tenantId(), master.id());
@@ -842,6 +930,20 @@ public class Events {
     for (AttendeeRow a : store.attendees(tenantId, rows.stream().map(EventRow::id).toList())) {
       byEvent.computeIfAbsent(a.eventId(), k -> new ArrayList<>()).add(a);
     }
+    Map<UUID, List<Answer>> given = new HashMap<>();
+    for (Answer a :
+        answers.of(
+            tenantId, rows.stream().filter(r -> r.parentId() == null).map(EventRow::id).toList())) {
+      given.computeIfAbsent(a.eventId(), k -> new ArrayList<>()).add(a);
+    }
+    Map<UUID, Set<Instant>> overridden = new HashMap<>();
+    rows.stream()
+        .filter(r -> r.parentId() != null)
+        .forEach(
+            r ->
+                overridden
+                    .computeIfAbsent(r.parentId(), k -> new HashSet<>())
+                    .add(r.recurrenceId()));
     List<Exported> out = new ArrayList<>();
     for (EventRow e : rows) {
       boolean own = viewer != null && viewer.equals(e.organizerId());
@@ -850,8 +952,34 @@ public class Events {
               || (!e.visibility().equals("public") && !own && level != Level.OWNER);
       if (hide) {
         out.add(new Exported(redact(e), List.of(), null));
-      } else {
-        out.add(new Exported(e, byEvent.getOrDefault(e.id(), List.of()), null));
+        continue;
+      }
+      UUID master = e.parentId() != null ? e.parentId() : e.id();
+      List<Answer> answered = given.getOrDefault(master, List.of());
+      if (e.parentId() != null) {
+        List<AttendeeRow> attendees =
+            atOccurrence(byEvent.getOrDefault(master, List.of()), answered, e.recurrenceId());
+        out.add(new Exported(e, answered.isEmpty() ? List.of() : attendees, null));
+        continue;
+      }
+      out.add(new Exported(e, byEvent.getOrDefault(e.id(), List.of()), null));
+      // An occurrence someone answered on its own goes out as an override (RECURRENCE-ID) that
+      // carries the attendees with that answer as PARTSTAT.
+      Set<Instant> done = new HashSet<>(overridden.getOrDefault(e.id(), Set.of()));
+      ZoneId zone = ZoneId.of(e.timeZone());
+      for (Answer a : answered) {
+        Instant rid = a.occurrence();
+        if (!done.add(rid)
+            || e.exdates().contains(rid)
+            || !Recurrence.isOccurrence(
+                e.startLocal(), zone, e.duration(), e.rrule(), e.rdates(), rid)) {
+          continue;
+        }
+        out.add(
+            new Exported(
+                occurrenceRow(e, rid),
+                atOccurrence(byEvent.getOrDefault(e.id(), List.of()), answered, rid),
+                null));
       }
     }
     return out;
@@ -969,11 +1097,14 @@ public class Events {
         myStatus.put(a.eventId(), a.status());
       }
     }
+    Map<UUID, Map<Instant, String>> myOccurrenceStatus =
+        occurrenceStatuses(actor.tenantId(), actor.memberId(), masterIds);
     Map<UUID, List<EventRow>> overrides = new HashMap<>();
     for (EventRow o : store.overrides(actor.tenantId(), masterIds)) {
       overrides.computeIfAbsent(o.parentId(), k -> new ArrayList<>()).add(o);
     }
     for (EventRow m : masters) {
+      Map<Instant, String> mine = myOccurrenceStatus.getOrDefault(m.id(), Map.of());
       Level l = levels.getOrDefault(m.calendarId(), Level.DETAILS);
       boolean invited = myStatus.containsKey(m.id());
       boolean busyOnly =
@@ -984,6 +1115,7 @@ public class Events {
                   && !actor.memberId().equals(m.organizerId()));
       for (EventRow inst : instances(m, overrides.getOrDefault(m.id(), List.of()), from, to)) {
         boolean recurring = m.rrule() != null || !m.rdates().isEmpty();
+        String status = mine.getOrDefault(inst.recurrenceId(), myStatus.get(m.id()));
         out.add(
             new Occurrence(
                 m.id(),
@@ -1004,13 +1136,25 @@ public class Events {
                 recurring,
                 busyOnly,
                 invitedOnly.contains(m.id()) || (invited && !levels.containsKey(m.calendarId())),
-                myStatus.get(m.id()),
+                status,
                 busyOnly ? null : m.facilityId(),
                 inst.timeZone(),
-                remindsViewer(actor, m, myStatus.get(m.id())) ? inst.reminders() : List.of()));
+                remindsViewer(actor, m, status) ? inst.reminders() : List.of()));
       }
     }
     out.sort(Comparator.comparing(Occurrence::start).thenComparing(o -> o.calendarId().toString()));
+    return out;
+  }
+
+  /** A member's answers for single occurrences: by master, then by original start. */
+  private Map<UUID, Map<Instant, String>> occurrenceStatuses(
+      UUID tenantId, UUID memberId, List<UUID> masterIds) {
+    Map<UUID, Map<Instant, String>> out = new HashMap<>();
+    for (Answer a : answers.of(tenantId, masterIds)) {
+      if (memberId.equals(a.memberId())) {
+        out.computeIfAbsent(a.eventId(), k -> new HashMap<>()).put(a.occurrence(), a.status());
+      }
+    }
     return out;
   }
 
@@ -1060,70 +1204,12 @@ public class Events {
    * replace); each carries its recurrence ID.
    */
   private List<EventRow> instances(EventRow m, List<EventRow> overrides, Instant from, Instant to) {
-    Set<Instant> replaced = new HashSet<>();
-    overrides.forEach(o -> replaced.add(o.recurrenceId()));
-    List<EventRow> out = new ArrayList<>();
-    ZoneId zone = ZoneId.of(m.timeZone());
-    for (Instance i :
-        Recurrence.expand(
-            m.startLocal(),
-            zone,
-            m.duration(),
-            m.rrule(),
-            m.exdates(),
-            m.rdates(),
-            from,
-            to,
-            MAX_PER_SERIES)) {
-      if (replaced.contains(i.recurrenceId())) {
-        continue;
-      }
-      out.add(occurrenceRow(m, i.recurrenceId()));
-    }
-    for (EventRow o : overrides) {
-      if (o.startAt().isBefore(to)
-          && o.endAt().isAfter(from)
-          && !m.exdates().contains(o.recurrenceId())) {
-        out.add(o);
-      }
-    }
-    out.sort(Comparator.comparing(EventRow::startAt));
-    return out;
+    return Occurrences.between(m, overrides, from, to, MAX_PER_SERIES);
   }
 
   /** The master as it is at one occurrence. */
   private static EventRow occurrenceRow(EventRow m, Instant start) {
-    ZoneId zone = ZoneId.of(m.timeZone());
-    LocalDateTime local = LocalDateTime.ofInstant(start, zone);
-    return new EventRow(
-        m.id(),
-        m.tenantId(),
-        m.calendarId(),
-        m.uid(),
-        null,
-        start,
-        m.organizerId(),
-        m.title(),
-        m.location(),
-        m.description(),
-        m.allDay(),
-        m.timeZone(),
-        local,
-        start,
-        m.allDay() ? Recurrence.at(local.plus(m.duration()), zone) : start.plus(m.duration()),
-        m.duration(),
-        null,
-        List.of(),
-        List.of(),
-        start.plus(m.duration()),
-        m.visibility(),
-        m.reminders(),
-        m.emailReminders(),
-        m.facilityId(),
-        m.sequence(),
-        m.etag(),
-        m.createdAt(),
-        m.updatedAt());
+    return Occurrences.at(m, start);
   }
 
   private Map<UUID, List<Busy>> busyOf(
@@ -1151,13 +1237,20 @@ public class Events {
       for (EventRow o : store.overrides(tenantId, masters.stream().map(EventRow::id).toList())) {
         overrides.computeIfAbsent(o.parentId(), k -> new ArrayList<>()).add(o);
       }
+      Map<UUID, Map<Instant, String>> perOccurrence =
+          occurrenceStatuses(tenantId, m, masters.stream().map(EventRow::id).toList());
       List<Busy> busy = new ArrayList<>();
       for (EventRow e : masters) {
-        String st = status.get(e.id());
-        if ("declined".equals(st) || e.allDay()) {
+        String series = status.get(e.id());
+        Map<Instant, String> occ = perOccurrence.getOrDefault(e.id(), Map.of());
+        if (("declined".equals(series) && occ.isEmpty()) || e.allDay()) {
           continue;
         }
         for (EventRow i : instances(e, overrides.getOrDefault(e.id(), List.of()), from, to)) {
+          String st = occ.getOrDefault(i.recurrenceId(), series);
+          if ("declined".equals(st)) {
+            continue;
+          }
           busy.add(
               new Busy(
                   i.startAt(),
@@ -1227,8 +1320,20 @@ public class Events {
   }
 
   private EventDetail detail(MemberPrincipal actor, EventRow e, Level l) {
+    return detail(actor, e, l, null);
+  }
+
+  /**
+   * The event as its viewer may see it; for an overridden occurrence, or with {@code occurrence},
+   * the attendees' answers are those for that occurrence.
+   */
+  private EventDetail detail(
+      MemberPrincipal actor, EventRow e, Level l, @Nullable Instant occurrence) {
     UUID master = e.parentId() != null ? e.parentId() : e.id();
-    List<AttendeeRow> rows = store.attendees(actor.tenantId(), List.of(master));
+    List<Answer> given = answers.of(actor.tenantId(), List.of(master));
+    Instant at = occurrence != null ? occurrence : e.recurrenceId();
+    List<AttendeeRow> rows =
+        atOccurrence(store.attendees(actor.tenantId(), List.of(master)), given, at);
     boolean invited = rows.stream().anyMatch(a -> actor.memberId().equals(a.memberId()));
     boolean hide =
         !e.visibility().equals("public")
@@ -1293,7 +1398,47 @@ public class Events {
         v.etag(),
         l.atLeast(Level.EDIT),
         my,
-        hide ? List.of() : v.emailReminders());
+        hide ? List.of() : v.emailReminders(),
+        at,
+        hide
+            ? List.of()
+            : given.stream()
+                .map(
+                    a ->
+                        new EventDetail.OccurrenceAnswer(
+                            a.occurrence(),
+                            a.memberId(),
+                            a.memberId() == null ? a.email() : null,
+                            a.status()))
+                .toList());
+  }
+
+  /** The attendees with the answers given for one occurrence in place of their series answers. */
+  private static List<AttendeeRow> atOccurrence(
+      List<AttendeeRow> rows, List<Answer> given, @Nullable Instant occurrence) {
+    if (occurrence == null || given.isEmpty()) {
+      return rows;
+    }
+    Map<String, String> here = new HashMap<>();
+    for (Answer a : given) {
+      if (a.occurrence().equals(occurrence)) {
+        here.put(a.email(), a.status());
+      }
+    }
+    if (here.isEmpty()) {
+      return rows;
+    }
+    return rows.stream()
+        .map(
+            a ->
+                new AttendeeRow(
+                    a.eventId(),
+                    a.memberId(),
+                    a.email(),
+                    a.name(),
+                    here.getOrDefault(a.email(), a.status()),
+                    a.required()))
+        .toList();
   }
 
   private static EventRow redact(EventRow e) {

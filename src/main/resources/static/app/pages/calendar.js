@@ -1,7 +1,7 @@
 // Calendar: month, week, day and agenda views of the calendars the member shows, an event dialog
 // with recurrence, attendees (with their free/busy) and a facility, and invitation answers.
 // Times show in the browser's zone; events are created in it too. Every title and name is text.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api.js';
 import { addMessages, lang, t } from '../i18n.js';
 import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, Icon, Select, Spinner, TextField, errorText, otherFieldErrors, toast } from '../ui.js';
@@ -77,6 +77,9 @@ addMessages({
     'cal.deleteConfirm': 'この予定を削除しますか？',
     'cal.invitation': '招待',
     'cal.booking.pending': '設備は承認待ちです',
+    'cal.answerFor': '回答の対象',
+    'cal.moveScope': 'どの予定を変更しますか？',
+    'cal.resizeHandle': '終了時刻を変更',
   },
   en: {
     'cal.today': 'Today',
@@ -148,11 +151,16 @@ addMessages({
     'cal.deleteConfirm': 'Delete this event?',
     'cal.invitation': 'Invitation',
     'cal.booking.pending': 'The facility booking awaits approval',
+    'cal.answerFor': 'Answer for',
+    'cal.moveScope': 'Which events do you want to change?',
+    'cal.resizeHandle': 'Change the end time',
   },
 });
 
 const VIEWS = ['month', 'week', 'day', 'agenda'];
 const HOUR_PX = 40;
+const SNAP_MS = 15 * 60000; // drag and resize snap to 15 minutes
+const DRAG_THRESHOLD = 4; // pixels a press must move before it is a drag, not a click
 const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Tokyo';
 
 const pad = (n) => String(n).padStart(2, '0');
@@ -252,11 +260,80 @@ function MonthView({ anchor, items, colors, onOpen, onNew }) {
   </div>`;
 }
 
-function TimeGrid({ days, items, colors, onOpen, onNew }) {
+const snap = (d) => new Date(Math.round(d.getTime() / SNAP_MS) * SNAP_MS);
+
+/** Where a drag puts an occurrence: moved by minutes (and days), or with its end moved. */
+function dragged(o, d) {
+  const ms = d.minutes * 60000;
+  if (d.mode === 'resize') {
+    const e = snap(new Date(o.e.getTime() + ms));
+    return { s: o.s, e: e - o.s < SNAP_MS ? new Date(o.s.getTime() + SNAP_MS) : e };
+  }
+  const s = snap(addDays(new Date(o.s.getTime() + ms), d.days));
+  return { s, e: new Date(s.getTime() + (o.e - o.s)) };
+}
+
+/**
+ * Day and week columns. A timed event the member may edit is dragged to another time or day, or
+ * its bottom edge to another end, snapping to 15 minutes; `onMove` saves and resolves when done
+ * (the block shows at its new place meanwhile and snaps back when the save fails). The editor
+ * stays the keyboard way to change times.
+ */
+function TimeGrid({ days, items, colors, onOpen, onNew, onMove }) {
   const today = dayKey(new Date());
   const hours = Array.from({ length: 24 }, (_, i) => i);
+  const [drag, setDrag] = useState(null);
+  const [pending, setPending] = useState(null);
+  const grid = useRef(null);
+  const justDragged = useRef(false);
+  const begin = (ev, o, mode) => {
+    if (ev.button !== 0 || !onMove || !o.canMove) return;
+    ev.stopPropagation();
+    ev.preventDefault(); // no text selection while dragging; the click still follows
+    const x0 = ev.clientX;
+    const y0 = ev.clientY;
+    const rects = Array.from(grid.current.querySelectorAll('.cal-col')).map((c) => c.getBoundingClientRect());
+    const colAt = (x) => rects.findIndex((r) => x >= r.left && x < r.right);
+    const col0 = colAt(x0);
+    let state = null;
+    const move = (e) => {
+      if (!state && Math.abs(e.clientX - x0) < DRAG_THRESHOLD && Math.abs(e.clientY - y0) < DRAG_THRESHOLD) return;
+      e.preventDefault();
+      const col = colAt(e.clientX);
+      state = {
+        key: o.key,
+        mode,
+        minutes: Math.round(((e.clientY - y0) / HOUR_PX) * 60),
+        days: mode === 'move' && col >= 0 && col0 >= 0 ? col - col0 : 0,
+      };
+      setDrag(state);
+    };
+    const up = async () => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+      if (!state) return; // a click: the block's onClick opens it
+      justDragged.current = true;
+      setTimeout(() => (justDragged.current = false), 0);
+      const to = dragged(o, state);
+      setDrag(null);
+      if (to.s.getTime() === o.s.getTime() && to.e.getTime() === o.e.getTime()) return;
+      setPending({ key: o.key, ...to });
+      try {
+        await onMove(o, to.s, to.e);
+      } finally {
+        setPending(null);
+      }
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+  const shown = items.map((o) => {
+    if (drag && drag.key === o.key) return { ...o, ...dragged(o, drag), moving: true };
+    if (pending && pending.key === o.key) return { ...o, s: pending.s, e: pending.e, moving: true };
+    return o;
+  });
   return html`<div class="cal-grid-wrap">
-    <div class=${cx('cal-grid', days.length === 1 && 'cal-grid-day')}>
+    <div class=${cx('cal-grid', days.length === 1 && 'cal-grid-day', drag && 'cal-dragging')} ref=${grid}>
       <div class="cal-grid-corner"></div>
       ${days.map(
         (d) => html`<div class=${cx('cal-grid-head', dayKey(d) === today && 'cal-today')}>
@@ -268,32 +345,38 @@ function TimeGrid({ days, items, colors, onOpen, onNew }) {
       )}
       <div class="cal-hours">${hours.map((h) => html`<div class="cal-hour-label">${pad(h)}:00</div>`)}</div>
       ${days.map(
-        (d) => html`<div class="cal-col" onClick=${(e) => {
+        (d) => html`<div class="cal-col" data-day=${dayKey(d)} onClick=${(e) => {
+          if (justDragged.current) return;
           const y = e.offsetY;
           const h = Math.max(0, Math.min(23, Math.floor(y / HOUR_PX)));
           onNew(new Date(d.getFullYear(), d.getMonth(), d.getDate(), h));
         }}>
           ${hours.map(() => html`<div class="cal-slot"></div>`)}
-          ${items
+          ${shown
             .filter((o) => !o.allDay && onDay(o, d))
             .map((o) => {
               const s = o.s < d ? d : o.s;
               const e = o.e > addDays(d, 1) ? addDays(d, 1) : o.e;
               const top = ((s - d) / 3600000) * HOUR_PX;
               const height = Math.max(18, ((e - s) / 3600000) * HOUR_PX - 2);
+              const movable = onMove && o.canMove;
               return html`<button
                 type="button"
                 key=${o.key}
-                class=${cx('cal-block', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined')}
+                data-event=${o.eventId || ''}
+                class=${cx('cal-block', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined', movable && 'cal-block-movable', o.moving && 'cal-block-moving')}
                 style=${{ top: `${top}px`, height: `${height}px`, '--cal-color': colors[o.calendarId] }}
+                onPointerDown=${(ev) => begin(ev, o, 'move')}
                 onClick=${(ev) => {
                   ev.stopPropagation();
+                  if (justDragged.current) return;
                   onOpen(o);
                 }}
               >
                 <span class="cal-chip-time">${timeOf(o.s)}–${timeOf(o.e)}</span>
                 <span class="cal-chip-title">${o.busyOnly ? t('cal.busy') : o.title}</span>
                 ${o.location && html`<span class="cal-block-loc">${o.location}</span>`}
+                ${movable && e.getTime() === o.e.getTime() && html`<span class="cal-resize" title=${t('cal.resizeHandle')} onPointerDown=${(ev) => begin(ev, o, 'resize')}></span>`}
               </button>`;
             })}
         </div>`,
@@ -558,13 +641,17 @@ function DetailDialog({ occurrence, colors, onClose, onEdit, onChanged }) {
   const [err, setErr] = useState(null);
   const [confirm, setConfirm] = useState(false);
   const [scope, setScope] = useState(occurrence.recurring ? 'this' : 'all');
+  const [answerScope, setAnswerScope] = useState(occurrence.recurring ? 'this' : 'all');
   useEffect(() => {
     if (!occurrence.eventId) return;
-    api.get(`/api/v1/events/${occurrence.eventId}`).then(setEv).catch(setErr);
-  }, [occurrence.eventId]);
+    // For one occurrence of a series, the answers shown are those for that occurrence.
+    const q = occurrence.recurring && occurrence.recurrenceId ? query({ occurrence: occurrence.recurrenceId }) : '';
+    api.get(`/api/v1/events/${occurrence.eventId}${q}`).then(setEv).catch(setErr);
+  }, [occurrence.eventId, occurrence.recurrenceId]);
   const answer = async (status) => {
     try {
-      await api.post(`/api/v1/events/${occurrence.eventId}/reply`, { status });
+      const body = occurrence.recurring && answerScope === 'this' ? { status, occurrence: occurrence.recurrenceId } : { status };
+      await api.post(`/api/v1/events/${occurrence.eventId}/reply`, body);
       toast(t('cal.answered'));
       onChanged();
     } catch (x) {
@@ -614,6 +701,13 @@ function DetailDialog({ occurrence, colors, onClose, onEdit, onChanged }) {
           </ul>`}
         ${ev.myStatus &&
         html`<h3 class="cal-detail-h">${t('cal.answer')}</h3>
+          ${o.recurring &&
+          html`<${Select}
+            label=${t('cal.answerFor')}
+            value=${answerScope}
+            onValue=${setAnswerScope}
+            options=${['this', 'all'].map((s) => ({ value: s, label: t('cal.scope.' + s) }))}
+          />`}
           <div class="cal-answers" role="group" aria-label=${t('cal.answer')}>
             ${['accepted', 'tentative', 'declined'].map(
               (s) => html`<${Button} kind=${ev.myStatus === s ? 'primary' : 'secondary'} size="small" onClick=${() => answer(s)}>${t('cal.status.' + s)}<//>`,
@@ -661,6 +755,7 @@ export function CalendarPage() {
   const [open, setOpen] = useState(null);
   const [editing, setEditing] = useState(null);
   const [tick, setTick] = useState(0);
+  const [moveAsk, setMoveAsk] = useState(null);
 
   useEffect(() => {
     api.get('/api/v1/calendars').then(setCalendars).catch(setErr);
@@ -681,7 +776,10 @@ export function CalendarPage() {
   }, [calendars, view, from.getTime(), tick]);
 
   const colors = useMemo(() => Object.fromEntries((calendars || []).map((c) => [c.id, c.color])), [calendars]);
-  const shown = items.filter((o) => !hidden.has(o.calendarId));
+  const writable = useMemo(() => new Set((calendars || []).filter((c) => !c.readOnly).map((c) => c.id)), [calendars]);
+  const shown = items
+    .filter((o) => !hidden.has(o.calendarId))
+    .map((o) => ({ ...o, canMove: !!o.eventId && !o.allDay && !o.busyOnly && !o.invitation && writable.has(o.calendarId) }));
   const mine = calendars?.find((c) => c.isDefault);
   const reload = () => {
     setOpen(null);
@@ -689,6 +787,35 @@ export function CalendarPage() {
     setTick((x) => x + 1);
   };
   const openNew = (start) => mine && setEditing(blankEvent(mine.id, start));
+  // A dragged event: saved at once, or for a series after asking which events change.
+  const saveMove = async (o, s, e, scope) => {
+    try {
+      let start = s;
+      let end = e;
+      let q = query({ scope: 'all' });
+      if (o.recurring && scope === 'all') {
+        // The whole series moves by as much as this occurrence did.
+        const ev = await api.get(`/api/v1/events/${o.eventId}`);
+        start = new Date(new Date(ev.startAt).getTime() + (s - o.s));
+        end = new Date(new Date(ev.endAt).getTime() + (e - o.e));
+      } else if (o.recurring) {
+        q = query({ scope, occurrence: o.recurrenceId });
+      }
+      await api.patch(`/api/v1/events/${o.eventId}${q}`, { start: start.toISOString(), end: end.toISOString() });
+      setItems((list) => list.map((x) => (x.key === o.key ? { ...x, s, e, start: s.toISOString(), end: e.toISOString() } : x)));
+      toast(t('cal.saved'));
+      reload();
+    } catch (x) {
+      toast(errorText(x), 'error');
+    }
+  };
+  const move = (o, s, e) => (o.recurring ? new Promise((done) => setMoveAsk({ o, s, e, done })) : saveMove(o, s, e, 'all'));
+  const answerMove = async (scope) => {
+    const ask = moveAsk;
+    setMoveAsk(null);
+    if (scope) await saveMove(ask.o, ask.s, ask.e, scope);
+    ask.done();
+  };
   const edit = (ev, o) => {
     const zoneStart = ev.allDay ? ev.start : o && o.recurring ? localInput(o.s) : localInput(new Date(ev.startAt));
     const zoneEnd = ev.allDay ? ev.end : o && o.recurring ? localInput(o.e) : localInput(new Date(ev.endAt));
@@ -757,11 +884,22 @@ export function CalendarPage() {
       </header>
       ${err && html`<${Alert}>${errorText(err)}<//>`}
       ${view === 'month' && html`<${MonthView} anchor=${anchor} items=${shown} colors=${colors} onOpen=${setOpen} onNew=${openNew} />`}
-      ${(view === 'week' || view === 'day') && html`<${TimeGrid} days=${weekDays} items=${shown} colors=${colors} onOpen=${setOpen} onNew=${openNew} />`}
+      ${(view === 'week' || view === 'day') && html`<${TimeGrid} days=${weekDays} items=${shown} colors=${colors} onOpen=${setOpen} onNew=${openNew} onMove=${move} />`}
       ${view === 'agenda' && html`<${AgendaView} anchor=${anchor} items=${shown} colors=${colors} onOpen=${setOpen} />`}
     </div>
     ${open && open.eventId && html`<${DetailDialog} occurrence=${open} colors=${colors} onClose=${() => setOpen(null)} onEdit=${edit} onChanged=${reload} />`}
     ${editing && html`<${EditDialog} initial=${editing} calendars=${calendars || []} facilities=${facilities} onClose=${() => setEditing(null)} onSaved=${reload} />`}
+    ${moveAsk &&
+    html`<${Dialog}
+      open=${true}
+      title=${t('cal.moveScope')}
+      onClose=${() => answerMove(null)}
+      footer=${html`<${Button} kind="secondary" onClick=${() => answerMove(null)}>${t('common.cancel')}<//>`}
+    >
+      <div class="cal-move-scope" role="group" aria-label=${t('cal.scope')}>
+        ${['this', 'following', 'all'].map((sc) => html`<${Button} kind=${sc === 'this' ? 'primary' : 'secondary'} onClick=${() => answerMove(sc)}>${t('cal.scope.' + sc)}<//>`)}
+      </div>
+    <//>`}
   </section>`;
 }
 

@@ -309,4 +309,87 @@ class CalendarBrowserTests {
                 .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("取引先 太郎")))
         .containsText("承諾");
   }
+
+  @Test
+  void anInviteeAnswersOneOccurrenceOfASeriesAndTheOrganiserSeesItOnThatOccurrence() {
+    Fixtures.TestCompany c = fixtures.company();
+    Fixtures.TestMember tanaka = fixtures.member(c, "tanaka");
+    Fixtures.TestMember sato = fixtures.member(c, "sato");
+    LocalDate today = LocalDate.now(ZoneId.of("Asia/Tokyo"));
+    LocalDate sunday = today.minusDays(today.getDayOfWeek().getValue() % 7);
+    LocalDate tuesday = sunday.plusDays(2);
+    ApiClient.Response series =
+        sato.client()
+            .post(
+                "/api/v1/calendars/" + defaultCalendar(sato.client()) + "/events",
+                Map.of(
+                    "title",
+                    "夕会",
+                    "start",
+                    tuesday + "T17:00",
+                    "end",
+                    tuesday + "T17:30",
+                    "timeZone",
+                    "Asia/Tokyo",
+                    "rrule",
+                    "FREQ=DAILY;COUNT=3",
+                    "attendees",
+                    List.of(Map.of("memberId", tanaka.id().toString()))));
+    assertThat(series.status()).as(series.body()).isEqualTo(201);
+    String id = series.json().get("id").asString();
+    assertThat(
+            tanaka
+                .client()
+                .post("/api/v1/events/" + id + "/reply", Map.of("status", "accepted"))
+                .status())
+        .isEqualTo(200);
+    String wednesday =
+        tuesday.plusDays(1).atTime(17, 0).atZone(ZoneId.of("Asia/Tokyo")).toInstant().toString();
+
+    Page page = browser.newPage(1280, 860);
+    page.navigate("/#/calendar");
+    Browser.submitPassword(page, tanaka.loginId(), Fixtures.PASSWORD);
+    page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("週")).click();
+    page.locator(".cal-grid-wrap").evaluate("el => el.scrollTop = 12 * 40");
+    page.locator(".cal-col[data-day='" + tuesday.plusDays(1) + "'] .cal-block")
+        .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("夕会"))
+        .click();
+    com.microsoft.playwright.Locator dialog = page.getByRole(AriaRole.DIALOG);
+    // A series: the answer is for this occurrence unless "all events" is chosen.
+    assertThat(dialog.getByLabel("回答の対象")).hasValue("this");
+    dialog
+        .getByRole(
+            AriaRole.BUTTON,
+            new com.microsoft.playwright.Locator.GetByRoleOptions().setName("不参加").setExact(true))
+        .click();
+    assertThat(page.getByText("回答しました。")).isVisible();
+
+    JsonNode atWednesday =
+        sato.client().get("/api/v1/events/" + id + "?occurrence=" + wednesday).json();
+    assertThat(atWednesday.get("attendees").get(0).get("status").asString()).isEqualTo("declined");
+    JsonNode whole = sato.client().get("/api/v1/events/" + id).json();
+    assertThat(whole.get("attendees").get(0).get("status").asString()).isEqualTo("accepted");
+    assertThat(whole.get("occurrenceAnswers")).hasSize(1);
+
+    // The organiser opens that occurrence and sees the answer given for it.
+    Page organiser = browser.newPage(1280, 860);
+    organiser.navigate("/#/calendar");
+    Browser.submitPassword(organiser, sato.loginId(), Fixtures.PASSWORD);
+    organiser.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("週")).click();
+    organiser.locator(".cal-grid-wrap").evaluate("el => el.scrollTop = 12 * 40");
+    organiser
+        .locator(".cal-col[data-day='" + tuesday.plusDays(1) + "'] .cal-block")
+        .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("夕会"))
+        .click();
+    assertThat(organiser.getByRole(AriaRole.DIALOG).locator(".cal-attendee")).containsText("不参加");
+    organiser.keyboard().press("Escape");
+    organiser
+        .locator(".cal-col[data-day='" + tuesday + "'] .cal-block")
+        .filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("夕会"))
+        .click();
+    assertThat(organiser.getByRole(AriaRole.DIALOG).locator(".cal-attendee")).containsText("参加");
+    assertThat(organiser.getByRole(AriaRole.DIALOG).locator(".cal-attendee"))
+        .not()
+        .containsText("不参加");
+  }
 }

@@ -169,6 +169,47 @@ class EmailRemindersIntegrationTests {
   }
 
   @Test
+  void aMemberWhoDeclinedOneOccurrenceIsNotRemindedOfItButOfTheNext() {
+    Instant start = clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofHours(2));
+    String cal = defaultCalendar(aoki.client());
+    JsonNode e =
+        create(
+            aoki.client(),
+            cal,
+            event(
+                "夕会",
+                start.toString(),
+                start.plus(Duration.ofMinutes(30)).toString(),
+                "timeZone",
+                "Asia/Tokyo",
+                "rrule",
+                "FREQ=DAILY;COUNT=2",
+                "emailReminders",
+                List.of(30),
+                "attendees",
+                List.of(Map.of("memberId", baba.id().toString()))));
+    String id = e.get("id").asString();
+    assertThat(reply(baba, id, "accepted")).isEqualTo(200);
+    assertThat(
+            baba.client()
+                .post(
+                    "/api/v1/events/" + id + "/reply",
+                    Map.of("status", "declined", "occurrence", start.toString()))
+                .status())
+        .isEqualTo(200);
+    clock.advance(Duration.ofMinutes(91));
+    reminders.runOnce();
+    assertThat(sentFor(id)).isEqualTo(1);
+    assertThat(inbox(aoki)).isEqualTo(1);
+    assertThat(inbox(baba)).isZero();
+    // The next day's occurrence keeps the series answer.
+    clock.advance(Duration.ofDays(1));
+    reminders.runOnce();
+    assertThat(sentFor(id)).isEqualTo(3);
+    assertThat(inbox(baba)).isEqualTo(1);
+  }
+
+  @Test
   void badReminderInputIsRefusedAndNothingIsSaved() {
     String cal = defaultCalendar(aoki.client());
     ApiClient.Response negative =

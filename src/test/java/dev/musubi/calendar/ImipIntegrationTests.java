@@ -339,6 +339,142 @@ class ImipIntegrationTests {
     await().atMost(Duration.ofSeconds(30)).until(() -> "accepted".equals(status(id, partner)));
   }
 
+  @Test
+  void aReplyForOneOccurrenceChangesOnlyThatOccurrenceAndForgedOnesChangeNothing()
+      throws Exception {
+    String partner = "hanako-" + System.nanoTime() + "@partner.example";
+    String cal = defaultCalendar(aoki.client());
+    JsonNode e =
+        create(
+            aoki.client(),
+            cal,
+            event(
+                "週次連絡会",
+                "2026-06-01T10:00",
+                "2026-06-01T11:00",
+                "timeZone",
+                "Asia/Tokyo",
+                "rrule",
+                "FREQ=WEEKLY;COUNT=4",
+                "attendees",
+                List.of(
+                    Map.of("memberId", baba.id().toString()),
+                    Map.of("email", partner, "name", "取引先 花子"))));
+    String id = e.get("id").asString();
+    String uid = e.get("uid").asString();
+    String aokiAddress = "aoki@" + company.domain();
+
+    // The invitation lists everyone invited: the member by name and address, the outside guest.
+    String[] parts = calendarParts(mailsTo(partner, 1).getFirst());
+    String babaAddress = "baba@" + company.domain();
+    assertThat(parts[0])
+        .contains("参加者:")
+        .contains("山田 baba <" + babaAddress + ">")
+        .contains("Attendees:")
+        .contains("取引先 花子 <" + partner + ">");
+    String ics = unfold(parts[1]);
+    assertThat(ics)
+        .contains(
+            "ATTENDEE;CN=\"山田 baba\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION:mailto:"
+                + babaAddress)
+        .contains("PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:" + partner);
+
+    String second = "RECURRENCE-ID;TZID=Asia/Tokyo:20260608T100000";
+    // Forged or wrong: another sender; an instant that is no occurrence; an old SEQUENCE after an
+    // update is tested for the series already, the same check applies here.
+    reply("mallory@partner.example", aokiAddress, uid, 0, partner, "ACCEPTED", second);
+    reply(partner, aokiAddress, uid, 0, partner, "ACCEPTED", "RECURRENCE-ID:20260609T010000Z");
+    // The real answer for the second occurrence only (in UTC, as some clients write it).
+    reply(partner, aokiAddress, uid, 0, partner, "DECLINED", "RECURRENCE-ID:20260608T010000Z");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "declined".equals(status(id, partner, "2026-06-08T01:00:00Z")));
+    awaitRepliesProcessed(aoki.client(), 3);
+    assertThat(status(id, partner)).isEqualTo("needs-action");
+    assertThat(status(id, partner, "2026-06-15T01:00:00Z")).isEqualTo("needs-action");
+    JsonNode answers = aoki.client().get("/api/v1/events/" + id).json().get("occurrenceAnswers");
+    assertThat(answers).hasSize(1);
+    assertThat(answers.get(0).get("email").asString()).isEqualTo(partner);
+    assertThat(answers.get(0).get("status").asString()).isEqualTo("declined");
+
+    // A REPLY for the whole series replaces it.
+    reply(partner, aokiAddress, uid, 0, partner, "ACCEPTED");
+    await().atMost(Duration.ofSeconds(30)).until(() -> "accepted".equals(status(id, partner)));
+    assertThat(status(id, partner, "2026-06-08T01:00:00Z")).isEqualTo("accepted");
+  }
+
+  @Test
+  void deletingOneOccurrenceCancelsOnlyItAndThisAndFollowingSendsTheShortenedRule()
+      throws Exception {
+    String partner = "jiro-" + System.nanoTime() + "@partner.example";
+    String cal = defaultCalendar(aoki.client());
+    JsonNode e =
+        create(
+            aoki.client(),
+            cal,
+            event(
+                "月曜朝会",
+                "2026-07-06T10:00",
+                "2026-07-06T10:30",
+                "timeZone",
+                "Asia/Tokyo",
+                "rrule",
+                "FREQ=WEEKLY;COUNT=4",
+                "attendees",
+                List.of(Map.of("email", partner, "name", "取引先 次郎"))));
+    String id = e.get("id").asString();
+    String uid = e.get("uid").asString();
+    mailsTo(partner, 1);
+
+    assertThat(
+            aoki.client()
+                .delete("/api/v1/events/" + id + "?scope=this&occurrence=2026-07-13T01:00:00Z")
+                .status())
+        .isEqualTo(204);
+    MimeMessage cancel = mailsTo(partner, 2).get(1);
+    assertThat(cancel.getSubject()).contains("中止");
+    String[] cancelParts = calendarParts(cancel);
+    assertThat(cancelParts[2]).contains("method=CANCEL");
+    String one = unfold(cancelParts[1]);
+    assertThat(one)
+        .contains("METHOD:CANCEL")
+        .contains("UID:" + uid)
+        .contains("SEQUENCE:1")
+        .contains("RECURRENCE-ID;TZID=Asia/Tokyo:20260713T100000")
+        .contains("DTSTART;TZID=Asia/Tokyo:20260713T100000")
+        .contains("STATUS:CANCELLED");
+    assertThat(one.substring(one.indexOf("BEGIN:VEVENT"))).doesNotContain("RRULE");
+    assertThat(cancelParts[0]).contains("2026年7月13日");
+
+    // "This and following": the series again with its rule ended before the chosen occurrence.
+    assertThat(
+            aoki.client()
+                .delete("/api/v1/events/" + id + "?scope=following&occurrence=2026-07-20T01:00:00Z")
+                .status())
+        .isEqualTo(204);
+    MimeMessage shortened = mailsTo(partner, 3).get(2);
+    String rest = unfold(calendarParts(shortened)[1]);
+    assertThat(rest)
+        .contains("METHOD:REQUEST")
+        .contains("UID:" + uid)
+        .contains("SEQUENCE:2")
+        .contains("RRULE:FREQ=WEEKLY;UNTIL=20260720T005959Z")
+        .contains("EXDATE;TZID=Asia/Tokyo:20260713T100000")
+        .doesNotContain("COUNT=4")
+        .doesNotContain("RECURRENCE-ID");
+  }
+
+  private String status(String eventId, String email, String occurrence) {
+    JsonNode ev =
+        aoki.client().get("/api/v1/events/" + eventId + "?occurrence=" + occurrence).json();
+    for (JsonNode a : ev.get("attendees")) {
+      if (email.equals(a.path("email").asString(""))) {
+        return a.get("status").asString();
+      }
+    }
+    throw new AssertionError("no attendee " + email);
+  }
+
   private String status(String eventId, String email) {
     JsonNode ev = aoki.client().get("/api/v1/events/" + eventId).json();
     for (JsonNode a : ev.get("attendees")) {
@@ -353,6 +489,19 @@ class ImipIntegrationTests {
   private void reply(
       String from, String to, String uid, int sequence, String attendee, String partstat)
       throws Exception {
+    reply(from, to, uid, sequence, attendee, partstat, "X-NO-OCCURRENCE:1");
+  }
+
+  /** A REPLY with one more line in its VEVENT (a RECURRENCE-ID). */
+  private void reply(
+      String from,
+      String to,
+      String uid,
+      int sequence,
+      String attendee,
+      String partstat,
+      String extra)
+      throws Exception {
     String ics =
         String.join(
             "\r\n",
@@ -362,6 +511,7 @@ class ImipIntegrationTests {
             "METHOD:REPLY",
             "BEGIN:VEVENT",
             "UID:" + uid,
+            extra,
             "DTSTAMP:20260401T000000Z",
             "SEQUENCE:" + sequence,
             "DTSTART:20260512T010000Z",

@@ -147,6 +147,9 @@ class CalendarPersonalData implements PersonalDataSource, RetentionTarget, Perso
           jdbc.sql("DELETE FROM cal_attendee WHERE tenant_id = ? AND member_id = ?")
               .params(companyId, memberId)
               .update();
+          jdbc.sql("DELETE FROM cal_occurrence_answer WHERE tenant_id = ? AND member_id = ?")
+              .params(companyId, memberId)
+              .update();
           jdbc.sql("DELETE FROM cal_subscription WHERE tenant_id = ? AND member_id = ?")
               .params(companyId, memberId)
               .update();
@@ -169,7 +172,13 @@ class CalendarPersonalData implements PersonalDataSource, RetentionTarget, Perso
                 .list());
     all.add(id);
     for (UUID e : all) {
-      for (String table : List.of("cal_booking", "cal_href", "cal_attendee", "cal_reminder_sent")) {
+      for (String table :
+          List.of(
+              "cal_booking",
+              "cal_href",
+              "cal_attendee",
+              "cal_occurrence_answer",
+              "cal_reminder_sent")) {
         jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = ? AND event_id = ?")
             .params(companyId, e)
             .update();

@@ -494,6 +494,9 @@ public class CalendarStore {
     jdbc.sql("DELETE FROM cal_attendee WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();
+    jdbc.sql("DELETE FROM cal_occurrence_answer WHERE tenant_id = ? AND event_id = ?")
+        .params(tenantId, id)
+        .update();
     jdbc.sql("DELETE FROM cal_reminder_sent WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();

@@ -19,10 +19,12 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -58,6 +60,7 @@ public class EmailReminders {
 
   private final CalendarStore store;
   private final ImipStore imip;
+  private final OccurrenceAnswers answers;
   private final MailSending sending;
   private final Ids ids;
   private final Clock clock;
@@ -67,12 +70,14 @@ public class EmailReminders {
   EmailReminders(
       CalendarStore store,
       ImipStore imip,
+      OccurrenceAnswers answers,
       MailSending sending,
       Ids ids,
       Clock clock,
       PlatformTransactionManager transactions) {
     this.store = store;
     this.imip = imip;
+    this.answers = answers;
     this.sending = sending;
     this.ids = ids;
     this.clock = clock;
@@ -108,18 +113,28 @@ public class EmailReminders {
   private int remind(EventRow m, Instant now) {
     List<EventRow> overrides = store.overrides(m.tenantId(), List.of(m.id()));
     int sent = 0;
-    List<UUID> people = null;
-    for (EventRow occ : occurrences(m, overrides, now.minus(GRACE), now.plus(LOOKAHEAD))) {
+    List<AttendeeRow> attendees = null;
+    Map<Instant, Map<UUID, String>> answered = null;
+    for (EventRow occ :
+        Occurrences.between(m, overrides, now.minus(GRACE), now.plus(LOOKAHEAD), 1000)) {
       for (Integer minutes : occ.emailReminders()) {
         Instant due = occ.startAt().minus(Duration.ofMinutes(minutes));
         if (due.isAfter(now) || !due.isAfter(now.minus(GRACE))) {
           continue;
         }
-        if (people == null) {
-          people = recipients(m);
+        if (attendees == null) {
+          attendees = store.attendees(m.tenantId(), List.of(m.id()));
+          answered = new HashMap<>();
+          for (OccurrenceAnswers.Answer a : answers.of(m.tenantId(), List.of(m.id()))) {
+            if (a.memberId() != null) {
+              answered
+                  .computeIfAbsent(a.occurrence(), k -> new HashMap<>())
+                  .put(a.memberId(), a.status());
+            }
+          }
         }
         Instant occurrence = occ.recurrenceId() != null ? occ.recurrenceId() : occ.startAt();
-        for (UUID member : people) {
+        for (UUID member : recipients(m, attendees, answered.getOrDefault(occurrence, Map.of()))) {
           if (imip.reminderSent(m.id(), occurrence, minutes, member)) {
             continue;
           }
@@ -132,18 +147,22 @@ public class EmailReminders {
     return sent;
   }
 
-  /** The organiser and the invited members who have not declined. */
-  private List<UUID> recipients(EventRow m) {
+  /**
+   * The organiser and the invited members who have not declined this occurrence (their answer for
+   * it, else their answer for the series).
+   */
+  private static List<UUID> recipients(
+      EventRow m, List<AttendeeRow> attendees, Map<UUID, String> atOccurrence) {
     Set<UUID> out = new LinkedHashSet<>();
     if (m.organizerId() != null) {
       out.add(m.organizerId());
     }
     Set<UUID> declined = new HashSet<>();
-    for (AttendeeRow a : store.attendees(m.tenantId(), List.of(m.id()))) {
+    for (AttendeeRow a : attendees) {
       if (a.memberId() == null) {
         continue;
       }
-      if (a.status().equals("declined")) {
+      if (atOccurrence.getOrDefault(a.memberId(), a.status()).equals("declined")) {
         declined.add(a.memberId());
       } else {
         out.add(a.memberId());
@@ -247,71 +266,5 @@ public class EmailReminders {
     } catch (MessagingException | IOException e) {
       throw new IllegalStateException("reminder mail could not be built", e);
     }
-  }
-
-  /** Occurrences of a master in the window, overrides in place of those they replace. */
-  private static List<EventRow> occurrences(
-      EventRow m, List<EventRow> overrides, Instant from, Instant to) {
-    Set<Instant> replaced = new HashSet<>();
-    overrides.forEach(o -> replaced.add(o.recurrenceId()));
-    List<EventRow> out = new ArrayList<>();
-    ZoneId zone = ZoneId.of(m.timeZone());
-    for (Recurrence.Instance i :
-        Recurrence.expand(
-            m.startLocal(),
-            zone,
-            m.duration(),
-            m.rrule(),
-            m.exdates(),
-            m.rdates(),
-            from,
-            to,
-            1000)) {
-      if (replaced.contains(i.recurrenceId())) {
-        continue;
-      }
-      boolean recurring = m.rrule() != null || !m.rdates().isEmpty();
-      out.add(at(m, i.recurrenceId(), recurring));
-    }
-    for (EventRow o : overrides) {
-      if (o.startAt().isBefore(to)
-          && o.endAt().isAfter(from)
-          && !m.exdates().contains(o.recurrenceId())) {
-        out.add(o);
-      }
-    }
-    return out;
-  }
-
-  private static EventRow at(EventRow m, Instant start, boolean recurring) {
-    return new EventRow(
-        m.id(),
-        m.tenantId(),
-        m.calendarId(),
-        m.uid(),
-        null,
-        recurring ? start : null,
-        m.organizerId(),
-        m.title(),
-        m.location(),
-        m.description(),
-        m.allDay(),
-        m.timeZone(),
-        LocalDateTime.ofInstant(start, ZoneId.of(m.timeZone())),
-        start,
-        start.plus(m.duration()),
-        m.duration(),
-        null,
-        List.of(),
-        List.of(),
-        start.plus(m.duration()),
-        m.visibility(),
-        m.reminders(),
-        m.emailReminders(),
-        m.facilityId(),
-        m.sequence(),
-        m.etag(),
-        m.createdAt(),
-        m.updatedAt());
   }
 }

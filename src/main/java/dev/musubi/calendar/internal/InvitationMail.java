@@ -64,6 +64,7 @@ public class InvitationMail {
 
   private final CalendarStore store;
   private final ImipStore imip;
+  private final OccurrenceAnswers answers;
   private final MailSending sending;
   private final Mailboxes mailboxes;
   private final ApplicationEventPublisher events;
@@ -74,6 +75,7 @@ public class InvitationMail {
   InvitationMail(
       CalendarStore store,
       ImipStore imip,
+      OccurrenceAnswers answers,
       MailSending sending,
       Mailboxes mailboxes,
       ApplicationEventPublisher events,
@@ -81,6 +83,7 @@ public class InvitationMail {
       Clock clock) {
     this.store = store;
     this.imip = imip;
+    this.answers = answers;
     this.sending = sending;
     this.mailboxes = mailboxes;
     this.events = events;
@@ -137,9 +140,16 @@ public class InvitationMail {
     }
     List<String> to = changed ? now : added;
     if (!to.isEmpty()) {
-      List<Itip.Invitee> invitees =
-          outside.stream().map(a -> new Itip.Invitee(a.email(), a.name(), a.required())).toList();
-      queue(tenantId, m, overrides, "REQUEST", to, invitees, sequence, sender, sequence > 0);
+      queue(
+          tenantId,
+          m,
+          overrides,
+          "REQUEST",
+          to,
+          invitees(tenantId, m.id()),
+          sequence,
+          sender,
+          sequence > 0);
     }
     if (now.isEmpty()) {
       imip.deleteState(tenantId, m.calendarId(), m.uid());
@@ -178,6 +188,58 @@ public class InvitationMail {
     List<Itip.Invitee> gone = to.stream().map(a -> new Itip.Invitee(a, "", true)).toList();
     int sequence = state == null ? 1 : state.sequence() + 1;
     queue(tenantId, m, List.of(), "CANCEL", List.copyOf(to), gone, sequence, sender, false);
+  }
+
+  /**
+   * After one occurrence of a series was removed ("this event"; the master already carries its
+   * EXDATE): a CANCEL for that occurrence alone to the outside attendees who have the series,
+   * instead of the whole series again (RFC 5546 §3.2.5: RECURRENCE-ID names the cancelled
+   * instance). {@code occurrence} is the occurrence as it was (an override, or the master at that
+   * start).
+   */
+  public void cancelOccurrence(UUID tenantId, UUID masterId, EventRow occurrence) {
+    try {
+      cancelOccurrenceNow(tenantId, masterId, occurrence);
+    } catch (DataAccessException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      log.warn("iMIP cancellation not queued: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  private void cancelOccurrenceNow(UUID tenantId, UUID masterId, EventRow occurrence) {
+    EventRow m = store.event(tenantId, masterId).orElse(null);
+    if (m == null || m.parentId() != null || m.organizerId() == null) {
+      return;
+    }
+    State state = imip.state(tenantId, m.calendarId(), m.uid()).orElse(null);
+    @Nullable Sender sender = sender(tenantId, m.organizerId());
+    if (state == null || state.recipients().isEmpty() || sender == null) {
+      syncNow(tenantId, m.id());
+      return;
+    }
+    int sequence = state.sequence() + 1;
+    queue(
+        tenantId,
+        occurrence,
+        List.of(),
+        "CANCEL",
+        state.recipients(),
+        invitees(tenantId, m.id()),
+        sequence,
+        sender,
+        false);
+    // The attendees now have the series without that occurrence: what was sent is the current
+    // version, so a later change compares against it.
+    imip.saveState(
+        tenantId,
+        m.calendarId(),
+        m.uid(),
+        new State(
+            sequence,
+            Itip.digest(m, store.overrides(tenantId, List.of(m.id()))),
+            state.recipients()));
+    syncNow(tenantId, m.id());
   }
 
   private record Sender(String address, String name, MemberPrincipal principal) {}
@@ -219,8 +281,8 @@ public class InvitationMail {
             method,
             recipients,
             subject,
-            summaryJa(m, method, sender),
-            summaryEn(m, method, sender),
+            summaryJa(m, method, sender, invitees),
+            summaryEn(m, method, sender, invitees),
             ics),
         now);
     events.publishEvent(new InvitationQueued(tenantId, id));
@@ -304,7 +366,7 @@ public class InvitationMail {
     return out.toByteArray();
   }
 
-  private String summaryJa(EventRow m, String method, Sender sender) {
+  private String summaryJa(EventRow m, String method, Sender sender, List<Itip.Invitee> invitees) {
     ZoneId zone = ZoneId.of(m.timeZone());
     StringBuilder b = new StringBuilder();
     b.append(sender.name())
@@ -318,10 +380,14 @@ public class InvitationMail {
       b.append("場所: ").append(m.location()).append('\n');
     }
     b.append("主催者: ").append(sender.name()).append(" <").append(sender.address()).append(">");
+    if (!method.equals("CANCEL")) {
+      b.append("\n参加者:");
+      invitees.forEach(i -> b.append("\n  ").append(who(i)));
+    }
     return b.toString();
   }
 
-  private String summaryEn(EventRow m, String method, Sender sender) {
+  private String summaryEn(EventRow m, String method, Sender sender, List<Itip.Invitee> invitees) {
     ZoneId zone = ZoneId.of(m.timeZone());
     StringBuilder b = new StringBuilder();
     b.append(sender.name())
@@ -338,7 +404,18 @@ public class InvitationMail {
       b.append("Where: ").append(m.location()).append('\n');
     }
     b.append("Organiser: ").append(sender.name()).append(" <").append(sender.address()).append(">");
+    if (!method.equals("CANCEL")) {
+      b.append("\nAttendees:");
+      invitees.forEach(i -> b.append("\n  ").append(who(i)));
+    }
     return b.toString();
+  }
+
+  private static String who(Itip.Invitee i) {
+    if (i.name().isEmpty() || i.name().equalsIgnoreCase(i.address())) {
+      return i.address();
+    }
+    return i.address().isEmpty() ? i.name() : i.name() + " <" + i.address() + ">";
   }
 
   /** The first occurrence's day and times in the event's own zone. */
@@ -382,9 +459,6 @@ public class InvitationMail {
   public int replies(UUID tenantId, UUID organizerId, String from, String calendarText) {
     int applied = 0;
     for (Itip.Reply r : Itip.readReply(calendarText)) {
-      if (r.forOccurrence()) {
-        continue; // answers are kept per series, not per occurrence
-      }
       if (!r.attendee().equalsIgnoreCase(from.strip())) {
         continue;
       }
@@ -398,7 +472,21 @@ public class InvitationMail {
         if (!invited) {
           continue;
         }
-        if (store.setOutsideAttendeeStatus(tenantId, m.id(), r.attendee(), r.partstat()) > 0) {
+        if (r.recurrenceId() != null) {
+          // RFC 5546 §3.2.3: an answer for one instance; it must name an occurrence of the series.
+          Instant rid = r.recurrenceId().at(ZoneId.of(m.timeZone()));
+          if (!isOccurrence(tenantId, m, rid)) {
+            continue;
+          }
+          answers.set(
+              tenantId,
+              new OccurrenceAnswers.Answer(m.id(), rid, r.attendee(), null, r.partstat()));
+          store.touchEvent(tenantId, m.id(), ids.secret(12), clock.instant());
+          store.touchCalendar(tenantId, m.calendarId());
+          applied++;
+        } else if (store.setOutsideAttendeeStatus(tenantId, m.id(), r.attendee(), r.partstat())
+            > 0) {
+          answers.clearAttendee(tenantId, m.id(), r.attendee());
           Instant now = clock.instant();
           store.touchEvent(tenantId, m.id(), ids.secret(12), now);
           store.touchCalendar(tenantId, m.calendarId());
@@ -410,6 +498,42 @@ public class InvitationMail {
   }
 
   // ---- shared ---------------------------------------------------------------------------------
+
+  /** Whether an instant is the original start of an occurrence the series still has. */
+  private boolean isOccurrence(UUID tenantId, EventRow m, Instant rid) {
+    if ((m.rrule() == null && m.rdates().isEmpty()) || m.exdates().contains(rid)) {
+      return false;
+    }
+    return store.overrides(tenantId, List.of(m.id())).stream()
+            .anyMatch(o -> rid.equals(o.recurrenceId()))
+        || Recurrence.isOccurrence(
+            m.startLocal(), ZoneId.of(m.timeZone()), m.duration(), m.rrule(), m.rdates(), rid);
+  }
+
+  /**
+   * Everyone invited, as the invitation lists them: members by name and e-mail (they answer in
+   * Musubi, so without RSVP), then the outside addresses.
+   */
+  private List<Itip.Invitee> invitees(UUID tenantId, UUID eventId) {
+    List<AttendeeRow> all = store.attendees(tenantId, List.of(eventId));
+    java.util.Map<UUID, String> emails = new java.util.HashMap<>();
+    List<UUID> memberIds = all.stream().map(AttendeeRow::memberId).filter(x -> x != null).toList();
+    for (CalendarStore.Person p : store.activeMembers(tenantId, memberIds)) {
+      if (p.email() != null && Itip.plainAddress(p.email())) {
+        emails.put(p.id(), p.email());
+      }
+    }
+    List<Itip.Invitee> out = new ArrayList<>();
+    for (AttendeeRow a : all) {
+      if (a.memberId() != null && emails.containsKey(a.memberId())) {
+        out.add(new Itip.Invitee(emails.get(a.memberId()), a.name(), a.required(), false));
+      }
+    }
+    for (AttendeeRow a : outside(tenantId, eventId)) {
+      out.add(new Itip.Invitee(a.email(), a.name(), a.required()));
+    }
+    return out;
+  }
 
   private List<AttendeeRow> outside(UUID tenantId, UUID eventId) {
     List<AttendeeRow> out = new ArrayList<>();

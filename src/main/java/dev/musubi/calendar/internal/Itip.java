@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -39,8 +41,15 @@ public final class Itip {
   /** The organiser as written in ORGANIZER. */
   public record Organizer(String address, String name) {}
 
-  /** An outside attendee as written in ATTENDEE. */
-  public record Invitee(String address, String name, boolean required) {}
+  /**
+   * An attendee as written in ATTENDEE: an outside one is asked to reply (RSVP); a member answers
+   * inside Musubi and is listed so that outside guests see who else is invited.
+   */
+  public record Invitee(String address, String name, boolean required, boolean rsvp) {
+    public Invitee(String address, String name, boolean required) {
+      this(address, name, required, true);
+    }
+  }
 
   /**
    * A REQUEST (the master and its overridden occurrences, each with RECURRENCE-ID) or a CANCEL (the
@@ -133,7 +142,7 @@ public final class Itip {
               + ";ROLE="
               + (i.required() ? "REQ-PARTICIPANT" : "OPT-PARTICIPANT")
               + ";PARTSTAT=NEEDS-ACTION"
-              + (cancel ? "" : ";RSVP=TRUE")
+              + (cancel || !i.rsvp() ? "" : ";RSVP=TRUE")
               + ":mailto:"
               + address(i.address()));
     }
@@ -181,9 +190,50 @@ public final class Itip {
 
   // ---- REPLY ----------------------------------------------------------------------------------
 
-  /** One VEVENT of a REPLY: who answers what for which version of which event. */
+  /**
+   * One VEVENT of a REPLY: who answers what for which version of which event, and for which
+   * occurrence when it carries a RECURRENCE-ID (RFC 5546 §3.2.3: a REPLY may answer one instance).
+   */
   public record Reply(
-      String uid, int sequence, boolean forOccurrence, String attendee, String partstat) {}
+      String uid,
+      int sequence,
+      @Nullable RecurrenceId recurrenceId,
+      String attendee,
+      String partstat) {}
+
+  /** A RECURRENCE-ID as written: a DATE, a UTC DATE-TIME or a local one with an optional TZID. */
+  public record RecurrenceId(String value, boolean date, @Nullable String tzid) {
+
+    /**
+     * The occurrence's original start; a DATE or a floating time is read in the event's zone, as is
+     * a TZID that is not an IANA zone.
+     */
+    public Instant at(ZoneId eventZone) {
+      if (date) {
+        return Recurrence.at(LocalDate.parse(value, DATE).atStartOfDay(), eventZone);
+      }
+      if (value.endsWith("Z")) {
+        return UTC.parse(value, Instant::from);
+      }
+      ZoneId zone =
+          tzid != null && ZoneId.getAvailableZoneIds().contains(tzid) ? ZoneId.of(tzid) : eventZone;
+      return Recurrence.at(LocalDateTime.parse(value, LOCAL), zone);
+    }
+  }
+
+  /** A RECURRENCE-ID property read strictly; null when it is not a date or date-time. */
+  private static @Nullable RecurrenceId recurrenceId(Ics.Prop p) {
+    String v = p.value().strip();
+    boolean date = "DATE".equalsIgnoreCase(p.params().get("VALUE")) || v.length() == 8;
+    String tz = p.params().get("TZID");
+    RecurrenceId r = new RecurrenceId(v, date, tz == null ? null : tz.strip());
+    try {
+      r.at(ZoneOffset.UTC);
+      return r;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
 
   /**
    * The answers in an iTIP REPLY, or none when the text is not a well-formed REPLY. A VEVENT whose
@@ -233,9 +283,15 @@ public final class Itip {
           continue;
         }
       }
-      out.add(
-          new Reply(
-              uid.text().strip(), sequence, v.first("RECURRENCE-ID") != null, address, status));
+      RecurrenceId occurrence = null;
+      Ics.Prop rid = v.first("RECURRENCE-ID");
+      if (rid != null) {
+        occurrence = recurrenceId(rid);
+        if (occurrence == null) {
+          continue;
+        }
+      }
+      out.add(new Reply(uid.text().strip(), sequence, occurrence, address, status));
     }
     return out;
   }

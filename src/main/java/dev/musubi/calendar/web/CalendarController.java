@@ -45,7 +45,7 @@ class CalendarController {
 
   record SharesRequest(@Nullable List<Share> shares) {}
 
-  record ReplyRequest(@Nullable String status) {}
+  record ReplyRequest(@Nullable String status, @Nullable String occurrence) {}
 
   private final Calendars calendars;
   private final Events events;
@@ -163,8 +163,9 @@ class CalendarController {
   }
 
   @GetMapping("/events/{eventId}")
-  EventDetail event(@PathVariable String eventId) {
-    return events.get(CurrentMember.get(), id(eventId));
+  EventDetail event(
+      @PathVariable String eventId, @RequestParam(required = false) @Nullable String occurrence) {
+    return events.get(CurrentMember.get(), id(eventId), occurrence);
   }
 
   @PatchMapping("/events/{eventId}")
@@ -187,8 +188,12 @@ class CalendarController {
 
   @PostMapping("/events/{eventId}/reply")
   EventDetail reply(
-      @PathVariable String eventId, @RequestBody(required = false) @Nullable ReplyRequest b) {
-    return events.reply(CurrentMember.get(), id(eventId), b == null ? null : b.status());
+      @PathVariable String eventId,
+      @RequestParam(required = false) @Nullable String occurrence,
+      @RequestBody(required = false) @Nullable ReplyRequest b) {
+    // The occurrence may come as a query parameter, as for PATCH and DELETE, or in the body.
+    String at = occurrence != null ? occurrence : b == null ? null : b.occurrence();
+    return events.reply(CurrentMember.get(), id(eventId), b == null ? null : b.status(), at);
   }
 
   // ---- free/busy -----------------------------------------------------------------------------

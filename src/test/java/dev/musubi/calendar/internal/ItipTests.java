@@ -32,7 +32,43 @@ class ItipTests {
                 "ATTENDEE;CN=\"Taro; Partner\";PARTSTAT=tentative:MAILTO:Taro@Partner.Example"));
     assertThat(r)
         .containsExactly(
-            new Itip.Reply("abc@musubi", 3, false, "taro@partner.example", "tentative"));
+            new Itip.Reply("abc@musubi", 3, null, "taro@partner.example", "tentative"));
+  }
+
+  @Test
+  void aReplyForOneOccurrenceNamesItsOriginalStartInAnyOfTheUsualForms() {
+    java.time.ZoneId tokyo = java.time.ZoneId.of("Asia/Tokyo");
+    java.time.Instant second = java.time.Instant.parse("2026-06-08T01:00:00Z");
+    for (String rid :
+        List.of(
+            "RECURRENCE-ID;TZID=Asia/Tokyo:20260608T100000",
+            "RECURRENCE-ID:20260608T010000Z",
+            "RECURRENCE-ID;TZID=\"Tokyo Standard Time\":20260608T100000",
+            "RECURRENCE-ID:20260608T100000")) {
+      List<Itip.Reply> r =
+          Itip.readReply(
+              reply("UID:abc@musubi", rid, "ATTENDEE;PARTSTAT=DECLINED:mailto:a@b.example"));
+      assertThat(r).as(rid).hasSize(1);
+      assertThat(r.getFirst().recurrenceId()).isNotNull();
+      assertThat(r.getFirst().recurrenceId().at(tokyo)).as(rid).isEqualTo(second);
+      assertThat(r.getFirst().partstat()).isEqualTo("declined");
+    }
+    List<Itip.Reply> allDay =
+        Itip.readReply(
+            reply(
+                "UID:abc@musubi",
+                "RECURRENCE-ID;VALUE=DATE:20260608",
+                "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example"));
+    assertThat(allDay.getFirst().recurrenceId().at(tokyo))
+        .isEqualTo(java.time.Instant.parse("2026-06-07T15:00:00Z"));
+    // A RECURRENCE-ID that is no date: the answer is not read as one for the whole series.
+    assertThat(
+            Itip.readReply(
+                reply(
+                    "UID:abc@musubi",
+                    "RECURRENCE-ID:next monday",
+                    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example")))
+        .isEmpty();
   }
 
   @Test
