@@ -145,6 +145,41 @@ public class MemberLifecycle {
     return view(d);
   }
 
+  /**
+   * Hands over what a deleted member held (personal drive, calendars, ownership of group rooms; see
+   * {@link MemberHandedOver}) to an active colleague while the grace period runs, for when nobody
+   * was chosen at deletion. 404 for no such deleted member, 409 once the period is over, 422 when
+   * the colleague is not an active member of the company.
+   */
+  @Transactional
+  public void handOver(MemberPrincipal actor, UUID id, @Nullable UUID handTo) {
+    access.require(actor, Permission.MEMBERS_WRITE);
+    DeletedRow d = store.deleted(actor.tenantId(), id).orElseThrow(Problems::notFound);
+    if (access.scope(actor) != null) {
+      access.checkMember(actor, id, "hand_over");
+    }
+    if (!d.purgeAfter().isAfter(clock.instant())) {
+      throw Problems.conflict(
+          "grace-period-over", "The grace period has ended; nothing is left to hand over.");
+    }
+    MemberRow heir =
+        (handTo == null
+                ? java.util.Optional.<MemberRow>empty()
+                : members.find(actor.tenantId(), handTo))
+            .filter(h -> h.status() == MemberStatus.ACTIVE)
+            .orElseThrow(
+                () ->
+                    Problems.invalid(
+                        "handTo", "invalid", "Choose an active member of the company."));
+    audit.record(
+        AuditRecord.of(actor.tenantId(), AuditAction.MEMBER_HANDED_OVER)
+            .actor(actor.memberId(), actor.loginId())
+            .target("member", id)
+            .with("from", d.loginId())
+            .with("to", heir.loginId()));
+    events.publishEvent(new MemberHandedOver(actor.tenantId(), id, d.displayName(), heir.id()));
+  }
+
   /** Purges every member whose grace period has ended; returns how many. */
   @Transactional
   public int purgeDue() {

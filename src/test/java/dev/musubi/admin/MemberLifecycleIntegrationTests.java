@@ -368,4 +368,70 @@ class MemberLifecycleIntegrationTests {
     assertThat(again.get("/api/v1/drive/folders/" + handed.get("rootFolderId").asString()).body())
         .contains("引き継ぎ資料.txt");
   }
+
+  @Test
+  void aDeletedMembersDriveCanBeHandedOverLaterWithinTheGracePeriod() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestCompany other = fixtures.company();
+    Fixtures.TestMember leaving = fixtures.member(company, "atode");
+    Fixtures.TestMember heir = fixtures.member(company, "uketori");
+    Fixtures.TestMember stranger = fixtures.member(other, "tasha");
+    dev.musubi.drive.DriveClient drive = new dev.musubi.drive.DriveClient(port, leaving.client());
+    drive.uploaded(drive.root(), "後から引き継ぐ.txt", "中身".getBytes(StandardCharsets.UTF_8));
+    assertThat(company.admin().delete("/api/v1/admin/members/" + leaving.id()).status())
+        .isEqualTo(204);
+    String path = "/api/v1/admin/members/" + leaving.id() + "/hand-over";
+
+    // Wrong colleagues, another company's admin and plain members are refused; nothing moves.
+    for (Object bad : List.of(leaving.id(), stranger.id(), UUID.randomUUID())) {
+      ApiClient.Response r = company.admin().post(path, Map.of("handTo", bad));
+      assertThat(r.status()).as(r.body()).isEqualTo(422);
+    }
+    assertThat(company.admin().post(path, Map.of()).status()).isEqualTo(422);
+    assertThat(other.admin().post(path, Map.of("handTo", heir.id())).status()).isEqualTo(404);
+    assertThat(heir.client().post(path, Map.of("handTo", heir.id())).status()).isEqualTo(403);
+    assertThat(
+            company
+                .admin()
+                .post(
+                    "/api/v1/admin/members/" + heir.id() + "/hand-over",
+                    Map.of("handTo", heir.id()))
+                .status())
+        .as("an active member is not handed over")
+        .isEqualTo(404);
+    assertThat(heir.client().get("/api/v1/drive/drives").body()).doesNotContain("引き継ぎ");
+
+    ApiClient.Response ok = company.admin().post(path, Map.of("handTo", heir.id()));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(204);
+    JsonNode handed =
+        heir.client()
+            .get("/api/v1/drive/drives")
+            .json()
+            .valueStream()
+            .filter(d -> d.get("kind").asString().equals("shared"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(handed.get("role").asString()).isEqualTo("manager");
+    assertThat(
+            heir.client()
+                .get("/api/v1/drive/folders/" + handed.get("rootFolderId").asString())
+                .body())
+        .contains("後から引き継ぐ.txt");
+    assertThat(
+            company
+                .admin()
+                .get("/api/v1/admin/audit?action=MEMBER_HANDED_OVER")
+                .json()
+                .get("total")
+                .asLong())
+        .isEqualTo(1);
+
+    // After the grace period there is nothing left to hand over.
+    clock.advance(java.time.Duration.ofDays(31));
+    lifecycle.purgeDue();
+    ApiClient admin = fixtures.client();
+    assertThat(admin.login(company.adminLoginId(), Fixtures.PASSWORD).status()).isEqualTo(200);
+    assertThat(admin.post(path, Map.of("handTo", heir.id())).status()).isIn(404, 409);
+  }
 }

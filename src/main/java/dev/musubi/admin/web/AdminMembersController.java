@@ -96,6 +96,16 @@ class AdminMembersController {
     return lifecycle.deleted(CurrentMember.get());
   }
 
+  record HandOverRequest(@Nullable UUID handTo) {}
+
+  /** Hands a deleted member's drive, calendars and room ownership to a colleague (grace period). */
+  @PostMapping("/{id}/hand-over")
+  ResponseEntity<Void> handOver(
+      @PathVariable String id, @RequestBody(required = false) @Nullable HandOverRequest b) {
+    lifecycle.handOver(CurrentMember.get(), uuid(id), b == null ? null : b.handTo());
+    return ResponseEntity.noContent().build();
+  }
+
   @PostMapping("/{id}/restore")
   MemberLifecycle.DeletedMember restore(@PathVariable String id) {
     return lifecycle.restore(CurrentMember.get(), uuid(id));
