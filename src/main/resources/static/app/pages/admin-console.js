@@ -50,6 +50,10 @@ addMessages({
     'stats.mailboxBytes': 'メールボックス',
     'stats.driveBytes': 'ドライブ',
     'stats.storageBytes': '保存容量(合計)',
+    'deleted.handOver': '引き継ぐ',
+    'deleted.handOverTitle': '{name} さんのデータを引き継ぐ',
+    'deleted.handOverHint': '個人ドライブ（共有ドライブになります）、カレンダー、グループトークの管理者を選んだメンバーに引き継ぎます。',
+    'deleted.handedOver': '{name} さんのデータを引き継ぎました',
     'stats.perMember': 'メンバーごとの容量',
     'stats.perMemberNote': '容量の大きい順に最大100人。停止・削除済みのメンバーは名前なしで表示します。',
     'stats.talkFileBytes': 'トークのファイル',
@@ -189,6 +193,10 @@ addMessages({
     'stats.mailboxBytes': 'Mailboxes',
     'stats.driveBytes': 'Drive',
     'stats.storageBytes': 'Stored in total',
+    'deleted.handOver': 'Hand over',
+    'deleted.handOverTitle': 'Hand over what {name} held',
+    'deleted.handOverHint': 'The personal drive (it becomes a shared drive), calendars and group-room ownership go to the member you choose.',
+    'deleted.handedOver': 'What {name} held was handed over',
     'stats.perMember': 'Storage per member',
     'stats.perMemberNote': 'Largest first, up to 100 members. Suspended or deleted members are listed without a name.',
     'stats.talkFileBytes': 'Talk files',
@@ -819,6 +827,7 @@ export function ResetLinkDialog({ link, onClose }) {
 
 export function DeletedSection() {
   const { data, error, reload } = useLoad('/api/v1/admin/members/deleted');
+  const [handing, setHanding] = useState(null);
   const restore = async (m) => {
     try {
       await api.post(`/api/v1/admin/members/${m.id}/restore`, {});
@@ -831,16 +840,72 @@ export function DeletedSection() {
   if (error) return html`<${Alert}>${errorText(error)}<//>`;
   if (data === null) return html`<${Spinner} />`;
   return html`<${Table}
-    caption=${t('admin.deleted')}
-    rows=${data}
-    empty=${html`<${EmptyState} icon="inbox" title=${t('members.deletedEmpty')} />`}
-    columns=${[
-      { key: 'displayName', label: t('members.name') },
-      { key: 'loginId', label: t('members.loginId'), render: (m) => html`<span class="mono">${m.loginId}</span>` },
-      { key: 'purgeAfter', label: t('members.purgeAfter'), render: (m) => formatDateTime(m.purgeAfter) },
-      { key: 'actions', label: '', class: 'cell-actions', render: (m) => html`<${Button} kind="secondary" size="small" onClick=${() => restore(m)}>${t('members.restore')}<//>` },
-    ]}
-  />`;
+      caption=${t('admin.deleted')}
+      rows=${data}
+      empty=${html`<${EmptyState} icon="inbox" title=${t('members.deletedEmpty')} />`}
+      columns=${[
+        { key: 'displayName', label: t('members.name') },
+        { key: 'loginId', label: t('members.loginId'), render: (m) => html`<span class="mono">${m.loginId}</span>` },
+        { key: 'purgeAfter', label: t('members.purgeAfter'), render: (m) => formatDateTime(m.purgeAfter) },
+        {
+          key: 'actions',
+          label: '',
+          class: 'cell-actions',
+          render: (m) => html`<${Button} kind="ghost" size="small" onClick=${() => setHanding(m)}>${t('deleted.handOver')}<//>
+            <${Button} kind="secondary" size="small" onClick=${() => restore(m)}>${t('members.restore')}<//>`,
+        },
+      ]}
+    />
+    <${HandOverDialog} member=${handing} onClose=${() => setHanding(null)} />`;
+}
+
+function HandOverDialog({ member, onClose }) {
+  const [options, setOptions] = useState(null);
+  const [to, setTo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    setTo('');
+    setError(null);
+    if (!member) return;
+    api
+      .get('/api/v1/admin/members?status=active&size=200')
+      .then((r) => setOptions(r.items || []))
+      .catch(() => setOptions([]));
+  }, [member]);
+  if (!member) return html`<${Dialog} open=${false} />`;
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post(`/api/v1/admin/members/${member.id}/hand-over`, { handTo: to || null });
+      toast(t('deleted.handedOver', { name: member.displayName || member.loginId }));
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('deleted.handOverTitle', { name: member.displayName || member.loginId })} onClose=${onClose}>
+    <form class="stack" onSubmit=${submit} novalidate data-testid="hand-over-form">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      <p class="muted">${t('deleted.handOverHint')}</p>
+      <${Select}
+        label=${t('members.handTo')}
+        name="handTo"
+        value=${to}
+        onValue=${setTo}
+        disabled=${options === null}
+        options=${[{ value: '', label: '—' }, ...(options || []).map((m) => ({ value: m.id, label: `${m.displayName || m.loginId} (${m.loginId})` }))]}
+      />
+      <div class="row">
+        <${Button} type="submit" busy=${busy} disabled=${!to}>${t('deleted.handOver')}<//>
+        <${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      </div>
+    </form>
+  <//>`;
 }
 
 // Statistics ----------------------------------------------------------------------------------

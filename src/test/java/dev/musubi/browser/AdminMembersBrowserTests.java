@@ -194,4 +194,46 @@ class AdminMembersBrowserTests {
             .send("GET", "/api/v1/drive/drives", null, 200);
     assertThat(drives).contains("退社 一郎（引き継ぎ）");
   }
+
+  @Test
+  void aDeletedMemberCanBeHandedOverLaterFromTheDeletedList() {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "後で引き継ぐ株式会社");
+    MusubiHttp api = new MusubiHttp(port).signIn(company.adminLoginId(), company.adminPassword());
+    String leavingId = null;
+    for (String[] m : new String[][] {{"yameta", "退職 次郎"}, {"ukeru", "受取 三子"}}) {
+      String created =
+          api.post(
+              "/api/v1/admin/members",
+              MusubiHttp.json("loginId", m[0], "password", MEMBER_PASSWORD, "displayName", m[1]),
+              201);
+      if (leavingId == null) {
+        java.util.regex.Matcher id =
+            java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(created);
+        assertThat(id.find()).isTrue();
+        leavingId = id.group(1);
+      }
+    }
+    new MusubiHttp(port)
+        .signIn("yameta@" + company.domain(), MEMBER_PASSWORD)
+        .send("GET", "/api/v1/drive/drives", null, 200);
+    api.send("DELETE", "/api/v1/admin/members/" + leavingId, null, 204);
+
+    Page admin = signedInAdmin(company, 1280, 800);
+    admin.navigate("/#/admin/deleted");
+    Locator row = admin.locator("tr", new Page.LocatorOptions().setHasText("退職 次郎"));
+    row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("引き継ぐ")).click();
+    Locator form = admin.getByTestId("hand-over-form");
+    form.getByLabel("引き継ぎ先")
+        .selectOption(
+            new com.microsoft.playwright.options.SelectOption()
+                .setLabel("受取 三子 (ukeru@" + company.domain() + ")"));
+    form.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("引き継ぐ")).click();
+    assertThat(admin.getByRole(AriaRole.STATUS)).containsText("退職 次郎 さんのデータを引き継ぎました");
+
+    String drives =
+        new MusubiHttp(port)
+            .signIn("ukeru@" + company.domain(), MEMBER_PASSWORD)
+            .send("GET", "/api/v1/drive/drives", null, 200);
+    assertThat(drives).contains("退職 次郎（引き継ぎ）");
+  }
 }
