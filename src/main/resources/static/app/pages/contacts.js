@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, csrfHeaders, query, refreshCsrf, ApiError } from '../api.js';
 import { addMessages, lang, t } from '../i18n.js';
-import { html, cx, Alert, Button, ConfirmDialog, Dialog, EmptyState, Icon, Pager, Spinner, Table, TextField, errorText, navigate, toast } from '../ui.js';
+import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Pager, Spinner, Table, TextField, errorText, navigate, toast } from '../ui.js';
 
 addMessages({
   ja: {
@@ -85,6 +85,11 @@ addMessages({
     'ab.photoHint': 'JPEG・PNG・GIF、16 MB まで。中央を正方形に切り抜きます。',
     'ab.photoSaved': '写真を保存しました。',
     'ab.photoRemoved': '写真を削除しました。',
+    'ab.collect': '社外に送ったメールの宛先を個人アドレス帳に自動で追加する（タグ「collected」）',
+    'ab.collectForbidden': '会社の設定で、メールの宛先の自動追加は使えません。',
+    'ab.companySettings': '会社の設定',
+    'ab.membersMayEditShared': 'メンバーも共有アドレス帳を編集できる',
+    'ab.membersMayCollect': 'メンバーがメールの宛先を自動で追加できる',
     'fieldError.not_an_image': 'JPEG・PNG・GIF の画像を選んでください。',
     'fieldError.too_many_pixels': '画素数が多すぎます（5,000万画素まで）。',
     'fieldError.empty': 'ファイルが空です。',
@@ -168,6 +173,11 @@ addMessages({
     'ab.photoHint': 'JPEG, PNG or GIF, up to 16 MB. The centre is cropped to a square.',
     'ab.photoSaved': 'Photo saved.',
     'ab.photoRemoved': 'Photo removed.',
+    'ab.collect': 'Add the outside addresses I send mail to to my contacts (tag "collected")',
+    'ab.collectForbidden': 'Your company does not allow adding mail recipients automatically.',
+    'ab.companySettings': 'Company settings',
+    'ab.membersMayEditShared': 'Members may edit the shared contacts',
+    'ab.membersMayCollect': 'Members may add their mail recipients automatically',
   },
 });
 
@@ -220,7 +230,7 @@ export function ContactsPage({ me, route }) {
         >`,
       )}
     </nav>
-    ${tab === 'directory' ? html`<${DirectoryView} me=${me} />` : html`<${BookView} key=${tab} book=${tab} />`}
+    ${tab === 'directory' ? html`<${DirectoryView} me=${me} />` : html`<${BookView} key=${tab} book=${tab} me=${me} />`}
   </div>`;
 }
 
@@ -537,7 +547,52 @@ export function PhotoEditor({ memberId, onChanged }) {
 
 // --- contact books -------------------------------------------------------------------------------
 
-function BookView({ book }) {
+const SETTINGS_ADMINS = ['super_admin', 'member_admin'];
+
+/**
+ * Book settings: in the personal book, the member's own "collect from mail"; in the shared book,
+ * the company's settings for admins.
+ */
+function BookSettings({ book, me, onChanged }) {
+  const [settings, setSettings] = useState(null);
+  const [error, setError] = useState(null);
+  const admin = (me?.roles || []).some((r) => SETTINGS_ADMINS.includes(r));
+  useEffect(() => {
+    api.get('/api/v1/contacts/settings').then(setSettings, setError);
+  }, []);
+  const save = async (path, body) => {
+    setError(null);
+    try {
+      setSettings(await api.put(path, body));
+      toast(t('common.saved'));
+      onChanged && onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (!settings) return error ? html`<${Alert}>${errorText(error)}<//>` : null;
+  if (book === 'personal') {
+    return html`<div class="ab-settings" data-testid="ab-collect">
+      <${Checkbox}
+        label=${t('ab.collect')}
+        checked=${settings.collectFromMail && settings.membersMayCollectFromMail}
+        disabled=${!settings.membersMayCollectFromMail}
+        onValue=${(v) => save('/api/v1/contacts/settings/me', { collectFromMail: v })}
+      />
+      ${!settings.membersMayCollectFromMail && html`<p class="person-sub">${t('ab.collectForbidden')}</p>`}
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+    </div>`;
+  }
+  if (!admin) return null;
+  return html`<details class="ab-settings" data-testid="ab-company-settings">
+    <summary>${t('ab.companySettings')}</summary>
+    <${Checkbox} label=${t('ab.membersMayEditShared')} checked=${settings.membersMayEditShared} onValue=${(v) => save('/api/v1/contacts/settings', { membersMayEditShared: v })} />
+    <${Checkbox} label=${t('ab.membersMayCollect')} checked=${settings.membersMayCollectFromMail} onValue=${(v) => save('/api/v1/contacts/settings', { membersMayCollectFromMail: v })} />
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+  </details>`;
+}
+
+function BookView({ book, me }) {
   const [q, setQ] = useState('');
   const [tag, setTag] = useState('');
   const [page, setPage] = useState(0);
@@ -582,6 +637,7 @@ function BookView({ book }) {
         </div>
       </details>
     </div>
+    <${BookSettings} book=${book} me=${me} onChanged=${reload} />
     ${!writable && book === 'shared' && html`<p class="person-sub">${t('ab.readOnly')}</p>`}
     ${Object.keys(tags).length > 0 &&
     html`<div class="ab-tags" role="group" aria-label=${t('ab.tagFilter')}>

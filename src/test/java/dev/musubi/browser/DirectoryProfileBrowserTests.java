@@ -138,6 +138,15 @@ class DirectoryProfileBrowserTests {
     assertThat(to.getByTestId("mail-chip")).hasCount(1);
     assertThat(to.getByTestId("mail-chip")).hasAttribute("title", satoAddress);
     assertThat(to.getByTestId("mail-chip")).containsText("山田 sato");
+
+    // The personal book: collecting outside mail recipients is off until turned on.
+    page.navigate("/#/contacts/personal");
+    Locator collect = page.getByTestId("ab-collect").locator("input[type=checkbox]");
+    assertThat(collect).not().isChecked();
+    page.waitForResponse(
+        r -> r.url().endsWith("/api/v1/contacts/settings/me") && r.status() == 200, collect::check);
+    page.reload();
+    assertThat(page.getByTestId("ab-collect").locator("input[type=checkbox]")).isChecked();
   }
 
   private static void awaitSquarePhoto(Locator img) {
