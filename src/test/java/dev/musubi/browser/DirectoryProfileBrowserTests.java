@@ -139,6 +139,22 @@ class DirectoryProfileBrowserTests {
     assertThat(to.getByTestId("mail-chip")).hasAttribute("title", satoAddress);
     assertThat(to.getByTestId("mail-chip")).containsText("山田 sato");
 
+    // Talk shows the sender's photo beside their message.
+    ApiClient.Response room =
+        sato.client()
+            .post(
+                "/api/v1/rooms",
+                Map.of(
+                    "type", "direct", "members", java.util.List.of(company.adminId().toString())));
+    assertThat(room.status()).as(room.body()).isIn(200, 201);
+    String roomId = room.json().get("id").asString();
+    ApiClient.Response said =
+        sato.client().post("/api/v1/rooms/" + roomId + "/messages", Map.of("text", "写真つきです"));
+    assertThat(said.status()).as(said.body()).isIn(200, 201);
+    page.navigate("/#/talk/" + roomId);
+    Locator message = page.locator(".msg").filter(new Locator.FilterOptions().setHasText("写真つきです"));
+    awaitSquarePhoto(message.locator("img.msg-avatar"));
+
     // The personal book: collecting outside mail recipients is off until turned on.
     page.navigate("/#/contacts/personal");
     Locator collect = page.getByTestId("ab-collect").locator("input[type=checkbox]");
