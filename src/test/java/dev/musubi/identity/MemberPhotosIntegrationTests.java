@@ -204,6 +204,38 @@ class MemberPhotosIntegrationTests {
     assertThat(as(ken).get(photoPath(hana.id())).status()).isEqualTo(404);
   }
 
+  @Test
+  void theMembersOwnDataExportHoldsTheirPhoto() throws IOException {
+    Bytes set = as(hana).put(photoPath(hana.id()), "image/png", picture(500, 500, 6, "png"));
+    assertThat(set.status()).as(set.text()).isEqualTo(200);
+    byte[] served = as(ken).get(photoPath(hana.id())).body();
+
+    ApiClient.Response started = hana.client().post("/api/v1/me/export", null);
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                hana.client()
+                    .get("/api/v1/me/export")
+                    .json()
+                    .path("status")
+                    .asString("")
+                    .equals("ready"));
+    Bytes zip = as(hana).get("/api/v1/me/export/download");
+    assertThat(zip.status()).isEqualTo(200);
+    byte[] photo = null;
+    try (java.util.zip.ZipInputStream in =
+        new java.util.zip.ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        if (e.getName().equals("profile/photo.jpg")) {
+          photo = in.readAllBytes();
+        }
+      }
+    }
+    assertThat(photo).isEqualTo(served);
+  }
+
   // ------------------------------------------------------------------------------------------
 
   static String photoPath(UUID member) {
