@@ -1,4 +1,13 @@
 package dev.musubi.contacts;
 
-/** A company's address book settings: may members (not only admins) edit the shared book. */
-public record ContactSettings(boolean membersMayEditShared) {}
+/**
+ * Address book settings as the caller sees them.
+ *
+ * @param membersMayEditShared members (not only admins) may edit the shared book
+ * @param membersMayCollectFromMail the company lets members collect their outside mail
+ *     correspondents as personal contacts (allowed unless an admin forbids it)
+ * @param collectFromMail the caller collects them (off until they turn it on; has no effect while
+ *     the company forbids it)
+ */
+public record ContactSettings(
+    boolean membersMayEditShared, boolean membersMayCollectFromMail, boolean collectFromMail) {}

@@ -64,30 +64,88 @@ public class Contacts {
   // --- settings --------------------------------------------------------------------------------
 
   public ContactSettings settings(MemberPrincipal actor) {
-    return new ContactSettings(membersMayEditShared(actor.tenantId()));
+    UUID tenant = actor.tenantId();
+    return new ContactSettings(
+        membersMayEditShared(tenant),
+        membersMayCollect(tenant),
+        jdbc.sql(
+                "SELECT collect_from_mail FROM contact_member_setting"
+                    + " WHERE tenant_id = ? AND member_id = ?")
+            .params(tenant, actor.memberId())
+            .query(Boolean.class)
+            .optional()
+            .orElse(false));
   }
 
+  /**
+   * Changes the company's settings (admins only); a null value stays as it is, and at least one
+   * must be given (422).
+   */
   @Transactional
-  public ContactSettings updateSettings(MemberPrincipal actor, boolean membersMayEditShared) {
+  public ContactSettings updateSettings(
+      MemberPrincipal actor,
+      @Nullable Boolean membersMayEditShared,
+      @Nullable Boolean membersMayCollectFromMail) {
     requireAdmin(actor);
+    if (membersMayEditShared == null && membersMayCollectFromMail == null) {
+      throw Problems.invalid("membersMayEditShared", "required", "Required.");
+    }
+    UUID tenant = actor.tenantId();
+    boolean edit =
+        membersMayEditShared == null ? membersMayEditShared(tenant) : membersMayEditShared;
+    boolean collect =
+        membersMayCollectFromMail == null ? membersMayCollect(tenant) : membersMayCollectFromMail;
     int n =
         jdbc.sql(
-                "UPDATE contact_setting SET members_edit_shared = ?, updated_at = ?"
-                    + " WHERE tenant_id = ?")
-            .params(membersMayEditShared, ts(clock.instant()), actor.tenantId())
+                "UPDATE contact_setting SET members_edit_shared = ?, members_collect_mail = ?,"
+                    + " updated_at = ? WHERE tenant_id = ?")
+            .params(edit, collect, ts(clock.instant()), tenant)
             .update();
     if (n == 0) {
       jdbc.sql(
-              "INSERT INTO contact_setting (tenant_id, members_edit_shared, updated_at)"
-                  + " VALUES (?, ?, ?)")
-          .params(actor.tenantId(), membersMayEditShared, ts(clock.instant()))
+              "INSERT INTO contact_setting (tenant_id, members_edit_shared, members_collect_mail,"
+                  + " updated_at) VALUES (?, ?, ?, ?)")
+          .params(tenant, edit, collect, ts(clock.instant()))
           .update();
     }
     audit.record(
-        AuditRecord.of(actor.tenantId(), AuditAction.CONTACTS_SETTINGS_CHANGED)
+        AuditRecord.of(tenant, AuditAction.CONTACTS_SETTINGS_CHANGED)
             .actor(actor.memberId(), actor.loginId())
-            .with("membersMayEditShared", Boolean.toString(membersMayEditShared)));
-    return new ContactSettings(membersMayEditShared);
+            .with("membersMayEditShared", Boolean.toString(edit))
+            .with("membersMayCollectFromMail", Boolean.toString(collect)));
+    return settings(actor);
+  }
+
+  /**
+   * Turns collecting outside mail correspondents into the caller's personal book on or off. Turning
+   * it on while the company forbids it answers 403.
+   */
+  @Transactional
+  public ContactSettings updateOwnSettings(MemberPrincipal actor, boolean collectFromMail) {
+    UUID tenant = actor.tenantId();
+    if (collectFromMail && !membersMayCollect(tenant)) {
+      throw Problems.forbidden(
+          "collect-forbidden", "Your company does not allow collecting contacts from mail.");
+    }
+    int n =
+        jdbc.sql(
+                "UPDATE contact_member_setting SET collect_from_mail = ?, updated_at = ?"
+                    + " WHERE tenant_id = ? AND member_id = ?")
+            .params(collectFromMail, ts(clock.instant()), tenant, actor.memberId())
+            .update();
+    if (n == 0) {
+      jdbc.sql(
+              "INSERT INTO contact_member_setting (tenant_id, member_id, collect_from_mail,"
+                  + " updated_at) VALUES (?, ?, ?, ?)")
+          .params(tenant, actor.memberId(), collectFromMail, ts(clock.instant()))
+          .update();
+    }
+    audit.record(
+        AuditRecord.of(tenant, AuditAction.CONTACTS_COLLECTING_CHANGED)
+            .actor(actor.memberId(), actor.loginId())
+            .target("member", actor.memberId())
+            .with("collectFromMail", Boolean.toString(collectFromMail)));
+    return settings(actor);
   }
 
   /** True when the caller may add, change and delete contacts in the book. */
@@ -452,6 +510,14 @@ public class Contacts {
         .query(Boolean.class)
         .optional()
         .orElse(false);
+  }
+
+  private boolean membersMayCollect(UUID tenant) {
+    return jdbc.sql("SELECT members_collect_mail FROM contact_setting WHERE tenant_id = ?")
+        .param(tenant)
+        .query(Boolean.class)
+        .optional()
+        .orElse(true);
   }
 
   private static @Nullable UUID owner(MemberPrincipal actor, Book book) {

@@ -440,6 +440,16 @@ public class Directory {
                           rs.getBoolean("is_primary"),
                           paths.computeIfAbsent(dep, k -> path(k, departments))));
             });
+    Map<UUID, String> photos = new HashMap<>();
+    jdbc.sql(
+            "SELECT id, photo_sha256 FROM member WHERE tenant_id = ?"
+                + " AND photo_sha256 IS NOT NULL"
+                + only.replace("member_id", "id"))
+        .params(params)
+        .query(
+            rs -> {
+              photos.put(rs.getObject("id", UUID.class), rs.getString("photo_sha256"));
+            });
     Map<UUID, DirectoryIndex.Entry> byId = new HashMap<>();
     List<UUID> managerIds = entries.stream().map(DirectoryIndex.Entry::managerId).toList();
     if (managerIds.stream().anyMatch(java.util.Objects::nonNull)) {
@@ -466,7 +476,8 @@ public class Directory {
                   mgr == null
                       ? null
                       : new DirectoryMember.Person(mgr.id(), mgr.displayName(), mgr.title()),
-                  List.copyOf(placements.getOrDefault(e.id(), List.of())));
+                  List.copyOf(placements.getOrDefault(e.id(), List.of())),
+                  photos.get(e.id()));
             })
         .toList();
   }

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param nameRomaji Hepburn romaji of the name (from the reading unless set explicitly)
  * @param manager the member's manager, or null
+ * @param photo the version (SHA-256) of the member's photo, served at {@code
+ *     /api/v1/directory/members/{id}/photo}, or null when they have none
  */
 public record DirectoryMember(
     UUID id,
@@ -25,7 +27,8 @@ public record DirectoryMember(
     String office,
     String title,
     @Nullable Person manager,
-    List<Placement> departments) {
+    List<Placement> departments,
+    @Nullable String photo) {
 
   /** A member named on a card (manager, direct report). */
   public record Person(UUID id, String displayName, String title) {}

@@ -49,6 +49,7 @@ public class MemberLifecycle {
   private final Passwords passwords;
   private final Passkeys passkeys;
   private final Revocations revocations;
+  private final MemberPhotos photos;
   private final AuditTrail audit;
   private final ApplicationEventPublisher events;
   private final Ids ids;
@@ -64,6 +65,7 @@ public class MemberLifecycle {
       Passwords passwords,
       Passkeys passkeys,
       Revocations revocations,
+      MemberPhotos photos,
       AuditTrail audit,
       ApplicationEventPublisher events,
       Ids ids,
@@ -77,6 +79,7 @@ public class MemberLifecycle {
     this.passwords = passwords;
     this.passkeys = passkeys;
     this.revocations = revocations;
+    this.photos = photos;
     this.audit = audit;
     this.events = events;
     this.ids = ids;
@@ -88,8 +91,9 @@ public class MemberLifecycle {
   // Deletion ----------------------------------------------------------------------------------
 
   /**
-   * Deletes a member: sign-in ends at once, they vanish from lists, and {@link MemberDeleted}
-   * announces the date after which they are purged. Called by {@link Members#delete}.
+   * Deletes a member: sign-in ends at once, they vanish from lists, their photo goes (a restored
+   * member comes back without it), and {@link MemberDeleted} announces the date after which they
+   * are purged. Called by {@link Members#delete}.
    */
   void delete(MemberPrincipal actor, MemberRow m) {
     Instant now = clock.instant();
@@ -97,6 +101,7 @@ public class MemberLifecycle {
     store.markDeleted(actor.tenantId(), m.id(), now, purgeAfter);
     store.endLinks(actor.tenantId(), m.id(), now);
     revocations.endAll(actor.tenantId(), m.id(), null, true, "deleted");
+    photos.forget(actor.tenantId(), m.id());
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.MEMBER_DELETED)
             .actor(actor.memberId(), actor.loginId())

@@ -49,6 +49,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -89,6 +90,7 @@ public class MailSending {
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
   private final TransactionTemplate tx;
   private final Session session = Session.getInstance(new Properties());
 
@@ -103,6 +105,7 @@ public class MailSending {
       AuditTrail audit,
       Ids ids,
       Clock clock,
+      ApplicationEventPublisher events,
       PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
     this.domains = domains;
@@ -114,6 +117,7 @@ public class MailSending {
     this.audit = audit;
     this.ids = ids;
     this.clock = clock;
+    this.events = events;
     this.tx = new TransactionTemplate(transactions);
   }
 
@@ -497,8 +501,12 @@ public class MailSending {
     Map<UUID, Set<UUID>> local = new LinkedHashMap<>();
     Map<String, List<String>> remote = new LinkedHashMap<>();
     List<FieldError> unknown = new ArrayList<>();
+    List<String> outside = new ArrayList<>();
     for (String r : b.recipients()) {
       Optional<MailDomains.Resolved> res = domains.resolve(r);
+      if (res.isEmpty() || !res.get().tenantId().equals(actor.tenantId())) {
+        outside.add(r);
+      }
       if (res.isPresent()) {
         if (res.get().members().isEmpty()) {
           unknown.add(
@@ -629,6 +637,10 @@ public class MailSending {
                         actor.tenantId(), actor.memberId(), idempotencyKey, id, ts(clock.instant()))
                     .update();
               }
+              if (!outside.isEmpty()) {
+                events.publishEvent(
+                    new MailSent(actor.tenantId(), actor.memberId(), named(outside, sentParsed)));
+              }
               audit.record(
                   AuditRecord.of(actor.tenantId(), AuditAction.MAIL_SENT)
                       .actor(actor.memberId(), actor.loginId())
@@ -639,6 +651,21 @@ public class MailSending {
               return id;
             });
     return sentId;
+  }
+
+  /** The addresses with the display names the message's To, Cc and Bcc headers gave them. */
+  private static List<MailAddress> named(List<String> addresses, ParsedMail parsed) {
+    Map<String, String> names = new LinkedHashMap<>();
+    for (List<MailAddress> field : List.of(parsed.to(), parsed.cc(), parsed.bcc())) {
+      for (MailAddress a : field) {
+        if (a.name() != null && !a.name().isBlank()) {
+          names.putIfAbsent(a.address().toLowerCase(Locale.ROOT), a.name().strip());
+        }
+      }
+    }
+    return addresses.stream()
+        .map(a -> new MailAddress(names.get(a.toLowerCase(Locale.ROOT)), a))
+        .toList();
   }
 
   // --- building MIME ---------------------------------------------------------------------------

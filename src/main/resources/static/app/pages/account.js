@@ -23,7 +23,7 @@ import {
   toast,
 } from '../ui.js';
 import { passkeysSupported, registerPasskey } from '../webauthn.js';
-import { memberName } from './contacts.js';
+import { PhotoEditor, memberName } from './contacts.js';
 import { MyDataCard } from './privacy.js';
 import { NotificationsCard } from './notifications.js';
 
@@ -254,6 +254,10 @@ function ProfileSection({ me, reloadMe }) {
         html`<span class="muted">（${[me.familyNameReading, me.givenNameReading].filter(Boolean).join(' ')}）</span>`}</dd>
       ${me.email && html`<dt>${t('profile.email')}</dt><dd>${me.email}</dd>`}
     </dl>
+    <div class="stack form-narrow">
+      <span class="field-label">${t('ab.photo')}</span>
+      <${PhotoEditor} memberId=${me.id} />
+    </div>
     <form class="stack form-narrow" onSubmit=${save} novalidate>
       ${error && html`<${Alert}>${errorText(error)}${others.map((m) => html`<br />${m}`)}<//>`}
       <${TextField} label=${t('profile.displayName')} name="displayName" value=${form.displayName} onValue=${set('displayName')} error=${fe.displayName} />

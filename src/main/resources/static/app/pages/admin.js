@@ -22,7 +22,7 @@ import {
   otherFieldErrors,
   toast,
 } from '../ui.js';
-import { departmentText, memberName, memberReading } from './contacts.js';
+import { PhotoEditor, departmentText, memberName, memberReading } from './contacts.js';
 import {
   AccessReviewSection,
   AlertsSection,
@@ -108,6 +108,7 @@ function MembersSection({ me }) {
   const [confirm, setConfirm] = useState(null); // {kind:'delete'|'suspend', member}
   const [importing, setImporting] = useState(false);
   const [resetLink, setResetLink] = useState(null);
+  const [photoOf, setPhotoOf] = useState(null);
   const [tick, setTick] = useState(0);
   const reload = () => setTick(tick + 1);
 
@@ -256,6 +257,8 @@ function MembersSection({ me }) {
                         : html`<${Button} kind="secondary" size="small" onClick=${() => setConfirm({ kind: 'suspend', member: m })}>${t('members.suspend')}<//>`}
                       <${Button} kind="ghost" size="small" onClick=${() => createResetLink(m)} data-testid="reset-link-button">${t('members.resetLink')}<//>
                       ${m.mfaEnabled && html`<${Button} kind="ghost" size="small" onClick=${() => resetMfa(m)}>${t('members.mfaReset')}<//>`}
+                      ${String(m.status).toLowerCase() === 'active' &&
+                      html`<${Button} kind="ghost" size="small" onClick=${() => setPhotoOf(m)} data-testid="member-photo-button">${t('ab.photo')}<//>`}
                       <${MemberExportButton} member=${m} />
                       <${Button} kind="ghost" size="small" class="text-danger" onClick=${() => setConfirm({ kind: 'delete', member: m })}>${t('members.delete')}<//>
                     </div>`,
@@ -265,6 +268,9 @@ function MembersSection({ me }) {
     ${data && html`<${Pager} page=${data.page ?? page} size=${data.size ?? PAGE_SIZE} total=${data.total ?? rows.length} onPage=${setPage} />`}
     <${ImportDialog} open=${importing} onClose=${() => setImporting(false)} onImported=${reload} />
     <${ResetLinkDialog} link=${resetLink} onClose=${() => setResetLink(null)} />
+    <${Dialog} open=${!!photoOf} title=${photoOf ? t('ab.photo') + ' — ' + memberName(photoOf) : ''} onClose=${() => setPhotoOf(null)}>
+      ${photoOf && html`<${PhotoEditor} key=${photoOf.id} memberId=${photoOf.id} />`}
+    <//>
     <${CreateMemberDialog}
       open=${creating}
       domain=${me.company?.domain || ''}

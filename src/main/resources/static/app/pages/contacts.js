@@ -1,9 +1,9 @@
 // The address book: the company directory (department tree, members, profile cards) and the shared
 // and personal contact books (search, tags, editor, duplicates and merge, import and export).
 import { useEffect, useState } from 'preact/hooks';
-import { api, csrfHeaders, query, ApiError } from '../api.js';
-import { addMessages, t } from '../i18n.js';
-import { html, cx, Alert, Button, ConfirmDialog, Dialog, EmptyState, Icon, Pager, Spinner, Table, TextField, errorText, navigate, toast } from '../ui.js';
+import { api, csrfHeaders, query, refreshCsrf, ApiError } from '../api.js';
+import { addMessages, lang, t } from '../i18n.js';
+import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Pager, Spinner, Table, TextField, errorText, navigate, toast } from '../ui.js';
 
 addMessages({
   ja: {
@@ -72,6 +72,27 @@ addMessages({
     'ab.orgChart': '組織図',
     'ab.people': '{count} 人',
     'ab.tagFilter': 'タグで絞り込み',
+    'ab.freeBusy': '空き状況を見る',
+    'ab.freeBusyTitle': '予定の入っている時間',
+    'ab.today': '今日',
+    'ab.week': '7日間',
+    'ab.free': 'この期間に予定はありません。',
+    'ab.busy': '予定あり',
+    'ab.tentative': '仮の予定',
+    'ab.photo': '写真',
+    'ab.photoChoose': '写真を選ぶ',
+    'ab.photoRemove': '写真を削除',
+    'ab.photoHint': 'JPEG・PNG・GIF、16 MB まで。中央を正方形に切り抜きます。',
+    'ab.photoSaved': '写真を保存しました。',
+    'ab.photoRemoved': '写真を削除しました。',
+    'ab.collect': '社外に送ったメールの宛先を個人アドレス帳に自動で追加する（タグ「collected」）',
+    'ab.collectForbidden': '会社の設定で、メールの宛先の自動追加は使えません。',
+    'ab.companySettings': '会社の設定',
+    'ab.membersMayEditShared': 'メンバーも共有アドレス帳を編集できる',
+    'ab.membersMayCollect': 'メンバーがメールの宛先を自動で追加できる',
+    'fieldError.not_an_image': 'JPEG・PNG・GIF の画像を選んでください。',
+    'fieldError.too_many_pixels': '画素数が多すぎます（5,000万画素まで）。',
+    'fieldError.empty': 'ファイルが空です。',
   },
   en: {
     'ab.directory': 'Company',
@@ -139,6 +160,24 @@ addMessages({
     'ab.orgChart': 'Org chart',
     'ab.people': '{count} people',
     'ab.tagFilter': 'Filter by tag',
+    'ab.freeBusy': 'See free/busy',
+    'ab.freeBusyTitle': 'Busy times',
+    'ab.today': 'Today',
+    'ab.week': '7 days',
+    'ab.free': 'Nothing scheduled in this period.',
+    'ab.busy': 'Busy',
+    'ab.tentative': 'Tentative',
+    'ab.photo': 'Photo',
+    'ab.photoChoose': 'Choose a photo',
+    'ab.photoRemove': 'Remove photo',
+    'ab.photoHint': 'JPEG, PNG or GIF, up to 16 MB. The centre is cropped to a square.',
+    'ab.photoSaved': 'Photo saved.',
+    'ab.photoRemoved': 'Photo removed.',
+    'ab.collect': 'Add the outside addresses I send mail to to my contacts (tag "collected")',
+    'ab.collectForbidden': 'Your company does not allow adding mail recipients automatically.',
+    'ab.companySettings': 'Company settings',
+    'ab.membersMayEditShared': 'Members may edit the shared contacts',
+    'ab.membersMayCollect': 'Members may add their mail recipients automatically',
   },
 });
 
@@ -156,6 +195,28 @@ export function departmentText(m) {
     .join('、');
 }
 
+/** The URL of a member's photo, versioned so that a new photo is fetched at once. */
+export function photoUrl(m) {
+  return '/api/v1/directory/members/' + encodeURIComponent(m.id) + '/photo?v=' + encodeURIComponent(m.photo);
+}
+
+/** A member's photo, or the first letter of their name when they have none. */
+export function Avatar({ member, large }) {
+  const cls = cx('avatar', large && 'avatar-l');
+  if (member?.photo) return html`<img class=${cx(cls, 'avatar-img')} src=${photoUrl(member)} alt="" data-testid="avatar-photo" />`;
+  return html`<span class=${cls} aria-hidden="true">${memberName(member || {}).slice(0, 1)}</span>`;
+}
+
+/** Where to mail a colleague: their directory email, else their login ID (an address here). */
+export function mailAddress(m) {
+  return m.email || (String(m.loginId || '').includes('@') ? m.loginId : '');
+}
+
+/** The webmail composer with the colleague's address filled in. */
+export function composeHref(m) {
+  return '#/mail?' + new URLSearchParams({ to: mailAddress(m), name: memberName(m) }).toString();
+}
+
 const TABS = ['directory', 'shared', 'personal'];
 
 export function ContactsPage({ me, route }) {
@@ -169,7 +230,7 @@ export function ContactsPage({ me, route }) {
         >`,
       )}
     </nav>
-    ${tab === 'directory' ? html`<${DirectoryView} me=${me} />` : html`<${BookView} key=${tab} book=${tab} />`}
+    ${tab === 'directory' ? html`<${DirectoryView} me=${me} />` : html`<${BookView} key=${tab} book=${tab} me=${me} />`}
   </div>`;
 }
 
@@ -245,7 +306,7 @@ function DirectoryView({ me }) {
                   label: t('contacts.name'),
                   render: (m) => html`<button type="button" class="ab-person" onClick=${() => setProfile(m.id)}>
                     <span class="person">
-                      <span class="avatar" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
+                      <${Avatar} member=${m} />
                       <span><span class="person-name">${memberName(m)}</span>
                       <span class="person-sub">${[memberReading(m), m.nameRomaji].filter(Boolean).join(' · ')}</span></span>
                     </span>
@@ -255,7 +316,7 @@ function DirectoryView({ me }) {
                 {
                   key: 'email',
                   label: t('contacts.email'),
-                  render: (m) => (m.email ? html`<a href=${'mailto:' + m.email}>${m.email}</a>` : ''),
+                  render: (m) => (m.email ? html`<a href=${composeHref(m)}>${m.email}</a>` : ''),
                 },
                 {
                   key: 'phone',
@@ -303,9 +364,11 @@ function ProfileDialog({ me, id, onClose, onOpen }) {
   const [card, setCard] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [freeBusy, setFreeBusy] = useState(false);
   useEffect(() => {
     setCard(null);
     setError(null);
+    setFreeBusy(false);
     if (id) api.get('/api/v1/directory/members/' + id).then(setCard, setError);
   }, [id]);
   const m = card?.member;
@@ -326,7 +389,7 @@ function ProfileDialog({ me, id, onClose, onOpen }) {
     ${m &&
     html`<div class="ab-card" data-testid="ab-profile">
       <div class="ab-card-head">
-        <span class="avatar avatar-l" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
+        <${Avatar} member=${m} large />
         <div>
           <div class="ab-reading">${memberReading(m)}</div>
           ${m.nameRomaji && html`<div class="person-sub">${m.nameRomaji}</div>`}
@@ -335,11 +398,15 @@ function ProfileDialog({ me, id, onClose, onOpen }) {
       </div>
       <div class="ab-actions">
         ${m.id !== me?.id && html`<${Button} size="small" busy=${busy} onClick=${talk} data-testid="ab-start-talk"><${Icon} name="talk" />${t('ab.startTalk')}<//>`}
-        ${m.email && html`<a class="btn btn-secondary btn-small" href=${'mailto:' + m.email}><${Icon} name="mail" />${t('ab.writeMail')}</a>`}
+        ${mailAddress(m) && html`<a class="btn btn-secondary btn-small" href=${composeHref(m)} data-testid="ab-write-mail"><${Icon} name="mail" />${t('ab.writeMail')}</a>`}
         ${m.phone && html`<a class="btn btn-secondary btn-small" href=${'tel:' + m.phone}>${t('ab.call')}</a>`}
+        <${Button} kind="secondary" size="small" onClick=${() => setFreeBusy(!freeBusy)} aria-expanded=${freeBusy} data-testid="ab-freebusy-toggle"
+          ><${Icon} name="calendar" />${t('ab.freeBusy')}<//
+        >
       </div>
+      ${freeBusy && html`<${MemberFreeBusy} member=${m} />`}
       <dl class="ab-facts">
-        ${m.email && html`<dt>${t('ab.email')}</dt><dd><a href=${'mailto:' + m.email}>${m.email}</a></dd>`}
+        ${m.email && html`<dt>${t('ab.email')}</dt><dd><a href=${composeHref(m)}>${m.email}</a></dd>`}
         ${m.phone && html`<dt>${t('ab.phone')}</dt><dd><a href=${'tel:' + m.phone}>${m.phone}</a></dd>`}
         ${m.extension && html`<dt>${t('ab.extension')}</dt><dd>${m.extension}</dd>`}
         ${m.office && html`<dt>${t('ab.office')}</dt><dd>${m.office}</dd>`}
@@ -357,9 +424,175 @@ function ProfileDialog({ me, id, onClose, onOpen }) {
   <//>`;
 }
 
+/** The member's busy times today or over the next 7 days, from the calendar's free/busy API. */
+function MemberFreeBusy({ member }) {
+  const [range, setRange] = useState('today');
+  const [blocks, setBlocks] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    let cancelled = false;
+    const from = new Date();
+    from.setHours(0, 0, 0, 0);
+    const to = new Date(from);
+    to.setDate(to.getDate() + (range === 'week' ? 7 : 1));
+    setBlocks(null);
+    setError(null);
+    api.get('/api/v1/freebusy' + query({ members: member.id, from: from.toISOString(), to: to.toISOString() })).then(
+      (r) => !cancelled && setBlocks(r?.[member.id] || []),
+      (e) => !cancelled && setError(e),
+    );
+    return () => (cancelled = true);
+  }, [member.id, range]);
+  const locale = lang() === 'ja' ? 'ja-JP' : 'en';
+  const day = new Intl.DateTimeFormat(locale, { month: 'numeric', day: 'numeric', weekday: 'short' });
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const sameDay = (a, b) => a.toDateString() === b.toDateString();
+  return html`<section class="ab-freebusy" aria-label=${t('ab.freeBusyTitle')} data-testid="ab-freebusy">
+    <div class="row row-tight">
+      <span class="field-label">${t('ab.freeBusyTitle')}</span>
+      <span class="toolbar-spacer"></span>
+      ${['today', 'week'].map(
+        (k) => html`<button type="button" key=${k} class=${cx('ab-tag', range === k && 'active')} aria-pressed=${range === k} onClick=${() => setRange(k)} data-testid=${'ab-freebusy-' + k}>
+          ${t('ab.' + k)}
+        </button>`,
+      )}
+    </div>
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${!blocks && !error && html`<${Spinner} inline />`}
+    ${blocks && blocks.length === 0 && html`<p class="person-sub" data-testid="ab-freebusy-free">${t('ab.free')}</p>`}
+    ${blocks &&
+    blocks.length > 0 &&
+    html`<ul class="ab-freebusy-list">
+      ${blocks.map((b) => {
+        const start = new Date(b.start);
+        const end = new Date(b.end);
+        return html`<li key=${b.start + b.end} class=${cx('ab-freebusy-block', b.status === 'tentative' && 'ab-freebusy-tentative')} data-testid="ab-freebusy-block">
+          <span>${day.format(start)} ${time.format(start)}–${sameDay(start, end) ? time.format(end) : day.format(end) + ' ' + time.format(end)}</span>
+          <span class="person-sub">${t(b.status === 'tentative' ? 'ab.tentative' : 'ab.busy')}</span>
+        </li>`;
+      })}
+    </ul>`}
+  </section>`;
+}
+
+/**
+ * Sets or removes a member's photo (the member themselves, or a member admin): the file goes to the
+ * server as it is, which crops and resizes it.
+ */
+export function PhotoEditor({ memberId, onChanged }) {
+  const [member, setMember] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/directory/members/' + encodeURIComponent(memberId)).then((c) => setMember(c.member), setError);
+  }, [memberId]);
+  const path = '/api/v1/directory/members/' + encodeURIComponent(memberId) + '/photo';
+  const changed = (m, message) => {
+    setMember(m);
+    onChanged && onChanged(m);
+    toast(message);
+  };
+  const upload = async (file) => {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const send = () =>
+        fetch(path, {
+          method: 'PUT',
+          credentials: 'same-origin',
+          headers: { Accept: 'application/json, application/problem+json', 'Content-Type': file.type || 'application/octet-stream', ...csrfHeaders() },
+          body: file,
+        });
+      let res = await send();
+      if (res.status === 403 && !(await res.clone().json().catch(() => null))?.errors?.length) {
+        await refreshCsrf();
+        res = await send();
+      }
+      const body = await res.json().catch(() => null);
+      if (!res.ok) throw new ApiError({ status: res.status, ...(body || {}) });
+      changed(body.member, t('ab.photoSaved'));
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError({ status: 0 }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.del(path);
+      changed({ ...member, photo: undefined }, t('ab.photoRemoved'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!member) return error ? html`<${Alert}>${errorText(error)}<//>` : html`<${Spinner} inline />`;
+  return html`<div class="ab-photo-editor" data-testid="photo-editor">
+    <${Avatar} member=${member} large />
+    <div class="stack">
+      <label class="btn btn-secondary btn-small ab-photo-pick">
+        ${t('ab.photoChoose')}
+        <input type="file" class="sr-only" accept="image/jpeg,image/png,image/gif" disabled=${busy} onChange=${(e) => upload(e.currentTarget.files?.[0])} data-testid="photo-input" />
+      </label>
+      ${member.photo && html`<${Button} kind="ghost" size="small" busy=${busy} onClick=${remove} data-testid="photo-remove">${t('ab.photoRemove')}<//>`}
+      <span class="person-sub">${t('ab.photoHint')}</span>
+      ${error && html`<${Alert}>${error.fieldErrors().photo || errorText(error)}<//>`}
+    </div>
+  </div>`;
+}
+
 // --- contact books -------------------------------------------------------------------------------
 
-function BookView({ book }) {
+const SETTINGS_ADMINS = ['super_admin', 'member_admin'];
+
+/**
+ * Book settings: in the personal book, the member's own "collect from mail"; in the shared book,
+ * the company's settings for admins.
+ */
+function BookSettings({ book, me, onChanged }) {
+  const [settings, setSettings] = useState(null);
+  const [error, setError] = useState(null);
+  const admin = (me?.roles || []).some((r) => SETTINGS_ADMINS.includes(r));
+  useEffect(() => {
+    api.get('/api/v1/contacts/settings').then(setSettings, setError);
+  }, []);
+  const save = async (path, body) => {
+    setError(null);
+    try {
+      setSettings(await api.put(path, body));
+      toast(t('common.saved'));
+      onChanged && onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (!settings) return error ? html`<${Alert}>${errorText(error)}<//>` : null;
+  if (book === 'personal') {
+    return html`<div class="ab-settings" data-testid="ab-collect">
+      <${Checkbox}
+        label=${t('ab.collect')}
+        checked=${settings.collectFromMail && settings.membersMayCollectFromMail}
+        disabled=${!settings.membersMayCollectFromMail}
+        onValue=${(v) => save('/api/v1/contacts/settings/me', { collectFromMail: v })}
+      />
+      ${!settings.membersMayCollectFromMail && html`<p class="person-sub">${t('ab.collectForbidden')}</p>`}
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+    </div>`;
+  }
+  if (!admin) return null;
+  return html`<details class="ab-settings" data-testid="ab-company-settings">
+    <summary>${t('ab.companySettings')}</summary>
+    <${Checkbox} label=${t('ab.membersMayEditShared')} checked=${settings.membersMayEditShared} onValue=${(v) => save('/api/v1/contacts/settings', { membersMayEditShared: v })} />
+    <${Checkbox} label=${t('ab.membersMayCollect')} checked=${settings.membersMayCollectFromMail} onValue=${(v) => save('/api/v1/contacts/settings', { membersMayCollectFromMail: v })} />
+    ${error && html`<${Alert}>${errorText(error)}<//>`}
+  </details>`;
+}
+
+function BookView({ book, me }) {
   const [q, setQ] = useState('');
   const [tag, setTag] = useState('');
   const [page, setPage] = useState(0);
@@ -404,6 +637,7 @@ function BookView({ book }) {
         </div>
       </details>
     </div>
+    <${BookSettings} book=${book} me=${me} onChanged=${reload} />
     ${!writable && book === 'shared' && html`<p class="person-sub">${t('ab.readOnly')}</p>`}
     ${Object.keys(tags).length > 0 &&
     html`<div class="ab-tags" role="group" aria-label=${t('ab.tagFilter')}>

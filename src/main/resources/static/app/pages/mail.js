@@ -356,6 +356,13 @@ export function MailPage({ me, route }) {
     api.get('/api/v1/mail/identities').then((l) => setIdentities(l || []), () => {});
   }, []);
 
+  // #/mail?to=…&name=… (a profile card's "write a mail") opens the composer with the address filled in.
+  const composeTo = route.params.get('to');
+  const composeName = route.params.get('name');
+  useEffect(() => {
+    if (composeTo) setCompose({ key: Date.now(), mode: 'new', to: [{ name: composeName || null, address: composeTo }] });
+  }, [composeTo, composeName]);
+
   const view = route.path[1] || '';
   const inbox = folders?.find((f) => f.role === 'inbox');
   useEffect(() => {

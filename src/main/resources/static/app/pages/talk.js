@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { ApiError, api, csrfHeaders, query, refreshCsrf } from '../api.js';
 import { addMessages, formatBytes as formatSize, lang, t } from '../i18n.js';
 import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, EmptyState, Icon, Select, Spinner, TextField, errorText, navigate, toast } from '../ui.js';
-import { memberName } from './contacts.js';
+import { Avatar, memberName, photoUrl } from './contacts.js';
 
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏', '✅'];
 const PAGE = 50;
@@ -457,6 +457,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
     };
   }, []);
 
+  const personOf = (id) => people[id] || null;
   const nameOf = (id) => {
     if (id === me.id) return memberName(me);
     const p = people[id];
@@ -506,6 +507,7 @@ export function TalkPage({ me, roomId, focusSeq }) {
             focusSeq=${focusSeq}
             listed=${current}
             nameOf=${nameOf}
+            personOf=${personOf}
             roomName=${roomName}
             handler=${roomHandler}
             socket=${socket}
@@ -864,7 +866,7 @@ function NewTalkDialog({ open, me, onClose, onCreated }) {
           (m) => html`<li key=${m.id}>
             <label class="check talk-pick">
               <input type="checkbox" checked=${picked.some((x) => x.id === m.id)} onChange=${() => toggle(m)} data-pick=${m.loginId} />
-              <span class="avatar" aria-hidden="true">${memberName(m).slice(0, 1)}</span>
+              <${Avatar} member=${m} />
               <span>${memberName(m)}</span>
             </label>
           </li>`,
@@ -878,7 +880,7 @@ function newKey() {
   return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
 }
 
-function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, socket, settings, rooms, onRoomsChanged, onRead }) {
+function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, handler, socket, settings, rooms, onRoomsChanged, onRead }) {
   const [pins, setPins] = useState([]);
   const [forwarding, setForwarding] = useState(null);
   const [managingHooks, setManagingHooks] = useState(false);
@@ -1236,6 +1238,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, roomName, handler, soc
           me=${me}
           showName=${m.senderId !== me.id && (i === 0 || messages[i - 1].senderId !== m.senderId)}
           nameOf=${nameOf}
+          sender=${m.senderName ? null : personOf && personOf(m.senderId)}
           quoted=${m.replyTo ? byId.get(m.replyTo) || { missing: true } : null}
           hasOthers=${others.length > 0}
           readersPath=${settings?.readByVisible ? `/api/v1/rooms/${roomId}/messages/${m.id}/readers` : null}
@@ -1405,7 +1408,7 @@ function Readers({ path, nameOf, onClose }) {
   </div>`;
 }
 
-function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
+function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, sender, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
   const mine = m.senderId === me.id;
   const [showReaders, setShowReaders] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -1426,7 +1429,10 @@ function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, qu
   };
 
   return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs', focused && 'msg-focus')} data-message=${m.id} data-seq=${m.seq}>
-    ${!mine && html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? (m.senderName || nameOf(m.senderId)).slice(0, 1) : ''}</span>`}
+    ${!mine &&
+    (showName && sender?.photo
+      ? html`<img class="avatar msg-avatar avatar-img" src=${photoUrl(sender)} alt="" />`
+      : html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? (m.senderName || nameOf(m.senderId)).slice(0, 1) : ''}</span>`)}
     <div class="msg-body">
       ${showName && html`<span class="msg-sender">${m.senderName ? html`${m.senderName} <span class="msg-bot">BOT</span>` : nameOf(m.senderId)}</span>`}
       <div class="msg-row">

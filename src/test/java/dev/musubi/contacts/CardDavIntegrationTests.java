@@ -224,6 +224,55 @@ class CardDavIntegrationTests {
   }
 
   @Test
+  void directoryCardsCarryTheMembersPhoto() throws Exception {
+    String home = "/dav/card/" + member.loginId() + "/";
+    String path = home + "directory/" + member.id() + ".vcf";
+    Answer before = dav("GET", path, null);
+    assertThat(before.body()).doesNotContain("PHOTO");
+
+    ApiClient.Response token =
+        member
+            .client()
+            .post(
+                "/api/v1/me/tokens",
+                Map.of("name", "photo", "scopes", List.of("read", "write"), "expiresInDays", 30));
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(300, 200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", png);
+    HttpResponse<String> put =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + port
+                            + "/api/v1/directory/members/"
+                            + member.id()
+                            + "/photo"))
+                .header("Authorization", "Bearer " + token.json().get("token").asString())
+                .header("Content-Type", "image/png")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+
+    Answer after = dav("GET", path, null);
+    assertThat(after.body()).contains("PHOTO;ENCODING=b;TYPE=jpeg:/9j/");
+    assertThat(after.header("ETag")).isNotEqualTo(before.header("ETag"));
+    Answer v4 =
+        dav(
+            "REPORT",
+            home + "directory/",
+            "<c:addressbook-multiget xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:carddav\">"
+                + "<d:prop><d:getetag/><c:address-data version=\"4.0\"/></d:prop><d:href>"
+                + path
+                + "</d:href></c:addressbook-multiget>",
+            "Depth",
+            "1");
+    assertThat(v4.body()).contains("PHOTO:data:image/jpeg;base64,");
+  }
+
+  @Test
   void theDirectoryIsReadOnlyAndTheSharedBookFollowsTheCompanySetting() {
     String home = "/dav/card/" + member.loginId() + "/";
     Answer dir = dav("PROPFIND", home + "directory/", PROPFIND_BOOKS, "Depth", "1");

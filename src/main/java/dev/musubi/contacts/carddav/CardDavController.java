@@ -8,6 +8,7 @@ import dev.musubi.contacts.codec.Photos;
 import dev.musubi.contacts.codec.VCards;
 import dev.musubi.identity.Directory;
 import dev.musubi.identity.DirectoryMember;
+import dev.musubi.identity.MemberPhotos;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException;
@@ -30,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
@@ -63,8 +66,10 @@ class CardDavController {
 
   private final Contacts contacts;
   private final Directory directory;
+  private final MemberPhotos photos;
 
-  CardDavController(Contacts contacts, Directory directory) {
+  CardDavController(Contacts contacts, Directory directory, MemberPhotos photos) {
+    this.photos = photos;
     this.contacts = contacts;
     this.directory = directory;
   }
@@ -187,9 +192,14 @@ class CardDavController {
   // --- cards of a book ---------------------------------------------------------------------------
 
   /** One card as served: name (href without .vcf), ETag and how to render it. */
-  private record Card(String name, String etag, Contact contact, byte @Nullable [] photo) {
+  private record Card(
+      String name, String etag, Contact contact, Supplier<byte @Nullable []> photo) {
+    Card(String name, String etag, Contact contact, byte @Nullable [] photo) {
+      this(name, etag, contact, () -> photo);
+    }
+
     String vcard(VCardVersion v) {
-      return VCards.write(contact, photo, v);
+      return VCards.write(contact, photo.get(), v);
     }
   }
 
@@ -246,8 +256,14 @@ class CardDavController {
               0,
               Instant.EPOCH,
               Instant.EPOCH);
-      String text = VCards.write(c, null, VCardVersion.V3_0);
-      out.add(new Card(c.uid(), "\"" + sha(text).substring(0, 24) + "\"", c, null));
+      // The photo is read only when the card is rendered; its version goes into the ETag.
+      String text = VCards.write(c, null, VCardVersion.V3_0) + (m.photo() == null ? "" : m.photo());
+      UUID tenant = me.tenantId();
+      Supplier<byte @Nullable []> photo =
+          m.photo() == null
+              ? () -> null
+              : () -> photos.of(tenant, m.id()).map(MemberPhotos.Photo::jpeg).orElse(null);
+      out.add(new Card(c.uid(), "\"" + sha(text).substring(0, 24) + "\"", c, photo));
     }
     return out;
   }

@@ -198,6 +198,18 @@ public class ContactStore {
     return rows.stream().filter(r -> r.contact().tags().contains(tag)).toList();
   }
 
+  /** True when a live contact in the member's personal book or the shared book has the email. */
+  public boolean seenEmail(UUID tenant, UUID member, String email) {
+    return jdbc.sql(
+                "SELECT COUNT(*) FROM contact WHERE tenant_id = ?"
+                    + " AND (owner_id = ? OR owner_id IS NULL) AND deleted_at IS NULL"
+                    + " AND email_key LIKE ? ESCAPE '\\'")
+            .params(tenant, member, Jdbc.likeContains("," + email.toLowerCase(Locale.ROOT) + ","))
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   /** Live contacts in the same book sharing an email, or the same name and company. */
   public List<Row> duplicatesOf(
       UUID tenant, @Nullable UUID owner, @Nullable UUID except, ContactDraft d) {

@@ -48,7 +48,10 @@ class ContactsController {
 
   record MergeRequest(@Nullable List<String> from, @Nullable Long version) {}
 
-  record SettingsRequest(@Nullable Boolean membersMayEditShared) {}
+  record SettingsRequest(
+      @Nullable Boolean membersMayEditShared, @Nullable Boolean membersMayCollectFromMail) {}
+
+  record OwnSettingsRequest(@Nullable Boolean collectFromMail) {}
 
   record BookInfo(String book, boolean writable) {}
 
@@ -150,10 +153,17 @@ class ContactsController {
 
   @PutMapping("/settings")
   ContactSettings updateSettings(@RequestBody SettingsRequest body) {
-    if (body.membersMayEditShared() == null) {
-      throw Problems.invalid("membersMayEditShared", "required", "Required.");
+    return contacts.updateSettings(
+        CurrentMember.get(), body.membersMayEditShared(), body.membersMayCollectFromMail());
+  }
+
+  /** The caller's own settings: {@code collectFromMail}. */
+  @PutMapping("/settings/me")
+  ContactSettings updateOwnSettings(@RequestBody OwnSettingsRequest body) {
+    if (body.collectFromMail() == null) {
+      throw Problems.invalid("collectFromMail", "required", "Required.");
     }
-    return contacts.updateSettings(CurrentMember.get(), body.membersMayEditShared());
+    return contacts.updateOwnSettings(CurrentMember.get(), body.collectFromMail());
   }
 
   @GetMapping("/{id}")

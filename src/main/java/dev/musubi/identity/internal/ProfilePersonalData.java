@@ -1,12 +1,15 @@
 package dev.musubi.identity.internal;
 
 import dev.musubi.platform.Jdbc;
+import dev.musubi.platform.blob.BlobNotFoundException;
+import dev.musubi.platform.blob.BlobStore;
 import dev.musubi.platform.privacy.ExportSink;
 import dev.musubi.platform.privacy.HeldScope;
 import dev.musubi.platform.privacy.HoldableScope;
 import dev.musubi.platform.privacy.PersonalDataEraser;
 import dev.musubi.platform.privacy.PersonalDataSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Identity's part of privacy: the member's profile, departments, roles, sign-in sessions and
  * personal access tokens (names and dates; never a secret or hash) as {@code profile/profile.json},
- * and, when the member is purged, the directory profile and sign-in history that the anonymisation
- * in {@link LifecycleStore#anonymise} leaves (office, title, romaji, manager, sessions with their
- * IP addresses, tokens, sign-in failures).
+ * the member's photo as {@code profile/photo.jpg}, and, when the member is purged, the directory
+ * profile and sign-in history that the anonymisation in {@link LifecycleStore#anonymise} leaves
+ * (office, title, romaji, manager, sessions with their IP addresses, tokens, sign-in failures).
  */
 @Component
 class ProfilePersonalData implements PersonalDataSource, PersonalDataEraser, HoldableScope {
@@ -29,9 +32,11 @@ class ProfilePersonalData implements PersonalDataSource, PersonalDataEraser, Hol
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final JdbcClient jdbc;
+  private final BlobStore blobs;
 
-  ProfilePersonalData(JdbcClient jdbc) {
+  ProfilePersonalData(JdbcClient jdbc, BlobStore blobs) {
     this.jdbc = jdbc;
+    this.blobs = blobs;
   }
 
   @Override
@@ -146,6 +151,20 @@ class ProfilePersonalData implements PersonalDataSource, PersonalDataEraser, Hol
             .list());
     sink.write(
         "profile/profile.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+    String photo =
+        jdbc.sql("SELECT photo_sha256 FROM member WHERE tenant_id = ? AND id = ?")
+            .params(companyId, memberId)
+            .query((rs, n) -> java.util.Optional.ofNullable(rs.getString(1)))
+            .optional()
+            .flatMap(o -> o)
+            .orElse(null);
+    if (photo != null) {
+      try (InputStream in = blobs.open(companyId, photo)) {
+        sink.write("profile/photo.jpg", in);
+      } catch (BlobNotFoundException e) {
+        // Collected after a race with its removal: the archive simply has no photo.
+      }
+    }
   }
 
   @Override

@@ -6,17 +6,30 @@ import dev.musubi.identity.DirectoryDepartment;
 import dev.musubi.identity.DirectoryMember;
 import dev.musubi.identity.DirectoryProfile;
 import dev.musubi.identity.DirectoryProfileChanges;
+import dev.musubi.identity.MemberPhotos;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,9 +49,11 @@ class DirectoryController {
       @Nullable String managerId) {}
 
   private final Directory directory;
+  private final MemberPhotos photos;
 
-  DirectoryController(Directory directory) {
+  DirectoryController(Directory directory, MemberPhotos photos) {
     this.directory = directory;
+    this.photos = photos;
   }
 
   @GetMapping("/members")
@@ -82,6 +97,49 @@ class DirectoryController {
         id(id),
         new DirectoryProfileChanges(
             body.extension(), body.office(), body.title(), body.nameRomaji(), manager, clear));
+  }
+
+  /**
+   * The member's photo, a square JPEG. Versioned by its SHA-256 (the ETag and the profile's {@code
+   * photo}), so clients revalidate with If-None-Match.
+   */
+  @GetMapping("/members/{id}/photo")
+  ResponseEntity<byte[]> photo(
+      @PathVariable String id,
+      @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false)
+          @Nullable String ifNoneMatch) {
+    MemberPhotos.Photo photo = photos.get(CurrentMember.get(), id(id));
+    String etag = "\"" + photo.sha256() + "\"";
+    boolean unchanged =
+        ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"));
+    ResponseEntity.BodyBuilder answer =
+        (unchanged ? ResponseEntity.status(HttpStatus.NOT_MODIFIED) : ResponseEntity.ok())
+            .eTag(etag)
+            .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePrivate())
+            .header("X-Content-Type-Options", "nosniff")
+            .header(HttpHeaders.CONTENT_DISPOSITION, "inline");
+    return unchanged ? answer.build() : answer.contentType(MediaType.IMAGE_JPEG).body(photo.jpeg());
+  }
+
+  /**
+   * Sets the member's photo from the request body (a JPEG, PNG or GIF image, at most {@link
+   * MemberPhotos#MAX_UPLOAD_BYTES}); the member themselves or a member admin.
+   */
+  @PutMapping("/members/{id}/photo")
+  DirectoryProfile setPhoto(@PathVariable String id, HttpServletRequest request)
+      throws IOException {
+    UUID member = id(id);
+    var actor = CurrentMember.get();
+    try (InputStream in = request.getInputStream()) {
+      photos.set(actor, member, request.getContentLengthLong(), in);
+    }
+    return directory.profile(actor, member);
+  }
+
+  @DeleteMapping("/members/{id}/photo")
+  ResponseEntity<Void> removePhoto(@PathVariable String id) {
+    photos.remove(CurrentMember.get(), id(id));
+    return ResponseEntity.noContent().build();
   }
 
   /** Departments, flat, parents first, with depth, path and member counts. */
