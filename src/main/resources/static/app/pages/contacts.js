@@ -70,6 +70,7 @@ addMessages({
     'ab.allTags': 'すべて',
     'ab.list': '一覧',
     'ab.orgChart': '組織図',
+    'ab.groups': 'グループ',
     'ab.people': '{count} 人',
     'ab.tagFilter': 'タグで絞り込み',
     'ab.freeBusy': '空き状況を見る',
@@ -158,6 +159,7 @@ addMessages({
     'ab.allTags': 'All',
     'ab.list': 'List',
     'ab.orgChart': 'Org chart',
+    'ab.groups': 'Groups',
     'ab.people': '{count} people',
     'ab.tagFilter': 'Filter by tag',
     'ab.freeBusy': 'See free/busy',
@@ -262,25 +264,48 @@ function DirectoryView({ me }) {
   const [error, setError] = useState(null);
   const [profile, setProfile] = useState(null);
   const [chart, setChart] = useState(false);
+  const [groups, setGroups] = useState([]);
+  const [group, setGroup] = useState('');
   const dq = useDebounced(q);
 
   useEffect(() => {
     api.get('/api/v1/directory/departments/tree').then(setTree, setError);
+    api.get('/api/v1/directory/groups').then(setGroups, () => setGroups([]));
   }, []);
-  useEffect(() => setPage(0), [dq, dep]);
+  useEffect(() => setPage(0), [dq, dep, group]);
   useEffect(() => {
     let cancelled = false;
-    api.get('/api/v1/directory/members' + query({ q: dq.trim(), department: dep, page, size: 50 })).then(
-      (r) => !cancelled && (setResult(r), setError(null)),
-      (e) => !cancelled && setError(e),
-    );
+    const done = (r) => !cancelled && (setResult(r), setError(null));
+    const fail = (e) => !cancelled && setError(e);
+    if (group) {
+      // A group's members, filtered here by the search words.
+      api.get('/api/v1/directory/groups/' + group).then((g) => {
+        const words = dq.trim().toLowerCase();
+        const items = g.members.filter((m) => !words || [memberName(m), memberReading(m), m.nameRomaji, m.loginId, m.email].join(' ').toLowerCase().includes(words));
+        done({ items, page: 0, size: Math.max(items.length, 1), total: items.length });
+      }, fail);
+    } else {
+      api.get('/api/v1/directory/members' + query({ q: dq.trim(), department: dep, page, size: 50 })).then(done, fail);
+    }
     return () => (cancelled = true);
-  }, [dq, dep, page]);
+  }, [dq, dep, group, page]);
+  const pickDepartment = (id) => (setGroup(''), setDep(id));
 
   return html`<div class="ab-directory">
     <aside class="ab-tree" aria-label=${t('ab.departments')}>
-      <button type="button" class=${cx('ab-dep', !dep && 'active')} onClick=${() => setDep('')}>${t('ab.allDepartments')}</button>
-      <${DepartmentNodes} nodes=${tree} active=${dep} onPick=${setDep} />
+      <button type="button" class=${cx('ab-dep', !dep && !group && 'active')} onClick=${() => pickDepartment('')}>${t('ab.allDepartments')}</button>
+      <${DepartmentNodes} nodes=${tree} active=${group ? '' : dep} onPick=${pickDepartment} />
+      ${groups.length > 0 &&
+      html`<h3 class="ab-tree-heading">${t('ab.groups')}</h3>
+        <ul class="ab-tree-list" data-testid="ab-groups">
+          ${groups.map(
+            (g) => html`<li key=${g.id}>
+              <button type="button" class=${cx('ab-dep', group === g.id && 'active')} title=${g.description} onClick=${() => (setDep(''), setGroup(g.id))} data-testid="ab-group">
+                <span>${g.name}</span><span class="ab-count">${g.memberCount}</span>
+              </button>
+            </li>`,
+          )}
+        </ul>`}
     </aside>
     <section class="ab-main">
       <div class="toolbar" role="search">
@@ -290,7 +315,7 @@ function DirectoryView({ me }) {
       </div>
       ${chart &&
       html`<div class="ab-org" data-testid="ab-org-chart">
-        <${OrgNodes} nodes=${tree} onPick=${(id) => (setDep(id), setChart(false))} />
+        <${OrgNodes} nodes=${tree} onPick=${(id) => (pickDepartment(id), setChart(false))} />
       </div>`}
       ${error && html`<${Alert}>${errorText(error)}<//>`}
       ${result === null && !error

@@ -111,5 +111,12 @@ class AdminOrganisationBrowserTests {
 
     String groups = http.send("GET", "/api/v1/directory/groups", null, 200);
     assertThat(groups).contains("新製品プロジェクト").contains("\"memberCount\":1");
+
+    // Everyone finds the group in the address book, with its members.
+    page.navigate("/#/contacts");
+    Locator inBook = page.getByTestId("ab-groups").getByText("新製品プロジェクト");
+    inBook.click();
+    assertThat(page.getByTestId("ab-members")).containsText("佐藤 花子");
+    assertThat(page.getByTestId("ab-members").locator("tbody tr")).hasCount(1);
   }
 }
