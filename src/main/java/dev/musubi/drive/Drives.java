@@ -263,6 +263,17 @@ public class Drives {
     return store.props(actor.tenantId(), id);
   }
 
+  /**
+   * The WebDAV dead properties of a folder's live children, by child ID (children without any are
+   * absent), read at once. Needs the viewer role on the folder, as {@link #children} does.
+   */
+  public java.util.Map<UUID, List<DeadProperty>> childProperties(
+      MemberPrincipal actor, UUID folderId) {
+    Access a = live(actor, folderId, DriveRole.VIEWER);
+    requireFolder(a.node());
+    return store.childProps(actor.tenantId(), folderId);
+  }
+
   /** Applies PROPPATCH changes in order, all or nothing (a null value removes the property). */
   public void patchProperties(MemberPrincipal actor, UUID id, List<DeadProperty> changes) {
     live(actor, id, DriveRole.EDITOR);

@@ -102,6 +102,13 @@ addMessages({
     'drive.role.editor': '編集者',
     'drive.role.manager': '管理者',
     'drive.remove': '外す',
+    'drive.uploadFolder': 'フォルダをアップロード',
+    'drive.layout': '表示',
+    'drive.layoutList': 'リスト',
+    'drive.layoutGrid': 'グリッド',
+    'drive.more': 'その他の操作',
+    'drive.paused': '接続が切れました。再接続したら続きから再開します',
+    'drive.resuming': '続きから再開しています',
   },
   en: {
     'drive.title': 'Drive',
@@ -181,10 +188,18 @@ addMessages({
     'drive.role.editor': 'Editor',
     'drive.role.manager': 'Manager',
     'drive.remove': 'Remove',
+    'drive.uploadFolder': 'Upload folder',
+    'drive.layout': 'View',
+    'drive.layoutList': 'List',
+    'drive.layoutGrid': 'Grid',
+    'drive.more': 'More actions',
+    'drive.paused': 'Connection lost. The upload resumes where it stopped once you are back online',
+    'drive.resuming': 'Resuming where it stopped',
   },
 });
 
 const PAGE = 100;
+const LAYOUT_KEY = 'musubi.drive.layout';
 
 
 function problemText(err) {
@@ -219,6 +234,225 @@ function uploadFile(folderId, file, onProgress) {
     form.append('file', file, file.name);
     xhr.send(form);
   });
+}
+
+/** Files above this size go through the resumable (tus 1.0) endpoints, in chunks. */
+export const RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
+/** Bytes per PATCH: what a network drop can cost at most, besides what the server already kept. */
+const CHUNK = 4 * 1024 * 1024;
+const TUS = '1.0.0';
+
+function base64Utf8(text) {
+  let binary = '';
+  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** One request by XMLHttpRequest; resolves with the XHR whatever its status, rejects on a network error. */
+function send(method, url, headers, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Tus-Resumable', TUS);
+    for (const [k, v] of Object.entries({ ...csrfHeaders(), ...headers })) xhr.setRequestHeader(k, v);
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => resolve(xhr);
+    xhr.onerror = () => reject({ status: 0, network: true });
+    xhr.onabort = () => reject({ status: 0, network: true });
+    xhr.send(body ?? null);
+  });
+}
+
+function problemOf(xhr) {
+  let body = null;
+  try {
+    body = JSON.parse(xhr.responseText);
+  } catch {
+    body = null;
+  }
+  return { status: xhr.status, type: body?.type, detail: body?.detail || t('drive.uploadFailed'), errors: body?.errors };
+}
+
+/**
+ * Waits before the next try after a failure: until the browser says it is back online, or the
+ * backoff (1 s doubling up to 30 s) has passed, whichever comes first.
+ */
+function backoff(attempt) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
+    window.addEventListener('online', done);
+  });
+}
+
+/** Where an unfinished upload of this file into this folder lives, kept across page loads. */
+function resumeKey(folderId, file, path) {
+  return `musubi.drive.upload:${folderId}:${path || file.name}:${file.size}:${file.lastModified}`;
+}
+
+/**
+ * Uploads a large file through the tus endpoints in chunks. A network drop pauses it (onState
+ * 'paused'); it resumes from the server's Upload-Offset when the browser is back online, and after
+ * a page reload when the same file is picked again for the same folder (the upload's address is
+ * kept in localStorage). Resolves with the new file's ID.
+ */
+async function resumableUpload(folderId, file, path, onProgress, onState) {
+  const key = resumeKey(folderId, file, path);
+  let url = localStorage.getItem(key);
+  let offset = -1;
+  let attempt = 0;
+  for (;;) {
+    try {
+      if (url && offset < 0) {
+        const head = await send('HEAD', url, { 'Cache-Control': 'no-store' });
+        if (head.status === 200) {
+          offset = Number(head.getResponseHeader('Upload-Offset'));
+          if (offset > 0) onState('resuming');
+        } else if (head.status === 404 || head.status === 410) {
+          localStorage.removeItem(key);
+          url = null;
+        } else if (head.status >= 500 || head.status === 423) {
+          throw { status: head.status, retry: true };
+        } else {
+          throw problemOf(head);
+        }
+      }
+      if (!url) {
+        const created = await send('POST', '/api/v1/drive/uploads', {
+          'Upload-Length': String(file.size),
+          'Upload-Metadata': `filename ${base64Utf8(file.name)},folder ${base64Utf8(folderId)}`,
+        });
+        if (created.status !== 201) throw problemOf(created);
+        url = created.getResponseHeader('Location');
+        localStorage.setItem(key, url);
+        offset = 0;
+      }
+      onProgress(offset / file.size);
+      while (offset < file.size) {
+        const chunk = file.slice(offset, Math.min(file.size, offset + CHUNK));
+        const start = offset;
+        const patched = await send(
+          'PATCH',
+          url,
+          { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+          chunk,
+          (loaded) => onProgress((start + loaded) / file.size),
+        );
+        if (patched.status === 409 || patched.status === 423) {
+          // Another request (one the network dropped) is still finishing: ask where to go on.
+          offset = -1;
+          throw { status: patched.status, retry: true };
+        }
+        if (patched.status !== 204) throw problemOf(patched);
+        offset = Number(patched.getResponseHeader('Upload-Offset'));
+        attempt = 0;
+        onState('uploading');
+        onProgress(offset / file.size);
+        const fileId = patched.getResponseHeader('Drive-File-Id');
+        if (fileId) {
+          localStorage.removeItem(key);
+          return fileId;
+        }
+      }
+      offset = -1;
+    } catch (e) {
+      if (!e?.network && !e?.retry) {
+        if (e?.status >= 400 && e.status < 500) localStorage.removeItem(key);
+        throw e;
+      }
+      if (e.network) onState('paused');
+      offset = -1;
+      await backoff(attempt++);
+    }
+  }
+}
+
+/** Reads every entry of a dropped folder (readEntries answers in batches until it answers none). */
+async function readFolder(entry) {
+  const reader = entry.createReader();
+  const all = [];
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return all;
+    all.push(...batch);
+  }
+}
+
+/**
+ * What a drop holds: files and folders, walked to the leaves, as {file, dirs} with the folder path
+ * below the drop target; empty folders as {dirs} alone.
+ */
+async function droppedEntries(dataTransfer) {
+  const roots = [...(dataTransfer.items || [])]
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.webkitGetAsEntry?.())
+    .filter(Boolean);
+  if (roots.length === 0) return [...dataTransfer.files].map((file) => ({ file, dirs: [] }));
+  const out = [];
+  const walk = async (entry, dirs) => {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      out.push({ file, dirs });
+    } else if (entry.isDirectory) {
+      const here = [...dirs, entry.name];
+      const children = await readFolder(entry);
+      if (children.length === 0) out.push({ dirs: here });
+      for (const child of children) await walk(child, here);
+    }
+  };
+  for (const entry of roots) await walk(entry, []);
+  return out;
+}
+
+/** Files chosen with <input webkitdirectory>: their folders come from webkitRelativePath. */
+function pickedEntries(files) {
+  return files.map((file) => {
+    const parts = (file.webkitRelativePath || file.name).split('/');
+    return { file, dirs: parts.slice(0, -1) };
+  });
+}
+
+/**
+ * The folder for a path below a parent, made when missing. A name already taken by a folder reuses
+ * that folder (uploading a folder again merges into it; its files then clash by name as single
+ * uploads do); taken by a file, the server's name-taken problem stands.
+ */
+async function ensureFolder(parentId, dirs, cache) {
+  let id = parentId;
+  for (let i = 0; i < dirs.length; i++) {
+    const path = dirs.slice(0, i + 1).join('/');
+    if (cache.has(path)) {
+      id = await cache.get(path);
+      continue;
+    }
+    const parent = id;
+    const name = dirs[i];
+    const made = (async () => {
+      try {
+        return (await api.post(`/api/v1/drive/folders/${parent}/folders`, { name })).id;
+      } catch (e) {
+        if ((e?.type || '').split(':').pop() !== 'name-taken') throw e;
+        const wanted = name.normalize('NFC').toLowerCase();
+        for (let page = 0; ; page++) {
+          const listing = await api.get(`/api/v1/drive/folders/${parent}` + query({ page, size: 500 }));
+          const same = listing.items.find((x) => x.name.normalize('NFC').toLowerCase() === wanted);
+          if (same) {
+            if (same.type === 'folder') return same.id;
+            throw e;
+          }
+          if (listing.items.length === 0 || (page + 1) * listing.size >= listing.total) throw e;
+        }
+      }
+    })();
+    cache.set(path, made);
+    id = await made;
+  }
+  return id;
 }
 
 export function DrivePage({ me, route }) {
@@ -279,7 +513,14 @@ function Browser({ drives, folderId, canCreateDrive }) {
   const [dragging, setDragging] = useState(false);
   const [dialog, setDialog] = useState(null);
   const [quotaKey, setQuotaKey] = useState(0);
+  const [layout, setLayout] = useState(() => (localStorage.getItem(LAYOUT_KEY) === 'grid' ? 'grid' : 'list'));
   const fileInput = useRef(null);
+  const folderInput = useRef(null);
+
+  const chooseLayout = (value) => {
+    localStorage.setItem(LAYOUT_KEY, value);
+    setLayout(value);
+  };
 
   const load = () =>
     api
@@ -308,28 +549,46 @@ function Browser({ drives, folderId, canCreateDrive }) {
     return () => clearTimeout(timer);
   }, [q, drive?.id]);
 
-  const upload = async (files) => {
-    for (const file of files) {
-      const key = Math.random().toString(36).slice(2);
-      setUploads((u) => [...u, { key, name: file.name, progress: 0 }]);
+  // Uploads files (each {file, dirs}: the folder path below this folder), one after the other, each
+  // with its own progress bar; folders are made first as a file needs them.
+  const upload = async (entries) => {
+    const target = folderId;
+    const queued = entries.map((entry) => ({
+      ...entry,
+      key: Math.random().toString(36).slice(2),
+      label: [...entry.dirs, entry.file?.name].filter(Boolean).join('/'),
+    }));
+    const set = (key, patch) => setUploads((u) => u.map((x) => (x.key === key ? { ...x, ...patch } : x)));
+    setUploads((u) => [...u, ...queued.filter((q) => q.file).map((q) => ({ key: q.key, name: q.label, progress: 0 }))]);
+    const folders = new Map();
+    for (const entry of queued) {
       try {
-        await uploadFile(folderId, file, (p) =>
-          setUploads((u) => u.map((x) => (x.key === key ? { ...x, progress: p } : x))),
-        );
-        setUploads((u) => u.filter((x) => x.key !== key));
-        toast(t('drive.uploaded') + ': ' + file.name);
+        const parent = await ensureFolder(target, entry.dirs, folders);
+        if (!entry.file) continue;
+        const onProgress = (p) => set(entry.key, { progress: p });
+        if (entry.file.size > RESUMABLE_THRESHOLD) {
+          await resumableUpload(parent, entry.file, entry.label, onProgress, (state) => set(entry.key, { state }));
+        } else {
+          await uploadFile(parent, entry.file, onProgress);
+        }
+        setUploads((u) => u.filter((x) => x.key !== entry.key));
+        toast(t('drive.uploaded') + ': ' + entry.label);
       } catch (e) {
-        setUploads((u) => u.map((x) => (x.key === key ? { ...x, error: problemText(e) } : x)));
+        if (entry.file) set(entry.key, { error: problemText(e) });
+        else toast(problemText(e), 'error');
       }
     }
     load();
     setQuotaKey((k) => k + 1);
   };
 
-  const onDrop = (e) => {
+  const onDrop = async (e) => {
     e.preventDefault();
     setDragging(false);
-    if (canEdit && e.dataTransfer?.files?.length) upload([...e.dataTransfer.files]);
+    if (!canEdit || !e.dataTransfer) return;
+    // Entries must be taken from the DataTransfer before the drop handler returns.
+    const entries = await droppedEntries(e.dataTransfer);
+    if (entries.length) upload(entries);
   };
 
   const rows = results ?? data?.items ?? [];
@@ -385,9 +644,38 @@ function Browser({ drives, folderId, canCreateDrive }) {
           onChange=${(e) => {
             const files = [...e.currentTarget.files];
             e.currentTarget.value = '';
-            upload(files);
+            upload(files.map((file) => ({ file, dirs: [] })));
+          }}
+        />
+        <${Button} kind="secondary" onClick=${() => folderInput.current?.click()} data-testid="drive-upload-folder"
+          ><${Icon} name="drive" /> ${t('drive.uploadFolder')}<//
+        >
+        <input
+          ref=${folderInput}
+          type="file"
+          webkitdirectory
+          multiple
+          class="sr-only"
+          data-testid="drive-folder-input"
+          onChange=${(e) => {
+            const files = [...e.currentTarget.files];
+            e.currentTarget.value = '';
+            upload(pickedEntries(files));
           }}
         />`}
+      <div class="drive-layout" role="group" aria-label=${t('drive.layout')}>
+        ${['list', 'grid'].map(
+          (value) => html`<button
+            type="button"
+            class=${cx('btn', 'btn-small', layout === value ? 'btn-primary' : 'btn-secondary')}
+            aria-pressed=${layout === value ? 'true' : 'false'}
+            onClick=${() => chooseLayout(value)}
+            data-testid=${'drive-layout-' + value}
+          >
+            ${t(value === 'list' ? 'drive.layoutList' : 'drive.layoutGrid')}
+          </button>`,
+        )}
+      </div>
       ${drive && html`<a class="btn btn-secondary" href=${'#/drive/trash/' + drive.id}>${t('drive.trash')}</a>`}
       ${drive?.kind !== 'personal' && drive?.role === 'manager' &&
       html`<${Button} kind="secondary" onClick=${() => setDialog({ kind: 'members' })} data-testid="drive-members">${t('drive.members')}<//>`}
@@ -397,12 +685,14 @@ function Browser({ drives, folderId, canCreateDrive }) {
     ${uploads.length > 0 &&
     html`<ul class="drive-uploads" aria-live="polite">
       ${uploads.map(
-        (u) => html`<li class=${cx('drive-upload', u.error && 'drive-upload-error')}>
+        (u) => html`<li class=${cx('drive-upload', u.error && 'drive-upload-error', u.state === 'paused' && 'drive-upload-paused')} data-testid="drive-upload-item">
           <span class="drive-upload-name">${u.name}</span>
+          ${u.state === 'paused' && !u.error && html`<span class="drive-upload-state" data-testid="drive-upload-paused">${t('drive.paused')}</span>`}
+          ${u.state === 'resuming' && !u.error && html`<span class="drive-upload-state">${t('drive.resuming')}</span>`}
           ${u.error
             ? html`<span role="alert">${u.error}</span>
                 <button type="button" class="icon-btn" aria-label=${t('common.close')} onClick=${() => setUploads((x) => x.filter((y) => y.key !== u.key))}><${Icon} name="close" /></button>`
-            : html`<progress max="100" value=${Math.round(u.progress * 100)}></progress>`}
+            : html`<progress max="100" value=${Math.round(u.progress * 100)} aria-label=${u.name}></progress>`}
         </li>`,
       )}
     </ul>`}
@@ -414,9 +704,13 @@ function Browser({ drives, folderId, canCreateDrive }) {
         html`${results && html`<h2 class="drive-results">${t('drive.results')}</h2>`}
           ${rows.length === 0
             ? html`<${EmptyState} icon="drive" title=${t('drive.empty')}>${canEdit ? t('drive.emptyHint') : ''}<//>`
-            : html`<ul class="drive-list" data-testid="drive-list">
-                ${rows.map((item) => html`<${Row} item=${item} canEdit=${canEdit} onAction=${(kind) => setDialog({ kind, item })} />`)}
-              </ul>`}
+            : layout === 'grid'
+              ? html`<ul class="drive-grid" data-testid="drive-grid">
+                  ${rows.map((item) => html`<${Card} key=${item.id} item=${item} canEdit=${canEdit} onAction=${(kind) => setDialog({ kind, item })} />`)}
+                </ul>`
+              : html`<ul class="drive-list" data-testid="drive-list">
+                  ${rows.map((item) => html`<${Row} key=${item.id} item=${item} canEdit=${canEdit} onAction=${(kind) => setDialog({ kind, item })} />`)}
+                </ul>`}
           ${!results && html`<${Pager} page=${data.page} size=${data.size} total=${data.total} onPage=${setPage} />`}`}
     <${NameDialog}
       open=${dialog?.kind === 'folder' || dialog?.kind === 'rename'}
@@ -480,6 +774,15 @@ function Row({ item, canEdit, onAction }) {
       <span class="drive-row-meta">${folder ? t('drive.folder') : formatBytes(item.size)} · ${formatDateTime(item.updatedAt)}</span>
     </span>
     <span class="drive-row-actions">
+      <${ItemActions} item=${item} canEdit=${canEdit} onAction=${onAction} />
+    </span>
+  </li>`;
+}
+
+/** What one can do with an item, the same in the list and the grid. */
+function ItemActions({ item, canEdit, onAction }) {
+  const folder = item.type === 'folder';
+  return html`
       ${!folder &&
       html`<a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name}>${t('drive.download')}</a>
         <button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('versions')}>${t('drive.versions')}</button>`}
@@ -487,8 +790,41 @@ function Row({ item, canEdit, onAction }) {
       ${canEdit &&
       html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('rename')}>${t('drive.rename')}</button>
         <button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('move')}>${t('drive.move')}</button>
-        <button type="button" class="btn btn-danger btn-small" onClick=${() => onAction('delete')}>${t('drive.delete')}</button>`}
+        <button type="button" class="btn btn-danger btn-small" onClick=${() => onAction('delete')}>${t('drive.delete')}</button>`}`;
+}
+
+/**
+ * An item as a card in the grid: a thumbnail drawn by the server for images and PDFs (an icon when
+ * there is none or it fails), the name that opens it, and the list's actions behind a menu.
+ */
+function Card({ item, canEdit, onAction }) {
+  const folder = item.type === 'folder';
+  const [thumb, setThumb] = useState(!folder && previewKind(item) === 'image');
+  const open = () => (folder ? (location.hash = '#/drive/folder/' + item.id) : onAction('preview'));
+  return html`<li class="drive-card" data-testid="drive-row">
+    <button type="button" class="drive-card-visual" onClick=${open} tabindex="-1" aria-hidden="true">
+      ${thumb
+        ? html`<img
+            src=${`/api/v1/drive/files/${item.id}/thumbnail?size=256`}
+            alt=""
+            loading="lazy"
+            onError=${() => setThumb(false)}
+            data-testid="drive-thumbnail"
+          />`
+        : html`<span class="drive-card-icon"><${Icon} name=${folder ? 'drive' : 'copy'} /></span>`}
+    </button>
+    <span class="drive-card-name">
+      ${folder
+        ? html`<a href=${'#/drive/folder/' + item.id}>${item.name}</a>`
+        : html`<button type="button" class="link-btn drive-open" onClick=${() => onAction('preview')} title=${t('drive.preview')}>${item.name}</button>`}
+      <span class="drive-row-meta">${folder ? t('drive.folder') : formatBytes(item.size)}</span>
     </span>
+    <details class="drive-card-menu">
+      <summary class="btn btn-secondary btn-small" aria-label=${t('drive.more') + ': ' + item.name} title=${t('drive.more')}>…</summary>
+      <div class="drive-card-actions" onClick=${(e) => e.target.closest('button') && e.currentTarget.parentElement.removeAttribute('open')}>
+        <${ItemActions} item=${item} canEdit=${canEdit} onAction=${onAction} />
+      </div>
+    </details>
   </li>`;
 }
 

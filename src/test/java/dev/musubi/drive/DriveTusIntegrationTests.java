@@ -116,4 +116,52 @@ class DriveTusIntegrationTests {
     assertThat(create(other, sato.root(), "b.bin", 10).status()).isEqualTo(404);
     assertThat(sato.send("HEAD", location, null, Map.of()).header("Upload-Offset")).isEqualTo("0");
   }
+
+  @Test
+  void aSecondPatchWhileTheFirstIsStillAppendingIsLockedAndAppendsNothing() throws Exception {
+    byte[] content = new byte[1000];
+    new Random(11).nextBytes(content);
+    String location = create(sato, sato.root(), "再開.bin", content.length).header("Location");
+    // A PATCH whose body stops half-way, as when a network drops and the server has not yet
+    // noticed: the first 100 bytes arrive, the rest never does while the socket stays open.
+    try (java.net.Socket held = new java.net.Socket("127.0.0.1", port)) {
+      java.io.OutputStream out = held.getOutputStream();
+      out.write(
+          ("PATCH "
+                  + location
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                  + sato.token()
+                  + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+                  + "Content-Type: application/offset+octet-stream\r\nContent-Length: 1000\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(content, 0, 100);
+      out.flush();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  "100"
+                      .equals(sato.send("HEAD", location, null, Map.of()).header("Upload-Offset")));
+
+      DriveClient.Bytes second =
+          patch(sato, location, 100, Arrays.copyOfRange(content, 100, content.length));
+      assertThat(second.status()).isEqualTo(423);
+      assertThat(second.problemType()).isEqualTo("upload-busy");
+      assertThat(sato.send("HEAD", location, null, Map.of()).header("Upload-Offset"))
+          .isEqualTo("100");
+    }
+    // The dropped request ends with what it kept; the client resumes from there, once.
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(
+            () ->
+                patch(sato, location, 100, Arrays.copyOfRange(content, 100, content.length))
+                        .status()
+                    == 204);
+    String root = sato.root();
+    var items = sato.api.get("/api/v1/drive/folders/" + root).json().get("items");
+    assertThat(items).hasSize(1);
+    assertThat(sato.download(items.get(0).get("id").asString(), Map.of()).body())
+        .isEqualTo(content);
+  }
 }

@@ -506,6 +506,29 @@ public class DriveStore {
         .list();
   }
 
+  /**
+   * The dead properties of a folder's live children in one query, by child ID; children without any
+   * are absent. (A PROPFIND of a large folder would otherwise ask once per child.)
+   */
+  public java.util.Map<UUID, List<dev.musubi.drive.DeadProperty>> childProps(
+      UUID tenantId, UUID parentId) {
+    java.util.Map<UUID, List<dev.musubi.drive.DeadProperty>> out = new java.util.HashMap<>();
+    jdbc.sql(
+            "SELECT p.node_id, p.namespace, p.name, p.prop_value FROM drive_dav_prop p"
+                + " JOIN drive_node n ON n.id = p.node_id AND n.tenant_id = p.tenant_id"
+                + " WHERE p.tenant_id = ? AND n.parent_id = ? AND n.trashed_at IS NULL"
+                + " ORDER BY p.node_id, p.namespace, p.name")
+        .params(tenantId, parentId)
+        .query(
+            (ResultSet rs) -> {
+              out.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                  .add(
+                      new dev.musubi.drive.DeadProperty(
+                          rs.getString(2), rs.getString(3), rs.getString(4)));
+            });
+    return out;
+  }
+
   public void setProp(UUID tenantId, UUID nodeId, String ns, String name, String value) {
     removeProp(tenantId, nodeId, ns, name);
     jdbc.sql(

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
@@ -581,8 +582,9 @@ class DavServlet extends HttpServlet {
     items.add(t.item());
     StringBuilder out = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.append("<D:multistatus xmlns:D=\"DAV:\">");
-    response(out, t, t.item(), null, mode, wanted);
+    response(out, t, t.item(), null, drives.properties(actor, t.item().id()), mode, wanted);
     if (t.item().folder() && !"0".equals(depth)) {
+      Map<UUID, List<DeadProperty>> dead = drives.childProperties(actor, t.item().id());
       for (DriveItem c : drives.children(actor, t.item().id())) {
         String ckey = t.key() + "/" + DriveNames.key(c.name());
         response(
@@ -590,6 +592,7 @@ class DavServlet extends HttpServlet {
             new Target(actor, t.drive(), t.segments(), t.item(), t.parent(), ckey),
             c,
             c,
+            dead.getOrDefault(c.id(), List.of()),
             mode,
             wanted);
       }
@@ -611,6 +614,7 @@ class DavServlet extends HttpServlet {
       Target t,
       DriveItem item,
       @Nullable DriveItem child,
+      List<DeadProperty> dead,
       String mode,
       List<String[]> wanted) {
     String key = t.key();
@@ -628,7 +632,6 @@ class DavServlet extends HttpServlet {
     }
     live.put("supportedlock", supportedLock());
     live.put("lockdiscovery", lockDiscovery(locks.covering(key)));
-    List<DeadProperty> dead = drives.properties(t.actor(), item.id());
     out.append("<D:response><D:href>").append(esc(href(t, child))).append("</D:href>");
     if (mode.equals("propname")) {
       out.append("<D:propstat><D:prop>");

@@ -68,6 +68,12 @@ class TusController {
   private final Clock clock;
   private final Path dir;
 
+  /**
+   * Uploads a PATCH is appending to. A client whose connection dropped may resume before this
+   * server has noticed the drop; its PATCH must not append behind the first one's back.
+   */
+  private final java.util.Set<UUID> appending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   TusController(Drives drives, JdbcClient jdbc, Ids ids, Clock clock, MusubiProperties properties) {
     this.drives = drives;
     this.jdbc = jdbc;
@@ -153,6 +159,24 @@ class TusController {
       throws IOException {
     MemberPrincipal actor = CurrentMember.get();
     Upload u = load(uploadId);
+    if (!appending.add(u.id())) {
+      throw new ProblemException(
+          HttpStatus.LOCKED,
+          "upload-busy",
+          "Another request is still appending to this upload; ask HEAD for the offset and retry.",
+          List.of(),
+          Map.of("Tus-Resumable", VERSION));
+    }
+    try {
+      return append(actor, u, offset, request);
+    } finally {
+      appending.remove(u.id());
+    }
+  }
+
+  private ResponseEntity<Void> append(
+      MemberPrincipal actor, Upload u, @Nullable String offset, HttpServletRequest request)
+      throws IOException {
     String type = request.getContentType();
     if (type == null || !type.startsWith("application/offset+octet-stream")) {
       throw new ProblemException(
