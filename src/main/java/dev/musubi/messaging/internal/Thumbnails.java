@@ -1,16 +1,13 @@
 package dev.musubi.messaging.internal;
 
+import dev.musubi.platform.images.ExifOrientation;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -134,82 +131,14 @@ public class Thumbnails {
     }
   }
 
-  /**
-   * The EXIF orientation (1 to 8) of a JPEG, read from its APP1 segment within the first {@link
-   * #EXIF_SCAN} bytes; 1 when there is none or the content is not a JPEG.
-   */
+  /** The EXIF orientation (1 to 8) of a JPEG from its first bytes; 1 when there is none. */
   static int exifOrientation(InputStream in) throws IOException {
-    byte[] head = in.readNBytes(EXIF_SCAN);
-    ByteBuffer b = ByteBuffer.wrap(head);
-    if (head.length < 4 || (head[0] & 0xff) != 0xff || (head[1] & 0xff) != 0xd8) {
-      return 1;
-    }
-    int pos = 2;
-    while (pos + 4 <= head.length && (head[pos] & 0xff) == 0xff) {
-      int marker = head[pos + 1] & 0xff;
-      int length = b.getShort(pos + 2) & 0xffff;
-      if (marker == 0xda || length < 2) {
-        return 1; // image data starts: no EXIF before it
-      }
-      int start = pos + 4;
-      if (marker == 0xe1
-          && start + 14 <= head.length
-          && new String(head, start, 6, StandardCharsets.ISO_8859_1).equals("Exif\0\0")) {
-        int tiff = start + 6;
-        ByteBuffer t = ByteBuffer.wrap(head, 0, Math.min(head.length, pos + 2 + length));
-        if (head[tiff] == 'I' && head[tiff + 1] == 'I') {
-          t.order(ByteOrder.LITTLE_ENDIAN);
-        } else if (head[tiff] != 'M' || head[tiff + 1] != 'M') {
-          return 1;
-        }
-        long ifd = tiff + (t.getInt(tiff + 4) & 0xffffffffL);
-        if (ifd + 2 > t.limit()) {
-          return 1;
-        }
-        int entries = t.getShort((int) ifd) & 0xffff;
-        for (int i = 0; i < entries; i++) {
-          int e = (int) ifd + 2 + i * 12;
-          if (e + 12 > t.limit()) {
-            return 1;
-          }
-          if ((t.getShort(e) & 0xffff) == 0x0112) {
-            int v = t.getShort(e + 8) & 0xffff;
-            return v >= 1 && v <= 8 ? v : 1;
-          }
-        }
-        return 1;
-      }
-      pos = pos + 2 + length;
-    }
-    return 1;
+    return ExifOrientation.of(in.readNBytes(EXIF_SCAN));
   }
 
   /** Turns or mirrors the image as its EXIF orientation says it is meant to be seen. */
   static BufferedImage orient(BufferedImage src, int orientation) {
-    if (orientation <= 1 || orientation > 8) {
-      return src;
-    }
-    int w = src.getWidth();
-    int h = src.getHeight();
-    boolean turned = orientation >= 5;
-    AffineTransform t = new AffineTransform();
-    switch (orientation) {
-      case 2 -> t.setTransform(-1, 0, 0, 1, w, 0); // mirrored
-      case 3 -> t.setTransform(-1, 0, 0, -1, w, h); // upside down
-      case 4 -> t.setTransform(1, 0, 0, -1, 0, h); // mirrored upside down
-      case 5 -> t.setTransform(0, 1, 1, 0, 0, 0); // transposed
-      case 6 -> t.setTransform(0, 1, -1, 0, h, 0); // turned right
-      case 7 -> t.setTransform(0, -1, -1, 0, h, w); // transversed
-      default -> t.setTransform(0, -1, 1, 0, 0, w); // 8: turned left
-    }
-    BufferedImage out = new BufferedImage(turned ? h : w, turned ? w : h, src.getType());
-    Graphics2D g = out.createGraphics();
-    try {
-      g.drawImage(src, t, null);
-    } finally {
-      g.dispose();
-    }
-    return out;
+    return ExifOrientation.apply(src, orientation);
   }
 
   private static BufferedImage scale(BufferedImage src, boolean alpha) {
