@@ -21,3 +21,6 @@ INSERT INTO mail_mailbox_usage (tenant_id, member_id, used_bytes)
 
 -- STATUS UNSEEN and MESSAGES count one folder by index.
 CREATE INDEX mail_message_folder_seen_idx ON mail_message (folder_id, seen);
+
+-- SELECT's UID list and the pages of FETCH and SEARCH read a folder in UID order by index.
+CREATE INDEX mail_message_imap_idx ON mail_message (tenant_id, member_id, folder_id, uid);
