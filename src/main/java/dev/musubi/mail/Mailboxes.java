@@ -846,8 +846,22 @@ public class Mailboxes {
     }
   }
 
-  /** Every UID in the folder, ascending (the IMAP sequence numbers are their positions). */
+  /**
+   * Every UID in the folder, ascending (the IMAP sequence numbers are their positions); empty for
+   * another member's folder. The array is shared between sessions: callers must not change it.
+   */
   public long[] imapUids(MemberPrincipal actor, UUID folderId) {
+    Optional<Long> modseq = imapHighestModseq(actor, folderId);
+    if (modseq.isEmpty()) {
+      return new long[0];
+    }
+    // Every change to the folder's messages raises its highest mod-sequence (read before the UIDs:
+    // a list cached under it is never older than it), so sessions selecting an unchanged folder
+    // share one list instead of each reading every UID.
+    UidList cached = uidLists.get(folderId);
+    if (cached != null && cached.modseq() == modseq.get()) {
+      return cached.uids();
+    }
     var out = new LongList();
     jdbc.sql(
             "SELECT uid FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
@@ -857,8 +871,20 @@ public class Mailboxes {
             rs -> {
               out.add(rs.getLong(1));
             });
-    return out.toArray();
+    long[] uids = out.toArray();
+    if (uidLists.size() >= MAX_UID_LISTS) {
+      uidLists.clear();
+    }
+    uidLists.put(folderId, new UidList(modseq.get(), uids));
+    return uids;
   }
+
+  /** Folders whose UID lists are kept in memory at most (a list of 100,000 UIDs is 800 KB). */
+  private static final int MAX_UID_LISTS = 64;
+
+  private record UidList(long modseq, long[] uids) {}
+
+  private final Map<UUID, UidList> uidLists = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The messages with UIDs from {@code fromUid} to {@code toUid} (inclusive), ascending, at most

@@ -198,6 +198,29 @@ class ImapStoredSummaryIntegrationTests extends ImapIntegrationTestBase {
     assertThat(sum(member.id())).isPositive();
   }
 
+  @Test
+  void sessionsSelectingAnUnchangedFolderShareItsUidListAndSeeEveryChange() throws Exception {
+    var fixtures = fixtures();
+    var company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "summary4");
+    String address = "summary4@" + company.domain();
+    deliver(address, "one", "1");
+    deliver(address, "two", "2");
+    try (var first = signedIn(member);
+        var second = signedIn(member)) {
+      assertThat(first.command("a", "SELECT INBOX")).contains("* 2 EXISTS");
+      assertThat(second.command("a", "SELECT INBOX")).contains("* 2 EXISTS");
+      deliver(address, "three", "3");
+      assertThat(second.command("b", "SELECT INBOX")).contains("* 3 EXISTS");
+      assertThat(first.command("b", "NOOP")).contains("* 3 EXISTS");
+      first.command("c", "UID STORE 1 +FLAGS.SILENT (\\Deleted)");
+      assertThat(first.command("d", "EXPUNGE")).contains("* 1 EXPUNGE");
+      assertThat(second.command("c", "NOOP")).contains("* 1 EXPUNGE");
+      assertThat(second.command("d", "UID SEARCH ALL")).contains("* SEARCH 2 3");
+      assertThat(first.command("e", "EXAMINE INBOX")).contains("* 2 EXISTS");
+    }
+  }
+
   private long sum(UUID memberId) {
     return jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM mail_message WHERE member_id = ?")
         .param(memberId)
