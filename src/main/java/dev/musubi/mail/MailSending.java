@@ -6,6 +6,7 @@ import dev.musubi.audit.AuditAction;
 import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.DirectoryMember;
+import dev.musubi.mail.imap.codec.ImapSummary;
 import dev.musubi.mail.internal.Addresses;
 import dev.musubi.mail.internal.InboundDelivery;
 import dev.musubi.mail.internal.ParsedMail;
@@ -263,6 +264,7 @@ public class MailSending {
     BlobRef ref =
         blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(bytes), bytes.length);
     ParsedMail parsed = InboundDelivery.parse(bytes);
+    ImapSummary summary = ImapSummary.of(bytes);
     return tx.execute(
         s -> {
           if (replaces != null) {
@@ -279,7 +281,8 @@ public class MailSending {
                   true,
                   true,
                   MailInbound.AuthResults.none(),
-                  null));
+                  null),
+              summary);
         });
   }
 
@@ -484,6 +487,9 @@ public class MailSending {
     }
     ParsedMail sentParsed = InboundDelivery.parse(copy);
     ParsedMail wireParsed = InboundDelivery.parse(wire);
+    // What IMAP FETCH answers about each copy's structure, worked out once here.
+    ImapSummary sentSummary = ImapSummary.of(copy);
+    ImapSummary wireSummary = ImapSummary.of(wire);
     MailInbound.AuthResults internal =
         new MailInbound.AuthResults("pass", "pass", "pass", Addresses.domainOf(b.from()));
     UUID sentId =
@@ -515,7 +521,8 @@ public class MailSending {
                               true,
                               false,
                               MailInbound.AuthResults.none(),
-                              logId));
+                              logId),
+                          sentSummary);
               for (Map.Entry<UUID, Set<UUID>> e : local.entrySet()) {
                 UUID inLog =
                     e.getKey().equals(actor.tenantId())
@@ -543,7 +550,8 @@ public class MailSending {
                           false,
                           false,
                           internal,
-                          inLog));
+                          inLog),
+                      wireSummary);
                 }
               }
               for (Map.Entry<String, List<String>> e : remote.entrySet()) {

@@ -221,6 +221,44 @@ class ImapStoredSummaryIntegrationTests extends ImapIntegrationTestBase {
     }
   }
 
+  @Test
+  void sentCopiesLocalDeliveriesAndDraftsKeepTheirSummaryFromTheStart() throws Exception {
+    var fixtures = fixtures();
+    var company = fixtures.company();
+    Fixtures.TestMember sender = fixtures.member(company, "summary5");
+    Fixtures.TestMember receiver = fixtures.member(company, "summary6");
+    var sent =
+        sender
+            .client()
+            .post(
+                "/api/v1/mail/messages",
+                java.util.Map.of(
+                    "to",
+                    List.of("summary6@" + company.domain()),
+                    "subject",
+                    "見積書の件",
+                    "text",
+                    "よろしくお願いします。"));
+    assertThat(sent.status()).isEqualTo(202);
+    var draft =
+        sender
+            .client()
+            .post(
+                "/api/v1/mail/drafts",
+                java.util.Map.of("to", List.of("x@outside.example"), "subject", "下書き"));
+    assertThat(draft.status()).isLessThan(300);
+    assertThat(kept(sender.id())).isEqualTo(2); // Sent and Drafts
+    assertThat(kept(receiver.id())).isEqualTo(1);
+    try (var wire = signedIn(receiver)) {
+      wire.command("s", "SELECT INBOX");
+      List<String> kept = wire.command("f", "FETCH 1 (ENVELOPE BODYSTRUCTURE)");
+      forget(receiver.id());
+      assertThat(wire.command("g", "FETCH 1 (ENVELOPE BODYSTRUCTURE)").subList(0, kept.size() - 1))
+          .isEqualTo(kept.subList(0, kept.size() - 1))
+          .anyMatch(l -> l.contains("\"summary5\" \"" + company.domain() + "\""));
+    }
+  }
+
   private long sum(UUID memberId) {
     return jdbc.sql("SELECT COALESCE(SUM(size), 0) FROM mail_message WHERE member_id = ?")
         .param(memberId)
