@@ -57,8 +57,8 @@ final class ImapSession {
   /** Messages read from the store per query: large folders are paged, never loaded whole. */
   static final int PAGE = 200;
 
-  /** Candidates read per query by SEARCH (only the stored fields, never the message). */
-  static final int SEARCH_PAGE = 1000;
+  /** UIDs SEARCH covers per query (only the stored fields, never the message). */
+  static final int SEARCH_PAGE = 5000;
 
   private static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
   private static final DateTimeFormatter APPEND_DATE =
@@ -896,10 +896,11 @@ final class ImapSession {
     long after = 0;
     long last = uids.length == 0 ? 0 : uids[uids.length - 1];
     while (after < last) {
-      List<ImapMessage> page = mailboxes.imapSearch(m, folder, after, last, SEARCH_PAGE, filter);
-      if (page.isEmpty()) {
-        break;
-      }
+      // A window of UIDs per query, not a LIMIT: the database then reads each row once even when
+      // it sorts the candidates instead of reading them in index order.
+      long to = Math.min(last, after + SEARCH_PAGE);
+      List<ImapMessage> page = mailboxes.imapSearch(m, folder, after, to, SEARCH_PAGE, filter);
+      after = to;
       for (ImapMessage msg : page) {
         int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
         if (seq > 0 && matcher.matches(msg, seq)) {
@@ -907,7 +908,6 @@ final class ImapSession {
           maxModseq = Math.max(maxModseq, msg.modseq());
         }
       }
-      after = page.getLast().uid();
     }
     if (matcher.usesModseq()) {
       condstore = true;
