@@ -6,6 +6,7 @@ import dev.musubi.audit.AuditAction;
 import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.DirectoryMember;
+import dev.musubi.mail.imap.codec.ImapSummary;
 import dev.musubi.mail.internal.Addresses;
 import dev.musubi.mail.internal.InboundDelivery;
 import dev.musubi.mail.internal.ParsedMail;
@@ -269,6 +270,7 @@ public class MailSending {
     BlobRef ref =
         blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(bytes), bytes.length);
     ParsedMail parsed = InboundDelivery.parse(bytes);
+    ImapSummary summary = ImapSummary.of(bytes);
     return tx.execute(
         s -> {
           if (replaces != null) {
@@ -285,7 +287,8 @@ public class MailSending {
                   true,
                   true,
                   MailInbound.AuthResults.none(),
-                  null));
+                  null),
+              summary);
         });
   }
 
@@ -541,6 +544,9 @@ public class MailSending {
     }
     ParsedMail sentParsed = InboundDelivery.parse(copy);
     ParsedMail wireParsed = InboundDelivery.parse(wire);
+    // What IMAP FETCH answers about each copy's structure, worked out once here.
+    ImapSummary sentSummary = ImapSummary.of(copy);
+    ImapSummary wireSummary = ImapSummary.of(wire);
     MailInbound.AuthResults internal =
         new MailInbound.AuthResults("pass", "pass", "pass", Addresses.domainOf(b.from()));
     UUID sentId =
@@ -572,7 +578,8 @@ public class MailSending {
                               true,
                               false,
                               MailInbound.AuthResults.none(),
-                              logId));
+                              logId),
+                          sentSummary);
               for (Map.Entry<UUID, Set<UUID>> e : local.entrySet()) {
                 UUID inLog =
                     e.getKey().equals(actor.tenantId())
@@ -600,7 +607,8 @@ public class MailSending {
                           false,
                           false,
                           internal,
-                          inLog));
+                          inLog),
+                      wireSummary);
                 }
               }
               for (Map.Entry<String, List<String>> e : remote.entrySet()) {

@@ -2,6 +2,7 @@ package dev.musubi.mail;
 
 import static dev.musubi.platform.Jdbc.ts;
 
+import dev.musubi.mail.imap.codec.ImapSummary;
 import dev.musubi.mail.internal.HtmlSanitizer;
 import dev.musubi.mail.internal.MimeParser;
 import dev.musubi.mail.internal.ParsedMail;
@@ -498,13 +499,35 @@ public class Mailboxes {
     purge(row(actor, id));
   }
 
-  /** Bytes the member's mailbox holds. */
+  /** Bytes the member's mailbox holds (kept with every store and purge, not added up). */
   public long used(UUID tenantId, UUID memberId) {
     return jdbc.sql(
-            "SELECT COALESCE(SUM(size), 0) FROM mail_message WHERE tenant_id = ? AND member_id = ?")
+            "SELECT used_bytes FROM mail_mailbox_usage WHERE tenant_id = ? AND member_id = ?")
         .params(tenantId, memberId)
         .query(Long.class)
-        .single();
+        .optional()
+        .orElse(0L);
+  }
+
+  private void addUsage(UUID tenantId, UUID memberId, long bytes) {
+    int n =
+        jdbc.sql(
+                "UPDATE mail_mailbox_usage SET used_bytes = used_bytes + ?"
+                    + " WHERE tenant_id = ? AND member_id = ?")
+            .params(bytes, tenantId, memberId)
+            .update();
+    if (n == 0) {
+      // The member's first message: a concurrent first one inserts nothing and adds instead.
+      n =
+          jdbc.sql(
+                  "INSERT INTO mail_mailbox_usage (tenant_id, member_id, used_bytes)"
+                      + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+              .params(tenantId, memberId, bytes)
+              .update();
+      if (n == 0) {
+        addUsage(tenantId, memberId, bytes);
+      }
+    }
   }
 
   /**
@@ -513,11 +536,28 @@ public class Mailboxes {
    */
   @Transactional
   public UUID store(NewMessage m) {
-    return store(m, folderId(m.tenantId(), m.memberId(), m.folderRole()), false, false, false).id();
+    return store(m, folderId(m.tenantId(), m.memberId(), m.folderRole()), false, false, false, null)
+        .id();
+  }
+
+  /**
+   * As {@link #store(NewMessage)}, keeping with the message what IMAP FETCH answers about its
+   * structure (worked out by the caller once per raw message), so that FETCH need not read it.
+   */
+  @Transactional
+  public UUID store(NewMessage m, ImapSummary summary) {
+    return store(
+            m, folderId(m.tenantId(), m.memberId(), m.folderRole()), false, false, false, summary)
+        .id();
   }
 
   private Stored1 store(
-      NewMessage m, UUID folderToUse, boolean flaggedAtStart, boolean answered, boolean deleted) {
+      NewMessage m,
+      UUID folderToUse,
+      boolean flaggedAtStart,
+      boolean answered,
+      boolean deleted,
+      @Nullable ImapSummary summary) {
     ParsedMail p = m.parsed();
     UUID folder = folderToUse;
     boolean flagged = flaggedAtStart;
@@ -545,8 +585,9 @@ public class Mailboxes {
                 + " size, message_id, in_reply_to, refs, subject, thread_subject, from_name,"
                 + " from_address, to_json, cc_json, bcc_json, reply_to_json, preview, sent_at,"
                 + " received_at, seen, flagged, answered, draft, has_attachments, spf, dkim, dmarc,"
-                + " parse_error, log_id, uid, modseq, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " parse_error, log_id, uid, modseq, deleted, subject_folded, imap_envelope, imap_body,"
+                + " imap_bodystructure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             id,
             m.tenantId(),
@@ -581,8 +622,14 @@ public class Mailboxes {
             m.logId(),
             uid[0],
             uid[1],
-            deleted)
+            deleted,
+            subjectFolded(clip(p.subject(), 2000)),
+            summary == null ? null : summary.envelope(),
+            summary == null ? null : summary.body(),
+            summary == null ? null : summary.bodyStructure())
         .update();
+    storeRefs(m.tenantId(), m.memberId(), id, p);
+    addUsage(m.tenantId(), m.memberId(), m.blob().size());
     SearchDocument doc =
         new SearchDocument(
             m.tenantId(),
@@ -641,7 +688,26 @@ public class Mailboxes {
       String from,
       String to,
       String cc,
-      String bcc) {}
+      String bcc,
+      String blob,
+      @Nullable ImapSummary summary) {}
+
+  /**
+   * What SEARCH can leave to the database (RFC 3501 §6.4.4): messages must have every subject text,
+   * every set flag and no unset flag named here. Texts are compared after NFKC and lower-casing;
+   * the caller still checks each candidate with the full search key.
+   *
+   * @param subjects texts the subject must contain, folded
+   * @param set flags (from {@link #IMAP_FLAGS}) that must be set
+   * @param unset flags that must not be set
+   */
+  public record ImapFilter(List<String> subjects, Set<String> set, Set<String> unset) {
+
+    /** No condition: every message. */
+    public static ImapFilter none() {
+      return new ImapFilter(List.of(), Set.of(), Set.of());
+    }
+  }
 
   /** How STORE changes flags (RFC 3501 §6.4.6). */
   public enum FlagChange {
@@ -698,9 +764,73 @@ public class Mailboxes {
     return sorted;
   }
 
-  /** One folder of the caller, or empty. */
+  /**
+   * Every folder of the caller as {@link #imapFolders} gives them but without counting messages:
+   * {@code messages} and {@code unseen} are -1. For looking folders up by name and for LIST.
+   */
+  public List<ImapFolder> imapFolderNames(MemberPrincipal actor) {
+    ensureFolders(actor.tenantId(), actor.memberId());
+    List<ImapFolder> all =
+        jdbc.sql(
+                "SELECT id, name, role, subscribed, uid_validity, uid_next, highest_modseq"
+                    + " FROM mail_folder WHERE tenant_id = ? AND member_id = ? ORDER BY name")
+            .params(actor.tenantId(), actor.memberId())
+            .query(
+                (rs, n) ->
+                    new ImapFolder(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getString("role"),
+                        rs.getBoolean("subscribed"),
+                        rs.getLong("uid_validity"),
+                        rs.getLong("uid_next"),
+                        rs.getLong("highest_modseq"),
+                        -1,
+                        -1))
+            .list();
+    List<ImapFolder> sorted = new ArrayList<>();
+    for (String role : ROLES) {
+      all.stream().filter(f -> role.equals(f.role())).forEach(sorted::add);
+    }
+    all.stream().filter(f -> f.role() == null).forEach(sorted::add);
+    return sorted;
+  }
+
+  /** One folder of the caller with its counts, or empty. */
   public Optional<ImapFolder> imapFolder(MemberPrincipal actor, UUID folderId) {
-    return imapFolders(actor).stream().filter(f -> f.id().equals(folderId)).findFirst();
+    return jdbc.sql(
+            "SELECT f.id, f.name, f.role, f.subscribed, f.uid_validity, f.uid_next,"
+                + " f.highest_modseq,"
+                + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id) AS total,"
+                + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+                + " AND m.seen = FALSE) AS unseen"
+                + " FROM mail_folder f WHERE f.tenant_id = ? AND f.member_id = ? AND f.id = ?")
+        .params(actor.tenantId(), actor.memberId(), folderId)
+        .query(
+            (rs, n) ->
+                new ImapFolder(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("name"),
+                    rs.getString("role"),
+                    rs.getBoolean("subscribed"),
+                    rs.getLong("uid_validity"),
+                    rs.getLong("uid_next"),
+                    rs.getLong("highest_modseq"),
+                    rs.getLong("total"),
+                    rs.getLong("unseen")))
+        .optional();
+  }
+
+  /**
+   * The folder's highest mod-sequence, or empty when it is not the caller's (any more). Every
+   * change to a folder's messages raises it, so a session that knows it knows nothing changed.
+   */
+  public Optional<Long> imapHighestModseq(MemberPrincipal actor, UUID folderId) {
+    return jdbc.sql(
+            "SELECT highest_modseq FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND id = ?")
+        .params(actor.tenantId(), actor.memberId(), folderId)
+        .query(Long.class)
+        .optional();
   }
 
   /** Marks a folder subscribed or not (RFC 3501 §6.3.6); 404 for another member's folder. */
@@ -716,8 +846,22 @@ public class Mailboxes {
     }
   }
 
-  /** Every UID in the folder, ascending (the IMAP sequence numbers are their positions). */
+  /**
+   * Every UID in the folder, ascending (the IMAP sequence numbers are their positions); empty for
+   * another member's folder. The array is shared between sessions: callers must not change it.
+   */
   public long[] imapUids(MemberPrincipal actor, UUID folderId) {
+    Optional<Long> modseq = imapHighestModseq(actor, folderId);
+    if (modseq.isEmpty()) {
+      return new long[0];
+    }
+    // Every change to the folder's messages raises its highest mod-sequence (read before the UIDs:
+    // a list cached under it is never older than it), so sessions selecting an unchanged folder
+    // share one list instead of each reading every UID.
+    UidList cached = uidLists.get(folderId);
+    if (cached != null && cached.modseq() == modseq.get()) {
+      return cached.uids();
+    }
     var out = new LongList();
     jdbc.sql(
             "SELECT uid FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
@@ -727,8 +871,20 @@ public class Mailboxes {
             rs -> {
               out.add(rs.getLong(1));
             });
-    return out.toArray();
+    long[] uids = out.toArray();
+    if (uidLists.size() >= MAX_UID_LISTS) {
+      uidLists.clear();
+    }
+    uidLists.put(folderId, new UidList(modseq.get(), uids));
+    return uids;
   }
+
+  /** Folders whose UID lists are kept in memory at most (a list of 100,000 UIDs is 800 KB). */
+  private static final int MAX_UID_LISTS = 64;
+
+  private record UidList(long modseq, long[] uids) {}
+
+  private final Map<UUID, UidList> uidLists = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The messages with UIDs from {@code fromUid} to {@code toUid} (inclusive), ascending, at most
@@ -736,12 +892,124 @@ public class Mailboxes {
    */
   public List<ImapMessage> imapMessages(
       MemberPrincipal actor, UUID folderId, long fromUid, long toUid, int limit) {
+    return imapMessages(actor, folderId, fromUid, toUid, limit, false);
+  }
+
+  /**
+   * As {@link #imapMessages(MemberPrincipal, UUID, long, long, int)}, with the stored {@link
+   * ImapSummary} of each message when {@code withSummary} (null for messages stored before it was
+   * kept: see {@link #imapSaveSummaries}).
+   */
+  public List<ImapMessage> imapMessages(
+      MemberPrincipal actor,
+      UUID folderId,
+      long fromUid,
+      long toUid,
+      int limit,
+      boolean withSummary) {
     return jdbc.sql(
-            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+            "SELECT "
+                + (withSummary ? IMAP_SUMMARY_COLUMNS : IMAP_COLUMNS)
+                + " FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
                 + " AND uid >= ? AND uid <= ? ORDER BY uid LIMIT ?")
         .params(actor.tenantId(), actor.memberId(), folderId, fromUid, toUid, limit)
-        .query(IMAP_ROW)
+        .query(withSummary ? IMAP_SUMMARY_ROW : IMAP_ROW)
         .list();
+  }
+
+  /**
+   * The messages with UIDs above {@code afterUid} up to {@code toUid} that pass the filter,
+   * ascending, at most {@code limit} of them (SEARCH pages through a folder with this). Subjects
+   * stored before they were kept folded are folded here and kept.
+   */
+  @Transactional
+  public List<ImapMessage> imapSearch(
+      MemberPrincipal actor,
+      UUID folderId,
+      long afterUid,
+      long toUid,
+      int limit,
+      ImapFilter filter) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT "
+                + IMAP_COLUMNS
+                + ", subject_folded FROM mail_message WHERE tenant_id = ? AND member_id = ?"
+                + " AND folder_id = ? AND uid > ? AND uid <= ?");
+    List<Object> params = new ArrayList<>(List.of(actor.tenantId(), actor.memberId(), folderId));
+    params.add(afterUid);
+    params.add(toUid);
+    for (String flag : filter.set()) {
+      sql.append(" AND ").append(flagColumn(flag)).append(" = TRUE");
+    }
+    for (String flag : filter.unset()) {
+      sql.append(" AND ").append(flagColumn(flag)).append(" = FALSE");
+    }
+    for (String subject : filter.subjects()) {
+      // Rows whose folded subject is not kept yet (or too long to keep) are checked by the caller.
+      sql.append(" AND (subject_folded IS NULL OR subject_folded LIKE ? ESCAPE '\\')");
+      params.add(Jdbc.likeContains(subject));
+    }
+    sql.append(" ORDER BY uid LIMIT ?");
+    params.add(limit);
+    List<String[]> unfolded = new ArrayList<>();
+    List<ImapMessage> out =
+        jdbc.sql(sql.toString())
+            .params(params)
+            .query(
+                (rs, n) -> {
+                  ImapMessage m = IMAP_ROW.mapRow(rs, n);
+                  if (rs.getString("subject_folded") == null) {
+                    unfolded.add(new String[] {m.id().toString(), m.subject()});
+                  }
+                  return m;
+                })
+            .list();
+    for (String[] u : unfolded) {
+      String folded = subjectFolded(u[1]);
+      if (folded != null) {
+        jdbc.sql("UPDATE mail_message SET subject_folded = ? WHERE tenant_id = ? AND id = ?")
+            .params(folded, actor.tenantId(), UUID.fromString(u[0]))
+            .update();
+      }
+    }
+    return out;
+  }
+
+  private static String flagColumn(String flag) {
+    if (!IMAP_FLAGS.contains(flag)) {
+      throw new IllegalArgumentException("Unknown flag " + flag);
+    }
+    return flag;
+  }
+
+  /**
+   * Keeps the IMAP summaries of messages stored before they were kept (or whose summary was lost),
+   * worked out by the caller from the messages it read anyway. Another member's IDs change nothing.
+   */
+  @Transactional
+  public void imapSaveSummaries(MemberPrincipal actor, Map<UUID, ImapSummary> summaries) {
+    summaries.forEach(
+        (id, summary) ->
+            jdbc.sql(
+                    "UPDATE mail_message SET imap_envelope = ?, imap_body = ?,"
+                        + " imap_bodystructure = ? WHERE tenant_id = ? AND member_id = ? AND id = ?")
+                .params(
+                    summary.envelope(),
+                    summary.body(),
+                    summary.bodyStructure(),
+                    actor.tenantId(),
+                    actor.memberId(),
+                    id)
+                .update());
+  }
+
+  /**
+   * The raw message of an {@link ImapMessage} this store gave the caller; the caller closes the
+   * stream.
+   */
+  public InputStream imapRaw(MemberPrincipal actor, ImapMessage message) throws IOException {
+    return blobs.open(actor.tenantId(), message.blob());
   }
 
   /** Messages whose flags changed after {@code modseq} (for IDLE and CONDSTORE), ascending. */
@@ -813,7 +1081,9 @@ public class Mailboxes {
                 m.from(),
                 m.to(),
                 m.cc(),
-                m.bcc()));
+                m.bcc(),
+                m.blob(),
+                m.summary()));
       }
     }
     changed(actor.tenantId(), actor.memberId());
@@ -897,7 +1167,14 @@ public class Mailboxes {
       Set<String> flags,
       @Nullable Instant internalDate)
       throws IOException {
-    ImapFolder f = imapFolder(actor, folderId).orElseThrow(Problems::notFound);
+    long uidValidity =
+        jdbc.sql(
+                "SELECT uid_validity FROM mail_folder WHERE tenant_id = ? AND member_id = ?"
+                    + " AND id = ?")
+            .params(actor.tenantId(), actor.memberId(), folderId)
+            .query(Long.class)
+            .optional()
+            .orElseThrow(Problems::notFound);
     MailPolicy policy = domains.policy(actor.tenantId());
     if (message.length > policy.maxMessageBytes()) {
       throw Problems.conflict("too-big", "The message is larger than the company allows.");
@@ -906,6 +1183,7 @@ public class Mailboxes {
       throw Problems.conflict("quota", "The mailbox is full.");
     }
     ParsedMail parsed = MimeParser.parse(new java.io.ByteArrayInputStream(message));
+    ImapSummary summary = ImapSummary.of(message);
     // The blob first, outside any transaction (it is durable on return), then the row.
     BlobRef blob =
         blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(message), message.length);
@@ -927,9 +1205,10 @@ public class Mailboxes {
                     folderId,
                     flags.contains("flagged"),
                     flags.contains("answered"),
-                    flags.contains("deleted")));
+                    flags.contains("deleted"),
+                    summary));
     return new ImapCopyResult(
-        f.uidValidity(), List.of(), List.of(java.util.Objects.requireNonNull(stored).uid()));
+        uidValidity, List.of(), List.of(java.util.Objects.requireNonNull(stored).uid()));
   }
 
   private void requireFolder(MemberPrincipal actor, UUID folderId) {
@@ -947,13 +1226,24 @@ public class Mailboxes {
   /** The messages with the given UIDs that exist in the folder (at most 1000 UIDs), ascending. */
   public List<ImapMessage> imapMessagesByUid(
       MemberPrincipal actor, UUID folderId, List<Long> uids) {
+    return imapMessagesByUid(actor, folderId, uids, false);
+  }
+
+  /** As {@link #imapMessagesByUid(MemberPrincipal, UUID, List)}, with summaries if asked. */
+  public List<ImapMessage> imapMessagesByUid(
+      MemberPrincipal actor, UUID folderId, List<Long> uids, boolean withSummary) {
     if (uids.size() > 1000) {
       throw new IllegalArgumentException("At most 1000 UIDs at once");
     }
-    return byUids(actor, folderId, uids);
+    return byUids(actor, folderId, uids, withSummary);
   }
 
   private List<ImapMessage> byUids(MemberPrincipal actor, UUID folderId, List<Long> uids) {
+    return byUids(actor, folderId, uids, false);
+  }
+
+  private List<ImapMessage> byUids(
+      MemberPrincipal actor, UUID folderId, List<Long> uids, boolean withSummary) {
     if (uids.isEmpty()) {
       return List.of();
     }
@@ -963,12 +1253,14 @@ public class Mailboxes {
     params.add(folderId);
     params.addAll(uids);
     return jdbc.sql(
-            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+            "SELECT "
+                + (withSummary ? IMAP_SUMMARY_COLUMNS : IMAP_COLUMNS)
+                + " FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
                 + " AND uid IN ("
                 + String.join(", ", java.util.Collections.nCopies(uids.size(), "?"))
                 + ") ORDER BY uid")
         .params(params)
-        .query(IMAP_ROW)
+        .query(withSummary ? IMAP_SUMMARY_ROW : IMAP_ROW)
         .list();
   }
 
@@ -1006,7 +1298,8 @@ public class Mailboxes {
         "thread_id, blob_sha256, size, message_id, in_reply_to, refs, subject, thread_subject,"
             + " from_name, from_address, to_json, cc_json, bcc_json, reply_to_json, preview,"
             + " sent_at, received_at, seen, flagged, answered, draft, has_attachments, spf, dkim,"
-            + " dmarc, parse_error, log_id, deleted";
+            + " dmarc, parse_error, log_id, deleted, subject_folded, imap_envelope, imap_body,"
+            + " imap_bodystructure";
     jdbc.sql(
             "INSERT INTO mail_message (id, tenant_id, member_id, folder_id, uid, modseq, "
                 + columns
@@ -1021,6 +1314,12 @@ public class Mailboxes {
             .query(ROW)
             .single();
     references.add(tenantId, r.blob(), "mail.message:" + copy);
+    jdbc.sql(
+            "INSERT INTO mail_message_ref (message_id, tenant_id, member_id, ref)"
+                + " SELECT ?, tenant_id, member_id, ref FROM mail_message_ref WHERE message_id = ?")
+        .params(copy, id)
+        .update();
+    addUsage(tenantId, r.memberId(), r.size());
     SearchDocument doc =
         new SearchDocument(
             tenantId, SEARCH_TYPE, copy.toString(), r.memberId().toString(), "", r.date(), "");
@@ -1079,25 +1378,49 @@ public class Mailboxes {
     afterCommit(() -> events.publishEvent(new MailboxChanged(tenantId, memberId)));
   }
 
-  private static final RowMapper<ImapMessage> IMAP_ROW =
-      (rs, n) ->
-          new ImapMessage(
-              rs.getObject("id", UUID.class),
-              rs.getLong("uid"),
-              rs.getLong("modseq"),
-              rs.getLong("size"),
-              Jdbc.requiredInstant(rs, "received_at"),
-              Jdbc.requiredInstant(rs, "sent_at"),
-              rs.getBoolean("seen"),
-              rs.getBoolean("answered"),
-              rs.getBoolean("flagged"),
-              rs.getBoolean("deleted"),
-              rs.getBoolean("draft"),
-              rs.getString("subject"),
-              rs.getString("from_name") + " " + rs.getString("from_address"),
-              rs.getString("to_json"),
-              rs.getString("cc_json"),
-              rs.getString("bcc_json"));
+  private static final String IMAP_COLUMNS =
+      "id, uid, modseq, size, received_at, sent_at, seen, answered, flagged, deleted, draft,"
+          + " subject, from_name, from_address, to_json, cc_json, bcc_json, blob_sha256";
+
+  private static final String IMAP_SUMMARY_COLUMNS =
+      IMAP_COLUMNS + ", imap_envelope, imap_body, imap_bodystructure";
+
+  private static final RowMapper<ImapMessage> IMAP_ROW = (rs, n) -> imapMessage(rs, null);
+
+  private static final RowMapper<ImapMessage> IMAP_SUMMARY_ROW =
+      (rs, n) -> {
+        byte[] envelope = rs.getBytes("imap_envelope");
+        byte[] body = rs.getBytes("imap_body");
+        byte[] bodyStructure = rs.getBytes("imap_bodystructure");
+        return imapMessage(
+            rs,
+            envelope == null || body == null || bodyStructure == null
+                ? null
+                : new ImapSummary(envelope, body, bodyStructure));
+      };
+
+  private static ImapMessage imapMessage(java.sql.ResultSet rs, @Nullable ImapSummary summary)
+      throws java.sql.SQLException {
+    return new ImapMessage(
+        rs.getObject("id", UUID.class),
+        rs.getLong("uid"),
+        rs.getLong("modseq"),
+        rs.getLong("size"),
+        Jdbc.requiredInstant(rs, "received_at"),
+        Jdbc.requiredInstant(rs, "sent_at"),
+        rs.getBoolean("seen"),
+        rs.getBoolean("answered"),
+        rs.getBoolean("flagged"),
+        rs.getBoolean("deleted"),
+        rs.getBoolean("draft"),
+        rs.getString("subject"),
+        rs.getString("from_name") + " " + rs.getString("from_address"),
+        rs.getString("to_json"),
+        rs.getString("cc_json"),
+        rs.getString("bcc_json"),
+        rs.getString("blob_sha256"),
+        summary);
+  }
 
   /** A growable array of longs (UID lists of large folders without boxing). */
   private static final class LongList {
@@ -1254,10 +1577,37 @@ public class Mailboxes {
         .toLowerCase(Locale.ROOT);
   }
 
+  /** The subject as SEARCH compares it, or null when it does not fit its column. */
+  private static @Nullable String subjectFolded(String subject) {
+    String folded = fold(subject);
+    return folded.length() <= 8000 ? folded : null;
+  }
+
+  /** The message IDs a message names (In-Reply-To, References), for threading later arrivals. */
+  private void storeRefs(UUID tenantId, UUID memberId, UUID id, ParsedMail p) {
+    Set<String> refs = new java.util.LinkedHashSet<>();
+    if (!p.inReplyTo().isEmpty()) {
+      refs.add(clip(p.inReplyTo(), 1000));
+    }
+    for (String ref : clip(String.join(" ", p.references()), 8000).split(" ")) {
+      if (!ref.isEmpty()) {
+        refs.add(clip(ref, 1000));
+      }
+    }
+    for (String ref : refs) {
+      jdbc.sql(
+              "INSERT INTO mail_message_ref (message_id, tenant_id, member_id, ref)"
+                  + " VALUES (?, ?, ?, ?)")
+          .params(id, tenantId, memberId, ref)
+          .update();
+    }
+  }
+
   private void purge(Row r) {
     jdbc.sql("DELETE FROM mail_message WHERE tenant_id = ? AND id = ?")
         .params(r.tenantId(), r.id())
         .update();
+    addUsage(r.tenantId(), r.memberId(), -r.size());
     nextModseq(r.folderId());
     changed(r.tenantId(), r.memberId());
     references.remove(r.tenantId(), r.blob(), "mail.message:" + r.id());
@@ -1300,9 +1650,10 @@ public class Mailboxes {
     if (!p.messageId().isEmpty()) {
       Optional<UUID> t =
           jdbc.sql(
-                  "SELECT thread_id FROM mail_message WHERE tenant_id = ? AND member_id = ?"
-                      + " AND (in_reply_to = ? OR refs LIKE ? ESCAPE '\\') ORDER BY sent_at LIMIT 1")
-              .params(tenantId, memberId, p.messageId(), Jdbc.likeContains(p.messageId()))
+                  "SELECT m.thread_id FROM mail_message_ref r JOIN mail_message m"
+                      + " ON m.id = r.message_id WHERE r.tenant_id = ? AND r.member_id = ?"
+                      + " AND r.ref = ? ORDER BY m.sent_at LIMIT 1")
+              .params(tenantId, memberId, clip(p.messageId(), 1000))
               .query(UUID.class)
               .optional();
       if (t.isPresent()) {

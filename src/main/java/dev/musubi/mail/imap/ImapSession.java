@@ -11,7 +11,6 @@ import dev.musubi.mail.imap.codec.ImapInput;
 import dev.musubi.mail.imap.codec.ImapParser;
 import dev.musubi.mail.imap.codec.ImapProtocolException;
 import dev.musubi.mail.imap.codec.ImapToken;
-import dev.musubi.mail.imap.codec.MimeStructure;
 import dev.musubi.mail.imap.codec.ModifiedUtf7;
 import dev.musubi.mail.imap.codec.ResponseWriter;
 import dev.musubi.mail.imap.codec.SearchKey;
@@ -21,7 +20,6 @@ import dev.musubi.platform.web.ProblemException;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -59,9 +57,10 @@ final class ImapSession {
   /** Messages read from the store per query: large folders are paged, never loaded whole. */
   static final int PAGE = 200;
 
+  /** UIDs SEARCH covers per query (only the stored fields, never the message). */
+  static final int SEARCH_PAGE = 5000;
+
   private static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
-  private static final DateTimeFormatter INTERNAL_DATE =
-      DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
   private static final DateTimeFormatter APPEND_DATE =
       DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
 
@@ -497,7 +496,7 @@ final class ImapSession {
     if (name.endsWith("/") && name.length() > 1) {
       name = name.substring(0, name.length() - 1);
     }
-    List<ImapFolder> all = mailboxes.imapFolders(m);
+    List<ImapFolder> all = mailboxes.imapFolderNames(m);
     String n = name;
     if (n.equalsIgnoreCase("INBOX")) {
       return all.stream().filter(f -> "inbox".equals(f.role())).findFirst();
@@ -523,7 +522,7 @@ final class ImapSession {
       return;
     }
     java.util.regex.Pattern regex = pattern(reference + pattern);
-    for (ImapFolder f : mailboxes.imapFolders(m)) {
+    for (ImapFolder f : mailboxes.imapFolderNames(m)) {
       String name = imapName(f);
       // RFC 3501 §5.1: INBOX is case-insensitive.
       boolean matches =
@@ -577,7 +576,10 @@ final class ImapSession {
 
   private void status(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
     c.arity(2);
-    ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
+    ImapFolder f =
+        folder(m, c.text(0))
+            .flatMap(named -> mailboxes.imapFolder(m, named.id()))
+            .orElseThrow(ImapSession::nonexistent);
     if (!(c.args().get(1) instanceof ImapToken.ListToken items) || items.items().isEmpty()) {
       throw new ImapProtocolException("STATUS needs a list of items");
     }
@@ -629,7 +631,10 @@ final class ImapSession {
 
   private void delete(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
     c.arity(1);
-    ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
+    ImapFolder f =
+        folder(m, c.text(0))
+            .flatMap(named -> mailboxes.imapFolder(m, named.id()))
+            .orElseThrow(ImapSession::nonexistent);
     if (f.role() != null) {
       send(c.tag() + " NO [CANNOT] The standard folders cannot be deleted");
       return;
@@ -805,14 +810,18 @@ final class ImapSession {
     if (folder == null || m == null) {
       return;
     }
-    Optional<ImapFolder> state = mailboxes.imapFolder(m, folder);
+    Optional<Long> state = mailboxes.imapHighestModseq(m, folder);
     if (state.isEmpty()) {
       send("* BYE Selected mailbox was deleted");
       closed = true;
       closeQuietly();
       return;
     }
-    long highest = state.get().highestModseq();
+    long highest = state.get();
+    if (highest == knownModseq) {
+      // Every new, moved, expunged or re-flagged message raises it: nothing changed.
+      return;
+    }
     long[] now = mailboxes.imapUids(m, folder);
     var writer = new ResponseWriter();
     int remaining = uids.length;
@@ -842,7 +851,7 @@ final class ImapSession {
                   + " FETCH (UID "
                   + msg.uid()
                   + " FLAGS "
-                  + flagList(msg)
+                  + ImapFetch.flagList(msg)
                   + (condstore ? " MODSEQ (" + msg.modseq() + ")" : "")
                   + ")\r\n");
         }
@@ -879,18 +888,22 @@ final class ImapSession {
     UUID folder = requireSelected();
     boolean byUid = c.name().startsWith("UID");
     SearchKey key = SearchKey.parse(c.args());
-    var matcher = new SearchMatcher(key, uids, zone, mailbox -> raw(m, mailbox));
+    var reader = new ImapFetch(mailboxes, m, zone, List.of(), false, false, false);
+    var matcher = new SearchMatcher(key, uids, zone, reader::raw);
+    Mailboxes.ImapFilter filter = SearchMatcher.filter(key);
     var result = new StringBuilder("* SEARCH");
     long maxModseq = 0;
-    for (int start = 0; start < uids.length; start += PAGE) {
-      int end = Math.min(uids.length, start + PAGE);
-      List<Long> page = new ArrayList<>(end - start);
-      for (int i = start; i < end; i++) {
-        page.add(uids[i]);
-      }
-      for (ImapMessage msg : mailboxes.imapMessagesByUid(m, folder, page)) {
+    long after = 0;
+    long last = uids.length == 0 ? 0 : uids[uids.length - 1];
+    while (after < last) {
+      // A window of UIDs per query, not a LIMIT: the database then reads each row once even when
+      // it sorts the candidates instead of reading them in index order.
+      long to = Math.min(last, after + SEARCH_PAGE);
+      List<ImapMessage> page = mailboxes.imapSearch(m, folder, after, to, SEARCH_PAGE, filter);
+      after = to;
+      for (ImapMessage msg : page) {
         int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
-        if (matcher.matches(msg, seq)) {
+        if (seq > 0 && matcher.matches(msg, seq)) {
           result.append(' ').append(byUid ? msg.uid() : seq);
           maxModseq = Math.max(maxModseq, msg.modseq());
         }
@@ -907,35 +920,6 @@ final class ImapSession {
       updates();
     }
     ok(c, c.name() + " completed");
-  }
-
-  /** The message's header section up to and with its blank line (at most 1 MiB). */
-  private byte[] header(MemberPrincipal m, UUID messageId) {
-    try (InputStream stream = new java.io.BufferedInputStream(mailboxes.raw(m, messageId))) {
-      var out = new java.io.ByteArrayOutputStream(4096);
-      int previous = -1;
-      int beforePrevious = -1;
-      int b;
-      while (out.size() < (1 << 20) && (b = stream.read()) >= 0) {
-        out.write(b);
-        if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
-          break;
-        }
-        beforePrevious = previous;
-        previous = b;
-      }
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private byte[] raw(MemberPrincipal m, UUID messageId) {
-    try (InputStream stream = mailboxes.raw(m, messageId)) {
-      return stream.readAllBytes();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private void fetch(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
@@ -969,14 +953,16 @@ final class ImapSession {
       condstore = true;
     }
     boolean setSeen = !readOnly && FetchItem.setsSeen(items);
-    boolean needsContent = FetchItem.needsContent(items);
-    boolean headerOnly = FetchItem.headerOnly(items);
+    var responder = new ImapFetch(mailboxes, m, zone, items, byUid, setSeen, wantsModseq);
+    var pending = new java.io.ByteArrayOutputStream(64 * 1024);
     for (int start = 0; start < chosen.size(); start += PAGE) {
+      int end = Math.min(chosen.size(), start + PAGE);
       List<Long> page = new ArrayList<>();
-      for (int i = start; i < Math.min(chosen.size(), start + PAGE); i++) {
+      for (int i = start; i < end; i++) {
         page.add(uids[chosen.get(i)]);
       }
-      List<ImapMessage> messages = mailboxes.imapMessagesByUid(m, folder, page);
+      boolean consecutive = chosen.get(end - 1) - chosen.get(start) == end - 1 - start;
+      List<ImapMessage> messages = responder.load(folder, page, consecutive);
       if (setSeen) {
         List<Long> unseen = messages.stream().filter(x -> !x.seen()).map(ImapMessage::uid).toList();
         if (!unseen.isEmpty()) {
@@ -997,131 +983,21 @@ final class ImapSession {
           continue;
         }
         int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
-        write(
-            fetchResponse(
-                m, msg, seq, items, byUid, setSeen, needsContent, headerOnly, wantsModseq));
+        pending.writeBytes(responder.response(msg, seq));
+        if (pending.size() >= 256 * 1024) {
+          write(pending.toByteArray());
+          pending.reset();
+        }
       }
+      responder.saveWorkedOut();
+    }
+    if (pending.size() > 0) {
+      write(pending.toByteArray());
     }
     if (byUid) {
       updates();
     }
     ok(c, c.name() + " completed");
-  }
-
-  private byte[] fetchResponse(
-      MemberPrincipal m,
-      ImapMessage msg,
-      int seq,
-      List<FetchItem> items,
-      boolean byUid,
-      boolean seenSet,
-      boolean needsContent,
-      boolean headerOnly,
-      boolean modseq) {
-    var w = new ResponseWriter().ascii("* " + seq + " FETCH (");
-    List<String> done = new ArrayList<>();
-    byte[] raw = !needsContent ? new byte[0] : headerOnly ? header(m, msg.id()) : raw(m, msg.id());
-    MimeStructure mime = needsContent ? MimeStructure.of(raw) : null;
-    if (byUid) {
-      w.ascii("UID " + msg.uid());
-      done.add("UID");
-    }
-    for (FetchItem item : items) {
-      String label =
-          switch (item) {
-            case FetchItem.Simple s -> s.name();
-            case FetchItem.Rfc822 r -> r.name();
-            case FetchItem.Body b -> b.label();
-          };
-      if (done.contains(label)) {
-        continue;
-      }
-      if (!done.isEmpty()) {
-        w.ascii(" ");
-      }
-      done.add(label);
-      switch (item) {
-        case FetchItem.Simple s -> {
-          switch (s.name()) {
-            case "FLAGS" -> w.ascii("FLAGS " + flagList(msg));
-            case "UID" -> w.ascii("UID " + msg.uid());
-            case "INTERNALDATE" ->
-                w.ascii(
-                    "INTERNALDATE \""
-                        + INTERNAL_DATE.format(msg.internalDate().atZone(zone))
-                        + "\"");
-            case "RFC822.SIZE" -> w.ascii("RFC822.SIZE " + msg.size());
-            case "MODSEQ" -> w.ascii("MODSEQ (" + msg.modseq() + ")");
-            case "ENVELOPE" -> {
-              w.ascii("ENVELOPE ");
-              java.util.Objects.requireNonNull(mime).envelope(w);
-            }
-            case "BODYSTRUCTURE" -> {
-              w.ascii("BODYSTRUCTURE ");
-              java.util.Objects.requireNonNull(mime).bodyStructure(w, true);
-            }
-            default -> {
-              w.ascii("BODY ");
-              java.util.Objects.requireNonNull(mime).bodyStructure(w, false);
-            }
-          }
-        }
-        case FetchItem.Rfc822 r -> {
-          String kind =
-              switch (r.name()) {
-                case "RFC822.HEADER" -> "HEADER";
-                case "RFC822.TEXT" -> "TEXT";
-                default -> "";
-              };
-          byte[] section =
-              java.util.Objects.requireNonNull(mime).section(new int[0], kind, List.of());
-          w.ascii(r.name() + " ").literal(section == null ? new byte[0] : section);
-        }
-        case FetchItem.Body b -> {
-          byte[] section =
-              java.util.Objects.requireNonNull(mime).section(b.part(), b.kind(), b.fields());
-          w.ascii(b.label() + " ");
-          if (section == null) {
-            w.ascii("NIL");
-          } else if (b.origin() >= 0) {
-            // RFC 3501 §6.4.5: a partial beyond the end is empty.
-            int from = (int) Math.min(section.length, b.origin());
-            int length = (int) Math.min(section.length - from, b.octets());
-            w.literal(section, from, length);
-          } else {
-            w.literal(section);
-          }
-        }
-      }
-    }
-    if (seenSet && !done.contains("FLAGS")) {
-      w.ascii((done.isEmpty() ? "" : " ") + "FLAGS " + flagList(msg));
-    }
-    if (modseq && !done.contains("MODSEQ")) {
-      w.ascii(" MODSEQ (" + msg.modseq() + ")");
-    }
-    w.ascii(")\r\n");
-    return w.bytes();
-  }
-
-  private static String flagList(ImapMessage m) {
-    List<String> f = new ArrayList<>();
-    if (m.answered()) {
-      f.add("\\Answered");
-    }
-    if (m.flagged()) {
-      f.add("\\Flagged");
-    }
-    if (m.deleted()) {
-      f.add("\\Deleted");
-    }
-    if (m.seen()) {
-      f.add("\\Seen");
-    }
-    if (m.draft()) {
-      f.add("\\Draft");
-    }
-    return "(" + String.join(" ", f) + ")";
   }
 
   private void store(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
@@ -1181,7 +1057,7 @@ final class ImapSession {
                 + seq
                 + " FETCH ("
                 + (byUid ? "UID " + msg.uid() + " " : "")
-                + (silent ? "" : "FLAGS " + flagList(msg))
+                + (silent ? "" : "FLAGS " + ImapFetch.flagList(msg))
                 + (condstore ? (silent ? "" : " ") + "MODSEQ (" + msg.modseq() + ")" : "")
                 + ")\r\n");
       }

@@ -1,5 +1,6 @@
 package dev.musubi.mail.imap;
 
+import dev.musubi.mail.Mailboxes;
 import dev.musubi.mail.Mailboxes.ImapMessage;
 import dev.musubi.mail.imap.codec.MimeStructure;
 import dev.musubi.mail.imap.codec.SearchKey;
@@ -12,7 +13,11 @@ import java.io.UncheckedIOException;
 import java.text.Normalizer;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -28,14 +33,14 @@ final class SearchMatcher {
   private final SearchKey key;
   private final long[] uids;
   private final ZoneId zone;
-  private final Function<UUID, byte[]> content;
+  private final Function<ImapMessage, byte[]> content;
   private final boolean usesModseq;
 
   private @Nullable UUID cachedId;
   private byte @Nullable [] cachedRaw;
   private @Nullable ParsedMail cachedParsed;
 
-  SearchMatcher(SearchKey key, long[] uids, ZoneId zone, Function<UUID, byte[]> content) {
+  SearchMatcher(SearchKey key, long[] uids, ZoneId zone, Function<ImapMessage, byte[]> content) {
     this.key = key;
     this.uids = uids;
     this.zone = zone;
@@ -143,7 +148,7 @@ final class SearchMatcher {
 
   private byte[] raw(ImapMessage m) {
     if (cachedRaw == null || !m.id().equals(cachedId)) {
-      cachedRaw = content.apply(m.id());
+      cachedRaw = content.apply(m);
       cachedId = m.id();
       cachedParsed = null;
     }
@@ -160,6 +165,27 @@ final class SearchMatcher {
       }
     }
     return cachedParsed;
+  }
+
+  /**
+   * What the database can check before this matcher does: the SUBJECT texts and flags that every
+   * match must have (top-level keys of the search; OR and NOT are left to the matcher). A superset
+   * of the matches, never fewer.
+   */
+  static Mailboxes.ImapFilter filter(SearchKey key) {
+    List<SearchKey> all = key instanceof SearchKey.And a ? a.keys() : List.of(key);
+    List<String> subjects = new ArrayList<>();
+    Set<String> set = new HashSet<>();
+    Set<String> unset = new HashSet<>();
+    for (SearchKey k : all) {
+      switch (k) {
+        case SearchKey.Header h when h.field().equals("subject") -> subjects.add(fold(h.text()));
+        case SearchKey.Flag f when Mailboxes.IMAP_FLAGS.contains(f.flag()) ->
+            (f.set() ? set : unset).add(f.flag());
+        default -> {}
+      }
+    }
+    return new Mailboxes.ImapFilter(subjects, set, unset);
   }
 
   static String fold(String s) {

@@ -8,6 +8,7 @@ import dev.musubi.mail.MailInbound;
 import dev.musubi.mail.MailLog;
 import dev.musubi.mail.MailPolicy;
 import dev.musubi.mail.Mailboxes;
+import dev.musubi.mail.imap.codec.ImapSummary;
 import dev.musubi.platform.blob.BlobRef;
 import dev.musubi.platform.blob.BlobStore;
 import java.io.ByteArrayInputStream;
@@ -162,6 +163,8 @@ public class InboundDelivery implements MailInbound {
     for (UUID tenant : targets.keySet()) {
       refs.put(tenant, blobs.put(tenant, new ByteArrayInputStream(message), message.length));
     }
+    // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
+    ImapSummary summary = ImapSummary.of(message);
     return tx.execute(
         s -> {
           UUID first = null;
@@ -200,7 +203,8 @@ public class InboundDelivery implements MailInbound {
                       seen,
                       false,
                       envelope.auth(),
-                      logId));
+                      logId),
+                  summary);
               count++;
             }
           }

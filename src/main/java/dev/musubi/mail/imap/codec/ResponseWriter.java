@@ -50,6 +50,12 @@ public final class ResponseWriter {
     return this;
   }
 
+  /** Response text made earlier by a writer (a stored {@link ImapSummary} part), as is. */
+  public ResponseWriter raw(byte[] text) {
+    out.writeBytes(text);
+    return this;
+  }
+
   public ResponseWriter crlf() {
     return ascii("\r\n");
   }

@@ -1,0 +1,239 @@
+package dev.musubi.mail.imap;
+
+import dev.musubi.mail.Mailboxes;
+import dev.musubi.mail.Mailboxes.ImapMessage;
+import dev.musubi.mail.imap.codec.FetchItem;
+import dev.musubi.mail.imap.codec.ImapSummary;
+import dev.musubi.mail.imap.codec.MimeStructure;
+import dev.musubi.mail.imap.codec.ResponseWriter;
+import dev.musubi.platform.security.MemberPrincipal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The FETCH responses of one command (RFC 3501 §6.4.5, §7.4.2). ENVELOPE, BODY and BODYSTRUCTURE
+ * come from the summary kept with each message; the message itself is read and decrypted only for
+ * BODY[…] and RFC822 sections, or once for a message stored before summaries were kept (its summary
+ * is then kept, see {@link #saveWorkedOut}).
+ */
+final class ImapFetch {
+
+  private static final DateTimeFormatter INTERNAL_DATE =
+      DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
+
+  private final Mailboxes mailboxes;
+  private final MemberPrincipal member;
+  private final ZoneId zone;
+  private final List<FetchItem> items;
+  private final boolean byUid;
+  private final boolean seenSet;
+  private final boolean modseq;
+  private final boolean needsSummary;
+  private final boolean needsContent;
+  private final boolean headerOnly;
+  private final Map<UUID, ImapSummary> workedOut = new LinkedHashMap<>();
+
+  ImapFetch(
+      Mailboxes mailboxes,
+      MemberPrincipal member,
+      ZoneId zone,
+      List<FetchItem> items,
+      boolean byUid,
+      boolean seenSet,
+      boolean modseq) {
+    this.mailboxes = mailboxes;
+    this.member = member;
+    this.zone = zone;
+    this.items = items;
+    this.byUid = byUid;
+    this.seenSet = seenSet;
+    this.modseq = modseq;
+    this.needsSummary = needsSummary(items);
+    this.needsContent = needsSection(items);
+    this.headerOnly = FetchItem.headerOnly(items);
+  }
+
+  /**
+   * The messages of {@code page} (UIDs in the session's snapshot, ascending): one range query when
+   * they are consecutive in the snapshot (as for {@code 1:*}), one IN list otherwise.
+   */
+  List<ImapMessage> load(UUID folder, List<Long> page, boolean consecutive) {
+    if (page.isEmpty()) {
+      return List.of();
+    }
+    if (consecutive) {
+      return mailboxes.imapMessages(
+          member, folder, page.getFirst(), page.getLast(), page.size(), needsSummary);
+    }
+    return mailboxes.imapMessagesByUid(member, folder, page, needsSummary);
+  }
+
+  /** Keeps the summaries worked out for messages that had none, and forgets them. */
+  void saveWorkedOut() {
+    if (!workedOut.isEmpty()) {
+      mailboxes.imapSaveSummaries(member, Map.copyOf(workedOut));
+      workedOut.clear();
+    }
+  }
+
+  byte[] response(ImapMessage msg, int seq) {
+    var w = new ResponseWriter().ascii("* " + seq + " FETCH (");
+    List<String> done = new ArrayList<>();
+    ImapSummary summary = msg.summary();
+    byte[] raw = null;
+    if (needsSummary && summary == null) {
+      raw = raw(msg);
+      summary = ImapSummary.of(raw);
+      workedOut.put(msg.id(), summary);
+    } else if (needsContent) {
+      raw = headerOnly ? header(msg) : raw(msg);
+    }
+    MimeStructure mime = needsContent ? MimeStructure.of(Objects.requireNonNull(raw)) : null;
+    if (byUid) {
+      w.ascii("UID " + msg.uid());
+      done.add("UID");
+    }
+    for (FetchItem item : items) {
+      String label =
+          switch (item) {
+            case FetchItem.Simple s -> s.name();
+            case FetchItem.Rfc822 r -> r.name();
+            case FetchItem.Body b -> b.label();
+          };
+      if (done.contains(label)) {
+        continue;
+      }
+      if (!done.isEmpty()) {
+        w.ascii(" ");
+      }
+      done.add(label);
+      switch (item) {
+        case FetchItem.Simple s -> {
+          switch (s.name()) {
+            case "FLAGS" -> w.ascii("FLAGS " + flagList(msg));
+            case "UID" -> w.ascii("UID " + msg.uid());
+            case "INTERNALDATE" ->
+                w.ascii(
+                    "INTERNALDATE \""
+                        + INTERNAL_DATE.format(msg.internalDate().atZone(zone))
+                        + "\"");
+            case "RFC822.SIZE" -> w.ascii("RFC822.SIZE " + msg.size());
+            case "MODSEQ" -> w.ascii("MODSEQ (" + msg.modseq() + ")");
+            case "ENVELOPE" -> w.ascii("ENVELOPE ").raw(Objects.requireNonNull(summary).envelope());
+            case "BODYSTRUCTURE" ->
+                w.ascii("BODYSTRUCTURE ").raw(Objects.requireNonNull(summary).bodyStructure());
+            default -> w.ascii("BODY ").raw(Objects.requireNonNull(summary).body());
+          }
+        }
+        case FetchItem.Rfc822 r -> {
+          String kind =
+              switch (r.name()) {
+                case "RFC822.HEADER" -> "HEADER";
+                case "RFC822.TEXT" -> "TEXT";
+                default -> "";
+              };
+          byte[] section = Objects.requireNonNull(mime).section(new int[0], kind, List.of());
+          w.ascii(r.name() + " ").literal(section == null ? new byte[0] : section);
+        }
+        case FetchItem.Body b -> {
+          byte[] section = Objects.requireNonNull(mime).section(b.part(), b.kind(), b.fields());
+          w.ascii(b.label() + " ");
+          if (section == null) {
+            w.ascii("NIL");
+          } else if (b.origin() >= 0) {
+            // RFC 3501 §6.4.5: a partial beyond the end is empty.
+            int from = (int) Math.min(section.length, b.origin());
+            int length = (int) Math.min(section.length - from, b.octets());
+            w.literal(section, from, length);
+          } else {
+            w.literal(section);
+          }
+        }
+      }
+    }
+    if (seenSet && !done.contains("FLAGS")) {
+      w.ascii((done.isEmpty() ? "" : " ") + "FLAGS " + flagList(msg));
+    }
+    if (modseq && !done.contains("MODSEQ")) {
+      w.ascii(" MODSEQ (" + msg.modseq() + ")");
+    }
+    w.ascii(")\r\n");
+    return w.bytes();
+  }
+
+  static String flagList(ImapMessage m) {
+    List<String> f = new ArrayList<>();
+    if (m.answered()) {
+      f.add("\\Answered");
+    }
+    if (m.flagged()) {
+      f.add("\\Flagged");
+    }
+    if (m.deleted()) {
+      f.add("\\Deleted");
+    }
+    if (m.seen()) {
+      f.add("\\Seen");
+    }
+    if (m.draft()) {
+      f.add("\\Draft");
+    }
+    return "(" + String.join(" ", f) + ")";
+  }
+
+  /** Whether an item is answered from the stored summary (ENVELOPE, BODY, BODYSTRUCTURE). */
+  private static boolean needsSummary(List<FetchItem> items) {
+    return items.stream()
+        .anyMatch(
+            i ->
+                i instanceof FetchItem.Simple s
+                    && (s.name().equals("ENVELOPE")
+                        || s.name().equals("BODYSTRUCTURE")
+                        || s.name().equals("BODY")));
+  }
+
+  /** Whether an item needs the message's bytes (BODY[…], BODY.PEEK[…], RFC822…). */
+  private static boolean needsSection(List<FetchItem> items) {
+    return items.stream()
+        .anyMatch(i -> i instanceof FetchItem.Body || i instanceof FetchItem.Rfc822);
+  }
+
+  byte[] raw(ImapMessage msg) {
+    try (InputStream stream = mailboxes.imapRaw(member, msg)) {
+      return stream.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The message's header section up to and with its blank line (at most 1 MiB). */
+  private byte[] header(ImapMessage msg) {
+    try (InputStream stream = new java.io.BufferedInputStream(mailboxes.imapRaw(member, msg))) {
+      var out = new java.io.ByteArrayOutputStream(4096);
+      int previous = -1;
+      int beforePrevious = -1;
+      int b;
+      while (out.size() < (1 << 20) && (b = stream.read()) >= 0) {
+        out.write(b);
+        if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
+          break;
+        }
+        beforePrevious = previous;
+        previous = b;
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
