@@ -258,12 +258,13 @@ class CalDavIntegrationTests {
   }
 
   /**
-   * Reports naming many resources read them in one batch; what they return must be exactly what a
-   * GET of each resource returns, for the owner and for a colleague who sees details only (private
-   * events redacted), including a series with an overridden occurrence.
+   * A first sync reads a calendar's resources in one batch; what it, a time-range query and a
+   * multiget return must be exactly what a GET of each resource returns, for the owner and for a
+   * colleague who sees details only (private events redacted), including a series with an
+   * overridden occurrence.
    */
   @Test
-  void manyResourcesInOneReportMatchSingleGetsForOwnerAndColleague() throws Exception {
+  void reportsOfManyResourcesMatchSingleGetsForOwnerAndColleague() throws Exception {
     TestCompany c = fixtures.company();
     TestMember owner = fixtures.member(c, "ueda");
     TestMember colleague = fixtures.member(c, "ebina");
@@ -345,6 +346,20 @@ class CalDavIntegrationTests {
       assertThat(get.statusCode()).as(get.body()).isEqualTo(207);
       java.util.Map<String, String> byMultiget = calendarData(get.body());
       assertThat(byMultiget).hasSize(40);
+      HttpResponse<String> sync =
+          dav(
+              "REPORT",
+              collection,
+              viewer.loginId(),
+              "<?xml version=\"1.0\"?><D:sync-collection xmlns:D=\"DAV:\""
+                  + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:sync-token/>"
+                  + "<D:sync-level>1</D:sync-level><D:prop><D:getetag/><C:calendar-data/>"
+                  + "</D:prop></D:sync-collection>",
+              "Depth",
+              "1");
+      assertThat(sync.statusCode()).as(sync.body()).isEqualTo(207);
+      java.util.Map<String, String> bySync = calendarData(sync.body());
+      assertThat(bySync.keySet()).containsExactlyInAnyOrderElementsOf(byQuery.keySet());
       assertThat(get.body()).contains("missing.ics").contains("404");
       for (var e : byQuery.entrySet()) {
         HttpResponse<String> single = dav("GET", e.getKey(), viewer.loginId(), null);
@@ -352,6 +367,7 @@ class CalDavIntegrationTests {
         String expected = withoutStamps(single.body());
         assertThat(withoutStamps(e.getValue())).as(e.getKey()).isEqualTo(expected);
         assertThat(withoutStamps(byMultiget.get(e.getKey()))).as(e.getKey()).isEqualTo(expected);
+        assertThat(withoutStamps(bySync.get(e.getKey()))).as(e.getKey()).isEqualTo(expected);
       }
       String weekly =
           byQuery.entrySet().stream()
