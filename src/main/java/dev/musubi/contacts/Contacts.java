@@ -377,6 +377,16 @@ public class Contacts {
         .map(r -> new Stored(r.contact(), r.photo(), r.changeSeq()));
   }
 
+  /** Live contacts of a book by vCard UID (unknown UIDs are absent); never null. */
+  public java.util.Map<String, Stored> byUids(
+      MemberPrincipal actor, Book book, java.util.Collection<String> uids) {
+    java.util.Map<String, Stored> out = new java.util.HashMap<>();
+    for (ContactStore.Row r : store.findByUids(actor.tenantId(), owner(actor, book), uids)) {
+      out.put(r.contact().uid(), new Stored(r.contact(), r.photo(), r.changeSeq()));
+    }
+    return out;
+  }
+
   /** The book's latest change number (its sync token). */
   public long latestChange(MemberPrincipal actor, Book book) {
     return store.latestChange(actor.tenantId(), owner(actor, book));

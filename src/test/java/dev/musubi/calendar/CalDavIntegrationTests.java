@@ -2,6 +2,7 @@ package dev.musubi.calendar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.Fixtures.TestCompany;
 import dev.musubi.testing.Fixtures.TestMember;
@@ -254,5 +255,171 @@ class CalDavIntegrationTests {
                     null)
                 .statusCode())
         .isEqualTo(404);
+  }
+
+  /**
+   * A first sync reads a calendar's resources in one batch; what it, a time-range query and a
+   * multiget return must be exactly what a GET of each resource returns, for the owner and for a
+   * colleague who sees details only (private events redacted), including a series with an
+   * overridden occurrence.
+   */
+  @Test
+  void reportsOfManyResourcesMatchSingleGetsForOwnerAndColleague() throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember owner = fixtures.member(c, "ueda");
+    TestMember colleague = fixtures.member(c, "ebina");
+    String cal = CalendarApi.defaultCalendar(owner.client());
+    String base = "/dav/cal/calendars/" + owner.loginId() + "/" + cal + "/";
+    for (int i = 0; i < 38; i++) {
+      String start = "202604%02dT%02d0000Z".formatted(1 + i % 28, 1 + i % 9);
+      String end = "202604%02dT%02d3000Z".formatted(1 + i % 28, 1 + i % 9);
+      putEvent(
+          owner,
+          base + "e" + i + ".ics",
+          "UID:e"
+              + i
+              + "\r\nDTSTART:"
+              + start
+              + "\r\nDTEND:"
+              + end
+              + "\r\nSUMMARY:会議 "
+              + i
+              + "\r\n");
+    }
+    putEvent(
+        owner,
+        base + "private.ics",
+        "UID:private\r\nDTSTART:20260410T050000Z\r\n"
+            + "DTEND:20260410T060000Z\r\nSUMMARY:秘密の面談\r\nCLASS:PRIVATE\r\n");
+    putEvent(
+        owner,
+        base + "weekly.ics",
+        "UID:weekly\r\nDTSTART:20260401T000000Z\r\nDTEND:20260401T010000Z\r\n"
+            + "SUMMARY:週次\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\n"
+            + "UID:weekly\r\nRECURRENCE-ID:20260408T000000Z\r\nDTSTART:20260408T030000Z\r\n"
+            + "DTEND:20260408T040000Z\r\nSUMMARY:週次 (変更)\r\n");
+    ApiClient.Response shared =
+        owner
+            .client()
+            .put(
+                "/api/v1/calendars/" + cal + "/shares",
+                java.util.Map.of(
+                    "shares",
+                    List.of(
+                        java.util.Map.of(
+                            "granteeType",
+                            "member",
+                            "granteeId",
+                            colleague.id().toString(),
+                            "level",
+                            "details"))));
+    assertThat(shared.status()).as(shared.body()).isEqualTo(200);
+
+    for (TestMember viewer : List.of(owner, colleague)) {
+      String collection = "/dav/cal/calendars/" + viewer.loginId() + "/" + cal + "/";
+      HttpResponse<String> query =
+          dav(
+              "REPORT",
+              collection,
+              viewer.loginId(),
+              "<?xml version=\"1.0\"?><C:calendar-query xmlns:D=\"DAV:\""
+                  + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><D:getetag/>"
+                  + "<C:calendar-data/></D:prop><C:filter><C:comp-filter name=\"VCALENDAR\">"
+                  + "<C:comp-filter name=\"VEVENT\"><C:time-range start=\"20260401T000000Z\""
+                  + " end=\"20260501T000000Z\"/></C:comp-filter></C:comp-filter></C:filter>"
+                  + "</C:calendar-query>",
+              "Depth",
+              "1");
+      assertThat(query.statusCode()).as(query.body()).isEqualTo(207);
+      java.util.Map<String, String> byQuery = calendarData(query.body());
+      assertThat(byQuery).hasSize(40);
+      StringBuilder multiget =
+          new StringBuilder(
+              "<?xml version=\"1.0\"?><C:calendar-multiget xmlns:D=\"DAV:\""
+                  + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><D:getetag/>"
+                  + "<C:calendar-data/></D:prop>");
+      byQuery.keySet().forEach(h -> multiget.append("<D:href>").append(h).append("</D:href>"));
+      multiget.append("<D:href>").append(collection).append("missing.ics</D:href>");
+      multiget.append("</C:calendar-multiget>");
+      HttpResponse<String> get =
+          dav("REPORT", collection, viewer.loginId(), multiget.toString(), "Depth", "1");
+      assertThat(get.statusCode()).as(get.body()).isEqualTo(207);
+      java.util.Map<String, String> byMultiget = calendarData(get.body());
+      assertThat(byMultiget).hasSize(40);
+      HttpResponse<String> sync =
+          dav(
+              "REPORT",
+              collection,
+              viewer.loginId(),
+              "<?xml version=\"1.0\"?><D:sync-collection xmlns:D=\"DAV:\""
+                  + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:sync-token/>"
+                  + "<D:sync-level>1</D:sync-level><D:prop><D:getetag/><C:calendar-data/>"
+                  + "</D:prop></D:sync-collection>",
+              "Depth",
+              "1");
+      assertThat(sync.statusCode()).as(sync.body()).isEqualTo(207);
+      java.util.Map<String, String> bySync = calendarData(sync.body());
+      assertThat(bySync.keySet()).containsExactlyInAnyOrderElementsOf(byQuery.keySet());
+      assertThat(get.body()).contains("missing.ics").contains("404");
+      for (var e : byQuery.entrySet()) {
+        HttpResponse<String> single = dav("GET", e.getKey(), viewer.loginId(), null);
+        assertThat(single.statusCode()).isEqualTo(200);
+        String expected = withoutStamps(single.body());
+        assertThat(withoutStamps(e.getValue())).as(e.getKey()).isEqualTo(expected);
+        assertThat(withoutStamps(byMultiget.get(e.getKey()))).as(e.getKey()).isEqualTo(expected);
+        assertThat(withoutStamps(bySync.get(e.getKey()))).as(e.getKey()).isEqualTo(expected);
+      }
+      String weekly =
+          byQuery.entrySet().stream()
+              .filter(e -> e.getKey().endsWith("weekly.ics"))
+              .findFirst()
+              .orElseThrow()
+              .getValue();
+      assertThat(weekly).contains("RRULE:FREQ=WEEKLY").contains("RECURRENCE-ID");
+      if (viewer == colleague) {
+        assertThat(String.join("\n", byQuery.values())).doesNotContain("秘密の面談");
+      } else {
+        assertThat(String.join("\n", byQuery.values())).contains("秘密の面談");
+      }
+    }
+  }
+
+  private void putEvent(TestMember m, String path, String vevent) throws Exception {
+    HttpResponse<String> put =
+        dav(
+            "PUT",
+            path,
+            m.loginId(),
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+                + vevent
+                + "END:VEVENT\r\nEND:VCALENDAR\r\n",
+            "If-None-Match",
+            "*");
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+  }
+
+  /** href → calendar-data of each response in a multistatus that has data. */
+  private static java.util.Map<String, String> calendarData(String multistatus) throws Exception {
+    var f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    var doc =
+        f.newDocumentBuilder()
+            .parse(new java.io.ByteArrayInputStream(multistatus.getBytes(StandardCharsets.UTF_8)));
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    var responses = doc.getElementsByTagNameNS("DAV:", "response");
+    for (int i = 0; i < responses.getLength(); i++) {
+      var r = (org.w3c.dom.Element) responses.item(i);
+      var data = r.getElementsByTagNameNS("urn:ietf:params:xml:ns:caldav", "calendar-data");
+      if (data.getLength() > 0) {
+        out.put(
+            r.getElementsByTagNameNS("DAV:", "href").item(0).getTextContent().strip(),
+            data.item(0).getTextContent());
+      }
+    }
+    return out;
+  }
+
+  private static String withoutStamps(String ics) {
+    return ics.replaceAll("DTSTAMP:[0-9TZ]+\r?\n", "").replace("\r\n", "\n").strip();
   }
 }

@@ -273,6 +273,53 @@ class CardDavIntegrationTests {
   }
 
   @Test
+  void multigetOfHundredsOfCardsReadsOnlyTheCallersBook() {
+    Fixtures.TestMember other = fixtures.member(company, "dav2");
+    StringBuilder mine = new StringBuilder();
+    for (int i = 0; i < 520; i++) {
+      mine.append(vcard("c" + i, "佐藤", "番号" + i, "c" + i + "@example.jp"));
+    }
+    var client = member.client();
+    var imported =
+        client.sendRaw(
+            "POST",
+            "/api/v1/contacts/import?book=personal&format=vcf&dryRun=false",
+            mine.toString(),
+            "text/vcard",
+            client.csrf());
+    assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+    var theirs = other.client();
+    var otherImport =
+        theirs.sendRaw(
+            "POST",
+            "/api/v1/contacts/import?book=personal&format=vcf&dryRun=false",
+            vcard("c0", "他人", "秘密", "secret@example.jp")
+                + vcard("only-theirs", "他人", "二", "x@example.jp"),
+            "text/vcard",
+            theirs.csrf());
+    assertThat(otherImport.status()).as(otherImport.body()).isEqualTo(200);
+    String book = "/dav/card/" + member.loginId() + "/personal/";
+    StringBuilder q =
+        new StringBuilder(
+            "<c:addressbook-multiget xmlns:d=\"DAV:\" xmlns:c=\"urn:ietf:params:xml:ns:carddav\">"
+                + "<d:prop><d:getetag/><c:address-data/></d:prop>");
+    for (int i = 0; i < 520; i++) {
+      q.append("<d:href>").append(book).append("c").append(i).append(".vcf</d:href>");
+    }
+    q.append("<d:href>").append(book).append("only-theirs.vcf</d:href>");
+    q.append("</c:addressbook-multiget>");
+    Answer multi = dav("REPORT", book, q.toString());
+    assertThat(multi.status()).isEqualTo(207);
+    assertThat(multi.body().split("BEGIN:VCARD", -1)).hasSize(521);
+    assertThat(multi.body())
+        .contains("FN:佐藤 番号0", "FN:佐藤 番号519")
+        .contains("only-theirs.vcf</d:href><d:status>HTTP/1.1 404")
+        .doesNotContain("他人");
+    // The hrefs come back in the order asked.
+    assertThat(multi.body().indexOf("c518.vcf")).isLessThan(multi.body().indexOf("c519.vcf"));
+  }
+
+  @Test
   void theDirectoryIsReadOnlyAndTheSharedBookFollowsTheCompanySetting() {
     String home = "/dav/card/" + member.loginId() + "/";
     Answer dir = dav("PROPFIND", home + "directory/", PROPFIND_BOOKS, "Depth", "1");

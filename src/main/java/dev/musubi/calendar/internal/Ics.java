@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.fortuna.ical4j.model.TimeZoneRegistryFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -147,11 +148,23 @@ public final class Ics {
     line(out, "END:VEVENT");
   }
 
+  /** VTIMEZONE text by zone ID: building it from the registry costs more than the event itself. */
+  private static final Map<String, String> VTIMEZONES = new ConcurrentHashMap<>();
+
   public static void timezone(StringBuilder out, String zone) {
+    String cached = VTIMEZONES.get(zone);
+    if (cached != null) {
+      out.append(cached);
+      return;
+    }
     try {
       var tz = TimeZoneRegistryFactory.getInstance().createRegistry().getTimeZone(zone);
       if (tz != null) {
-        out.append(tz.getVTimeZone().toString().replace("\r\n", "\n").replace("\n", "\r\n"));
+        String text = tz.getVTimeZone().toString().replace("\r\n", "\n").replace("\n", "\r\n");
+        if (VTIMEZONES.size() < 1000) {
+          VTIMEZONES.put(zone, text);
+        }
+        out.append(text);
       }
     } catch (RuntimeException e) {
       // Without a VTIMEZONE clients fall back to the IANA name in TZID.

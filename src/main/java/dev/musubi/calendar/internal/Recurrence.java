@@ -177,7 +177,7 @@ public final class Recurrence {
       LocalDateTime windowEnd = LocalDateTime.ofInstant(to, zone).plusDays(2);
       LocalDateTime effectiveSeed = fastForward(seed, parts, windowStart);
       if (effectiveSeed != null && !windowEnd.isBefore(effectiveSeed)) {
-        Recur<LocalDateTime> recur = new Recur<>(forIcal4j(parts, zone));
+        Recur<LocalDateTime> recur = parsed(forIcal4j(parts, zone));
         LocalDateTime periodStart =
             windowStart.isAfter(effectiveSeed) ? windowStart : effectiveSeed;
         for (LocalDateTime d :
@@ -324,6 +324,28 @@ public final class Recurrence {
   }
 
   /** ical4j's form of the rule: UNTIL as a floating wall-clock time in the event's zone. */
+  /**
+   * Parsed rules by their text: ical4j parses UNTIL by trying formats that throw, which costs more
+   * than expanding a month of a series, and every calendar read expands the same rules again. A
+   * parsed {@link Recur} is not changed by {@code getDates} (which only sets an internal field to
+   * the same value each time), so one instance serves all threads.
+   */
+  private static final Map<String, Recur<LocalDateTime>> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_PARSED = 10_000;
+
+  private static Recur<LocalDateTime> parsed(String rule) {
+    Recur<LocalDateTime> r = PARSED.get(rule);
+    if (r == null) {
+      r = new Recur<>(rule);
+      if (PARSED.size() < MAX_PARSED) {
+        PARSED.put(rule, r);
+      }
+    }
+    return r;
+  }
+
   private static String forIcal4j(Map<String, String> parts, ZoneId zone) {
     Map<String, String> copy = new LinkedHashMap<>(parts);
     if (copy.containsKey("UNTIL")) {
