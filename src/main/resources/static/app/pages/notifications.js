@@ -27,12 +27,15 @@ export function NotificationsCard() {
     api.get('/api/v1/me/talk-preferences').then(setPrefs, setError);
   }, []);
   const change = async (on) => {
+    const before = prefs;
+    setPrefs({ ...prefs, mentionDigest: on }); // the box follows the click; undone if refused
     setBusy(true);
     setError(null);
     try {
       setPrefs(await api.put('/api/v1/me/talk-preferences', { mentionDigest: on }));
       toast(t('notify.saved'));
     } catch (err) {
+      setPrefs(before);
       setError(err);
     } finally {
       setBusy(false);

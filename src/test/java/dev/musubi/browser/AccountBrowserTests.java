@@ -87,8 +87,9 @@ class AccountBrowserTests {
     Page page = signedIn(company, "profile");
     Locator digest = page.getByTestId("mention-digest");
     assertThat(digest).isChecked();
-    digest.uncheck();
+    digest.click();
     assertThat(page.getByRole(AriaRole.STATUS)).containsText("通知の設定を保存しました");
+    assertThat(digest).not().isChecked();
     page.reload();
     assertThat(page.getByTestId("notifications")).containsText("未読のメンションをメールで知らせる");
     assertThat(page.getByTestId("mention-digest")).not().isChecked();
