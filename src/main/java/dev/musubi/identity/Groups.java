@@ -58,11 +58,24 @@ public class Groups {
 
   /** Every group of the company, by name. */
   public List<Group> list(UUID tenantId) {
+    return load(tenantId, null);
+  }
+
+  /** One group of the company, or empty (another company's ID included). */
+  public Optional<Group> find(UUID tenantId, UUID id) {
+    return load(tenantId, id).stream().findFirst();
+  }
+
+  /** The company's groups, or only the one with {@code onlyId}, with their members. */
+  private List<Group> load(UUID tenantId, @Nullable UUID onlyId) {
+    String one = onlyId == null ? "" : " AND id = ?";
+    Object[] params = onlyId == null ? new Object[] {tenantId} : new Object[] {tenantId, onlyId};
     Map<UUID, Group> groups = new LinkedHashMap<>();
     jdbc.sql(
-            "SELECT id, name, description FROM member_group WHERE tenant_id = ? ORDER BY name_key,"
-                + " id")
-        .param(tenantId)
+            "SELECT id, name, description FROM member_group WHERE tenant_id = ?"
+                + one
+                + " ORDER BY name_key, id")
+        .params(params)
         .query(
             rs -> {
               UUID id = rs.getObject("id", UUID.class);
@@ -71,10 +84,14 @@ public class Groups {
                   new Group(
                       id, rs.getString("name"), rs.getString("description"), new ArrayList<>()));
             });
+    if (groups.isEmpty()) {
+      return List.of();
+    }
     jdbc.sql(
             "SELECT gm.group_id, gm.member_id FROM member_group_member gm JOIN member m ON m.id ="
-                + " gm.member_id WHERE gm.tenant_id = ? AND m.status <> 'deleted'")
-        .param(tenantId)
+                + " gm.member_id WHERE gm.tenant_id = ? AND m.status <> 'deleted'"
+                + (onlyId == null ? "" : " AND gm.group_id = ?"))
+        .params(params)
         .query(
             rs -> {
               Group g = groups.get(rs.getObject("group_id", UUID.class));
@@ -83,11 +100,6 @@ public class Groups {
               }
             });
     return List.copyOf(groups.values());
-  }
-
-  /** One group of the company, or empty (another company's ID included). */
-  public Optional<Group> find(UUID tenantId, UUID id) {
-    return list(tenantId).stream().filter(g -> g.id().equals(id)).findFirst();
   }
 
   @Transactional

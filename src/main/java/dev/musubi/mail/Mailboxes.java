@@ -731,15 +731,29 @@ public class Mailboxes {
 
   /** Every folder of the caller with its IMAP state, role folders first. */
   public List<ImapFolder> imapFolders(MemberPrincipal actor) {
+    return imapFolderRows(
+        actor,
+        "(SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+            + " AND m.tenant_id = f.tenant_id) AS total,"
+            + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
+            + " AND m.tenant_id = f.tenant_id AND NOT m.seen) AS unseen");
+  }
+
+  /**
+   * Every folder of the caller as {@link #imapFolders} gives them but without counting messages:
+   * {@code messages} and {@code unseen} are -1. For looking folders up by name and for LIST.
+   */
+  public List<ImapFolder> imapFolderNames(MemberPrincipal actor) {
+    return imapFolderRows(actor, "-1 AS total, -1 AS unseen");
+  }
+
+  private List<ImapFolder> imapFolderRows(MemberPrincipal actor, String counts) {
     ensureFolders(actor.tenantId(), actor.memberId());
     List<ImapFolder> all =
         jdbc.sql(
                 "SELECT f.id, f.name, f.role, f.subscribed, f.uid_validity, f.uid_next,"
-                    + " f.highest_modseq,"
-                    + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
-                    + " AND m.tenant_id = f.tenant_id) AS total,"
-                    + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
-                    + " AND m.tenant_id = f.tenant_id AND NOT m.seen) AS unseen"
+                    + " f.highest_modseq, "
+                    + counts
                     + " FROM mail_folder f WHERE f.tenant_id = ? AND f.member_id = ?"
                     + " ORDER BY f.name")
             .params(actor.tenantId(), actor.memberId())
@@ -755,38 +769,6 @@ public class Mailboxes {
                         rs.getLong("highest_modseq"),
                         rs.getLong("total"),
                         rs.getLong("unseen")))
-            .list();
-    List<ImapFolder> sorted = new ArrayList<>();
-    for (String role : ROLES) {
-      all.stream().filter(f -> role.equals(f.role())).forEach(sorted::add);
-    }
-    all.stream().filter(f -> f.role() == null).forEach(sorted::add);
-    return sorted;
-  }
-
-  /**
-   * Every folder of the caller as {@link #imapFolders} gives them but without counting messages:
-   * {@code messages} and {@code unseen} are -1. For looking folders up by name and for LIST.
-   */
-  public List<ImapFolder> imapFolderNames(MemberPrincipal actor) {
-    ensureFolders(actor.tenantId(), actor.memberId());
-    List<ImapFolder> all =
-        jdbc.sql(
-                "SELECT id, name, role, subscribed, uid_validity, uid_next, highest_modseq"
-                    + " FROM mail_folder WHERE tenant_id = ? AND member_id = ? ORDER BY name")
-            .params(actor.tenantId(), actor.memberId())
-            .query(
-                (rs, n) ->
-                    new ImapFolder(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("name"),
-                        rs.getString("role"),
-                        rs.getBoolean("subscribed"),
-                        rs.getLong("uid_validity"),
-                        rs.getLong("uid_next"),
-                        rs.getLong("highest_modseq"),
-                        -1,
-                        -1))
             .list();
     List<ImapFolder> sorted = new ArrayList<>();
     for (String role : ROLES) {

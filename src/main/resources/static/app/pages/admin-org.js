@@ -82,6 +82,19 @@ export function OrganisationSection() {
   </div>`;
 }
 
+/** Deletes, says so and reloads; a refusal is shown as a toast. The dialog closes either way. */
+async function deleteThen(path, close, reload) {
+  try {
+    await api.del(path);
+    toast(t('org.deleted'));
+    close();
+    reload();
+  } catch (err) {
+    close();
+    toast(errorText(err), 'error');
+  }
+}
+
 /** Departments flat in tree order, each with its depth. */
 function treeOrder(list) {
   const children = new Map();
@@ -127,17 +140,7 @@ function DepartmentsCard() {
     load();
   }, []);
   const ordered = list ? treeOrder(list) : [];
-  const remove = async () => {
-    try {
-      await api.del('/api/v1/admin/departments/' + deleting.id);
-      toast(t('org.deleted'));
-      setDeleting(null);
-      load();
-    } catch (err) {
-      setDeleting(null);
-      toast(errorText(err), 'error');
-    }
-  };
+  const remove = () => deleteThen('/api/v1/admin/departments/' + deleting.id, () => setDeleting(null), load);
   return html`<${Card} title=${t('org.departments')}>
     <div class="stack" data-testid="org-departments">
       <div class="toolbar">
@@ -177,8 +180,15 @@ function DepartmentsCard() {
   <//>`;
 }
 
+/** The departments as indented options, leaving out those in `exclude`. */
+function departmentOptions(all, exclude) {
+  return treeOrder(all)
+    .filter((d) => !exclude.has(d.id))
+    .map((d) => ({ value: d.id, label: '　'.repeat(d.depth) + d.name }));
+}
+
 function parentOptions(all, exclude) {
-  return [{ value: '', label: t('org.top') }, ...treeOrder(all).filter((d) => !exclude.has(d.id)).map((d) => ({ value: d.id, label: '　'.repeat(d.depth) + d.name }))];
+  return [{ value: '', label: t('org.top') }, ...departmentOptions(all, exclude)];
 }
 
 function DepartmentDialog({ department, all, onClose, onSaved }) {
@@ -238,7 +248,7 @@ function MergeDialog({ department, all, onClose, onMerged }) {
   }, [department]);
   if (!department) return html`<${Dialog} open=${false} />`;
   const excluded = below(all, department.id);
-  const options = [{ value: '', label: '—' }, ...treeOrder(all).filter((d) => !excluded.has(d.id)).map((d) => ({ value: d.id, label: '　'.repeat(d.depth) + d.name }))];
+  const options = [{ value: '', label: '—' }, ...departmentOptions(all, excluded)];
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -275,17 +285,7 @@ function GroupsCard() {
   useEffect(() => {
     load();
   }, []);
-  const remove = async () => {
-    try {
-      await api.del('/api/v1/admin/groups/' + deleting.id);
-      toast(t('org.deleted'));
-      setDeleting(null);
-      load();
-    } catch (err) {
-      setDeleting(null);
-      toast(errorText(err), 'error');
-    }
-  };
+  const remove = () => deleteThen('/api/v1/admin/groups/' + deleting.id, () => setDeleting(null), load);
   return html`<${Card} title=${t('org.groups')}>
     <div class="stack" data-testid="org-groups">
       <div class="toolbar">
