@@ -89,7 +89,7 @@ public class Groups {
     }
     jdbc.sql(
             "SELECT gm.group_id, gm.member_id FROM member_group_member gm JOIN member m ON m.id ="
-                + " gm.member_id WHERE gm.tenant_id = ? AND m.status <> 'deleted'"
+                + " gm.member_id WHERE gm.tenant_id = ? AND m.status <> 'DELETED'"
                 + (onlyId == null ? "" : " AND gm.group_id = ?"))
         .params(params)
         .query(
@@ -234,7 +234,7 @@ public class Groups {
     // One query for the whole set: members of this company who are not deleted.
     Set<UUID> known =
         new java.util.HashSet<>(
-            jdbc.sql("SELECT id FROM member WHERE tenant_id = ? AND status <> 'deleted'")
+            jdbc.sql("SELECT id FROM member WHERE tenant_id = ? AND status <> 'DELETED'")
                 .param(tenantId)
                 .query(UUID.class)
                 .list());

@@ -81,6 +81,16 @@ class GroupsIntegrationTests {
     List<String> actions = audit.valueStream().map(e -> e.get("action").asString()).toList();
     assertThat(actions).contains("GROUP_CREATED", "GROUP_UPDATED");
 
+    // A deleted member leaves the group's list and cannot be added again.
+    assertThat(admin.delete("/api/v1/admin/members/" + c.id()).status()).isEqualTo(204);
+    assertThat(ids(admin.get("/api/v1/admin/groups/" + id).json().get("memberIds")))
+        .containsExactly(b.id().toString());
+    assertThat(
+            admin
+                .patch("/api/v1/admin/groups/" + id, Map.of("memberIds", List.of(b.id(), c.id())))
+                .status())
+        .isEqualTo(422);
+
     assertThat(admin.delete("/api/v1/admin/groups/" + id).status()).isEqualTo(204);
     assertThat(a.client().get("/api/v1/directory/groups").json()).isEmpty();
     assertThat(b.client().get("/api/v1/directory/groups/" + id).status()).isEqualTo(404);
