@@ -7,6 +7,7 @@ import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import dev.musubi.platform.MusubiProperties;
+import dev.musubi.platform.blob.BlobObjects;
 import dev.musubi.platform.crypto.MasterKeySealer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -101,25 +103,49 @@ public class Backups {
   private final MasterKeySealer sealer;
   private final Clock clock;
   private final @Nullable PostgresDump pgDump;
+  private final @Nullable BlobObjects objects;
 
   public Backups(
       DataSource dataSource, MusubiProperties musubi, MasterKeySealer sealer, Clock clock) {
-    this(dataSource, musubi, sealer, clock, null);
+    this(dataSource, musubi, sealer, clock, null, null);
   }
 
-  /** With {@code pgDump}, archives of a PostgreSQL installation also hold PostgreSQL's own dump. */
+  /** Backups of an installation whose blobs live in {@code objects} (S3 or local). */
+  public Backups(
+      DataSource dataSource,
+      MusubiProperties musubi,
+      MasterKeySealer sealer,
+      Clock clock,
+      BlobObjects objects) {
+    this(dataSource, musubi, sealer, clock, null, objects);
+  }
+
+  /**
+   * With {@code pgDump}, archives of a PostgreSQL installation also hold PostgreSQL's own dump;
+   * with {@code objects} on S3, the archive copies the bucket's objects (local files are copied as
+   * files).
+   */
   @Autowired
   Backups(
       DataSource dataSource,
       MusubiProperties musubi,
       MasterKeySealer sealer,
       Clock clock,
-      @Nullable PostgresDump pgDump) {
+      @Nullable PostgresDump pgDump,
+      @Nullable BlobObjects objects) {
     this.dataSource = dataSource;
     this.musubi = musubi;
     this.sealer = sealer;
     this.clock = clock;
     this.pgDump = pgDump;
+    this.objects = objects;
+  }
+
+  /** Where the archive keeps objects copied from S3 ({@code <company-id>/<object-id>}). */
+  static final String OBJECTS = "objects";
+
+  private boolean remoteBlobs() {
+    return objects != null && !objects.backend().equals("local");
   }
 
   Path blobRoot() {
@@ -155,8 +181,13 @@ public class Backups {
       }
       fsync(work.resolve(DATABASE));
       ObjectNode pg = postgresDump(aead, work);
-      // Blob files are immutable once named; those the snapshot refers to were durable before it.
-      copyBlobs(blobRoot(), work.resolve("blobs"));
+      // Blob objects are immutable once named; those the snapshot refers to were durable before it.
+      BlobObjects.Copied fromBucket = null;
+      if (remoteBlobs()) {
+        fromBucket = Objects.requireNonNull(objects).exportTo(work.resolve(OBJECTS));
+      } else {
+        copyBlobs(blobRoot(), work.resolve("blobs"));
+      }
       ObjectNode manifest = JSON.createObjectNode();
       manifest.put("format", FORMAT);
       manifest.put("createdAt", started.toString());
@@ -168,6 +199,12 @@ public class Backups {
       db.put("schemaVersion", summary.schemaVersion());
       if (pg != null) {
         db.set("pgDump", pg);
+      }
+      ObjectNode blobs = manifest.putObject("blobs");
+      blobs.put("backend", remoteBlobs() ? Objects.requireNonNull(objects).backend() : "local");
+      if (fromBucket != null) {
+        blobs.put("dir", OBJECTS).put("objects", fromBucket.objects());
+        blobs.put("missing", fromBucket.missing());
       }
       ObjectNode rows = db.putObject("rows");
       summary.rows().forEach(rows::put);
@@ -348,6 +385,18 @@ public class Backups {
       throw new IllegalStateException(
           "the archive is not intact: " + String.join("; ", v.problems()));
     }
+    // Files go back where they came from: a local archive into a local data directory, objects
+    // copied from S3 into S3. Checked before anything is loaded.
+    if (Files.isDirectory(archive.resolve(OBJECTS)) && !remoteBlobs()) {
+      throw new IllegalStateException(
+          "the archive's files came from S3: restore with MUSUBI_BLOBS_BACKEND=s3 and an empty"
+              + " bucket");
+    }
+    if (Files.isDirectory(archive.resolve("blobs")) && remoteBlobs()) {
+      throw new IllegalStateException(
+          "the archive's files came from a local data directory: restore with"
+              + " MUSUBI_BLOBS_BACKEND=local");
+    }
     Path blobs = blobRoot();
     if (hasBlobFiles(blobs)) {
       throw new IllegalStateException(
@@ -373,6 +422,10 @@ public class Backups {
     Path source = archive.resolve("blobs");
     if (Files.isDirectory(source)) {
       copyBlobs(source, blobs);
+    }
+    Path fromBucket = archive.resolve(OBJECTS);
+    if (Files.isDirectory(fromBucket)) {
+      Objects.requireNonNull(objects).importFrom(fromBucket);
     }
     return rows;
   }

@@ -8,7 +8,6 @@ import dev.musubi.platform.crypto.MasterKeySealer;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
-import dev.musubi.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,14 +20,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
  * The backup drill: fill Musubi with data, back up while members keep sending messages, verify the
@@ -238,37 +233,7 @@ class BackupRestoreIntegrationTests {
     return dump.replaceFirst("\"sequences\":\\{[^}]*\\}", "");
   }
 
-  /** An empty database of the kind the suite runs on, migrated like a new installation. */
   private DataSource freshDatabase() throws Exception {
-    String name = "restore_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    DriverManagerDataSource ds;
-    boolean postgres = "postgres".equals(TestDatabase.kind());
-    if (postgres) {
-      ds =
-          new DriverManagerDataSource(
-              "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + name, "postgres", "");
-    } else {
-      ds =
-          new DriverManagerDataSource(
-              "jdbc:h2:mem:"
-                  + name
-                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-              "sa",
-              "");
-    }
-    Flyway.configure()
-        .dataSource(ds)
-        .locations("classpath:db/migration")
-        .schemas(postgres ? name : "public")
-        .createSchemas(true)
-        .load()
-        .migrate();
-    new ResourceDatabasePopulator(
-            new ClassPathResource(
-                "org/springframework/modulith/events/jdbc/schemas/v2/schema-"
-                    + (postgres ? "postgresql" : "h2")
-                    + ".sql"))
-        .execute(ds);
-    return ds;
+    return FreshDatabase.create();
   }
 }

@@ -43,7 +43,8 @@ class PostgresDumpIntegrationTests {
   @Autowired MasterKeySealer sealer;
   @Autowired Clock clock;
 
-  static final List<String> TABLES = List.of("company", "member", "audit_event", "flyway_schema_history");
+  static final List<String> TABLES =
+      List.of("company", "member", "audit_event", "flyway_schema_history");
 
   static JsonNode manifest(Path archive) throws Exception {
     return JsonMapper.builder()
@@ -136,7 +137,8 @@ class PostgresDumpIntegrationTests {
 
     // A pg_dump that fails leaves the backup whole, saying why its archive is missing.
     Backups failing =
-        new Backups(dataSource, musubi, sealer, clock, new PostgresDump("/bin/false", "", ""));
+        new Backups(
+            dataSource, musubi, sealer, clock, new PostgresDump("/bin/false", "", ""), null);
     Backups.Archive without = failing.backup(parent);
     assertThat(manifest(without.path()).path("database").path("pgDump").path("skipped").asString())
         .contains("pg_dump does not run");

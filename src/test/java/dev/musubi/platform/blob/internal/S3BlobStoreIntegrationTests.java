@@ -7,18 +7,11 @@ import dev.musubi.platform.Ids;
 import dev.musubi.platform.blob.BlobRef;
 import dev.musubi.platform.blob.BlobTooLargeException;
 import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestS3;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Properties;
 import java.util.UUID;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +25,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @MusubiIntegrationTest
 class S3BlobStoreIntegrationTests extends BlobStoreContract {
 
-  static final String ACCESS = "musubi-test-access";
-  static final String SECRET = "musubi-test-secret-key-0123456789";
-  static S3Proxy proxy;
-  static BlobStoreContext jclouds;
-  static Path baseDir;
+  static TestS3 s3;
 
   @Autowired PlatformTransactionManager transactions;
   @Autowired DataKeys dataKeys;
@@ -48,37 +37,18 @@ class S3BlobStoreIntegrationTests extends BlobStoreContract {
 
   @BeforeAll
   static void startS3() throws Exception {
-    baseDir = Files.createTempDirectory("musubi-s3proxy");
-    Properties properties = new Properties();
-    properties.setProperty("jclouds.filesystem.basedir", baseDir.toString());
-    jclouds =
-        ContextBuilder.newBuilder("filesystem").overrides(properties).build(BlobStoreContext.class);
-    proxy =
-        S3Proxy.builder()
-            .blobStore(jclouds.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET)
-            .build();
-    proxy.start();
-    for (int i = 0; i < 500 && !"STARTED".equals(proxy.getState()); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(proxy.getState()).isEqualTo("STARTED");
+    s3 = TestS3.start();
   }
 
   @AfterAll
   static void stopS3() throws Exception {
-    if (proxy != null) {
-      proxy.stop();
-    }
-    if (jclouds != null) {
-      jclouds.close();
+    if (s3 != null) {
+      s3.close();
     }
   }
 
   static S3Properties properties(String bucket) {
-    return new S3Properties(
-        "http://127.0.0.1:" + proxy.getPort(), bucket, ACCESS, SECRET, null, "musubi/", null, 5);
+    return s3.properties(bucket);
   }
 
   @Override
@@ -157,14 +127,16 @@ class S3BlobStoreIntegrationTests extends BlobStoreContract {
     store();
     backend.check();
     S3Properties nowhere =
-        new S3Properties("http://127.0.0.1:9", "blobs", ACCESS, SECRET, null, null, null, null);
+        new S3Properties(
+            "http://127.0.0.1:9", "blobs", TestS3.ACCESS, TestS3.SECRET, null, null, null, null);
     try (S3BlobBackend down = new S3BlobBackend(nowhere)) {
       assertThatThrownBy(down::check).isInstanceOf(IOException.class);
     }
     assertThatThrownBy(
             () ->
                 new S3BlobBackend(
-                    new S3Properties(null, "", ACCESS, SECRET, null, null, null, null)))
+                    new S3Properties(
+                        null, "", TestS3.ACCESS, TestS3.SECRET, null, null, null, null)))
         .hasMessageContaining("MUSUBI_S3_BUCKET");
   }
 }
