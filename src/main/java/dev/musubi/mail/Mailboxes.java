@@ -690,7 +690,14 @@ public class Mailboxes {
       String cc,
       String bcc,
       String blob,
-      @Nullable ImapSummary summary) {}
+      @Nullable ImapSummary summary,
+      List<String> keywords) {
+
+    /** Whether the message carries the keyword (keywords compare without regard to case). */
+    public boolean hasKeyword(String keyword) {
+      return keywords.stream().anyMatch(k -> k.equalsIgnoreCase(keyword));
+    }
+  }
 
   /**
    * What SEARCH can leave to the database (RFC 3501 §6.4.4): messages must have every subject text,
@@ -1018,6 +1025,24 @@ public class Mailboxes {
       FlagChange change,
       Set<String> flags,
       @Nullable Long unchangedSince) {
+    return imapStore(actor, folderId, uids, change, flags, Set.of(), unchangedSince);
+  }
+
+  /**
+   * Changes the flags and keywords of the given messages (unknown UIDs are skipped); keywords
+   * compare without regard to case and keep the case first used.
+   *
+   * @throws IllegalArgumentException when a message would carry more than {@link #MAX_KEYWORDS}
+   */
+  @Transactional
+  public ImapStoreResult imapStore(
+      MemberPrincipal actor,
+      UUID folderId,
+      List<Long> uids,
+      FlagChange change,
+      Set<String> flags,
+      Set<String> keywords,
+      @Nullable Long unchangedSince) {
     requireFolder(actor, folderId);
     List<ImapMessage> changed = new ArrayList<>();
     List<Long> modified = new ArrayList<>();
@@ -1032,19 +1057,30 @@ public class Mailboxes {
         boolean flagged = apply(change, flags, "flagged", m.flagged());
         boolean deleted = apply(change, flags, "deleted", m.deleted());
         boolean draft = apply(change, flags, "draft", m.draft());
+        List<String> words = applyKeywords(change, keywords, m.keywords());
         if (seen == m.seen()
             && answered == m.answered()
             && flagged == m.flagged()
             && deleted == m.deleted()
-            && draft == m.draft()) {
+            && draft == m.draft()
+            && words.equals(m.keywords())) {
           changed.add(m);
           continue;
         }
         long modseq = nextModseq(folderId);
         jdbc.sql(
                 "UPDATE mail_message SET seen = ?, answered = ?, flagged = ?, deleted = ?, draft = ?,"
-                    + " modseq = ? WHERE tenant_id = ? AND id = ?")
-            .params(seen, answered, flagged, deleted, draft, modseq, actor.tenantId(), m.id())
+                    + " keywords = ?, modseq = ? WHERE tenant_id = ? AND id = ?")
+            .params(
+                seen,
+                answered,
+                flagged,
+                deleted,
+                draft,
+                String.join(" ", words),
+                modseq,
+                actor.tenantId(),
+                m.id())
             .update();
         changed.add(
             new ImapMessage(
@@ -1065,7 +1101,8 @@ public class Mailboxes {
                 m.cc(),
                 m.bcc(),
                 m.blob(),
-                m.summary()));
+                m.summary(),
+                words));
       }
     }
     changed(actor.tenantId(), actor.memberId());
@@ -1149,6 +1186,19 @@ public class Mailboxes {
       Set<String> flags,
       @Nullable Instant internalDate)
       throws IOException {
+    return imapAppend(actor, folderId, message, flags, Set.of(), internalDate);
+  }
+
+  /** APPEND with keywords as well as flags. */
+  public ImapCopyResult imapAppend(
+      MemberPrincipal actor,
+      UUID folderId,
+      byte[] message,
+      Set<String> flags,
+      Set<String> keywords,
+      @Nullable Instant internalDate)
+      throws IOException {
+    List<String> words = applyKeywords(FlagChange.REPLACE, keywords, List.of());
     long uidValidity =
         jdbc.sql(
                 "SELECT uid_validity FROM mail_folder WHERE tenant_id = ? AND member_id = ?"
@@ -1175,24 +1225,32 @@ public class Mailboxes {
             message.length);
     Stored1 stored =
         ownTransaction.execute(
-            s ->
-                store(
-                    new NewMessage(
-                        actor.tenantId(),
-                        actor.memberId(),
-                        "imap-append",
-                        blob,
-                        parsed,
-                        internalDate == null ? clock.instant() : internalDate,
-                        flags.contains("seen"),
-                        flags.contains("draft"),
-                        MailInbound.AuthResults.none(),
-                        null),
-                    folderId,
-                    flags.contains("flagged"),
-                    flags.contains("answered"),
-                    flags.contains("deleted"),
-                    summary));
+            s -> {
+              Stored1 row =
+                  store(
+                      new NewMessage(
+                          actor.tenantId(),
+                          actor.memberId(),
+                          "imap-append",
+                          blob,
+                          parsed,
+                          internalDate == null ? clock.instant() : internalDate,
+                          flags.contains("seen"),
+                          flags.contains("draft"),
+                          MailInbound.AuthResults.none(),
+                          null),
+                      folderId,
+                      flags.contains("flagged"),
+                      flags.contains("answered"),
+                      flags.contains("deleted"),
+                      summary);
+              if (!words.isEmpty()) {
+                jdbc.sql("UPDATE mail_message SET keywords = ? WHERE tenant_id = ? AND id = ?")
+                    .params(String.join(" ", words), actor.tenantId(), row.id())
+                    .update();
+              }
+              return row;
+            });
     return new ImapCopyResult(
         uidValidity, List.of(), List.of(java.util.Objects.requireNonNull(stored).uid()));
   }
@@ -1285,7 +1343,7 @@ public class Mailboxes {
             + " from_name, from_address, to_json, cc_json, bcc_json, reply_to_json, preview,"
             + " sent_at, received_at, seen, flagged, answered, draft, has_attachments, spf, dkim,"
             + " dmarc, parse_error, log_id, deleted, subject_folded, imap_envelope, imap_body,"
-            + " imap_bodystructure";
+            + " imap_bodystructure, keywords";
     jdbc.sql(
             "INSERT INTO mail_message (id, tenant_id, member_id, folder_id, uid, modseq, "
                 + columns
@@ -1366,7 +1424,7 @@ public class Mailboxes {
 
   private static final String IMAP_COLUMNS =
       "id, uid, modseq, size, received_at, sent_at, seen, answered, flagged, deleted, draft,"
-          + " subject, from_name, from_address, to_json, cc_json, bcc_json, blob_sha256";
+          + " subject, from_name, from_address, to_json, cc_json, bcc_json, blob_sha256, keywords";
 
   private static final String IMAP_SUMMARY_COLUMNS =
       IMAP_COLUMNS + ", imap_envelope, imap_body, imap_bodystructure";
@@ -1387,6 +1445,7 @@ public class Mailboxes {
 
   private static ImapMessage imapMessage(java.sql.ResultSet rs, @Nullable ImapSummary summary)
       throws java.sql.SQLException {
+    String keywords = rs.getString("keywords");
     return new ImapMessage(
         rs.getObject("id", UUID.class),
         rs.getLong("uid"),
@@ -1405,7 +1464,42 @@ public class Mailboxes {
         rs.getString("cc_json"),
         rs.getString("bcc_json"),
         rs.getString("blob_sha256"),
-        summary);
+        summary,
+        keywords == null || keywords.isBlank() ? List.of() : List.of(keywords.split(" ")));
+  }
+
+  /** At most this many keywords per message (and their list fits the column). */
+  public static final int MAX_KEYWORDS = 50;
+
+  private static List<String> applyKeywords(
+      FlagChange change, Set<String> keywords, List<String> now) {
+    List<String> result = new ArrayList<>();
+    switch (change) {
+      case REPLACE -> addAllIgnoringCase(result, keywords);
+      case ADD -> {
+        addAllIgnoringCase(result, now);
+        addAllIgnoringCase(result, keywords);
+      }
+      case REMOVE -> {
+        for (String k : now) {
+          if (keywords.stream().noneMatch(k::equalsIgnoreCase)) {
+            result.add(k);
+          }
+        }
+      }
+    }
+    if (result.size() > MAX_KEYWORDS || String.join(" ", result).length() > 2000) {
+      throw new IllegalArgumentException("too many keywords");
+    }
+    return result;
+  }
+
+  private static void addAllIgnoringCase(List<String> into, java.util.Collection<String> add) {
+    for (String k : add) {
+      if (into.stream().noneMatch(k::equalsIgnoreCase)) {
+        into.add(k);
+      }
+    }
   }
 
   /** A growable array of longs (UID lists of large folders without boxing). */

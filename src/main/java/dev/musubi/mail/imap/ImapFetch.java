@@ -188,6 +188,7 @@ final class ImapFetch {
     if (m.draft()) {
       f.add("\\Draft");
     }
+    f.addAll(m.keywords());
     return "(" + String.join(" ", f) + ")";
   }
 

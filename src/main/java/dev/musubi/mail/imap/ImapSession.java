@@ -60,7 +60,16 @@ final class ImapSession {
   /** UIDs SEARCH covers per query (only the stored fields, never the message). */
   static final int SEARCH_PAGE = 5000;
 
-  private static final String FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+  /** The system flags and the keywords mail apps use most (RFC 5788 registry). */
+  private static final String FLAGS_AND_KEYWORDS =
+      "(\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $MDNSent $Junk $NotJunk"
+          + " $Phishing)";
+
+  /** Any keyword may be created (RFC 3501 §7.1: {@code \*}). */
+  private static final String PERMANENT_FLAGS =
+      "(\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $MDNSent $Junk $NotJunk"
+          + " $Phishing \\*)";
+
   private static final DateTimeFormatter APPEND_DATE =
       DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
 
@@ -699,10 +708,10 @@ final class ImapSession {
     uids = mailboxes.imapUids(m, f.id());
     knownModseq = highest;
     selected = f.id();
-    send("* FLAGS " + FLAGS);
+    send("* FLAGS " + FLAGS_AND_KEYWORDS);
     send(
         "* OK [PERMANENTFLAGS "
-            + (readOnly ? "()" : FLAGS)
+            + (readOnly ? "()" : PERMANENT_FLAGS)
             + "] "
             + (readOnly ? "Read-only" : "Flags permitted"));
     send("* " + uids.length + " EXISTS");
@@ -741,7 +750,7 @@ final class ImapSession {
     if (!(args.get(args.size() - 1) instanceof ImapToken.Str message)) {
       throw new ImapProtocolException("APPEND needs the message as a literal");
     }
-    Set<String> flags = Set.of();
+    Flags flags = new Flags(Set.of(), Set.of());
     Instant date = null;
     for (int i = 1; i < args.size() - 1; i++) {
       if (args.get(i) instanceof ImapToken.ListToken l) {
@@ -758,7 +767,9 @@ final class ImapSession {
     if (message.value().length == 0) {
       throw new ImapProtocolException("Empty message");
     }
-    var result = mailboxes.imapAppend(m, f.get().id(), message.value(), flags, date);
+    var result =
+        mailboxes.imapAppend(
+            m, f.get().id(), message.value(), flags.system(), flags.keywords(), date);
     if (selected != null) {
       updates();
     }
@@ -779,8 +790,16 @@ final class ImapSession {
     }
   }
 
-  private static Set<String> flags(ImapToken.ListToken list) throws ImapProtocolException {
+  /** System flags (lower case, without the backslash) and keywords (as the client wrote them). */
+  private record Flags(Set<String> system, Set<String> keywords) {}
+
+  /** A keyword: atom characters (RFC 3501 §9) and not a system flag. */
+  private static final java.util.regex.Pattern KEYWORD =
+      java.util.regex.Pattern.compile("[!#$&'+,\\-./0-9:;<=>?@A-Z\\[^_`a-z|}~]{1,100}");
+
+  private static Flags flags(ImapToken.ListToken list) throws ImapProtocolException {
     Set<String> flags = new LinkedHashSet<>();
+    Set<String> keywords = new LinkedHashSet<>();
     for (ImapToken t : list.items()) {
       if (!(t instanceof ImapToken.Atom a)) {
         throw new ImapProtocolException("Invalid flag");
@@ -792,10 +811,18 @@ final class ImapSession {
           throw new ImapProtocolException("Unknown or read-only system flag");
         }
         flags.add(name);
+      } else if (KEYWORD.matcher(flag).matches()) {
+        if (keywords.stream().noneMatch(flag::equalsIgnoreCase)) {
+          keywords.add(flag);
+        }
+      } else {
+        throw new ImapProtocolException("Invalid keyword");
       }
-      // Keywords ($Forwarded, $Junk, …) are not kept: PERMANENTFLAGS does not offer \*.
     }
-    return flags;
+    if (keywords.size() > Mailboxes.MAX_KEYWORDS) {
+      throw new ImapProtocolException("Too many keywords");
+    }
+    return new Flags(flags, keywords);
   }
 
   // --- selected --------------------------------------------------------------------------------
@@ -1032,7 +1059,7 @@ final class ImapSession {
           default -> throw new ImapProtocolException("Unknown STORE item");
         };
     ImapToken flagArg = args.get(i + 1);
-    Set<String> flags =
+    Flags flags =
         flagArg instanceof ImapToken.ListToken l
             ? flags(l)
             : flags(new ImapToken.ListToken(args.subList(i + 1, args.size())));
@@ -1044,7 +1071,15 @@ final class ImapSession {
       for (int k = start; k < Math.min(chosen.size(), start + PAGE); k++) {
         page.add(uids[chosen.get(k)]);
       }
-      var result = mailboxes.imapStore(m, folder, page, change, flags, unchangedSince);
+      Mailboxes.ImapStoreResult result;
+      try {
+        result =
+            mailboxes.imapStore(
+                m, folder, page, change, flags.system(), flags.keywords(), unchangedSince);
+      } catch (IllegalArgumentException tooMany) {
+        send(c.tag() + " NO [LIMIT] At most " + Mailboxes.MAX_KEYWORDS + " keywords per message");
+        return;
+      }
       modified.addAll(result.modified());
       for (ImapMessage msg : result.changed()) {
         reported.put(msg.uid(), msg.modseq());

@@ -63,6 +63,7 @@ final class SearchMatcher {
     return switch (k) {
       case SearchKey.All a -> true;
       case SearchKey.Flag f -> flag(m, f.flag()) == f.set();
+      case SearchKey.Keyword w -> m.hasKeyword(w.keyword()) == w.set();
       case SearchKey.Header h -> header(m, h.field(), h.text());
       case SearchKey.Text t -> text(m, t.includeHeader(), t.text());
       case SearchKey.Date d -> date(m, d);

@@ -80,6 +80,84 @@ class ImapPythonIntegrationTests extends ImapIntegrationTestBase {
       print('python imaplib OK')
       """;
 
+  static final String KEYWORDS =
+      """
+      import imaplib, sys, time
+      port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+      M = imaplib.IMAP4('127.0.0.1', port)
+      M.login(user, password)
+      typ, data = M.select('INBOX')
+      perm = M.untagged_responses.get('OK', [])
+      assert any(b'PERMANENTFLAGS' in p and b'\\\\*' in p for p in perm), perm
+      typ, data = M.store('1', '+FLAGS', '($Label1 Work)')
+      assert typ == 'OK' and b'$Label1' in data[0] and b'Work' in data[0], data
+      typ, data = M.store('1', '+FLAGS', '(work $Forwarded)')
+      assert data[0].count(b'Work') + data[0].count(b'work') == 1, data
+      typ, data = M.search(None, 'KEYWORD', 'WORK')
+      assert data[0].split() == [b'1'], data
+      typ, data = M.search(None, 'UNKEYWORD', 'Work')
+      assert data[0].split() == [b'2'], data
+      typ, data = M.store('1', '-FLAGS', '($Label1)')
+      assert b'$Label1' not in data[0] and b'$Forwarded' in data[0], data
+      typ, data = M.copy('1', 'Archive')
+      assert typ == 'OK', data
+      raw = b'From: me@example.jp\\r\\nSubject: kw\\r\\n\\r\\nappended\\r\\n'
+      typ, data = M.append('INBOX', '(\\\\Seen $Junk)', imaplib.Time2Internaldate(time.time()), raw)
+      assert typ == 'OK', data
+      try:
+          M.store('2', '+FLAGS', '(' + 'x' * 101 + ')')
+          raise SystemExit('a 101-character keyword was kept')
+      except imaplib.IMAP4.error as e:
+          assert 'keyword' in str(e).lower(), e
+      typ, data = M.fetch('2', '(FLAGS)')
+      assert b'xxxx' not in data[0], data
+      M.logout()
+      # A new session sees what the last one kept.
+      M = imaplib.IMAP4('127.0.0.1', port)
+      M.login(user, password)
+      M.select('INBOX')
+      typ, data = M.fetch('1:3', '(FLAGS)')
+      text = b' '.join(d if isinstance(d, bytes) else d[0] for d in data)
+      assert b'Work' in text and b'$Forwarded' in text and b'$Junk' in text, data
+      typ, data = M.store('1', 'FLAGS', '(\\\\Seen)')
+      assert b'Work' not in data[0] and b'$Forwarded' not in data[0], data
+      M.select('Archive')
+      typ, data = M.search(None, 'KEYWORD', '$Forwarded')
+      assert data[0].split() == [b'1'], data
+      M.logout()
+      print('python imaplib keywords OK')
+      """;
+
+  @Test
+  void mailAppsKeepKeywordsAcrossSessionsCopiesAndSearches() throws Exception {
+    var fixtures = fixtures();
+    var company = fixtures.company();
+    Fixtures.TestMember sato = fixtures.member(company, "satokw");
+    String address = "satokw@" + company.domain();
+    deliver(address, "Tagged", "one");
+    deliver(address, "Untagged", "two");
+    String output = runPython(KEYWORDS, sato.loginId());
+    assertThat(output).contains("python imaplib keywords OK");
+  }
+
+  String runPython(String source, String loginId) throws Exception {
+    Path script = Files.createTempFile("imaplib", ".py");
+    Files.writeString(script, source, StandardCharsets.UTF_8);
+    var process =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                script.toString(),
+                String.valueOf(port()),
+                loginId,
+                Fixtures.PASSWORD)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+
   @Test
   void pythonImaplibReadsFlagsMovesAppendsAndSearchesJapanese() throws Exception {
     var fixtures = fixtures();
@@ -89,20 +167,7 @@ class ImapPythonIntegrationTests extends ImapIntegrationTestBase {
     deliver(address, "=?UTF-8?B?" + b64("会議の件") + "?=", "来週の予定です。");
     deliver(address, "Hello", "本文にある言葉が入っています。");
 
-    Path script = Files.createTempFile("imaplib", ".py");
-    Files.writeString(script, SCRIPT, StandardCharsets.UTF_8);
-    var process =
-        new ProcessBuilder(
-                "/usr/bin/python3",
-                script.toString(),
-                String.valueOf(port()),
-                tanaka.loginId(),
-                Fixtures.PASSWORD)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
+    String output = runPython(SCRIPT, tanaka.loginId());
     assertThat(output).contains("python imaplib OK");
   }
 

@@ -16,6 +16,9 @@ public sealed interface SearchKey {
   /** A system flag ({@code seen}, {@code answered}, …) set or not; {@code recent} is never set. */
   record Flag(String flag, boolean set) implements SearchKey {}
 
+  /** KEYWORD and UNKEYWORD: whether the message carries the keyword (any case). */
+  record Keyword(String keyword, boolean set) implements SearchKey {}
+
   /** FROM, TO, CC, BCC, SUBJECT or HEADER name: the field contains the text. */
   record Header(String field, String text) implements SearchKey {}
 
@@ -125,14 +128,8 @@ public sealed interface SearchKey {
       }
       case "NOT" -> new Not(key(args, pos, depth + 1));
       case "OR" -> new Or(key(args, pos, depth + 1), key(args, pos, depth + 1));
-      case "KEYWORD" -> {
-        string(args, pos);
-        yield new Not(new All());
-      }
-      case "UNKEYWORD" -> {
-        string(args, pos);
-        yield new All();
-      }
+      case "KEYWORD" -> new Keyword(string(args, pos), true);
+      case "UNKEYWORD" -> new Keyword(string(args, pos), false);
       default -> {
         if (name.matches("[0-9*][0-9*:,]*")) {
           yield new Seq(SequenceSet.parse(name));
