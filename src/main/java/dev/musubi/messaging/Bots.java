@@ -250,13 +250,16 @@ public class Bots {
 
   // ---- rooms -------------------------------------------------------------------------------
 
-  public List<Bot> inRoom(MemberPrincipal actor, UUID roomId) {
+  /** The bots in one of the caller's rooms: name and icon, no callback URLs. */
+  public List<BotCard> inRoom(MemberPrincipal actor, UUID roomId) {
     rooms.access(actor, roomId);
-    return store.botsInRoom(actor.tenantId(), roomId).stream().map(Bots::view).toList();
+    return store.botsInRoom(actor.tenantId(), roomId).stream()
+        .map(b -> new BotCard(b.id(), b.name(), b.iconSha256()))
+        .toList();
   }
 
   @Transactional
-  public List<Bot> addToRoom(MemberPrincipal actor, UUID roomId, @Nullable UUID botId) {
+  public List<BotCard> addToRoom(MemberPrincipal actor, UUID roomId, @Nullable UUID botId) {
     Access a = ownerOf(actor, roomId);
     if (a.room().type() == RoomType.DIRECT || a.room().type() == RoomType.BOT) {
       throw Problems.conflict("direct-room", "A direct room always has its two members.");
@@ -320,6 +323,13 @@ public class Bots {
     BotRow bot = botOf(token);
     roomOfBot(bot, roomId);
     return postChecked(bot, roomId, message);
+  }
+
+  /** Recalls one of the bot's own messages in a room it is in; 404 otherwise. */
+  public Message recall(@Nullable String token, UUID roomId, UUID messageId) {
+    BotRow bot = botOf(token);
+    roomOfBot(bot, roomId);
+    return messages.recallAs(bot.tenantId(), roomId, bot.id(), bot.name(), messageId);
   }
 
   /**

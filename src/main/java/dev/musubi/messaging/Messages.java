@@ -413,6 +413,38 @@ public class Messages {
   }
 
   /**
+   * Recalls a bot's own message (404 for any other), within the company's recall window: its text,
+   * buttons or card and files are cleared for everyone, as for a member's recall.
+   */
+  Message recallAs(UUID tenantId, UUID roomId, UUID senderId, String senderName, UUID messageId) {
+    MessageRow m =
+        store
+            .findMessage(tenantId, roomId, messageId)
+            .filter(r -> r.senderId().equals(senderId))
+            .orElseThrow(Problems::notFound);
+    if (m.recalledAt() != null) {
+      throw Problems.conflict("recalled", "The message was recalled.");
+    }
+    int hours = policies.of(tenantId).recallWindowHours();
+    if (clock.instant().isAfter(m.createdAt().plus(Duration.ofHours(hours)))) {
+      throw Problems.forbidden(
+          "window-closed", "Messages can only be recalled within " + hours + " hours of sending.");
+    }
+    tx.executeWithoutResult(
+        s -> {
+          store.recallMessage(tenantId, messageId, clock.instant());
+          attachments.release(tenantId, messageId);
+          audit.record(
+              AuditRecord.of(tenantId, AuditAction.MESSAGE_RECALLED)
+                  .actor(senderId, "bot:" + senderName)
+                  .target("message", messageId)
+                  .with("room", roomId.toString()));
+          events.publishEvent(new MessageRecalled(tenantId, roomId, messageId, m.seq()));
+        });
+    return view(tenantId, store.findMessage(tenantId, roomId, messageId).orElseThrow());
+  }
+
+  /**
    * Who has read a message and who has not (current members other than the sender), derived from
    * the read pointers. 403 when the company hides read-by lists.
    */

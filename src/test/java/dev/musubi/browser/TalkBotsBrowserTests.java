@@ -131,8 +131,9 @@ class TalkBotsBrowserTests {
     console
         .getByTestId("bot-icon-input-" + botId)
         .setInputFiles(new FilePayload("icon.png", "image/png", png(200, 200, 0xf2b134)));
-    assertThat(console.getByTestId("bot-icon-" + botId)).isVisible();
-    browser.screenshot(console, "admin-talk-bots.png");
+    Locator icon = console.getByTestId("bot-icon-" + botId);
+    assertThat(icon).isVisible();
+    assertThat(icon).hasJSProperty("naturalWidth", 128); // the stored 128 px square
 
     // Tanaka makes a group with Sato and, as its owner, adds the bot in the room's bot settings.
     MusubiHttp tanaka = new MusubiHttp(port).signIn("tanaka@" + company.domain(), PASSWORD);
@@ -185,6 +186,7 @@ class TalkBotsBrowserTests {
     Locator messages = sato.getByTestId("messages");
     assertThat(messages.getByTestId("thumbnail")).isVisible();
     assertThat(messages.getByTestId("bot-icon").first()).isVisible();
+    assertThat(messages.getByTestId("bot-icon").first()).hasJSProperty("naturalWidth", 128);
     Locator buttonsMessage = sato.locator("[data-message='" + buttons + "']");
     assertThat(buttonsMessage).containsText("精算を承認しますか？");
     assertThat(buttonsMessage.locator("[data-button]")).hasCount(3);
@@ -217,6 +219,8 @@ class TalkBotsBrowserTests {
     Locator log = console.getByTestId("bot-deliveries");
     assertThat(log).containsText("ボタン操作");
     assertThat(log).not().containsText("approve:7");
+    assertThat(log).containsText("配信済み");
+    browser.screenshot(console, "admin-talk-bots.png");
 
     // At phone width the messages and buttons still fit.
     Page phone = browser.newPage(390, 800);

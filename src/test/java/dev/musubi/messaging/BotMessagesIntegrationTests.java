@@ -97,6 +97,11 @@ class BotMessagesIntegrationTests {
     assertThat(a.client().post("/api/v1/rooms/" + room + "/bots", Map.of("bot", bot.id())).status())
         .isEqualTo(200);
 
+    // Members see the room's bots by name, never their callback URLs.
+    assertThat(b.client().get("/api/v1/rooms/" + room + "/bots").body())
+        .contains("申請ボット")
+        .doesNotContain("127.0.0.1");
+
     // Files: the raw body, and multipart/form-data with a 'file' part.
     HttpResponse<String> image =
         botSend(
@@ -224,6 +229,56 @@ class BotMessagesIntegrationTests {
     String linkId = JSON.readTree(link.body()).get("id").asString();
     await().until(() -> search(b, "就業規則").contains(linkId));
     await().until(() -> search(b, "休暇申請").contains(buttonsId));
+    // The export holds the card's title and URL; the bot recalls the card, which clears it.
+    ApiClient.Response export =
+        c.admin()
+            .post(
+                "/api/v1/admin/talk/export",
+                Map.of(
+                    "room",
+                    room,
+                    "from",
+                    java.time.Instant.now().minus(Duration.ofDays(1)).toString(),
+                    "to",
+                    java.time.Instant.now().plus(Duration.ofDays(1)).toString(),
+                    "reason",
+                    "ボット連携の監査のため"));
+    assertThat(export.status()).as(export.body()).isEqualTo(200);
+    assertThat(export.body())
+        .contains("就業規則 <b>2026</b>")
+        .contains("https://example.com/handbook")
+        .contains("[承認] [詳細]");
+    assertThat(
+            botPost(
+                    bot.token(),
+                    "/bot/v1/rooms/" + room + "/messages/" + textId + "/recall",
+                    Map.of())
+                .statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> recalled =
+        botPost(bot.token(), "/bot/v1/rooms/" + room + "/messages/" + linkId + "/recall", Map.of());
+    assertThat(recalled.statusCode()).as(recalled.body()).isEqualTo(200);
+    JsonNode gone = JSON.readTree(recalled.body());
+    assertThat(gone.get("recalled").asBoolean()).isTrue();
+    assertThat(gone.has("link")).isFalse();
+    assertThat(gone.has("text")).isFalse();
+    await().until(() -> !search(b, "就業規則").contains(linkId));
+    assertThat(
+            jdbc.sql("SELECT COUNT(*) FROM talk_message WHERE id = ? AND payload IS NOT NULL")
+                .param(UUID.fromString(linkId))
+                .query(Long.class)
+                .single())
+        .isZero();
+    // A bot cannot recall a member's message.
+    String memberMessage = Talk.send(a.client(), room, "了解です").get("id").asString();
+    assertThat(
+            botPost(
+                    bot.token(),
+                    "/bot/v1/rooms/" + room + "/messages/" + memberMessage + "/recall",
+                    Map.of())
+                .statusCode())
+        .isEqualTo(404);
+
     // After the bot leaves the room, its buttons no longer deliver.
     assertThat(a.client().delete("/api/v1/rooms/" + room + "/bots/" + bot.id()).status())
         .isEqualTo(204);

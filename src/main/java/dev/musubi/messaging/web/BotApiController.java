@@ -66,6 +66,17 @@ class BotApiController {
     return answer(bots.post(token, id(roomId), b));
   }
 
+  /** Recalls one of the bot's own messages (within the company's recall window). */
+  @PostMapping("/bot/v1/rooms/{roomId}/messages/{messageId}/recall")
+  Message recall(
+      @RequestHeader(name = "Authorization", required = false) @Nullable String auth,
+      @PathVariable String roomId,
+      @PathVariable String messageId) {
+    String token = token(auth);
+    bots.authenticate(token);
+    return bots.recall(token, id(roomId), id(messageId));
+  }
+
   /** A message to a member, in the bot's room with them (created on first use). */
   @PostMapping("/bot/v1/members/{memberId}/messages")
   ResponseEntity<Message> postToMember(

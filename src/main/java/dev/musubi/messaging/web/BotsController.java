@@ -160,12 +160,12 @@ class BotsController {
   }
 
   @GetMapping("/api/v1/rooms/{roomId}/bots")
-  List<Bots.Bot> roomBots(@PathVariable String roomId) {
+  List<Bots.BotCard> roomBots(@PathVariable String roomId) {
     return bots.inRoom(CurrentMember.get(), id(roomId));
   }
 
   @PostMapping("/api/v1/rooms/{roomId}/bots")
-  List<Bots.Bot> addBot(
+  List<Bots.BotCard> addBot(
       @PathVariable String roomId, @RequestBody(required = false) @Nullable RoomBotRequest b) {
     UUID bot = b == null || b.bot() == null ? null : Ids.parseOrNull(b.bot());
     return bots.addToRoom(CurrentMember.get(), id(roomId), bot);
