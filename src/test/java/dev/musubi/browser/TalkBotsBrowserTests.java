@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
 import com.sun.net.httpserver.HttpServer;
 import dev.musubi.testing.MusubiIntegrationTest;
@@ -213,6 +214,27 @@ class TalkBotsBrowserTests {
     assertThat(event.get("roomId").asString()).isEqualTo(room);
     browser.screenshot(sato, "talk-bot.png");
 
+    // The bot writes to Sato directly: a bot room with its name and icon appears, and Sato's
+    // answer reaches the bot.
+    HttpResponse<String> direct =
+        bot(
+            token,
+            "/bot/v1/members/" + satoId + "/messages",
+            "application/json",
+            "{\"text\":\"今月の経費締め切りは25日です\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(direct.statusCode()).as(direct.body()).isEqualTo(201);
+    String botRoom = JSON.readTree(direct.body()).get("roomId").asString();
+    Locator listed = sato.locator("[data-room='" + botRoom + "']");
+    assertThat(listed).containsText("経費ボット");
+    assertThat(listed).containsText("BOT");
+    assertThat(listed.getByTestId("bot-icon")).hasJSProperty("naturalWidth", 128);
+    listed.click();
+    assertThat(sato.getByTestId("messages")).containsText("今月の経費締め切りは25日です");
+    sato.getByTestId("composer").fill("承知しました");
+    sato.getByTestId("send").click();
+    sato.waitForCondition(
+        () -> received.stream().anyMatch(r -> r[2].contains(botRoom) && r[2].contains("承知しました")));
+
     // The delivery log in the console shows it, without the data.
     console.reload();
     console.getByTestId("bot-deliveries-" + botId).click();
@@ -221,6 +243,22 @@ class TalkBotsBrowserTests {
     assertThat(log).not().containsText("approve:7");
     assertThat(log).containsText("配信済み");
     browser.screenshot(console, "admin-talk-bots.png");
+
+    // Deleting the bot ends its token.
+    console.getByTestId("bot-delete-" + botId).click();
+    console
+        .getByRole(AriaRole.DIALOG)
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("削除"))
+        .click();
+    assertThat(console.locator("[data-bot-name='" + botId + "']")).hasCount(0);
+    assertThat(
+            bot(
+                    token,
+                    "/bot/v1/rooms/" + room + "/messages",
+                    "application/json",
+                    "{\"text\":\"x\"}".getBytes(StandardCharsets.UTF_8))
+                .statusCode())
+        .isEqualTo(401);
 
     // At phone width the messages and buttons still fit.
     Page phone = browser.newPage(390, 800);
