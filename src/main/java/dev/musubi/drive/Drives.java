@@ -414,7 +414,7 @@ public class Drives {
       throw nameTaken(store.child(actor.tenantId(), folderId, key).get());
     }
     long allowance = allowance(actor.tenantId(), parent.drive(), policy, declaredLength);
-    BlobRef blob = put(actor.tenantId(), content, allowance, policy);
+    BlobRef blob = put(actor.tenantId(), parent.drive(), content, allowance, policy);
     String type = contentType(contentType, name);
     Instant now = clock.instant();
     UUID versionId = ids.next();
@@ -481,7 +481,7 @@ public class Drives {
     checkIfMatch(a.node(), ifMatch);
     DrivePolicy policy = store.policy(actor.tenantId());
     long allowance = allowance(actor.tenantId(), a.drive(), policy, declaredLength);
-    BlobRef blob = put(actor.tenantId(), content, allowance, policy);
+    BlobRef blob = put(actor.tenantId(), a.drive(), content, allowance, policy);
     String type =
         contentType == null || contentType.isBlank() || contentType.startsWith("multipart/")
             ? contentType(null, a.node().name())
@@ -552,9 +552,11 @@ public class Drives {
     }
   }
 
-  private BlobRef put(UUID tenantId, InputStream content, long allowance, DrivePolicy policy) {
+  /** A personal drive's files are under its owner's own key (erased with the owner). */
+  private BlobRef put(
+      UUID tenantId, DriveRow drive, InputStream content, long allowance, DrivePolicy policy) {
     try {
-      return blobs.put(tenantId, content, allowance);
+      return blobs.put(tenantId, drive.personal() ? drive.ownerId() : null, content, allowance);
     } catch (BlobTooLargeException e) {
       throw allowance >= policy.maxFileBytes() ? tooLarge(policy) : quotaExceeded();
     } catch (IOException e) {

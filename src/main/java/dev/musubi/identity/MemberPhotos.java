@@ -105,7 +105,8 @@ public class MemberPhotos {
     }
     BlobRef blob;
     try {
-      blob = blobs.put(actor.tenantId(), new ByteArrayInputStream(jpeg), MAX_UPLOAD_BYTES);
+      blob =
+          blobs.put(actor.tenantId(), memberId, new ByteArrayInputStream(jpeg), MAX_UPLOAD_BYTES);
     } catch (BlobTooLargeException e) {
       throw tooLarge();
     } catch (IOException e) {

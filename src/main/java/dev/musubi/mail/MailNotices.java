@@ -73,7 +73,7 @@ public class MailNotices implements MemberNotices {
     byte[] raw = build(from, to, member.displayName(), domain, subject, text);
     BlobRef ref;
     try {
-      ref = blobs.put(tenantId, new ByteArrayInputStream(raw), raw.length);
+      ref = blobs.put(tenantId, memberId, new ByteArrayInputStream(raw), raw.length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

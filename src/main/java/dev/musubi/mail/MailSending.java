@@ -45,6 +45,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -203,7 +204,7 @@ public class MailSending {
     long max = domains.policy(actor.tenantId()).maxMessageBytes();
     BlobRef ref;
     try {
-      ref = blobs.put(actor.tenantId(), content, max);
+      ref = blobs.put(actor.tenantId(), actor.memberId(), content, max);
     } catch (BlobTooLargeException e) {
       throw new ProblemException(
           HttpStatus.CONTENT_TOO_LARGE,
@@ -268,7 +269,11 @@ public class MailSending {
     Built b = build(actor, c, false);
     byte[] bytes = b.withBcc();
     BlobRef ref =
-        blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(bytes), bytes.length);
+        blobs.put(
+            actor.tenantId(),
+            actor.memberId(),
+            new java.io.ByteArrayInputStream(bytes),
+            bytes.length);
     ParsedMail parsed = InboundDelivery.parse(bytes);
     ImapSummary summary = ImapSummary.of(bytes);
     return tx.execute(
@@ -530,17 +535,25 @@ public class MailSending {
     }
     byte[] wire = b.withoutBcc();
     byte[] copy = b.withBcc();
+    // Mailbox copies are under their members' own keys (crypto-shredded with them); the copy
+    // waiting in the outbound queue is the company's.
     BlobRef sentRef =
-        blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(copy), copy.length);
+        blobs.put(
+            actor.tenantId(),
+            actor.memberId(),
+            new java.io.ByteArrayInputStream(copy),
+            copy.length);
     BlobRef wireRef =
-        blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(wire), wire.length);
+        remote.isEmpty()
+            ? null
+            : blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(wire), wire.length);
     Map<UUID, BlobRef> localRefs = new LinkedHashMap<>();
-    for (UUID tenant : local.keySet()) {
-      localRefs.put(
-          tenant,
-          tenant.equals(actor.tenantId())
-              ? wireRef
-              : blobs.put(tenant, new java.io.ByteArrayInputStream(wire), wire.length));
+    for (Map.Entry<UUID, Set<UUID>> e : local.entrySet()) {
+      for (UUID member : e.getValue()) {
+        localRefs.put(
+            member,
+            blobs.put(e.getKey(), member, new java.io.ByteArrayInputStream(wire), wire.length));
+      }
     }
     ParsedMail sentParsed = InboundDelivery.parse(copy);
     ParsedMail wireParsed = InboundDelivery.parse(wire);
@@ -601,7 +614,7 @@ public class MailSending {
                           e.getKey(),
                           member,
                           "inbox",
-                          localRefs.get(e.getKey()),
+                          localRefs.get(member),
                           wireParsed,
                           clock.instant(),
                           false,
@@ -613,7 +626,8 @@ public class MailSending {
               }
               for (Map.Entry<String, List<String>> e : remote.entrySet()) {
                 UUID q = ids.next();
-                references.add(actor.tenantId(), wireRef.sha256(), "mail.outbound:" + q);
+                BlobRef queued = Objects.requireNonNull(wireRef);
+                references.add(actor.tenantId(), queued.sha256(), "mail.outbound:" + q);
                 jdbc.sql(
                         "INSERT INTO mail_outbound (id, tenant_id, member_id, log_id, blob_sha256, mail_from,"
                             + " recipients, domain, subject, status, attempts, next_attempt_at, last_error,"
@@ -623,7 +637,7 @@ public class MailSending {
                         actor.tenantId(),
                         actor.memberId(),
                         logId,
-                        wireRef.sha256(),
+                        queued.sha256(),
                         b.from(),
                         String.join(" ", e.getValue()),
                         e.getKey(),

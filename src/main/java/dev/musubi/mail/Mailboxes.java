@@ -1168,7 +1168,11 @@ public class Mailboxes {
     ImapSummary summary = ImapSummary.of(message);
     // The blob first, outside any transaction (it is durable on return), then the row.
     BlobRef blob =
-        blobs.put(actor.tenantId(), new java.io.ByteArrayInputStream(message), message.length);
+        blobs.put(
+            actor.tenantId(),
+            actor.memberId(),
+            new java.io.ByteArrayInputStream(message),
+            message.length);
     Stored1 stored =
         ownTransaction.execute(
             s ->

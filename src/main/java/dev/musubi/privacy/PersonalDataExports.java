@@ -244,7 +244,7 @@ public class PersonalDataExports {
             .start(
                 () -> {
                   try (pipeIn) {
-                    stored.complete(blobs.put(tenantId, pipeIn, Long.MAX_VALUE));
+                    stored.complete(blobs.put(tenantId, job.memberId(), pipeIn, Long.MAX_VALUE));
                   } catch (IOException | RuntimeException e) {
                     stored.completeExceptionally(e);
                   }

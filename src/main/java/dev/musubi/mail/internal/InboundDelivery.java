@@ -146,7 +146,7 @@ public class InboundDelivery implements MailInbound {
   }
 
   /**
-   * Stores a message for members of one or more companies: the blob first (durable on return of
+   * Stores a message for members of one or more companies: the blobs first (durable on return of
    * {@link BlobStore#put}), then every mailbox and the log rows in one transaction.
    */
   public Delivery store(
@@ -159,9 +159,14 @@ public class InboundDelivery implements MailInbound {
       String direction,
       boolean seen)
       throws IOException {
+    // One copy per member, under the member's own key (crypto-shredded with the member).
     Map<UUID, BlobRef> refs = new LinkedHashMap<>();
-    for (UUID tenant : targets.keySet()) {
-      refs.put(tenant, blobs.put(tenant, new ByteArrayInputStream(message), message.length));
+    for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
+      for (UUID member : e.getValue()) {
+        refs.put(
+            member,
+            blobs.put(e.getKey(), member, new ByteArrayInputStream(message), message.length));
+      }
     }
     // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
     ImapSummary summary = ImapSummary.of(message);
@@ -197,7 +202,7 @@ public class InboundDelivery implements MailInbound {
                       tenant,
                       member,
                       folderRoles.getOrDefault(tenant, "inbox"),
-                      refs.get(tenant),
+                      refs.get(member),
                       parsed,
                       envelope.receivedAt(),
                       seen,

@@ -360,7 +360,8 @@ public class OutboundSender {
     b.append("--").append(boundary).append("--\r\n");
     byte[] dsn = b.toString().getBytes(StandardCharsets.UTF_8);
     try {
-      BlobRef ref = blobs.put(job.tenantId(), new ByteArrayInputStream(dsn), dsn.length);
+      BlobRef ref =
+          blobs.put(job.tenantId(), job.memberId(), new ByteArrayInputStream(dsn), dsn.length);
       ParsedMail parsed = InboundDelivery.parse(dsn);
       tx.executeWithoutResult(
           s -> {

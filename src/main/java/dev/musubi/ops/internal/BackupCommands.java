@@ -87,6 +87,46 @@ class BackupCommands {
         });
   }
 
+  @Bean
+  MusubiCommand pgDumpCommand(Backups backups) {
+    return new MusubiCommand() {
+      @Override
+      public String name() {
+        return "backup-pgdump";
+      }
+
+      @Override
+      public String description() {
+        return "--from DIR --to FILE  write an archive's decrypted pg_dump file for pg_restore";
+      }
+
+      @Override
+      public int run(List<String> args) {
+        @Nullable Path from = null;
+        @Nullable Path to = null;
+        for (int i = 0; i + 1 < args.size(); i++) {
+          if (args.get(i).equals("--from")) {
+            from = Path.of(args.get(i + 1));
+          } else if (args.get(i).equals("--to")) {
+            to = Path.of(args.get(i + 1));
+          }
+        }
+        if (from == null || to == null) {
+          OUT.println("usage: backup-pgdump --from DIR --to FILE");
+          return 2;
+        }
+        try {
+          backups.extractPostgresDump(from, to);
+          OUT.println("wrote " + to + "; restore with: pg_restore --no-owner -d DATABASE " + to);
+          return 0;
+        } catch (IOException | RuntimeException e) {
+          OUT.println("backup-pgdump failed: " + e.getMessage());
+          return 1;
+        }
+      }
+    };
+  }
+
   private interface Action {
     int run(Path dir) throws IOException;
   }

@@ -39,8 +39,10 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,6 +61,8 @@ public class Backups {
   static final String MANIFEST = "manifest.json";
   static final String DATABASE = "database.json.gz.enc";
   static final String ARCHIVE_KEY = "archive.key";
+  static final String PG_DUMP = "database.pgdump.enc";
+  private static final byte[] PG_CONTEXT = "musubi-backup/pg-dump".getBytes(StandardCharsets.UTF_8);
   static final String PREFIX = "musubi-backup-";
   private static final int FORMAT = 1;
   private static final byte[] KEY_CONTEXT =
@@ -96,13 +100,26 @@ public class Backups {
   private final MusubiProperties musubi;
   private final MasterKeySealer sealer;
   private final Clock clock;
+  private final @Nullable PostgresDump pgDump;
 
   public Backups(
       DataSource dataSource, MusubiProperties musubi, MasterKeySealer sealer, Clock clock) {
+    this(dataSource, musubi, sealer, clock, null);
+  }
+
+  /** With {@code pgDump}, archives of a PostgreSQL installation also hold PostgreSQL's own dump. */
+  @Autowired
+  Backups(
+      DataSource dataSource,
+      MusubiProperties musubi,
+      MasterKeySealer sealer,
+      Clock clock,
+      @Nullable PostgresDump pgDump) {
     this.dataSource = dataSource;
     this.musubi = musubi;
     this.sealer = sealer;
     this.clock = clock;
+    this.pgDump = pgDump;
   }
 
   Path blobRoot() {
@@ -137,6 +154,7 @@ public class Backups {
         summary = DatabaseSnapshot.dump(c, gz);
       }
       fsync(work.resolve(DATABASE));
+      ObjectNode pg = postgresDump(aead, work);
       // Blob files are immutable once named; those the snapshot refers to were durable before it.
       copyBlobs(blobRoot(), work.resolve("blobs"));
       ObjectNode manifest = JSON.createObjectNode();
@@ -148,6 +166,9 @@ public class Backups {
         db.put("product", c.getMetaData().getDatabaseProductName());
       }
       db.put("schemaVersion", summary.schemaVersion());
+      if (pg != null) {
+        db.set("pgDump", pg);
+      }
       ObjectNode rows = db.putObject("rows");
       summary.rows().forEach(rows::put);
       var files = manifest.putArray("files");
@@ -179,6 +200,69 @@ public class Backups {
       }
       throw new IOException("backup failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * On PostgreSQL, also {@code pg_dump}'s own archive of Musubi's schema, encrypted with the
+   * archive key; what the manifest says of it (or why there is none). A failing {@code pg_dump}
+   * does not fail the backup: the portable snapshot is complete on its own.
+   */
+  private @Nullable ObjectNode postgresDump(StreamingAead aead, Path work)
+      throws IOException, SQLException, GeneralSecurityException {
+    if (pgDump == null) {
+      return null;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    PostgresDump.Target target = pgDump.target(dataSource);
+    if (target.skipped() != null) {
+      return target.skipped().equals("the database is not PostgreSQL")
+          ? null
+          : node.put("skipped", target.skipped());
+    }
+    String version = pgDump.version();
+    if (version == null) {
+      log.warn("Backup without pg_dump's archive: pg_dump does not run (musubi.backup.pg-dump)");
+      return node.put("skipped", "pg_dump does not run (set musubi.backup.pg-dump)");
+    }
+    Path file = work.resolve(PG_DUMP);
+    try (OutputStream out = Files.newOutputStream(file);
+        OutputStream enc = aead.newEncryptingStream(out, PG_CONTEXT)) {
+      pgDump.dump(target, enc);
+    } catch (IOException e) {
+      Files.deleteIfExists(file);
+      log.warn("Backup without pg_dump's archive: {}", e.getMessage());
+      return node.put("skipped", e.getMessage());
+    }
+    fsync(file);
+    return node.put("file", PG_DUMP).put("tool", version).put("schema", target.schema());
+  }
+
+  /**
+   * Writes the decrypted {@code pg_dump} archive of {@code archive} to {@code to} (a new file,
+   * readable by its owner only), for {@code pg_restore}.
+   */
+  public void extractPostgresDump(Path archive, Path to) throws IOException {
+    JsonNode manifest = JSON.readTree(Files.readAllBytes(archive.resolve(MANIFEST)));
+    if (manifest.path("database").path("pgDump").path("file").isMissingNode()) {
+      throw new IllegalStateException("the archive holds no pg_dump archive");
+    }
+    Files.createFile(
+        to,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    try (InputStream in = openPostgresDump(archive, manifest);
+        OutputStream out = Files.newOutputStream(to, StandardOpenOption.TRUNCATE_EXISTING)) {
+      in.transferTo(out);
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      Files.deleteIfExists(to);
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+  }
+
+  private InputStream openPostgresDump(Path archive, JsonNode manifest)
+      throws IOException, GeneralSecurityException {
+    StreamingAead aead = archiveAead(archive, manifest);
+    return aead.newDecryptingStream(Files.newInputStream(archive.resolve(PG_DUMP)), PG_CONTEXT);
   }
 
   /** Checks an archive: manifest, every file's size and hash, and that the database decrypts. */
@@ -238,6 +322,17 @@ public class Backups {
         }
       } catch (IOException | RuntimeException | GeneralSecurityException e) {
         problems.add("the database dump does not decrypt or parse: " + e.getMessage());
+      }
+      if (!manifest.path("database").path("pgDump").path("file").isMissingNode()) {
+        try (InputStream pg = openPostgresDump(archive, manifest)) {
+          byte[] magic = pg.readNBytes(5);
+          if (!new String(magic, StandardCharsets.US_ASCII).equals("PGDMP")) {
+            problems.add("the pg_dump archive is not in pg_dump's custom format");
+          }
+          pg.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException | GeneralSecurityException e) {
+          problems.add("the pg_dump archive does not decrypt: " + e.getMessage());
+        }
       }
     }
     return new Verification(problems.isEmpty(), problems, files, rows);
@@ -311,13 +406,18 @@ public class Backups {
 
   private InputStream openDatabase(Path archive, JsonNode manifest)
       throws IOException, GeneralSecurityException {
+    StreamingAead aead = archiveAead(archive, manifest);
+    InputStream file = Files.newInputStream(archive.resolve(DATABASE));
+    return new GZIPInputStream(aead.newDecryptingStream(file, DB_CONTEXT), 1 << 16);
+  }
+
+  private StreamingAead archiveAead(Path archive, JsonNode manifest)
+      throws IOException, GeneralSecurityException {
     byte[] sealed = Files.readAllBytes(archive.resolve(ARCHIVE_KEY));
     byte[] keyBytes = sealer.open(manifest.path("masterKeyId").asString(), sealed, KEY_CONTEXT);
     KeysetHandle key = TinkProtoKeysetFormat.parseKeyset(keyBytes, InsecureSecretKeyAccess.get());
-    StreamingAead aead =
-        key.getPrimitive(com.google.crypto.tink.RegistryConfiguration.get(), StreamingAead.class);
-    InputStream file = Files.newInputStream(archive.resolve(DATABASE));
-    return new GZIPInputStream(aead.newDecryptingStream(file, DB_CONTEXT), 1 << 16);
+    return key.getPrimitive(
+        com.google.crypto.tink.RegistryConfiguration.get(), StreamingAead.class);
   }
 
   private static void copyBlobs(Path from, Path to) throws IOException {

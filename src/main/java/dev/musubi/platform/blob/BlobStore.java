@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where file contents live: drive files, talk attachments, mail. Content-addressed per company (the
@@ -21,6 +22,18 @@ public interface BlobStore {
    * at least the collector's grace period (24 h by default) after {@code put} returns.
    */
   BlobRef put(UUID tenantId, InputStream content, long maxBytes) throws IOException;
+
+  /**
+   * Like {@link #put(UUID, InputStream, long)}, for content that belongs to one member alone (their
+   * mailbox, personal drive, photo, personal-data export): encrypted under a data key of that
+   * member's own, so that erasing the member destroys the key and with it every copy of the
+   * ciphertext, also in backups (crypto-shredding). Blobs are shared only within one member's
+   * content; the returned reference's {@code sha256} is then an address derived from the member and
+   * the plaintext's hash, to be used like any other. A {@code null} member stores under the
+   * company's key.
+   */
+  BlobRef put(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException;
 
   /** The blob's size, if the company holds it. */
   Optional<BlobRef> find(UUID tenantId, String sha256);

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The companies' data keys: one Tink streaming AEAD keyset (AES256-GCM-HKDF, 1 MiB segments) per
  * key, stored only wrapped by a master key, with the company ID and key ID bound in as associated
  * data. Each company has one current key for new writes; older keys stay to read older blobs.
+ * Members have keys of their own for their personal content ({@link #currentForMember}); {@link
+ * #destroyMemberKeys} destroys them (crypto-shredding).
  */
 @Component
 public class DataKeys {
@@ -82,6 +85,76 @@ public class DataKeys {
     }
   }
 
+  /** The member's current key (for content only they own), made on first use. */
+  DataKey currentForMember(UUID tenantId, UUID memberId) {
+    Optional<UUID> id = currentMemberKeyId(tenantId, memberId);
+    if (id.isPresent()) {
+      return get(tenantId, id.get());
+    }
+    try {
+      UUID created = ownTx.execute(s -> createMemberKey(tenantId, memberId));
+      return get(tenantId, created);
+    } catch (DuplicateKeyException raced) {
+      return get(tenantId, currentMemberKeyId(tenantId, memberId).orElseThrow());
+    }
+  }
+
+  private Optional<UUID> currentMemberKeyId(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT data_key_id FROM blob_member_key WHERE tenant_id = :t AND member_id = :m")
+        .param("t", tenantId)
+        .param("m", memberId)
+        .query(UUID.class)
+        .optional();
+  }
+
+  /** The IDs of the member's keys that still exist. */
+  List<UUID> memberKeyIds(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT id FROM blob_data_key WHERE tenant_id = :t AND member_id = :m"
+                + " AND destroyed_at IS NULL ORDER BY id")
+        .param("t", tenantId)
+        .param("m", memberId)
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * Destroys the member's keys: the wrapped key material is erased from the database and the
+   * unwrapped keys dropped from memory, so blobs still under them can never be decrypted again.
+   * Returns how many keys were destroyed. The rows stay (emptied) as evidence.
+   */
+  int destroyMemberKeys(UUID tenantId, UUID memberId) {
+    List<UUID> ids = memberKeyIds(tenantId, memberId);
+    int destroyed =
+        Objects.requireNonNull(
+            tx.execute(
+                s -> {
+                  jdbc.sql("DELETE FROM blob_member_key WHERE tenant_id = :t AND member_id = :m")
+                      .param("t", tenantId)
+                      .param("m", memberId)
+                      .update();
+                  return jdbc.sql(
+                          "UPDATE blob_data_key SET wrapped_keyset = '', destroyed_at = :at"
+                              + " WHERE tenant_id = :t AND member_id = :m"
+                              + " AND destroyed_at IS NULL")
+                      .param("at", Jdbc.ts(clock.instant()))
+                      .param("t", tenantId)
+                      .param("m", memberId)
+                      .update();
+                }));
+    ids.forEach(cache::remove);
+    return destroyed;
+  }
+
+  /** Whose key this is: empty for a company key. */
+  Optional<UUID> memberOf(UUID keyId) {
+    return jdbc.sql("SELECT member_id FROM blob_data_key WHERE id = :id AND member_id IS NOT NULL")
+        .param("id", keyId)
+        .query(UUID.class)
+        .optional();
+  }
+
   /** The current key's ID, if the company has one. */
   public Optional<UUID> currentId(UUID tenantId) {
     return jdbc.sql("SELECT data_key_id FROM blob_current_key WHERE tenant_id = :t")
@@ -109,6 +182,9 @@ public class DataKeys {
             .query((rs, n) -> new Row(rs.getString(1), rs.getString(2)))
             .optional()
             .orElseThrow(() -> new IllegalStateException("no data key " + keyId));
+    if (row.wrappedKeyset().isEmpty()) {
+      throw new DestroyedKeyException(keyId);
+    }
     try {
       KeysetHandle handle =
           TinkProtoKeysetFormat.parseEncryptedKeyset(
@@ -152,7 +228,8 @@ public class DataKeys {
     List<Row> rows =
         jdbc.sql(
                 "SELECT id, tenant_id, master_key_id, wrapped_keyset FROM blob_data_key"
-                    + " WHERE master_key_id <> :m AND (:all OR tenant_id = :t)")
+                    + " WHERE master_key_id <> :m AND destroyed_at IS NULL"
+                    + " AND (:all OR tenant_id = :t)")
             .param("m", masterKeys.currentId())
             .param("all", onlyTenant == null)
             .param("t", onlyTenant == null ? new UUID(0, 0) : onlyTenant)
@@ -210,7 +287,17 @@ public class DataKeys {
     return counts;
   }
 
-  private UUID createAndMakeCurrent(UUID tenantId, boolean first) {
+  private UUID createMemberKey(UUID tenantId, UUID memberId) {
+    UUID keyId = insertKey(tenantId, memberId);
+    jdbc.sql("INSERT INTO blob_member_key (tenant_id, member_id, data_key_id) VALUES (:t, :m, :k)")
+        .param("t", tenantId)
+        .param("m", memberId)
+        .param("k", keyId)
+        .update();
+    return keyId;
+  }
+
+  private UUID insertKey(UUID tenantId, @org.jspecify.annotations.Nullable UUID memberId) {
     UUID keyId = ids.next();
     try {
       KeysetHandle handle =
@@ -221,36 +308,42 @@ public class DataKeys {
                   TinkProtoKeysetFormat.serializeEncryptedKeyset(
                       handle, masterKeys.current(), associatedData(tenantId, keyId)));
       jdbc.sql(
-              "INSERT INTO blob_data_key (id, tenant_id, master_key_id, wrapped_keyset, created_at)"
-                  + " VALUES (:id, :t, :m, :w, :at)")
+              "INSERT INTO blob_data_key (id, tenant_id, master_key_id, wrapped_keyset, created_at,"
+                  + " member_id) VALUES (:id, :t, :m, :w, :at, :member)")
           .param("id", keyId)
           .param("t", tenantId)
           .param("m", masterKeys.currentId())
           .param("w", wrapped)
           .param("at", Jdbc.ts(clock.instant()))
+          .param("member", memberId)
           .update();
-      if (first) {
-        jdbc.sql("INSERT INTO blob_current_key (tenant_id, data_key_id) VALUES (:t, :k)")
-            .param("t", tenantId)
-            .param("k", keyId)
-            .update();
-      } else {
-        int updated =
-            jdbc.sql("UPDATE blob_current_key SET data_key_id = :k WHERE tenant_id = :t")
-                .param("t", tenantId)
-                .param("k", keyId)
-                .update();
-        if (updated == 0) {
-          jdbc.sql("INSERT INTO blob_current_key (tenant_id, data_key_id) VALUES (:t, :k)")
-              .param("t", tenantId)
-              .param("k", keyId)
-              .update();
-        }
-      }
       return keyId;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a data key", e);
     }
+  }
+
+  private UUID createAndMakeCurrent(UUID tenantId, boolean first) {
+    UUID keyId = insertKey(tenantId, null);
+    if (first) {
+      jdbc.sql("INSERT INTO blob_current_key (tenant_id, data_key_id) VALUES (:t, :k)")
+          .param("t", tenantId)
+          .param("k", keyId)
+          .update();
+    } else {
+      int updated =
+          jdbc.sql("UPDATE blob_current_key SET data_key_id = :k WHERE tenant_id = :t")
+              .param("t", tenantId)
+              .param("k", keyId)
+              .update();
+      if (updated == 0) {
+        jdbc.sql("INSERT INTO blob_current_key (tenant_id, data_key_id) VALUES (:t, :k)")
+            .param("t", tenantId)
+            .param("k", keyId)
+            .update();
+      }
+    }
+    return keyId;
   }
 
   private static byte[] associatedData(UUID tenantId, UUID keyId) {

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -108,6 +109,12 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
 
   @Override
   public BlobRef put(UUID tenantId, InputStream content, long maxBytes) throws IOException {
+    return put(tenantId, null, content, maxBytes);
+  }
+
+  @Override
+  public BlobRef put(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
@@ -126,7 +133,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
           }
         };
     try {
-      return store(tenantId, watched, maxBytes);
+      return store(tenantId, memberId, watched, maxBytes);
     } catch (BlobTooLargeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -137,8 +144,10 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     }
   }
 
-  private BlobRef store(UUID tenantId, InputStream content, long maxBytes) throws IOException {
-    DataKeys.DataKey key = keys.current(tenantId);
+  private BlobRef store(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException {
+    DataKeys.DataKey key =
+        memberId == null ? keys.current(tenantId) : keys.currentForMember(tenantId, memberId);
     UUID objectId = ids.next();
     MessageDigest digest = sha256();
     long size = 0;
@@ -158,7 +167,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot encrypt", e);
       }
-      String sha = HexFormat.of().formatHex(digest.digest());
+      String sha = address(memberId, HexFormat.of().formatHex(digest.digest()));
       BlobRef ref = new BlobRef(sha, size);
       String objectKey = objectKey(tenantId, objectId);
       boolean committed = false;
@@ -175,7 +184,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
             upload.commit();
             committed = true;
           }
-          if (insert(tenantId, sha, size, objectId, key.id())) {
+          if (insert(tenantId, memberId, sha, size, objectId, key.id())) {
             return ref;
           }
         }
@@ -214,7 +223,13 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     if (offset > stored.size()) {
       throw new IllegalArgumentException("offset " + offset + " is beyond the blob's end");
     }
-    DataKeys.DataKey key = keys.get(tenantId, stored.dataKeyId());
+    DataKeys.DataKey key;
+    try {
+      key = keys.get(tenantId, stored.dataKeyId());
+    } catch (DestroyedKeyException shredded) {
+      missing.increment();
+      throw new BlobNotFoundException(sha256);
+    }
     if (offset == stored.size()) {
       return InputStream.nullInputStream();
     }
@@ -337,6 +352,22 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     return ("musubi-blob:" + tenantId + ":" + objectId).getBytes(StandardCharsets.US_ASCII);
   }
 
+  /**
+   * Where a blob is found: the plaintext's SHA-256 for the company's blobs; for a member's, the
+   * SHA-256 of the member and that hash, so that the same bytes of two members are two blobs under
+   * two keys (and neither member's erasure touches the other's).
+   */
+  static String address(@Nullable UUID memberId, String plaintextSha256) {
+    if (memberId == null) {
+      return plaintextSha256;
+    }
+    MessageDigest digest = sha256();
+    digest.update(
+        ("musubi-member-blob:" + memberId + ":" + plaintextSha256)
+            .getBytes(StandardCharsets.US_ASCII));
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
   static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -376,15 +407,17 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
             }));
   }
 
-  private boolean insert(UUID tenantId, String sha, long size, UUID objectId, UUID keyId) {
+  private boolean insert(
+      UUID tenantId, @Nullable UUID memberId, String sha, long size, UUID objectId, UUID keyId) {
     try {
       ownTx.executeWithoutResult(
           s ->
               jdbc.sql(
                       "INSERT INTO blob (id, tenant_id, sha256, size, object_id, data_key_id,"
-                          + " created_at, touched_at) VALUES (:id, :t, :s, :size, :o, :k, :now,"
-                          + " :now)")
+                          + " created_at, touched_at, member_id) VALUES (:id, :t, :s, :size, :o,"
+                          + " :k, :now, :now, :member)")
                   .param("id", ids.next())
+                  .param("member", memberId)
                   .param("t", tenantId)
                   .param("s", sha)
                   .param("size", size)

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -77,7 +78,10 @@ public class KeyRotation {
     return created;
   }
 
-  /** Re-encrypts the company's blobs that are not under its current data key. */
+  /**
+   * Re-encrypts the company's blobs that are not under its current data key. Members' blobs stay
+   * under their members' keys (moving them would undo crypto-shredding).
+   */
   public Reencrypted reencrypt(UUID tenantId) {
     UUID current = keys.current(tenantId).id();
     int moved = 0;
@@ -86,8 +90,9 @@ public class KeyRotation {
     while (true) {
       List<UUID> batch =
           jdbc.sql(
-                  "SELECT id FROM blob WHERE tenant_id = :t AND data_key_id <> :k AND id > :after"
-                      + " ORDER BY id LIMIT 200")
+                  "SELECT b.id FROM blob b JOIN blob_data_key k ON k.id = b.data_key_id"
+                      + " WHERE b.tenant_id = :t AND b.data_key_id <> :k AND k.member_id IS NULL"
+                      + " AND b.id > :after ORDER BY b.id LIMIT 200")
               .param("t", tenantId)
               .param("k", current)
               .param("after", after)
@@ -141,17 +146,25 @@ public class KeyRotation {
     return counts;
   }
 
-  private boolean reencryptOne(UUID tenantId, UUID blobId, UUID currentKeyId) throws IOException {
-    record Row(String sha256, UUID objectId, UUID dataKeyId) {}
+  /**
+   * Moves one blob to the key {@code currentKeyId} (new object, hash checked, row switched, old
+   * object deleted); false when the blob is gone, already there, or was moved meanwhile.
+   */
+  boolean reencryptOne(UUID tenantId, UUID blobId, UUID currentKeyId) throws IOException {
+    record Row(String sha256, UUID objectId, UUID dataKeyId, @Nullable UUID memberId) {}
     Row row =
         jdbc.sql(
-                "SELECT sha256, object_id, data_key_id FROM blob WHERE id = :id AND tenant_id = :t")
+                "SELECT sha256, object_id, data_key_id, member_id FROM blob"
+                    + " WHERE id = :id AND tenant_id = :t")
             .param("id", blobId)
             .param("t", tenantId)
             .query(
                 (rs, n) ->
                     new Row(
-                        rs.getString(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class)))
+                        rs.getString(1),
+                        rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class),
+                        rs.getObject(4, UUID.class)))
             .optional()
             .orElse(null);
     if (row == null || row.dataKeyId().equals(currentKeyId)) {
@@ -176,7 +189,8 @@ public class KeyRotation {
       } catch (GeneralSecurityException e) {
         throw new IOException("cannot encrypt", e);
       }
-      if (!HexFormat.of().formatHex(digest.digest()).equals(row.sha256())) {
+      String plaintextSha = HexFormat.of().formatHex(digest.digest());
+      if (!EncryptedBlobStore.address(row.memberId(), plaintextSha).equals(row.sha256())) {
         throw new IOException("plaintext of blob " + blobId + " does not match its hash");
       }
       upload.commit();
