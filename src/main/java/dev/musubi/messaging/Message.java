@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param pinned whether the message is pinned in its room
  * @param senderName for a message from a bot or an incoming webhook, its name (null otherwise)
  * @param attachments files and images sent with the message, in the order sent (none once recalled)
+ * @param buttons for a bot's {@code buttons} message, its buttons in order (null otherwise and once
+ *     recalled)
+ * @param link for a bot's {@code link} message, the card (null otherwise and once recalled)
  */
 public record Message(
     UUID id,
@@ -38,7 +41,18 @@ public record Message(
     boolean forwarded,
     boolean pinned,
     @Nullable String senderName,
-    List<Attachment> attachments) {
+    List<Attachment> attachments,
+    @Nullable List<Button> buttons,
+    @Nullable Link link) {
+
+  /**
+   * A button of a bot's message: with {@code url} it opens that http(s) link; without, pressing it
+   * sends the bot a postback (the bot's data for it is not shown to members).
+   */
+  public record Button(String label, @Nullable String url) {}
+
+  /** A link card: title and description are plain text, {@code url} is http or https. */
+  public record Link(String url, String title, @Nullable String description) {}
 
   /** One emoji and the members who chose it. */
   public record Reaction(String emoji, List<UUID> members) {}

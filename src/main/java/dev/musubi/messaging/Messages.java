@@ -261,6 +261,25 @@ public class Messages {
       String senderName,
       @Nullable String textIn,
       @Nullable String key) {
+    return postAs(
+        tenantId, roomId, senderId, senderName, "text", checkedText(textIn), null, List.of(), key);
+  }
+
+  /**
+   * Posts a checked message as a bot or webhook: {@code kind} {@code text}, {@code buttons} or
+   * {@code link}, its searchable text, the rich payload (JSON, or null) and the sender's pending
+   * uploads in the room to attach.
+   */
+  Sent postAs(
+      UUID tenantId,
+      UUID roomId,
+      UUID senderId,
+      String senderName,
+      String kind,
+      String text,
+      @Nullable String payload,
+      List<UUID> files,
+      @Nullable String key) {
     if (key != null && (key.isEmpty() || key.length() > 100)) {
       throw Problems.invalid("idempotencyKey", "invalid", "1 to 100 characters.");
     }
@@ -270,7 +289,6 @@ public class Messages {
         return new Sent(view(tenantId, earlier.get()), false);
       }
     }
-    String text = checkedText(textIn);
     rateLimiter.acquire(senderId);
     try {
       Outcome row =
@@ -301,10 +319,12 @@ public class Messages {
                         now,
                         null,
                         null,
-                        "text",
+                        kind,
                         false,
-                        senderName);
+                        senderName,
+                        payload);
                 store.insertMessage(m);
+                attachments.attach(tenantId, roomId, senderId, m.id(), files);
                 events.publishEvent(new MessageCreated(tenantId, roomId, m.id(), seq, senderId));
                 return new Outcome(m, true);
               });
@@ -390,6 +410,38 @@ public class Messages {
           events.publishEvent(new MessageRecalled(actor.tenantId(), roomId, messageId, m.seq()));
         });
     return get(actor, roomId, messageId);
+  }
+
+  /**
+   * Recalls a bot's own message (404 for any other), within the company's recall window: its text,
+   * buttons or card and files are cleared for everyone, as for a member's recall.
+   */
+  Message recallAs(UUID tenantId, UUID roomId, UUID senderId, String senderName, UUID messageId) {
+    MessageRow m =
+        store
+            .findMessage(tenantId, roomId, messageId)
+            .filter(r -> r.senderId().equals(senderId))
+            .orElseThrow(Problems::notFound);
+    if (m.recalledAt() != null) {
+      throw Problems.conflict("recalled", "The message was recalled.");
+    }
+    int hours = policies.of(tenantId).recallWindowHours();
+    if (clock.instant().isAfter(m.createdAt().plus(Duration.ofHours(hours)))) {
+      throw Problems.forbidden(
+          "window-closed", "Messages can only be recalled within " + hours + " hours of sending.");
+    }
+    tx.executeWithoutResult(
+        s -> {
+          store.recallMessage(tenantId, messageId, clock.instant());
+          attachments.release(tenantId, messageId);
+          audit.record(
+              AuditRecord.of(tenantId, AuditAction.MESSAGE_RECALLED)
+                  .actor(senderId, "bot:" + senderName)
+                  .target("message", messageId)
+                  .with("room", roomId.toString()));
+          events.publishEvent(new MessageRecalled(tenantId, roomId, messageId, m.seq()));
+        });
+    return view(tenantId, store.findMessage(tenantId, roomId, messageId).orElseThrow());
   }
 
   /**

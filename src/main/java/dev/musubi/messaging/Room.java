@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param lastMessage a preview of the newest message, or null when there is none
  * @param departmentId for a department room, the department whose members it holds
  * @param includeSubDepartments for a department room, whether members of departments below count
+ * @param botId for a bot room (a bot's direct room with the caller), the bot
  */
 public record Room(
     UUID id,
@@ -33,7 +34,8 @@ public record Room(
     Instant lastActivityAt,
     Instant createdAt,
     @Nullable UUID departmentId,
-    boolean includeSubDepartments) {
+    boolean includeSubDepartments,
+    @Nullable UUID botId) {
 
   /** What a bot learns about a room it is in. */
   public record Summary(UUID id, RoomType type, String name, int memberCount, long lastSeq) {}

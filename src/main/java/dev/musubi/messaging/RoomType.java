@@ -12,7 +12,9 @@ public enum RoomType {
   /** A named room where only owners post. */
   ANNOUNCEMENT,
   /** A named room whose members are a department's (kept in step with the directory). */
-  DEPARTMENT;
+  DEPARTMENT,
+  /** One member and one bot: the bot's direct room with the member (one per bot and member). */
+  BOT;
 
   @com.fasterxml.jackson.annotation.JsonValue
   public String code() {

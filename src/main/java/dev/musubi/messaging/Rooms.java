@@ -106,6 +106,10 @@ public class Rooms {
                 () ->
                     Problems.invalid(
                         "type", "invalid", "Must be direct, group, announcement or department."));
+    if (t == RoomType.BOT) {
+      throw Problems.invalid(
+          "type", "invalid", "Must be direct, group, announcement or department.");
+    }
     if (t == RoomType.DEPARTMENT) {
       return createDepartmentRoom(actor, name, memberIds, departmentId, includeSubDepartments);
     }
@@ -281,6 +285,9 @@ public class Rooms {
     if (a.room().type() == RoomType.DIRECT) {
       throw Problems.conflict("direct-room", "A direct room always has its two members.");
     }
+    if (a.room().type() == RoomType.BOT) {
+      throw Problems.conflict("bot-room", "A bot's room holds the bot and one member.");
+    }
     if (a.room().type() == RoomType.ANNOUNCEMENT) {
       requireOwner(a);
     }
@@ -444,7 +451,17 @@ public class Rooms {
         room.lastActivityAt(),
         room.createdAt(),
         room.departmentId(),
-        room.includeSub());
+        room.includeSub(),
+        botOf(room));
+  }
+
+  /** The bot of a bot room, from its key {@code bot:<bot>:<member>}. */
+  private static @Nullable UUID botOf(RoomRow room) {
+    String key = room.directKey();
+    if (room.type() != RoomType.BOT || key == null || !key.startsWith("bot:")) {
+      return null;
+    }
+    return Ids.parseOrNull(key.substring(4, key.indexOf(':', 4) < 0 ? 4 : key.indexOf(':', 4)));
   }
 
   private static String shorten(String text) {

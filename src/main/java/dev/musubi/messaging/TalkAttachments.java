@@ -115,10 +115,25 @@ public class TalkAttachments {
     if (a.room().type() == RoomType.ANNOUNCEMENT && !a.me().owner()) {
       throw Problems.forbidden("not-owner", "Only the owners post in an announcement room.");
     }
-    UUID tenantId = actor.tenantId();
+    return uploadAs(
+        actor.tenantId(), roomId, actor.memberId(), rawName, declaredType, declaredLength, content);
+  }
+
+  /**
+   * Stores an upload of a bot (or a member whose access the caller checked) for the room, under the
+   * same company limits as a member's: name, blocked extensions, size and image pixels.
+   */
+  Attachment uploadAs(
+      UUID tenantId,
+      UUID roomId,
+      UUID uploader,
+      @Nullable String rawName,
+      @Nullable String declaredType,
+      long declaredLength,
+      InputStream content) {
     String name = checkedName(rawName);
     checkExtension(tenantId, name);
-    if (store.pendingCount(tenantId, actor.memberId()) >= MAX_PENDING) {
+    if (store.pendingCount(tenantId, uploader) >= MAX_PENDING) {
       throw Problems.conflict(
           "too-many-uploads",
           "You have "
@@ -175,7 +190,7 @@ public class TalkAttachments {
             tenantId,
             roomId,
             null,
-            actor.memberId(),
+            uploader,
             name,
             type,
             blob.size(),

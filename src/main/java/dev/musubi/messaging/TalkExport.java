@@ -141,7 +141,7 @@ public class TalkExport {
         while (true) {
           List<Row> batch =
               jdbc.sql(
-                      "SELECT id, room_id, seq, sender_id, body, created_at, recalled_at"
+                      "SELECT id, room_id, seq, sender_id, body, payload, created_at, recalled_at"
                           + " FROM talk_message WHERE tenant_id = ? AND "
                           + who
                           + " = ? AND (created_at > ? OR (created_at = ? AND id > ?))"
@@ -161,7 +161,7 @@ public class TalkExport {
                               rs.getObject("room_id", UUID.class),
                               rs.getLong("seq"),
                               rs.getObject("sender_id", UUID.class),
-                              rs.getString("body"),
+                              withPayload(rs.getString("body"), rs.getString("payload")),
                               Jdbc.requiredInstant(rs, "created_at"),
                               Jdbc.instant(rs, "recalled_at")))
                   .list();
@@ -210,6 +210,15 @@ public class TalkExport {
         return id + "\n";
       }
     }
+  }
+
+  /** The text, with a bot's link URL or button labels after it. */
+  private static @Nullable String withPayload(@Nullable String body, @Nullable String payload) {
+    String extra = dev.musubi.messaging.internal.RichPayload.summary(payload);
+    if (body == null || extra.isEmpty()) {
+      return body;
+    }
+    return body + "\n" + extra;
   }
 
   private record Row(

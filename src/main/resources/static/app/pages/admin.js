@@ -36,20 +36,23 @@ import {
 import { MailAdminSection } from './admin-mail.js';
 import { OrganisationSection } from './admin-org.js';
 import { TalkExportCard } from './admin-talk-export.js';
+import { BOT_ADMIN_ROLES, TalkBotsSection } from './admin-talk-bots.js';
 import { MemberExportButton, PrivacySection } from './privacy.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
-const TABS = ['members', 'deleted', 'org', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail', 'privacy'];
+const TABS = ['members', 'deleted', 'org', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail', 'bots', 'privacy'];
 
 export function AdminPage({ me, tab }) {
-  const current = TABS.includes(tab) ? tab : 'members';
+  const mayManageBots = (me?.roles || []).some((r) => BOT_ADMIN_ROLES.includes(r));
+  const tabs = TABS.filter((id) => id !== 'bots' || mayManageBots);
+  const current = tabs.includes(tab) ? tab : 'members';
   return html`<div class="page">
     <h1 class="page-title">${t('admin.title')}</h1>
     <nav class="tabs" aria-label=${t('admin.title')}>
-      ${TABS.map(
+      ${tabs.map(
         (id) => html`<a
           key=${id}
           href=${'#/admin/' + id}
@@ -61,6 +64,8 @@ export function AdminPage({ me, tab }) {
     </nav>
     ${current === 'mail'
       ? html`<${MailAdminSection} />`
+      : current === 'bots'
+      ? html`<${TalkBotsSection} />`
       : current === 'audit'
       ? html`<${AuditSection} />${(me?.roles || []).includes('super_admin') && html`<${TalkExportCard} />`}`
       : current === 'deleted'

@@ -138,6 +138,92 @@ addMessages({
   },
 });
 
+addMessages({
+  ja: {
+    'talk.bots': 'ボット',
+    'talk.botsInRoom': 'このトークのボット',
+    'talk.noBots': 'ボットはいません',
+    'talk.botAdd': '追加',
+    'talk.botRemove': '外す',
+    'talk.botPick': '追加するボット',
+    'talk.postbackSent': '{label} をボットに送りました',
+    'talk.linkCard': 'リンク: {title}',
+  },
+  en: {
+    'talk.bots': 'Bots',
+    'talk.botsInRoom': 'Bots in this talk',
+    'talk.noBots': 'No bots',
+    'talk.botAdd': 'Add',
+    'talk.botRemove': 'Remove',
+    'talk.botPick': 'Bot to add',
+    'talk.postbackSent': 'Sent {label} to the bot',
+    'talk.linkCard': 'Link: {title}',
+  },
+});
+
+/** An http(s) URL as given, or null for anything else (javascript:, data:, relative…). */
+export function safeHttpUrl(u) {
+  if (typeof u !== 'string' || !/^https?:\/\//i.test(u)) return null;
+  try {
+    const url = new URL(u);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where a bot's icon is served; `version` (its SHA-256) makes a changed icon load anew. */
+export function botIconUrl(botId, version) {
+  return `/api/v1/talk/bots/${encodeURIComponent(botId)}/icon` + (version ? query({ v: version }) : '');
+}
+
+/** A bot's icon, or its initial when it has none (the image answers 404). */
+function BotAvatar({ botId, version, name, className }) {
+  const [failed, setFailed] = useState(false);
+  if (!botId || failed || version === null) return html`<span class=${cx('avatar', className)} aria-hidden="true">${(name || '').slice(0, 1)}</span>`;
+  return html`<img class=${cx('avatar', 'avatar-img', className)} src=${botIconUrl(botId, version)} alt="" onError=${() => setFailed(true)} data-testid="bot-icon" />`;
+}
+
+/** A bot's buttons: data buttons send a postback to the bot; url buttons open the link. */
+function BotButtons({ m, roomId }) {
+  const [busy, setBusy] = useState(-1);
+  const press = async (b, i) => {
+    setBusy(i);
+    try {
+      await api.post(`/api/v1/rooms/${roomId}/messages/${m.id}/postback`, { button: i });
+      toast(t('talk.postbackSent', { label: b.label }));
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(-1);
+    }
+  };
+  return html`<div class="msg-buttons" data-testid="bot-buttons">
+    ${(m.buttons || []).map((b, i) => {
+      if (b.url) {
+        const href = safeHttpUrl(b.url);
+        return href
+          ? html`<a key=${i} class="btn btn-secondary btn-small msg-button" href=${href} target="_blank" rel="noopener noreferrer" data-button=${i}>${b.label}</a>`
+          : null;
+      }
+      return html`<button key=${i} type="button" class="btn btn-secondary btn-small msg-button" disabled=${busy !== -1} onClick=${() => press(b, i)} data-button=${i}>
+        ${b.label}
+      </button>`;
+    })}
+  </div>`;
+}
+
+/** A link card: title and description as text, the host shown, opened with noopener. */
+function LinkCard({ link }) {
+  const href = safeHttpUrl(link?.url);
+  if (!href) return html`<span class="msg-text">${link?.title || ''}</span>`;
+  return html`<a class="msg-card" href=${href} target="_blank" rel="noopener noreferrer" data-testid="link-card" aria-label=${t('talk.linkCard', { title: link.title })}>
+    <strong class="msg-card-title">${link.title}</strong>
+    ${link.description && html`<span class="msg-card-text">${link.description}</span>`}
+    <span class="msg-card-host">${new URL(href).host}</span>
+  </a>`;
+}
+
 const MENTION_TOKEN = /@\{([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}/g;
 
 /** Text with the server's mention tokens (@{memberId}) shown as @name, as plain text. */
@@ -770,9 +856,14 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
                   aria-current=${r.id === roomId ? 'page' : undefined}
                   data-room=${r.id}
                 >
-                  <span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>
+                  ${r.type === 'bot'
+                    ? html`<${BotAvatar} botId=${r.botId} name=${roomName(r)} />`
+                    : html`<span class="avatar" aria-hidden="true">${roomName(r).slice(0, 1)}</span>`}
                   <span class="talk-room-main">
-                    <span class="talk-room-name">${roomName(r)}${(r.type === 'group' || r.type === 'department') && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}</span>
+                    <span class="talk-room-name"
+                      >${roomName(r)}${(r.type === 'group' || r.type === 'department') && html`<span class="talk-muted"> (${(r.members || []).length})</span>`}${r.type === 'bot' &&
+                      html` <span class="msg-bot">BOT</span>`}</span
+                    >
                     <span class="talk-room-preview">${preview(r)}</span>
                   </span>
                   <span class="talk-room-side">
@@ -884,6 +975,16 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
   const [pins, setPins] = useState([]);
   const [forwarding, setForwarding] = useState(null);
   const [managingHooks, setManagingHooks] = useState(false);
+  const [managingBots, setManagingBots] = useState(false);
+  const [roomBots, setRoomBots] = useState(new Map());
+  const loadBots = () =>
+    api.get(`/api/v1/rooms/${roomId}/bots`).then(
+      (b) => setRoomBots(new Map(list(b, 'bots').map((x) => [x.id, x]))),
+      () => setRoomBots(new Map()),
+    );
+  useEffect(() => {
+    loadBots();
+  }, [roomId]);
   const loadPins = () => api.get(`/api/v1/rooms/${roomId}/pins`).then((b) => setPins(list(b, 'pins')), () => {});
   useEffect(() => {
     loadPins();
@@ -1201,8 +1302,9 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
       room.type !== 'direct' &&
       (room.owners || []).includes(me.id) &&
       html`<button type="button" class="btn btn-secondary btn-small talk-hooks" onClick=${() => setManagingHooks(true)} data-testid="webhooks-open">
-        ${t('talk.webhooks')}
-      </button>`}
+          ${t('talk.webhooks')}
+        </button>
+        <button type="button" class="btn btn-secondary btn-small talk-bots-open" onClick=${() => setManagingBots(true)} data-testid="bots-open">${t('talk.bots')}</button>`}
       ${room &&
       html`<button type="button" class="btn btn-secondary btn-small talk-archive" onClick=${() => archive(!room.archived)} data-testid="archive-room">
         ${room.archived ? t('talk.unarchive') : t('talk.archive')}
@@ -1239,6 +1341,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
           showName=${m.senderId !== me.id && (i === 0 || messages[i - 1].senderId !== m.senderId)}
           nameOf=${nameOf}
           sender=${m.senderName ? null : personOf && personOf(m.senderId)}
+          bot=${m.senderName ? roomBots.get(m.senderId) || null : null}
           quoted=${m.replyTo ? byId.get(m.replyTo) || { missing: true } : null}
           hasOthers=${others.length > 0}
           readersPath=${settings?.readByVisible ? `/api/v1/rooms/${roomId}/messages/${m.id}/readers` : null}
@@ -1278,6 +1381,14 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
       </div>
     <//>`}
     ${managingHooks && html`<${WebhooksDialog} roomId=${roomId} onClose=${() => setManagingHooks(false)} />`}
+    ${managingBots &&
+    html`<${RoomBotsDialog}
+      roomId=${roomId}
+      onClose=${() => {
+        setManagingBots(false);
+        loadBots();
+      }}
+    />`}
     ${forwarding &&
     html`<${ForwardDialog}
       message=${forwarding}
@@ -1355,6 +1466,66 @@ function WebhooksDialog({ roomId, onClose }) {
   <//>`;
 }
 
+function RoomBotsDialog({ roomId, onClose }) {
+  const [inRoom, setInRoom] = useState(null);
+  const [all, setAll] = useState(null);
+  const [pick, setPick] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const load = () => api.get(`/api/v1/rooms/${roomId}/bots`).then((b) => setInRoom(list(b, 'bots')), setError);
+  useEffect(() => {
+    load();
+    api.get('/api/v1/talk/bots').then((b) => setAll(list(b, 'bots')), setError);
+  }, [roomId]);
+  const present = new Set((inRoom || []).map((b) => b.id));
+  const addable = (all || []).filter((b) => !present.has(b.id));
+  const add = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setInRoom(list(await api.post(`/api/v1/rooms/${roomId}/bots`, { bot: pick }), 'bots'));
+      setPick('');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async (b) => {
+    try {
+      await api.del(`/api/v1/rooms/${roomId}/bots/${b.id}`);
+      load();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('talk.botsInRoom')} onClose=${onClose} footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.close')}<//>`}>
+    <div class="talk-settings" data-testid="room-bots-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${inRoom && inRoom.length === 0 && html`<p class="talk-muted">${t('talk.noBots')}</p>`}
+      <ul class="talk-pick-list">
+        ${(inRoom || []).map(
+          (b) => html`<li key=${b.id} class="talk-webhook" data-bot=${b.id}>
+            <span class="talk-bot-name"><${BotAvatar} botId=${b.id} version=${b.icon || null} name=${b.name} /> ${b.name}</span>
+            <button type="button" class="link-btn" onClick=${() => remove(b)}>${t('talk.botRemove')}</button>
+          </li>`,
+        )}
+      </ul>
+      ${addable.length > 0 &&
+      html`<div class="talk-webhook-new">
+        <${Select}
+          label=${t('talk.botPick')}
+          value=${pick}
+          onValue=${setPick}
+          options=${[{ value: '', label: '—' }, ...addable.map((b) => ({ value: b.id, label: b.name }))]}
+          data-testid="bot-pick"
+        />
+        <${Button} busy=${busy} disabled=${!pick} onClick=${add} data-testid="bot-add">${t('talk.botAdd')}<//>
+      </div>`}
+    </div>
+  <//>`;
+}
+
 function ForwardDialog({ message, fromRoom, rooms, roomName, onClose }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
@@ -1408,7 +1579,7 @@ function Readers({ path, nameOf, onClose }) {
   </div>`;
 }
 
-function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, sender, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
+function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, sender, bot, quoted, hasOthers, readersPath, onReply, onReact, onEdit, onRecall, onForward, onPin }) {
   const mine = m.senderId === me.id;
   const [showReaders, setShowReaders] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -1430,7 +1601,9 @@ function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, se
 
   return html`<div class=${cx('msg', mine ? 'msg-mine' : 'msg-theirs', focused && 'msg-focus')} data-message=${m.id} data-seq=${m.seq}>
     ${!mine &&
-    (showName && sender?.photo
+    (showName && bot
+      ? html`<${BotAvatar} botId=${bot.id} version=${bot.icon || null} name=${m.senderName} className="msg-avatar" />`
+      : showName && sender?.photo
       ? html`<img class="avatar msg-avatar avatar-img" src=${photoUrl(sender)} alt="" />`
       : html`<span class=${cx('avatar', 'msg-avatar', !showName && 'msg-avatar-blank')} aria-hidden="true">${showName ? (m.senderName || nameOf(m.senderId)).slice(0, 1) : ''}</span>`)}
     <div class="msg-body">
@@ -1458,7 +1631,10 @@ function MessageItem({ m, roomId, onOpenImage, me, focused, showName, nameOf, se
                 </div>`
               : m.kind === 'sticker'
                 ? html`<${Sticker} id=${m.text} />`
+                : m.kind === 'link' && m.link
+                ? html`<${LinkCard} link=${m.link} />`
                 : html`${(m.text || '') !== '' && html`<span class="msg-text"><${MessageText} text=${m.text} nameOf=${nameOf} /></span>`}
+                  ${m.kind === 'buttons' && html`<${BotButtons} m=${m} roomId=${roomId} />`}
                   ${(m.attachments || []).length > 0 && html`<${Attachments} roomId=${roomId} items=${m.attachments} onOpen=${onOpenImage} />`}`}
         </div>
         <div class="msg-meta">

@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * rows are written in the sending transaction), so nothing is lost on a crash; a poller then POSTs
  * each due row to the bot's callback, signed, and retries failures with exponential backoff (5 s,
  * 10 s, 20 s, … up to {@link #MAX_ATTEMPTS} attempts). The outbox row is the delivery log: status,
- * attempts and the last error (an HTTP status or an error class, never message text).
+ * attempts and the last error (an HTTP status or an error class, never message text). Postbacks (a
+ * member pressed a data button of the bot's message) go through the same outbox and retries.
  */
 @Component
 public class BotDelivery {
@@ -103,7 +104,18 @@ public class BotDelivery {
     String error;
     try {
       URI uri = guard.check(bot.callbackUrl());
-      byte[] body = JSON.writeValueAsBytes(payload(row, bot, m));
+      Map<String, Object> event;
+      if ("postback".equals(row.event())) {
+        String data = row.button() == null ? null : RichPayload.dataOf(m.payload(), row.button());
+        if (data == null || row.memberId() == null) {
+          store.dropped(row.id(), "gone", clock.instant());
+          return;
+        }
+        event = postback(row, bot, data);
+      } else {
+        event = payload(row, bot, m);
+      }
+      byte[] body = JSON.writeValueAsBytes(event);
       String timestamp = Long.toString(clock.instant().getEpochSecond());
       byte[] signed = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
       byte[] data = new byte[signed.length + body.length];
@@ -139,6 +151,18 @@ public class BotDelivery {
             ? null
             : now.plus(FIRST_BACKOFF.multipliedBy(1L << (attempts - 1)));
     store.retryLater(row.id(), attempts, error, next, now);
+  }
+
+  private static Map<String, Object> postback(OutboxRow row, BotRow bot, String data) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", "postback");
+    p.put("deliveryId", row.id().toString());
+    p.put("botId", bot.id().toString());
+    p.put("roomId", row.roomId().toString());
+    p.put("messageId", row.messageId().toString());
+    p.put("memberId", String.valueOf(row.memberId()));
+    p.put("data", data);
+    return p;
   }
 
   private static Map<String, Object> payload(OutboxRow row, BotRow bot, MessageRow m) {

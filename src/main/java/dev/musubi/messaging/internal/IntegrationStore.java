@@ -24,7 +24,20 @@ public class IntegrationStore {
       String callbackUrl,
       String secret,
       UUID createdBy,
-      Instant createdAt) {}
+      Instant createdAt,
+      @Nullable String iconSha256) {
+
+    public BotRow(
+        UUID id,
+        UUID tenantId,
+        String name,
+        String callbackUrl,
+        String secret,
+        UUID createdBy,
+        Instant createdAt) {
+      this(id, tenantId, name, callbackUrl, secret, createdBy, createdAt, null);
+    }
+  }
 
   public record OutboxRow(
       UUID id,
@@ -37,7 +50,10 @@ public class IntegrationStore {
       Instant nextAttemptAt,
       @Nullable String lastError,
       Instant createdAt,
-      @Nullable Instant doneAt) {}
+      @Nullable Instant doneAt,
+      String event,
+      @Nullable UUID memberId,
+      @Nullable Integer button) {}
 
   public record WebhookRow(
       UUID id, UUID tenantId, UUID roomId, String name, UUID createdBy, Instant createdAt) {}
@@ -97,6 +113,21 @@ public class IntegrationStore {
     jdbc.sql("DELETE FROM talk_bot WHERE tenant_id = ? AND id = ?").params(tenantId, id).update();
   }
 
+  /** Sets or clears ({@code null}) the bot's icon; returns the previous icon's SHA-256. */
+  public @Nullable String setIcon(UUID tenantId, UUID botId, @Nullable String sha256) {
+    String old =
+        jdbc.sql("SELECT icon_sha256 FROM talk_bot WHERE tenant_id = ? AND id = ?")
+            .params(tenantId, botId)
+            .query((rs, i) -> Optional.ofNullable(rs.getString(1)))
+            .optional()
+            .flatMap(o -> o)
+            .orElse(null);
+    jdbc.sql("UPDATE talk_bot SET icon_sha256 = ? WHERE tenant_id = ? AND id = ?")
+        .params(sha256, tenantId, botId)
+        .update();
+    return old;
+  }
+
   public boolean addBotToRoom(UUID tenantId, UUID roomId, UUID botId, UUID by, Instant now) {
     return jdbc.sql(
                 "INSERT INTO talk_room_bot (tenant_id, room_id, bot_id, added_by, added_at)"
@@ -142,6 +173,24 @@ public class IntegrationStore {
                 + " attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?,"
                 + " ?)")
         .params(id, tenantId, botId, roomId, messageId, ts(now), ts(now))
+        .update();
+  }
+
+  /** A postback: {@code member} pressed button {@code button} of the bot's message. */
+  public void enqueuePostback(
+      UUID id,
+      UUID tenantId,
+      UUID botId,
+      UUID roomId,
+      UUID messageId,
+      UUID member,
+      int button,
+      Instant now) {
+    jdbc.sql(
+            "INSERT INTO talk_outbox (id, tenant_id, bot_id, room_id, message_id, status,"
+                + " attempts, next_attempt_at, created_at, event, member_id, button)"
+                + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, 'postback', ?, ?)")
+        .params(id, tenantId, botId, roomId, messageId, ts(now), ts(now), member, button)
         .update();
   }
 
@@ -236,7 +285,8 @@ public class IntegrationStore {
         rs.getString("callback_url"),
         rs.getString("secret"),
         rs.getObject("created_by", UUID.class),
-        Jdbc.requiredInstant(rs, "created_at"));
+        Jdbc.requiredInstant(rs, "created_at"),
+        rs.getString("icon_sha256"));
   }
 
   private static OutboxRow outbox(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
@@ -251,7 +301,10 @@ public class IntegrationStore {
         Jdbc.requiredInstant(rs, "next_attempt_at"),
         rs.getString("last_error"),
         Jdbc.requiredInstant(rs, "created_at"),
-        Jdbc.instant(rs, "done_at"));
+        Jdbc.instant(rs, "done_at"),
+        rs.getString("event"),
+        rs.getObject("member_id", UUID.class),
+        (Integer) rs.getObject("button", Integer.class));
   }
 
   private static WebhookRow webhook(java.sql.ResultSet rs, int i) throws java.sql.SQLException {

@@ -53,8 +53,13 @@ class MessageIndexer {
     }
     store
         .findMessage(tenantId, roomId, messageId)
-        .filter(m -> m.recalledAt() == null && m.body() != null && "text".equals(m.kind()))
+        .filter(m -> m.recalledAt() == null && m.body() != null && searchable(m.kind()))
         .ifPresent(m -> i.index(document(m)));
+  }
+
+  /** Text, and bots' buttons (their text) and link cards (their title), are searchable. */
+  static boolean searchable(String kind) {
+    return "text".equals(kind) || "buttons".equals(kind) || "link".equals(kind);
   }
 
   /** The search document of a live text message. */

@@ -72,7 +72,9 @@ public class MessageViews {
                   r.forwarded(),
                   pinned.contains(r.id()),
                   r.senderName(),
-                  recalled ? List.of() : files.getOrDefault(r.id(), List.of()));
+                  recalled ? List.of() : files.getOrDefault(r.id(), List.of()),
+                  recalled ? null : RichPayload.buttonsOf(r.payload()),
+                  recalled ? null : RichPayload.linkOf(r.payload()));
             })
         .toList();
   }

@@ -92,6 +92,10 @@ class RealtimeFanout {
     data.put("name", room.get().name());
     data.put("members", members.stream().map(MemberRow::memberId).toList());
     data.put("owners", members.stream().filter(MemberRow::owner).map(MemberRow::memberId).toList());
+    String key = room.get().directKey();
+    if (room.get().type() == dev.musubi.messaging.RoomType.BOT && key != null) {
+      data.put("botId", key.substring(4, key.lastIndexOf(':'))); // key: bot:<bot>:<member>
+    }
     Set<UUID> recipients = new LinkedHashSet<>();
     members.forEach(m -> recipients.add(m.memberId()));
     recipients.addAll(e.formerMembers());

@@ -199,7 +199,8 @@ class TalkPersonalData
           for (UUID id : ids) {
             attachments.release(companyId, id);
             jdbc.sql(
-                    "UPDATE talk_message SET body = NULL, mentions = '', mentions_all = FALSE,"
+                    "UPDATE talk_message SET body = NULL, payload = NULL, mentions = '',"
+                        + " mentions_all = FALSE,"
                         + " recalled_at = COALESCE(recalled_at, ?) WHERE tenant_id = ? AND id = ?")
                 .params(ts(now), companyId, id)
                 .update();

@@ -93,7 +93,46 @@ public class TalkStore {
       @Nullable Instant recalledAt,
       String kind,
       boolean forwarded,
-      @Nullable String senderName) {
+      @Nullable String senderName,
+      @Nullable String payload) {
+
+    /** A row without a rich payload (buttons or link card JSON). */
+    public MessageRow(
+        UUID id,
+        UUID tenantId,
+        UUID roomId,
+        long seq,
+        UUID senderId,
+        @Nullable String body,
+        @Nullable UUID replyTo,
+        List<UUID> mentions,
+        boolean mentionsAll,
+        @Nullable String idempotencyKey,
+        Instant createdAt,
+        @Nullable Instant editedAt,
+        @Nullable Instant recalledAt,
+        String kind,
+        boolean forwarded,
+        @Nullable String senderName) {
+      this(
+          id,
+          tenantId,
+          roomId,
+          seq,
+          senderId,
+          body,
+          replyTo,
+          mentions,
+          mentionsAll,
+          idempotencyKey,
+          createdAt,
+          editedAt,
+          recalledAt,
+          kind,
+          forwarded,
+          senderName,
+          null);
+    }
 
     public MessageRow(
         UUID id,
@@ -127,6 +166,7 @@ public class TalkStore {
           recalledAt,
           kind,
           forwarded,
+          null,
           null);
     }
   }
@@ -409,7 +449,7 @@ public class TalkStore {
     jdbc.sql(
             "INSERT INTO talk_message (id, tenant_id, room_id, seq, sender_id, body, reply_to,"
                 + " mentions, mentions_all, idempotency_key, created_at, kind, forwarded,"
-                + " sender_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " sender_name, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             m.id(),
             m.tenantId(),
@@ -424,7 +464,8 @@ public class TalkStore {
             ts(m.createdAt()),
             m.kind(),
             m.forwarded(),
-            m.senderName())
+            m.senderName(),
+            m.payload())
         .update();
     // A new message brings the room back for members who archived it.
     jdbc.sql(
@@ -514,7 +555,7 @@ public class TalkStore {
   public List<MessageRow> textMessagesAfter(UUID tenantId, @Nullable UUID after, int limit) {
     return jdbc.sql(
             "SELECT * FROM talk_message WHERE tenant_id = ? AND recalled_at IS NULL"
-                + " AND kind = 'text' AND body IS NOT NULL"
+                + " AND kind IN ('text', 'buttons', 'link') AND body IS NOT NULL"
                 + (after == null ? "" : " AND id > ?")
                 + " ORDER BY id LIMIT ?")
         .params(
@@ -536,8 +577,8 @@ public class TalkStore {
 
   public void recallMessage(UUID tenantId, UUID id, Instant now) {
     jdbc.sql(
-            "UPDATE talk_message SET body = NULL, mentions = '', mentions_all = FALSE,"
-                + " recalled_at = ? WHERE tenant_id = ? AND id = ?")
+            "UPDATE talk_message SET body = NULL, payload = NULL, mentions = '',"
+                + " mentions_all = FALSE, recalled_at = ? WHERE tenant_id = ? AND id = ?")
         .params(ts(now), tenantId, id)
         .update();
     jdbc.sql("DELETE FROM talk_reaction WHERE tenant_id = ? AND message_id = ?")
@@ -689,7 +730,8 @@ public class TalkStore {
         Jdbc.instant(rs, "recalled_at"),
         rs.getString("kind"),
         rs.getBoolean("forwarded"),
-        rs.getString("sender_name"));
+        rs.getString("sender_name"),
+        rs.getString("payload"));
   }
 
   private static String joinIds(List<UUID> ids) {

@@ -131,6 +131,70 @@ public class Thumbnails {
     }
   }
 
+  /**
+   * A JPEG, PNG or GIF image (recognised by content) as a centre-cropped square PNG of at most
+   * {@code side} pixels, for bot icons; empty when it is not such an image or does not decode.
+   * Decoding is bounded as in {@link #probe}.
+   *
+   * @throws TooManyPixelsException when the header declares more than {@link #MAX_PIXELS}
+   */
+  public Optional<byte[]> square(byte[] encoded, int side) throws IOException {
+    try (ImageInputStream iis =
+        ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(encoded))) {
+      Iterator<ImageReader> readers = iis == null ? null : ImageIO.getImageReaders(iis);
+      if (readers == null || !readers.hasNext()) {
+        return Optional.empty();
+      }
+      ImageReader reader = readers.next();
+      try {
+        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+        format = format.equals("jpg") ? "jpeg" : format;
+        if (!format.equals("jpeg") && !format.equals("png") && !format.equals("gif")) {
+          return Optional.empty();
+        }
+        reader.setInput(iis, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w <= 0 || h <= 0) {
+          return Optional.empty();
+        }
+        if (w * h > MAX_PIXELS) {
+          throw new TooManyPixelsException(w, h);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        int step = (int) Math.max(1, Math.min(w, h) / (side * 2L));
+        param.setSourceSubsampling(step, step, 0, 0);
+        BufferedImage source = reader.read(0, param);
+        if (format.equals("jpeg")) {
+          source = orient(source, ExifOrientation.of(encoded));
+        }
+        int edge = Math.min(source.getWidth(), source.getHeight());
+        BufferedImage crop =
+            source.getSubimage(
+                (source.getWidth() - edge) / 2, (source.getHeight() - edge) / 2, edge, edge);
+        int out = Math.min(side, edge);
+        BufferedImage icon = new BufferedImage(out, out, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = icon.createGraphics();
+        try {
+          g.setRenderingHint(
+              RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+          g.drawImage(crop, 0, 0, out, out, null);
+        } finally {
+          g.dispose();
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(icon, "png", bytes)) {
+          return Optional.empty();
+        }
+        return Optional.of(bytes.toByteArray());
+      } catch (IIOException | IndexOutOfBoundsException | IllegalArgumentException e) {
+        return Optional.empty();
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
   /** The EXIF orientation (1 to 8) of a JPEG from its first bytes; 1 when there is none. */
   static int exifOrientation(InputStream in) throws IOException {
     return ExifOrientation.of(in.readNBytes(EXIF_SCAN));

@@ -1,4 +1,4 @@
-package dev.musubi.drive.internal;
+package dev.musubi.platform.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.musubi.drive.internal;
+package dev.musubi.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
