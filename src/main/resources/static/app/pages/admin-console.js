@@ -117,6 +117,11 @@ addMessages({
     'alerts.massDownloads': '大量ダウンロードとみなす件数',
     'alerts.massDeletions': '大量削除とみなす件数',
     'alerts.massWindow': '大量操作の集計期間（分）',
+    'alerts.kind.admin_new_country': '管理者の新しい国からのログイン',
+    'alerts.newCountryDays': '新しい国とみなす期間（日）',
+    'alerts.country.on': '国別アラートは有効です（IP と国の対応表: {rows} 件、読み込み {time}）。',
+    'alerts.country.off': '国別アラートは無効です: 運用者が IP と国の対応表（MUSUBI_GEOIP_CSV）を設定していません。新しいネットワークからのログインは引き続き通知されます。',
+    'alerts.country.failed': '国別アラートは無効です: IP と国の対応表を読み込めませんでした（{error}）。運用者に連絡してください。',
     'incidents.title': 'インシデント報告',
     'incidents.empty': '報告はありません',
     'security.save': '保存',
@@ -260,6 +265,11 @@ addMessages({
     'alerts.massDownloads': 'Mass download at (files)',
     'alerts.massDeletions': 'Mass deletion at (items)',
     'alerts.massWindow': 'Mass actions within (minutes)',
+    'alerts.kind.admin_new_country': 'Admin sign-in from a new country',
+    'alerts.newCountryDays': 'Country counts as new after (days)',
+    'alerts.country.on': 'Country alerts are on (IP-to-country table: {rows} ranges, loaded {time}).',
+    'alerts.country.off': 'Country alerts are off: the operator has not set an IP-to-country file (MUSUBI_GEOIP_CSV). Sign-ins from a new network are still alerted.',
+    'alerts.country.failed': 'Country alerts are off: the IP-to-country file could not be read ({error}). Ask your operator.',
     'incidents.title': 'Incident reports',
     'incidents.empty': 'No reports',
     'security.save': 'Save',
@@ -542,6 +552,7 @@ export function AlertsSection() {
   const alerts = useLoad('/api/v1/admin/alerts?size=100');
   const incidents = useLoad('/api/v1/incidents?size=50');
   const settings = useLoad('/api/v1/admin/alert-settings');
+  const country = useLoad('/api/v1/admin/alerts/country-status');
   const [form, setForm] = useState(null);
   const [formError, setFormError] = useState(null);
   useEffect(() => settings.data && setForm(settings.data), [settings.data]);
@@ -565,6 +576,7 @@ export function AlertsSection() {
         massDownloadThreshold: Number(form.massDownloadThreshold),
         massDeletionThreshold: Number(form.massDeletionThreshold),
         massWindowMinutes: Number(form.massWindowMinutes),
+        newCountryDays: Number(form.newCountryDays),
       });
       toast(t('security.saved'));
       settings.reload();
@@ -572,7 +584,18 @@ export function AlertsSection() {
       setFormError(err);
     }
   };
+  const c = country.data;
   return html`<div class="stack">
+    ${c &&
+    html`<div data-testid="country-alerts" data-state=${c.state}>
+      <${Alert} tone=${c.enabled ? 'success' : 'warning'}>
+        ${c.enabled
+          ? t('alerts.country.on', { rows: c.rows, time: c.loadedAt ? formatDateTime(c.loadedAt) : '—' })
+          : c.state === 'failed'
+            ? t('alerts.country.failed', { error: c.error || '' })
+            : t('alerts.country.off')}
+      <//>
+    </div>`}
     ${alerts.error && html`<${Alert}>${errorText(alerts.error)}<//>`}
     ${alerts.data === null && !alerts.error
       ? html`<${Spinner} />`
@@ -606,6 +629,7 @@ export function AlertsSection() {
           ['massDownloadThreshold', 'alerts.massDownloads'],
           ['massDeletionThreshold', 'alerts.massDeletions'],
           ['massWindowMinutes', 'alerts.massWindow'],
+          ['newCountryDays', 'alerts.newCountryDays'],
         ].map(([k, l]) => html`<${TextField} key=${k} label=${t(l)} name=${k} type="number" value=${String(form[k])} onValue=${(v) => setForm({ ...form, [k]: v })} error=${fe[k]} />`)}
         <div class="row row-end"><${Button} type="submit">${t('security.save')}<//></div>
       </form>
