@@ -61,6 +61,7 @@ class CountryAlertIntegrationTests {
   @LocalServerPort int port;
   @Autowired TestClock clock;
   @Autowired GeoIp geoIp;
+  @Autowired dev.musubi.admin.internal.AlertMail alertMail;
 
   @AfterEach
   void resetClock() {
@@ -109,6 +110,12 @@ class CountryAlertIntegrationTests {
     signInFrom(fixtures, member.loginId(), "198.51.100.1");
     signInFrom(fixtures, member.loginId(), "203.0.113.1");
     assertThat(countryAlerts(us)).hasSize(2);
+
+    // Mailed to the security admins like every alert.
+    alertMail.deliverPending();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> SecurityMonitoringIntegrationTests.inbox(us).contains("管理者の新しい国からのログイン"));
 
     // The audit trail and the sign-in history show the country.
     List<JsonNode> logins =
