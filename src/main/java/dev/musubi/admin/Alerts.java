@@ -11,6 +11,7 @@ import dev.musubi.identity.Permission;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.Jdbc;
 import dev.musubi.platform.PageResult;
+import dev.musubi.platform.geo.GeoIp;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
@@ -55,14 +56,31 @@ public class Alerts {
               Jdbc.requiredInstant(rs, "created_at"),
               Jdbc.instant(rs, "acknowledged_at"));
 
+  /**
+   * Whether alerts on admin sign-ins from a new country are working in this installation.
+   *
+   * @param state {@code loaded}, {@code off} (the operator set no IP-to-country file) or {@code
+   *     failed} (the file could not be read)
+   * @param rows ranges in the loaded file
+   */
+  public record CountryAlerts(
+      boolean enabled,
+      String state,
+      long rows,
+      long skipped,
+      @Nullable Instant loadedAt,
+      @Nullable String error) {}
+
   private final JdbcClient jdbc;
+  private final GeoIp geoIp;
   private final AdminAccess access;
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
 
-  Alerts(JdbcClient jdbc, AdminAccess access, AuditTrail audit, Ids ids, Clock clock) {
+  Alerts(JdbcClient jdbc, GeoIp geoIp, AdminAccess access, AuditTrail audit, Ids ids, Clock clock) {
     this.jdbc = jdbc;
+    this.geoIp = geoIp;
     this.access = access;
     this.audit = audit;
     this.ids = ids;
@@ -124,6 +142,14 @@ public class Alerts {
             .query(ROW)
             .list();
     return new PageResult<>(items, page, size, total);
+  }
+
+  /** The state of country alerts; the operator's file name and path are not shown. */
+  public CountryAlerts countryAlerts(MemberPrincipal actor) {
+    access.require(actor, Permission.ALERTS_READ);
+    GeoIp.Status s = geoIp.status();
+    return new CountryAlerts(
+        s.enabled(), s.state(), s.rows(), s.skipped(), s.loadedAt(), s.error());
   }
 
   @Transactional

@@ -8,6 +8,7 @@ import dev.musubi.calendar.internal.CalendarAccess.Level;
 import dev.musubi.calendar.internal.CalendarStore;
 import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
 import dev.musubi.calendar.internal.CalendarStore.ShareRow;
+import dev.musubi.identity.Groups;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException.FieldError;
@@ -46,11 +47,19 @@ public class Calendars {
   private final CalendarStore store;
   private final CalendarAccess access;
   private final AuditTrail audit;
+  private final Groups groups;
   private final Ids ids;
   private final Clock clock;
 
-  Calendars(CalendarStore store, CalendarAccess access, AuditTrail audit, Ids ids, Clock clock) {
+  Calendars(
+      CalendarStore store,
+      CalendarAccess access,
+      AuditTrail audit,
+      Groups groups,
+      Ids ids,
+      Clock clock) {
     this.store = store;
+    this.groups = groups;
     this.access = access;
     this.audit = audit;
     this.ids = ids;
@@ -86,7 +95,7 @@ public class Calendars {
   public List<CalendarInfo> list(MemberPrincipal actor) {
     CalendarRow mine = access.defaultCalendar(actor.tenantId(), actor.memberId());
     access.holidayCalendar(actor.tenantId());
-    List<UUID> depts = access.departments(actor);
+    List<UUID> depts = access.departmentsAndGroups(actor);
     Set<UUID> subs = new HashSet<>(store.subscriptions(actor.tenantId(), actor.memberId()));
     List<CalendarInfo> result = new ArrayList<>();
     for (CalendarRow c : store.candidateCalendars(actor.tenantId(), actor.memberId(), depts)) {
@@ -217,7 +226,8 @@ public class Calendars {
         errors.add(new FieldError(f + ".level", "invalid", "Must be freebusy, details or edit."));
       }
       if (grantee == null) {
-        errors.add(new FieldError(f + ".granteeId", "invalid", "Not a member or department."));
+        errors.add(
+            new FieldError(f + ".granteeId", "invalid", "Not a member, department or group."));
         continue;
       }
       if ("member".equals(s.granteeType())) {
@@ -226,8 +236,13 @@ public class Calendars {
         if (!store.departmentExists(actor.tenantId(), grantee)) {
           errors.add(new FieldError(f + ".granteeId", "unknown", "Not a department."));
         }
+      } else if ("group".equals(s.granteeType())) {
+        if (groups.find(actor.tenantId(), grantee).isEmpty()) {
+          errors.add(new FieldError(f + ".granteeId", "unknown", "Not a group."));
+        }
       } else {
-        errors.add(new FieldError(f + ".granteeType", "invalid", "Must be member or department."));
+        errors.add(
+            new FieldError(f + ".granteeType", "invalid", "Must be member, department or group."));
         continue;
       }
       rows.put(

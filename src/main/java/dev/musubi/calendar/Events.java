@@ -125,7 +125,7 @@ public class Events {
     Instant[] w = window(from, to);
     access.defaultCalendar(actor.tenantId(), actor.memberId());
     access.holidayCalendar(actor.tenantId());
-    List<UUID> depts = access.departments(actor);
+    List<UUID> depts = access.departmentsAndGroups(actor);
     Set<UUID> subs = new HashSet<>(store.subscriptions(actor.tenantId(), actor.memberId()));
     Set<UUID> wanted = null;
     if (calendarIds != null && !calendarIds.isEmpty()) {
@@ -1293,7 +1293,7 @@ public class Events {
   private Level viewLevel(MemberPrincipal actor, EventRow e) {
     CalendarRow c =
         store.calendar(actor.tenantId(), e.calendarId()).orElseThrow(Problems::notFound);
-    Level l = access.level(actor, c, access.departments(actor));
+    Level l = access.level(actor, c, access.departmentsAndGroups(actor));
     if (l.atLeast(Level.DETAILS)) {
       return l;
     }

@@ -24,6 +24,8 @@ public class AdminSettings {
    * @param failedSignInThreshold failed sign-ins of one member within the window that raise an
    *     alert
    * @param dormantDays no sign-in for this many days marks a member dormant
+   * @param newCountryDays an admin's sign-in from a country not seen for them within this many days
+   *     raises an alert (needs the operator's IP-to-country file)
    */
   public record Settings(
       int failedSignInThreshold,
@@ -31,10 +33,11 @@ public class AdminSettings {
       int dormantDays,
       int massDownloadThreshold,
       int massDeletionThreshold,
-      int massWindowMinutes) {
+      int massWindowMinutes,
+      int newCountryDays) {
 
     public static Settings defaults() {
-      return new Settings(10, 60, 90, 200, 100, 60);
+      return new Settings(10, 60, 90, 200, 100, 60, 90);
     }
   }
 
@@ -53,8 +56,8 @@ public class AdminSettings {
   public Settings of(UUID tenantId) {
     return jdbc.sql(
             "SELECT failed_signin_threshold, failed_signin_window_minutes, dormant_days,"
-                + " mass_download_threshold, mass_deletion_threshold, mass_window_minutes"
-                + " FROM admin_settings WHERE tenant_id = ?")
+                + " mass_download_threshold, mass_deletion_threshold, mass_window_minutes,"
+                + " new_country_days FROM admin_settings WHERE tenant_id = ?")
         .param(tenantId)
         .query(
             (rs, n) ->
@@ -64,7 +67,8 @@ public class AdminSettings {
                     rs.getInt(3),
                     rs.getInt(4),
                     rs.getInt(5),
-                    rs.getInt(6)))
+                    rs.getInt(6),
+                    rs.getInt(7)))
         .optional()
         .orElse(Settings.defaults());
   }
@@ -82,13 +86,15 @@ public class AdminSettings {
       @org.jspecify.annotations.Nullable Integer dormantDays,
       @org.jspecify.annotations.Nullable Integer massDownloads,
       @org.jspecify.annotations.Nullable Integer massDeletions,
-      @org.jspecify.annotations.Nullable Integer massWindowMinutes) {
+      @org.jspecify.annotations.Nullable Integer massWindowMinutes,
+      @org.jspecify.annotations.Nullable Integer newCountryDays) {
     access.require(actor, Permission.SECURITY_WRITE);
     Settings before = of(actor.tenantId());
     // The mass-action fields came later: a client that does not send them keeps what is set.
     int downloads = massDownloads == null ? before.massDownloadThreshold() : massDownloads;
     int deletions = massDeletions == null ? before.massDeletionThreshold() : massDeletions;
     int massWindow = massWindowMinutes == null ? before.massWindowMinutes() : massWindowMinutes;
+    int countryDays = newCountryDays == null ? before.newCountryDays() : newCountryDays;
     List<FieldError> e = new ArrayList<>();
     range(e, "failedSignInThreshold", threshold, 2, 1000);
     range(e, "failedSignInWindowMinutes", windowMinutes, 1, 1440);
@@ -96,17 +102,20 @@ public class AdminSettings {
     range(e, "massDownloadThreshold", downloads, 10, 100_000);
     range(e, "massDeletionThreshold", deletions, 10, 100_000);
     range(e, "massWindowMinutes", massWindow, 5, 1440);
+    range(e, "newCountryDays", countryDays, 1, 3650);
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
     Settings s =
-        new Settings(threshold, windowMinutes, dormantDays, downloads, deletions, massWindow);
+        new Settings(
+            threshold, windowMinutes, dormantDays, downloads, deletions, massWindow, countryDays);
     int n =
         jdbc.sql(
                 "UPDATE admin_settings SET failed_signin_threshold = ?,"
                     + " failed_signin_window_minutes = ?, dormant_days = ?,"
                     + " mass_download_threshold = ?, mass_deletion_threshold = ?,"
-                    + " mass_window_minutes = ?, updated_at = ? WHERE tenant_id = ?")
+                    + " mass_window_minutes = ?, new_country_days = ?, updated_at = ?"
+                    + " WHERE tenant_id = ?")
             .params(
                 s.failedSignInThreshold(),
                 s.failedSignInWindowMinutes(),
@@ -114,6 +123,7 @@ public class AdminSettings {
                 s.massDownloadThreshold(),
                 s.massDeletionThreshold(),
                 s.massWindowMinutes(),
+                s.newCountryDays(),
                 ts(clock.instant()),
                 actor.tenantId())
             .update();
@@ -121,8 +131,8 @@ public class AdminSettings {
       jdbc.sql(
               "INSERT INTO admin_settings (tenant_id, failed_signin_threshold,"
                   + " failed_signin_window_minutes, dormant_days, mass_download_threshold,"
-                  + " mass_deletion_threshold, mass_window_minutes, updated_at)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                  + " mass_deletion_threshold, mass_window_minutes, new_country_days, updated_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .params(
               actor.tenantId(),
               s.failedSignInThreshold(),
@@ -131,6 +141,7 @@ public class AdminSettings {
               s.massDownloadThreshold(),
               s.massDeletionThreshold(),
               s.massWindowMinutes(),
+              s.newCountryDays(),
               ts(clock.instant()))
           .update();
     }

@@ -66,6 +66,42 @@ public class Groups {
     return load(tenantId, id).stream().findFirst();
   }
 
+  /** The groups the member belongs to (their IDs), read each time so that changes apply at once. */
+  public List<UUID> groupsOf(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT group_id FROM member_group_member WHERE tenant_id = ? AND member_id = ?")
+        .params(tenantId, memberId)
+        .query(UUID.class)
+        .list();
+  }
+
+  /**
+   * The members of one of the company's groups who are active now (not suspended, not deleted), or
+   * empty when the company has no such group (another company's ID included). For features that
+   * take a group's members at one moment (adding them to a talk room) or at read time (calendar
+   * sharing).
+   */
+  public Optional<Set<UUID>> activeMembers(UUID tenantId, UUID groupId) {
+    boolean exists =
+        jdbc.sql("SELECT COUNT(*) FROM member_group WHERE tenant_id = ? AND id = ?")
+                .params(tenantId, groupId)
+                .query(Long.class)
+                .single()
+            > 0;
+    if (!exists) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LinkedHashSet<>(
+            jdbc.sql(
+                    "SELECT gm.member_id FROM member_group_member gm JOIN member m ON m.id ="
+                        + " gm.member_id WHERE gm.tenant_id = ? AND gm.group_id = ?"
+                        + " AND m.tenant_id = ? AND m.status = 'ACTIVE' ORDER BY gm.member_id")
+                .params(tenantId, groupId, tenantId)
+                .query(UUID.class)
+                .list()));
+  }
+
   /** The company's groups, or only the one with {@code onlyId}, with their members. */
   private List<Group> load(UUID tenantId, @Nullable UUID onlyId) {
     String one = onlyId == null ? "" : " AND id = ?";

@@ -5,6 +5,7 @@ import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.Department;
 import dev.musubi.identity.Departments;
+import dev.musubi.identity.Groups;
 import dev.musubi.identity.Memberships;
 import dev.musubi.messaging.internal.ActiveMembers;
 import dev.musubi.messaging.internal.TalkStore;
@@ -42,10 +43,14 @@ public class Rooms {
   /** The most members a room may have. */
   public static final int MAX_MEMBERS = 1000;
 
+  /** The most custom groups one request may add. */
+  public static final int MAX_GROUPS = 50;
+
   private final TalkStore store;
   private final ActiveMembers activeMembers;
   private final Departments departments;
   private final Memberships memberships;
+  private final Groups groups;
   private final AuditTrail audit;
   private final Ids ids;
   private final Clock clock;
@@ -57,6 +62,7 @@ public class Rooms {
       ActiveMembers activeMembers,
       Departments departments,
       Memberships memberships,
+      Groups groups,
       AuditTrail audit,
       Ids ids,
       Clock clock,
@@ -66,6 +72,7 @@ public class Rooms {
     this.activeMembers = activeMembers;
     this.departments = departments;
     this.memberships = memberships;
+    this.groups = groups;
     this.audit = audit;
     this.ids = ids;
     this.clock = clock;
@@ -100,6 +107,22 @@ public class Rooms {
       @Nullable List<String> memberIds,
       @Nullable UUID departmentId,
       boolean includeSubDepartments) {
+    return create(actor, type, name, memberIds, departmentId, includeSubDepartments, null);
+  }
+
+  /**
+   * Creates a room as above; for a group or announcement room, {@code groupIds} names custom groups
+   * whose active members are added as they are now (later changes to the groups do not follow). 422
+   * for a group the company does not have, or groups with a direct or department room.
+   */
+  public Creation create(
+      MemberPrincipal actor,
+      @Nullable String type,
+      @Nullable String name,
+      @Nullable List<String> memberIds,
+      @Nullable UUID departmentId,
+      boolean includeSubDepartments,
+      @Nullable List<String> groupIds) {
     RoomType t =
         RoomType.fromCode(type == null ? "" : type)
             .orElseThrow(
@@ -110,10 +133,16 @@ public class Rooms {
       throw Problems.invalid(
           "type", "invalid", "Must be direct, group, announcement or department.");
     }
+    boolean withGroups = groupIds != null && !groupIds.isEmpty();
+    if (withGroups && (t == RoomType.DIRECT || t == RoomType.DEPARTMENT)) {
+      throw Problems.invalid(
+          "groups", "not_allowed", "Groups can be added to group and announcement rooms only.");
+    }
     if (t == RoomType.DEPARTMENT) {
       return createDepartmentRoom(actor, name, memberIds, departmentId, includeSubDepartments);
     }
     Set<UUID> others = checkedMembers(actor, memberIds);
+    others.addAll(groupMembers(actor, groupIds));
     others.remove(actor.memberId());
     Instant now = clock.instant();
     if (t == RoomType.DIRECT) {
@@ -280,6 +309,18 @@ public class Rooms {
    * start with everything before read.
    */
   public Room addMembers(MemberPrincipal actor, UUID roomId, @Nullable List<String> memberIds) {
+    return addMembers(actor, roomId, memberIds, null);
+  }
+
+  /**
+   * Adds members as above, and the active members of the named custom groups as they are now. 422
+   * for a group the company does not have.
+   */
+  public Room addMembers(
+      MemberPrincipal actor,
+      UUID roomId,
+      @Nullable List<String> memberIds,
+      @Nullable List<String> groupIds) {
     Access a = access(actor, roomId);
     followsDirectory(a);
     if (a.room().type() == RoomType.DIRECT) {
@@ -292,6 +333,7 @@ public class Rooms {
       requireOwner(a);
     }
     Set<UUID> add = checkedMembers(actor, memberIds);
+    add.addAll(groupMembers(actor, groupIds));
     if (add.isEmpty()) {
       throw Problems.invalid("members", "required", "Name at least one member.");
     }
@@ -491,6 +533,27 @@ public class Rooms {
     if (!active.containsAll(result)) {
       throw Problems.invalid(
           "members", "unknown_member", "Every member must be an active member of your company.");
+    }
+    return result;
+  }
+
+  /** The active members of the named groups of the caller's company; 422 for any other ID. */
+  private Set<UUID> groupMembers(MemberPrincipal actor, @Nullable List<String> given) {
+    Set<UUID> result = new LinkedHashSet<>();
+    if (given == null) {
+      return result;
+    }
+    if (given.size() > MAX_GROUPS) {
+      throw Problems.invalid("groups", "too_many", "At most " + MAX_GROUPS + " groups.");
+    }
+    for (String s : given) {
+      UUID id = s == null ? null : Ids.parseOrNull(s);
+      Set<UUID> members =
+          id == null ? null : groups.activeMembers(actor.tenantId(), id).orElse(null);
+      if (members == null) {
+        throw Problems.invalid("groups", "unknown_group", "No such group in your company.");
+      }
+      result.addAll(members);
     }
     return result;
   }

@@ -643,7 +643,7 @@ function SessionsSection() {
               render: (s) => html`<span class="ua">${s.userAgent || '—'}</span>
                 ${s.current && html` <${Badge} tone="success">${t('sessions.current')}<//>`}`,
             },
-            { key: 'ip', label: t('sessions.ip') },
+            { key: 'ip', label: t('sessions.ip'), render: (s) => (s.country ? `${s.ip} (${s.country})` : s.ip) },
             { key: 'createdAt', label: t('sessions.started'), render: (s) => formatDateTime(s.createdAt) },
             { key: 'lastSeenAt', label: t('sessions.lastSeen'), render: (s) => formatDateTime(s.lastSeenAt) },
             {

@@ -1,8 +1,9 @@
 // Admin console sections beyond members and audit: roles, access review, alerts and incidents,
 // security settings (with re-authentication), member import, reset links and deleted members.
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
 import { api, csrfHeaders, query } from '../api.js';
-import { addMessages, formatBytes, formatDateTime, t } from '../i18n.js';
+import { addMessages, formatBytes, formatDateTime, lang, t } from '../i18n.js';
 import {
   html,
   Alert,
@@ -31,6 +32,7 @@ addMessages({
     'admin.deleted': '削除済み',
     'admin.statistics': '統計',
     'stats.active': 'アクティブメンバー',
+    'stats.date': '日付',
     'stats.daily': '日次',
     'stats.weekly': '週次',
     'stats.monthly': '月次',
@@ -117,6 +119,11 @@ addMessages({
     'alerts.massDownloads': '大量ダウンロードとみなす件数',
     'alerts.massDeletions': '大量削除とみなす件数',
     'alerts.massWindow': '大量操作の集計期間（分）',
+    'alerts.kind.admin_new_country': '管理者の新しい国からのログイン',
+    'alerts.newCountryDays': '新しい国とみなす期間（日）',
+    'alerts.country.on': '国別アラートは有効です（IP と国の対応表: {rows} 件、読み込み {time}）。',
+    'alerts.country.off': '国別アラートは無効です: 運用者が IP と国の対応表（MUSUBI_GEOIP_CSV）を設定していません。新しいネットワークからのログインは引き続き通知されます。',
+    'alerts.country.failed': '国別アラートは無効です: IP と国の対応表を読み込めませんでした（{error}）。運用者に連絡してください。',
     'incidents.title': 'インシデント報告',
     'incidents.empty': '報告はありません',
     'security.save': '保存',
@@ -174,6 +181,7 @@ addMessages({
     'admin.deleted': 'Deleted',
     'admin.statistics': 'Statistics',
     'stats.active': 'Active members',
+    'stats.date': 'Date',
     'stats.daily': 'Daily',
     'stats.weekly': 'Weekly',
     'stats.monthly': 'Monthly',
@@ -260,6 +268,11 @@ addMessages({
     'alerts.massDownloads': 'Mass download at (files)',
     'alerts.massDeletions': 'Mass deletion at (items)',
     'alerts.massWindow': 'Mass actions within (minutes)',
+    'alerts.kind.admin_new_country': 'Admin sign-in from a new country',
+    'alerts.newCountryDays': 'Country counts as new after (days)',
+    'alerts.country.on': 'Country alerts are on (IP-to-country table: {rows} ranges, loaded {time}).',
+    'alerts.country.off': 'Country alerts are off: the operator has not set an IP-to-country file (MUSUBI_GEOIP_CSV). Sign-ins from a new network are still alerted.',
+    'alerts.country.failed': 'Country alerts are off: the IP-to-country file could not be read ({error}). Ask your operator.',
     'incidents.title': 'Incident reports',
     'incidents.empty': 'No reports',
     'security.save': 'Save',
@@ -542,6 +555,7 @@ export function AlertsSection() {
   const alerts = useLoad('/api/v1/admin/alerts?size=100');
   const incidents = useLoad('/api/v1/incidents?size=50');
   const settings = useLoad('/api/v1/admin/alert-settings');
+  const country = useLoad('/api/v1/admin/alerts/country-status');
   const [form, setForm] = useState(null);
   const [formError, setFormError] = useState(null);
   useEffect(() => settings.data && setForm(settings.data), [settings.data]);
@@ -565,6 +579,7 @@ export function AlertsSection() {
         massDownloadThreshold: Number(form.massDownloadThreshold),
         massDeletionThreshold: Number(form.massDeletionThreshold),
         massWindowMinutes: Number(form.massWindowMinutes),
+        newCountryDays: Number(form.newCountryDays),
       });
       toast(t('security.saved'));
       settings.reload();
@@ -572,7 +587,18 @@ export function AlertsSection() {
       setFormError(err);
     }
   };
+  const c = country.data;
   return html`<div class="stack">
+    ${c &&
+    html`<div data-testid="country-alerts" data-state=${c.state}>
+      <${Alert} tone=${c.enabled ? 'success' : 'warning'}>
+        ${c.enabled
+          ? t('alerts.country.on', { rows: c.rows, time: c.loadedAt ? formatDateTime(c.loadedAt) : '—' })
+          : c.state === 'failed'
+            ? t('alerts.country.failed', { error: c.error || '' })
+            : t('alerts.country.off')}
+      <//>
+    </div>`}
     ${alerts.error && html`<${Alert}>${errorText(alerts.error)}<//>`}
     ${alerts.data === null && !alerts.error
       ? html`<${Spinner} />`
@@ -606,6 +632,7 @@ export function AlertsSection() {
           ['massDownloadThreshold', 'alerts.massDownloads'],
           ['massDeletionThreshold', 'alerts.massDeletions'],
           ['massWindowMinutes', 'alerts.massWindow'],
+          ['newCountryDays', 'alerts.newCountryDays'],
         ].map(([k, l]) => html`<${TextField} key=${k} label=${t(l)} name=${k} type="number" value=${String(form[k])} onValue=${(v) => setForm({ ...form, [k]: v })} error=${fe[k]} />`)}
         <div class="row row-end"><${Button} type="submit">${t('security.save')}<//></div>
       </form>
@@ -910,46 +937,79 @@ function HandOverDialog({ member, onClose }) {
 
 // Statistics ----------------------------------------------------------------------------------
 
-/** A small line chart as inline SVG: one polyline per series, labelled axes, a legend. */
+const SERIES_COLOURS = { a: '#2563eb', b: '#16a34a', c: '#d97706', d: '#7c3aed' };
+const CHART_HEIGHT = 220;
+const DAY = 86400;
+// Whole days on the x axis and whole numbers on the y axis.
+const DAY_STEPS = [1, 2, 7, 14, 28, 56, 91, 182, 364].map((d) => d * DAY);
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 1000000];
+
+/**
+ * A line chart drawn by uPlot (from its WebJar): one line per series over the days, with axes and
+ * a legend in the member's language; follows the width of its card (phone too).
+ */
 export function LineChart({ days, series, title }) {
-  const W = 640;
-  const H = 220;
-  const pad = { l: 40, r: 12, t: 12, b: 28 };
-  const max = Math.max(1, ...days.flatMap((d) => series.map((s) => d[s.key] || 0)));
-  const x = (i) => pad.l + (days.length <= 1 ? (W - pad.l - pad.r) / 2 : (i * (W - pad.l - pad.r)) / (days.length - 1));
-  const y = (v) => H - pad.b - (v * (H - pad.t - pad.b)) / max;
-  const ticks = [0, Math.round(max / 2), max];
+  const box = useRef(null);
+  const seriesKey = series.map((s) => `${s.key}:${s.label}:${s.tone}`).join('|');
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return undefined;
+    const locale = lang() === 'ja' ? 'ja-JP' : 'en';
+    const tick = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+    const full = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    const number = new Intl.NumberFormat(locale);
+    const width = () => Math.max(240, el.clientWidth);
+    const xs = days.map((d) => Date.parse(d.day + 'T00:00:00Z') / 1000);
+    const opts = {
+      width: width(),
+      height: CHART_HEIGHT,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+      scales: {
+        // One day alone gets a week around it rather than uPlot's default of years.
+        x: { time: true, range: (u, min, max) => (xs.length === 1 ? [xs[0] - 3 * DAY, xs[0] + 3 * DAY] : [min, max]) },
+        y: { range: (u, min, max) => [0, Math.max(1, Math.ceil(max * 1.1))] },
+      },
+      series: [
+        { label: t('stats.date'), value: (u, v) => (v == null ? '—' : full.format(new Date(v * 1000))) },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: SERIES_COLOURS[s.tone],
+          width: 2,
+          points: { show: true, size: 5 },
+          value: (u, v) => (v == null ? '—' : number.format(v)),
+        })),
+      ],
+      axes: [
+        {
+          stroke: '#5b6472',
+          grid: { stroke: '#e3e6ea' },
+          incrs: DAY_STEPS,
+          values: (u, splits) => splits.map((v) => tick.format(new Date(v * 1000))),
+        },
+        { stroke: '#5b6472', grid: { stroke: '#e3e6ea' }, incrs: COUNT_STEPS, values: (u, splits) => splits.map((v) => number.format(v)) },
+      ],
+    };
+    const data = [xs, ...series.map((s) => days.map((d) => (d[s.key] == null ? null : d[s.key])))];
+    const plot = new uPlot(opts, data, el);
+    const observer = new ResizeObserver(() => plot.setSize({ width: width(), height: CHART_HEIGHT }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+    };
+  }, [days, seriesKey]);
   return html`<figure class="admin-chart">
-    <svg viewBox=${`0 0 ${W} ${H}`} role="img" aria-label=${title}>
-      ${ticks.map(
-        (v) => html`<g key=${v}>
-          <line x1=${pad.l} x2=${W - pad.r} y1=${y(v)} y2=${y(v)} class="admin-chart-grid" />
-          <text x=${pad.l - 6} y=${y(v) + 4} text-anchor="end" class="admin-chart-label">${v}</text>
-        </g>`,
-      )}
-      ${days.length > 0 &&
-      html`<text x=${pad.l} y=${H - 8} class="admin-chart-label">${days[0].day}</text>
-        <text x=${W - pad.r} y=${H - 8} text-anchor="end" class="admin-chart-label">${days[days.length - 1].day}</text>`}
-      ${series.map(
-        (s) => html`<g key=${s.key} class=${'admin-series-' + s.tone}>
-          <polyline fill="none" points=${days.map((d, i) => `${x(i)},${y(d[s.key] || 0)}`).join(' ')} />
-          ${days.map((d, i) => html`<circle cx=${x(i)} cy=${y(d[s.key] || 0)} r="3"><title>${d.day}: ${d[s.key]}</title></circle>`)}
-        </g>`,
-      )}
-    </svg>
-    <figcaption class="row admin-legend">
-      <strong>${title}</strong>
-      ${series.map((s) => html`<span key=${s.key} class=${'admin-key admin-series-' + s.tone}>${s.label}</span>`)}
-    </figcaption>
+    <figcaption><strong>${title}</strong></figcaption>
+    <div class="admin-uplot" ref=${box} role="img" aria-label=${title} data-chart=${series.map((s) => s.key).join(' ')}></div>
   </figure>`;
 }
 
 export function StatisticsSection() {
   const { data: loaded, error } = useLoad('/api/v1/admin/statistics');
+  const data = useMemo(() => (loaded || []).map((d) => ({ ...d, ...(d.usage || {}) })), [loaded]);
   if (error) return html`<${Alert}>${errorText(error)}<//>`;
   if (loaded === null) return html`<${Spinner} />`;
   if (loaded.length === 0) return html`<${EmptyState} icon="clock" title=${t('stats.empty')} />`;
-  const data = loaded.map((d) => ({ ...d, ...(d.usage || {}) }));
   const last = data[data.length - 1];
   const sizes = ['mailboxBytes', 'driveBytes', 'storageBytes'].filter((k) => k in last);
   return html`<div class="stack" data-testid="statistics">

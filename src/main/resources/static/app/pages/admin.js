@@ -608,7 +608,12 @@ function AuditSection() {
             },
             { key: 'actorLogin', label: t('audit.actor') },
             { key: 'target', label: t('audit.target'), render: (r) => [r.targetType, r.targetId].filter(Boolean).join(' ') },
-            { key: 'ip', label: t('audit.ip'), class: 'mono' },
+            {
+              key: 'ip',
+              label: t('audit.ip'),
+              class: 'mono',
+              render: (r) => (r.detail && r.detail.country ? `${r.ip} (${r.detail.country})` : r.ip),
+            },
             {
               key: 'detail',
               label: t('audit.detail'),

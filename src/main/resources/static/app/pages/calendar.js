@@ -742,6 +742,117 @@ function blankEvent(calendarId, start) {
   };
 }
 
+addMessages({
+  ja: {
+    'cal.share': '共有',
+    'cal.shareTitle': '「{name}」の共有',
+    'cal.shareGroup': 'グループ',
+    'cal.shareLevel': '権限',
+    'cal.shareAdd': '追加',
+    'cal.shareRemove': '外す',
+    'cal.shareNone': 'まだ共有していません。',
+    'cal.shareHint': 'グループのメンバーは閲覧するときの所属で決まります。後からグループに加わった人にも見えます。',
+    'cal.shareSaved': '共有を保存しました',
+    'cal.grantee.member': 'メンバー',
+    'cal.grantee.department': '部署',
+    'cal.grantee.group': 'グループ',
+    'cal.level.freebusy': '空き時間のみ',
+    'cal.level.details': '詳細を表示',
+    'cal.level.edit': '編集',
+  },
+  en: {
+    'cal.share': 'Share',
+    'cal.shareTitle': 'Sharing “{name}”',
+    'cal.shareGroup': 'Group',
+    'cal.shareLevel': 'Access',
+    'cal.shareAdd': 'Add',
+    'cal.shareRemove': 'Remove',
+    'cal.shareNone': 'Not shared yet.',
+    'cal.shareHint': 'Group members are looked up whenever they read: people who join the group later see it too.',
+    'cal.shareSaved': 'Sharing saved',
+    'cal.grantee.member': 'Member',
+    'cal.grantee.department': 'Department',
+    'cal.grantee.group': 'Group',
+    'cal.level.freebusy': 'Free/busy only',
+    'cal.level.details': 'See details',
+    'cal.level.edit': 'Edit',
+  },
+});
+
+const SHARE_LEVELS = ['freebusy', 'details', 'edit'];
+
+/** Shares of one calendar: add a custom group at a level, change levels, remove grants. */
+function ShareDialog({ calendar, onClose, onSaved }) {
+  const [shares, setShares] = useState(calendar.shares || []);
+  const [groups, setGroups] = useState([]);
+  const [group, setGroup] = useState('');
+  const [level, setLevel] = useState('details');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/directory/groups').then(setGroups, () => setGroups([]));
+  }, []);
+  const groupName = (id) => groups.find((g) => g.id === id)?.name || id;
+  const add = () => {
+    if (!group) return;
+    setShares((list) => [...list.filter((s) => !(s.granteeType === 'group' && s.granteeId === group)), { granteeType: 'group', granteeId: group, level }]);
+    setGroup('');
+  };
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await api.put(`/api/v1/calendars/${calendar.id}/shares`, { shares });
+      toast(t('cal.shareSaved'));
+      onSaved(saved);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const levels = SHARE_LEVELS.map((l) => ({ value: l, label: t('cal.level.' + l) }));
+  return html`<${Dialog}
+    open=${true}
+    title=${t('cal.shareTitle', { name: calendar.name })}
+    onClose=${onClose}
+    footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
+      <${Button} busy=${busy} onClick=${save} data-testid="save-shares">${t('common.save')}<//>`}
+  >
+    <div class="stack cal-share" data-testid="share-dialog">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${shares.length === 0
+        ? html`<p class="muted">${t('cal.shareNone')}</p>`
+        : html`<ul class="cal-share-list">
+            ${shares.map(
+              (s, i) => html`<li key=${s.granteeType + s.granteeId}>
+                <span><span class="muted">${t('cal.grantee.' + s.granteeType)}</span> ${s.granteeType === 'group' ? groupName(s.granteeId) : s.granteeId}</span>
+                <select class="input select" aria-label=${t('cal.shareLevel')} value=${s.level} onChange=${(e) => {
+                  const v = e.currentTarget.value;
+                  setShares((list) => list.map((x, j) => (j === i ? { ...x, level: v } : x)));
+                }}>
+                  ${levels.map((o) => html`<option value=${o.value} selected=${o.value === s.level}>${o.label}</option>`)}
+                </select>
+                <${Button} kind="ghost" size="small" onClick=${() => setShares((list) => list.filter((_, j) => j !== i))}>${t('cal.shareRemove')}<//>
+              </li>`,
+            )}
+          </ul>`}
+      <div class="cal-share-add">
+        <${Select}
+          label=${t('cal.shareGroup')}
+          value=${group}
+          onValue=${setGroup}
+          name="shareGroup"
+          options=${[{ value: '', label: '—' }, ...groups.map((g) => ({ value: g.id, label: g.name }))]}
+        />
+        <${Select} label=${t('cal.shareLevel')} value=${level} onValue=${setLevel} name="shareLevel" options=${levels} />
+        <${Button} kind="secondary" disabled=${!group} onClick=${add} data-testid="add-share">${t('cal.shareAdd')}<//>
+      </div>
+      <p class="muted">${t('cal.shareHint')}</p>
+    </div>
+  <//>`;
+}
+
 export function CalendarPage() {
   const narrow = typeof window !== 'undefined' && window.matchMedia && window.matchMedia('(max-width: 720px)').matches;
   const [view, setView] = useState(narrow ? 'agenda' : 'month');
@@ -756,6 +867,7 @@ export function CalendarPage() {
   const [editing, setEditing] = useState(null);
   const [tick, setTick] = useState(0);
   const [moveAsk, setMoveAsk] = useState(null);
+  const [sharing, setSharing] = useState(null);
 
   useEffect(() => {
     api.get('/api/v1/calendars').then(setCalendars).catch(setErr);
@@ -862,6 +974,10 @@ export function CalendarPage() {
                   return n;
                 })}
             />
+            ${c.shares &&
+            html`<button type="button" class="icon-btn cal-share-btn" aria-label=${t('cal.share') + ': ' + c.name} title=${t('cal.share')} onClick=${() => setSharing(c)} data-share=${c.name}>
+              <${Icon} name="user" />
+            </button>`}
           </li>`,
         )}
       </ul>
@@ -889,6 +1005,15 @@ export function CalendarPage() {
     </div>
     ${open && open.eventId && html`<${DetailDialog} occurrence=${open} colors=${colors} onClose=${() => setOpen(null)} onEdit=${edit} onChanged=${reload} />`}
     ${editing && html`<${EditDialog} initial=${editing} calendars=${calendars || []} facilities=${facilities} onClose=${() => setEditing(null)} onSaved=${reload} />`}
+    ${sharing &&
+    html`<${ShareDialog}
+      calendar=${sharing}
+      onClose=${() => setSharing(null)}
+      onSaved=${(saved) => {
+        setSharing(null);
+        setCalendars((list) => list.map((c) => (c.id === saved.id ? saved : c)));
+      }}
+    />`}
     ${moveAsk &&
     html`<${Dialog}
       open=${true}

@@ -881,10 +881,25 @@ function RoomList({ rooms, error, roomId, me, nameOf, roomName, onNew, onSetting
   </aside>`;
 }
 
+addMessages({
+  ja: {
+    'talk.pickGroups': 'グループから追加',
+    'talk.groupCount': '{n} 人',
+    'talk.groupHint': 'グループの利用中のメンバーを今の時点で追加します。',
+  },
+  en: {
+    'talk.pickGroups': 'Add from groups',
+    'talk.groupCount': '{n} members',
+    'talk.groupHint': 'Adds the group’s active members as they are now.',
+  },
+});
+
 function NewTalkDialog({ open, me, onClose, onCreated }) {
   const [q, setQ] = useState('');
   const [found, setFound] = useState([]);
   const [picked, setPicked] = useState([]);
+  const [groups, setGroups] = useState([]);
+  const [pickedGroups, setPickedGroups] = useState([]);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -893,6 +908,7 @@ function NewTalkDialog({ open, me, onClose, onCreated }) {
     if (!open) {
       setQ('');
       setPicked([]);
+      setPickedGroups([]);
       setName('');
       setError(null);
       return;
@@ -912,7 +928,11 @@ function NewTalkDialog({ open, me, onClose, onCreated }) {
     };
   }, [open, q]);
 
-  const group = picked.length > 1;
+  useEffect(() => {
+    if (open) api.get('/api/v1/directory/groups').then((body) => setGroups(list(body)), () => setGroups([]));
+  }, [open]);
+  const group = picked.length > 1 || pickedGroups.length > 0;
+  const toggleGroup = (id) => setPickedGroups((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id]));
   const toggle = (m) => setPicked((p) => (p.some((x) => x.id === m.id) ? p.filter((x) => x.id !== m.id) : [...p, m]));
   const create = async () => {
     setBusy(true);
@@ -922,6 +942,7 @@ function NewTalkDialog({ open, me, onClose, onCreated }) {
         type: group ? 'group' : 'direct',
         name: group ? name.trim() : undefined,
         members: picked.map((m) => m.id),
+        groups: pickedGroups.length > 0 ? pickedGroups : undefined,
       });
       onCreated(room);
     } catch (e) {
@@ -936,7 +957,7 @@ function NewTalkDialog({ open, me, onClose, onCreated }) {
     title=${t('talk.new')}
     onClose=${onClose}
     footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.cancel')}<//>
-      <${Button} busy=${busy} disabled=${picked.length === 0 || (group && !name.trim())} onClick=${create} data-testid="start-talk"
+      <${Button} busy=${busy} disabled=${(picked.length === 0 && pickedGroups.length === 0) || (group && !name.trim())} onClick=${create} data-testid="start-talk"
         >${t('talk.start')}<//
       >`}
   >
@@ -952,6 +973,17 @@ function NewTalkDialog({ open, me, onClose, onCreated }) {
         )}
       </p>`}
       ${group && html`<${TextField} label=${t('talk.groupName')} value=${name} onValue=${setName} required maxlength="200" />`}
+      ${groups.length > 0 &&
+      html`<fieldset class="talk-groups" data-testid="talk-group-picker">
+        <legend>${t('talk.pickGroups')}</legend>
+        <p class="muted">${t('talk.groupHint')}</p>
+        ${groups.map(
+          (g) => html`<label class="check" key=${g.id}>
+            <input type="checkbox" checked=${pickedGroups.includes(g.id)} onChange=${() => toggleGroup(g.id)} data-pick-group=${g.name} />
+            <span>${g.name} <span class="muted">${t('talk.groupCount', { n: g.memberCount })}</span></span>
+          </label>`,
+        )}
+      </fieldset>`}
       <ul class="talk-pick-list">
         ${found.map(
           (m) => html`<li key=${m.id}>

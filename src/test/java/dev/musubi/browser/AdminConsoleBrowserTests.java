@@ -188,13 +188,29 @@ class AdminConsoleBrowserTests {
         admin.locator("tr", new Page.LocatorOptions().setHasText("kansa@" + company.domain()));
     assertThat(alert).containsText("管理者ロールの付与");
     assertThat(alert).containsText("role=auditor");
+    // No IP-to-country file in this installation: the console says country alerts are off and why.
+    assertThat(admin.getByTestId("country-alerts")).hasAttribute("data-state", "off");
+    assertThat(admin.getByTestId("country-alerts")).containsText("国別アラートは無効です");
+    assertThat(admin.getByTestId("country-alerts")).containsText("MUSUBI_GEOIP_CSV");
+    Locator thresholds = admin.getByTestId("alert-settings");
+    thresholds.locator("input[name=newCountryDays]").fill("0");
+    button(thresholds, "保存").click();
+    assertThat(thresholds.locator(".field-error")).containsText("3650");
+    thresholds.locator("input[name=newCountryDays]").fill("30");
+    button(thresholds, "保存").click();
+    assertThat(thresholds.locator(".field-error")).hasCount(0);
     browser.screenshot(admin, "admin-alerts.png");
     button(alert, "確認済みにする").click();
     assertThat(alert).containsText("確認済み");
 
     admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("統計")).click();
-    assertThat(admin.getByTestId("statistics").locator("svg").first()).isVisible();
-    assertThat(admin.getByTestId("statistics").locator("svg")).hasCount(3);
+    // Three uPlot charts (canvas), with legends in Japanese.
+    Locator charts = admin.getByTestId("statistics").locator(".admin-uplot .uplot");
+    assertThat(charts).hasCount(3);
+    assertThat(charts.first().locator("canvas")).isVisible();
+    assertThat(charts.first().locator(".u-legend")).containsText("日次");
+    assertThat(charts.first().locator(".u-legend")).containsText("月次");
+    assertThat(charts.nth(2).locator(".u-legend")).containsText("トーク送信数");
     assertThat(admin.locator("[data-figure=messagesSent]")).containsText("トーク送信数");
     assertThat(admin.locator("[data-figure=storageBytes] strong")).containsText("B");
     assertThat(admin.getByTestId("storage-per-member")).containsText("容量の大きい順");
@@ -206,5 +222,10 @@ class AdminConsoleBrowserTests {
     phone.navigate("/#/admin/review");
     assertThat(phone.locator("tbody tr").first()).isVisible();
     browser.screenshot(phone, "admin-access-review-phone.png");
+    // At phone width the charts follow the card's width.
+    phone.navigate("/#/admin/statistics");
+    Locator canvas = phone.locator(".admin-uplot .uplot canvas").first();
+    assertThat(canvas).isVisible();
+    org.assertj.core.api.Assertions.assertThat(canvas.boundingBox().width).isLessThanOrEqualTo(390);
   }
 }

@@ -42,6 +42,7 @@ public class AlertMail {
           "admin_role_granted", "管理者ロールの付与 / Admin role granted",
           "failed_signins", "ログイン失敗の繰り返し / Repeated failed sign-ins",
           "admin_new_network", "管理者の新しいネットワークからのログイン / Admin sign-in from a new network",
+          "admin_new_country", "管理者の新しい国からのログイン / Admin sign-in from a new country",
           "audit_chain_broken", "監査ログの改ざん検知 / Audit chain broken",
           "incident_reported", "インシデント報告 / Incident reported",
           "mass_download", "大量ダウンロード / Mass download",

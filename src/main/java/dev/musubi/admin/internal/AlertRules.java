@@ -10,6 +10,7 @@ import dev.musubi.identity.AdminAccess;
 import dev.musubi.identity.AdminSettings;
 import dev.musubi.identity.MemberSignedIn;
 import dev.musubi.identity.SignInFailed;
+import dev.musubi.platform.geo.GeoIp;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,15 +27,17 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The alert rules: repeated failed sign-ins of one member (company threshold and window), an admin
- * signing in from a network they never used, a member downloading or deleting more than the
- * company's threshold within its window (from the audit trail, checked every few minutes), and a
- * broken audit chain (checked daily).
+ * signing in from a network they never used or from a country not seen for them within the
+ * company's window (when the operator supplied an IP-to-country file), a member downloading or
+ * deleting more than the company's threshold within its window (from the audit trail, checked every
+ * few minutes), and a broken audit chain (checked daily).
  */
 @Component
 public class AlertRules {
 
   public static final String FAILED_SIGNINS = "failed_signins";
   public static final String ADMIN_NEW_NETWORK = "admin_new_network";
+  public static final String ADMIN_NEW_COUNTRY = "admin_new_country";
   public static final String AUDIT_CHAIN_BROKEN = "audit_chain_broken";
   public static final String MASS_DOWNLOAD = "mass_download";
   public static final String MASS_DELETION = "mass_deletion";
@@ -54,6 +57,7 @@ public class AlertRules {
   private final AdminSettings settings;
   private final AdminAccess access;
   private final AuditLog auditLog;
+  private final GeoIp geoIp;
   private final Clock clock;
 
   AlertRules(
@@ -62,12 +66,14 @@ public class AlertRules {
       AdminSettings settings,
       AdminAccess access,
       AuditLog auditLog,
+      GeoIp geoIp,
       Clock clock) {
     this.jdbc = jdbc;
     this.alerts = alerts;
     this.settings = settings;
     this.access = access;
     this.auditLog = auditLog;
+    this.geoIp = geoIp;
     this.clock = clock;
   }
 
@@ -107,6 +113,7 @@ public class AlertRules {
     if (network == null) {
       return;
     }
+    geoIp.country(e.ip()).ifPresent(country -> checkCountry(e, country, network));
     long known =
         jdbc.sql("SELECT COUNT(*) FROM admin_known_network WHERE member_id = ?")
             .param(e.memberId())
@@ -133,6 +140,60 @@ public class AlertRules {
               .single();
       alerts.raise(
           e.tenantId(), ADMIN_NEW_NETWORK, e.memberId(), login, "admin sign-in from " + network);
+    }
+  }
+
+  /**
+   * Alerts when the admin signs in from a country not seen for them within the company's window.
+   * The first country ever seen for an admin is their baseline and raises nothing.
+   */
+  private void checkCountry(MemberSignedIn e, String country, String network) {
+    Instant now = clock.instant();
+    int days = settings.of(e.tenantId()).newCountryDays();
+    Instant since = now.minus(Duration.ofDays(days));
+    long any =
+        jdbc.sql("SELECT COUNT(*) FROM admin_known_country WHERE member_id = ?")
+            .param(e.memberId())
+            .query(Long.class)
+            .single();
+    long recent =
+        jdbc.sql(
+                "SELECT COUNT(*) FROM admin_known_country WHERE member_id = ? AND country = ?"
+                    + " AND last_seen_at >= ?")
+            .params(e.memberId(), country, ts(since))
+            .query(Long.class)
+            .single();
+    int updated =
+        jdbc.sql(
+                "UPDATE admin_known_country SET last_seen_at = ? WHERE member_id = ?"
+                    + " AND country = ?")
+            .params(ts(now), e.memberId(), country)
+            .update();
+    if (updated == 0) {
+      jdbc.sql(
+              "INSERT INTO admin_known_country (tenant_id, member_id, country, first_seen_at,"
+                  + " last_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+          .params(e.tenantId(), e.memberId(), country, ts(now), ts(now))
+          .update();
+    }
+    if (recent == 0 && any > 0) {
+      String login =
+          jdbc.sql("SELECT login_id FROM member WHERE id = ?")
+              .param(e.memberId())
+              .query(String.class)
+              .single();
+      alerts.raise(
+          e.tenantId(),
+          ADMIN_NEW_COUNTRY,
+          e.memberId(),
+          login,
+          "admin sign-in from country "
+              + country
+              + " (not seen for this admin within "
+              + days
+              + " days; network "
+              + network
+              + ")");
     }
   }
 

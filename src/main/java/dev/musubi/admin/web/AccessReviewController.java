@@ -34,7 +34,8 @@ class AccessReviewController {
       @Nullable Integer dormantDays,
       @Nullable Integer massDownloadThreshold,
       @Nullable Integer massDeletionThreshold,
-      @Nullable Integer massWindowMinutes) {}
+      @Nullable Integer massWindowMinutes,
+      @Nullable Integer newCountryDays) {}
 
   record CycleRequest(@Nullable @Size(max = 400) String name) {}
 
@@ -106,6 +107,7 @@ class AccessReviewController {
         s.dormantDays(),
         s.massDownloadThreshold(),
         s.massDeletionThreshold(),
-        s.massWindowMinutes());
+        s.massWindowMinutes(),
+        s.newCountryDays());
   }
 }

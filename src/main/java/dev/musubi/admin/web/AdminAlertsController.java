@@ -29,6 +29,11 @@ class AdminAlertsController {
     return alerts.list(CurrentMember.get(), open, page, size);
   }
 
+  @GetMapping("/country-status")
+  Alerts.CountryAlerts countryStatus() {
+    return alerts.countryAlerts(CurrentMember.get());
+  }
+
   @PostMapping("/{id}/acknowledge")
   Alerts.Alert acknowledge(@PathVariable String id) {
     return alerts.acknowledge(CurrentMember.get(), AdminMembersController.uuid(id));

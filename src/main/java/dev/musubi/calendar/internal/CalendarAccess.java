@@ -2,6 +2,7 @@ package dev.musubi.calendar.internal;
 
 import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
 import dev.musubi.calendar.internal.CalendarStore.ShareRow;
+import dev.musubi.identity.Groups;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.Problems;
@@ -44,11 +45,13 @@ public class CalendarAccess {
   }
 
   private final CalendarStore store;
+  private final Groups groups;
   private final Ids ids;
   private final Clock clock;
 
-  CalendarAccess(CalendarStore store, Ids ids, Clock clock) {
+  CalendarAccess(CalendarStore store, Groups groups, Ids ids, Clock clock) {
     this.store = store;
+    this.groups = groups;
     this.ids = ids;
     this.clock = clock;
   }
@@ -83,7 +86,8 @@ public class CalendarAccess {
     for (ShareRow s : store.shares(actor.tenantId(), List.of(c.id()))) {
       boolean mine =
           (s.granteeType().equals("member") && s.granteeId().equals(actor.memberId()))
-              || (s.granteeType().equals("department") && myDepartments.contains(s.granteeId()));
+              || ((s.granteeType().equals("department") || s.granteeType().equals("group"))
+                  && myDepartments.contains(s.granteeId()));
       if (mine) {
         Level l = Level.ofShare(s.level());
         if (l.atLeast(best)) {
@@ -99,7 +103,7 @@ public class CalendarAccess {
 
   public Access require(MemberPrincipal actor, UUID calendarId, Level needed) {
     CalendarRow c = store.calendar(actor.tenantId(), calendarId).orElseThrow(Problems::notFound);
-    Level l = level(actor, c, departments(actor));
+    Level l = level(actor, c, departmentsAndGroups(actor));
     if (l == Level.NONE) {
       throw Problems.notFound();
     }
@@ -111,6 +115,17 @@ public class CalendarAccess {
 
   public List<UUID> departments(MemberPrincipal actor) {
     return store.departmentsOf(actor.tenantId(), actor.memberId());
+  }
+
+  /**
+   * The caller's departments and custom groups: what department and group shares are matched
+   * against (IDs are random, so the two kinds never collide). Read at each request, so a change to
+   * a group applies to its calendars at once.
+   */
+  public List<UUID> departmentsAndGroups(MemberPrincipal actor) {
+    List<UUID> all = new java.util.ArrayList<>(departments(actor));
+    all.addAll(groups.groupsOf(actor.tenantId(), actor.memberId()));
+    return all;
   }
 
   /** The member's default calendar, created on first use. */

@@ -102,7 +102,8 @@ public class CalendarStore {
 
   /**
    * Calendars a member may know of: their own, the company's, their departments', ones shared with
-   * them or their departments, and the ones they subscribe to.
+   * them or their departments or groups ({@code departments} holds both), and the ones they
+   * subscribe to.
    */
   public List<CalendarRow> candidateCalendars(
       UUID tenantId, UUID memberId, Collection<UUID> departments) {
@@ -113,7 +114,7 @@ public class CalendarStore {
           " OR (kind = 'department' AND department_id IN ("
               + marks(departments.size())
               + ")) OR id IN (SELECT calendar_id FROM cal_share WHERE tenant_id = ? AND"
-              + " grantee_type = 'department' AND grantee_id IN ("
+              + " grantee_type IN ('department', 'group') AND grantee_id IN ("
               + marks(departments.size())
               + "))";
       params.addAll(departments);

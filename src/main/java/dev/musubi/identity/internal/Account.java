@@ -64,6 +64,7 @@ public class Account {
       UUID id,
       boolean current,
       String ip,
+      @Nullable String country,
       String userAgent,
       Instant createdAt,
       Instant lastSeenAt) {}
@@ -99,6 +100,8 @@ public class Account {
   private final Ids ids;
   private final Clock clock;
 
+  private final dev.musubi.platform.geo.GeoIp geoIp;
+
   Account(
       MemberStore members,
       CompanyStore companies,
@@ -111,7 +114,9 @@ public class Account {
       RecoveryCodes recoveryCodes,
       AuditTrail audit,
       Ids ids,
+      dev.musubi.platform.geo.GeoIp geoIp,
       Clock clock) {
+    this.geoIp = geoIp;
     this.members = members;
     this.companies = companies;
     this.sessions = sessions;
@@ -331,6 +336,7 @@ public class Account {
                     s.id(),
                     s.id().equals(p.sessionId()),
                     s.ip(),
+                    geoIp.country(s.ip()).orElse(null),
                     s.userAgent(),
                     s.createdAt(),
                     s.lastSeenAt()))

@@ -54,6 +54,7 @@ public class SignIn {
   private final Totp totp;
   private final Passkeys passkeys;
   private final AuditTrail audit;
+  private final dev.musubi.platform.geo.GeoIp geoIp;
   private final Clock clock;
 
   SignIn(
@@ -66,6 +67,7 @@ public class SignIn {
       Totp totp,
       Passkeys passkeys,
       AuditTrail audit,
+      dev.musubi.platform.geo.GeoIp geoIp,
       Clock clock) {
     this.members = members;
     this.companies = companies;
@@ -76,7 +78,13 @@ public class SignIn {
     this.totp = totp;
     this.passkeys = passkeys;
     this.audit = audit;
+    this.geoIp = geoIp;
     this.clock = clock;
+  }
+
+  /** The sign-in record with the client's country when the operator's GeoIP file knows it. */
+  private AuditRecord withCountry(AuditRecord r, String ip) {
+    return geoIp.country(ip).map(c -> r.with("country", c)).orElse(r);
   }
 
   /** Normalised key of a login ID for lookups and lockout counters. */
@@ -204,11 +212,13 @@ public class SignIn {
     ipThrottle.reset(client.ip());
     members.setLastLogin(member.id(), clock.instant());
     audit.record(
-        AuditRecord.of(member.tenantId(), AuditAction.LOGIN_SUCCEEDED)
-            .actor(member.id(), member.loginId())
-            .target("member", member.id())
-            .with("method", "basic")
-            .from(client.ip(), client.userAgent()));
+        withCountry(
+            AuditRecord.of(member.tenantId(), AuditAction.LOGIN_SUCCEEDED)
+                .actor(member.id(), member.loginId())
+                .target("member", member.id())
+                .with("method", "basic")
+                .from(client.ip(), client.userAgent()),
+            client.ip()));
     return member;
   }
 
@@ -284,11 +294,13 @@ public class SignIn {
             now.plus(Duration.ofMinutes(policy.sessionAbsoluteMinutes())));
     members.setLastLogin(member.id(), now);
     audit.record(
-        AuditRecord.of(member.tenantId(), AuditAction.LOGIN_SUCCEEDED)
-            .actor(member.id(), member.loginId())
-            .target("session", session.id())
-            .with("method", how)
-            .from(client.ip(), client.userAgent()));
+        withCountry(
+            AuditRecord.of(member.tenantId(), AuditAction.LOGIN_SUCCEEDED)
+                .actor(member.id(), member.loginId())
+                .target("session", session.id())
+                .with("method", how)
+                .from(client.ip(), client.userAgent()),
+            client.ip()));
     return session;
   }
 

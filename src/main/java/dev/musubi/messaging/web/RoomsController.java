@@ -34,9 +34,10 @@ class RoomsController {
       @Nullable String name,
       @Nullable List<String> members,
       @Nullable String department,
-      @Nullable Boolean includeSubDepartments) {}
+      @Nullable Boolean includeSubDepartments,
+      @Nullable List<String> groups) {}
 
-  record MembersRequest(@Nullable List<String> members) {}
+  record MembersRequest(@Nullable List<String> members, @Nullable List<String> groups) {}
 
   record ReadRequest(@Nullable Long upTo) {}
 
@@ -84,7 +85,8 @@ class RoomsController {
             b.name(),
             b.members(),
             department,
-            Boolean.TRUE.equals(b.includeSubDepartments()));
+            Boolean.TRUE.equals(b.includeSubDepartments()),
+            b.groups());
     return ResponseEntity.status(c.created() ? HttpStatus.CREATED : HttpStatus.OK).body(c.room());
   }
 
@@ -101,7 +103,11 @@ class RoomsController {
   @PostMapping("/{roomId}/members")
   Room addMembers(
       @PathVariable String roomId, @RequestBody(required = false) @Nullable MembersRequest b) {
-    return rooms.addMembers(CurrentMember.get(), id(roomId), b == null ? null : b.members());
+    return rooms.addMembers(
+        CurrentMember.get(),
+        id(roomId),
+        b == null ? null : b.members(),
+        b == null ? null : b.groups());
   }
 
   @DeleteMapping("/{roomId}/members/{memberId}")
