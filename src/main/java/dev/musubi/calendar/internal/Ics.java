@@ -1,5 +1,6 @@
 package dev.musubi.calendar.internal;
 
+import dev.musubi.calendar.internal.CalendarStore.AttachmentRow;
 import dev.musubi.calendar.internal.CalendarStore.AttendeeRow;
 import dev.musubi.calendar.internal.CalendarStore.EventRow;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,28 @@ public final class Ics {
 
   private Ics() {}
 
-  /** One event to write, with its attendees and (for a holiday) nothing else. */
-  public record Item(EventRow event, List<AttendeeRow> attendees) {}
+  /** One event to write, with its attendees and attachments. */
+  public record Item(EventRow event, List<AttendeeRow> attendees, List<Attach> attachments) {
+    public Item(EventRow event, List<AttendeeRow> attendees) {
+      this(event, attendees, List.of());
+    }
+  }
+
+  /** An ATTACH by URI (RFC 5545 §3.8.1.1) with its file name (RFC 8607 §4.3 FILENAME). */
+  public record Attach(String uri, String name, String contentType) {
+
+    /**
+     * The ATTACH of an event's attachment: a Drive file as its download URL under {@code base} (the
+     * server's URL, no trailing slash), a link as it is.
+     */
+    public static Attach of(AttachmentRow a, String base) {
+      String uri =
+          a.fileId() != null
+              ? base + "/api/v1/events/" + a.eventId() + "/attachments/" + a.fileId()
+              : a.uri() == null ? "" : a.uri();
+      return new Attach(uri, a.name(), a.contentType());
+    }
+  }
 
   /** A holiday to write as an all-day event. */
   public record Holiday(LocalDate day, String name, String uid) {}
@@ -128,6 +149,21 @@ public final class Ics {
               + (a.required() ? "REQ-PARTICIPANT" : "OPT-PARTICIPANT")
               + ":"
               + address.replaceAll("[\\r\\n]", ""));
+    }
+    for (Attach a : i.attachments()) {
+      String uri = a.uri().replaceAll("[\\r\\n\\s]", "");
+      if (uri.isEmpty()) {
+        continue;
+      }
+      line(
+          out,
+          "ATTACH;FILENAME="
+              + param(a.name())
+              + (a.contentType().matches("[\\w.+-]{1,60}/[\\w.+-]{1,100}")
+                  ? ";FMTTYPE=" + a.contentType()
+                  : "")
+              + ":"
+              + uri);
     }
     for (Integer minutes : e.reminders()) {
       line(out, "BEGIN:VALARM");

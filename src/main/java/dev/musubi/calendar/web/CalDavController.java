@@ -418,10 +418,7 @@ class CalDavController {
 
   private String ics(MemberPrincipal me, Resource r) {
     CalendarRow c = store.calendar(me.tenantId(), r.event().calendarId()).orElseThrow();
-    List<Ics.Item> items =
-        events.resource(me, c.id(), r.event().id()).stream()
-            .map(x -> new Ics.Item(x.event(), x.attendees()))
-            .toList();
+    List<Ics.Item> items = CalendarFiles.items(events.resource(me, c.id(), r.event().id()));
     return Ics.write(c.name(), items, List.of());
   }
 
@@ -457,12 +454,12 @@ class CalDavController {
       }
       // As Events.resource orders them: the master, then its overrides by start.
       List<Ics.Item> items =
-          rows.stream()
-              .sorted(
-                  Comparator.comparing((Events.Exported x) -> x.event().parentId() != null)
-                      .thenComparing(x -> x.event().startAt()))
-              .map(x -> new Ics.Item(x.event(), x.attendees()))
-              .toList();
+          CalendarFiles.items(
+              rows.stream()
+                  .sorted(
+                      Comparator.comparing((Events.Exported x) -> x.event().parentId() != null)
+                          .thenComparing(x -> x.event().startAt()))
+                  .toList());
       out.put(r.event().id(), Ics.write(c.name(), items, List.of()));
     }
     return out;
