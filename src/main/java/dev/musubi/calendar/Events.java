@@ -647,9 +647,18 @@ public class Events {
     if (detailsHidden(actor, e, l)) {
       throw Problems.forbidden("You see only when this event is busy.");
     }
+    // The file may hang on the event itself or on another row of its series (an occurrence read
+    // through its series), each as visible as that row is.
+    UUID master = e.parentId() != null ? e.parentId() : e.id();
+    Map<UUID, EventRow> family = new HashMap<>();
+    family.put(e.id(), e);
+    store.event(actor.tenantId(), master).ifPresent(m -> family.put(m.id(), m));
+    store.overrides(actor.tenantId(), List.of(master)).forEach(o -> family.put(o.id(), o));
     boolean attached =
-        store.attachments(actor.tenantId(), List.of(e.id())).stream()
-            .anyMatch(a -> fileId.equals(a.fileId()));
+        store.attachments(actor.tenantId(), family.keySet()).stream()
+            .anyMatch(
+                a ->
+                    fileId.equals(a.fileId()) && !detailsHidden(actor, family.get(a.eventId()), l));
     if (!attached) {
       throw Problems.notFound();
     }
@@ -662,6 +671,21 @@ public class Events {
                     "attachment-gone",
                     "The file was deleted from the drive.",
                     List.of()));
+  }
+
+  /**
+   * The row whose attachments an event shows: for a series read at one occurrence, that
+   * occurrence's override when it has one.
+   */
+  private UUID attachmentsRow(MemberPrincipal actor, EventRow e, @Nullable Instant occurrence) {
+    if (occurrence == null || e.parentId() != null) {
+      return e.id();
+    }
+    return store.overrides(actor.tenantId(), List.of(e.id())).stream()
+        .filter(o -> occurrence.equals(o.recurrenceId()))
+        .map(EventRow::id)
+        .findFirst()
+        .orElse(e.id());
   }
 
   /** Whether the viewer sees only that a private or busy event's time is taken. */
@@ -1568,7 +1592,7 @@ public class Events {
                 .toList(),
         hide
             ? List.of()
-            : store.attachments(actor.tenantId(), List.of(e.id())).stream()
+            : store.attachments(actor.tenantId(), List.of(attachmentsRow(actor, e, at))).stream()
                 .map(
                     a ->
                         new EventDetail.Attachment(
