@@ -196,6 +196,19 @@ const locale = () => (lang() === 'ja' ? 'ja-JP' : 'en');
 const fmt = (d, opts) => new Intl.DateTimeFormat(locale(), opts).format(d);
 const timeOf = (d) => fmt(d, { hour: '2-digit', minute: '2-digit' });
 
+/** The wall-clock time of an instant in a zone, as milliseconds of a naive (UTC-read) date-time. */
+function wallClock(date, zone) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(date)
+      .map((x) => [x.type, x.value]),
+  );
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute), Number(p.second));
+}
+/** A local date-time text of the API ("2026-03-02T09:00") as naive milliseconds, and back. */
+const naiveMs = (text) => Date.parse(text.length > 10 ? text + 'Z' : text + 'T00:00Z');
+const naiveText = (ms) => new Date(ms).toISOString().slice(0, 19);
+
 function startOfWeek(d) {
   const s = startOfDay(d);
   return addDays(s, -s.getDay());
@@ -983,15 +996,22 @@ export function CalendarPage() {
       let start = s;
       let end = e;
       let q = query({ scope: 'all' });
+      let body = null;
       if (o.recurring && scope === 'all') {
-        // The whole series moves by as much as this occurrence did.
+        // The whole series moves by as much as this occurrence did on the clock of the series' own
+        // zone (not by elapsed time: across a daylight-saving change that lands an hour off), so
+        // the dragged occurrence ends up where it was dropped and every occurrence keeps one time.
         const ev = await api.get(`/api/v1/events/${o.eventId}`);
-        start = new Date(new Date(ev.startAt).getTime() + (s - o.s));
-        end = new Date(new Date(ev.endAt).getTime() + (e - o.e));
+        const zone = ev.timeZone;
+        body = {
+          timeZone: zone,
+          start: naiveText(naiveMs(ev.start) + (wallClock(s, zone) - wallClock(o.s, zone))),
+          end: naiveText(naiveMs(ev.end) + (wallClock(e, zone) - wallClock(o.e, zone))),
+        };
       } else if (o.recurring) {
         q = query({ scope, occurrence: o.recurrenceId });
       }
-      await api.patch(`/api/v1/events/${o.eventId}${q}`, { start: start.toISOString(), end: end.toISOString() });
+      await api.patch(`/api/v1/events/${o.eventId}${q}`, body || { start: start.toISOString(), end: end.toISOString() });
       setItems((list) => list.map((x) => (x.key === o.key ? { ...x, s, e, start: s.toISOString(), end: e.toISOString() } : x)));
       toast(t('cal.saved'));
       reload();
