@@ -903,6 +903,15 @@ public class Events {
               p.recurrenceId() == null,
               attached));
     }
+    // The occurrences that had an override row; any other RECURRENCE-ID the client sends back may
+    // be
+    // one that export wrote only to carry answers (see exportRows).
+    Set<Instant> overriddenBefore = new HashSet<>();
+    if (existing != null) {
+      store
+          .overrides(actor.tenantId(), List.of(existing.id()))
+          .forEach(o -> overriddenBefore.add(o.recurrenceId()));
+    }
     Map<String, String> seriesAnswers = new HashMap<>();
     List<Answer> occurrenceAnswers =
         existing == null ? List.of() : answers.of(actor.tenantId(), List.of(existing.id()));
@@ -946,6 +955,7 @@ public class Events {
       saveAttachments(actor.tenantId(), rid, d.attachments());
       master = row;
     }
+    List<AttachmentRow> masterFiles = store.attachments(actor.tenantId(), List.of(master.id()));
     for (int i = 0; i < parsed.size(); i++) {
       ImportedEvent p = parsed.get(i);
       if (p.recurrenceId() == null) {
@@ -961,6 +971,12 @@ public class Events {
               p.recurrenceId(),
               actor,
               now);
+      if (!overriddenBefore.contains(p.recurrenceId())
+          && answersOnly(master, o, drafts.get(i).attachments(), masterFiles)) {
+        // An occurrence exported only to carry its answers, sent back unchanged: it stays a plain
+        // occurrence of the series (its answers are kept below), not an override row.
+        continue;
+      }
       store.insertEvent(withUid(o, uid));
       saveAttachments(actor.tenantId(), o.id(), drafts.get(i).attachments());
     }
@@ -975,6 +991,45 @@ public class Events {
     store.touchCalendar(actor.tenantId(), calendarId);
     invitations.sync(actor.tenantId(), master.id());
     return quoted(master.etag());
+  }
+
+  /**
+   * Whether an override read from a client is the series' own occurrence at its recurrence ID, as
+   * export writes one that differs from the series only in its attendees' answers.
+   */
+  private static boolean answersOnly(
+      EventRow master,
+      EventRow o,
+      @Nullable List<AttachmentRow> files,
+      List<AttachmentRow> masterFiles) {
+    if (o.recurrenceId() == null
+        || master.exdates().contains(o.recurrenceId())
+        || !Recurrence.isOccurrence(
+            master.startLocal(),
+            ZoneId.of(master.timeZone()),
+            master.duration(),
+            master.rrule(),
+            master.rdates(),
+            o.recurrenceId())) {
+      return false;
+    }
+    EventRow same = Occurrences.at(master, o.recurrenceId());
+    return o.startAt().equals(same.startAt())
+        && o.endAt().equals(same.endAt())
+        && o.allDay() == same.allDay()
+        && o.title().equals(same.title())
+        && o.location().equals(same.location())
+        && o.description().equals(same.description())
+        && o.visibility().equals(same.visibility())
+        && o.reminders().equals(same.reminders())
+        && o.emailReminders().equals(same.emailReminders())
+        && (files == null || fileKeys(files).equals(fileKeys(masterFiles)));
+  }
+
+  private static List<String> fileKeys(List<AttachmentRow> rows) {
+    return rows.stream()
+        .map(a -> a.fileId() != null ? "file:" + a.fileId() : "url:" + a.uri())
+        .toList();
   }
 
   private static final Pattern DOWNLOAD_LINK =
