@@ -20,6 +20,7 @@ import dev.musubi.calendar.internal.Occurrences;
 import dev.musubi.calendar.internal.Recurrence;
 import dev.musubi.drive.DriveItem;
 import dev.musubi.drive.Drives;
+import dev.musubi.mail.MailDomains;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException.FieldError;
@@ -89,6 +90,7 @@ public class Events {
   private final InvitationMail invitations;
   private final OccurrenceAnswers answers;
   private final Drives drives;
+  private final MailDomains mailDomains;
 
   Events(
       CalendarStore store,
@@ -97,8 +99,10 @@ public class Events {
       Clock clock,
       InvitationMail invitations,
       OccurrenceAnswers answers,
-      Drives drives) {
+      Drives drives,
+      MailDomains mailDomains) {
     this.drives = drives;
+    this.mailDomains = mailDomains;
     this.invitations = invitations;
     this.answers = answers;
     this.store = store;
@@ -898,7 +902,7 @@ public class Events {
       drafts.add(
           validate(
               actor,
-              withAttachedFiles(p.input(), attached.keySet()),
+              withMembersByAddress(actor, withAttachedFiles(p.input(), attached.keySet())),
               null,
               p.recurrenceId() == null,
               attached));
@@ -1030,6 +1034,59 @@ public class Events {
     return rows.stream()
         .map(a -> a.fileId() != null ? "file:" + a.fileId() : "url:" + a.uri())
         .toList();
+  }
+
+  /**
+   * RFC 6638 §3.2: a client names attendees by address. An address of one member of the caller's
+   * company becomes that member (an in-app invitation, as the web sends it); the organiser's own
+   * address is left out; other addresses stay outside attendees (invited by e-mail).
+   */
+  private EventInput withMembersByAddress(MemberPrincipal actor, EventInput in) {
+    if (in.attendees() == null || in.attendees().isEmpty()) {
+      return in;
+    }
+    List<AttendeeInput> mapped = new ArrayList<>();
+    for (AttendeeInput a : in.attendees()) {
+      if (a == null || a.email() == null || a.email().isBlank()) {
+        if (a == null || !actor.memberId().toString().equals(a.memberId())) {
+          mapped.add(a);
+        }
+        continue;
+      }
+      UUID member = null;
+      try {
+        member =
+            mailDomains
+                .resolve(a.email().strip())
+                .filter(r -> r.tenantId().equals(actor.tenantId()) && r.members().size() == 1)
+                .map(r -> r.members().iterator().next())
+                .orElse(null);
+      } catch (RuntimeException e) {
+        // An address the mail module cannot read stays an outside attendee (validated below).
+      }
+      if (member == null) {
+        mapped.add(a);
+      } else if (!member.equals(actor.memberId())) {
+        mapped.add(new AttendeeInput(member.toString(), null, a.name(), a.required()));
+      }
+    }
+    return new EventInput(
+        in.title(),
+        in.location(),
+        in.description(),
+        in.allDay(),
+        in.timeZone(),
+        in.start(),
+        in.end(),
+        in.rrule(),
+        in.exdates(),
+        in.rdates(),
+        in.visibility(),
+        in.reminders(),
+        mapped,
+        in.facilityId(),
+        in.emailReminders(),
+        in.attachments());
   }
 
   private static final Pattern DOWNLOAD_LINK =
