@@ -73,7 +73,7 @@ public class CalendarFiles {
   }
 
   private String write(String name, List<Events.Exported> rows, boolean holidays) {
-    List<Ics.Item> items = rows.stream().map(r -> new Ics.Item(r.event(), r.attendees())).toList();
+    List<Ics.Item> items = items(rows);
     List<Ics.Holiday> days = new ArrayList<>();
     if (holidays) {
       int year = LocalDate.ofInstant(clock.instant(), ZoneId.of(Events.DEFAULT_ZONE)).getYear();
@@ -83,6 +83,33 @@ public class CalendarFiles {
       }
     }
     return Ics.write(name, items, days);
+  }
+
+  /**
+   * The rows as iCalendar items, their Drive attachments as download links on this server (the URL
+   * of the current request, or a relative path outside of one).
+   */
+  public static List<Ics.Item> items(List<Events.Exported> rows) {
+    String base = downloadBase();
+    return rows.stream()
+        .map(
+            r ->
+                new Ics.Item(
+                    r.event(),
+                    r.attendees(),
+                    r.attachments().stream().map(a -> Ics.Attach.of(a, base)).toList()))
+        .toList();
+  }
+
+  private static String downloadBase() {
+    if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+        == null) {
+      return "";
+    }
+    String base =
+        org.springframework.web.servlet.support.ServletUriComponentsBuilder.fromCurrentContextPath()
+            .toUriString();
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
   }
 
   /** The result of an import. */
@@ -211,6 +238,21 @@ public class CalendarFiles {
         break;
       }
     }
+    // RFC 5545 §3.8.1.1: an ATTACH by URI is kept as a link (inline binary ones are not kept).
+    List<EventInput.AttachmentInput> attachments = new ArrayList<>();
+    for (Ics.Prop p : v.all("ATTACH")) {
+      String uri = p.value().strip();
+      if (p.params().containsKey("ENCODING")
+          || "BINARY".equalsIgnoreCase(p.params().get("VALUE"))
+          || !uri.regionMatches(true, 0, "http", 0, 4)) {
+        continue;
+      }
+      String name = p.params().get("FILENAME");
+      attachments.add(new EventInput.AttachmentInput(null, uri, name == null ? null : name));
+      if (attachments.size() >= Events.MAX_ATTACHMENTS) {
+        break;
+      }
+    }
     List<Integer> reminders = new ArrayList<>();
     List<Integer> emailReminders = new ArrayList<>();
     for (Ics.Prop p : v.all("X-MUSUBI-ALARM")) {
@@ -250,7 +292,8 @@ public class CalendarFiles {
             reminders,
             attendees,
             null,
-            emailReminders);
+            emailReminders,
+            attachments);
     return new Events.ImportedEvent(uid, recurrenceId, input);
   }
 

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *     and {@code myStatus} then show the answers for that occurrence
  * @param occurrenceAnswers the answers given for single occurrences of the series (each takes the
  *     place of that attendee's series answer for that occurrence)
+ * @param attachments the files attached to it (Drive files open at {@code
+ *     /api/v1/events/{id}/attachments/{fileId}}) and links
  */
 public record EventDetail(
     UUID id,
@@ -44,7 +46,15 @@ public record EventDetail(
     @Nullable String myStatus,
     List<Integer> emailReminders,
     @Nullable Instant occurrence,
-    List<OccurrenceAnswer> occurrenceAnswers) {
+    List<OccurrenceAnswer> occurrenceAnswers,
+    List<Attachment> attachments) {
+
+  /**
+   * A file attached to the event: a Drive file ({@code fileId}, its name, size and type as when it
+   * was attached) or a link ({@code url}).
+   */
+  public record Attachment(
+      @Nullable UUID fileId, @Nullable String url, String name, long size, String contentType) {}
 
   /** An attendee and their answer: needs-action, accepted, tentative or declined. */
   public record Attendee(

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param reminders minutes before the start (shown in the web client)
  * @param emailReminders minutes before the start at which a reminder mail is sent
  * @param facilityId a facility to book for every occurrence, or "" to release it
+ * @param attachments the event's attachments in order (at most 20), replacing the earlier ones
  */
 public record EventInput(
     @Nullable String title,
@@ -30,7 +31,8 @@ public record EventInput(
     @Nullable List<Integer> reminders,
     @Nullable List<AttendeeInput> attendees,
     @Nullable String facilityId,
-    @Nullable List<Integer> emailReminders) {
+    @Nullable List<Integer> emailReminders,
+    @Nullable List<AttachmentInput> attachments) {
 
   /** An attendee: a member of the company by ID, or an outside e-mail address. */
   public record AttendeeInput(
@@ -39,8 +41,51 @@ public record EventInput(
       @Nullable String name,
       @Nullable Boolean required) {}
 
+  /**
+   * An attachment: a Drive file by its ID (the caller must be able to read it, unless it is already
+   * attached), or a link (an http or https URL with a file name, as CalDAV clients send them).
+   */
+  public record AttachmentInput(
+      @Nullable String fileId, @Nullable String url, @Nullable String name) {}
+
+  public EventInput(
+      @Nullable String title,
+      @Nullable String location,
+      @Nullable String description,
+      @Nullable Boolean allDay,
+      @Nullable String timeZone,
+      @Nullable String start,
+      @Nullable String end,
+      @Nullable String rrule,
+      @Nullable List<String> exdates,
+      @Nullable List<String> rdates,
+      @Nullable String visibility,
+      @Nullable List<Integer> reminders,
+      @Nullable List<AttendeeInput> attendees,
+      @Nullable String facilityId,
+      @Nullable List<Integer> emailReminders) {
+    this(
+        title,
+        location,
+        description,
+        allDay,
+        timeZone,
+        start,
+        end,
+        rrule,
+        exdates,
+        rdates,
+        visibility,
+        reminders,
+        attendees,
+        facilityId,
+        emailReminders,
+        null);
+  }
+
   public static EventInput empty() {
     return new EventInput(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 }

@@ -1,9 +1,11 @@
 package dev.musubi.calendar;
 
+import dev.musubi.calendar.EventInput.AttachmentInput;
 import dev.musubi.calendar.EventInput.AttendeeInput;
 import dev.musubi.calendar.internal.CalendarAccess;
 import dev.musubi.calendar.internal.CalendarAccess.Level;
 import dev.musubi.calendar.internal.CalendarStore;
+import dev.musubi.calendar.internal.CalendarStore.AttachmentRow;
 import dev.musubi.calendar.internal.CalendarStore.AttendeeRow;
 import dev.musubi.calendar.internal.CalendarStore.BookingRow;
 import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
@@ -16,10 +18,14 @@ import dev.musubi.calendar.internal.OccurrenceAnswers;
 import dev.musubi.calendar.internal.OccurrenceAnswers.Answer;
 import dev.musubi.calendar.internal.Occurrences;
 import dev.musubi.calendar.internal.Recurrence;
+import dev.musubi.drive.DriveItem;
+import dev.musubi.drive.Drives;
+import dev.musubi.mail.MailDomains;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,6 +65,7 @@ public class Events {
   public static final int MAX_LOCATION = 500;
   public static final int MAX_DATES = 500;
   public static final int MAX_REMINDERS = 5;
+  public static final int MAX_ATTACHMENTS = 20;
 
   /** The longest window one listing may ask for. */
   public static final Duration MAX_WINDOW = Duration.ofDays(400);
@@ -82,6 +89,8 @@ public class Events {
   private final Clock clock;
   private final InvitationMail invitations;
   private final OccurrenceAnswers answers;
+  private final Drives drives;
+  private final MailDomains mailDomains;
 
   Events(
       CalendarStore store,
@@ -89,7 +98,11 @@ public class Events {
       Ids ids,
       Clock clock,
       InvitationMail invitations,
-      OccurrenceAnswers answers) {
+      OccurrenceAnswers answers,
+      Drives drives,
+      MailDomains mailDomains) {
+    this.drives = drives;
+    this.mailDomains = mailDomains;
     this.invitations = invitations;
     this.answers = answers;
     this.store = store;
@@ -178,6 +191,7 @@ public class Events {
     row = withUid(row, row.id() + "@musubi");
     store.insertEvent(row);
     store.replaceAttendees(actor.tenantId(), row.id(), attendeeRows(row.id(), d.attendees()));
+    saveAttachments(actor.tenantId(), row.id(), d.attachments());
     book(actor, row, List.of());
     store.touchCalendar(actor.tenantId(), calendarId);
     invitations.sync(actor.tenantId(), row.id());
@@ -216,6 +230,7 @@ public class Events {
       Draft d = validate(actor, in, e, false);
       EventRow updated = fromDraft(e, d, now);
       store.updateEvent(updated);
+      saveAttachments(actor.tenantId(), e.id(), d.attachments());
       if (movedFrom(e, updated)) {
         answers.clearOccurrence(actor.tenantId(), e.parentId(), e.recurrenceId());
       }
@@ -274,8 +289,16 @@ public class Events {
                   now,
                   now);
           store.insertEvent(o);
+          // A new override starts with the series' attachments unless the change names its own.
+          saveAttachments(
+              actor.tenantId(),
+              o.id(),
+              d.attachments() != null
+                  ? d.attachments()
+                  : store.attachments(actor.tenantId(), List.of(e.id())));
         } else {
           store.updateEvent(o);
+          saveAttachments(actor.tenantId(), o.id(), d.attachments());
         }
         if (movedFrom(base, o)) {
           // Answers were given for the old time.
@@ -322,7 +345,8 @@ public class Events {
                 d.reminders(),
                 d.attendees(),
                 d.facilityId(),
-                d.emailReminders());
+                d.emailReminders(),
+                d.attachments());
         String headRule = Recurrence.endBefore(e.rrule(), splitAt, e.allDay(), zone);
         Instant headEnd = Recurrence.rangeEnd(e.startLocal(), zone, e.duration(), headRule, headR);
         EventRow head =
@@ -370,6 +394,12 @@ public class Events {
         newSeries = withUid(newSeries, newSeries.id() + "@musubi");
         store.insertEvent(newSeries);
         UUID nid = newSeries.id();
+        saveAttachments(
+            actor.tenantId(),
+            nid,
+            d.attachments() != null
+                ? d.attachments()
+                : store.attachments(actor.tenantId(), List.of(e.id())));
         store.replaceAttendees(
             actor.tenantId(),
             nid,
@@ -411,6 +441,7 @@ public class Events {
       MemberPrincipal actor, EventRow e, EventInput in, Level l, Instant now) {
     Draft d = validate(actor, in, e, true);
     EventRow updated = fromDraft(e, d, now);
+    saveAttachments(actor.tenantId(), e.id(), d.attachments());
     boolean moved =
         !updated.startAt().equals(e.startAt())
             || !updated.endAt().equals(e.endAt())
@@ -606,6 +637,73 @@ public class Events {
     return occurrence(actor, m, occurrence.strip(), true);
   }
 
+  // ---- attachments ---------------------------------------------------------------------------
+
+  /**
+   * Opens a Drive file attached to an event for anyone who may see the event's details, whether or
+   * not they can see the drive it lives in; audited as their drive download. 404 when the event is
+   * not theirs to see (or another company's) or the file is not attached to it; 403 when they see
+   * only that the time is busy; 410 when the file has since been deleted.
+   */
+  public Drives.Download openAttachment(MemberPrincipal actor, UUID eventId, UUID fileId) {
+    EventRow e = store.event(actor.tenantId(), eventId).orElseThrow(Problems::notFound);
+    Level l = viewLevel(actor, e);
+    if (detailsHidden(actor, e, l)) {
+      throw Problems.forbidden("You see only when this event is busy.");
+    }
+    // The file may hang on the event itself or on another row of its series (an occurrence read
+    // through its series), each as visible as that row is.
+    UUID master = e.parentId() != null ? e.parentId() : e.id();
+    Map<UUID, EventRow> family = new HashMap<>();
+    family.put(e.id(), e);
+    store.event(actor.tenantId(), master).ifPresent(m -> family.put(m.id(), m));
+    store.overrides(actor.tenantId(), List.of(master)).forEach(o -> family.put(o.id(), o));
+    boolean attached =
+        store.attachments(actor.tenantId(), family.keySet()).stream()
+            .anyMatch(
+                a ->
+                    fileId.equals(a.fileId()) && !detailsHidden(actor, family.get(a.eventId()), l));
+    if (!attached) {
+      throw Problems.notFound();
+    }
+    return drives
+        .openAttached(actor, fileId, "calendar.event", e.id())
+        .orElseThrow(
+            () ->
+                new dev.musubi.platform.web.ProblemException(
+                    org.springframework.http.HttpStatus.GONE,
+                    "attachment-gone",
+                    "The file was deleted from the drive.",
+                    List.of()));
+  }
+
+  /**
+   * The row whose attachments an event shows: for a series read at one occurrence, that
+   * occurrence's override when it has one.
+   */
+  private UUID attachmentsRow(MemberPrincipal actor, EventRow e, @Nullable Instant occurrence) {
+    if (occurrence == null || e.parentId() != null) {
+      return e.id();
+    }
+    return store.overrides(actor.tenantId(), List.of(e.id())).stream()
+        .filter(o -> occurrence.equals(o.recurrenceId()))
+        .map(EventRow::id)
+        .findFirst()
+        .orElse(e.id());
+  }
+
+  /** Whether the viewer sees only that a private or busy event's time is taken. */
+  private boolean detailsHidden(MemberPrincipal actor, EventRow e, Level l) {
+    if (e.visibility().equals("public")
+        || l == Level.OWNER
+        || actor.memberId().equals(e.organizerId())) {
+      return false;
+    }
+    UUID master = e.parentId() != null ? e.parentId() : e.id();
+    return store.attendees(actor.tenantId(), List.of(master)).stream()
+        .noneMatch(a -> actor.memberId().equals(a.memberId()));
+  }
+
   // ---- free/busy -------------------------------------------------------------------------
 
   /** A busy time of a member: only the times, never what it is. */
@@ -709,7 +807,15 @@ public class Events {
 
   /** Every event row of a calendar with its attendees (masters, singles and overrides). */
   public record Exported(
-      EventRow event, List<AttendeeRow> attendees, @Nullable String organizerName) {}
+      EventRow event,
+      List<AttendeeRow> attendees,
+      @Nullable String organizerName,
+      List<AttachmentRow> attachments) {
+
+    public Exported(EventRow event, List<AttendeeRow> attendees, @Nullable String organizerName) {
+      this(event, attendees, organizerName, List.of());
+    }
+  }
 
   /** The calendar's events for an .ics export; requires details access. */
   public List<Exported> export(MemberPrincipal actor, UUID calendarId) {
@@ -780,9 +886,35 @@ public class Events {
     if (sameUid != null && (existing == null || !sameUid.id().equals(existing.id()))) {
       throw Problems.conflict("uid-conflict", "Another resource of this calendar has this UID.");
     }
+    // Drive files this resource already has come back as the download links it was exported with.
+    Map<UUID, AttachmentRow> attached = new HashMap<>();
+    if (existing != null) {
+      List<UUID> rows = new ArrayList<>(List.of(existing.id()));
+      store.overrides(actor.tenantId(), List.of(existing.id())).forEach(o -> rows.add(o.id()));
+      for (AttachmentRow x : store.attachments(actor.tenantId(), rows)) {
+        if (x.fileId() != null) {
+          attached.putIfAbsent(x.fileId(), x);
+        }
+      }
+    }
     List<Draft> drafts = new ArrayList<>();
     for (ImportedEvent p : parsed) {
-      drafts.add(validate(actor, p.input(), null, p.recurrenceId() == null));
+      drafts.add(
+          validate(
+              actor,
+              withMembersByAddress(actor, withAttachedFiles(p.input(), attached.keySet())),
+              null,
+              p.recurrenceId() == null,
+              attached));
+    }
+    // The occurrences that had an override row; any other RECURRENCE-ID the client sends back may
+    // be
+    // one that export wrote only to carry answers (see exportRows).
+    Set<Instant> overriddenBefore = new HashSet<>();
+    if (existing != null) {
+      store
+          .overrides(actor.tenantId(), List.of(existing.id()))
+          .forEach(o -> overriddenBefore.add(o.recurrenceId()));
     }
     Map<String, String> seriesAnswers = new HashMap<>();
     List<Answer> occurrenceAnswers =
@@ -824,8 +956,10 @@ public class Events {
                           seriesAnswers.getOrDefault(x.email(), x.status()),
                           x.required()))
               .toList());
+      saveAttachments(actor.tenantId(), rid, d.attachments());
       master = row;
     }
+    List<AttachmentRow> masterFiles = store.attachments(actor.tenantId(), List.of(master.id()));
     for (int i = 0; i < parsed.size(); i++) {
       ImportedEvent p = parsed.get(i);
       if (p.recurrenceId() == null) {
@@ -841,7 +975,14 @@ public class Events {
               p.recurrenceId(),
               actor,
               now);
+      if (!overriddenBefore.contains(p.recurrenceId())
+          && answersOnly(master, o, drafts.get(i).attachments(), masterFiles)) {
+        // An occurrence exported only to carry its answers, sent back unchanged: it stays a plain
+        // occurrence of the series (its answers are kept below), not an override row.
+        continue;
+      }
       store.insertEvent(withUid(o, uid));
+      saveAttachments(actor.tenantId(), o.id(), drafts.get(i).attachments());
     }
     store.setHref(actor.tenantId(), calendarId, href, master.id());
     for (Answer kept : occurrenceAnswers) {
@@ -854,6 +995,139 @@ public class Events {
     store.touchCalendar(actor.tenantId(), calendarId);
     invitations.sync(actor.tenantId(), master.id());
     return quoted(master.etag());
+  }
+
+  /**
+   * Whether an override read from a client is the series' own occurrence at its recurrence ID, as
+   * export writes one that differs from the series only in its attendees' answers.
+   */
+  private static boolean answersOnly(
+      EventRow master,
+      EventRow o,
+      @Nullable List<AttachmentRow> files,
+      List<AttachmentRow> masterFiles) {
+    if (o.recurrenceId() == null
+        || master.exdates().contains(o.recurrenceId())
+        || !Recurrence.isOccurrence(
+            master.startLocal(),
+            ZoneId.of(master.timeZone()),
+            master.duration(),
+            master.rrule(),
+            master.rdates(),
+            o.recurrenceId())) {
+      return false;
+    }
+    EventRow same = Occurrences.at(master, o.recurrenceId());
+    return o.startAt().equals(same.startAt())
+        && o.endAt().equals(same.endAt())
+        && o.allDay() == same.allDay()
+        && o.title().equals(same.title())
+        && o.location().equals(same.location())
+        && o.description().equals(same.description())
+        && o.visibility().equals(same.visibility())
+        && o.reminders().equals(same.reminders())
+        && o.emailReminders().equals(same.emailReminders())
+        && (files == null || fileKeys(files).equals(fileKeys(masterFiles)));
+  }
+
+  private static List<String> fileKeys(List<AttachmentRow> rows) {
+    return rows.stream()
+        .map(a -> a.fileId() != null ? "file:" + a.fileId() : "url:" + a.uri())
+        .toList();
+  }
+
+  /**
+   * RFC 6638 §3.2: a client names attendees by address. An address of one member of the caller's
+   * company becomes that member (an in-app invitation, as the web sends it); the organiser's own
+   * address is left out; other addresses stay outside attendees (invited by e-mail).
+   */
+  private EventInput withMembersByAddress(MemberPrincipal actor, EventInput in) {
+    if (in.attendees() == null || in.attendees().isEmpty()) {
+      return in;
+    }
+    List<AttendeeInput> mapped = new ArrayList<>();
+    for (AttendeeInput a : in.attendees()) {
+      if (a == null || a.email() == null || a.email().isBlank()) {
+        if (a == null || !actor.memberId().toString().equals(a.memberId())) {
+          mapped.add(a);
+        }
+        continue;
+      }
+      UUID member = null;
+      try {
+        member =
+            mailDomains
+                .resolve(a.email().strip())
+                .filter(r -> r.tenantId().equals(actor.tenantId()) && r.members().size() == 1)
+                .map(r -> r.members().iterator().next())
+                .orElse(null);
+      } catch (RuntimeException e) {
+        // An address the mail module cannot read stays an outside attendee (validated below).
+      }
+      if (member == null) {
+        mapped.add(a);
+      } else if (!member.equals(actor.memberId())) {
+        mapped.add(new AttendeeInput(member.toString(), null, a.name(), a.required()));
+      }
+    }
+    return new EventInput(
+        in.title(),
+        in.location(),
+        in.description(),
+        in.allDay(),
+        in.timeZone(),
+        in.start(),
+        in.end(),
+        in.rrule(),
+        in.exdates(),
+        in.rdates(),
+        in.visibility(),
+        in.reminders(),
+        mapped,
+        in.facilityId(),
+        in.emailReminders(),
+        in.attachments());
+  }
+
+  private static final Pattern DOWNLOAD_LINK =
+      Pattern.compile(
+          "(?i).*/api/v1/events/[0-9a-f-]{36}/attachments/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+
+  /**
+   * The input with each link that is the download URL of a Drive file in {@code files} turned back
+   * into that file (a client sends back the ATTACH it was given); other links stay links.
+   */
+  private static EventInput withAttachedFiles(EventInput in, Set<UUID> files) {
+    if (in.attachments() == null || files.isEmpty()) {
+      return in;
+    }
+    List<AttachmentInput> mapped = new ArrayList<>();
+    for (AttachmentInput a : in.attachments()) {
+      java.util.regex.Matcher m =
+          a != null && a.url() != null ? DOWNLOAD_LINK.matcher(a.url().strip()) : null;
+      UUID file = m != null && m.matches() ? Ids.parseOrNull(m.group(1)) : null;
+      mapped.add(
+          file != null && files.contains(file)
+              ? new AttachmentInput(file.toString(), null, null)
+              : a);
+    }
+    return new EventInput(
+        in.title(),
+        in.location(),
+        in.description(),
+        in.allDay(),
+        in.timeZone(),
+        in.start(),
+        in.end(),
+        in.rrule(),
+        in.exdates(),
+        in.rdates(),
+        in.visibility(),
+        in.reminders(),
+        in.attendees(),
+        in.facilityId(),
+        in.emailReminders(),
+        mapped);
   }
 
   /** Deletes the series behind a CalDAV resource name, honouring If-Match. */
@@ -930,6 +1204,10 @@ public class Events {
     for (AttendeeRow a : store.attendees(tenantId, rows.stream().map(EventRow::id).toList())) {
       byEvent.computeIfAbsent(a.eventId(), k -> new ArrayList<>()).add(a);
     }
+    Map<UUID, List<AttachmentRow>> files = new HashMap<>();
+    for (AttachmentRow a : store.attachments(tenantId, rows.stream().map(EventRow::id).toList())) {
+      files.computeIfAbsent(a.eventId(), k -> new ArrayList<>()).add(a);
+    }
     Map<UUID, List<Answer>> given = new HashMap<>();
     for (Answer a :
         answers.of(
@@ -959,10 +1237,20 @@ public class Events {
       if (e.parentId() != null) {
         List<AttendeeRow> attendees =
             atOccurrence(byEvent.getOrDefault(master, List.of()), answered, e.recurrenceId());
-        out.add(new Exported(e, answered.isEmpty() ? List.of() : attendees, null));
+        out.add(
+            new Exported(
+                e,
+                answered.isEmpty() ? List.of() : attendees,
+                null,
+                files.getOrDefault(e.id(), List.of())));
         continue;
       }
-      out.add(new Exported(e, byEvent.getOrDefault(e.id(), List.of()), null));
+      out.add(
+          new Exported(
+              e,
+              byEvent.getOrDefault(e.id(), List.of()),
+              null,
+              files.getOrDefault(e.id(), List.of())));
       // An occurrence someone answered on its own goes out as an override (RECURRENCE-ID) that
       // carries the attendees with that answer as PARTSTAT.
       Set<Instant> done = new HashSet<>(overridden.getOrDefault(e.id(), Set.of()));
@@ -979,7 +1267,8 @@ public class Events {
             new Exported(
                 occurrenceRow(e, rid),
                 atOccurrence(byEvent.getOrDefault(e.id(), List.of()), answered, rid),
-                null));
+                null,
+                files.getOrDefault(e.id(), List.of())));
       }
     }
     return out;
@@ -1026,6 +1315,7 @@ public class Events {
       row = withUid(row, ev.uid());
       store.insertEvent(row);
       store.replaceAttendees(actor.tenantId(), row.id(), attendeeRows(row.id(), d.attendees()));
+      saveAttachments(actor.tenantId(), row.id(), d.attachments());
       masters.put(ev.uid(), row);
       written++;
     }
@@ -1050,6 +1340,7 @@ public class Events {
               actor,
               now);
       store.insertEvent(withUid(o, ev.uid()));
+      saveAttachments(actor.tenantId(), o.id(), d.attachments());
       written++;
     }
     store.touchCalendar(actor.tenantId(), calendarId);
@@ -1410,6 +1701,14 @@ public class Events {
                             a.memberId(),
                             a.memberId() == null ? a.email() : null,
                             a.status()))
+                .toList(),
+        hide
+            ? List.of()
+            : store.attachments(actor.tenantId(), List.of(attachmentsRow(actor, e, at))).stream()
+                .map(
+                    a ->
+                        new EventDetail.Attachment(
+                            a.fileId(), a.uri(), a.name(), a.size(), a.contentType()))
                 .toList());
   }
 
@@ -1491,15 +1790,34 @@ public class Events {
       List<Integer> reminders,
       @Nullable List<AttendeeRow> attendees,
       @Nullable UUID facilityId,
-      List<Integer> emailReminders) {}
+      List<Integer> emailReminders,
+      @Nullable List<AttachmentRow> attachments) {}
 
   private Draft validate(
       MemberPrincipal actor, EventInput in, @Nullable EventRow base, boolean allowRule) {
+    return validate(actor, in, base, allowRule, Map.of());
+  }
+
+  /**
+   * Checks an input against {@code base} (the row it changes, or null); {@code attached} are Drive
+   * files already attached to what is being replaced, kept without checking the caller's drive
+   * rights again.
+   */
+  private Draft validate(
+      MemberPrincipal actor,
+      EventInput in,
+      @Nullable EventRow base,
+      boolean allowRule,
+      Map<UUID, AttachmentRow> attached) {
     List<FieldError> errors = new ArrayList<>();
     // Sizes first: a huge list is refused before anything looks at its items.
     if (in.attendees() != null && in.attendees().size() > MAX_ATTENDEES) {
       throw Problems.invalid(
           "attendees", "too_many", "At most " + MAX_ATTENDEES + " attendees per event.");
+    }
+    if (in.attachments() != null && in.attachments().size() > MAX_ATTACHMENTS) {
+      throw Problems.invalid(
+          "attachments", "too_many", "At most " + MAX_ATTACHMENTS + " attachments per event.");
     }
     String title = in.title() != null ? in.title().strip() : base != null ? base.title() : "";
     if (title.isEmpty() || title.length() > MAX_TITLE) {
@@ -1620,9 +1938,15 @@ public class Events {
         }
       }
     }
+    List<AttachmentInput> attachmentInputs = in.attachments();
+    if (attachmentInputs != null) {
+      checkAttachmentShapes(attachmentInputs, errors);
+    }
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
+    List<AttachmentRow> attachments =
+        attachmentInputs == null ? null : attachments(actor, attachmentInputs, base, attached);
     return new Draft(
         title,
         location,
@@ -1638,7 +1962,146 @@ public class Events {
         List.copyOf(reminders),
         attendees,
         facility,
-        emailReminders.stream().distinct().sorted().toList());
+        emailReminders.stream().distinct().sorted().toList(),
+        attachments);
+  }
+
+  private static final Pattern WEB_URL = Pattern.compile("(?i)https?://[^\\s]{1,1990}");
+
+  /** Field errors for attachments that are neither a file ID nor a web link. */
+  private static void checkAttachmentShapes(List<AttachmentInput> in, List<FieldError> errors) {
+    for (int i = 0; i < in.size(); i++) {
+      AttachmentInput a = in.get(i);
+      String f = "attachments[" + i + "]";
+      if (a == null) {
+        errors.add(new FieldError(f, "required", "Name a file or a link."));
+      } else if (a.fileId() != null && !a.fileId().isBlank()) {
+        if (Ids.parseOrNull(a.fileId().strip()) == null) {
+          errors.add(new FieldError(f + ".fileId", "invalid", "Not a file ID."));
+        }
+      } else if (a.url() != null && !a.url().isBlank()) {
+        if (!WEB_URL.matcher(a.url().strip()).matches()) {
+          errors.add(
+              new FieldError(
+                  f + ".url", "invalid", "An http or https link, at most 2000 characters."));
+        } else if (a.name() != null && a.name().strip().length() > 255) {
+          errors.add(new FieldError(f + ".name", "too_long", "At most 255 characters."));
+        }
+      } else {
+        errors.add(new FieldError(f, "required", "Name a file or a link."));
+      }
+    }
+  }
+
+  /**
+   * The attachment rows for well-formed inputs: files already attached to the base row, its series
+   * or {@code attached} are kept as they are; any other file must be one the caller can read in
+   * their drives now (404 when it is not theirs to see, or not of their company). Duplicates are
+   * dropped.
+   */
+  private List<AttachmentRow> attachments(
+      MemberPrincipal actor,
+      List<AttachmentInput> in,
+      @Nullable EventRow base,
+      Map<UUID, AttachmentRow> attached) {
+    Map<UUID, AttachmentRow> known = new HashMap<>(attached);
+    if (base != null) {
+      List<UUID> rows = new ArrayList<>(List.of(base.id()));
+      if (base.parentId() != null) {
+        rows.add(base.parentId());
+      }
+      for (AttachmentRow a : store.attachments(actor.tenantId(), rows)) {
+        if (a.fileId() != null) {
+          known.putIfAbsent(a.fileId(), a);
+        }
+      }
+    }
+    List<AttachmentRow> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < in.size(); i++) {
+      AttachmentInput a = in.get(i);
+      if (a.fileId() != null && !a.fileId().isBlank()) {
+        UUID id = Ids.parseOrNull(a.fileId().strip());
+        if (id == null || !seen.add("file:" + id)) {
+          continue;
+        }
+        AttachmentRow k = known.get(id);
+        if (k != null) {
+          out.add(k);
+          continue;
+        }
+        DriveItem f;
+        try {
+          f = drives.item(actor, id);
+        } catch (dev.musubi.platform.web.ProblemException p) {
+          if (p.status() == org.springframework.http.HttpStatus.NOT_FOUND) {
+            throw new dev.musubi.platform.web.ProblemException(
+                org.springframework.http.HttpStatus.NOT_FOUND,
+                "attachment-not-found",
+                "attachments[" + i + "]: no such file in your drives.",
+                List.of());
+          }
+          throw p;
+        }
+        if (f.folder()) {
+          throw Problems.invalid(
+              "attachments[" + i + "].fileId", "not_a_file", "A folder cannot be attached.");
+        }
+        out.add(
+            new AttachmentRow(
+                new UUID(0, 0),
+                f.id(),
+                null,
+                f.name(),
+                f.size(),
+                f.contentType() == null ? "application/octet-stream" : f.contentType(),
+                actor.memberId()));
+      } else {
+        String url = a.url().strip();
+        if (!seen.add("url:" + url)) {
+          continue;
+        }
+        String name = a.name() == null || a.name().isBlank() ? linkName(url) : a.name().strip();
+        out.add(new AttachmentRow(new UUID(0, 0), null, url, name, 0, "", null));
+      }
+    }
+    return out;
+  }
+
+  /** The last path segment of a link, as its name. */
+  private static String linkName(String url) {
+    String path = url.replaceFirst("[?#].*$", "");
+    String last = path.substring(path.lastIndexOf('/') + 1);
+    String name = last;
+    try {
+      name = java.net.URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // A stray % keeps the segment as written.
+    }
+    name = name.isBlank() ? url : name;
+    return name.length() > 255 ? name.substring(0, 255) : name;
+  }
+
+  /** Replaces an event row's attachments when the change names them (null: unchanged). */
+  private void saveAttachments(UUID tenantId, UUID eventId, @Nullable List<AttachmentRow> rows) {
+    if (rows == null) {
+      return;
+    }
+    store.replaceAttachments(
+        tenantId,
+        eventId,
+        rows.stream()
+            .map(
+                a ->
+                    new AttachmentRow(
+                        eventId,
+                        a.fileId(),
+                        a.uri(),
+                        a.name(),
+                        a.size(),
+                        a.contentType(),
+                        a.attachedBy()))
+            .toList());
   }
 
   private List<AttendeeRow> attendees(
@@ -1909,7 +2372,8 @@ public class Events {
         in.reminders(),
         null,
         null,
-        in.emailReminders());
+        in.emailReminders(),
+        in.attachments());
   }
 
   // ---- internals: rows ------------------------------------------------------------------------

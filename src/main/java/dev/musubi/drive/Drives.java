@@ -626,6 +626,32 @@ public class Drives {
     return download(a.node(), v);
   }
 
+  /**
+   * Opens the current version of a live file of the reader's company for a download that another
+   * module has authorised on its own terms (a calendar event's attachment: the reader may see the
+   * event, and the member who attached the file could read it then). No drive role is checked here.
+   * The download is audited as the reader's, naming what the file was attached to. Empty when the
+   * file is no longer there (in the trash or deleted).
+   */
+  public Optional<Download> openAttached(
+      MemberPrincipal reader, UUID fileId, String attachedToType, UUID attachedToId) {
+    NodeRow n = store.node(reader.tenantId(), fileId).orElse(null);
+    if (n == null || n.folder() || trashedAncestor(n) != null || n.currentVersionId() == null) {
+      return Optional.empty();
+    }
+    VersionRow v = store.version(n.tenantId(), n.currentVersionId()).orElse(null);
+    if (v == null || !v.nodeId().equals(n.id())) {
+      return Optional.empty();
+    }
+    audit.record(
+        AuditRecord.of(reader.tenantId(), AuditAction.DRIVE_FILE_DOWNLOADED)
+            .actor(reader.memberId(), reader.loginId())
+            .target("drive.file", fileId)
+            .with("version", v.seq())
+            .with(attachedToType, attachedToId));
+    return Optional.of(download(n, v));
+  }
+
   /** The current version of a file the caller may view, for a preview (not audited). */
   Download openForPreview(MemberPrincipal actor, UUID fileId) {
     Access a = live(actor, fileId, DriveRole.VIEWER);

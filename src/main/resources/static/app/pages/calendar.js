@@ -2,7 +2,7 @@
 // with recurrence, attendees (with their free/busy) and a facility, and invitation answers.
 // Times show in the browser's zone; events are created in it too. Every title and name is text.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, query } from '../api.js';
+import { api, csrfHeaders, query } from '../api.js';
 import { addMessages, lang, t } from '../i18n.js';
 import { html, cx, Alert, Button, Checkbox, ConfirmDialog, Dialog, Icon, Select, Spinner, TextField, errorText, otherFieldErrors, toast } from '../ui.js';
 
@@ -80,6 +80,18 @@ addMessages({
     'cal.answerFor': '回答の対象',
     'cal.moveScope': 'どの予定を変更しますか？',
     'cal.resizeHandle': '終了時刻を変更',
+    'cal.attachments': '添付ファイル',
+    'cal.attachFromDrive': 'ドライブから選ぶ',
+    'cal.attachUpload': 'アップロード',
+    'cal.attachFolder': 'カレンダーの添付ファイル',
+    'cal.attachPick': 'ドライブのファイルを選ぶ',
+    'cal.attachDone': '完了',
+    'cal.attachEmpty': 'このフォルダは空です。',
+    'cal.attachUploading': 'アップロード中…',
+    'cal.attachRemove': '{name} を外す',
+    'cal.attachMax': '添付できるのは 20 件までです。',
+    'cal.drives': 'ドライブ',
+    'cal.myDrive': 'マイドライブ',
   },
   en: {
     'cal.today': 'Today',
@@ -154,6 +166,18 @@ addMessages({
     'cal.answerFor': 'Answer for',
     'cal.moveScope': 'Which events do you want to change?',
     'cal.resizeHandle': 'Change the end time',
+    'cal.attachments': 'Attachments',
+    'cal.attachFromDrive': 'Choose from Drive',
+    'cal.attachUpload': 'Upload',
+    'cal.attachFolder': 'Calendar attachments',
+    'cal.attachPick': 'Choose files from your drives',
+    'cal.attachDone': 'Done',
+    'cal.attachEmpty': 'This folder is empty.',
+    'cal.attachUploading': 'Uploading…',
+    'cal.attachRemove': 'Remove {name}',
+    'cal.attachMax': 'At most 20 attachments.',
+    'cal.drives': 'Drives',
+    'cal.myDrive': 'My drive',
   },
 });
 
@@ -171,6 +195,19 @@ const addDays = (d, n) => new Date(d.getFullYear(), d.getMonth(), d.getDate() + 
 const locale = () => (lang() === 'ja' ? 'ja-JP' : 'en');
 const fmt = (d, opts) => new Intl.DateTimeFormat(locale(), opts).format(d);
 const timeOf = (d) => fmt(d, { hour: '2-digit', minute: '2-digit' });
+
+/** The wall-clock time of an instant in a zone, as milliseconds of a naive (UTC-read) date-time. */
+function wallClock(date, zone) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(date)
+      .map((x) => [x.type, x.value]),
+  );
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute), Number(p.second));
+}
+/** A local date-time text of the API ("2026-03-02T09:00") as naive milliseconds, and back. */
+const naiveMs = (text) => Date.parse(text.length > 10 ? text + 'Z' : text + 'T00:00Z');
+const naiveText = (ms) => new Date(ms).toISOString().slice(0, 19);
 
 function startOfWeek(d) {
   const s = startOfDay(d);
@@ -515,6 +552,157 @@ function AttendeePicker({ value, onValue }) {
   </div>`;
 }
 
+const MAX_ATTACHMENTS = 20;
+
+function fileSize(n) {
+  if (!n) return '';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The folder for uploaded attachments in the member's own drive, made on first use. */
+async function attachmentFolder() {
+  const drives = await api.get('/api/v1/drive/drives');
+  const mine = (drives || []).find((d) => d.kind === 'personal');
+  const res = await fetch(`/api/v1/drive/folders/${mine.rootFolderId}/folders`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...csrfHeaders() },
+    body: JSON.stringify({ name: t('cal.attachFolder') }),
+  });
+  // Made now, or there already (the drive names the existing folder).
+  if (res.status === 409 && res.headers.get('X-Existing-Id')) return res.headers.get('X-Existing-Id');
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw { status: res.status, type: body?.type, title: body?.title, detail: body?.detail };
+  return body.id;
+}
+
+/** Uploads a file into that folder through the Drive API; resolves to the new drive item. */
+async function uploadAttachment(file) {
+  const folder = await attachmentFolder();
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const res = await fetch(`/api/v1/drive/folders/${folder}/files`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', ...csrfHeaders() },
+    body: form,
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw { status: res.status, type: body?.type, title: body?.title, detail: body?.detail, errors: body?.errors };
+  return body;
+}
+
+/** Browses the member's drives and folders; a click on a file attaches it (or takes it off). */
+function DrivePicker({ chosen, onToggle, onClose }) {
+  const [drives, setDrives] = useState(null);
+  const [page, setPage] = useState(null);
+  const [err, setErr] = useState(null);
+  useEffect(() => {
+    api.get('/api/v1/drive/drives').then(setDrives).catch(setErr);
+  }, []);
+  const open = (id) =>
+    api
+      .get(`/api/v1/drive/folders/${id}` + query({ size: 200 }))
+      .then((p) => (setPage(p), setErr(null)))
+      .catch(setErr);
+  const driveName = (d) => (d.kind === 'personal' ? t('cal.myDrive') : d.name);
+  return html`<${Dialog}
+    open=${true}
+    title=${t('cal.attachPick')}
+    onClose=${onClose}
+    footer=${html`<${Button} onClick=${onClose}>${t('cal.attachDone')}<//>`}
+  >
+    ${err && html`<${Alert}>${errorText(err)}<//>`}
+    <nav class="cal-pick-path" aria-label=${t('cal.drives')}>
+      <button type="button" class="cal-pick-crumb" onClick=${() => setPage(null)}>${t('cal.drives')}</button>
+      ${page &&
+      page.path.map(
+        (f, i) => html`<span aria-hidden="true">/</span>
+          <button type="button" class="cal-pick-crumb" onClick=${() => open(f.id)}>
+            ${i === 0 ? driveName((drives || []).find((d) => d.id === f.driveId) || { kind: 'personal' }) : f.name}
+          </button>`,
+      )}
+    </nav>
+    ${!page && !drives && !err && html`<${Spinner} />`}
+    <ul class="cal-pick-list">
+      ${!page &&
+      (drives || []).map(
+        (d) => html`<li><button type="button" class="cal-pick-item" onClick=${() => open(d.rootFolderId)}><${Icon} name="drive" /> ${driveName(d)}</button></li>`,
+      )}
+      ${page &&
+      page.items.map((it) =>
+        it.type === 'folder'
+          ? html`<li><button type="button" class="cal-pick-item" onClick=${() => open(it.id)}><${Icon} name="drive" /> ${it.name}</button></li>`
+          : html`<li>
+              <button type="button" class=${cx('cal-pick-item', 'cal-pick-file', chosen.has(it.id) && 'cal-pick-on')} aria-pressed=${chosen.has(it.id) ? 'true' : 'false'} onClick=${() => onToggle(it)}>
+                ${chosen.has(it.id) && html`<${Icon} name="check" />`}
+                <span class="cal-pick-name">${it.name}</span>
+                <span class="cal-pick-size">${fileSize(it.size)}</span>
+              </button>
+            </li>`,
+      )}
+    </ul>
+    ${page && page.items.length === 0 && html`<p class="cal-pick-empty">${t('cal.attachEmpty')}</p>`}
+  <//>`;
+}
+
+/** The attachments of the event being edited: from the drives, uploaded, or links kept from CalDAV. */
+function AttachmentField({ value, onValue, error }) {
+  const [picking, setPicking] = useState(false);
+  const [uploading, setUploading] = useState(false);
+  const chosen = new Set(value.filter((a) => a.fileId).map((a) => a.fileId));
+  const add = (items) => {
+    const next = [...value];
+    for (const it of items) {
+      if (!next.some((a) => a.fileId === it.id)) next.push({ fileId: it.id, name: it.name, size: it.size, contentType: it.contentType || '' });
+    }
+    if (next.length > MAX_ATTACHMENTS) {
+      toast(t('cal.attachMax'), 'error');
+      return;
+    }
+    onValue(next);
+  };
+  const toggle = (it) => (chosen.has(it.id) ? onValue(value.filter((a) => a.fileId !== it.id)) : add([it]));
+  const upload = async (e) => {
+    const files = [...(e.currentTarget.files || [])];
+    e.currentTarget.value = '';
+    if (!files.length) return;
+    setUploading(true);
+    try {
+      const done = [];
+      for (const f of files) done.push(await uploadAttachment(f));
+      add(done);
+    } catch (x) {
+      toast(errorText(x), 'error');
+    } finally {
+      setUploading(false);
+    }
+  };
+  return html`<div class="field cal-attach">
+    <p class="field-label">${t('cal.attachments')}</p>
+    <ul class="cal-attach-list">
+      ${value.map(
+        (a, i) => html`<li class="cal-attach-item">
+          <span class="cal-attach-name">${a.name}</span>
+          ${a.size > 0 && html`<span class="cal-attach-size">${fileSize(a.size)}</span>`}
+          <button type="button" class="icon-btn" aria-label=${t('cal.attachRemove', { name: a.name })} onClick=${() => onValue(value.filter((_, j) => j !== i))}><${Icon} name="close" /></button>
+        </li>`,
+      )}
+    </ul>
+    <div class="cal-attach-actions">
+      <${Button} kind="secondary" size="small" onClick=${() => setPicking(true)}>${t('cal.attachFromDrive')}<//>
+      <label class="btn btn-secondary btn-small cal-attach-upload">
+        ${uploading ? t('cal.attachUploading') : t('cal.attachUpload')}
+        <input type="file" multiple class="sr-only" disabled=${uploading} onChange=${upload} />
+      </label>
+    </div>
+    ${error && html`<p class="field-error" role="alert">${error}</p>`}
+    ${picking && html`<${DrivePicker} chosen=${chosen} onToggle=${toggle} onClose=${() => setPicking(false)} />`}
+  </div>`;
+}
+
 function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
   const editing = !!initial.id;
   const [f, setF] = useState(initial);
@@ -541,6 +729,7 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
       emailReminders: f.reminder && f.reminderMethod === 'email' ? [Number(f.reminder)] : [],
       attendees: f.attendees.map((a) => (a.memberId ? { memberId: a.memberId } : { email: a.email, name: a.name })),
       facilityId: f.facilityId || '',
+      attachments: (f.attachments || []).map((a) => (a.fileId ? { fileId: a.fileId } : { url: a.url, name: a.name })),
     };
     if (!(editing && scope === 'this')) body.rrule = f.repeat === 'custom' ? f.rrule : REPEATS[f.repeat];
     try {
@@ -558,7 +747,7 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
       setBusy(false);
     }
   };
-  const other = otherFieldErrors(err, ['title', 'start', 'end', 'rrule', 'location', 'description', 'attendees', 'facilityId', 'timeZone']);
+  const other = otherFieldErrors(err, ['title', 'start', 'end', 'rrule', 'location', 'description', 'attendees', 'facilityId', 'timeZone', 'attachments']);
   return html`<${Dialog}
     open=${true}
     wide=${true}
@@ -600,6 +789,7 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
         <textarea id="cal-desc" class="input cal-textarea" value=${f.description} onInput=${(e) => set('description')(e.currentTarget.value)} maxlength="10000"></textarea>
         ${fieldError('description') && html`<p class="field-error" role="alert">${fieldError('description')}</p>`}
       </div>
+      <${AttachmentField} value=${f.attachments || []} onValue=${set('attachments')} error=${fieldError('attachments')} />
       <div class="cal-form-row">
         <${Select}
           label=${t('cal.visibility')}
@@ -689,6 +879,18 @@ function DetailDialog({ occurrence, colors, onClose, onEdit, onChanged }) {
         ${ev.rrule && html`<p>${t('cal.repeat')}: <code>${ev.rrule}</code></p>`}
         ${ev.description && html`<p class="cal-detail-desc">${ev.description}</p>`}
         ${ev.bookingStatus === 'pending' && html`<${Alert} tone="warning">${t('cal.booking.pending')}<//>`}
+        ${ev.attachments?.length > 0 &&
+        html`<h3 class="cal-detail-h">${t('cal.attachments')}</h3>
+          <ul class="cal-attach-list">
+            ${ev.attachments.map(
+              (a) => html`<li class="cal-attach-item">
+                ${a.fileId
+                  ? html`<a class="cal-attach-name" href=${`/api/v1/events/${ev.id}/attachments/${a.fileId}`} download=${a.name}>${a.name}</a>`
+                  : html`<a class="cal-attach-name" href=${a.url} target="_blank" rel="noopener noreferrer">${a.name}</a>`}
+                ${a.size > 0 && html`<span class="cal-attach-size">${fileSize(a.size)}</span>`}
+              </li>`,
+            )}
+          </ul>`}
         ${ev.attendees.length > 0 &&
         html`<h3 class="cal-detail-h">${t('cal.attendees')}</h3>
           <ul class="cal-attendee-list">
@@ -739,6 +941,7 @@ function blankEvent(calendarId, start) {
     reminderMethod: 'app',
     attendees: [],
     facilityId: '',
+    attachments: [],
   };
 }
 
@@ -905,15 +1108,22 @@ export function CalendarPage() {
       let start = s;
       let end = e;
       let q = query({ scope: 'all' });
+      let body = null;
       if (o.recurring && scope === 'all') {
-        // The whole series moves by as much as this occurrence did.
+        // The whole series moves by as much as this occurrence did on the clock of the series' own
+        // zone (not by elapsed time: across a daylight-saving change that lands an hour off), so
+        // the dragged occurrence ends up where it was dropped and every occurrence keeps one time.
         const ev = await api.get(`/api/v1/events/${o.eventId}`);
-        start = new Date(new Date(ev.startAt).getTime() + (s - o.s));
-        end = new Date(new Date(ev.endAt).getTime() + (e - o.e));
+        const zone = ev.timeZone;
+        body = {
+          timeZone: zone,
+          start: naiveText(naiveMs(ev.start) + (wallClock(s, zone) - wallClock(o.s, zone))),
+          end: naiveText(naiveMs(ev.end) + (wallClock(e, zone) - wallClock(o.e, zone))),
+        };
       } else if (o.recurring) {
         q = query({ scope, occurrence: o.recurrenceId });
       }
-      await api.patch(`/api/v1/events/${o.eventId}${q}`, { start: start.toISOString(), end: end.toISOString() });
+      await api.patch(`/api/v1/events/${o.eventId}${q}`, body || { start: start.toISOString(), end: end.toISOString() });
       setItems((list) => list.map((x) => (x.key === o.key ? { ...x, s, e, start: s.toISOString(), end: e.toISOString() } : x)));
       toast(t('cal.saved'));
       reload();
@@ -951,6 +1161,7 @@ export function CalendarPage() {
       reminderMethod: !ev.reminders[0] && ev.emailReminders?.length ? 'email' : 'app',
       attendees: ev.attendees,
       facilityId: ev.facilityId || '',
+      attachments: ev.attachments || [],
     });
   };
 

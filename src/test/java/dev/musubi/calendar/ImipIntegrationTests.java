@@ -290,6 +290,32 @@ class ImipIntegrationTests {
   }
 
   @Test
+  void anInvitationByMailListsTheAttachedFileNames() throws Exception {
+    String partner = "files-" + System.nanoTime() + "@partner.example";
+    dev.musubi.drive.DriveClient drive = new dev.musubi.drive.DriveClient(port, aoki.client());
+    String file =
+        drive
+            .uploaded(drive.root(), "会社案内.txt", "案内".getBytes(StandardCharsets.UTF_8))
+            .get("id")
+            .asString();
+    create(
+        aoki.client(),
+        defaultCalendar(aoki.client()),
+        event(
+            "会社説明会",
+            "2026-04-20T10:00",
+            "2026-04-20T11:00",
+            "timeZone",
+            "Asia/Tokyo",
+            "attendees",
+            List.of(Map.of("email", partner)),
+            "attachments",
+            List.of(Map.of("fileId", file))));
+    String text = calendarParts(mailsTo(partner, 1).getFirst())[0];
+    assertThat(text).contains("添付ファイル: 会社案内.txt").contains("Attachments: 会社案内.txt");
+  }
+
+  @Test
   void aReplyByMailUpdatesTheAnswerAndForgedRepliesChangeNothing() throws Exception {
     String partner = "taro-" + System.nanoTime() + "@partner.example";
     String cal = defaultCalendar(aoki.client());

@@ -177,6 +177,7 @@ class CalendarPersonalData implements PersonalDataSource, RetentionTarget, Perso
               "cal_booking",
               "cal_href",
               "cal_attendee",
+              "cal_attachment",
               "cal_occurrence_answer",
               "cal_reminder_sent")) {
         jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = ? AND event_id = ?")

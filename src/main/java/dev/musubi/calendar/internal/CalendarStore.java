@@ -495,6 +495,9 @@ public class CalendarStore {
     jdbc.sql("DELETE FROM cal_attendee WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();
+    jdbc.sql("DELETE FROM cal_attachment WHERE tenant_id = ? AND event_id = ?")
+        .params(tenantId, id)
+        .update();
     jdbc.sql("DELETE FROM cal_occurrence_answer WHERE tenant_id = ? AND event_id = ?")
         .params(tenantId, id)
         .update();
@@ -536,6 +539,72 @@ public class CalendarStore {
                 + " tenant_id = ? AND id = ?")
         .params(etag, ts(now), tenantId, id)
         .update();
+  }
+
+  // ---- attachments ----------------------------------------------------------------------------
+
+  /**
+   * A file attached to an event: a Drive file ({@code fileId}) or a link ({@code uri}) kept from a
+   * CalDAV client; exactly one of the two is set.
+   */
+  public record AttachmentRow(
+      UUID eventId,
+      @Nullable UUID fileId,
+      @Nullable String uri,
+      String name,
+      long size,
+      String contentType,
+      @Nullable UUID attachedBy) {}
+
+  private static final RowMapper<AttachmentRow> ATTACHMENT =
+      (rs, i) ->
+          new AttachmentRow(
+              rs.getObject("event_id", UUID.class),
+              rs.getObject("file_id", UUID.class),
+              rs.getString("uri"),
+              rs.getString("name"),
+              rs.getLong("size"),
+              rs.getString("content_type"),
+              rs.getObject("attached_by", UUID.class));
+
+  /** The attachments of the given events, in their order per event. */
+  public List<AttachmentRow> attachments(UUID tenantId, Collection<UUID> eventIds) {
+    if (eventIds.isEmpty()) {
+      return List.of();
+    }
+    List<Object> params = new ArrayList<>();
+    params.add(tenantId);
+    params.addAll(eventIds);
+    return jdbc.sql(
+            "SELECT * FROM cal_attachment WHERE tenant_id = ? AND event_id IN ("
+                + marks(eventIds.size())
+                + ") ORDER BY event_id, position")
+        .params(params)
+        .query(ATTACHMENT)
+        .list();
+  }
+
+  public void replaceAttachments(UUID tenantId, UUID eventId, List<AttachmentRow> rows) {
+    jdbc.sql("DELETE FROM cal_attachment WHERE tenant_id = ? AND event_id = ?")
+        .params(tenantId, eventId)
+        .update();
+    int position = 0;
+    for (AttachmentRow a : rows) {
+      jdbc.sql(
+              "INSERT INTO cal_attachment (tenant_id, event_id, position, file_id, uri, name, size,"
+                  + " content_type, attached_by) VALUES (?,?,?,?,?,?,?,?,?)")
+          .params(
+              tenantId,
+              eventId,
+              position++,
+              a.fileId(),
+              a.uri(),
+              a.name(),
+              a.size(),
+              a.contentType(),
+              a.attachedBy())
+          .update();
+    }
   }
 
   // ---- attendees ------------------------------------------------------------------------------

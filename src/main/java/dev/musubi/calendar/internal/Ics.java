@@ -1,5 +1,6 @@
 package dev.musubi.calendar.internal;
 
+import dev.musubi.calendar.internal.CalendarStore.AttachmentRow;
 import dev.musubi.calendar.internal.CalendarStore.AttendeeRow;
 import dev.musubi.calendar.internal.CalendarStore.EventRow;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,28 @@ public final class Ics {
 
   private Ics() {}
 
-  /** One event to write, with its attendees and (for a holiday) nothing else. */
-  public record Item(EventRow event, List<AttendeeRow> attendees) {}
+  /** One event to write, with its attendees and attachments. */
+  public record Item(EventRow event, List<AttendeeRow> attendees, List<Attach> attachments) {
+    public Item(EventRow event, List<AttendeeRow> attendees) {
+      this(event, attendees, List.of());
+    }
+  }
+
+  /** An ATTACH by URI (RFC 5545 §3.8.1.1) with its file name (RFC 8607 §4.3 FILENAME). */
+  public record Attach(String uri, String name, String contentType) {
+
+    /**
+     * The ATTACH of an event's attachment: a Drive file as its download URL under {@code base} (the
+     * server's URL, no trailing slash), a link as it is.
+     */
+    public static Attach of(AttachmentRow a, String base) {
+      String uri =
+          a.fileId() != null
+              ? base + "/api/v1/events/" + a.eventId() + "/attachments/" + a.fileId()
+              : a.uri() == null ? "" : a.uri();
+      return new Attach(uri, a.name(), a.contentType());
+    }
+  }
 
   /** A holiday to write as an all-day event. */
   public record Holiday(LocalDate day, String name, String uid) {}
@@ -128,6 +149,21 @@ public final class Ics {
               + (a.required() ? "REQ-PARTICIPANT" : "OPT-PARTICIPANT")
               + ":"
               + address.replaceAll("[\\r\\n]", ""));
+    }
+    for (Attach a : i.attachments()) {
+      String uri = a.uri().replaceAll("[\\r\\n\\s]", "");
+      if (uri.isEmpty()) {
+        continue;
+      }
+      line(
+          out,
+          "ATTACH;FILENAME="
+              + param(a.name())
+              + (a.contentType().matches("[\\w.+-]{1,60}/[\\w.+-]{1,100}")
+                  ? ";FMTTYPE=" + a.contentType()
+                  : "")
+              + ":"
+              + uri);
     }
     for (Integer minutes : e.reminders()) {
       line(out, "BEGIN:VALARM");
@@ -248,6 +284,119 @@ public final class Ics {
     public List<Prop> all(String name) {
       return props.stream().filter(p -> p.name().equals(name)).toList();
     }
+  }
+
+  /** An RFC 6638 §5 free-busy request: the window, who asks and about whom. */
+  public record FreeBusyRequest(
+      String uid, Instant start, Instant end, String organizer, List<String> attendees) {}
+
+  /** A busy period: busy or tentative. */
+  public record Period(Instant start, Instant end, String status) {}
+
+  /** At most this many recipients in one free-busy request. */
+  public static final int MAX_FREEBUSY_ATTENDEES = 100;
+
+  /**
+   * Reads a VCALENDAR with METHOD:REQUEST and one VFREEBUSY (RFC 5546 §3.3.2: DTSTART, DTEND in
+   * UTC, ORGANIZER, one or more ATTENDEEs). Throws {@link Malformed}.
+   */
+  public static FreeBusyRequest readFreeBusyRequest(String text) {
+    if (text.length() > 256 * 1024) {
+      throw new Malformed("A free-busy request is at most 256 KB.");
+    }
+    List<String> lines = unfold(text);
+    if (lines.isEmpty() || !lines.getFirst().equalsIgnoreCase("BEGIN:VCALENDAR")) {
+      throw new Malformed("The request does not start with BEGIN:VCALENDAR.");
+    }
+    String method = null;
+    boolean inside = false;
+    String uid = "";
+    Instant start = null;
+    Instant end = null;
+    String organizer = "";
+    List<String> attendees = new ArrayList<>();
+    for (String l : lines) {
+      if (l.isEmpty()) {
+        continue;
+      }
+      Prop p = prop(l);
+      if (p.name().equals("BEGIN") && p.value().equalsIgnoreCase("VFREEBUSY")) {
+        inside = true;
+      } else if (p.name().equals("END") && p.value().equalsIgnoreCase("VFREEBUSY")) {
+        inside = false;
+      } else if (!inside && p.name().equals("METHOD")) {
+        method = p.value().strip().toUpperCase(Locale.ROOT);
+      } else if (inside) {
+        switch (p.name()) {
+          case "UID" -> uid = p.text().strip();
+          case "DTSTART" -> start = utc(p);
+          case "DTEND" -> end = utc(p);
+          case "ORGANIZER" -> organizer = p.value().strip();
+          case "ATTENDEE" -> {
+            if (attendees.size() >= MAX_FREEBUSY_ATTENDEES) {
+              throw new Malformed("At most " + MAX_FREEBUSY_ATTENDEES + " attendees.");
+            }
+            attendees.add(p.value().strip());
+          }
+          default -> {}
+        }
+      }
+    }
+    if (!"REQUEST".equals(method)) {
+      throw new Malformed("A free-busy request has METHOD:REQUEST.");
+    }
+    if (start == null || end == null || !end.isAfter(start)) {
+      throw new Malformed("A free-busy request needs DTSTART before DTEND.");
+    }
+    if (attendees.isEmpty()) {
+      throw new Malformed("A free-busy request names at least one ATTENDEE.");
+    }
+    return new FreeBusyRequest(uid, start, end, organizer, attendees);
+  }
+
+  private static Instant utc(Prop p) {
+    try {
+      return java.time.LocalDateTime.parse(p.value().strip(), UTC_PARSE).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw new Malformed(p.name() + " must be a UTC date-time (RFC 6638 §5).");
+    }
+  }
+
+  private static final DateTimeFormatter UTC_PARSE =
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'");
+
+  /** The VFREEBUSY reply (RFC 5546 §3.3.3) for one recipient of a request. */
+  public static String freeBusyReply(
+      FreeBusyRequest rq, String attendee, List<Period> busy, Instant stamp) {
+    StringBuilder out = new StringBuilder();
+    line(out, "BEGIN:VCALENDAR");
+    line(out, "VERSION:2.0");
+    line(out, "PRODID:-//Musubi//Calendar//JA");
+    line(out, "METHOD:REPLY");
+    line(out, "BEGIN:VFREEBUSY");
+    if (!rq.uid().isEmpty()) {
+      line(out, "UID:" + text(rq.uid()));
+    }
+    line(out, "DTSTAMP:" + UTC.format(stamp));
+    line(out, "DTSTART:" + UTC.format(rq.start()));
+    line(out, "DTEND:" + UTC.format(rq.end()));
+    if (!rq.organizer().isEmpty()) {
+      line(out, "ORGANIZER:" + rq.organizer().replaceAll("[\\r\\n]", ""));
+    }
+    line(out, "ATTENDEE:" + attendee.replaceAll("[\\r\\n]", ""));
+    for (Period b : busy) {
+      line(
+          out,
+          "FREEBUSY;FBTYPE="
+              + (b.status().equals("tentative") ? "BUSY-TENTATIVE" : "BUSY")
+              + ":"
+              + UTC.format(b.start())
+              + "/"
+              + UTC.format(b.end()));
+    }
+    line(out, "END:VFREEBUSY");
+    line(out, "END:VCALENDAR");
+    return out.toString();
   }
 
   /** Parses a VCALENDAR into its VEVENTs. Throws {@link Malformed}. */

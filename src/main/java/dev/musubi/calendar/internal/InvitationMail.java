@@ -379,6 +379,10 @@ public class InvitationMail {
     if (!m.location().isEmpty()) {
       b.append("場所: ").append(m.location()).append('\n');
     }
+    String files = attachmentNames(m);
+    if (!files.isEmpty() && !method.equals("CANCEL")) {
+      b.append("添付ファイル: ").append(files).append('\n');
+    }
     b.append("主催者: ").append(sender.name()).append(" <").append(sender.address()).append(">");
     if (!method.equals("CANCEL")) {
       b.append("\n参加者:");
@@ -403,12 +407,28 @@ public class InvitationMail {
     if (!m.location().isEmpty()) {
       b.append("Where: ").append(m.location()).append('\n');
     }
+    String files = attachmentNames(m);
+    if (!files.isEmpty() && !method.equals("CANCEL")) {
+      b.append("Attachments: ").append(files).append('\n');
+    }
     b.append("Organiser: ").append(sender.name()).append(" <").append(sender.address()).append(">");
     if (!method.equals("CANCEL")) {
       b.append("\nAttendees:");
       invitees.forEach(i -> b.append("\n  ").append(who(i)));
     }
     return b.toString();
+  }
+
+  /**
+   * The names of the event's attachments, for the invitation text (outside attendees cannot open
+   * the files, which stay in the organiser's company).
+   */
+  private String attachmentNames(EventRow m) {
+    return String.join(
+        ", ",
+        store.attachments(m.tenantId(), List.of(m.id())).stream()
+            .map(a -> a.name().replaceAll("\\p{Cntrl}", ""))
+            .toList());
   }
 
   private static String who(Itip.Invitee i) {

@@ -8,6 +8,7 @@ import dev.musubi.calendar.internal.CalendarStore;
 import dev.musubi.calendar.internal.CalendarStore.CalendarRow;
 import dev.musubi.calendar.internal.CalendarStore.EventRow;
 import dev.musubi.calendar.internal.Ics;
+import dev.musubi.mail.MailDomains;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.security.MemberPrincipal;
@@ -66,8 +67,11 @@ class CalDavController {
   private final Calendars calendars;
   private final Events events;
   private final CalendarStore store;
+  private final MailDomains mailDomains;
 
-  CalDavController(Calendars calendars, Events events, CalendarStore store) {
+  CalDavController(
+      Calendars calendars, Events events, CalendarStore store, MailDomains mailDomains) {
+    this.mailDomains = mailDomains;
     this.calendars = calendars;
     this.events = events;
     this.store = store;
@@ -83,6 +87,14 @@ class CalDavController {
   record Target(
       String kind, @Nullable String login, @Nullable UUID calendar, @Nullable String href) {}
 
+  /** OPTIONS needs its own mapping: Spring answers it itself for mappings without a method. */
+  @RequestMapping(
+      path = {"/dav/cal", "/dav/cal/**"},
+      method = org.springframework.web.bind.annotation.RequestMethod.OPTIONS)
+  void options(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    dav(req, res);
+  }
+
   @RequestMapping({"/dav/cal", "/dav/cal/**"})
   void dav(HttpServletRequest req, HttpServletResponse res) throws IOException {
     MemberPrincipal me = CurrentMember.get();
@@ -94,8 +106,9 @@ class CalDavController {
     try {
       switch (req.getMethod()) {
         case "OPTIONS" -> {
-          res.setHeader("DAV", "1, 3, calendar-access");
-          res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT");
+          // RFC 6638 §2.1: the server schedules for the organiser (invitations, free-busy).
+          res.setHeader("DAV", "1, 3, calendar-access, calendar-auto-schedule");
+          res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT, POST");
           res.setStatus(200);
         }
         case "PROPFIND" -> propfind(me, t, req, res);
@@ -103,8 +116,9 @@ class CalDavController {
         case "GET", "HEAD" -> get(me, t, res, req.getMethod().equals("HEAD"));
         case "PUT" -> put(me, t, req, res);
         case "DELETE" -> delete(me, t, req, res);
+        case "POST" -> post(me, t, req, res);
         default -> {
-          res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT");
+          res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT, POST");
           res.sendError(405);
         }
       }
@@ -143,6 +157,8 @@ class CalDavController {
     switch (t.kind()) {
       case "root" -> ms.add(ROOT, rootProps(me), wanted, all);
       case "principal" -> ms.add(principal(me), rootProps(me), wanted, all);
+      case "inbox" -> ms.add(home(me) + "inbox/", boxProps(me, "schedule-inbox"), wanted, all);
+      case "outbox" -> ms.add(home(me) + "outbox/", boxProps(me, "schedule-outbox"), wanted, all);
       case "home" -> {
         ms.add(home(me), homeProps(me), wanted, all);
         if (deep) {
@@ -178,6 +194,11 @@ class CalDavController {
 
   private void report(MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
       throws IOException {
+    if (t.kind().equals("inbox")) {
+      // Invitations arrive in the calendars themselves (RFC 6638 §4.1 lets the server do that).
+      new Multistatus().write(res);
+      return;
+    }
     if (!t.kind().equals("calendar")) {
       res.sendError(403);
       return;
@@ -359,6 +380,82 @@ class CalDavController {
     res.setStatus(existed ? 204 : 201);
   }
 
+  /**
+   * RFC 6638 §5: a free-busy request (VFREEBUSY, METHOD:REQUEST) POSTed to the member's outbox,
+   * answered per recipient from the company's free/busy: only the busy times, never what they are;
+   * addresses that are not one member of the caller's company answer 3.7.
+   */
+  private void post(MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    if (!t.kind().equals("outbox")) {
+      res.setHeader("Allow", "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT");
+      res.sendError(405);
+      return;
+    }
+    Ics.FreeBusyRequest fb;
+    try {
+      fb = Ics.readFreeBusyRequest(body(req));
+    } catch (Ics.Malformed e) {
+      res.setStatus(400);
+      res.setContentType("text/plain;charset=UTF-8");
+      res.getWriter().write(e.getMessage());
+      return;
+    }
+    Map<String, UUID> members = new LinkedHashMap<>();
+    for (String address : fb.attendees()) {
+      UUID member = null;
+      if (address.regionMatches(true, 0, "mailto:", 0, 7)) {
+        var found = mailDomains.resolve(address.substring(7).strip()).orElse(null);
+        if (found != null
+            && found.tenantId().equals(me.tenantId())
+            && found.members().size() == 1) {
+          member = found.members().iterator().next();
+        }
+      }
+      members.put(address, member);
+    }
+    Map<UUID, List<Events.Busy>> busy =
+        members.values().stream().anyMatch(java.util.Objects::nonNull)
+            ? events.freeBusy(
+                me,
+                members.values().stream()
+                    .filter(java.util.Objects::nonNull)
+                    .distinct()
+                    .map(UUID::toString)
+                    .toList(),
+                fb.start().toString(),
+                fb.end().toString())
+            : Map.of();
+    StringBuilder out = new StringBuilder();
+    out.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+        .append("<C:schedule-response xmlns:D=\"DAV:\" xmlns:C=\"")
+        .append(CALDAV)
+        .append("\">");
+    for (var e : members.entrySet()) {
+      out.append("<C:response><C:recipient>").append(href(e.getKey())).append("</C:recipient>");
+      if (e.getValue() == null) {
+        out.append("<C:request-status>3.7;Invalid calendar user</C:request-status>");
+      } else {
+        out.append("<C:request-status>2.0;Success</C:request-status><C:calendar-data>")
+            .append(
+                esc(
+                    Ics.freeBusyReply(
+                        fb,
+                        e.getKey(),
+                        busy.getOrDefault(e.getValue(), List.of()).stream()
+                            .map(b -> new Ics.Period(b.start(), b.end(), b.status()))
+                            .toList(),
+                        java.time.Instant.now())))
+            .append("</C:calendar-data>");
+      }
+      out.append("</C:response>");
+    }
+    out.append("</C:schedule-response>");
+    res.setStatus(200);
+    res.setContentType("application/xml;charset=UTF-8");
+    res.getWriter().write(out.toString());
+  }
+
   private void delete(MemberPrincipal me, Target t, HttpServletRequest req, HttpServletResponse res)
       throws IOException {
     if (!t.kind().equals("resource")) {
@@ -418,10 +515,7 @@ class CalDavController {
 
   private String ics(MemberPrincipal me, Resource r) {
     CalendarRow c = store.calendar(me.tenantId(), r.event().calendarId()).orElseThrow();
-    List<Ics.Item> items =
-        events.resource(me, c.id(), r.event().id()).stream()
-            .map(x -> new Ics.Item(x.event(), x.attendees()))
-            .toList();
+    List<Ics.Item> items = CalendarFiles.items(events.resource(me, c.id(), r.event().id()));
     return Ics.write(c.name(), items, List.of());
   }
 
@@ -457,12 +551,12 @@ class CalDavController {
       }
       // As Events.resource orders them: the master, then its overrides by start.
       List<Ics.Item> items =
-          rows.stream()
-              .sorted(
-                  Comparator.comparing((Events.Exported x) -> x.event().parentId() != null)
-                      .thenComparing(x -> x.event().startAt()))
-              .map(x -> new Ics.Item(x.event(), x.attendees()))
-              .toList();
+          CalendarFiles.items(
+              rows.stream()
+                  .sorted(
+                      Comparator.comparing((Events.Exported x) -> x.event().parentId() != null)
+                          .thenComparing(x -> x.event().startAt()))
+                  .toList());
       out.put(r.event().id(), Ics.write(c.name(), items, List.of()));
     }
     return out;
@@ -498,7 +592,25 @@ class CalDavController {
     p.put(key(DAV, "current-user-principal"), href(principal(me)));
     p.put(key(DAV, "principal-URL"), href(principal(me)));
     p.put(key(CALDAV, "calendar-home-set"), href(home(me)));
-    p.put(key(CALDAV, "calendar-user-address-set"), href(principal(me)));
+    // RFC 6638 §2.4.1, §2.2, §2.1: where the member is addressed, and their scheduling boxes.
+    p.put(
+        key(CALDAV, "calendar-user-address-set"),
+        href("mailto:" + mailDomains.addressOf(me.tenantId(), me.loginId())) + href(principal(me)));
+    p.put(key(CALDAV, "calendar-user-type"), "INDIVIDUAL");
+    p.put(key(CALDAV, "schedule-inbox-URL"), href(home(me) + "inbox/"));
+    p.put(key(CALDAV, "schedule-outbox-URL"), href(home(me) + "outbox/"));
+    return p;
+  }
+
+  /**
+   * RFC 6638 §2.1–2.2: the scheduling outbox (free-busy requests) and an inbox that stays empty.
+   */
+  private Map<String, String> boxProps(MemberPrincipal me, String type) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(key(DAV, "resourcetype"), "<D:collection/><C:" + type + "/>");
+    p.put(key(DAV, "displayname"), type);
+    p.put(key(DAV, "current-user-principal"), href(principal(me)));
+    p.put(key(DAV, "owner"), href(principal(me)));
     return p;
   }
 
@@ -670,6 +782,9 @@ class CalDavController {
     if (parts.getFirst().equals("calendars") && parts.size() >= 2 && parts.size() <= 4) {
       if (parts.size() == 2) {
         return new Target("home", parts.get(1), null, null);
+      }
+      if (parts.size() == 3 && (parts.get(2).equals("inbox") || parts.get(2).equals("outbox"))) {
+        return new Target(parts.get(2), parts.get(1), null, null);
       }
       UUID cal = Ids.parseOrNull(parts.get(2));
       if (cal == null) {

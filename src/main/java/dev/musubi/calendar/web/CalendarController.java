@@ -13,12 +13,20 @@ import dev.musubi.calendar.Facilities.Booking;
 import dev.musubi.calendar.Facilities.Facility;
 import dev.musubi.calendar.Facilities.FacilityInput;
 import dev.musubi.calendar.Occurrence;
+import dev.musubi.drive.Drives;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.security.CurrentMember;
+import dev.musubi.platform.web.ByteRanges;
 import dev.musubi.platform.web.Problems;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -51,9 +59,15 @@ class CalendarController {
   private final Events events;
   private final Facilities facilities;
   private final CalendarFiles files;
+  private final Drives drives;
 
   CalendarController(
-      Calendars calendars, Events events, Facilities facilities, CalendarFiles files) {
+      Calendars calendars,
+      Events events,
+      Facilities facilities,
+      CalendarFiles files,
+      Drives drives) {
+    this.drives = drives;
     this.calendars = calendars;
     this.events = events;
     this.facilities = facilities;
@@ -194,6 +208,52 @@ class CalendarController {
     // The occurrence may come as a query parameter, as for PATCH and DELETE, or in the body.
     String at = occurrence != null ? occurrence : b == null ? null : b.occurrence();
     return events.reply(CurrentMember.get(), id(eventId), b == null ? null : b.status(), at);
+  }
+
+  /** Types a browser shows but never runs; anything else goes out as octet-stream. */
+  private static final Set<String> PASSIVE =
+      Set.of(
+          "image/png",
+          "image/jpeg",
+          "image/gif",
+          "image/webp",
+          "application/pdf",
+          "text/plain",
+          "application/zip",
+          "application/octet-stream");
+
+  /**
+   * A Drive file attached to an event, streamed from the drive for anyone who may see the event's
+   * details: always as an attachment, {@code nosniff}, sandboxed, with byte ranges and ETag.
+   */
+  @GetMapping("/events/{eventId}/attachments/{fileId}")
+  void attachment(
+      @PathVariable String eventId,
+      @PathVariable String fileId,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException {
+    Drives.Download d = events.openAttachment(CurrentMember.get(), id(eventId), id(fileId));
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader(
+        "Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'");
+    if (ByteRanges.notModified(request, response, d.etag())) {
+      return;
+    }
+    response.setHeader("Content-Disposition", disposition(d.name()));
+    response.setContentType(
+        PASSIVE.contains(d.contentType()) ? d.contentType() : "application/octet-stream");
+    ByteRanges.send(request, response, d.size(), d.etag(), offset -> drives.open(d, offset));
+  }
+
+  /** {@code attachment} with an ASCII fallback name and the UTF-8 name (RFC 6266, RFC 8187). */
+  static String disposition(String name) {
+    StringBuilder ascii = new StringBuilder();
+    for (char c : name.toCharArray()) {
+      ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ';' ? c : '_');
+    }
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }
 
   // ---- free/busy -----------------------------------------------------------------------------
