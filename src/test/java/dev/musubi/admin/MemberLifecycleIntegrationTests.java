@@ -16,44 +16,50 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.context.event.EventListener;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Suspension, deletion with a grace period, purge, reset links and two-step reset. */
 @MusubiIntegrationTest
-@Import(MemberLifecycleIntegrationTests.PurgedEvents.class)
 class MemberLifecycleIntegrationTests {
 
-  /** Collects {@link MemberPurged} events as another module would receive them. */
-  @TestConfiguration
-  static class PurgedEvents {
-    static final List<UUID> purged = new CopyOnWriteArrayList<>();
+  /**
+   * {@link MemberPurged} events as another module would receive them, collected by a listener that
+   * is added to the shared context for each test (a listener bean of its own would need a Spring
+   * context of its own).
+   */
+  final List<UUID> purged = new CopyOnWriteArrayList<>();
 
-    @Bean
-    Object purgedListener() {
-      return new Object() {
-        @EventListener
-        void on(MemberPurged e) {
+  private final ApplicationListener<ApplicationEvent> purgedListener =
+      event -> {
+        if (event instanceof PayloadApplicationEvent<?> p
+            && p.getPayload() instanceof MemberPurged e) {
           purged.add(e.memberId());
         }
       };
-    }
-  }
 
   @LocalServerPort int port;
   @Autowired TestClock clock;
   @Autowired MemberLifecycle lifecycle;
   @Autowired JdbcClient jdbc;
+  @Autowired ConfigurableApplicationContext context;
+
+  @BeforeEach
+  void listenForPurges() {
+    context.addApplicationListener(purgedListener);
+  }
 
   @AfterEach
   void resetClock() {
+    context.removeApplicationListener(purgedListener);
     clock.reset();
   }
 
@@ -115,7 +121,7 @@ class MemberLifecycleIntegrationTests {
 
     clock.advance(Duration.ofDays(31));
     assertThat(lifecycle.purgeDue()).isGreaterThanOrEqualTo(1);
-    assertThat(PurgedEvents.purged).contains(gone.id()).doesNotContain(back.id());
+    assertThat(purged).contains(gone.id()).doesNotContain(back.id());
     String name =
         jdbc.sql("SELECT display_name FROM member WHERE id = ?")
             .param(gone.id())

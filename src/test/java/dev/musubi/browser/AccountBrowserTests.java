@@ -11,35 +11,20 @@ import dev.musubi.testing.TestClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** My account: profile, password, sessions, access tokens and turning two-step off. */
 @MusubiIntegrationTest
-class AccountBrowserTests {
+class AccountBrowserTests extends BrowserTestBase {
 
   static final String NEW_PASSWORD = "Hotaru-Semi-Suzumushi-9753!";
 
-  @LocalServerPort int port;
-
   @Autowired TestClock clock;
 
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
   @AfterEach
-  void stop() {
+  void resetClock() {
     clock.reset();
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   private Page signedIn(MusubiHttp.TestCompany company, String tab) {

@@ -12,35 +12,21 @@ import dev.musubi.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The admin console: reset links, import, roles, security settings, access review, alerts. */
 @MusubiIntegrationTest
-class AdminConsoleBrowserTests {
+class AdminConsoleBrowserTests extends BrowserTestBase {
 
   static final String MEMBER_PASSWORD = "Asagao-Hirugao-1357!";
   static final String NEW_PASSWORD = "Akane-Sora-Kumo-2468!";
 
-  @LocalServerPort int port;
   @Autowired TestClock clock;
 
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
   @AfterEach
-  void stop() {
+  void resetClock() {
     clock.reset();
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   private Page signedInAdmin(MusubiHttp.TestCompany company, int width, int height) {

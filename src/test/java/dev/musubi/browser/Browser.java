@@ -6,6 +6,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,14 +15,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Debian's Chromium driven by Playwright, headless. Every page it opens records JavaScript dialogs
  * (which the client must never open: an {@code alert} means injected script ran) and Content
  * Security Policy violations, so tests can assert that there were none.
+ *
+ * <p>One Playwright driver and one Chromium serve the whole test JVM: they start with the first
+ * page and stop when the JVM exits. Each {@code Browser} is only a handle on them; every page it
+ * opens has a browser context (profile) of its own, so cookies and storage never pass from one page
+ * or test to another, and {@link #close()} closes just this handle's contexts.
  */
 final class Browser implements AutoCloseable {
 
   static final Path SCREENSHOTS = Paths.get("docs", "screenshots");
 
-  private final Playwright playwright;
-  private final com.microsoft.playwright.Browser chromium;
   private final String baseUrl;
+  private final List<BrowserContext> contexts = new ArrayList<>();
   final List<String> dialogs = new CopyOnWriteArrayList<>();
   final List<String> cspViolations = new CopyOnWriteArrayList<>();
   final List<String> pageErrors = new CopyOnWriteArrayList<>();
@@ -38,24 +43,6 @@ final class Browser implements AutoCloseable {
     // The build machine is small and shared: be patient, but never sleep.
     com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
     this.baseUrl = "http://" + host + ":" + port;
-    this.playwright =
-        Playwright.create(
-            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    this.chromium =
-        playwright
-            .chromium()
-            .launch(
-                new BrowserType.LaunchOptions()
-                    .setExecutablePath(Paths.get("/usr/bin/chromium"))
-                    .setHeadless(true)
-                    .setArgs(
-                        List.of(
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--no-first-run")));
   }
 
   String url(String path) {
@@ -73,12 +60,15 @@ final class Browser implements AutoCloseable {
 
   Page newPage(int width, int height, String locale) {
     BrowserContext context =
-        chromium.newContext(
+        Shared.newContext(
             new com.microsoft.playwright.Browser.NewContextOptions()
                 .setBaseURL(baseUrl)
                 .setLocale(locale)
                 .setTimezoneId("Asia/Tokyo")
                 .setViewportSize(width, height));
+    synchronized (contexts) {
+      contexts.add(context);
+    }
     context.setDefaultTimeout(20_000);
     Page page = context.newPage();
     page.onDialog(
@@ -110,9 +100,96 @@ final class Browser implements AutoCloseable {
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)));
   }
 
+  /** Closes the pages this handle opened (their contexts); the shared Chromium keeps running. */
   @Override
   public void close() {
-    chromium.close();
-    playwright.close();
+    List<BrowserContext> open;
+    synchronized (contexts) {
+      open = new ArrayList<>(contexts);
+      contexts.clear();
+    }
+    RuntimeException failure = null;
+    for (BrowserContext context : open) {
+      try {
+        context.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * The JVM's one Playwright driver and Chromium, started on first use and closed by a shutdown
+   * hook. Playwright objects are not thread-safe, so everything that touches the shared browser
+   * itself goes through this class's lock. A Chromium that has gone away (crashed or killed) is
+   * replaced by a new one for the next page.
+   */
+  private static final class Shared {
+
+    private static Playwright playwright;
+    private static com.microsoft.playwright.Browser chromium;
+    private static boolean hooked;
+
+    static synchronized BrowserContext newContext(
+        com.microsoft.playwright.Browser.NewContextOptions options) {
+      if (chromium == null || !chromium.isConnected()) {
+        start();
+      }
+      return chromium.newContext(options);
+    }
+
+    private static void start() {
+      stop();
+      playwright =
+          Playwright.create(
+              new Playwright.CreateOptions()
+                  .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+      chromium =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                      .setHeadless(true)
+                      .setArgs(
+                          List.of(
+                              "--no-sandbox",
+                              "--disable-gpu",
+                              "--disable-background-networking",
+                              "--disable-component-update",
+                              "--disable-sync",
+                              "--no-first-run")));
+      if (!hooked) {
+        Runtime.getRuntime()
+            .addShutdownHook(Thread.ofPlatform().name("close-chromium").unstarted(Shared::stop));
+        hooked = true;
+      }
+    }
+
+    private static synchronized void stop() {
+      if (chromium != null) {
+        try {
+          chromium.close();
+        } catch (RuntimeException alreadyGone) {
+          // Chromium exited on its own; the driver below still has to go.
+        }
+        chromium = null;
+      }
+      if (playwright != null) {
+        try {
+          playwright.close();
+        } catch (RuntimeException alreadyGone) {
+          // The driver exited on its own.
+        }
+        playwright = null;
+      }
+    }
   }
 }

@@ -12,33 +12,20 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /** The calendar page: views, an invitation answered, an event created with recurrence. */
 @MusubiIntegrationTest
-class CalendarBrowserTests {
+class CalendarBrowserTests extends BrowserTestBase {
 
-  @LocalServerPort int port;
-  Browser browser;
   Fixtures fixtures;
 
   @BeforeEach
   void start() {
-    browser = new Browser(port);
     fixtures = new Fixtures(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   private static String defaultCalendar(ApiClient c) {

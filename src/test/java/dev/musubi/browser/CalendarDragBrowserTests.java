@@ -17,10 +17,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,26 +27,15 @@ import tools.jackson.databind.JsonNode;
  * change; a save the server refuses (a facility clash) snaps the event back and shows why.
  */
 @MusubiIntegrationTest
-class CalendarDragBrowserTests {
+class CalendarDragBrowserTests extends BrowserTestBase {
 
   static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
 
-  @LocalServerPort int port;
-  Browser browser;
   Fixtures fixtures;
 
   @BeforeEach
   void start() {
-    browser = new Browser(port);
     fixtures = new Fixtures(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   /** Tuesday of the current week (Sunday to Saturday, as the week view shows it) in Tokyo. */

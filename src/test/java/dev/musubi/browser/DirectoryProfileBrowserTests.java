@@ -23,32 +23,12 @@ import java.time.ZoneId;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /** Member photos, the profile card's free/busy and "write a mail" in a real browser. */
 @MusubiIntegrationTest
-class DirectoryProfileBrowserTests {
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
+class DirectoryProfileBrowserTests extends BrowserTestBase {
 
   @Test
   void photosFreeBusyAndWriteAMailFromTheProfileCard() {

@@ -11,33 +11,13 @@ import com.microsoft.playwright.options.FilePayload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The drive page: new folder, upload with progress, navigation by breadcrumbs, download. */
 @dev.musubi.testing.MusubiIntegrationTest
-class DriveBrowserTests {
+class DriveBrowserTests extends BrowserTestBase {
 
   static final String PASSWORD = "Asagao-Hirugao-1357!";
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   private static Locator row(Page page, String name) {
     return page.getByTestId("drive-row").filter(new Locator.FilterOptions().setHasText(name));

@@ -15,33 +15,13 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The drive's grid view: thumbnails, the list's actions, remembered per browser, phone width. */
 @dev.musubi.testing.MusubiIntegrationTest
-class DriveGridBrowserTests {
+class DriveGridBrowserTests extends BrowserTestBase {
 
   static final String PASSWORD = "Tsubaki-Sazanka-2468!";
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   private static Locator card(Page page, String name) {
     return page.getByTestId("drive-grid")

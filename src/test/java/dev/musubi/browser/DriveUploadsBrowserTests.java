@@ -17,40 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Uploading folders (sub-folders recreated, a progress bar per file) and large files through the
  * resumable endpoints: across a network drop and across a page reload.
  */
 @dev.musubi.testing.MusubiIntegrationTest
-class DriveUploadsBrowserTests {
+class DriveUploadsBrowserTests extends BrowserTestBase {
 
   static final String PASSWORD = "Momiji-Ichou-8642!";
   static final int LARGE = 24 * 1024 * 1024;
 
-  @LocalServerPort int port;
-
   @TempDir Path temp;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   private static Locator row(Page page, String name) {
     return page.getByTestId("drive-row").filter(new Locator.FilterOptions().setHasText(name));

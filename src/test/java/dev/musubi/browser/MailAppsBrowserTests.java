@@ -8,35 +8,16 @@ import com.microsoft.playwright.options.AriaRole;
 import dev.musubi.identity.ProtocolLogins;
 import dev.musubi.mail.submission.SubmissionServer;
 import dev.musubi.testing.MusubiIntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** My account, Mail apps: the settings to type into a mail app and an app password for it. */
 @MusubiIntegrationTest
-class MailAppsBrowserTests {
+class MailAppsBrowserTests extends BrowserTestBase {
 
-  @LocalServerPort int port;
   @Autowired SubmissionServer submission;
   @Autowired dev.musubi.mail.imap.ImapServer imapServer;
   @Autowired ProtocolLogins logins;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   @Test
   void showsTheServerSettingsAndCreatesAnAppPasswordThatSignsInAMailApp() {

@@ -15,38 +15,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Webmail in a real browser against the real mail store: colleagues mail each other (internal
  * delivery), read, reply, attach, keep drafts; hostile HTML from outside stays inert; phones work.
  */
 @MusubiIntegrationTest
-class MailBrowserTests {
+class MailBrowserTests extends BrowserTestBase {
 
   static final String MEMBER_PASSWORD = "Asagao-Hirugao-1357!";
 
-  @LocalServerPort int port;
   @Autowired MailInbound inbound;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   /** A member of the company; returns their login ID, which is also their mail address. */
   private String member(MusubiHttp.TestCompany company, String login, String name) {

@@ -8,31 +8,11 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.musubi.testing.MusubiIntegrationTest;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The operator console: companies, adding one with its first admin, incident summaries. */
 @MusubiIntegrationTest
-class OperatorBrowserTests {
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
+class OperatorBrowserTests extends BrowserTestBase {
 
   @Test
   void theOperatorAddsACompanyWhoseAdminCanSignIn() {

@@ -12,35 +12,21 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.musubi.testing.MusubiIntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Passkeys end to end, with Chromium's virtual authenticator (DevTools WebAuthn domain) standing in
  * for a platform authenticator. The app is opened on {@code localhost}, the relying party ID.
  */
 @MusubiIntegrationTest
-class PasskeyBrowserTests {
+class PasskeyBrowserTests extends BrowserTestBase {
 
   static final String LABEL = "会社のノートPC";
 
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port, "localhost");
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
+  @Override
+  String host() {
+    // WebAuthn refuses an IP address as the relying party ID.
+    return "localhost";
   }
 
   /** A user-verifying platform authenticator that holds discoverable credentials. */

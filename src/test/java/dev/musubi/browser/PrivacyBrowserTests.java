@@ -14,31 +14,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The admin writes the privacy notice; a member reads it and downloads their data. */
 @MusubiIntegrationTest
-class PrivacyBrowserTests {
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
+class PrivacyBrowserTests extends BrowserTestBase {
 
   @Test
   void theAdminPublishesTheNoticeAndDownloadsTheirOwnDataFromMyAccount() throws IOException {

@@ -10,36 +10,17 @@ import dev.musubi.testing.TestClock;
 import dev.musubi.testing.TotpCodes;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 @MusubiIntegrationTest
-class SignInBrowserTests {
+class SignInBrowserTests extends BrowserTestBase {
 
   @Autowired TestClock clock;
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
 
   @AfterEach
   void resetClock() {
     clock.reset();
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   @Test

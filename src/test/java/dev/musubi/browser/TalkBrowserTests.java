@@ -10,37 +10,17 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import dev.musubi.testing.TestClock;
 import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Talk in two browsers at once: live delivery, read counts, replies, reactions, unsend. */
 @MusubiIntegrationTest
-class TalkBrowserTests {
+class TalkBrowserTests extends BrowserTestBase {
 
   static final String PASSWORD = "Asagao-Hirugao-1357!";
   static final String HOSTILE = "<img src=x onerror=alert(1)>";
 
-  @LocalServerPort int port;
-
   @Autowired TestClock clock;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   record Pair(MusubiHttp.TestCompany company, String a, String b) {}
 

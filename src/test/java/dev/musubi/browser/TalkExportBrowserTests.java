@@ -11,29 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The audit tab's message export: a super admin picks a member, states why, gets the CSV. */
 @MusubiIntegrationTest
-class TalkExportBrowserTests {
-
-  @LocalServerPort int port;
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
+class TalkExportBrowserTests extends BrowserTestBase {
 
   @Test
   void aSuperAdminExportsAMembersMessagesWithAReason() throws Exception {

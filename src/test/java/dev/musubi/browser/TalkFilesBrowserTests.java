@@ -18,34 +18,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Files, images and mentions in Talk, in two browsers: attach, drop, paste, thumbnails. */
 @MusubiIntegrationTest
-class TalkFilesBrowserTests {
+class TalkFilesBrowserTests extends BrowserTestBase {
 
   static final String PASSWORD = "Asagao-Hirugao-1357!";
   static final String HOSTILE = "<img src=x onerror=alert(1)>.txt";
-
-  @LocalServerPort int port;
-
-  Browser browser;
-
-  @BeforeEach
-  void start() {
-    browser = new Browser(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
-  }
 
   private Page signedIn(String loginId) {
     Page page = browser.newPage(1280, 800);

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.musubi.mail.internal.OutboundSender;
-import dev.musubi.mail.smtp.MapDnsService;
+import dev.musubi.mail.smtp.PartnerDnsConfiguration;
 import dev.musubi.mail.smtp.SmtpServer;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
@@ -38,12 +38,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.subethamail.smtp.helper.SimpleMessageListener;
 import org.subethamail.smtp.server.SMTPServer;
@@ -55,21 +51,8 @@ import tools.jackson.databind.JsonNode;
  * Debian's swaks to the real SMTP server, update their answer as the calendar API shows it.
  */
 @MusubiIntegrationTest
-@Import(ImipIntegrationTests.Dns.class)
+@Import(PartnerDnsConfiguration.class)
 class ImipIntegrationTests {
-
-  /** Only the DNS is a test one (no internet here). */
-  @TestConfiguration(proxyBeanMethods = false)
-  static class Dns {
-    @Bean
-    @Primary
-    @Qualifier("smtp")
-    MapDnsService imipDns() {
-      MapDnsService dns = new MapDnsService();
-      dns.txt("partner.example", "v=spf1 ip4:127.0.0.0/8 -all");
-      return dns;
-    }
-  }
 
   record Received(String to, byte[] data) {}
 

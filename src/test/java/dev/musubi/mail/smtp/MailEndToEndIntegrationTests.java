@@ -16,12 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,22 +26,8 @@ import tools.jackson.databind.JsonNode;
  * inside the company without SMTP), and the admin's mail log shows both, without the content.
  */
 @MusubiIntegrationTest
-@Import(MailEndToEndIntegrationTests.Dns.class)
+@Import(PartnerDnsConfiguration.class)
 class MailEndToEndIntegrationTests {
-
-  /** Only the DNS is a test one (no internet here); the store and server are the real ones. */
-  @TestConfiguration(proxyBeanMethods = false)
-  static class Dns {
-    @Bean
-    @Primary
-    @Qualifier("smtp")
-    MapDnsService endToEndDns() {
-      MapDnsService dns = new MapDnsService();
-      dns.txt("partner.example", "v=spf1 ip4:127.0.0.0/8 -all");
-      dns.txt("_dmarc.partner.example", "v=DMARC1; p=none");
-      return dns;
-    }
-  }
 
   @LocalServerPort int port;
   @Autowired SmtpServer smtp;
