@@ -17,32 +17,19 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /** The event editor attaches files from Drive and uploads new ones; an invitee opens them. */
 @MusubiIntegrationTest
-class CalendarAttachmentsBrowserTests {
+class CalendarAttachmentsBrowserTests extends BrowserTestBase {
 
-  @LocalServerPort int port;
-  Browser browser;
   Fixtures fixtures;
 
   @BeforeEach
   void start() {
-    browser = new Browser(port);
     fixtures = new Fixtures(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   private static String defaultCalendar(ApiClient c) {

@@ -17,10 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,24 +26,13 @@ import tools.jackson.databind.JsonNode;
  * wall-clock shift in that zone, so the dragged occurrence lands where it was dropped.
  */
 @MusubiIntegrationTest
-class CalendarDstDragBrowserTests {
+class CalendarDstDragBrowserTests extends BrowserTestBase {
 
-  @LocalServerPort int port;
-  Browser browser;
   Fixtures fixtures;
 
   @BeforeEach
   void start() {
-    browser = new Browser(port);
     fixtures = new Fixtures(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   private static String defaultCalendar(ApiClient c) {

@@ -10,34 +10,21 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Custom groups picked in the web client: a new talk with a group, a calendar shared with one. */
 @MusubiIntegrationTest
-class GroupPickersBrowserTests {
+class GroupPickersBrowserTests extends BrowserTestBase {
 
-  @LocalServerPort int port;
   @Autowired JdbcClient jdbc;
-  Browser browser;
   Fixtures fixtures;
 
   @BeforeEach
   void start() {
-    browser = new Browser(port);
     fixtures = new Fixtures(port);
-  }
-
-  @AfterEach
-  void stop() {
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   @Test

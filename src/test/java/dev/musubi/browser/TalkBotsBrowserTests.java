@@ -29,7 +29,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,21 +38,17 @@ import tools.jackson.databind.json.JsonMapper;
  * receives the signed postback.
  */
 @MusubiIntegrationTest
-class TalkBotsBrowserTests {
+class TalkBotsBrowserTests extends BrowserTestBase {
 
   static final String PASSWORD = "Asagao-Hirugao-1357!";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  @LocalServerPort int port;
-
-  Browser browser;
   HttpServer callback;
   final List<String[]> received = new CopyOnWriteArrayList<>();
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws IOException {
-    browser = new Browser(port);
     callback = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     callback.createContext(
         "/bot",
@@ -74,10 +69,6 @@ class TalkBotsBrowserTests {
   @AfterEach
   void stop() {
     callback.stop(0);
-    assertThat(browser.dialogs).as("JavaScript dialogs").isEmpty();
-    assertThat(browser.cspViolations).as("CSP violations").isEmpty();
-    assertThat(browser.pageErrors).as("uncaught page errors").isEmpty();
-    browser.close();
   }
 
   @Test
