@@ -25,9 +25,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Processing integrity under crashes: Musubi runs as a separate process while members send messages
- * (each with an idempotency key, retried after errors), is killed with SIGKILL at random moments,
- * restarted, and every acknowledged message must be there exactly once, in a gap-free sequence; and
- * a graceful stop (SIGTERM) finishes the request in flight.
+ * (each with an idempotency key), upload files and a mail server delivers mail over SMTP, all at
+ * once; it is killed with SIGKILL at random moments and restarted, and every acknowledged message,
+ * file and mail must be there exactly once (messages in a gap-free sequence), every stored file
+ * whole; and a graceful stop (SIGTERM) finishes the request in flight.
  */
 class CrashSafetyIntegrationTests {
 
@@ -38,12 +39,18 @@ class CrashSafetyIntegrationTests {
   private final Path dataDir;
   private final int port;
   private final Path log;
+  private final int smtpPort;
 
   CrashSafetyIntegrationTests() throws IOException {
     dataDir = Files.createTempDirectory("musubi-crash");
     log = dataDir.resolve("server.log");
+    port = freePort();
+    smtpPort = freePort();
+  }
+
+  private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
+      return s.getLocalPort();
     }
   }
 
@@ -97,6 +104,14 @@ class CrashSafetyIntegrationTests {
     // Many sends from one member in a few seconds: the rate limit is not what this drill tests.
     env.put("MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE", "0");
     env.put("LOGGING_LEVEL_ROOT", "warn");
+    env.put("MUSUBI_SMTP_PORT", Integer.toString(smtpPort));
+    env.put("MUSUBI_SMTP_ADDRESS", "127.0.0.1");
+    try {
+      env.put("MUSUBI_SUBMISSION_PORT", Integer.toString(freePort()));
+      env.put("MUSUBI_IMAP_PORT", Integer.toString(freePort()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     if ("postgres".equals(TestDatabase.kind())) {
       String schema = "crash_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
       env.put("MUSUBI_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema);
@@ -107,8 +122,88 @@ class CrashSafetyIntegrationTests {
     return env;
   }
 
+  /** A file's content, made from its name so that any stored copy can be checked. */
+  private static byte[] fileContent(String name) {
+    byte[] content = new byte[48 * 1024 + Math.floorMod(name.hashCode(), 4096)];
+    new Random(name.hashCode()).nextBytes(content);
+    return content;
+  }
+
+  /** Uploads one file; true when Musubi acknowledged it (201). */
+  private boolean upload(java.net.http.HttpClient http, String token, String folder, String name)
+      throws IOException, InterruptedException {
+    String boundary = "----musubi-crash";
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.writeBytes(fileContent(name));
+    body.writeBytes(
+        ("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.net.http.HttpResponse<String> r =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/api/v1/drive/folders/" + folder + "/files"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(Duration.ofSeconds(60))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 201;
+  }
+
+  /** Delivers one mail over SMTP; true when the server answered 250 to its data. */
+  private boolean deliver(String subject) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", smtpPort)) {
+      socket.setSoTimeout(60_000);
+      var in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      var out = socket.getOutputStream();
+      if (!reply(in).startsWith("220")) {
+        return false;
+      }
+      for (String command :
+          List.of(
+              "EHLO partner.example",
+              "MAIL FROM:<sender@partner.example>",
+              "RCPT TO:<kanri@crash.example.jp>",
+              "DATA")) {
+        out.write((command + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = reply(in);
+        if (!answer.startsWith(command.equals("DATA") ? "354" : "250")) {
+          return false;
+        }
+      }
+      out.write(
+          ("From: <sender@partner.example>\r\nTo: <kanri@crash.example.jp>\r\nSubject: "
+                  + subject
+                  + "\r\nMessage-ID: <"
+                  + subject
+                  + "@partner.example>\r\n\r\ncrash drill\r\n.\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return reply(in).startsWith("250");
+    }
+  }
+
+  /** The last line of an SMTP reply (multi-line replies continue with {@code 250-}). */
+  private static String reply(java.io.BufferedReader in) throws IOException {
+    String line = in.readLine();
+    while (line != null && line.length() > 3 && line.charAt(3) == '-') {
+      line = in.readLine();
+    }
+    return line == null ? "" : line;
+  }
+
   @Test
-  void acknowledgedMessagesSurviveKillNineExactlyOnce() throws Exception {
+  void acknowledgedMessagesFilesAndMailSurviveKillNineExactlyOnce() throws Exception {
     Map<String, String> env = environment();
     start(env);
     ApiClient admin = new ApiClient(port);
@@ -117,8 +212,17 @@ class CrashSafetyIntegrationTests {
         admin.post("/api/v1/rooms", Map.of("type", "group", "name", "障害訓練", "members", List.of()));
     assertThat(room.status()).as(room.body()).isEqualTo(201);
     String roomId = room.json().get("id").asString();
+    ApiClient.Response created =
+        admin.post(
+            "/api/v1/me/tokens", Map.of("name", "crash", "scopes", List.of("read", "write")));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String token = created.json().get("token").asString();
+    String folder = admin.get("/api/v1/drive/drives").json().get(0).get("rootFolderId").asString();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    Set<String> acknowledgedFiles = ConcurrentHashMap.newKeySet();
+    Set<String> acknowledgedMail = ConcurrentHashMap.newKeySet();
     Random random = new Random(42);
     for (int round = 0; round < KILLS; round++) {
       AtomicBoolean running = new AtomicBoolean(true);
@@ -150,9 +254,42 @@ class CrashSafetyIntegrationTests {
                       }
                     }));
       }
-      // Let some messages through, then kill at a random moment.
+      senders.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (running.get()) {
+                      String name = "f-" + UUID.randomUUID() + ".bin";
+                      try {
+                        if (upload(http, token, folder, name)) {
+                          acknowledgedFiles.add(name);
+                        }
+                      } catch (IOException | InterruptedException | RuntimeException lost) {
+                        return;
+                      }
+                    }
+                  }));
+      senders.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (running.get()) {
+                      String subject = "crash-" + UUID.randomUUID();
+                      try {
+                        if (deliver(subject)) {
+                          acknowledgedMail.add(subject);
+                        }
+                      } catch (IOException | RuntimeException lost) {
+                        return;
+                      }
+                    }
+                  }));
+      // Let some of each through, then kill at a random moment.
       Instant wait = Instant.now().plusSeconds(60);
-      while (acknowledged.size() < 5 * (round + 1) && Instant.now().isBefore(wait)) {
+      while ((acknowledged.size() < 5 * (round + 1)
+              || acknowledgedFiles.size() < round + 1
+              || acknowledgedMail.size() < round + 1)
+          && Instant.now().isBefore(wait)) {
         Thread.sleep(50);
       }
       Thread.sleep(200 + random.nextInt(1500));
@@ -185,8 +322,9 @@ class CrashSafetyIntegrationTests {
       }
     }
     System.out.printf(
-        "crash drill: %d kills, %d acknowledged, %d stored%n",
-        KILLS, acknowledged.size(), seqs.size());
+        "crash drill: %d kills, %d acknowledged, %d stored; files %d acknowledged; mail %d"
+            + " acknowledged%n",
+        KILLS, acknowledged.size(), seqs.size(), acknowledgedFiles.size(), acknowledgedMail.size());
     for (String key : acknowledged) {
       assertThat(seen.get(key))
           .as("acknowledged message %s (stored: %s)", key, seen.keySet())
@@ -195,6 +333,72 @@ class CrashSafetyIntegrationTests {
     assertThat(seen.values()).allMatch(n -> n == 1);
     for (int i = 0; i < seqs.size(); i++) {
       assertThat(seqs.get(i)).isEqualTo(seqs.get(0) + i);
+    }
+
+    // Files: every acknowledged one is there once, and every stored one is whole (no partial or
+    // missing blob behind a listed file).
+    assertThat(acknowledgedFiles).isNotEmpty();
+    ApiClient tokenClient = new ApiClient(port).bearer(token);
+    Map<String, Integer> files = new HashMap<>();
+    List<JsonNode> listed = new ArrayList<>();
+    for (int page = 0; ; page++) {
+      JsonNode items =
+          tokenClient
+              .get("/api/v1/drive/folders/" + folder + "?size=200&page=" + page)
+              .json()
+              .get("items");
+      if (items.isEmpty()) {
+        break;
+      }
+      items.forEach(listed::add);
+    }
+    for (JsonNode item : listed) {
+      String name = item.get("name").asString();
+      files.merge(name, 1, Integer::sum);
+      java.net.http.HttpResponse<byte[]> content =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          "http://127.0.0.1:"
+                              + port
+                              + "/api/v1/drive/files/"
+                              + item.get("id").asString()
+                              + "/content"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(content.statusCode()).as(name).isEqualTo(200);
+      assertThat(content.body()).as(name).isEqualTo(fileContent(name));
+    }
+    for (String name : acknowledgedFiles) {
+      assertThat(files.get(name)).as("acknowledged file %s", name).isEqualTo(1);
+    }
+
+    // Mail: every message the server accepted with 250 is in the inbox once.
+    assertThat(acknowledgedMail).isNotEmpty();
+    String inbox = null;
+    for (JsonNode f : reader.get("/api/v1/mail/folders").json()) {
+      if ("inbox".equals(f.path("role").asString(""))) {
+        inbox = f.get("id").asString();
+      }
+    }
+    assertThat(inbox).isNotNull();
+    Map<String, Integer> mails = new HashMap<>();
+    for (int page = 0; ; page++) {
+      JsonNode items =
+          reader
+              .get("/api/v1/mail/folders/" + inbox + "/messages?size=200&page=" + page)
+              .json()
+              .get("items");
+      if (items.isEmpty()) {
+        break;
+      }
+      for (JsonNode m : items) {
+        mails.merge(m.get("subject").asString(), 1, Integer::sum);
+      }
+    }
+    for (String subject : acknowledgedMail) {
+      assertThat(mails.get(subject)).as("acknowledged mail %s", subject).isEqualTo(1);
     }
   }
 
