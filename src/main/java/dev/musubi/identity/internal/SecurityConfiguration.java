@@ -7,6 +7,7 @@ import dev.musubi.platform.web.RequestInfo;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.Set;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.ProviderManager;
@@ -33,6 +34,8 @@ import org.springframework.security.web.webauthn.registration.WebAuthnRegistrati
  * AuthenticationFilter}), CSRF by double-submit cookie for cookie sessions, an Origin check on
  * state-changing requests, strict security headers, and problem+json for 401 and 403.
  */
+// Only with the web server: command-line runs (`java -jar musubi.jar audit-verify`) have no HTTP.
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
