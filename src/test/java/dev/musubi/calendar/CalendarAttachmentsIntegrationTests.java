@@ -12,13 +12,10 @@ import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.Fixtures.TestCompany;
 import dev.musubi.testing.Fixtures.TestMember;
 import dev.musubi.testing.MusubiIntegrationTest;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -462,22 +459,6 @@ class CalendarAttachmentsIntegrationTests {
 
   private HttpResponse<String> dav(
       String method, String path, String login, String body, String... headers) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .header(
-                "Authorization",
-                "Basic "
-                    + Base64.getEncoder()
-                        .encodeToString(
-                            (login + ":" + Fixtures.PASSWORD).getBytes(StandardCharsets.UTF_8)));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return DavRequests.send(http, port, method, path, login, body, headers);
   }
 }
