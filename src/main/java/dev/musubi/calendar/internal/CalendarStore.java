@@ -569,6 +569,12 @@ public class CalendarStore {
 
   /** The attachments of the given events, in their order per event. */
   public List<AttachmentRow> attachments(UUID tenantId, Collection<UUID> eventIds) {
+    return ofEvents("cal_attachment", "event_id, position", ATTACHMENT, tenantId, eventIds);
+  }
+
+  /** The rows of {@code table} that belong to the given events, in {@code order}. */
+  private <T> List<T> ofEvents(
+      String table, String order, RowMapper<T> mapper, UUID tenantId, Collection<UUID> eventIds) {
     if (eventIds.isEmpty()) {
       return List.of();
     }
@@ -576,11 +582,14 @@ public class CalendarStore {
     params.add(tenantId);
     params.addAll(eventIds);
     return jdbc.sql(
-            "SELECT * FROM cal_attachment WHERE tenant_id = ? AND event_id IN ("
+            "SELECT * FROM "
+                + table
+                + " WHERE tenant_id = ? AND event_id IN ("
                 + marks(eventIds.size())
-                + ") ORDER BY event_id, position")
+                + ") ORDER BY "
+                + order)
         .params(params)
-        .query(ATTACHMENT)
+        .query(mapper)
         .list();
   }
 
@@ -628,19 +637,7 @@ public class CalendarStore {
               rs.getBoolean("required"));
 
   public List<AttendeeRow> attendees(UUID tenantId, Collection<UUID> eventIds) {
-    if (eventIds.isEmpty()) {
-      return List.of();
-    }
-    List<Object> params = new ArrayList<>();
-    params.add(tenantId);
-    params.addAll(eventIds);
-    return jdbc.sql(
-            "SELECT * FROM cal_attendee WHERE tenant_id = ? AND event_id IN ("
-                + marks(eventIds.size())
-                + ") ORDER BY email")
-        .params(params)
-        .query(ATTENDEE)
-        .list();
+    return ofEvents("cal_attendee", "email", ATTENDEE, tenantId, eventIds);
   }
 
   public void replaceAttendees(UUID tenantId, UUID eventId, List<AttendeeRow> rows) {
