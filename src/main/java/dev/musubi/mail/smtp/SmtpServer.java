@@ -133,9 +133,31 @@ public class SmtpServer implements SmartLifecycle {
     serverSocket = null;
     if (socket != null) {
       closeQuietly(socket);
-      sessions.forEach(SmtpSession::shutdown);
+      drainSessions();
       log.info("SMTP server stopped");
     }
+  }
+
+  /** How long a stop lets mail transactions in flight finish before it closes them. */
+  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(20);
+
+  /**
+   * Graceful stop: idle sessions are told {@code 421} and closed at once; sessions in a mail
+   * transaction may finish it (a message whose data has begun is stored and acknowledged) for up to
+   * {@link #DRAIN}; whatever is left then is closed (the sender retries: nothing was accepted).
+   */
+  private void drainSessions() {
+    long deadline = System.nanoTime() + DRAIN.toNanos();
+    while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+      sessions.forEach(SmtpSession::drain);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    sessions.forEach(SmtpSession::shutdown);
   }
 
   @Override

@@ -50,7 +50,14 @@ final class SmtpSession {
 
   private @Nullable String helo;
   private boolean extended;
-  private @Nullable String mailFrom;
+  // Read by the stopping thread too (see drain).
+  private volatile @Nullable String mailFrom;
+
+  /** Held while a command is handled (DATA included), so a shutdown never cuts one short. */
+  private final java.util.concurrent.locks.ReentrantLock busy =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  private volatile boolean draining;
   private boolean smtpUtf8;
   private final List<String> recipients = new ArrayList<>();
   private int commandsWithoutMail;
@@ -97,6 +104,46 @@ final class SmtpSession {
   }
 
   private boolean handle(SmtpCommand command) throws IOException {
+    busy.lock();
+    try {
+      if (draining && mailFrom == null) {
+        reply(421, "4.3.2", properties.hostname() + " Service shutting down, try again later");
+        return false;
+      }
+      return handleCommand(command);
+    } finally {
+      busy.unlock();
+    }
+  }
+
+  /**
+   * Server shutdown: a session waiting for its next command outside a mail transaction is told
+   * {@code 421} and closed now (true); one handling a command or inside a transaction (MAIL given,
+   * DATA not yet ended) is left to finish it and gets {@code 421} at its next command (false).
+   */
+  boolean drain() {
+    draining = true;
+    if (!busy.tryLock()) {
+      return false;
+    }
+    try {
+      if (mailFrom != null) {
+        return false;
+      }
+      try {
+        reply(421, "4.3.2", properties.hostname() + " Service shutting down, try again later");
+        flush();
+      } catch (IOException | RuntimeException gone) {
+        // The client is gone already.
+      }
+      connection.close();
+      return true;
+    } finally {
+      busy.unlock();
+    }
+  }
+
+  private boolean handleCommand(SmtpCommand command) throws IOException {
     return switch (command) {
       case SmtpCommand.Hello hello -> hello(hello);
       case SmtpCommand.MailFrom mail -> mailFrom(mail);
