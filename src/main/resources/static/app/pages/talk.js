@@ -1008,6 +1008,7 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
   const [forwarding, setForwarding] = useState(null);
   const [managingHooks, setManagingHooks] = useState(false);
   const [managingBots, setManagingBots] = useState(false);
+  const [details, setDetails] = useState(false);
   const [roomBots, setRoomBots] = useState(new Map());
   const loadBots = () =>
     api.get(`/api/v1/rooms/${roomId}/bots`).then(
@@ -1338,6 +1339,8 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
         </button>
         <button type="button" class="btn btn-secondary btn-small talk-bots-open" onClick=${() => setManagingBots(true)} data-testid="bots-open">${t('talk.bots')}</button>`}
       ${room &&
+      html`<button type="button" class="btn btn-secondary btn-small talk-details-open" onClick=${() => setDetails(true)} data-testid="room-details-open">${t('talk.details')}</button>`}
+      ${room &&
       html`<button type="button" class="btn btn-secondary btn-small talk-archive" onClick=${() => archive(!room.archived)} data-testid="archive-room">
         ${room.archived ? t('talk.unarchive') : t('talk.archive')}
       </button>`}
@@ -1413,6 +1416,18 @@ function RoomView({ me, roomId, focusSeq, listed, nameOf, personOf, roomName, ha
       </div>
     <//>`}
     ${managingHooks && html`<${WebhooksDialog} roomId=${roomId} onClose=${() => setManagingHooks(false)} />`}
+    ${details &&
+    room &&
+    html`<${RoomDetailsDialog}
+      room=${room}
+      me=${me}
+      nameOf=${nameOf}
+      onChanged=${(r) => {
+        setRoom((old) => ({ ...old, ...r }));
+        onRoomsChanged();
+      }}
+      onClose=${() => setDetails(false)}
+    />`}
     ${managingBots &&
     html`<${RoomBotsDialog}
       roomId=${roomId}
@@ -1495,6 +1510,185 @@ function WebhooksDialog({ roomId, onClose }) {
         )}
       </ul>
     </div>
+  <//>`;
+}
+
+addMessages({
+  ja: {
+    'talk.details': 'メンバー・設定',
+    'talk.detailsTitle': 'トークの設定',
+    'talk.roomName': 'トーク名',
+    'talk.muteRoom': '通知をオフにする',
+    'talk.pinRoom': 'リストの上に固定する',
+    'talk.members': 'メンバー',
+    'talk.owner': 'オーナー',
+    'talk.removeMember': '外す',
+    'talk.addMembers': 'メンバーを追加',
+    'talk.addPicked': '追加する',
+    'talk.leave': 'このトークから退出',
+    'talk.leaveConfirm': 'このトークから退出しますか？メッセージは見られなくなります。',
+    'talk.left': 'トークから退出しました',
+    'talk.followsDirectory': 'メンバーは部署に合わせて自動で変わります。',
+  },
+  en: {
+    'talk.details': 'Members & settings',
+    'talk.detailsTitle': 'Talk settings',
+    'talk.roomName': 'Talk name',
+    'talk.muteRoom': 'Mute notifications',
+    'talk.pinRoom': 'Pin to the top of the list',
+    'talk.members': 'Members',
+    'talk.owner': 'Owner',
+    'talk.removeMember': 'Remove',
+    'talk.addMembers': 'Add members',
+    'talk.addPicked': 'Add',
+    'talk.leave': 'Leave this talk',
+    'talk.leaveConfirm': 'Leave this talk? You will no longer see its messages.',
+    'talk.left': 'You left the talk',
+    'talk.followsDirectory': 'Members follow the department automatically.',
+  },
+});
+
+/**
+ * A room's members and settings: rename (owners), mute and pin (each member for themselves), the
+ * member list with removal (owners), adding members or custom groups (group and announcement
+ * rooms), and leaving.
+ */
+function RoomDetailsDialog({ room, me, nameOf, onChanged, onClose }) {
+  const owner = (room.owners || []).includes(me.id);
+  const open = room.type === 'group' || room.type === 'announcement';
+  const [name, setName] = useState(room.name || '');
+  const [q, setQ] = useState('');
+  const [found, setFound] = useState([]);
+  const [groups, setGroups] = useState([]);
+  const [group, setGroup] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (work) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await work();
+      if (updated && updated.id) onChanged(updated);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    if (!open) return;
+    api.get('/api/v1/directory/groups').then((body) => setGroups(list(body)), () => setGroups([]));
+  }, [room.id]);
+  useEffect(() => {
+    if (!open || !q.trim()) {
+      setFound([]);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api.get('/api/v1/directory/members' + query({ q: q.trim() })).then(
+        (body) => !cancelled && setFound(list(body, 'items').filter((m) => !(room.members || []).includes(m.id))),
+        (e) => !cancelled && setError(e),
+      );
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [q, room.members]);
+  // Mute and pin follow the click at once (undone if the server refuses).
+  const [flags, setFlags] = useState({ muted: room.muted, pinned: room.pinned });
+  const flip = async (key, on, off) => {
+    const next = !flags[key];
+    setFlags((f) => ({ ...f, [key]: next }));
+    try {
+      onChanged(await api.post(`/api/v1/rooms/${room.id}/${next ? on : off}`, {}));
+    } catch (e) {
+      setFlags((f) => ({ ...f, [key]: !next }));
+      setError(e);
+    }
+  };
+  const leave = async () => {
+    try {
+      await api.del(`/api/v1/rooms/${room.id}/members/${me.id}`);
+      toast(t('talk.left'));
+      onClose();
+      navigate('#/talk');
+    } catch (e) {
+      setLeaving(false);
+      setError(e);
+    }
+  };
+  return html`<${Dialog} open=${true} title=${t('talk.detailsTitle')} onClose=${onClose} footer=${html`<${Button} kind="secondary" onClick=${onClose}>${t('common.close')}<//>`}>
+    <div class="talk-settings" data-testid="room-details">
+      ${error && html`<${Alert}>${errorText(error)}<//>`}
+      ${open &&
+      owner &&
+      html`<div class="talk-webhook-new">
+        <${TextField} label=${t('talk.roomName')} value=${name} onValue=${setName} maxlength="200" data-testid="room-name" />
+        <${Button} busy=${busy} disabled=${!name.trim() || name.trim() === room.name} onClick=${() => run(() => api.patch(`/api/v1/rooms/${room.id}`, { name: name.trim() }))} data-testid="room-rename"
+          >${t('common.save')}<//
+        >
+      </div>`}
+      <label class="check">
+        <input type="checkbox" checked=${flags.muted} onChange=${() => flip('muted', 'mute', 'unmute')} data-testid="room-mute" />
+        <span>${t('talk.muteRoom')}</span>
+      </label>
+      <label class="check">
+        <input type="checkbox" checked=${flags.pinned} onChange=${() => flip('pinned', 'pin', 'unpin')} data-testid="room-pin" />
+        <span>${t('talk.pinRoom')}</span>
+      </label>
+      <h3>${t('talk.members')} (${(room.members || []).length})</h3>
+      ${room.type === 'department' && html`<p class="talk-muted">${t('talk.followsDirectory')}</p>`}
+      <ul class="talk-pick-list" data-testid="room-members">
+        ${(room.members || []).map(
+          (id) => html`<li key=${id} class="talk-webhook" data-member=${id}>
+            <span>${nameOf(id)}${(room.owners || []).includes(id) && html` <span class="talk-muted">${t('talk.owner')}</span>`}</span>
+            ${open &&
+            owner &&
+            id !== me.id &&
+            html`<button type="button" class="link-btn" disabled=${busy} onClick=${() => run(() => api.del(`/api/v1/rooms/${room.id}/members/${id}`).then(() => api.get(`/api/v1/rooms/${room.id}`)))}>
+              ${t('talk.removeMember')}
+            </button>`}
+          </li>`,
+        )}
+      </ul>
+      ${open &&
+      (room.type === 'group' || owner) &&
+      html`<fieldset class="talk-groups">
+        <legend>${t('talk.addMembers')}</legend>
+        <${TextField} label=${t('talk.pickMembers')} type="search" value=${q} onValue=${setQ} placeholder=${t('contacts.search')} data-testid="room-add-search" />
+        <ul class="talk-pick-list">
+          ${found.map(
+            (m) => html`<li key=${m.id} class="talk-webhook">
+              <span class="talk-pick"><${Avatar} member=${m} /> ${memberName(m)}</span>
+              <button type="button" class="link-btn" disabled=${busy} onClick=${() => run(() => api.post(`/api/v1/rooms/${room.id}/members`, { members: [m.id] })).then(() => setQ(''))} data-add=${m.loginId}>
+                ${t('talk.addPicked')}
+              </button>
+            </li>`,
+          )}
+        </ul>
+        ${groups.length > 0 &&
+        html`<div class="talk-webhook-new">
+          <${Select}
+            label=${t('talk.pickGroups')}
+            value=${group}
+            onValue=${setGroup}
+            options=${[{ value: '', label: '—' }, ...groups.map((g) => ({ value: g.id, label: g.name }))]}
+            data-testid="room-add-group"
+          />
+          <${Button} busy=${busy} disabled=${!group} onClick=${() => run(() => api.post(`/api/v1/rooms/${room.id}/members`, { groups: [group] })).then(() => setGroup(''))} data-testid="room-add-group-go"
+            >${t('talk.addPicked')}<//
+          >
+        </div>`}
+      </fieldset>`}
+      ${room.type !== 'direct' &&
+      room.type !== 'department' &&
+      room.type !== 'bot' &&
+      html`<p><button type="button" class="link-btn" onClick=${() => setLeaving(true)} data-testid="room-leave">${t('talk.leave')}</button></p>`}
+    </div>
+    <${ConfirmDialog} open=${leaving} danger title=${t('talk.leave')} message=${t('talk.leaveConfirm')} confirmLabel=${t('talk.leave')} onConfirm=${leave} onClose=${() => setLeaving(false)} />
   <//>`;
 }
 
