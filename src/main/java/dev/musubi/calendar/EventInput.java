@@ -48,6 +48,48 @@ public record EventInput(
   public record AttachmentInput(
       @Nullable String fileId, @Nullable String url, @Nullable String name) {}
 
+  /** The same input with other attendees. */
+  public EventInput withAttendees(@Nullable List<AttendeeInput> list) {
+    return new EventInput(
+        title,
+        location,
+        description,
+        allDay,
+        timeZone,
+        start,
+        end,
+        rrule,
+        exdates,
+        rdates,
+        visibility,
+        reminders,
+        list,
+        facilityId,
+        emailReminders,
+        attachments);
+  }
+
+  /** The same input with other attachments. */
+  public EventInput withAttachments(@Nullable List<AttachmentInput> list) {
+    return new EventInput(
+        title,
+        location,
+        description,
+        allDay,
+        timeZone,
+        start,
+        end,
+        rrule,
+        exdates,
+        rdates,
+        visibility,
+        reminders,
+        attendees,
+        facilityId,
+        emailReminders,
+        list);
+  }
+
   public EventInput(
       @Nullable String title,
       @Nullable String location,

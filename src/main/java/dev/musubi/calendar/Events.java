@@ -1070,23 +1070,7 @@ public class Events {
         mapped.add(new AttendeeInput(member.toString(), null, a.name(), a.required()));
       }
     }
-    return new EventInput(
-        in.title(),
-        in.location(),
-        in.description(),
-        in.allDay(),
-        in.timeZone(),
-        in.start(),
-        in.end(),
-        in.rrule(),
-        in.exdates(),
-        in.rdates(),
-        in.visibility(),
-        in.reminders(),
-        mapped,
-        in.facilityId(),
-        in.emailReminders(),
-        in.attachments());
+    return in.withAttendees(mapped);
   }
 
   private static final Pattern DOWNLOAD_LINK =
@@ -1111,23 +1095,7 @@ public class Events {
               ? new AttachmentInput(file.toString(), null, null)
               : a);
     }
-    return new EventInput(
-        in.title(),
-        in.location(),
-        in.description(),
-        in.allDay(),
-        in.timeZone(),
-        in.start(),
-        in.end(),
-        in.rrule(),
-        in.exdates(),
-        in.rdates(),
-        in.visibility(),
-        in.reminders(),
-        in.attendees(),
-        in.facilityId(),
-        in.emailReminders(),
-        mapped);
+    return in.withAttachments(mapped);
   }
 
   /** Deletes the series behind a CalDAV resource name, honouring If-Match. */
