@@ -9,6 +9,7 @@ import dev.musubi.identity.internal.credentials.Totp;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,8 +35,19 @@ class CredentialsConfiguration {
   }
 
   @Bean
-  PasswordHasher passwordHasher() {
-    return new PasswordHasher();
+  PasswordHasher passwordHasher(
+      @Value("${musubi.identity.password-hashing.memory-kib:19456}") int memoryKib,
+      @Value("${musubi.identity.password-hashing.iterations:2}") int iterations) {
+    PasswordHasher hasher = new PasswordHasher(memoryKib, iterations);
+    if (hasher.belowOwaspMinimum()) {
+      LoggerFactory.getLogger(PasswordHasher.class)
+          .warn(
+              "Password hashing costs (memory {} KiB, {} iterations) are below the OWASP minimum:"
+                  + " acceptable for test suites only",
+              memoryKib,
+              iterations);
+    }
+    return hasher;
   }
 
   @Bean

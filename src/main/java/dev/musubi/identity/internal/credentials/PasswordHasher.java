@@ -12,6 +12,12 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
  * <p>Uses Spring Security's {@link Argon2PasswordEncoder} (Bouncy Castle underneath) and nothing
  * else from Spring.
  *
+ * <p>The memory and iteration costs can be raised by the operator ({@code
+ * musubi.identity.password-hashing.*}); stored hashes made with lower costs are replaced after the
+ * member's next sign-in ({@link #needsRehash}). Costs below the OWASP minimum are accepted only so
+ * that test suites, which sign in thousands of times, do not spend their time hashing: {@link
+ * #belowOwaspMinimum()} says so and the application warns at start-up.
+ *
  * <p>At most {@link #concurrency()} hashes run at once (twice the processors): each takes 19 MiB
  * and all of a core for tens of milliseconds, so running more at a time only adds memory and
  * context switches; the rest wait their turn, which keeps the heap flat under a sign-in storm.
@@ -24,11 +30,54 @@ public final class PasswordHasher {
   static final int MEMORY_KIB = 19_456;
   static final int ITERATIONS = 2;
 
-  private final Argon2PasswordEncoder encoder =
-      new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, PARALLELISM, MEMORY_KIB, ITERATIONS);
+  private final int memoryKib;
+  private final int iterations;
+  private final Argon2PasswordEncoder encoder;
   private final java.util.concurrent.Semaphore slots =
       new java.util.concurrent.Semaphore(concurrency(), true);
-  private final String dummyHash = encoder.encode(UUID.randomUUID().toString());
+  private final String dummyHash;
+
+  /** A hasher with the OWASP minimum parameters. */
+  public PasswordHasher() {
+    this(MEMORY_KIB, ITERATIONS);
+  }
+
+  /**
+   * A hasher with the given Argon2id costs (salt, hash length and parallelism stay fixed).
+   *
+   * @param memoryKib memory per hash in KiB, at least 1,024
+   * @param iterations passes over the memory, at least 1
+   * @throws IllegalArgumentException when a cost is below those bounds or absurdly high
+   */
+  public PasswordHasher(int memoryKib, int iterations) {
+    if (memoryKib < 1024 || memoryKib > 4 * 1024 * 1024) {
+      throw new IllegalArgumentException("memoryKib must be between 1024 and 4194304");
+    }
+    if (iterations < 1 || iterations > 100) {
+      throw new IllegalArgumentException("iterations must be between 1 and 100");
+    }
+    this.memoryKib = memoryKib;
+    this.iterations = iterations;
+    this.encoder =
+        new Argon2PasswordEncoder(SALT_LENGTH, HASH_LENGTH, PARALLELISM, memoryKib, iterations);
+    this.dummyHash = encoder.encode(UUID.randomUUID().toString());
+  }
+
+  /**
+   * Whether the costs are weaker than OWASP's minimum for Argon2id (19 MiB with 2 iterations, or
+   * the same memory-time product: 46 MiB × 1, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5).
+   */
+  public boolean belowOwaspMinimum() {
+    int required =
+        switch (iterations) {
+          case 1 -> 47_104;
+          case 2 -> 19_456;
+          case 3 -> 12_288;
+          case 4 -> 9_216;
+          default -> 7_168;
+        };
+    return memoryKib < required;
+  }
 
   /** How many hashes may run at the same time. */
   static int concurrency() {

@@ -40,4 +40,26 @@ class PasswordHasherTests {
   void currentHashNeedsNoRehash() {
     assertThat(HASHER.needsRehash(HASHER.hash("correct horse battery staple"))).isFalse();
   }
+
+  @Test
+  void costsAreConfigurableAndWeakerOnesAreFlaggedAndUpgraded() {
+    PasswordHasher weak = new PasswordHasher(1024, 1);
+    String weakHash = weak.hash("correct horse battery staple");
+    assertThat(weakHash).startsWith("$argon2id$v=19$m=1024,t=1,p=1$");
+    assertThat(weak.belowOwaspMinimum()).isTrue();
+    assertThat(HASHER.belowOwaspMinimum()).isFalse();
+    assertThat(new PasswordHasher(12_288, 3).belowOwaspMinimum()).isFalse();
+    assertThat(new PasswordHasher(12_287, 3).belowOwaspMinimum()).isTrue();
+    // A stronger hasher still verifies the weak hash and asks for it to be replaced.
+    assertThat(HASHER.matches("correct horse battery staple", weakHash)).isTrue();
+    assertThat(HASHER.needsRehash(weakHash)).isTrue();
+  }
+
+  @Test
+  void absurdCostsAreRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PasswordHasher(512, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PasswordHasher(19_456, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
