@@ -62,6 +62,7 @@ public class Drives {
       String etag) {}
 
   private static final int MAX_TREE = 10_000;
+  private static final int CHILDREN_PAGE = 1_000;
   private static final int MAX_DEPTH = 200;
 
   private final DriveStore store;
@@ -248,13 +249,21 @@ public class Drives {
     return store.child(actor.tenantId(), folderId, DriveNames.key(name)).map(Drives::view);
   }
 
-  /** Every live child of a folder, by name (at most 10,000). */
+  /** Every live child of a folder, by name, read in pages of {@value #CHILDREN_PAGE}. */
   public List<DriveItem> children(MemberPrincipal actor, UUID folderId) {
     Access a = live(actor, folderId, DriveRole.VIEWER);
     requireFolder(a.node());
-    return store.liveChildren(actor.tenantId(), folderId, MAX_TREE).stream()
-        .map(Drives::view)
-        .toList();
+    List<DriveItem> all = new ArrayList<>();
+    String after = null;
+    while (true) {
+      List<NodeRow> page =
+          store.liveChildrenAfter(actor.tenantId(), folderId, after, CHILDREN_PAGE);
+      page.forEach(n -> all.add(view(n)));
+      if (page.size() < CHILDREN_PAGE) {
+        return all;
+      }
+      after = DriveNames.key(page.get(page.size() - 1).name());
+    }
   }
 
   /** The WebDAV dead properties of an item. */

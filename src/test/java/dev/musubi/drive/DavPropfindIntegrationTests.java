@@ -21,6 +21,9 @@ class DavPropfindIntegrationTests {
 
   @LocalServerPort int port;
 
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.jdbc.core.JdbcTemplate jdbc;
+
   final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> send(
@@ -90,5 +93,62 @@ class DavPropfindIntegrationTests {
     assertThat(byHref.get("box/red.txt")).contains("赤").doesNotContain("青", "箱");
     assertThat(byHref.get("box/blue.txt")).contains("青").doesNotContain("赤", "箱");
     assertThat(byHref.get("box/plain.txt")).doesNotContain("colour");
+  }
+
+  @Test
+  void depthOneListsEveryChildOfAFolderLargerThanOnePage() throws Exception {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestMember m = fixtures.member(fixtures.company(), "many");
+    String base = "/dav/files/" + m.loginId() + "/";
+    assertThat(send(m, "MKCOL", base + "many/", null).statusCode()).isEqualTo(201);
+    assertThat(send(m, "PUT", base + "many/zz-last.txt", "last").statusCode()).isEqualTo(201);
+    // 10,050 sub-folders written straight into the store: making them one by one over WebDAV
+    // would take minutes, and the listing reads them the same way.
+    java.util.Map<String, Object> folder =
+        jdbc.queryForMap(
+            "SELECT id, tenant_id, drive_id FROM drive_node WHERE name = 'many' AND created_by = ?",
+            m.id());
+    java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+    java.util.List<Object[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 10_050; i++) {
+      String name = String.format("Sub%05d", i);
+      rows.add(
+          new Object[] {
+            java.util.UUID.randomUUID(),
+            folder.get("tenant_id"),
+            folder.get("drive_id"),
+            folder.get("id"),
+            name,
+            name.toLowerCase(java.util.Locale.ROOT),
+            m.id(),
+            now,
+            now
+          });
+    }
+    jdbc.batchUpdate(
+        "INSERT INTO drive_node (id, tenant_id, drive_id, parent_id, kind, name, live_key,"
+            + " created_by, created_at, updated_at) VALUES (?, ?, ?, ?, 'folder', ?, ?, ?, ?, ?)",
+        rows);
+
+    HttpResponse<String> found =
+        send(
+            m,
+            "PROPFIND",
+            base + "many/",
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:propfind xmlns:D=\"DAV:\">"
+                + "<D:prop><D:resourcetype/></D:prop></D:propfind>",
+            "Depth",
+            "1");
+    assertThat(found.statusCode()).isEqualTo(207);
+    Matcher href = Pattern.compile("<D:href>([^<]*)</D:href>").matcher(found.body());
+    java.util.List<String> hrefs = new java.util.ArrayList<>();
+    while (href.find()) {
+      hrefs.add(href.group(1));
+    }
+    // The folder itself, every sub-folder once, and the file after them all.
+    assertThat(hrefs).hasSize(10_052).doesNotHaveDuplicates();
+    assertThat(hrefs.get(1)).endsWith("/many/Sub00000/");
+    assertThat(hrefs.get(10_050)).endsWith("/many/Sub10049/");
+    assertThat(hrefs.get(10_051)).endsWith("/many/zz-last.txt");
   }
 }

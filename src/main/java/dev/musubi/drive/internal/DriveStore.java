@@ -274,6 +274,20 @@ public class DriveStore {
         .list();
   }
 
+  /** Live children after the given name key (null: from the first), in name-key order. */
+  public List<NodeRow> liveChildrenAfter(
+      UUID tenantId, UUID parentId, @Nullable String afterKey, int limit) {
+    if (afterKey == null) {
+      return liveChildren(tenantId, parentId, limit);
+    }
+    return jdbc.sql(
+            "SELECT * FROM drive_node WHERE tenant_id = ? AND parent_id = ? AND trashed_at IS NULL"
+                + " AND live_key > ? ORDER BY live_key, id LIMIT ?")
+        .params(tenantId, parentId, afterKey, limit)
+        .query(DriveStore::node)
+        .list();
+  }
+
   public List<NodeRow> liveChildren(UUID tenantId, UUID parentId, int limit) {
     return jdbc.sql(
             "SELECT * FROM drive_node WHERE tenant_id = ? AND parent_id = ? AND trashed_at IS NULL"
