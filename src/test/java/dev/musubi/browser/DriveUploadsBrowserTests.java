@@ -204,6 +204,52 @@ class DriveUploadsBrowserTests extends BrowserTestBase {
   }
 
   @Test
+  void aDroppedFolderIsWalkedToItsLeavesAndRecreatedWithItsEmptyFolders() {
+    Page page = signedIn("フォルダ投下株式会社", "hayashi");
+    // Chromium gives folder entries only to a drag from the operating system, which a test cannot
+    // make: the drop below carries entries shaped as the browser's (FileSystemDirectoryEntry with
+    // a reader that answers in batches, FileSystemFileEntry with real File objects).
+    page.evaluate(
+        """
+        () => {
+          const file = (name, text) => ({ isFile: true, isDirectory: false, name,
+            file: (ok) => ok(new File([text], name, { type: 'text/plain' })) });
+          const dir = (name, children) => ({ isFile: false, isDirectory: true, name,
+            createReader: () => {
+              const batches = [children.slice(0, 1), children.slice(1), []];
+              return { readEntries: (ok) => ok(batches.shift() || []) };
+            } });
+          const top = dir('議事録', [file('一月.txt', '一月の議事録'),
+            dir('添付', [file('図.txt', '図'), file('表.txt', '表')]), dir('空', [])]);
+          const loose = file('単独.txt', 'ひとつ');
+          const dataTransfer = { files: [], items: [
+            { kind: 'file', webkitGetAsEntry: () => top },
+            { kind: 'file', webkitGetAsEntry: () => loose },
+            { kind: 'string', webkitGetAsEntry: () => null }] };
+          const drop = new Event('drop', { bubbles: true, cancelable: true });
+          Object.defineProperty(drop, 'dataTransfer', { value: dataTransfer });
+          document.querySelector('[data-testid=drive]').dispatchEvent(drop);
+        }
+        """);
+    assertThat(row(page, "議事録")).isVisible();
+    assertThat(row(page, "単独.txt")).isVisible();
+
+    String root = rootFolder(page);
+    assertThat(items(page, root))
+        .extracting(i -> i.get("name"))
+        .containsExactlyInAnyOrder("議事録", "単独.txt");
+    String minutes = child(items(page, root), "議事録");
+    List<Map<String, Object>> inMinutes = items(page, minutes);
+    assertThat(inMinutes)
+        .extracting(i -> i.get("name"))
+        .containsExactlyInAnyOrder("一月.txt", "添付", "空");
+    assertThat(items(page, child(inMinutes, "添付")))
+        .extracting(i -> i.get("name"))
+        .containsExactlyInAnyOrder("図.txt", "表.txt");
+    assertThat(items(page, child(inMinutes, "空"))).isEmpty();
+  }
+
+  @Test
   void aLargeUploadPausesWhenTheNetworkDropsAndResumesFromTheServersOffset() throws Exception {
     Page page = signedIn("再開アップロード株式会社", "ishii");
     byte[] content = new byte[LARGE];
