@@ -103,6 +103,10 @@ class CrashSafetyIntegrationTests {
     env.put("MUSUBI_OPERATOR_PASSWORD", "operator-test-Password-1");
     // Many sends from one member in a few seconds: the rate limit is not what this drill tests.
     env.put("MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE", "0");
+    // As in the rest of the suite: hashing at production cost on the C1 compiler takes most of a
+    // second per sign-in, and the drill is not about password hashing.
+    env.put("MUSUBI_IDENTITY_PASSWORD_HASHING_MEMORY_KIB", "1024");
+    env.put("MUSUBI_IDENTITY_PASSWORD_HASHING_ITERATIONS", "1");
     env.put("LOGGING_LEVEL_ROOT", "warn");
     env.put("MUSUBI_SMTP_PORT", Integer.toString(smtpPort));
     env.put("MUSUBI_SMTP_ADDRESS", "127.0.0.1");
