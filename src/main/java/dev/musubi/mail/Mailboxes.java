@@ -291,7 +291,8 @@ public class Mailboxes {
                 null,
                 null,
                 null,
-                100));
+                100,
+                false));
     List<UUID> idList = new ArrayList<>();
     for (var h : hits.hits()) {
       UUID id = Ids.parseOrNull(h.id());

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param after only documents at or after this time, or null
  * @param before only documents before this time, or null
  * @param limit at most this many hits (1..100)
+ * @param highlight whether hits carry a highlighted fragment (false: an empty one, which saves
+ *     reading and analysing each hit's text, much of the time of a search over long documents)
  */
 public record SearchQuery(
     UUID tenantId,
@@ -23,4 +25,19 @@ public record SearchQuery(
     @Nullable String author,
     @Nullable Instant after,
     @Nullable Instant before,
-    int limit) {}
+    int limit,
+    boolean highlight) {
+
+  /** A search whose hits carry highlighted fragments. */
+  public SearchQuery(
+      UUID tenantId,
+      String type,
+      String text,
+      Set<String> scopes,
+      @Nullable String author,
+      @Nullable Instant after,
+      @Nullable Instant before,
+      int limit) {
+    this(tenantId, type, text, scopes, author, after, before, limit, true);
+  }
+}

@@ -320,6 +320,21 @@ public interface SearchIndexContract {
   // Results
 
   @Test
+  default void withoutHighlightsTheSameHitsComeWithEmptyFragments() {
+    add("m1", "明日の会議室を予約しました");
+    add("m2", "会議は午後です");
+
+    var plain =
+        index()
+            .search(
+                new SearchQuery(TENANT, MESSAGE, "会議", Set.of(ROOM), null, null, null, 10, false));
+
+    assertThat(plain.hits()).extracting(SearchHit::id).containsExactlyElementsOf(ids("会議"));
+    assertThat(plain.hits()).extracting(SearchHit::highlight).containsOnly("");
+    assertThat(search("会議").hits()).allSatisfy(h -> assertThat(h.highlight()).contains("<mark>"));
+  }
+
+  @Test
   default void highlightsEscapeHtmlAndMarkTheMatches() {
     add("m1", "<script>alert('x')</script> 明日の会議室 & \"quotes\"");
 

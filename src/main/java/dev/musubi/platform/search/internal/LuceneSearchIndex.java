@@ -251,7 +251,10 @@ public class LuceneSearchIndex implements SearchIndex, AutoCloseable {
         StoredFields stored = searcher.storedFields();
         List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc scoreDoc : top.scoreDocs) {
-          Document doc = stored.document(scoreDoc.doc, Set.of(ID, SCOPE, Analysis.JA));
+          Document doc =
+              stored.document(
+                  scoreDoc.doc,
+                  query.highlight() ? Set.of(ID, SCOPE, Analysis.JA) : Set.of(ID, SCOPE));
           float score = (Float) ((FieldDoc) scoreDoc).fields[0];
           String text = doc.get(Analysis.JA);
           hits.add(
@@ -259,7 +262,9 @@ public class LuceneSearchIndex implements SearchIndex, AutoCloseable {
                   doc.get(ID),
                   doc.get(SCOPE),
                   score,
-                  highlighter.highlight(text == null ? "" : text, terms, kana)));
+                  query.highlight()
+                      ? highlighter.highlight(text == null ? "" : text, terms, kana)
+                      : ""));
         }
         return new SearchResult(List.copyOf(hits), top.totalHits.value());
       } finally {

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Webmail list and open latency on a large mailbox (the mail issue's figure: 100,000 messages).
+# Starts Musubi from the jar on its embedded store (or PostgreSQL with DB_URL), delivers COUNT
+# messages of about 10 KB to one member over SMTP (CONNECTIONS at a time), then times the web
+# client's requests one at a time (bench/WebmailLoad.java): newest page, pages 2-10, any page,
+# sorted by sender, opening a message, its thread, and a Japanese search. Prints p50/p99/max and
+# appends a section to docs/benchmarks.md.
+#
+#   bench/webmail.sh
+#
+# Environment: JAVA_HOME (temurin 25), COUNT (100000), CONNECTIONS (8), REQUESTS (200),
+# HTTP_PORT (18361), SMTP_PORT (12535), SERVER_JAVA_OPTS (-Xmx1g), DB_URL (a PostgreSQL JDBC URL;
+# user postgres), DB_LABEL (how the store is named in the figures).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+COUNT=${COUNT:-100000}
+CONNECTIONS=${CONNECTIONS:-8}
+REQUESTS=${REQUESTS:-200}
+HTTP_PORT=${HTTP_PORT:-18361}
+SMTP_PORT=${SMTP_PORT:-12535}
+SERVER_JAVA_OPTS=${SERVER_JAVA_OPTS:--Xmx1g}
+DOMAIN=webmailbench.example
+PASSWORD=Webmail-Bench-Owner-Pass-1
+BASE="http://127.0.0.1:$HTTP_PORT"
+
+mkdir -p target
+WORK=$(mktemp -d -p "$PWD/target" webmail-bench.XXXXXX)
+PID=""
+cleanup() {
+  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
+    kill "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for port in "$HTTP_PORT" "$SMTP_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use: set HTTP_PORT / SMTP_PORT" >&2
+    exit 1
+  fi
+done
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "Load average before: $LOAD_BEFORE" >&2
+
+jar() { ls target/musubi-*.jar 2>/dev/null | grep -v -- '-plain\|original' | head -1 || true; }
+JAR=$(jar)
+if [[ -z "$JAR" ]]; then
+  echo "Building the jar..." >&2
+  ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true >&2
+  JAR=$(jar)
+fi
+
+DB_ENV=()
+STORE="embedded H2"
+if [[ -n "${DB_URL:-}" ]]; then
+  SCHEMA="webmail_$(date +%s)"
+  DB_ENV=(MUSUBI_DB_URL="$DB_URL?currentSchema=$SCHEMA" MUSUBI_DB_USER=postgres
+    SPRING_FLYWAY_SCHEMAS="$SCHEMA" SPRING_FLYWAY_CREATE_SCHEMAS=true)
+  STORE="PostgreSQL"
+fi
+STORE=${DB_LABEL:-$STORE}
+
+env "${DB_ENV[@]}" MUSUBI_DATA_DIR="$WORK/data" SERVER_PORT="$HTTP_PORT" SERVER_ADDRESS=127.0.0.1 \
+  MUSUBI_SMTP_PORT="$SMTP_PORT" MUSUBI_SMTP_ADDRESS=127.0.0.1 \
+  MUSUBI_SMTP_DNS="${MUSUBI_SMTP_DNS:-127.0.0.1:5399}" \
+  MUSUBI_SUBMISSION_PORT=0 MUSUBI_IMAP_PORT=0 \
+  MUSUBI_BOOTSTRAP_DOMAIN=$DOMAIN MUSUBI_BOOTSTRAP_ADMIN=kanri \
+  MUSUBI_BOOTSTRAP_PASSWORD=$PASSWORD MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE=0 \
+  "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" >"$WORK/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 1800); do
+  curl -s -m 1 "$BASE/actuator/health" | grep -q '"UP"' && break
+  kill -0 "$PID" 2>/dev/null || { tail -50 "$WORK/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+LOADED=$("$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMAIN" "$COUNT" \
+  "$CONNECTIONS" | awk '/^LOADED/ { print $2, $3, $4 }')
+read -r DELIVERED LOAD_S REFUSED <<<"$LOADED"
+echo "Delivered $DELIVERED messages in $LOAD_S s ($REFUSED refused)" >&2
+OUT=$("$JAVA" bench/WebmailLoad.java measure "$BASE" "kanri@$DOMAIN" "$PASSWORD" "$DELIVERED" \
+  "$REQUESTS")
+echo "$OUT"
+INBOX=$(echo "$OUT" | awk '/^INBOX/ { print $2 }')
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+  echo
+  echo "### Webmail on $INBOX messages, $(date -u +%Y-%m-%d) (bench/webmail.sh, $STORE)"
+  echo
+  echo "$(nproc) cores, $("$JAVA" -version 2>&1 | head -1), $SERVER_JAVA_OPTS; $STORE, local" \
+    "encrypted blob store. $DELIVERED messages of about 10 KB delivered over SMTP on $CONNECTIONS" \
+    "connections in $LOAD_S s ($REFUSED refused); then $REQUESTS requests of each kind, one at a" \
+    "time, as the web client makes them (pages of 50). Load average before $LOAD_BEFORE, after $LOAD."
+  echo
+  echo "| request | p50 ms | p99 ms | max ms |"
+  echo "|---|---|---|---|"
+  echo "$OUT" | awk '/^FIG/ { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
+} >> docs/benchmarks.md
