@@ -16,6 +16,7 @@
 # under target/, not /tmp, which may be memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
@@ -48,13 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Another server on one of the ports would be measured instead of ours.
-for port in "$HTTP_PORT" "$NGINX_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use: set HTTP_PORT / NGINX_PORT" >&2
-    exit 1
-  fi
-done
+bench_ports_free "$HTTP_PORT" "$NGINX_PORT"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Load average before: $LOAD_BEFORE" >&2
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / s / 1e6 }'; }
@@ -79,13 +74,7 @@ ln "$WORK/in.bin" "$WORK/nginx/www/in.bin" 2>/dev/null || cp "$WORK/in.bin" "$WO
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's/.*nginx\///')
 
 # Musubi.
-jar() { ls target/musubi-*.jar 2>/dev/null | grep -v -- '-plain\|original' | head -1 || true; }
-JAR=$(jar)
-if [[ -z "$JAR" ]]; then
-  echo "Building the jar..." >&2
-  ./mvnw -B -q -o package -DskipTests -Dspotless.check.skip=true >&2
-  JAR=$(jar)
-fi
+JAR=$(bench_jar)
 env MUSUBI_DATA_DIR="$WORK/data" SERVER_PORT="$HTTP_PORT" SERVER_ADDRESS=127.0.0.1 \
   MUSUBI_IMAP_PORT=0 MUSUBI_SMTP_PORT=0 MUSUBI_SUBMISSION_PORT=0 \
   MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE=1000000 MUSUBI_RATE_LIMIT_ANONYMOUS_PER_MINUTE=1000000 \
@@ -93,11 +82,7 @@ env MUSUBI_DATA_DIR="$WORK/data" SERVER_PORT="$HTTP_PORT" SERVER_ADDRESS=127.0.0
   MUSUBI_BOOTSTRAP_PASSWORD=$PASSWORD \
   "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" >"$WORK/server.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 1200); do
-  grep -q 'Created company' "$WORK/server.log" && curl -s -m 1 "$BASE/actuator/health" | grep -q '"UP"' && break
-  kill -0 "$PID" 2>/dev/null || { tail -50 "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_wait_up "$BASE" "$PID" "$WORK/server.log" 'Created company'
 JAR_NAME=$(basename "$JAR")
 
 # A personal access token for the owner (made from a signed-in session, as the web client does).

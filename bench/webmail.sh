@@ -13,6 +13,7 @@
 # user postgres), DB_LABEL (how the store is named in the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
@@ -39,22 +40,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for port in "$HTTP_PORT" "$SMTP_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "port $port is already in use: set HTTP_PORT / SMTP_PORT" >&2
-    exit 1
-  fi
-done
+bench_ports_free "$HTTP_PORT" "$SMTP_PORT"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Load average before: $LOAD_BEFORE" >&2
 
-jar() { ls target/musubi-*.jar 2>/dev/null | grep -v -- '-plain\|original' | head -1 || true; }
-JAR=$(jar)
-if [[ -z "$JAR" ]]; then
-  echo "Building the jar..." >&2
-  ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true >&2
-  JAR=$(jar)
-fi
+JAR=$(bench_jar)
 
 DB_ENV=()
 STORE="embedded H2"
@@ -74,11 +64,7 @@ env "${DB_ENV[@]}" MUSUBI_DATA_DIR="$WORK/data" SERVER_PORT="$HTTP_PORT" SERVER_
   MUSUBI_BOOTSTRAP_PASSWORD=$PASSWORD MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE=0 \
   "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" >"$WORK/server.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 1800); do
-  curl -s -m 1 "$BASE/actuator/health" | grep -q '"UP"' && break
-  kill -0 "$PID" 2>/dev/null || { tail -50 "$WORK/server.log" >&2; exit 1; }
-  sleep 0.1
-done
+bench_wait_up "$BASE" "$PID" "$WORK/server.log"
 
 LOADED=$("$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMAIN" "$COUNT" \
   "$CONNECTIONS" | awk '/^LOADED/ { print $2, $3, $4 }')
