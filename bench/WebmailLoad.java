@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * The load phase delivers COUNT messages of about 10 KB over SMTP (Japanese and English subjects,
  * 200 senders, one in five a reply in a thread, dates spread over the last COUNT minutes). The
  * measure phase signs in, waits until the inbox holds EXPECTED messages, then times REQUESTS
- * requests of each kind one at a time and prints {@code FIG name p50 p99 max} in milliseconds.
+ * requests of each kind one at a time (the folder list with its counts, message list pages,
+ * opening, thread, search) and prints {@code FIG name p50 p99 max} in milliseconds.
  */
 public class WebmailLoad {
 
@@ -191,6 +192,7 @@ public class WebmailLoad {
         ids.add(m.group(1));
       }
     }
+    time("folders-with-counts", requests, i -> get(http, base + "/api/v1/mail/folders"));
     time("list-newest-50", requests, i -> get(http, list + "?page=0&size=50"));
     time("list-page-2-to-10", requests,
         i -> get(http, list + "?page=" + (1 + random.nextInt(9)) + "&size=50"));
