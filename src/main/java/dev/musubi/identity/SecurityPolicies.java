@@ -68,6 +68,7 @@ public class SecurityPolicies {
     if (p.mfaRequirement() == null || !MFA.contains(p.mfaRequirement())) {
       e.add(new FieldError("mfaRequirement", "invalid", "Must be none, admins or all."));
     }
+    List<String> methods = mfaMethods(e, p, store.policy(actor.tenantId()));
     if (p.ipAllowlist() == null || p.ipAllowlist().size() > 200) {
       e.add(new FieldError("ipAllowlist", "too_many", "At most 200 entries."));
     } else {
@@ -93,16 +94,57 @@ public class SecurityPolicies {
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
+    SecurityPolicy next =
+        new SecurityPolicy(
+            p.passwordMinLength(),
+            p.passwordHistory(),
+            p.passwordMaxAgeDays(),
+            p.lockoutThreshold(),
+            p.lockoutWindowMinutes(),
+            p.lockoutDurationSeconds(),
+            p.mfaRequirement(),
+            p.sessionIdleMinutes(),
+            p.sessionAbsoluteMinutes(),
+            p.ipAllowlist(),
+            methods);
     SecurityPolicy before = store.policy(actor.tenantId());
-    store.updatePolicy(actor.tenantId(), p, clock.instant());
+    store.updatePolicy(actor.tenantId(), next, clock.instant());
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.POLICY_CHANGED)
             .actor(actor.memberId(), actor.loginId())
             .target("policy", "security")
             .with("before", before.toString())
-            .with("after", p.toString())
-            .with("changed", changes(before, p)));
+            .with("after", next.toString())
+            .with("changed", changes(before, next)));
     return store.policy(actor.tenantId());
+  }
+
+  /**
+   * The allowed second factors in Musubi's order; a policy without the field keeps the current
+   * ones. A requirement that leaves no method to set up is refused.
+   */
+  private static List<String> mfaMethods(
+      List<FieldError> e, SecurityPolicy p, SecurityPolicy current) {
+    List<String> given = p.mfaMethods() == null ? current.mfaMethods() : p.mfaMethods();
+    for (String m : given) {
+      if (m == null || !SecurityPolicy.MFA_METHODS.contains(m)) {
+        e.add(
+            new FieldError(
+                "mfaMethods",
+                "invalid",
+                "Allowed methods are " + SecurityPolicy.MFA_METHODS + "."));
+        return List.of();
+      }
+    }
+    List<String> methods = SecurityPolicy.MFA_METHODS.stream().filter(given::contains).toList();
+    if (methods.isEmpty() && !"none".equals(p.mfaRequirement())) {
+      e.add(
+          new FieldError(
+              "mfaMethods",
+              "none_allowed",
+              "Two-step verification is required: allow at least one method."));
+    }
+    return methods;
   }
 
   private @org.jspecify.annotations.Nullable String currentIp() {
