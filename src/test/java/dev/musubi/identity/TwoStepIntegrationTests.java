@@ -82,6 +82,41 @@ class TwoStepIntegrationTests {
   }
 
   @Test
+  void onlyTheSecondFactorsTheCompanyAllowsCanBeSetUpAndUsed() {
+    Enrolled e = enrol("matsumoto");
+    ApiClient admin = e.company().admin();
+    Fixtures.TestMember other = fixtures.member(e.company(), "yamada");
+    assertThat(other.client().post("/webauthn/register/options", null).status()).isEqualTo(200);
+    ApiClient halfway = passwordStep(e);
+
+    Policies.update(admin, Map.of("mfaMethods", List.of("passkey")));
+    ApiClient.Response code =
+        halfway.post("/api/v1/auth/mfa", Map.of("code", nextCode(e.secret())));
+    assertThat(code.status()).isEqualTo(403);
+    assertThat(code.problemType()).isEqualTo("mfa-method-not-allowed");
+    ApiClient.Response password = fixtures.client().login(e.member().loginId(), Fixtures.PASSWORD);
+    assertThat(password.status()).as("the password alone is not enough").isEqualTo(403);
+    assertThat(password.problemType()).isEqualTo("mfa-method-not-allowed");
+    assertThat(password.json().get("detail").asString()).contains("Authenticator apps");
+    ApiClient.Response setup = other.client().post("/api/v1/me/mfa/totp/setup", null);
+    assertThat(setup.status()).isEqualTo(403);
+    assertThat(setup.problemType()).isEqualTo("mfa-method-not-allowed");
+    assertThat(other.client().get("/api/v1/me").json().get("mfa").get("allowedMethods").toString())
+        .isEqualTo("[\"passkey\"]");
+    JsonNode refused =
+        admin.get("/api/v1/admin/audit?action=MFA_FAILED").json().get("items").get(0);
+    assertThat(refused.get("detail").get("reason").asString()).isEqualTo("method_not_allowed");
+
+    Policies.update(admin, Map.of("mfaMethods", List.of("totp")));
+    ApiClient.Response passkey = other.client().post("/webauthn/register/options", null);
+    assertThat(passkey.status()).isEqualTo(403);
+    assertThat(passkey.problemType()).isEqualTo("mfa-method-not-allowed");
+    assertThat(
+            passwordStep(e).post("/api/v1/auth/mfa", Map.of("code", nextCode(e.secret()))).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void signInAsksForTheSecondFactorAndIssuesANewSession() {
     Enrolled e = enrol("takahashi");
     ApiClient c = passwordStep(e);
