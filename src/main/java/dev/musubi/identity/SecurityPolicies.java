@@ -27,14 +27,20 @@ public class SecurityPolicies {
   private final AdminAccess access;
   private final dev.musubi.identity.internal.Reauthentication reauth;
   private final dev.musubi.platform.web.RequestInfo requestInfo;
+  private final dev.musubi.identity.internal.MemberStore members;
+  private final dev.musubi.identity.internal.Passkeys passkeys;
 
   SecurityPolicies(
+      dev.musubi.identity.internal.MemberStore members,
+      dev.musubi.identity.internal.Passkeys passkeys,
       CompanyStore store,
       AuditTrail audit,
       Clock clock,
       AdminAccess access,
       dev.musubi.identity.internal.Reauthentication reauth,
       dev.musubi.platform.web.RequestInfo requestInfo) {
+    this.members = members;
+    this.passkeys = passkeys;
     this.access = access;
     this.reauth = reauth;
     this.requestInfo = requestInfo;
@@ -91,6 +97,18 @@ public class SecurityPolicies {
                     + "; you would lock yourself out. Add it first."));
       }
     }
+    if (e.isEmpty()) {
+      List<String> own = enrolled(actor);
+      if (!own.isEmpty() && own.stream().noneMatch(methods::contains)) {
+        e.add(
+            new FieldError(
+                "mfaMethods",
+                "excludes_you",
+                "You sign in with "
+                    + own
+                    + " only; you would lock yourself out. Set up an allowed method first."));
+      }
+    }
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
@@ -145,6 +163,23 @@ public class SecurityPolicies {
               "Two-step verification is required: allow at least one method."));
     }
     return methods;
+  }
+
+  /** The second factors the actor has set up. */
+  private List<String> enrolled(MemberPrincipal actor) {
+    List<String> out = new ArrayList<>();
+    members
+        .find(actor.tenantId(), actor.memberId())
+        .ifPresent(
+            m -> {
+              if (m.totpEnabled()) {
+                out.add(SecurityPolicy.TOTP);
+              }
+              if (passkeys.count(m.loginId()) > 0) {
+                out.add(SecurityPolicy.PASSKEY);
+              }
+            });
+    return out;
   }
 
   private @org.jspecify.annotations.Nullable String currentIp() {

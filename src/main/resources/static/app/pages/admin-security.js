@@ -12,7 +12,9 @@ addMessages({
     'admin.group.people': 'メンバーと組織',
     'admin.group.protection': 'セキュリティと監査',
     'admin.group.services': 'サービスと統計',
+    'fieldError.none_allowed': '2段階認証を必須にする場合は、1つ以上の方式を許可してください。',
     'policy.intro': '会社のポリシーをこのページでまとめて設定します。変更はすぐに適用され、変更前と変更後の値が監査ログに記録されます。変更にはパスワードの再入力（15分以内）が必要です。',
+    'policy.account': 'アカウントとサインイン',
     'policy.password': 'パスワード',
     'policy.lockout': 'ロックアウト',
     'policy.twoStep': '2段階認証',
@@ -54,6 +56,7 @@ addMessages({
     'admin.group.protection': 'Security and audit',
     'admin.group.services': 'Services and statistics',
     'policy.intro': "All of the company's policies on one page. Changes apply at once and the audit trail records the values before and after. Changing them needs your password again (valid 15 minutes).",
+    'policy.account': 'Accounts and sign-in',
     'policy.password': 'Passwords',
     'policy.lockout': 'Lockout',
     'policy.twoStep': 'Two-step verification',
@@ -156,7 +159,7 @@ function AccountPolicyCard() {
   const [form, setForm] = useState(null);
   const save = useSave();
   useEffect(() => data && setForm({ ...data, ipAllowlist: (data.ipAllowlist || []).join('\n') }), [data]);
-  if (error) return html`<${Card} title=${t('admin.security')}><${Alert}>${errorText(error)}<//><//>`;
+  if (error) return html`<${Card} title=${t('policy.account')}><${Alert}>${errorText(error)}<//><//>`;
   if (!form) return html`<${Spinner} />`;
   const fe = save.fe;
   const number = (k) => html`<${TextField} key=${k} label=${t('security.' + k)} name=${k} type="number" value=${String(form[k])} onValue=${(v) => setForm({ ...form, [k]: v })} error=${fe[k]} />`;
@@ -172,7 +175,7 @@ function AccountPolicyCard() {
   };
   const toggleMethod = (m, on) =>
     setForm({ ...form, mfaMethods: MFA_METHODS.filter((x) => (x === m ? on : form.mfaMethods.includes(x))) });
-  return html`<${Card} title=${t('admin.security')}>
+  return html`<${Card} title=${t('policy.account')}>
     <form class="stack" onSubmit=${submit} novalidate data-testid="security-form">
       ${save.general && html`<${Alert}>${errorText(save.general)}<//>`}
       ${GROUPS.map(
@@ -192,14 +195,14 @@ function AccountPolicyCard() {
             error=${fe.mfaRequirement}
             options=${['none', 'admins', 'all'].map((v) => ({ value: v, label: t('security.mfa.' + v) }))}
           />
-          <div class="field" role="group" aria-label=${t('policy.mfaMethods')}>
-            <span class="field-label">${t('policy.mfaMethods')}</span>
-            ${MFA_METHODS.map(
-              (m) => html`<${Checkbox} key=${m} name=${'mfa-' + m} label=${t('policy.mfa.' + m)} checked=${form.mfaMethods.includes(m)} onValue=${(on) => toggleMethod(m, on)} />`,
-            )}
-            <span class="field-hint">${t('policy.mfaMethods.hint')}</span>
-            ${fe.mfaMethods && html`<span class="field-error" role="alert">${fe.mfaMethods}</span>`}
-          </div>
+        </div>
+        <div class="field" role="group" aria-label=${t('policy.mfaMethods')}>
+          <span class="field-label">${t('policy.mfaMethods')}</span>
+          ${MFA_METHODS.map(
+            (m) => html`<${Checkbox} key=${m} name=${'mfa-' + m} label=${t('policy.mfa.' + m)} checked=${form.mfaMethods.includes(m)} onValue=${(on) => toggleMethod(m, on)} />`,
+          )}
+          <span class="field-hint">${t('policy.mfaMethods.hint')}</span>
+          ${fe.mfaMethods && html`<span class="field-error" role="alert">${fe.mfaMethods}</span>`}
         </div>
       </fieldset>
       <fieldset class="policy-group">

@@ -43,9 +43,9 @@ class TwoStepIntegrationTests {
       String secret,
       List<String> recoveryCodes) {}
 
-  private Enrolled enrol(String local) {
+  private Enrolled enrol(String local, String... roles) {
     Fixtures.TestCompany company = fixtures.company();
-    Fixtures.TestMember member = fixtures.member(company, local);
+    Fixtures.TestMember member = fixtures.member(company, local, roles);
     ApiClient.Response setup = member.client().post("/api/v1/me/mfa/totp/setup", null);
     assertThat(setup.status()).as(setup.body()).isEqualTo(200);
     String secret = setup.json().get("secret").asString();
@@ -68,6 +68,17 @@ class TwoStepIntegrationTests {
     return new Enrolled(company, member, secret, codes);
   }
 
+  private static Map<String, Object> policyWith(ApiClient admin, Map<String, Object> changes) {
+    Map<String, Object> policy = new java.util.LinkedHashMap<>();
+    admin
+        .get("/api/v1/admin/security-settings")
+        .json()
+        .properties()
+        .forEach(x -> policy.put(x.getKey(), x.getValue()));
+    policy.putAll(changes);
+    return policy;
+  }
+
   /** A code the server has not seen yet: the next step is within the allowed drift. */
   private String nextCode(String secret) {
     return TotpCodes.at(secret, clock.instant().plusSeconds(30));
@@ -83,8 +94,16 @@ class TwoStepIntegrationTests {
 
   @Test
   void onlyTheSecondFactorsTheCompanyAllowsCanBeSetUpAndUsed() {
-    Enrolled e = enrol("matsumoto");
+    Enrolled e = enrol("matsumoto", "security_admin");
     ApiClient admin = e.company().admin();
+    ApiClient.Response lockout =
+        e.member()
+            .client()
+            .put(
+                "/api/v1/admin/security-settings",
+                policyWith(e.member().client(), Map.of("mfaMethods", List.of("passkey"))));
+    assertThat(lockout.status()).as("the TOTP-only admin would lock themselves out").isEqualTo(422);
+    assertThat(lockout.body()).contains("mfaMethods").contains("excludes_you");
     Fixtures.TestMember other = fixtures.member(e.company(), "yamada");
     assertThat(other.client().post("/webauthn/register/options", null).status()).isEqualTo(200);
     ApiClient halfway = passwordStep(e);
