@@ -213,6 +213,12 @@ class AdminConsoleBrowserTests extends BrowserTestBase {
                 .send("GET", "/api/v1/admin/drive-policy", null, 200))
         .contains("\"outsideLinks\":false")
         .contains("\"blockedExtensions\":[\"exe\",\"bat\"]");
+    // My account follows the allowed methods: authenticator apps are now off for the company.
+    admin.navigate("/#/account/mfa");
+    admin.reload();
+    assertThat(admin.getByText("認証アプリは2段階認証に使えません")).isVisible();
+    assertThat(admin.getByTestId("mfa-start")).hasCount(0);
+    admin.navigate("/#/admin/security");
 
     // Access review: start a cycle and sign one member off.
     admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("アクセスレビュー")).click();
