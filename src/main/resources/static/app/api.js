@@ -50,6 +50,22 @@ function blockingProblem(type) {
   return BLOCKING.includes(name) ? name : null;
 }
 
+const reauthHandlers = new Set();
+
+/**
+ * Registers the prompt that asks for the password again when a change answers 403
+ * `reauthentication-required`. It resolves true once the member re-authenticated (the change is
+ * then sent again, once) or false when they cancelled (the error reaches the caller).
+ */
+export function onReauthenticationRequired(fn) {
+  reauthHandlers.add(fn);
+  return () => reauthHandlers.delete(fn);
+}
+
+function isReauthentication(type) {
+  return (type || '').split(':').pop() === 'reauthentication-required';
+}
+
 /** Called when any request that is not marked `quiet401` answers 401. */
 export function onUnauthorized(fn) {
   unauthorizedListeners.add(fn);
@@ -126,7 +142,10 @@ export async function request(method, path, body, options = {}) {
     // Not when the 403 says the member must first change their password or set up two-step.
     if (res.status === 403 && !SAFE.has(method) && !options.noRetry) {
       const problem = await res.clone().json().catch(() => null);
-      if (!blockingProblem(problem?.type)) {
+      if (isReauthentication(problem?.type)) {
+        const [prompt] = reauthHandlers;
+        if (prompt && !options.noReauth && (await prompt())) res = await send();
+      } else if (!blockingProblem(problem?.type)) {
         await refreshCsrf();
         res = await send();
       }

@@ -8,6 +8,7 @@ import { SignInPage } from './pages/signin.js';
 import { SetupPage } from './pages/setup.js';
 import { AccountPage, requiredTab } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
+import { ReauthPrompt } from './reauth.js';
 import { ContactsPage } from './pages/contacts.js';
 import { TalkPage } from './pages/talk.js';
 import { DrivePage, SharePage } from './pages/drive.js';
@@ -239,6 +240,7 @@ function Frame({ me, route, reloadMe, onSignedOut }) {
       </main>
     </div>
     <${Toaster} />
+    <${ReauthPrompt} />
   </div>`;
 }
 

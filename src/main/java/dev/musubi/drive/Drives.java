@@ -8,6 +8,7 @@ import dev.musubi.drive.internal.DriveStore.DriveRow;
 import dev.musubi.drive.internal.DriveStore.Grant;
 import dev.musubi.drive.internal.DriveStore.NodeRow;
 import dev.musubi.drive.internal.DriveStore.VersionRow;
+import dev.musubi.identity.RecentAuthentication;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
 import dev.musubi.platform.blob.BlobRef;
@@ -73,6 +74,8 @@ public class Drives {
   private final Clock clock;
   private final TransactionTemplate tx;
 
+  private final RecentAuthentication recentAuthentication;
+
   Drives(
       DriveStore store,
       BlobStore blobs,
@@ -80,7 +83,9 @@ public class Drives {
       AuditTrail audit,
       Ids ids,
       Clock clock,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      RecentAuthentication recentAuthentication) {
+    this.recentAuthentication = recentAuthentication;
     this.store = store;
     this.blobs = blobs;
     this.refs = refs;
@@ -1122,6 +1127,7 @@ public class Drives {
     if (!actor.hasAny(Role.SUPER_ADMIN, Role.SECURITY_ADMIN)) {
       throw Problems.forbidden("You need the super admin or security admin role for this.");
     }
+    recentAuthentication.require(actor);
     List<FieldError> e = new ArrayList<>();
     if (p.memberQuotaBytes() < 0) {
       e.add(new FieldError("memberQuotaBytes", "range", "Must be 0 or more."));

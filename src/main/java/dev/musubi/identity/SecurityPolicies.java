@@ -27,14 +27,20 @@ public class SecurityPolicies {
   private final AdminAccess access;
   private final dev.musubi.identity.internal.Reauthentication reauth;
   private final dev.musubi.platform.web.RequestInfo requestInfo;
+  private final dev.musubi.identity.internal.MemberStore members;
+  private final dev.musubi.identity.internal.Passkeys passkeys;
 
   SecurityPolicies(
+      dev.musubi.identity.internal.MemberStore members,
+      dev.musubi.identity.internal.Passkeys passkeys,
       CompanyStore store,
       AuditTrail audit,
       Clock clock,
       AdminAccess access,
       dev.musubi.identity.internal.Reauthentication reauth,
       dev.musubi.platform.web.RequestInfo requestInfo) {
+    this.members = members;
+    this.passkeys = passkeys;
     this.access = access;
     this.reauth = reauth;
     this.requestInfo = requestInfo;
@@ -68,6 +74,7 @@ public class SecurityPolicies {
     if (p.mfaRequirement() == null || !MFA.contains(p.mfaRequirement())) {
       e.add(new FieldError("mfaRequirement", "invalid", "Must be none, admins or all."));
     }
+    List<String> methods = mfaMethods(e, p, store.policy(actor.tenantId()));
     if (p.ipAllowlist() == null || p.ipAllowlist().size() > 200) {
       e.add(new FieldError("ipAllowlist", "too_many", "At most 200 entries."));
     } else {
@@ -90,19 +97,89 @@ public class SecurityPolicies {
                     + "; you would lock yourself out. Add it first."));
       }
     }
+    if (e.isEmpty()) {
+      List<String> own = enrolled(actor);
+      if (!own.isEmpty() && own.stream().noneMatch(methods::contains)) {
+        e.add(
+            new FieldError(
+                "mfaMethods",
+                "excludes_you",
+                "You sign in with "
+                    + own
+                    + " only; you would lock yourself out. Set up an allowed method first."));
+      }
+    }
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
+    SecurityPolicy next =
+        new SecurityPolicy(
+            p.passwordMinLength(),
+            p.passwordHistory(),
+            p.passwordMaxAgeDays(),
+            p.lockoutThreshold(),
+            p.lockoutWindowMinutes(),
+            p.lockoutDurationSeconds(),
+            p.mfaRequirement(),
+            p.sessionIdleMinutes(),
+            p.sessionAbsoluteMinutes(),
+            p.ipAllowlist(),
+            methods);
     SecurityPolicy before = store.policy(actor.tenantId());
-    store.updatePolicy(actor.tenantId(), p, clock.instant());
+    store.updatePolicy(actor.tenantId(), next, clock.instant());
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.POLICY_CHANGED)
             .actor(actor.memberId(), actor.loginId())
             .target("policy", "security")
             .with("before", before.toString())
-            .with("after", p.toString())
-            .with("changed", changes(before, p)));
+            .with("after", next.toString())
+            .with("changed", changes(before, next)));
     return store.policy(actor.tenantId());
+  }
+
+  /**
+   * The allowed second factors in Musubi's order; a policy without the field keeps the current
+   * ones. A requirement that leaves no method to set up is refused.
+   */
+  private static List<String> mfaMethods(
+      List<FieldError> e, SecurityPolicy p, SecurityPolicy current) {
+    List<String> given = p.mfaMethods() == null ? current.mfaMethods() : p.mfaMethods();
+    for (String m : given) {
+      if (m == null || !SecurityPolicy.MFA_METHODS.contains(m)) {
+        e.add(
+            new FieldError(
+                "mfaMethods",
+                "invalid",
+                "Allowed methods are " + SecurityPolicy.MFA_METHODS + "."));
+        return List.of();
+      }
+    }
+    List<String> methods = SecurityPolicy.MFA_METHODS.stream().filter(given::contains).toList();
+    if (methods.isEmpty() && !"none".equals(p.mfaRequirement())) {
+      e.add(
+          new FieldError(
+              "mfaMethods",
+              "none_allowed",
+              "Two-step verification is required: allow at least one method."));
+    }
+    return methods;
+  }
+
+  /** The second factors the actor has set up. */
+  private List<String> enrolled(MemberPrincipal actor) {
+    List<String> out = new ArrayList<>();
+    members
+        .find(actor.tenantId(), actor.memberId())
+        .ifPresent(
+            m -> {
+              if (m.totpEnabled()) {
+                out.add(SecurityPolicy.TOTP);
+              }
+              if (passkeys.count(m.loginId()) > 0) {
+                out.add(SecurityPolicy.PASSKEY);
+              }
+            });
+    return out;
   }
 
   private @org.jspecify.annotations.Nullable String currentIp() {

@@ -5,6 +5,7 @@ import static dev.musubi.platform.Jdbc.ts;
 import dev.musubi.audit.AuditAction;
 import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
+import dev.musubi.identity.RecentAuthentication;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.ProblemException.FieldError;
@@ -29,7 +30,11 @@ public class TalkPolicies {
   private final AuditTrail audit;
   private final Clock clock;
 
-  TalkPolicies(JdbcClient jdbc, AuditTrail audit, Clock clock) {
+  private final RecentAuthentication recentAuthentication;
+
+  TalkPolicies(
+      JdbcClient jdbc, AuditTrail audit, Clock clock, RecentAuthentication recentAuthentication) {
+    this.recentAuthentication = recentAuthentication;
     this.jdbc = jdbc;
     this.audit = audit;
     this.clock = clock;
@@ -68,6 +73,7 @@ public class TalkPolicies {
     if (!actor.has(Role.SUPER_ADMIN)) {
       throw Problems.forbidden("Only a super admin can change the talk settings.");
     }
+    recentAuthentication.require(actor);
     TalkSettings cur = of(actor.tenantId());
     List<FieldError> errors = new ArrayList<>();
     window(errors, "editWindowHours", c.editWindowHours());
@@ -117,6 +123,8 @@ public class TalkPolicies {
         AuditRecord.of(actor.tenantId(), AuditAction.TALK_SETTINGS_CHANGED)
             .actor(actor.memberId(), actor.loginId())
             .target("company", actor.tenantId())
+            .with("before", cur.toString())
+            .with("after", next.toString())
             .with("editWindowHours", Integer.toString(next.editWindowHours()))
             .with("recallWindowHours", Integer.toString(next.recallWindowHours()))
             .with("readByVisible", Boolean.toString(next.readByVisible()))

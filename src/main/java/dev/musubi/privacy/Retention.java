@@ -5,6 +5,7 @@ import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.identity.AdminAccess;
 import dev.musubi.identity.Permission;
+import dev.musubi.identity.RecentAuthentication;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.privacy.HeldScope;
 import dev.musubi.platform.privacy.HoldableScope;
@@ -56,7 +57,10 @@ public class Retention {
   private final Ids ids;
   private final Clock clock;
 
+  private final RecentAuthentication recentAuthentication;
+
   Retention(
+      RecentAuthentication recentAuthentication,
       PrivacyStore store,
       List<RetentionTarget> targets,
       List<HoldableScope> scopes,
@@ -64,6 +68,7 @@ public class Retention {
       AuditTrail audit,
       Ids ids,
       Clock clock) {
+    this.recentAuthentication = recentAuthentication;
     this.store = store;
     targets.forEach(t -> this.targets.put(t.service(), t));
     scopes.forEach(s -> this.scopes.put(s.scopeType(), s));
@@ -94,6 +99,7 @@ public class Retention {
   @Transactional
   public Map<String, Integer> update(MemberPrincipal actor, @Nullable Map<String, Integer> days) {
     access.require(actor, Permission.SECURITY_WRITE);
+    recentAuthentication.require(actor);
     if (days == null) {
       throw Problems.invalid("days", "required", "Required.");
     }

@@ -31,6 +31,8 @@ const TABS = ['profile', 'password', 'mfa', 'passkeys', 'sessions', 'tokens', 'i
 
 addMessages({
   ja: {
+    'mfa.methodNotAllowed': '会社のポリシーにより、認証アプリは2段階認証に使えません。パスキーを登録してください。',
+    'passkeys.methodNotAllowed': '会社のポリシーにより、パスキーは使えません。',
     'account.tab.incident': 'インシデント報告',
     'incident.intro': 'セキュリティ上の問題（不審なメール、端末の紛失、不正なログインなど）に気づいたら報告してください。会社のセキュリティ管理者に届きます。',
     'incident.category': '種類',
@@ -63,6 +65,8 @@ addMessages({
     'mailApps.created': 'メールアプリのパスワード欄にこのアプリ パスワードを入力してください。今だけ表示されます。有効期限は1年です。',
   },
   en: {
+    'mfa.methodNotAllowed': "Your company's policy does not allow authenticator apps for two-step verification; add a passkey instead.",
+    'passkeys.methodNotAllowed': "Your company's policy does not allow passkeys.",
     'account.tab.incident': 'Report an incident',
     'incident.intro': 'Report a security problem (a suspicious mail, a lost device, a strange sign-in). It reaches your company\'s security admins.',
     'incident.category': 'Kind',
@@ -160,7 +164,7 @@ export function AccountPage({ me, tab, reloadMe }) {
       body = html`<${MfaSection} me=${me} reloadMe=${reloadMe} />`;
       break;
     case 'passkeys':
-      body = html`<${PasskeysSection} />`;
+      body = html`<${PasskeysSection} me=${me} />`;
       break;
     case 'sessions':
       body = html`<${SessionsSection} />`;
@@ -485,7 +489,9 @@ function MfaSection({ me, reloadMe }) {
     content = html`<div class="stack">
       <p>${t('mfa.lead')}</p>
       ${error && html`<${Alert}>${errorText(error)}<//>`}
-      <div><${Button} onClick=${start} busy=${busy} data-testid="mfa-start">${t('mfa.start')}<//></div>
+      ${allowed(me, 'totp')
+        ? html`<div><${Button} onClick=${start} busy=${busy} data-testid="mfa-start">${t('mfa.start')}<//></div>`
+        : html`<${Alert} tone="info">${t('mfa.methodNotAllowed')}<//>`}
     </div>`;
   }
 
@@ -544,7 +550,13 @@ function useList(path) {
   return [rows, error, load];
 }
 
-function PasskeysSection() {
+/** Whether the company lets members use this second factor (older servers send no list). */
+function allowed(me, method) {
+  const methods = me?.mfa?.allowedMethods;
+  return !Array.isArray(methods) || methods.includes(method);
+}
+
+function PasskeysSection({ me }) {
   const [rows, error, reload] = useList('/api/v1/me/passkeys');
   const [label, setLabel] = useState('');
   const [busy, setBusy] = useState(false);
@@ -589,7 +601,9 @@ function PasskeysSection() {
             },
           ]}
         />`}
-    ${supported
+    ${!allowed(me, 'passkey')
+      ? html`<${Alert} tone="info">${t('passkeys.methodNotAllowed')}<//>`
+      : supported
       ? html`<form class="row row-bottom" onSubmit=${add}>
           <${TextField} label=${t('passkeys.label')} name="label" placeholder=${t('passkeys.labelHint')} value=${label} onValue=${setLabel} maxlength="64" required />
           <${Button} type="submit" busy=${busy} disabled=${!label.trim()}>${t('passkeys.add')}<//>

@@ -30,9 +30,9 @@ import {
   ImportDialog,
   ResetLinkDialog,
   RolesSection,
-  SecuritySection,
   StatisticsSection,
 } from './admin-console.js';
+import { SecuritySection } from './admin-security.js';
 import { MailAdminSection } from './admin-mail.js';
 import { OrganisationSection } from './admin-org.js';
 import { TalkExportCard } from './admin-talk-export.js';
@@ -43,7 +43,13 @@ const PAGE_SIZE = 20;
 const STATUSES = ['active', 'suspended'];
 const ASSIGNABLE_ROLES = ['super_admin', 'member_admin', 'security_admin', 'auditor'];
 
-const TABS = ['members', 'deleted', 'org', 'roles', 'review', 'alerts', 'security', 'statistics', 'audit', 'mail', 'bots', 'privacy'];
+// Grouped so that the row breaks between groups (never inside one) when it does not fit.
+const TAB_GROUPS = [
+  ['people', ['members', 'deleted', 'org', 'roles']],
+  ['protection', ['security', 'review', 'alerts', 'audit', 'privacy']],
+  ['services', ['statistics', 'mail', 'bots']],
+];
+const TABS = TAB_GROUPS.flatMap(([, ids]) => ids);
 
 export function AdminPage({ me, tab }) {
   const mayManageBots = (me?.roles || []).some((r) => BOT_ADMIN_ROLES.includes(r));
@@ -51,15 +57,21 @@ export function AdminPage({ me, tab }) {
   const current = tabs.includes(tab) ? tab : 'members';
   return html`<div class="page">
     <h1 class="page-title">${t('admin.title')}</h1>
-    <nav class="tabs" aria-label=${t('admin.title')}>
-      ${tabs.map(
-        (id) => html`<a
-          key=${id}
-          href=${'#/admin/' + id}
-          class=${cx('tab', current === id && 'active')}
-          aria-current=${current === id ? 'page' : undefined}
-          >${t('admin.' + id)}</a
-        >`,
+    <nav class="tabs admin-tabs" aria-label=${t('admin.title')} data-testid="admin-tabs">
+      ${TAB_GROUPS.map(
+        ([group, ids]) => html`<div class="admin-tab-group" role="group" aria-label=${t('admin.group.' + group)} key=${group}>
+          ${ids
+            .filter((id) => tabs.includes(id))
+            .map(
+              (id) => html`<a
+                key=${id}
+                href=${'#/admin/' + id}
+                class=${cx('tab', current === id && 'active')}
+                aria-current=${current === id ? 'page' : undefined}
+                >${t('admin.' + id)}</a
+              >`,
+            )}
+        </div>`,
       )}
     </nav>
     ${current === 'mail'

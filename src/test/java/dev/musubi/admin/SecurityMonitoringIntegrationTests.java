@@ -140,6 +140,125 @@ class SecurityMonitoringIntegrationTests {
     assertThat(admin.get("/api/v1/me").status()).isEqualTo(200);
   }
 
+  /** The policies that live in other modules but sit on the security settings page. */
+  static final Map<String, Map<String, Object>> MODULE_POLICIES =
+      Map.of(
+          "/api/v1/admin/drive-policy", Map.of("blockedExtensions", List.of("exe")),
+          "/api/v1/admin/talk-settings", Map.of("editWindowHours", 1, "readByVisible", false),
+          "/api/v1/admin/privacy/retention", Map.of("days", Map.of("messages", 400)));
+
+  static JsonNode lastAudit(ApiClient admin, String action) {
+    return admin.get("/api/v1/admin/audit?action=" + action).json().get("items").get(0);
+  }
+
+  @Test
+  void everyPolicyOnThePageNeedsRecentAuthenticationValidValuesAndIsAuditedBeforeAndAfter() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestCompany other = fixtures.company();
+    ApiClient admin = company.admin();
+    ApiClient auditor = fixtures.member(company, "kansa", "auditor").client();
+    ApiClient member = fixtures.member(company, "ippan").client();
+    String driveBefore = admin.get("/api/v1/admin/drive-policy").body();
+
+    // Without a recent sign-in or re-authentication nothing changes, with a clear problem.
+    clock.advance(Duration.ofMinutes(16));
+    for (var e : MODULE_POLICIES.entrySet()) {
+      ApiClient.Response stale = admin.put(e.getKey(), e.getValue());
+      assertThat(stale.status()).as(e.getKey()).isEqualTo(403);
+      assertThat(stale.problemType()).as(e.getKey()).isEqualTo("reauthentication-required");
+    }
+    assertThat(admin.get("/api/v1/admin/drive-policy").body()).isEqualTo(driveBefore);
+    assertThat(
+            admin.post("/api/v1/me/reauthenticate", Map.of("password", Fixtures.PASSWORD)).status())
+        .isEqualTo(204);
+
+    // Out-of-range values: 422 with the field named, nothing stored.
+    Map<String, Map<String, Object>> invalid =
+        Map.of(
+            "/api/v1/admin/drive-policy|versionsKept", Map.of("versionsKept", 0),
+            "/api/v1/admin/talk-settings|editWindowHours", Map.of("editWindowHours", 5),
+            "/api/v1/admin/privacy/retention|days.messages", Map.of("days", Map.of("messages", 0)),
+            "/api/v1/admin/security-settings|mfaMethods",
+                policy(admin, Map.of("mfaMethods", List.of("sms"))));
+    for (var e : invalid.entrySet()) {
+      String[] pathAndField = e.getKey().split("\\|");
+      ApiClient.Response r = admin.put(pathAndField[0], e.getValue());
+      assertThat(r.status()).as(e.getKey()).isEqualTo(422);
+      assertThat(r.json().get("errors").findValuesAsString("field"))
+          .as(e.getKey())
+          .contains(pathAndField[1]);
+    }
+    ApiClient.Response noMethod =
+        admin.put(
+            "/api/v1/admin/security-settings",
+            policy(admin, Map.of("mfaRequirement", "all", "mfaMethods", List.of())));
+    assertThat(noMethod.status()).isEqualTo(422);
+    assertThat(noMethod.body()).contains("mfaMethods").contains("none_allowed");
+
+    // The auditor reads but cannot change; a plain member cannot do either.
+    assertThat(auditor.get("/api/v1/admin/drive-policy").status()).isEqualTo(200);
+    for (var e : MODULE_POLICIES.entrySet()) {
+      assertThat(auditor.put(e.getKey(), e.getValue()).status()).as(e.getKey()).isEqualTo(403);
+      assertThat(member.put(e.getKey(), e.getValue()).status()).as(e.getKey()).isEqualTo(403);
+    }
+    assertThat(
+            auditor
+                .put(
+                    "/api/v1/admin/security-settings", policy(admin, Map.of("lockoutThreshold", 9)))
+                .status())
+        .isEqualTo(403);
+
+    // Accepted changes are audited with the values before and after.
+    for (var e : MODULE_POLICIES.entrySet()) {
+      ApiClient.Response ok = admin.put(e.getKey(), e.getValue());
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+    assertThat(
+            admin
+                .put(
+                    "/api/v1/admin/security-settings",
+                    policy(admin, Map.of("mfaMethods", List.of("passkey"))))
+                .status())
+        .isEqualTo(200);
+    JsonNode drive = lastAudit(admin, "DRIVE_POLICY_CHANGED").get("detail");
+    assertThat(drive.get("before").asString()).contains("blockedExtensions=[]");
+    assertThat(drive.get("after").asString()).contains("blockedExtensions=[exe]");
+    JsonNode talk = lastAudit(admin, "TALK_SETTINGS_CHANGED").get("detail");
+    assertThat(talk.get("before").asString())
+        .contains("editWindowHours=24")
+        .contains("readByVisible=true");
+    assertThat(talk.get("after").asString())
+        .contains("editWindowHours=1")
+        .contains("readByVisible=false");
+    JsonNode retention = lastAudit(admin, "RETENTION_POLICY_CHANGED").get("detail");
+    assertThat(retention.get("before").toString()).doesNotContain("messages");
+    assertThat(retention.get("after").toString()).contains("messages").contains("400");
+    assertThat(lastAudit(admin, "POLICY_CHANGED").get("detail").get("changed").asString())
+        .isEqualTo("mfaMethods: [totp, passkey] -> [passkey]");
+
+    // Another company's admin changes only their own company's policies.
+    ApiClient otherAdmin = other.admin();
+    assertThat(
+            otherAdmin
+                .post("/api/v1/me/reauthenticate", Map.of("password", Fixtures.PASSWORD))
+                .status())
+        .isEqualTo(204);
+    assertThat(otherAdmin.get("/api/v1/admin/drive-policy").json().get("blockedExtensions"))
+        .isEmpty();
+    assertThat(
+            otherAdmin
+                .put("/api/v1/admin/drive-policy", Map.of("blockedExtensions", List.of("bat")))
+                .status())
+        .isEqualTo(200);
+    assertThat(admin.get("/api/v1/admin/drive-policy").json().get("blockedExtensions").toString())
+        .isEqualTo("[\"exe\"]");
+    assertThat(otherAdmin.get("/api/v1/admin/talk-settings").json().get("editWindowHours").asInt())
+        .isEqualTo(24);
+    assertThat(otherAdmin.get("/api/v1/admin/audit?action=DRIVE_POLICY_CHANGED").body())
+        .doesNotContain("[exe]");
+  }
+
   @Test
   void repeatedFailedSignInsAndANewAdminNetworkRaiseAlerts() {
     Fixtures fixtures = new Fixtures(port);

@@ -29,6 +29,13 @@ class AdminConsoleBrowserTests extends BrowserTestBase {
     clock.reset();
   }
 
+  /** Every tab lies inside the tab row and the row inside the window: nothing scrolls sideways. */
+  static final String TABS_FIT =
+      "n => { const r = n.getBoundingClientRect();"
+          + " return r.right <= document.documentElement.clientWidth"
+          + " && [...n.querySelectorAll('a')].every(a => { const b = a.getBoundingClientRect();"
+          + " return b.left >= r.left - 1 && b.right <= r.right + 1; }); }";
+
   private Page signedInAdmin(MusubiHttp.TestCompany company, int width, int height) {
     Page page = browser.newPage(width, height);
     page.navigate("/#/admin/members");
@@ -157,6 +164,61 @@ class AdminConsoleBrowserTests extends BrowserTestBase {
     assertThat(reauth).isHidden();
     assertThat(admin.getByText("セキュリティ設定を保存しました").first()).isVisible();
     clock.reset();
+
+    // The same page holds every company policy, each saved in place (re-authentication is fresh).
+    Locator twoStep = admin.getByTestId("policy-two-step");
+    twoStep.locator("select[name=mfaRequirement]").selectOption("all");
+    twoStep.locator("input[name=mfa-totp]").uncheck();
+    twoStep.locator("input[name=mfa-passkey]").uncheck();
+    button(sec, "保存").click();
+    assertThat(twoStep.locator(".field-error")).containsText("1つ以上の方式");
+    twoStep.locator("input[name=mfa-passkey]").check();
+    twoStep.locator("select[name=mfaRequirement]").selectOption("none");
+    button(sec, "保存").click();
+    assertThat(twoStep.locator(".field-error")).hasCount(0);
+    Locator drive = admin.getByTestId("drive-policy-form");
+    drive.locator("input[name=outsideLinks]").uncheck();
+    drive.locator("input[name=blockedExtensions]").fill("exe, .BAT");
+    drive.locator("input[name=versionsKept]").fill("0");
+    button(drive, "保存").click();
+    assertThat(drive.locator(".field-error")).containsText("1000");
+    drive.locator("input[name=versionsKept]").fill("20");
+    button(drive, "保存").click();
+    assertThat(admin.getByText("ドライブのポリシーを保存しました")).isVisible();
+    assertThat(drive.locator("input[name=blockedExtensions]")).hasValue("exe, bat");
+    Locator talk = admin.getByTestId("talk-policy-form");
+    talk.locator("select[name=recallWindowHours]").selectOption("1");
+    talk.locator("input[name=readByVisible]").uncheck();
+    button(talk, "保存").click();
+    assertThat(admin.getByText("トークの設定を保存しました")).isVisible();
+    Locator retention = admin.getByTestId("retention-policy-form");
+    retention.locator("input[name=days-messages]").fill("365");
+    button(retention, "保存").click();
+    assertThat(admin.getByText("保存期間を保存しました")).isVisible();
+    // The admin tabs fit: no horizontal scrolling at 1280 px nor on a phone.
+    Locator tabs = admin.getByTestId("admin-tabs");
+    assertThat(tabs.locator("a")).hasCount(12);
+    assertThat((Boolean) tabs.evaluate(TABS_FIT)).isTrue();
+    admin.setViewportSize(1280, 2400);
+    admin.evaluate(
+        "() => { document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; });"
+            + " scrollTo(0, 0); }");
+    browser.screenshot(admin, "admin-security-settings.png");
+    admin.setViewportSize(390, 844);
+    assertThat((Boolean) tabs.evaluate(TABS_FIT)).isTrue();
+    admin.setViewportSize(1280, 900);
+    assertThat(
+            new MusubiHttp(port)
+                .signIn(company.adminLoginId(), company.adminPassword())
+                .send("GET", "/api/v1/admin/drive-policy", null, 200))
+        .contains("\"outsideLinks\":false")
+        .contains("\"blockedExtensions\":[\"exe\",\"bat\"]");
+    // My account follows the allowed methods: authenticator apps are now off for the company.
+    admin.navigate("/#/account/mfa");
+    admin.reload();
+    assertThat(admin.getByText("認証アプリは2段階認証に使えません")).isVisible();
+    assertThat(admin.getByTestId("mfa-start")).hasCount(0);
+    admin.navigate("/#/admin/security");
 
     // Access review: start a cycle and sign one member off.
     admin.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("アクセスレビュー")).click();

@@ -43,9 +43,9 @@ class TwoStepIntegrationTests {
       String secret,
       List<String> recoveryCodes) {}
 
-  private Enrolled enrol(String local) {
+  private Enrolled enrol(String local, String... roles) {
     Fixtures.TestCompany company = fixtures.company();
-    Fixtures.TestMember member = fixtures.member(company, local);
+    Fixtures.TestMember member = fixtures.member(company, local, roles);
     ApiClient.Response setup = member.client().post("/api/v1/me/mfa/totp/setup", null);
     assertThat(setup.status()).as(setup.body()).isEqualTo(200);
     String secret = setup.json().get("secret").asString();
@@ -68,6 +68,17 @@ class TwoStepIntegrationTests {
     return new Enrolled(company, member, secret, codes);
   }
 
+  private static Map<String, Object> policyWith(ApiClient admin, Map<String, Object> changes) {
+    Map<String, Object> policy = new java.util.LinkedHashMap<>();
+    admin
+        .get("/api/v1/admin/security-settings")
+        .json()
+        .properties()
+        .forEach(x -> policy.put(x.getKey(), x.getValue()));
+    policy.putAll(changes);
+    return policy;
+  }
+
   /** A code the server has not seen yet: the next step is within the allowed drift. */
   private String nextCode(String secret) {
     return TotpCodes.at(secret, clock.instant().plusSeconds(30));
@@ -79,6 +90,49 @@ class TwoStepIntegrationTests {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("status").asString()).isEqualTo("mfa_required");
     return c;
+  }
+
+  @Test
+  void onlyTheSecondFactorsTheCompanyAllowsCanBeSetUpAndUsed() {
+    Enrolled e = enrol("matsumoto", "security_admin");
+    ApiClient admin = e.company().admin();
+    ApiClient.Response lockout =
+        e.member()
+            .client()
+            .put(
+                "/api/v1/admin/security-settings",
+                policyWith(e.member().client(), Map.of("mfaMethods", List.of("passkey"))));
+    assertThat(lockout.status()).as("the TOTP-only admin would lock themselves out").isEqualTo(422);
+    assertThat(lockout.body()).contains("mfaMethods").contains("excludes_you");
+    Fixtures.TestMember other = fixtures.member(e.company(), "yamada");
+    assertThat(other.client().post("/webauthn/register/options", null).status()).isEqualTo(200);
+    ApiClient halfway = passwordStep(e);
+
+    Policies.update(admin, Map.of("mfaMethods", List.of("passkey")));
+    ApiClient.Response code =
+        halfway.post("/api/v1/auth/mfa", Map.of("code", nextCode(e.secret())));
+    assertThat(code.status()).isEqualTo(403);
+    assertThat(code.problemType()).isEqualTo("mfa-method-not-allowed");
+    ApiClient.Response password = fixtures.client().login(e.member().loginId(), Fixtures.PASSWORD);
+    assertThat(password.status()).as("the password alone is not enough").isEqualTo(403);
+    assertThat(password.problemType()).isEqualTo("mfa-method-not-allowed");
+    assertThat(password.json().get("detail").asString()).contains("Authenticator apps");
+    ApiClient.Response setup = other.client().post("/api/v1/me/mfa/totp/setup", null);
+    assertThat(setup.status()).isEqualTo(403);
+    assertThat(setup.problemType()).isEqualTo("mfa-method-not-allowed");
+    assertThat(other.client().get("/api/v1/me").json().get("mfa").get("allowedMethods").toString())
+        .isEqualTo("[\"passkey\"]");
+    JsonNode refused =
+        admin.get("/api/v1/admin/audit?action=MFA_FAILED").json().get("items").get(0);
+    assertThat(refused.get("detail").get("reason").asString()).isEqualTo("method_not_allowed");
+
+    Policies.update(admin, Map.of("mfaMethods", List.of("totp")));
+    ApiClient.Response passkey = other.client().post("/webauthn/register/options", null);
+    assertThat(passkey.status()).isEqualTo(403);
+    assertThat(passkey.problemType()).isEqualTo("mfa-method-not-allowed");
+    assertThat(
+            passwordStep(e).post("/api/v1/auth/mfa", Map.of("code", nextCode(e.secret()))).status())
+        .isEqualTo(200);
   }
 
   @Test

@@ -318,18 +318,18 @@ class PrivacyIntegrationTests {
 
     // Bad policies are refused and change nothing.
     ApiClient.Response shortAudit =
-        admin.api.put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("audit", 90)));
+        company.admin().put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("audit", 90)));
     assertThat(shortAudit.status()).isEqualTo(422);
     assertThat(shortAudit.body()).contains("180");
     assertThat(
-            admin
-                .api
+            company
+                .admin()
                 .put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("planets", 30)))
                 .status())
         .isEqualTo(422);
     assertThat(
-            admin
-                .api
+            company
+                .admin()
                 .put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("messages", 0)))
                 .status())
         .isEqualTo(422);
@@ -337,9 +337,11 @@ class PrivacyIntegrationTests {
     assertThat(admin.api.get("/api/v1/admin/privacy/retention").json().get("days").size()).isZero();
 
     ApiClient.Response policy =
-        admin.api.put(
-            "/api/v1/admin/privacy/retention",
-            Map.of("days", Map.of("messages", 30, "files", 30, "calendar", 30, "audit", 180)));
+        company
+            .admin()
+            .put(
+                "/api/v1/admin/privacy/retention",
+                Map.of("days", Map.of("messages", 30, "files", 30, "calendar", 30, "audit", 180)));
     assertThat(policy.status()).as(policy.body()).isEqualTo(200);
     assertThat(hold(admin, "room", kept).status()).isEqualTo(201);
     assertThat(hold(admin, "member", held.id().toString()).status()).isEqualTo(201);
@@ -413,8 +415,8 @@ class PrivacyIntegrationTests {
     long before = auditCount(company.id());
     assertThat(before).isPositive();
     assertThat(
-            admin
-                .api
+            company
+                .admin()
                 .put("/api/v1/admin/privacy/retention", Map.of("days", Map.of("audit", 180)))
                 .status())
         .isEqualTo(200);

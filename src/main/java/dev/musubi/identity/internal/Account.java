@@ -56,7 +56,8 @@ public class Account {
       int passkeys,
       boolean required,
       boolean setupRequired,
-      int recoveryCodesLeft) {}
+      int recoveryCodesLeft,
+      List<String> allowedMethods) {}
 
   public record TotpSetup(String secret, String otpauthUri, String qrSvg) {}
 
@@ -164,8 +165,11 @@ public class Account {
             m.totpEnabled(),
             passkeyCount,
             required,
-            required && !m.totpEnabled() && passkeyCount == 0,
-            m.totpEnabled() ? members.recoveryCodesLeft(m.id()) : 0),
+            required
+                && !(m.totpEnabled() && policy.allowsMethod(SecurityPolicy.TOTP))
+                && !(passkeyCount > 0 && policy.allowsMethod(SecurityPolicy.PASSKEY)),
+            m.totpEnabled() ? members.recoveryCodesLeft(m.id()) : 0,
+            policy.mfaMethods()),
         Passwords.expired(m, policy, clock.instant()));
   }
 
@@ -246,6 +250,7 @@ public class Account {
 
   @Transactional
   public TotpSetup startTotp(MemberPrincipal p) {
+    requireAllowed(p, SecurityPolicy.TOTP);
     MemberRow m = load(p);
     if (m.totpEnabled()) {
       throw Problems.conflict("totp-enabled", "Two-step verification is already on.");
@@ -265,6 +270,7 @@ public class Account {
   /** Confirms enrolment with a first code; returns ten single-use recovery codes. */
   @Transactional
   public List<String> activateTotp(MemberPrincipal p, String code) {
+    requireAllowed(p, SecurityPolicy.TOTP);
     MemberRow m = load(p);
     if (m.totpPendingSecret() == null) {
       throw Problems.conflict("no-setup", "Start the setup first.");
@@ -281,6 +287,22 @@ public class Account {
             .actor(p.memberId(), p.loginId())
             .target("member", p.memberId()));
     return codes;
+  }
+
+  /** 403 {@code mfa-method-not-allowed} when the company does not allow {@code method}. */
+  void requireAllowed(MemberPrincipal p, String method) {
+    if (!companies.policy(p.tenantId()).allowsMethod(method)) {
+      throw notAllowed(method);
+    }
+  }
+
+  /** The problem for a second factor the company does not allow. */
+  static dev.musubi.platform.web.ProblemException notAllowed(String method) {
+    return Problems.forbidden(
+        "mfa-method-not-allowed",
+        (SecurityPolicy.TOTP.equals(method) ? "Authenticator apps" : "Passkeys")
+            + " are not allowed for two-step verification in your company; use another method"
+            + " or ask an admin.");
   }
 
   @Transactional

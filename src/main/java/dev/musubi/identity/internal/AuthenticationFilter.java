@@ -102,6 +102,13 @@ class AuthenticationFilter extends OncePerRequestFilter {
             "mfa-setup-required",
             "Your company requires two-step verification: set it up in My account first.");
       }
+      if (request.getRequestURI().startsWith("/webauthn/register")
+          && SecurityContextHolder.getContext().getAuthentication()
+              instanceof MusubiAuthentication a
+          && !companies.policy(a.getPrincipal().tenantId()).allowsMethod(SecurityPolicy.PASSKEY)) {
+        // Spring's registration filters answer these requests themselves: refuse before them.
+        throw Account.notAllowed(SecurityPolicy.PASSKEY);
+      }
     } catch (ProblemException e) {
       SecurityContextHolder.clearContext();
       if (e.status().value() == 401 && isDav(request)) {
@@ -236,7 +243,10 @@ class AuthenticationFilter extends OncePerRequestFilter {
     return Optional.of(
         new MusubiAuthentication(
             principal,
-            mfaRequired && !m.totpEnabled() && passkeys.count(m.loginId()) == 0,
+            mfaRequired
+                && !(m.totpEnabled() && policy.allowsMethod(SecurityPolicy.TOTP))
+                && !(policy.allowsMethod(SecurityPolicy.PASSKEY)
+                    && passkeys.count(m.loginId()) > 0),
             Passwords.expired(m, policy, now)));
   }
 

@@ -89,8 +89,8 @@ public class CompanyStore {
             "INSERT INTO security_policy (tenant_id, password_min_length, password_history,"
                 + " password_max_age_days, lockout_threshold, lockout_window_minutes,"
                 + " lockout_duration_seconds, mfa_requirement, session_idle_minutes,"
-                + " session_absolute_minutes, ip_allowlist, updated_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " session_absolute_minutes, ip_allowlist, mfa_methods, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             tenantId,
             p.passwordMinLength(),
@@ -103,6 +103,7 @@ public class CompanyStore {
             p.sessionIdleMinutes(),
             p.sessionAbsoluteMinutes(),
             String.join("\n", p.ipAllowlist()),
+            String.join(",", p.mfaMethods()),
             ts(now))
         .update();
   }
@@ -112,7 +113,8 @@ public class CompanyStore {
             "UPDATE security_policy SET password_min_length = ?, password_history = ?,"
                 + " password_max_age_days = ?, lockout_threshold = ?, lockout_window_minutes = ?,"
                 + " lockout_duration_seconds = ?, mfa_requirement = ?, session_idle_minutes = ?,"
-                + " session_absolute_minutes = ?, ip_allowlist = ?, updated_at = ?"
+                + " session_absolute_minutes = ?, ip_allowlist = ?, mfa_methods = ?,"
+                + " updated_at = ?"
                 + " WHERE tenant_id = ?")
         .params(
             p.passwordMinLength(),
@@ -125,6 +127,7 @@ public class CompanyStore {
             p.sessionIdleMinutes(),
             p.sessionAbsoluteMinutes(),
             String.join("\n", p.ipAllowlist()),
+            String.join(",", p.mfaMethods()),
             ts(now),
             tenantId)
         .update();
@@ -146,6 +149,10 @@ public class CompanyStore {
                     rs.getInt("session_idle_minutes"),
                     rs.getInt("session_absolute_minutes"),
                     Arrays.stream(rs.getString("ip_allowlist").split("\n"))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList(),
+                    Arrays.stream(rs.getString("mfa_methods").split(","))
                         .map(String::trim)
                         .filter(s -> !s.isEmpty())
                         .toList()))

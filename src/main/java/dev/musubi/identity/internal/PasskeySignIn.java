@@ -87,6 +87,10 @@ class PasskeySignIn implements AuthenticationSuccessHandler, AuthenticationFailu
       problems.write(response, Problems.badCredentials());
       return;
     }
+    if (!policy.allowsMethod(SecurityPolicy.PASSKEY)) {
+      problems.write(response, signIn.methodNotAllowed(member, client, SecurityPolicy.PASSKEY));
+      return;
+    }
     String pending = SessionCookies.read(request);
     if (pending != null) {
       sessions

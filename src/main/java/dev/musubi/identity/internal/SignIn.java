@@ -150,12 +150,18 @@ public class SignIn {
     String key = checked.key();
     SecurityPolicy policy = checked.policy();
     Instant now = clock.instant();
-    java.util.List<String> methods = new java.util.ArrayList<>();
+    java.util.List<String> enrolled = new java.util.ArrayList<>();
     if (member.totpEnabled()) {
-      methods.add("totp");
+      enrolled.add(SecurityPolicy.TOTP);
     }
     if (passkeys.count(member.loginId()) > 0) {
-      methods.add("passkey");
+      enrolled.add(SecurityPolicy.PASSKEY);
+    }
+    java.util.List<String> methods = enrolled.stream().filter(policy::allowsMethod).toList();
+    if (!enrolled.isEmpty() && methods.isEmpty()) {
+      // The member's only second factors are ones the company no longer allows: the password alone
+      // must not be enough, so they need an admin to reset their two-step verification.
+      throw methodNotAllowed(member, client, enrolled.get(0));
     }
     if (!methods.isEmpty()) {
       NewSession pending =
@@ -242,6 +248,10 @@ public class SignIn {
       sessions.revoke(member.tenantId(), member.id(), pending.id(), now);
       throw mfaFailed(member, client, "locked");
     }
+    if (!policy.allowsMethod(SecurityPolicy.TOTP)) {
+      sessions.revoke(member.tenantId(), member.id(), pending.id(), now);
+      throw methodNotAllowed(member, client, SecurityPolicy.TOTP);
+    }
     String method = "totp";
     OptionalLong step = totp.verify(member.totpSecret(), code, member.totpLastStep());
     boolean ok = step.isPresent() && members.advanceTotpStep(member.id(), step.getAsLong());
@@ -302,6 +312,20 @@ public class SignIn {
                 .from(client.ip(), client.userAgent()),
             client.ip()));
     return session;
+  }
+
+  /** Audits and answers a sign-in with a second factor the company does not allow. */
+  dev.musubi.platform.web.ProblemException methodNotAllowed(
+      MemberRow member, ClientInfo client, String method) {
+    audit.record(
+        AuditRecord.of(member.tenantId(), AuditAction.MFA_FAILED)
+            .failed()
+            .actor(member.id(), member.loginId())
+            .target("member", member.id())
+            .with("reason", "method_not_allowed")
+            .with("method", method)
+            .from(client.ip(), client.userAgent()));
+    return Account.notAllowed(method);
   }
 
   private dev.musubi.platform.web.ProblemException mfaFailed(
