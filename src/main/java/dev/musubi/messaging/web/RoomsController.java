@@ -251,7 +251,7 @@ class RoomsController {
       target = Ids.parseOrNull(b.room());
       if (target == null) {
         messages.get(actor, room, message); // 404 first for what the caller cannot see
-        throw Problems.invalid("room", "unknown_room", "Not one of your rooms.");
+        throw Problems.notFound(); // like any room that is not the caller's
       }
     }
     Messages.Sent sent =
