@@ -152,5 +152,5 @@ echo "load average before the search run: $(load)"
 "$JAVA" bench/TalkMix.java search "$BASE" "$DOMAIN" "$MEMBERS" "$LABEL"
 if grep -q -E 'ERROR|Exception' "$WORK/server.log"; then
   echo "server log errors (first 20):"
-  grep -E 'ERROR|Exception' "$WORK/server.log" | head -20
+  grep -m 20 -E 'ERROR|Exception' "$WORK/server.log"
 fi

@@ -5,6 +5,7 @@ import dev.musubi.audit.AuditRecord;
 import dev.musubi.audit.AuditTrail;
 import dev.musubi.messaging.Rooms.Access;
 import dev.musubi.messaging.internal.MessageViews;
+import dev.musubi.messaging.internal.RichPayload;
 import dev.musubi.messaging.internal.SendRateLimiter;
 import dev.musubi.messaging.internal.TalkStore;
 import dev.musubi.messaging.internal.TalkStore.MessageRow;
@@ -141,12 +142,19 @@ public class Messages {
    * the same sender returns the first message instead of posting again.
    */
   public Sent send(MemberPrincipal actor, UUID roomId, NewMessage cmd) {
-    return send(actor, roomId, cmd, null);
+    return send(actor, roomId, cmd, null, null);
   }
 
-  /** Sends; {@code forwardOf} is the message being forwarded (its files are copied) or null. */
+  /**
+   * Sends; {@code forwardOf} is the message being forwarded (its files are copied) or null; {@code
+   * linkPayload} is a link card carried over by a forward, or null.
+   */
   private Sent send(
-      MemberPrincipal actor, UUID roomId, NewMessage cmd, @Nullable MessageRow forwardOf) {
+      MemberPrincipal actor,
+      UUID roomId,
+      NewMessage cmd,
+      @Nullable MessageRow forwardOf,
+      @Nullable String linkPayload) {
     boolean forwarded = forwardOf != null;
     Access a = rooms.access(actor, roomId);
     UUID tenantId = actor.tenantId();
@@ -164,7 +172,7 @@ public class Messages {
     if (a.room().type() == RoomType.ANNOUNCEMENT && !a.me().owner()) {
       throw Problems.forbidden("not-owner", "Only the owners post in an announcement room.");
     }
-    String kind = cmd.sticker() == null ? "text" : "sticker";
+    String kind = linkPayload != null ? "link" : cmd.sticker() == null ? "text" : "sticker";
     List<UUID> files = TalkAttachments.parseIds(cmd.attachments());
     String text;
     if (cmd.sticker() != null && !files.isEmpty()) {
@@ -226,7 +234,9 @@ public class Messages {
                         null,
                         null,
                         kind,
-                        forwarded);
+                        forwarded,
+                        null,
+                        linkPayload);
                 store.insertMessage(m);
                 attachments.attach(tenantId, roomId, actor.memberId(), m.id(), files);
                 if (forwardOf != null) {
@@ -471,8 +481,12 @@ public class Messages {
 
   /**
    * Forwards a message into another of the caller's rooms as a new message of the caller, marked
-   * forwarded, without its reply, mentions or reactions. 404 unless the caller is in both rooms;
-   * 409 for a recalled message.
+   * forwarded, without its reply, mentions or reactions. Files are copied (422 {@code
+   * extension-blocked} or {@code attachment-too-large} when the company's current policy no longer
+   * allows one of them), a link card is carried over as a link card, and a bot's buttons become
+   * plain text: the message's text followed by one {@code [label]} line per button (with the link
+   * of a link button), never live buttons in the other room. 404 unless the caller is in both rooms
+   * and has not hidden the message; 409 for a recalled message.
    */
   public Sent forward(
       MemberPrincipal actor,
@@ -482,24 +496,34 @@ public class Messages {
       @Nullable String idempotencyKey) {
     rooms.access(actor, roomId);
     MessageRow m =
-        store.findMessage(actor.tenantId(), roomId, messageId).orElseThrow(Problems::notFound);
+        store
+            .findMessage(actor.tenantId(), roomId, messageId)
+            .filter(r -> !store.isHidden(actor.tenantId(), r.id(), actor.memberId()))
+            .orElseThrow(Problems::notFound);
     if (targetRoomId == null) {
       throw Problems.invalid("room", "required", "Name the room to forward to.");
     }
-    if (store.membership(actor.tenantId(), targetRoomId, actor.memberId()).isEmpty()) {
-      throw Problems.invalid("room", "unknown_room", "Not one of your rooms.");
-    }
+    // Someone else's room, or another company's, is not there for the caller.
+    rooms.access(actor, targetRoomId);
     if (m.recalledAt() != null || m.body() == null) {
       throw Problems.conflict("recalled", "The message was recalled.");
     }
+    attachments.checkForwardable(actor.tenantId(), m.id());
     boolean sticker = "sticker".equals(m.kind());
+    String text = sticker ? null : m.body();
+    String link = null;
+    if ("link".equals(m.kind()) && RichPayload.linkOf(m.payload()) != null) {
+      link = m.payload();
+    } else if ("buttons".equals(m.kind())) {
+      text = buttonsAsText(m.body(), RichPayload.buttonsOf(m.payload()));
+    }
     Sent sent =
         send(
             actor,
             targetRoomId,
-            new NewMessage(
-                sticker ? null : m.body(), idempotencyKey, null, null, sticker ? m.body() : null),
-            m);
+            new NewMessage(text, idempotencyKey, null, null, sticker ? m.body() : null),
+            m,
+            link);
     if (sent.created()) {
       audit.record(
           AuditRecord.of(actor.tenantId(), AuditAction.MESSAGE_FORWARDED)
@@ -703,6 +727,30 @@ public class Messages {
       }
     }
     return text;
+  }
+
+  /**
+   * A buttons message as plain text: its text, a blank line and one {@code [label]} line per button
+   * ({@code [label] url} for a link button), the text shortened with … so that the whole stays
+   * within {@link #MAX_TEXT}.
+   */
+  static String buttonsAsText(String text, @Nullable List<Message.Button> buttons) {
+    StringBuilder labels = new StringBuilder();
+    for (Message.Button b : buttons == null ? List.<Message.Button>of() : buttons) {
+      labels.append('\n').append('[').append(b.label()).append(']');
+      if (b.url() != null) {
+        labels.append(' ').append(b.url());
+      }
+    }
+    if (labels.isEmpty()) {
+      return text;
+    }
+    String body = text.strip();
+    int room = MAX_TEXT - labels.codePointCount(0, labels.length()) - 1;
+    if (body.codePointCount(0, body.length()) > room) {
+      body = body.substring(0, body.offsetByCodePoints(0, Math.max(0, room - 1))) + "…";
+    }
+    return body.isEmpty() ? labels.substring(1) : body + "\n" + labels;
   }
 
   private record Outcome(MessageRow row, boolean created) {}

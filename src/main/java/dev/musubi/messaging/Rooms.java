@@ -404,6 +404,54 @@ public class Rooms {
   }
 
   /**
+   * Makes a current member of a group, announcement or department room an owner ({@code owner}
+   * true) or takes ownership back (false); owners only (403 {@code not-owner}). 404 when the member
+   * is not in the room, 409 {@code direct-room} / {@code bot-room} for rooms without owners and 409
+   * {@code last-owner} for taking it from the only owner. Audited when it changes something.
+   */
+  public Room setOwner(MemberPrincipal actor, UUID roomId, UUID memberId, boolean owner) {
+    Access a = access(actor, roomId);
+    if (a.room().type() == RoomType.DIRECT) {
+      throw Problems.conflict("direct-room", "A direct room has no owners.");
+    }
+    if (a.room().type() == RoomType.BOT) {
+      throw Problems.conflict("bot-room", "A bot's room has no owners.");
+    }
+    requireOwner(a);
+    tx.executeWithoutResult(
+        s -> {
+          store.lockRoom(actor.tenantId(), roomId);
+          List<MemberRow> members = store.members(actor.tenantId(), roomId);
+          MemberRow target =
+              members.stream()
+                  .filter(m -> m.memberId().equals(memberId))
+                  .findFirst()
+                  .orElseThrow(Problems::notFound);
+          // Re-checked under the room's lock: the caller may have lost ownership meanwhile.
+          if (members.stream().noneMatch(m -> m.memberId().equals(actor.memberId()) && m.owner())) {
+            throw Problems.forbidden("not-owner", "Only the room's owners can do this.");
+          }
+          if (target.owner() == owner) {
+            return;
+          }
+          if (!owner && members.stream().filter(MemberRow::owner).count() <= 1) {
+            throw Problems.conflict(
+                "last-owner", "A room keeps at least one owner; make someone else owner first.");
+          }
+          store.setRole(actor.tenantId(), roomId, memberId, owner ? "owner" : "member");
+          audit.record(
+              AuditRecord.of(
+                      actor.tenantId(),
+                      owner ? AuditAction.ROOM_OWNER_GRANTED : AuditAction.ROOM_OWNER_REVOKED)
+                  .actor(actor.memberId(), actor.loginId())
+                  .target("room", roomId)
+                  .with("member", memberId.toString()));
+          events.publishEvent(new RoomChanged(actor.tenantId(), roomId, "room.changed", List.of()));
+        });
+    return view(actor, roomId);
+  }
+
+  /**
    * Sets the caller's own mute, pin or archive flag ({@code muted}, {@code pinned} or {@code
    * archived}). An archived room leaves the caller's list until its next message.
    */

@@ -319,6 +319,29 @@ public class TalkAttachments {
     }
   }
 
+  /**
+   * Checks that a message's files may be shared again under the company's current policy (it may
+   * have blocked an extension or lowered the size limit since they were sent): 422 {@code
+   * extension-blocked} or {@code attachment-too-large} otherwise.
+   */
+  void checkForwardable(UUID tenantId, UUID messageId) {
+    List<AttachmentRow> rows = store.rowsOf(tenantId, messageId);
+    if (rows.isEmpty()) {
+      return;
+    }
+    long limit = policies.of(tenantId).attachmentMaxMb() * 1024L * 1024L;
+    for (AttachmentRow a : rows) {
+      checkExtension(tenantId, a.name());
+      if (a.size() > limit) {
+        throw new ProblemException(
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "attachment-too-large",
+            "A file is larger than your company's limit of " + limit / (1024 * 1024) + " MB.",
+            List.of());
+      }
+    }
+  }
+
   /** Whether a message carries files. */
   boolean hasFiles(UUID tenantId, UUID messageId) {
     return !store.rowsOf(tenantId, messageId).isEmpty();

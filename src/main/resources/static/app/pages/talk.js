@@ -1529,6 +1529,10 @@ addMessages({
     'talk.leaveConfirm': 'このトークから退出しますか？メッセージは見られなくなります。',
     'talk.left': 'トークから退出しました',
     'talk.followsDirectory': 'メンバーは部署に合わせて自動で変わります。',
+    'talk.makeOwner': 'オーナーにする',
+    'talk.unmakeOwner': 'オーナーから外す',
+    'talk.ownerGranted': '{name}さんをオーナーにしました',
+    'talk.ownerRevoked': '{name}さんをオーナーから外しました',
   },
   en: {
     'talk.details': 'Members & settings',
@@ -1545,17 +1549,29 @@ addMessages({
     'talk.leaveConfirm': 'Leave this talk? You will no longer see its messages.',
     'talk.left': 'You left the talk',
     'talk.followsDirectory': 'Members follow the department automatically.',
+    'talk.makeOwner': 'Make owner',
+    'talk.unmakeOwner': 'Remove as owner',
+    'talk.ownerGranted': '{name} is now an owner',
+    'talk.ownerRevoked': '{name} is no longer an owner',
   },
 });
 
 /**
  * A room's members and settings: rename (owners), mute and pin (each member for themselves), the
- * member list with removal (owners), adding members or custom groups (group and announcement
- * rooms), and leaving.
+ * member list with removal and making or unmaking owners (owners; a room keeps one owner), adding
+ * members or custom groups (group and announcement rooms), and leaving.
  */
 function RoomDetailsDialog({ room, me, nameOf, onChanged, onClose }) {
   const owner = (room.owners || []).includes(me.id);
   const open = room.type === 'group' || room.type === 'announcement';
+  const owned = open || room.type === 'department';
+  const owners = room.owners || [];
+  const setOwner = (id, on) =>
+    run(async () => {
+      const updated = on ? await api.put(`/api/v1/rooms/${room.id}/owners/${id}`, {}) : await api.del(`/api/v1/rooms/${room.id}/owners/${id}`);
+      toast(t(on ? 'talk.ownerGranted' : 'talk.ownerRevoked', { name: nameOf(id) }));
+      return updated;
+    });
   const [name, setName] = useState(room.name || '');
   const [q, setQ] = useState('');
   const [found, setFound] = useState([]);
@@ -1644,13 +1660,21 @@ function RoomDetailsDialog({ room, me, nameOf, onChanged, onClose }) {
       <ul class="talk-pick-list" data-testid="room-members">
         ${(room.members || []).map(
           (id) => html`<li key=${id} class="talk-webhook" data-member=${id}>
-            <span>${nameOf(id)}${(room.owners || []).includes(id) && html` <span class="talk-muted">${t('talk.owner')}</span>`}</span>
+            <span>${nameOf(id)}${owners.includes(id) && html` <span class="talk-muted" data-owner>${t('talk.owner')}</span>`}</span>
+            <span class="talk-member-actions">
+            ${owned &&
+            owner &&
+            (owners.includes(id)
+              ? owners.length > 1 &&
+                html`<button type="button" class="link-btn" disabled=${busy} onClick=${() => setOwner(id, false)} data-action="owner-revoke">${t('talk.unmakeOwner')}</button>`
+              : html`<button type="button" class="link-btn" disabled=${busy} onClick=${() => setOwner(id, true)} data-action="owner-grant">${t('talk.makeOwner')}</button>`)}
             ${open &&
             owner &&
             id !== me.id &&
-            html`<button type="button" class="link-btn" disabled=${busy} onClick=${() => run(() => api.del(`/api/v1/rooms/${room.id}/members/${id}`).then(() => api.get(`/api/v1/rooms/${room.id}`)))}>
+            html`<button type="button" class="link-btn" disabled=${busy} onClick=${() => run(() => api.del(`/api/v1/rooms/${room.id}/members/${id}`).then(() => api.get(`/api/v1/rooms/${room.id}`)))} data-action="remove">
               ${t('talk.removeMember')}
             </button>`}
+            </span>
           </li>`,
         )}
       </ul>

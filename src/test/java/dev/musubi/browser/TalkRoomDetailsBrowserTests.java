@@ -16,7 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A talk's members and settings in the web client: the owner renames it, adds a member and a custom
- * group, removes a member, mutes and pins it; a member leaves.
+ * group, removes a member, mutes and pins it, makes a member owner and takes it back; a member
+ * leaves.
  */
 @MusubiIntegrationTest
 class TalkRoomDetailsBrowserTests extends BrowserTestBase {
@@ -28,6 +29,13 @@ class TalkRoomDetailsBrowserTests extends BrowserTestBase {
         .param(UUID.fromString(room))
         .query(UUID.class)
         .list();
+  }
+
+  String role(String room, UUID member) {
+    return jdbc.sql("SELECT role FROM talk_member WHERE room_id = ? AND member_id = ?")
+        .params(UUID.fromString(room), member)
+        .query(String.class)
+        .single();
   }
 
   @Test
@@ -79,14 +87,26 @@ class TalkRoomDetailsBrowserTests extends BrowserTestBase {
         .containsExactlyInAnyOrder(tanaka.id(), sato.id(), suzuki.id(), yamada.id());
 
     // Remove one; mute and pin.
-    dialog.getByTestId("room-members").locator("[data-member='" + sato.id() + "'] button").click();
+    Locator members = dialog.getByTestId("room-members");
+    members.locator("[data-member='" + sato.id() + "'] [data-action='remove']").click();
     assertThat(dialog.getByTestId("room-members").locator("[data-member='" + sato.id() + "']"))
         .isHidden();
     dialog.getByTestId("room-mute").check();
     assertThat(dialog.getByTestId("room-mute")).isChecked();
     dialog.getByTestId("room-pin").check();
     assertThat(dialog.getByTestId("room-pin")).isChecked();
+    // Make yamada an owner; the only owner cannot step down until then.
+    Locator mineRow = members.locator("[data-member='" + tanaka.id() + "']");
+    Locator yamadaRow = members.locator("[data-member='" + yamada.id() + "']");
+    assertThat(mineRow.locator("[data-action='owner-revoke']")).hasCount(0);
+    yamadaRow.locator("[data-action='owner-grant']").click();
+    assertThat(yamadaRow.locator("[data-owner]")).hasText("オーナー");
+    assertThat(role(room, yamada.id())).isEqualTo("owner");
+    assertThat(mineRow.locator("[data-action='owner-revoke']")).isVisible();
     browser.screenshot(page, "talk-room-details.png");
+    yamadaRow.locator("[data-action='owner-revoke']").click();
+    assertThat(yamadaRow.locator("[data-owner]")).hasCount(0);
+    assertThat(role(room, yamada.id())).isEqualTo("member");
     Map<String, Object> mine =
         jdbc.sql("SELECT muted, pinned FROM talk_member WHERE room_id = ? AND member_id = ?")
             .params(UUID.fromString(room), tanaka.id())

@@ -286,6 +286,124 @@ class BotMessagesIntegrationTests {
   }
 
   @Test
+  void forwardingCarriesCardsAndFilesAndTurnsButtonsIntoPlainText() throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember a = fixtures.member(c, "aoki");
+    TestMember b = fixtures.member(c, "baba");
+    Bot bot = register(c, "経費ボット");
+    String from = Talk.group(a.client(), "経費", b);
+    String to = Talk.group(a.client(), "共有先", b);
+    assertThat(a.client().post("/api/v1/rooms/" + from + "/bots", Map.of("bot", bot.id())).status())
+        .isEqualTo(200);
+    String buttons =
+        botId(
+            botPost(
+                bot.token(),
+                "/bot/v1/rooms/" + from + "/messages",
+                Map.of(
+                    "kind",
+                    "buttons",
+                    "text",
+                    "経費精算を承認しますか",
+                    "buttons",
+                    List.of(
+                        Map.of("label", "承認", "data", "approve:7"),
+                        Map.of("label", "明細", "url", "https://example.com/claims/7")))));
+    String card =
+        botId(
+            botPost(
+                bot.token(),
+                "/bot/v1/rooms/" + from + "/messages",
+                Map.of(
+                    "kind",
+                    "link",
+                    "url",
+                    "https://example.com/rules",
+                    "title",
+                    "経費規程",
+                    "description",
+                    "2026年版")));
+    HttpResponse<String> upload =
+        botSend(
+            bot.token(),
+            "POST",
+            "/bot/v1/rooms/" + from + "/attachments?name=receipt.txt",
+            "text/plain",
+            "領収書".getBytes(StandardCharsets.UTF_8));
+    assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+    String files =
+        botId(
+            botPost(
+                bot.token(),
+                "/bot/v1/rooms/" + from + "/messages",
+                Map.of("attachments", List.of(JSON.readTree(upload.body()).get("id").asString()))));
+    String base = "/api/v1/rooms/" + from + "/messages/";
+
+    // Buttons arrive as plain text with their labels (and a link button's URL), not as buttons.
+    ApiClient.Response fb = a.client().post(base + buttons + "/forward", Map.of("room", to));
+    assertThat(fb.status()).as(fb.body()).isEqualTo(201);
+    assertThat(fb.json().get("kind").asString()).isEqualTo("text");
+    assertThat(fb.json().get("forwarded").asBoolean()).isTrue();
+    assertThat(fb.json().get("text").asString())
+        .isEqualTo("経費精算を承認しますか\n\n[承認]\n[明細] https://example.com/claims/7");
+    assertThat(fb.json().has("buttons")).isFalse();
+    String pressed = "/api/v1/rooms/" + to + "/messages/" + fb.json().get("id").asString();
+    assertThat(b.client().post(pressed + "/postback", Map.of("button", 0)).status()).isEqualTo(422);
+    // The card stays a card; the file is a copy the receivers can open.
+    ApiClient.Response fc = a.client().post(base + card + "/forward", Map.of("room", to));
+    assertThat(fc.status()).as(fc.body()).isEqualTo(201);
+    assertThat(fc.json().get("kind").asString()).isEqualTo("link");
+    assertThat(fc.json().get("text").asString()).isEqualTo("経費規程");
+    assertThat(fc.json().get("link").get("url").asString()).isEqualTo("https://example.com/rules");
+    assertThat(fc.json().get("link").get("description").asString()).isEqualTo("2026年版");
+    ApiClient.Response ff = a.client().post(base + files + "/forward", Map.of("room", to));
+    assertThat(ff.status()).as(ff.body()).isEqualTo(201);
+    String copy = ff.json().get("attachments").get(0).get("id").asString();
+    assertThat(copy).isNotEqualTo(JSON.readTree(upload.body()).get("id").asString());
+    assertThat(new TalkFiles(port, b).get(TalkFiles.path(to) + "/" + copy).status()).isEqualTo(200);
+    ApiClient.Response seen = b.client().get("/api/v1/rooms/" + to + "/messages");
+    assertThat(seen.json()).hasSize(3);
+    assertThat(seen.body()).doesNotContain("approve:7");
+
+    // Files the company blocks since they were sent are not shared again; nothing is posted.
+    assertThat(
+            c.admin()
+                .put("/api/v1/admin/drive-policy", Map.of("blockedExtensions", List.of("txt")))
+                .status())
+        .isEqualTo(200);
+    ApiClient.Response blocked = a.client().post(base + files + "/forward", Map.of("room", to));
+    assertThat(blocked.status()).isEqualTo(422);
+    assertThat(blocked.problemType()).isEqualTo("extension-blocked");
+    // Another room of someone else, another company's room, a message the caller hid, a stranger
+    // or another company forwarding: 404, and nothing about the rooms in the answer.
+    String theirs = Talk.group(b.client(), "秘密の相談");
+    TestCompany other = fixtures.company();
+    String otherRoom = Talk.group(other.admin(), "他社");
+    for (String target : List.of(theirs, otherRoom)) {
+      ApiClient.Response r = a.client().post(base + card + "/forward", Map.of("room", target));
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.body()).doesNotContain("秘密").doesNotContain("他社");
+    }
+    assertThat(a.client().post(base + buttons + "/hide", null).status()).isEqualTo(204);
+    assertThat(a.client().post(base + buttons + "/forward", Map.of("room", to)).status())
+        .isEqualTo(404);
+    TestMember stranger = fixtures.member(c, "chiba");
+    String strangers = Talk.group(stranger.client(), "一人");
+    assertThat(stranger.client().post(base + card + "/forward", Map.of("room", strangers)).status())
+        .isEqualTo(404);
+    assertThat(other.admin().post(base + card + "/forward", Map.of("room", otherRoom)).status())
+        .isEqualTo(404);
+    assertThat(b.client().get("/api/v1/rooms/" + to + "/messages").json()).hasSize(3);
+    assertThat(Talk.page(b.client(), theirs, "")).isEmpty();
+    assertThat(Talk.page(other.admin(), otherRoom, "")).isEmpty();
+  }
+
+  private static String botId(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return JSON.readTree(r.body()).get("id").asString();
+  }
+
+  @Test
   void aBotWritesToAMemberInItsOwnRoomAndTheAnswerReachesTheBot() throws Exception {
     TestCompany c = fixtures.company();
     TestMember b = fixtures.member(c, "baba");

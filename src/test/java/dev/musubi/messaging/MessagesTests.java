@@ -22,6 +22,18 @@ class MessagesTests {
   }
 
   @Test
+  void forwardedButtonsBecomeLabelLinesAndTheWholeStaysWithinTheLimit() {
+    List<Message.Button> buttons =
+        List.of(new Message.Button("承認", null), new Message.Button("詳細", "https://x.example/1"));
+    assertThat(Messages.buttonsAsText("承認しますか", buttons))
+        .isEqualTo("承認しますか\n\n[承認]\n[詳細] https://x.example/1");
+    String longest = Messages.buttonsAsText("😀".repeat(10_000), buttons);
+    assertThat(longest.codePointCount(0, longest.length())).isEqualTo(Messages.MAX_TEXT);
+    assertThat(longest).endsWith("😀…\n\n[承認]\n[詳細] https://x.example/1");
+    assertThat(Messages.checkedText(longest)).isEqualTo(longest);
+  }
+
+  @Test
   void controlCharactersOtherThanNewlineAndTabAreRefused() {
     assertThat(Messages.checkedText("a\nb\tc")).isEqualTo("a\nb\tc");
     for (String bad : List.of("a\rb", "a\u0000b", "a\u001bb", "a\u007fb", "a\u0085b")) {

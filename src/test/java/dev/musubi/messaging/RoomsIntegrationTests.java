@@ -217,6 +217,64 @@ class RoomsIntegrationTests {
   }
 
   @Test
+  void ownersGrantAndTakeBackOwnershipAndARoomKeepsOneOwner() {
+    TestCompany c = fixtures.company();
+    TestMember owner = fixtures.member(c, "oomori");
+    TestMember b = fixtures.member(c, "baba");
+    TestMember d = fixtures.member(c, "doi");
+    TestMember outsider = fixtures.member(c, "soto");
+    String room = Talk.group(owner.client(), "運営", b, d);
+    String owners = "/api/v1/rooms/" + room + "/owners/";
+    // A member who is not an owner cannot grant; an owner can, and again changes nothing.
+    assertThat(b.client().put(owners + b.id(), Map.of()).status()).isEqualTo(403);
+    ApiClient.Response granted = owner.client().put(owners + b.id(), Map.of());
+    assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+    assertThat(granted.json().get("owners").valueStream().map(JsonNode::asString).toList())
+        .containsExactlyInAnyOrder(owner.id().toString(), b.id().toString());
+    assertThat(owner.client().put(owners + b.id(), Map.of()).status()).isEqualTo(200);
+    // The new owner renames; takes ownership from the first, who then cannot take it back.
+    assertThat(b.client().patch("/api/v1/rooms/" + room, Map.of("name", "運営委員")).status())
+        .isEqualTo(200);
+    assertThat(b.client().delete(owners + owner.id()).status()).isEqualTo(200);
+    assertThat(owner.client().put(owners + owner.id(), Map.of()).status()).isEqualTo(403);
+    // The last owner cannot step down; someone outside the room, or no one, is not found.
+    ApiClient.Response last = b.client().delete(owners + b.id());
+    assertThat(last.status()).isEqualTo(409);
+    assertThat(last.problemType()).isEqualTo("last-owner");
+    assertThat(b.client().put(owners + outsider.id(), Map.of()).status()).isEqualTo(404);
+    assertThat(b.client().put(owners + "nobody", Map.of()).status()).isEqualTo(404);
+    assertThat(outsider.client().put(owners + outsider.id(), Map.of()).status()).isEqualTo(404);
+    assertThat(c.admin().put(owners + b.id(), Map.of()).status()).isEqualTo(404);
+    TestCompany other = fixtures.company();
+    assertThat(other.admin().delete(owners + b.id()).status()).isEqualTo(404);
+    // A direct room has no owners.
+    String direct =
+        owner
+            .client()
+            .post("/api/v1/rooms", Map.of("type", "direct", "members", List.of(b.id())))
+            .json()
+            .get("id")
+            .asString();
+    assertThat(
+            owner.client().put("/api/v1/rooms/" + direct + "/owners/" + b.id(), Map.of()).status())
+        .isEqualTo(409);
+    JsonNode after = d.client().get("/api/v1/rooms/" + room).json();
+    assertThat(after.get("owners").valueStream().map(JsonNode::asString).toList())
+        .containsExactly(b.id().toString());
+    // Audited: who granted and took back, for which member.
+    List<JsonNode> audited =
+        c.admin()
+            .get("/api/v1/admin/audit?size=200")
+            .json()
+            .get("items")
+            .valueStream()
+            .filter(n -> n.get("action").asString().startsWith("ROOM_OWNER_"))
+            .toList();
+    assertThat(audited.stream().map(n -> n.get("action").asString()).toList())
+        .containsExactlyInAnyOrder("ROOM_OWNER_GRANTED", "ROOM_OWNER_REVOKED");
+  }
+
+  @Test
   void onlyOwnersPostInAnAnnouncementRoom() {
     TestCompany c = fixtures.company();
     TestMember owner = fixtures.member(c, "oomori");

@@ -62,11 +62,11 @@ class TalkExtrasIntegrationTests {
     assertThat(retry.json().get("id").asString()).isEqualTo(m.get("id").asString());
     assertThat(Talk.seqs(Talk.page(d.client(), to, ""))).containsExactly(1L);
 
-    // Into a room the caller is not in, or nowhere: refused, nothing posted.
+    // Into a room the caller is not in (404, as for any room not theirs), or nowhere (422).
     ApiClient.Response notMine = a.client().post(path + "/forward", Map.of("room", foreign));
-    assertThat(notMine.status()).isEqualTo(422);
-    assertThat(notMine.body()).contains("unknown_room").doesNotContain("他人");
-    assertThat(a.client().post(path + "/forward", Map.of("room", "x")).status()).isEqualTo(422);
+    assertThat(notMine.status()).isEqualTo(404);
+    assertThat(notMine.body()).doesNotContain("他人");
+    assertThat(a.client().post(path + "/forward", Map.of("room", "x")).status()).isEqualTo(404);
     assertThat(a.client().post(path + "/forward", Map.of()).status()).isEqualTo(422);
     assertThat(Talk.page(b.client(), foreign, "")).isEmpty();
     // From a room the caller is not in: 404.

@@ -629,6 +629,17 @@ public class TalkStore {
         .list();
   }
 
+  /** Whether the member hid the message from their own view ("delete for me"). */
+  public boolean isHidden(UUID tenantId, UUID messageId, UUID memberId) {
+    return jdbc.sql(
+                "SELECT COUNT(*) FROM talk_hidden WHERE tenant_id = ? AND message_id = ?"
+                    + " AND member_id = ?")
+            .params(tenantId, messageId, memberId)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   public void hide(UUID tenantId, UUID messageId, UUID memberId) {
     jdbc.sql(
             "INSERT INTO talk_hidden (tenant_id, message_id, member_id) VALUES (?, ?, ?)"

@@ -123,6 +123,27 @@ class RoomsController {
     return ResponseEntity.noContent().build();
   }
 
+  @PutMapping("/{roomId}/owners/{memberId}")
+  Room grantOwner(@PathVariable String roomId, @PathVariable String memberId) {
+    return setOwner(roomId, memberId, true);
+  }
+
+  @DeleteMapping("/{roomId}/owners/{memberId}")
+  Room revokeOwner(@PathVariable String roomId, @PathVariable String memberId) {
+    return setOwner(roomId, memberId, false);
+  }
+
+  private Room setOwner(String roomId, String memberId, boolean owner) {
+    var actor = CurrentMember.get();
+    UUID room = id(roomId);
+    UUID member = Ids.parseOrNull(memberId);
+    if (member == null) {
+      rooms.get(actor, room); // 404 for a room the caller cannot see, before anything else
+      throw Problems.notFound();
+    }
+    return rooms.setOwner(actor, room, member, owner);
+  }
+
   @PostMapping("/{roomId}/mute")
   Room mute(@PathVariable String roomId) {
     return rooms.setFlag(CurrentMember.get(), id(roomId), "muted", true);
@@ -230,7 +251,7 @@ class RoomsController {
       target = Ids.parseOrNull(b.room());
       if (target == null) {
         messages.get(actor, room, message); // 404 first for what the caller cannot see
-        throw Problems.invalid("room", "unknown_room", "Not one of your rooms.");
+        throw Problems.notFound(); // like any room that is not the caller's
       }
     }
     Messages.Sent sent =
