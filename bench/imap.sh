@@ -9,7 +9,8 @@
 #   bench/imap.sh
 #
 # Environment: JAVA_HOME (default temurin 25), COUNT (100000), APPEND_CONNECTIONS (8),
-# IMAP_PORT (11143, Musubi), DOVECOT_PORT (21143), HTTP_PORT (18352), SERVER_JAVA_OPTS.
+# IMAP_PORT (11143, Musubi), DOVECOT_PORT (21143), HTTP_PORT (18352), SERVER_JAVA_OPTS, JAR (the
+# server jar; default target/musubi-*.jar, built when missing).
 # Dovecot gets its messages as Maildir files; Musubi by APPEND over IMAP (its load time is printed
 # but not compared). Both allow 100 connections per user and address for the session test.
 set -euo pipefail
@@ -57,7 +58,7 @@ echo "$DOVECOT_OUT"
 
 # Musubi
 jar() { ls target/musubi-*.jar 2>/dev/null | grep -v -- '-plain\|original' | head -1 || true; }
-JAR=$(jar)
+JAR=${JAR:-$(jar)}
 if [[ -z "$JAR" ]]; then
   echo "Building the jar..." >&2
   ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true >&2

@@ -1002,6 +1002,22 @@ public class Mailboxes {
     return blobs.open(actor.tenantId(), message.blob());
   }
 
+  /**
+   * For reading the raw messages of many {@link ImapMessage}s this store gave the caller (FETCH
+   * BODY[] of a range): their blobs are looked up at once instead of one by one.
+   */
+  public ImapRawReader imapRawReader(MemberPrincipal actor, List<ImapMessage> messages) {
+    BlobStore.Reader reader =
+        blobs.reader(actor.tenantId(), messages.stream().map(ImapMessage::blob).toList());
+    return message -> reader.open(message.blob());
+  }
+
+  /** Opens raw messages; the caller closes each stream. See {@link #imapRawReader}. */
+  @FunctionalInterface
+  public interface ImapRawReader {
+    InputStream open(ImapMessage message) throws IOException;
+  }
+
   /** Messages whose flags changed after {@code modseq} (for IDLE and CONDSTORE), ascending. */
   public List<ImapMessage> imapChangedSince(MemberPrincipal actor, UUID folderId, long modseq) {
     return jdbc.sql(

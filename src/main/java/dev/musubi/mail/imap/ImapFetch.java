@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The FETCH responses of one command (RFC 3501 §6.4.5, §7.4.2). ENVELOPE, BODY and BODYSTRUCTURE
@@ -41,7 +42,10 @@ final class ImapFetch {
   private final boolean needsSummary;
   private final boolean needsContent;
   private final boolean headerOnly;
+  private final boolean wholeMessageOnly;
   private final Map<UUID, ImapSummary> workedOut = new LinkedHashMap<>();
+  // The blobs of the page last loaded, looked up at once when its messages are read.
+  private Mailboxes.@Nullable ImapRawReader pageReader;
 
   ImapFetch(
       Mailboxes mailboxes,
@@ -61,6 +65,15 @@ final class ImapFetch {
     this.needsSummary = needsSummary(items);
     this.needsContent = needsSection(items);
     this.headerOnly = FetchItem.headerOnly(items);
+    this.wholeMessageOnly =
+        items.stream()
+            .allMatch(
+                i ->
+                    switch (i) {
+                      case FetchItem.Body b -> b.part().length == 0 && b.kind().isEmpty();
+                      case FetchItem.Rfc822 r -> r.name().equals("RFC822");
+                      case FetchItem.Simple s -> true;
+                    });
   }
 
   /**
@@ -71,11 +84,15 @@ final class ImapFetch {
     if (page.isEmpty()) {
       return List.of();
     }
-    if (consecutive) {
-      return mailboxes.imapMessages(
-          member, folder, page.getFirst(), page.getLast(), page.size(), needsSummary);
-    }
-    return mailboxes.imapMessagesByUid(member, folder, page, needsSummary);
+    List<ImapMessage> messages =
+        consecutive
+            ? mailboxes.imapMessages(
+                member, folder, page.getFirst(), page.getLast(), page.size(), needsSummary)
+            : mailboxes.imapMessagesByUid(member, folder, page, needsSummary);
+    boolean reads =
+        needsContent || (needsSummary && messages.stream().anyMatch(m -> m.summary() == null));
+    pageReader = reads ? mailboxes.imapRawReader(member, messages) : null;
+    return messages;
   }
 
   /** Keeps the summaries worked out for messages that had none, and forgets them. */
@@ -98,7 +115,9 @@ final class ImapFetch {
     } else if (needsContent) {
       raw = headerOnly ? header(msg) : raw(msg);
     }
-    MimeStructure mime = needsContent ? MimeStructure.of(Objects.requireNonNull(raw)) : null;
+    // Parsed only for a part or a header or text section: BODY[] and RFC822 are the message.
+    MimeStructure mime =
+        needsContent && !wholeMessageOnly ? MimeStructure.of(Objects.requireNonNull(raw)) : null;
     if (byUid) {
       w.ascii("UID " + msg.uid());
       done.add("UID");
@@ -142,11 +161,17 @@ final class ImapFetch {
                 case "RFC822.TEXT" -> "TEXT";
                 default -> "";
               };
-          byte[] section = Objects.requireNonNull(mime).section(new int[0], kind, List.of());
+          byte[] section =
+              kind.isEmpty()
+                  ? Objects.requireNonNull(raw)
+                  : Objects.requireNonNull(mime).section(new int[0], kind, List.of());
           w.ascii(r.name() + " ").literal(section == null ? new byte[0] : section);
         }
         case FetchItem.Body b -> {
-          byte[] section = Objects.requireNonNull(mime).section(b.part(), b.kind(), b.fields());
+          byte[] section =
+              b.part().length == 0 && b.kind().isEmpty()
+                  ? Objects.requireNonNull(raw)
+                  : Objects.requireNonNull(mime).section(b.part(), b.kind(), b.fields());
           w.ascii(b.label() + " ");
           if (section == null) {
             w.ascii("NIL");
@@ -210,16 +235,21 @@ final class ImapFetch {
   }
 
   byte[] raw(ImapMessage msg) {
-    try (InputStream stream = mailboxes.imapRaw(member, msg)) {
+    try (InputStream stream = open(msg)) {
       return stream.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private InputStream open(ImapMessage msg) throws IOException {
+    var reader = pageReader;
+    return reader != null ? reader.open(msg) : mailboxes.imapRaw(member, msg);
+  }
+
   /** The message's header section up to and with its blank line (at most 1 MiB). */
   private byte[] header(ImapMessage msg) {
-    try (InputStream stream = new java.io.BufferedInputStream(mailboxes.imapRaw(member, msg))) {
+    try (InputStream stream = new java.io.BufferedInputStream(open(msg))) {
       var out = new java.io.ByteArrayOutputStream(4096);
       int previous = -1;
       int beforePrevious = -1;

@@ -6,7 +6,7 @@ import dev.musubi.mail.MailDomains;
 import dev.musubi.mail.MailboxChanged;
 import dev.musubi.mail.Mailboxes;
 import dev.musubi.mail.internal.ConnectionLimits;
-import io.micrometer.core.instrument.Gauge;
+import dev.musubi.mail.internal.ProtocolSessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +21,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -50,7 +48,7 @@ public class ImapServer implements SmartLifecycle {
   private final MailDomains domains;
   private final ProtocolLogins logins;
   private final Clock clock;
-  private final Set<ImapSession> sessions = ConcurrentHashMap.newKeySet();
+  private final ProtocolSessions<ImapSession> sessions;
   private final ConnectionLimits limits;
 
   private volatile @Nullable ServerSocket serverSocket;
@@ -72,9 +70,7 @@ public class ImapServer implements SmartLifecycle {
     this.clock = clock;
     this.limits =
         new ConnectionLimits(properties.maxConnections(), properties.maxConnectionsPerAddress());
-    Gauge.builder("musubi.imap.sessions", sessions, Set::size)
-        .description("Open IMAP connections")
-        .register(meters);
+    this.sessions = new ProtocolSessions<>("musubi.imap.sessions", "Open IMAP connections", meters);
   }
 
   @Override
@@ -143,6 +139,9 @@ public class ImapServer implements SmartLifecycle {
                 ImapSession session = null;
                 Socket s = connection;
                 try {
+                  // A session writes each response at once (see ImapSession.FlushingInput): no
+                  // Nagle wait for the client's delayed ACK before the next one.
+                  connection.setTcpNoDelay(true);
                   if (implicitTls) {
                     SSLSocket tls = wrapTls(connection);
                     tls.setSoTimeout((int) properties.loginTimeout().toMillis());
@@ -233,9 +232,25 @@ public class ImapServer implements SmartLifecycle {
     }
     if (socket != null) {
       closeQuietly(socket);
-      sessions.forEach(s -> s.bye("Server shutting down"));
+      drainSessions();
       log.info("IMAP server stopped");
     }
+  }
+
+  /**
+   * Graceful stop: sessions waiting for their client (idle, or in IDLE) hear {@code * BYE} and are
+   * closed at once; a command in flight (an APPEND whose message is on its way, a FETCH being
+   * answered) may finish for up to {@link ProtocolSessions#DRAIN}, then its session says BYE;
+   * whatever is left then is closed.
+   */
+  private void drainSessions() {
+    sessions.drain(ProtocolSessions.DRAIN);
+  }
+
+  /** Drains in the background, so that the mail servers stopping in this phase drain together. */
+  @Override
+  public void stop(Runnable callback) {
+    ProtocolSessions.stopInBackground("imap-stop", this::stop, callback);
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.musubi.mail.imap.codec.ModifiedUtf7;
 import dev.musubi.mail.imap.codec.ResponseWriter;
 import dev.musubi.mail.imap.codec.SearchKey;
 import dev.musubi.mail.imap.codec.SequenceSet;
+import dev.musubi.mail.internal.ProtocolSessions;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException;
 import java.io.BufferedOutputStream;
@@ -44,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One IMAP connection, from the greeting to LOGOUT, a timeout, a limit or a suspension. */
-final class ImapSession {
+final class ImapSession implements ProtocolSessions.Session {
 
   private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
 
@@ -53,6 +54,9 @@ final class ImapSession {
 
   /** Lines of one command in all, literals not counted. */
   static final int MAX_COMMAND = 256 * 1024;
+
+  /** Responses are written here and sent when the session next waits for the client. */
+  static final int OUTPUT_BUFFER = 64 * 1024;
 
   /** Messages read from the store per query: large folders are paged, never loaded whole. */
   static final int PAGE = 200;
@@ -87,6 +91,11 @@ final class ImapSession {
   private boolean tls;
   private volatile @Nullable MemberPrincipal member;
   private volatile boolean closed;
+  // Server stop (see drain): set by the stopping thread; goodbye under the command lock.
+  private volatile boolean draining;
+  private volatile boolean goodbye;
+  // Whether the client has sent (part of) a command not answered yet, an IDLE's DONE included.
+  private volatile boolean commandInFlight;
   private int badCommands;
   private boolean condstore;
 
@@ -110,8 +119,39 @@ final class ImapSession {
     this.clientIp = socket.getInetAddress().getHostAddress();
     this.loopback = socket.getInetAddress().isLoopbackAddress();
     this.zone = server.clock().getZone();
-    this.in = new ImapInput(socket.getInputStream());
-    this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+    this.in = new ImapInput(new FlushingInput(socket.getInputStream()));
+    this.out = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER);
+  }
+
+  /**
+   * The client's bytes; whatever the session wrote goes out before it waits for more. So a
+   * command's response (its untagged lines and the tagged one) leaves in one write instead of one
+   * per line, and a continuation request ({@code +}) before the server waits for the literal.
+   */
+  private final class FlushingInput extends java.io.FilterInputStream {
+    FlushingInput(java.io.InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      flush();
+      int b = super.read();
+      if (b >= 0) {
+        commandInFlight = true;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      flush();
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        commandInFlight = true;
+      }
+      return n;
+    }
   }
 
   boolean belongsTo(UUID tenantId, UUID memberId) {
@@ -126,6 +166,11 @@ final class ImapSession {
     send(
         "* OK [CAPABILITY " + capabilities() + "] " + properties.hostname() + " Musubi IMAP ready");
     while (!closed) {
+      if (draining) {
+        bye("Server shutting down");
+        return;
+      }
+      commandInFlight = in.hasBufferedInput();
       byte[] command;
       try {
         command = in.readCommand(properties.maxLineLength(), MAX_COMMAND, new LiteralRules());
@@ -194,6 +239,10 @@ final class ImapSession {
     }
     lock.lock();
     try {
+      if (goodbye || closed) {
+        // The server began to stop before this command arrived: it is not run.
+        return;
+      }
       MemberPrincipal m = member;
       if (m != null && !server.logins().stillActive(m)) {
         bye("Sign-in no longer valid");
@@ -259,6 +308,7 @@ final class ImapSession {
       case "LOGOUT" -> {
         send("* BYE Logging out");
         ok(c, "LOGOUT completed");
+        flush();
         closed = true;
         closeQuietly();
       }
@@ -391,11 +441,12 @@ final class ImapSession {
       return;
     }
     ok(c, "Begin TLS negotiation now");
+    flush();
     SSLSocket secure = server.wrapTls(socket);
     secure.startHandshake();
     socket = secure;
-    in = new ImapInput(secure.getInputStream());
-    out = new BufferedOutputStream(secure.getOutputStream(), 16 * 1024);
+    in = new ImapInput(new FlushingInput(secure.getInputStream()));
+    out = new BufferedOutputStream(secure.getOutputStream(), OUTPUT_BUFFER);
     tls = true;
   }
 
@@ -840,6 +891,7 @@ final class ImapSession {
     Optional<Long> state = mailboxes.imapHighestModseq(m, folder);
     if (state.isEmpty()) {
       send("* BYE Selected mailbox was deleted");
+      flush();
       closed = true;
       closeQuietly();
       return;
@@ -1183,6 +1235,8 @@ final class ImapSession {
     send("+ idling");
     idling = true;
     updates();
+    // Waiting for DONE counts as waiting for the client: a stopping server says BYE now.
+    commandInFlight = in.hasBufferedInput();
     lock.unlock();
     byte[] line;
     try {
@@ -1225,6 +1279,7 @@ final class ImapSession {
                 wakePending.set(false);
                 if (idling && !closed) {
                   updates();
+                  flush();
                 }
               } catch (IOException | RuntimeException e) {
                 log.debug("IMAP IDLE update failed: {}", e.toString());
@@ -1251,21 +1306,59 @@ final class ImapSession {
     write(withEnd);
   }
 
+  /** Buffers {@code bytes}; they go out with the next {@link #flush}. */
   private void write(byte[] bytes) throws IOException {
     synchronized (this) {
       out.write(bytes);
+    }
+  }
+
+  private void flush() throws IOException {
+    synchronized (this) {
       out.flush();
     }
   }
 
-  /** Says BYE and closes; safe from any thread. */
-  void bye(String reason) {
-    if (closed) {
+  /**
+   * Server stop: a session waiting for its client (between commands or in IDLE) says BYE and closes
+   * now; one whose command is in flight finishes it and then says BYE (see {@link #run}).
+   */
+  @Override
+  public void drain() {
+    draining = true;
+    if (commandInFlight || goodbye || !lock.tryLock()) {
       return;
     }
+    try {
+      if (commandInFlight || goodbye) {
+        return;
+      }
+      goodbye = true;
+    } finally {
+      lock.unlock();
+    }
+    // Not on the stopping thread: a client that reads nothing must not hold up the stop.
+    Thread.ofVirtual().name("imap-bye").start(() -> bye("Server shutting down"));
+  }
+
+  /** Closes the connection at once (the stop's time is up); safe from any thread. */
+  @Override
+  public void shutdown() {
     closed = true;
+    closeQuietly();
+  }
+
+  /** Says BYE and closes; safe from any thread. */
+  void bye(String reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
     try {
       write(("* BYE " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      flush();
     } catch (IOException ignored) {
       // The client is gone already.
     }

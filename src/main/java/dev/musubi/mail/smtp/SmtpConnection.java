@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The wire side of one SMTP connection, shared by the inbound server and submission: the socket,
- * the command and DATA reader, buffered replies, STARTTLS and the time limits. Not thread-safe
- * except {@link #close()}, which another thread may call to end the connection.
+ * the command and DATA reader, buffered replies, STARTTLS, the time limits and the graceful stop.
+ * Not thread-safe except {@link #drain()} and {@link #close()}, which another thread may call to
+ * end the connection.
  */
 public final class SmtpConnection {
 
@@ -35,6 +37,13 @@ public final class SmtpConnection {
   private SmtpInput in;
   private OutputStream out;
   private boolean tls;
+
+  /** Held while a command is handled (DATA included), so a stop never cuts one short. */
+  private final ReentrantLock busy = new ReentrantLock();
+
+  private volatile boolean draining;
+  private volatile @Nullable Commands serving;
+  private volatile String hostname = "";
 
   /**
    * @param commandTimeout how long one read may wait
@@ -88,6 +97,14 @@ public final class SmtpConnection {
 
     /** Answers a line that did not parse (the reply is in the exception). */
     boolean refuse(SmtpReply reply) throws IOException;
+
+    /**
+     * Whether a mail transaction is open (MAIL given, DATA not yet ended): a stopping server lets
+     * it finish. Called from the stopping thread while no command is being handled.
+     */
+    default boolean inTransaction() {
+      return false;
+    }
   }
 
   /**
@@ -97,6 +114,8 @@ public final class SmtpConnection {
    * @param maxLine the longest command line in octets, CRLF included
    */
   public void serve(String hostname, String greeting, int maxLine, Commands commands) {
+    this.hostname = hostname;
+    this.serving = commands;
     try {
       reply(220, null, greeting);
       flush();
@@ -108,13 +127,27 @@ public final class SmtpConnection {
         try {
           command = SmtpCommandParser.parse(in.readLine(maxLine));
         } catch (SmtpProtocolException e) {
-          if (!commands.refuse(e.reply()) || e.closesConnection()) {
-            break;
+          busy.lock();
+          try {
+            if (!commands.refuse(e.reply()) || e.closesConnection()) {
+              break;
+            }
+          } finally {
+            busy.unlock();
           }
           continue;
         }
-        if (!commands.handle(command)) {
-          break;
+        busy.lock();
+        try {
+          if (draining && !commands.inTransaction()) {
+            shuttingDown();
+            break;
+          }
+          if (!commands.handle(command)) {
+            break;
+          }
+        } finally {
+          busy.unlock();
         }
       }
     } catch (SocketTimeoutException e) {
@@ -181,6 +214,37 @@ public final class SmtpConnection {
     in = new SmtpInput(new TimedInput(secure.getInputStream()));
     out = new BufferedOutputStream(secure.getOutputStream(), 8192);
     tls = true;
+  }
+
+  /**
+   * Server stop, from another thread: a connection waiting for its next command outside a mail
+   * transaction is told {@code 421} and closed now; one handling a command or inside a transaction
+   * (MAIL given, DATA not yet ended) is left to finish it and gets {@code 421} at its next command.
+   */
+  public void drain() {
+    draining = true;
+    if (!busy.tryLock()) {
+      return;
+    }
+    try {
+      Commands commands = serving;
+      if (commands != null && commands.inTransaction()) {
+        return;
+      }
+      try {
+        shuttingDown();
+        flush();
+      } catch (IOException | RuntimeException gone) {
+        // The client is gone already.
+      }
+      close();
+    } finally {
+      busy.unlock();
+    }
+  }
+
+  private void shuttingDown() throws IOException {
+    reply(421, "4.3.2", hostname + " Service shutting down, try again later");
   }
 
   /** Closes the connection; safe from any thread and more than once. */

@@ -1,8 +1,8 @@
 package dev.musubi.mail.smtp;
 
 import dev.musubi.mail.MailInbound;
+import dev.musubi.mail.internal.ProtocolSessions;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,8 +12,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import org.apache.james.jspf.core.DNSService;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +37,7 @@ public class SmtpServer implements SmartLifecycle {
   private final DNSService dns;
   private final Clock clock;
   private final MeterRegistry meters;
-  private final Set<SmtpSession> sessions = ConcurrentHashMap.newKeySet();
+  private final ProtocolSessions<SmtpSession> sessions;
   private final SmtpAcceptor acceptor;
   private final RecipientThrottle recipientThrottle;
 
@@ -71,9 +69,8 @@ public class SmtpServer implements SmartLifecycle {
     this.recipientThrottle =
         new RecipientThrottle(
             properties.unknownRecipientLimit(), properties.unknownRecipientWindow(), clock);
-    Gauge.builder("musubi.smtp.sessions", sessions, Set::size)
-        .description("Open inbound SMTP connections")
-        .register(meters);
+    this.sessions =
+        new ProtocolSessions<>("musubi.smtp.sessions", "Open inbound SMTP connections", meters);
   }
 
   @Override
@@ -138,26 +135,20 @@ public class SmtpServer implements SmartLifecycle {
     }
   }
 
-  /** How long a stop lets mail transactions in flight finish before it closes them. */
-  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(20);
-
   /**
    * Graceful stop: idle sessions are told {@code 421} and closed at once; sessions in a mail
    * transaction may finish it (a message whose data has begun is stored and acknowledged) for up to
-   * {@link #DRAIN}; whatever is left then is closed (the sender retries: nothing was accepted).
+   * {@link ProtocolSessions#DRAIN}; whatever is left then is closed (the sender retries: nothing
+   * was accepted).
    */
   private void drainSessions() {
-    long deadline = System.nanoTime() + DRAIN.toNanos();
-    while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-      sessions.forEach(SmtpSession::drain);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    sessions.forEach(SmtpSession::shutdown);
+    sessions.drain(ProtocolSessions.DRAIN);
+  }
+
+  /** Drains in the background, so that the mail servers stopping in this phase drain together. */
+  @Override
+  public void stop(Runnable callback) {
+    ProtocolSessions.stopInBackground("smtp-stop", this::stop, callback);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.musubi.mail.MailInbound;
 import dev.musubi.mail.MailInbound.AuthResults;
 import dev.musubi.mail.MailInbound.Envelope;
 import dev.musubi.mail.MailInbound.MailRejectedException;
+import dev.musubi.mail.internal.ProtocolSessions;
 import dev.musubi.mail.smtp.codec.MessageHeaders;
 import dev.musubi.mail.smtp.codec.SmtpCommand;
 import dev.musubi.mail.smtp.codec.SmtpInput;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One SMTP connection, from the greeting to QUIT, a timeout or a limit. */
-final class SmtpSession {
+final class SmtpSession implements ProtocolSessions.Session {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
@@ -53,11 +54,6 @@ final class SmtpSession {
   // Read by the stopping thread too (see drain).
   private volatile @Nullable String mailFrom;
 
-  /** Held while a command is handled (DATA included), so a shutdown never cuts one short. */
-  private final java.util.concurrent.locks.ReentrantLock busy =
-      new java.util.concurrent.locks.ReentrantLock();
-
-  private volatile boolean draining;
   private boolean smtpUtf8;
   private final List<String> recipients = new ArrayList<>();
   private int commandsWithoutMail;
@@ -86,6 +82,11 @@ final class SmtpSession {
           public boolean refuse(SmtpReply reply) throws IOException {
             return refuseCommand(reply);
           }
+
+          @Override
+          public boolean inTransaction() {
+            return mailFrom != null;
+          }
         });
   }
 
@@ -104,43 +105,13 @@ final class SmtpSession {
   }
 
   private boolean handle(SmtpCommand command) throws IOException {
-    busy.lock();
-    try {
-      if (draining && mailFrom == null) {
-        reply(421, "4.3.2", properties.hostname() + " Service shutting down, try again later");
-        return false;
-      }
-      return handleCommand(command);
-    } finally {
-      busy.unlock();
-    }
+    return handleCommand(command);
   }
 
-  /**
-   * Server shutdown: a session waiting for its next command outside a mail transaction is told
-   * {@code 421} and closed now (true); one handling a command or inside a transaction (MAIL given,
-   * DATA not yet ended) is left to finish it and gets {@code 421} at its next command (false).
-   */
-  boolean drain() {
-    draining = true;
-    if (!busy.tryLock()) {
-      return false;
-    }
-    try {
-      if (mailFrom != null) {
-        return false;
-      }
-      try {
-        reply(421, "4.3.2", properties.hostname() + " Service shutting down, try again later");
-        flush();
-      } catch (IOException | RuntimeException gone) {
-        // The client is gone already.
-      }
-      connection.close();
-      return true;
-    } finally {
-      busy.unlock();
-    }
+  /** See {@link SmtpConnection#drain()}. */
+  @Override
+  public void drain() {
+    connection.drain();
   }
 
   private boolean handleCommand(SmtpCommand command) throws IOException {
@@ -488,7 +459,8 @@ final class SmtpSession {
   }
 
   /** Closes the connection from another thread (server shutdown). */
-  void shutdown() {
+  @Override
+  public void shutdown() {
     connection.close();
   }
 

@@ -5,20 +5,18 @@ import dev.musubi.identity.ProtocolLogins;
 import dev.musubi.mail.MailDomains;
 import dev.musubi.mail.MailSending;
 import dev.musubi.mail.internal.ConnectionLimits;
+import dev.musubi.mail.internal.ProtocolSessions;
 import dev.musubi.mail.smtp.SmtpAcceptor;
 import dev.musubi.mail.smtp.SmtpProperties;
 import dev.musubi.mail.smtp.SmtpTls;
 import dev.musubi.platform.security.MemberPrincipal;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,7 +44,7 @@ public class SubmissionServer implements SmartLifecycle {
   private final MeterRegistry meters;
   private final SmtpAcceptor acceptor;
   private final ConnectionLimits memberLimits;
-  private final Set<SubmissionSession> sessions = ConcurrentHashMap.newKeySet();
+  private final ProtocolSessions<SubmissionSession> sessions;
 
   private volatile @Nullable ServerSocket serverSocket;
   private volatile @Nullable ServerSocket tlsServerSocket;
@@ -76,9 +74,9 @@ public class SubmissionServer implements SmartLifecycle {
             () -> count("refused", "connections"));
     this.memberLimits =
         new ConnectionLimits(Integer.MAX_VALUE, properties.maxConnectionsPerMember());
-    Gauge.builder("musubi.submission.sessions", sessions, Set::size)
-        .description("Open SMTP submission connections")
-        .register(meters);
+    this.sessions =
+        new ProtocolSessions<>(
+            "musubi.submission.sessions", "Open SMTP submission connections", meters);
   }
 
   @Override
@@ -167,9 +165,16 @@ public class SubmissionServer implements SmartLifecycle {
       }
     }
     if (socket != null) {
-      sessions.forEach(SubmissionSession::shutdown);
+      // Like inbound SMTP: idle clients hear 421 at once, a message on its way is still sent.
+      sessions.drain(ProtocolSessions.DRAIN);
       log.info("Submission server stopped");
     }
+  }
+
+  /** Drains in the background, so that the mail servers stopping in this phase drain together. */
+  @Override
+  public void stop(Runnable callback) {
+    ProtocolSessions.stopInBackground("submission-stop", this::stop, callback);
   }
 
   @Override

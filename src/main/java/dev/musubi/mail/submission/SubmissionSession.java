@@ -3,6 +3,7 @@ package dev.musubi.mail.submission;
 import dev.musubi.identity.ProtocolLoginException;
 import dev.musubi.mail.MailDomains;
 import dev.musubi.mail.MailSending;
+import dev.musubi.mail.internal.ProtocolSessions;
 import dev.musubi.mail.smtp.SmtpConnection;
 import dev.musubi.mail.smtp.codec.SaslResponses;
 import dev.musubi.mail.smtp.codec.SmtpCommand;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * MailSending#submit}. Nothing is accepted for delivery before AUTH; credentials and message
  * content are never logged.
  */
-final class SubmissionSession {
+final class SubmissionSession implements ProtocolSessions.Session {
 
   private static final Logger log = LoggerFactory.getLogger(SubmissionSession.class);
 
@@ -44,7 +45,8 @@ final class SubmissionSession {
   private volatile @Nullable MemberPrincipal member;
   private boolean memberSlot;
   private int authFailures;
-  private @Nullable String mailFrom;
+  // Read by the stopping thread too (see SmtpConnection#drain).
+  private volatile @Nullable String mailFrom;
   private final List<String> recipients = new ArrayList<>();
   private int commandsWithoutMail;
 
@@ -71,6 +73,11 @@ final class SubmissionSession {
           public boolean refuse(SmtpReply reply) throws IOException {
             return SubmissionSession.this.refuse(reply);
           }
+
+          @Override
+          public boolean inTransaction() {
+            return mailFrom != null;
+          }
         });
   }
 
@@ -79,8 +86,15 @@ final class SubmissionSession {
     return member;
   }
 
+  /** See {@link SmtpConnection#drain()}. */
+  @Override
+  public void drain() {
+    connection.drain();
+  }
+
   /** Closes the connection from another thread (suspension, shutdown). */
-  void shutdown() {
+  @Override
+  public void shutdown() {
     connection.close();
   }
 

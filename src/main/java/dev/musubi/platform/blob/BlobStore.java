@@ -2,6 +2,7 @@ package dev.musubi.platform.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -50,5 +51,27 @@ public interface BlobStore {
   /** The whole plaintext; the caller closes the stream. */
   default InputStream open(UUID tenantId, String sha256) throws IOException {
     return open(tenantId, sha256, 0);
+  }
+
+  /**
+   * For reading many blobs of one company one after another (an IMAP FETCH of a range of messages):
+   * looks them all up at once, so that each {@link Reader#open} needs no query of its own. Opening
+   * a blob not named here, or one the company does not hold, behaves as {@link #open(UUID,
+   * String)}.
+   */
+  default Reader reader(UUID tenantId, Collection<String> sha256s) {
+    return sha256 -> open(tenantId, sha256);
+  }
+
+  /** Opens blobs looked up by {@link #reader}; for one caller at a time, for a short while. */
+  @FunctionalInterface
+  interface Reader {
+
+    /**
+     * The whole plaintext; the caller closes the stream.
+     *
+     * @throws BlobNotFoundException when the company holds no such blob
+     */
+    InputStream open(String sha256) throws IOException;
   }
 }

@@ -156,6 +156,89 @@ class ImapAuthIntegrationTests extends ImapIntegrationTestBase {
     }
   }
 
+  @Autowired ImapProperties properties;
+  @Autowired dev.musubi.mail.Mailboxes mailboxes;
+  @Autowired dev.musubi.mail.MailDomains domains;
+  @Autowired dev.musubi.identity.ProtocolLogins logins;
+
+  @Test
+  void stoppingLetsAnAppendOnItsWayFinishAndSaysByeToIdleSessions() throws Exception {
+    var fixtures = fixtures();
+    var member = fixtures.member(fixtures.company(), "auth9");
+    // A server of its own (plain port only), so that the suite's shared one keeps running.
+    var p = properties;
+    var own =
+        new ImapServer(
+            new ImapProperties(
+                true,
+                0,
+                -1,
+                p.address(),
+                p.hostname(),
+                p.maxConnections(),
+                p.maxConnectionsPerAddress(),
+                p.maxConnectionsPerMember(),
+                p.maxLineLength(),
+                p.maxBadCommands(),
+                p.loginTimeout(),
+                p.idleTimeout(),
+                p.allowPlaintextLoopback(),
+                p.tls()),
+            mailboxes,
+            domains,
+            logins,
+            clock,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    own.start();
+    int ownPort = own.port();
+    String token = "stopping" + java.util.UUID.randomUUID().toString().replace("-", "");
+    byte[] message =
+        ("From: <a@outside.example>\r\nSubject: " + token + "\r\n\r\nStill stored.\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    String login = "LOGIN \"" + member.loginId() + "\" \"" + Fixtures.PASSWORD + "\"";
+    try (var idle = new ImapWire(nextSource(), ownPort);
+        var appending = new ImapWire(nextSource(), ownPort)) {
+      for (var wire : List.of(idle, appending)) {
+        wire.readLine();
+        assertThat(wire.command("l", login).getLast()).startsWith("l OK");
+      }
+      assertThat(idle.command("s", "SELECT INBOX").getLast()).startsWith("s OK");
+      idle.line("i IDLE");
+      assertThat(idle.readLine()).startsWith("+ ");
+      appending.line("a APPEND INBOX {" + message.length + "}");
+      assertThat(appending.readLine()).startsWith("+ ");
+      appending.send(new String(message, 0, 20, StandardCharsets.US_ASCII));
+
+      var stopping = java.util.concurrent.CompletableFuture.runAsync(own::stop);
+      // The idling client hears BYE and the connection ends; nobody new gets in.
+      assertThat(idle.until("i")).contains("* BYE Server shutting down").endsWith("<closed>");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (var probe = new java.net.Socket("127.0.0.1", ownPort)) {
+                  return false;
+                } catch (java.net.ConnectException refused) {
+                  return true;
+                }
+              });
+      assertThat(stopping).isNotDone();
+
+      // The APPEND on its way is still stored and acknowledged, then the session says BYE.
+      appending.send(
+          new String(message, 20, message.length - 20, StandardCharsets.US_ASCII) + "\r\n");
+      assertThat(appending.until("a").getLast()).startsWith("a OK [APPENDUID ");
+      assertThat(appending.readLine()).isEqualTo("* BYE Server shutting down");
+      assertThat(appending.readLine()).isNull();
+      stopping.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(own.isRunning()).isFalse();
+    try (var wire = signedIn(member)) {
+      assertThat(wire.command("s", "SELECT INBOX").getLast()).startsWith("s OK");
+      assertThat(wire.command("f", "SEARCH SUBJECT " + token)).contains("* SEARCH 1");
+    }
+  }
+
   @Test
   void startTlsAndTheImplicitTlsPortCarryTheSameSignIn() throws Exception {
     var fixtures = fixtures();

@@ -463,6 +463,70 @@ class SubmissionClientsIntegrationTests extends SubmissionIntegrationTestBase {
     assertThat(fixtures.client().get("/api/v1/me/mail-client-settings").status()).isEqualTo(401);
   }
 
+  @Autowired SubmissionProperties properties;
+  @Autowired dev.musubi.mail.smtp.SmtpProperties smtpProperties;
+  @Autowired dev.musubi.identity.ProtocolLogins logins;
+  @Autowired dev.musubi.mail.MailSending sending;
+  @Autowired dev.musubi.mail.MailDomains domains;
+
+  @Test
+  void stoppingSendsTheMessageOnItsWayAndTellsIdleClientsToComeBack() throws Exception {
+    // A server of its own, so that the suite's shared one keeps running.
+    var own =
+        new SubmissionServer(
+            properties,
+            smtpProperties,
+            logins,
+            sending,
+            domains,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    own.start();
+    int port = own.port();
+    String subject = "stopping " + UUID.randomUUID();
+    try (var wire = secureWire(nextAddress(), port);
+        var idle = secureWire(nextAddress(), port)) {
+      assertThat(authPlain(wire, tanaka.loginId(), Fixtures.PASSWORD)).startsWith("235");
+      for (String[] step :
+          new String[][] {
+            {"MAIL FROM:<" + tanakaAddress() + ">", "250"},
+            {"RCPT TO:<" + suzukiAddress() + ">", "250"},
+            {"DATA", "354"}
+          }) {
+        wire.line(step[0]);
+        assertThat(wire.last()).as(step[0]).startsWith(step[1]);
+      }
+      String message = rawMessage(subject, false);
+      int half = message.indexOf("\r\n\r\n");
+      wire.send(message.substring(0, half));
+
+      var stopping = java.util.concurrent.CompletableFuture.runAsync(own::stop);
+      // The idle client hears 421 and the connection ends; nobody new gets in.
+      assertThat(idle.last()).startsWith("421 4.3.2");
+      assertThat(idle.readLine()).isNull();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (var probe = new java.net.Socket("127.0.0.1", port)) {
+                  return false;
+                } catch (java.net.ConnectException refused) {
+                  return true;
+                }
+              });
+      assertThat(stopping).isNotDone();
+
+      // The message on its way is still sent and acknowledged; the next command gets 421.
+      wire.send(message.substring(half) + ".\r\n");
+      assertThat(wire.last()).startsWith("250");
+      wire.line("NOOP");
+      assertThat(wire.last()).startsWith("421 4.3.2");
+      stopping.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(own.isRunning()).isFalse();
+    assertThat(message(suzuki.client(), "inbox", subject).get("subject").asString())
+        .isEqualTo(subject);
+  }
+
   @Test
   void aSuspendedMembersOpenConnectionIsClosed() throws Exception {
     try (var wire = secureWire(nextAddress())) {

@@ -50,7 +50,12 @@ abstract class SubmissionIntegrationTestBase {
 
   /** A raw connection that has done EHLO and STARTTLS (and EHLO again). */
   SmtpWire secureWire(String source) throws Exception {
-    var wire = new SmtpWire(source, server.port());
+    return secureWire(source, server.port());
+  }
+
+  /** As {@link #secureWire(String)}, to the submission port {@code port}. */
+  static SmtpWire secureWire(String source, int port) throws Exception {
+    var wire = new SmtpWire(source, port);
     assertThat(wire.readLine()).startsWith("220 ");
     wire.line("EHLO client.example");
     assertThat(wire.reply()).anyMatch(line -> line.matches("250[- ]STARTTLS"));
@@ -60,7 +65,7 @@ abstract class SubmissionIntegrationTestBase {
         (SSLSocket)
             TestTls.trustAll()
                 .getSocketFactory()
-                .createSocket(wire.socket, "127.0.0.1", server.port(), true);
+                .createSocket(wire.socket, "127.0.0.1", port, true);
     secure.startHandshake();
     wire.useSocket(secure);
     wire.line("EHLO client.example");

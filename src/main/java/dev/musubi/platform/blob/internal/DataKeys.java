@@ -42,8 +42,15 @@ public class DataKeys {
     }
   }
 
-  /** A usable key. */
-  record DataKey(UUID id, UUID tenantId, StreamingAead aead) {}
+  /**
+   * A usable key; {@code oneSegment} holds its keys for reading small blobs whole (see {@link
+   * OneSegmentReader}).
+   */
+  record DataKey(
+      UUID id,
+      UUID tenantId,
+      StreamingAead aead,
+      List<com.google.crypto.tink.subtle.AesGcmHkdfStreaming> oneSegment) {}
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -195,7 +202,8 @@ public class DataKeys {
           new DataKey(
               keyId,
               tenantId,
-              handle.getPrimitive(RegistryConfiguration.get(), StreamingAead.class));
+              handle.getPrimitive(RegistryConfiguration.get(), StreamingAead.class),
+              OneSegmentReader.keys(handle));
       cache.put(keyId, key);
       return key;
     } catch (GeneralSecurityException e) {

@@ -19,7 +19,12 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -220,6 +225,66 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       missing.increment();
       throw new BlobNotFoundException(sha256);
     }
+    return open(tenantId, sha256, stored, offset);
+  }
+
+  /** Blobs looked up per query when a {@link #reader} is made. */
+  private static final int LOOKUP_BATCH = 500;
+
+  @Override
+  public Reader reader(UUID tenantId, Collection<String> sha256s) {
+    List<String> wanted =
+        sha256s.stream().filter(s -> SHA256.matcher(s).matches()).distinct().toList();
+    Map<String, Stored> found = new HashMap<>();
+    for (int from = 0; from < wanted.size(); from += LOOKUP_BATCH) {
+      List<Object> params =
+          new ArrayList<>(wanted.subList(from, Math.min(wanted.size(), from + LOOKUP_BATCH)));
+      String values = String.join(", ", java.util.Collections.nCopies(params.size(), "(?)"));
+      params.add(tenantId);
+      // A join with the wanted hashes, not "sha256 IN (…)": H2 uses only the index's first column
+      // (tenant_id) with an IN list and so reads every blob of the company; the join looks each
+      // hash up in the (tenant_id, sha256) index.
+      jdbc.sql(
+              "SELECT b.sha256, b.id, b.object_id, b.data_key_id, b.size FROM (VALUES "
+                  + values
+                  + ") AS v (s) JOIN blob b ON b.tenant_id = ? AND b.sha256 = v.s")
+          .params(params)
+          .query(
+              rs -> {
+                found.put(
+                    rs.getString(1),
+                    new Stored(
+                        rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class),
+                        rs.getObject(4, UUID.class),
+                        rs.getLong(5)));
+              });
+    }
+    return sha256 -> {
+      Stored stored = found.get(sha256);
+      if (stored == null) {
+        return open(tenantId, sha256, 0);
+      }
+      try {
+        return open(tenantId, sha256, stored, 0);
+      } catch (IOException | RuntimeException e) {
+        // Key rotation may have rewritten the blob since the lookup: look it up again.
+        Stored now = stored(tenantId, sha256).orElse(null);
+        if (now == null) {
+          missing.increment();
+          throw new BlobNotFoundException(sha256);
+        }
+        if (now.equals(stored)) {
+          throw e;
+        }
+        found.put(sha256, now);
+        return open(tenantId, sha256, now, 0);
+      }
+    };
+  }
+
+  private InputStream open(UUID tenantId, String sha256, Stored stored, long offset)
+      throws IOException {
     if (offset > stored.size()) {
       throw new IllegalArgumentException("offset " + offset + " is beyond the blob's end");
     }
@@ -241,6 +306,17 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       throw e;
     }
     try {
+      byte[] whole =
+          OneSegmentReader.read(
+              key.oneSegment(),
+              stored.size(),
+              ciphertext,
+              associatedData(tenantId, stored.objectId()));
+      if (whole != null) {
+        ciphertext.close();
+        return new java.io.ByteArrayInputStream(whole, (int) offset, (int) (whole.length - offset));
+      }
+      ciphertext.position(0);
       SeekableByteChannel plaintext =
           key.aead()
               .newSeekableDecryptingChannel(

@@ -1,13 +1,21 @@
 package dev.musubi.platform.blob.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.musubi.platform.blob.BlobNotFoundException;
+import dev.musubi.platform.blob.BlobRef;
 import dev.musubi.platform.blob.BlobReferences;
 import dev.musubi.platform.blob.BlobStore;
 import dev.musubi.testing.MusubiIntegrationTest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -62,6 +70,78 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
     }
     try (Stream<Path> temp = Files.list(root().resolve("tmp"))) {
       assertThat(temp.filter(f -> f.getFileName().toString().endsWith(".part")).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void smallBlobsAreReadWholeAndAChangedOrCutCiphertextStillFails() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    long max = OneSegmentReader.MAX_SIZE;
+    List<String> shas = new ArrayList<>();
+    for (long size : new long[] {1, 4000, max, max + 1}) {
+      BlobRef ref = store().put(tenant, new PatternStream(size, 11), MIB);
+      shas.add(ref.sha256());
+      for (long offset : new long[] {0, 1, size - 1}) {
+        try (InputStream in = store().open(tenant, ref.sha256(), Math.min(offset, size - 1))) {
+          long from = Math.min(offset, size - 1);
+          byte[] rest = in.readAllBytes();
+          assertThat(rest).hasSize((int) (size - from));
+          assertThat(rest[0]).isEqualTo(PatternStream.byteAt(11, from));
+          assertThat(rest[rest.length - 1]).isEqualTo(PatternStream.byteAt(11, size - 1));
+        }
+      }
+      // Whole in memory up to the limit, streamed above it.
+      EncryptedBlobStore.Stored stored = store().stored(tenant, ref.sha256()).orElseThrow();
+      try (var channel = backend.read(EncryptedBlobStore.objectKey(tenant, stored.objectId()))) {
+        byte[] whole =
+            OneSegmentReader.read(
+                keys.get(tenant, stored.dataKeyId()).oneSegment(),
+                size,
+                channel,
+                EncryptedBlobStore.associatedData(tenant, stored.objectId()));
+        if (size <= max) {
+          assertThat(whole).isNotNull();
+          assertThat(sha256Of(new ByteArrayInputStream(whole))).isEqualTo(ref.sha256());
+        } else {
+          assertThat(whole).isNull();
+        }
+      }
+    }
+    // A reader looks them up at once and opens each; an unknown hash is not found.
+    BlobStore.Reader reader = store().reader(tenant, shas);
+    for (String sha : shas) {
+      try (InputStream in = reader.open(sha)) {
+        assertThat(sha256Of(in)).isEqualTo(sha);
+      }
+    }
+    assertThatThrownBy(() -> reader.open("0".repeat(64))).isInstanceOf(BlobNotFoundException.class);
+
+    Path file = objectFile(tenant, shas.get(1));
+    byte[] good = Files.readAllBytes(file);
+    byte[] changed = good.clone();
+    changed[good.length / 2] ^= 1;
+    for (byte[] bad : List.of(changed, Arrays.copyOf(good, good.length - 1))) {
+      Files.write(file, bad);
+      assertThatThrownBy(
+              () -> {
+                try (InputStream in = store().open(tenant, shas.get(1))) {
+                  in.readAllBytes();
+                }
+              })
+          .isInstanceOf(IOException.class);
+    }
+    Files.write(file, good);
+    try (InputStream in = store().reader(tenant, shas).open(shas.get(1))) {
+      assertThat(sha256Of(in)).isEqualTo(shas.get(1));
+    }
+  }
+
+  @Autowired DataKeys keys;
+
+  Path objectFile(UUID tenant, String sha) throws IOException {
+    String name = store().stored(tenant, sha).orElseThrow().objectId().toString();
+    try (Stream<Path> files = Files.walk(root().resolve(tenant.toString()))) {
+      return files.filter(f -> f.getFileName().toString().equals(name)).findFirst().orElseThrow();
     }
   }
 
