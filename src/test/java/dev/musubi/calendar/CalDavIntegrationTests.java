@@ -367,6 +367,209 @@ class CalDavIntegrationTests {
     }
   }
 
+  @Test
+  void freeBusyQueryGivesTheBusyTimesOfACalendarAsItsOwnerAnswered(@TempDir Path dir)
+      throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember aoki = fixtures.member(c, "aoki");
+    TestMember baba = fixtures.member(c, "baba");
+    TestMember chiba = fixtures.member(c, "chiba");
+    TestMember eda = fixtures.member(c, "eda");
+    String babaCal = CalendarApi.defaultCalendar(baba.client());
+    assertThat(
+            baba.client()
+                .put(
+                    "/api/v1/calendars/" + babaCal + "/shares",
+                    java.util.Map.of(
+                        "shares",
+                        List.of(
+                            java.util.Map.of(
+                                "granteeType",
+                                "member",
+                                "granteeId",
+                                chiba.id().toString(),
+                                "level",
+                                "freebusy"))))
+                .status())
+        .isEqualTo(200);
+    // aoki invites baba to a weekly meeting (01:00Z on 6, 13, 20, 27 April 2026); baba accepts the
+    // series, is unsure about the second and declines the third.
+    String weekly =
+        CalendarApi.create(
+                aoki.client(),
+                CalendarApi.defaultCalendar(aoki.client()),
+                CalendarApi.event(
+                    "人事面談",
+                    "2026-04-06T10:00",
+                    "2026-04-06T11:00",
+                    "timeZone",
+                    "Asia/Tokyo",
+                    "rrule",
+                    "FREQ=WEEKLY;COUNT=4",
+                    "attendees",
+                    List.of(java.util.Map.of("memberId", baba.id().toString()))))
+            .get("id")
+            .asString();
+    String reply = "/api/v1/events/" + weekly + "/reply";
+    assertThat(baba.client().post(reply, java.util.Map.of("status", "accepted")).status())
+        .isEqualTo(200);
+    assertThat(
+            baba.client()
+                .post(
+                    reply,
+                    java.util.Map.of("status", "tentative", "occurrence", "2026-04-13T01:00:00Z"))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            baba.client()
+                .post(
+                    reply,
+                    java.util.Map.of("status", "declined", "occurrence", "2026-04-20T01:00:00Z"))
+                .status())
+        .isEqualTo(200);
+    // baba's own daily series: 9:00 Tokyo on 8–10 April, the 9th excluded, the 10th moved to
+    // 15:00; a private event; an all-day event (not busy, as in the web's free/busy).
+    String home = "/dav/cal/calendars/" + baba.loginId() + "/" + babaCal + "/";
+    HttpResponse<String> series =
+        dav(
+            "PUT",
+            home + "daily.ics",
+            baba.loginId(),
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:daily@example.com\r\n"
+                + "DTSTART;TZID=Asia/Tokyo:20260408T090000\r\n"
+                + "DTEND;TZID=Asia/Tokyo:20260408T100000\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"
+                + "EXDATE;TZID=Asia/Tokyo:20260409T090000\r\nSUMMARY:朝会\r\nEND:VEVENT\r\n"
+                + "BEGIN:VEVENT\r\nUID:daily@example.com\r\n"
+                + "RECURRENCE-ID;TZID=Asia/Tokyo:20260410T090000\r\n"
+                + "DTSTART;TZID=Asia/Tokyo:20260410T150000\r\n"
+                + "DTEND;TZID=Asia/Tokyo:20260410T160000\r\nSUMMARY:朝会（午後）\r\n"
+                + "END:VEVENT\r\nEND:VCALENDAR\r\n",
+            "If-None-Match",
+            "*");
+    assertThat(series.statusCode()).as(series.body()).isEqualTo(201);
+    putEvent(
+        baba,
+        home + "private.ics",
+        "UID:private@example.com\r\nDTSTART:20260415T050000Z\r\nDTEND:20260415T060000Z\r\n"
+            + "CLASS:PRIVATE\r\nSUMMARY:通院\r\n");
+    putEvent(
+        baba,
+        home + "allday.ics",
+        "UID:allday@example.com\r\nDTSTART;VALUE=DATE:20260416\r\n"
+            + "DTEND;VALUE=DATE:20260417\r\nSUMMARY:有給休暇\r\n");
+    List<String> expected =
+        List.of(
+            "DTSTART:20260401T000000Z",
+            "DTEND:20260501T000000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260406T010000Z/20260406T020000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260408T000000Z/20260408T010000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260410T060000Z/20260410T070000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260415T050000Z/20260415T060000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260427T010000Z/20260427T020000Z",
+            "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260413T010000Z/20260413T020000Z");
+    Path script = Paths.get("src/test/resources/calendar/caldav_freebusy.py").toAbsolutePath();
+    // baba asks with the python caldav client; chiba, a colleague who sees only free/busy, gets
+    // the same times and nothing of what the events are.
+    for (TestMember asker : List.of(baba, chiba)) {
+      String out =
+          run(
+              dir,
+              List.of(
+                  "/usr/bin/python3",
+                  script.toString(),
+                  "http://127.0.0.1:"
+                      + port
+                      + "/dav/cal/calendars/"
+                      + asker.loginId()
+                      + "/"
+                      + babaCal
+                      + "/",
+                  asker.loginId(),
+                  Fixtures.PASSWORD,
+                  "2026-04-01T00:00:00Z",
+                  "2026-05-01T00:00:00Z"));
+      assertThat(out.lines().toList()).as(asker.loginId()).isEqualTo(expected);
+    }
+    String colleague = "/dav/cal/calendars/" + chiba.loginId() + "/" + babaCal + "/";
+    String query =
+        "<?xml version=\"1.0\"?><C:free-busy-query xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+            + "%s</C:free-busy-query>";
+    HttpResponse<String> raw =
+        dav(
+            "REPORT",
+            colleague,
+            chiba.loginId(),
+            query.formatted("<C:time-range start=\"20260410T000000Z\" end=\"20260410T063000Z\"/>"),
+            "Depth",
+            "1");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(raw.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/calendar");
+    // Periods are cut to the range; nothing names the events.
+    assertThat(raw.body())
+        .contains("FREEBUSY;FBTYPE=BUSY:20260410T060000Z/20260410T063000Z")
+        .doesNotContain("朝会")
+        .doesNotContain("SUMMARY")
+        .doesNotContain("UID:daily");
+    // Bad input: no time-range, an unreadable time, a range beyond 400 days, end before start.
+    HttpResponse<String> none = dav("REPORT", colleague, chiba.loginId(), query.formatted(""));
+    assertThat(none.statusCode()).isEqualTo(400);
+    assertThat(none.body()).contains("time-range");
+    assertThat(
+            dav(
+                    "REPORT",
+                    colleague,
+                    chiba.loginId(),
+                    query.formatted("<C:time-range start=\"yesterday\"/>"))
+                .statusCode())
+        .isEqualTo(400);
+    HttpResponse<String> huge =
+        dav(
+            "REPORT",
+            colleague,
+            chiba.loginId(),
+            query.formatted("<C:time-range start=\"19000101T000000Z\" end=\"22000101T000000Z\"/>"));
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(huge.body()).contains("400 days");
+    assertThat(
+            dav(
+                    "REPORT",
+                    colleague,
+                    chiba.loginId(),
+                    query.formatted(
+                        "<C:time-range start=\"20260410T000000Z\" end=\"20260409T000000Z\"/>"))
+                .statusCode())
+        .isEqualTo(400);
+    // An open end is bounded to 400 days from the start.
+    HttpResponse<String> open =
+        dav(
+            "REPORT",
+            colleague,
+            chiba.loginId(),
+            query.formatted("<C:time-range start=\"20260401T000000Z\"/>"));
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.body()).contains("DTEND:20270506T000000Z").contains("20260427T010000Z");
+    // A colleague the calendar is not shared with, and a member of another company: 404.
+    assertThat(
+            dav(
+                    "REPORT",
+                    "/dav/cal/calendars/" + eda.loginId() + "/" + babaCal + "/",
+                    eda.loginId(),
+                    query.formatted(
+                        "<C:time-range start=\"20260401T000000Z\" end=\"20260501T000000Z\"/>"))
+                .statusCode())
+        .isEqualTo(404);
+    TestMember stranger = fixtures.member(fixtures.company(), "dan");
+    assertThat(
+            dav(
+                    "REPORT",
+                    "/dav/cal/calendars/" + stranger.loginId() + "/" + babaCal + "/",
+                    stranger.loginId(),
+                    query.formatted(
+                        "<C:time-range start=\"20260401T000000Z\" end=\"20260501T000000Z\"/>"))
+                .statusCode())
+        .isEqualTo(404);
+  }
+
   private void putEvent(TestMember m, String path, String vevent) throws Exception {
     HttpResponse<String> put =
         dav(

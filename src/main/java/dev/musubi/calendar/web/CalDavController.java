@@ -326,13 +326,62 @@ class CalDavController {
       }
       ms.syncToken = "urn:musubi:sync:" + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
     } else if (name.equals(key(CALDAV, "free-busy-query"))) {
-      res.sendError(501);
+      freeBusyQuery(me, c, rootEl, res);
       return;
     } else {
       res.sendError(400);
       return;
     }
     ms.write(res);
+  }
+
+  /**
+   * RFC 4791 §7.10: the calendar's busy time in the request's time-range as one VFREEBUSY (times
+   * only, so anyone who may see the calendar's free/busy may ask). The time-range is required; an
+   * open end is taken as 400 days from the start (and an open start 400 days before the end), the
+   * longest window a query may span.
+   */
+  private void freeBusyQuery(
+      MemberPrincipal me, CalendarInfo c, Element rootEl, HttpServletResponse res)
+      throws IOException {
+    Element range = null;
+    for (Element e : children(rootEl)) {
+      if (key(e).equals(key(CALDAV, "time-range"))) {
+        range = e;
+      }
+    }
+    if (range == null
+        || (range.getAttribute("start").isBlank() && range.getAttribute("end").isBlank())) {
+      throw new ProblemException(
+          org.springframework.http.HttpStatus.BAD_REQUEST,
+          "bad-request",
+          "A free-busy-query needs a time-range with a start or an end (RFC 4791 §7.10).",
+          List.of());
+    }
+    Instant start =
+        range.getAttribute("start").isBlank()
+            ? null
+            : time(range.getAttribute("start"), Instant.EPOCH);
+    Instant end =
+        range.getAttribute("end").isBlank() ? null : time(range.getAttribute("end"), Instant.EPOCH);
+    if (start == null) {
+      start = end.minus(Events.MAX_WINDOW);
+    } else if (end == null) {
+      end = start.plus(Events.MAX_WINDOW);
+    }
+    List<Events.Busy> busy = events.calendarBusy(me, c.id(), start, end);
+    List<Ics.Period> periods = new ArrayList<>();
+    for (Events.Busy b : busy) {
+      // RFC 5545 §3.6.4: the periods lie within DTSTART and DTEND.
+      Instant s = b.start().isBefore(start) ? start : b.start();
+      Instant e = b.end().isAfter(end) ? end : b.end();
+      if (s.isBefore(e)) {
+        periods.add(new Ics.Period(s, e, b.status()));
+      }
+    }
+    res.setStatus(200);
+    res.setContentType("text/calendar;charset=UTF-8");
+    res.getWriter().write(Ics.freeBusy(start, end, periods, Instant.now()));
   }
 
   private void get(MemberPrincipal me, Target t, HttpServletResponse res, boolean head)
@@ -639,7 +688,8 @@ class CalDavController {
         key(DAV, "supported-report-set"),
         "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
             + "<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>"
-            + "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>");
+            + "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>"
+            + "<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>");
     p.put(key(DAV, "current-user-principal"), href(principal(me)));
     p.put(
         key(DAV, "current-user-privilege-set"),
