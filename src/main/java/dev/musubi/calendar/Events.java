@@ -1163,6 +1163,83 @@ public class Events {
     store.touchCalendar(actor.tenantId(), calendarId);
   }
 
+  /** Masters are read and written in batches of this many (one query per batch and table). */
+  private static final int BATCH = 500;
+
+  /**
+   * CalDAV resources of one calendar, keyed by master ID: each master with its overrides, as the
+   * caller may see them and in the order {@link #resource} gives them. One access check and a few
+   * queries per {@value #BATCH} masters instead of several queries per resource.
+   *
+   * @param masters masters of {@code calendarId} (rows of other calendars are not returned)
+   */
+  public Map<UUID, List<Exported>> resources(
+      MemberPrincipal actor, UUID calendarId, List<EventRow> masters) {
+    var a = access.require(actor, calendarId, Level.FREEBUSY);
+    Map<UUID, List<Exported>> out = new LinkedHashMap<>();
+    List<EventRow> own = masters.stream().filter(m -> m.calendarId().equals(calendarId)).toList();
+    for (int i = 0; i < own.size(); i += BATCH) {
+      List<EventRow> chunk = own.subList(i, Math.min(own.size(), i + BATCH));
+      List<EventRow> rows = new ArrayList<>(chunk);
+      rows.addAll(store.overrides(actor.tenantId(), chunk.stream().map(EventRow::id).toList()));
+      for (Exported x : exportRows(actor.tenantId(), rows, a.level(), actor.memberId())) {
+        EventRow e = x.event();
+        out.computeIfAbsent(e.parentId() == null ? e.id() : e.parentId(), k -> new ArrayList<>())
+            .add(x);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The masters that have an occurrence (or an override) overlapping the window that {@code window}
+   * gives for each ({@code [from, to)}), in their order; the overrides of all of them are read in
+   * one query per {@value #BATCH}.
+   */
+  public List<EventRow> occurringIn(
+      MemberPrincipal actor,
+      List<EventRow> masters,
+      java.util.function.Function<EventRow, Instant[]> window) {
+    Map<UUID, List<EventRow>> overrides = new HashMap<>();
+    for (int i = 0; i < masters.size(); i += BATCH) {
+      List<UUID> ids =
+          masters.subList(i, Math.min(masters.size(), i + BATCH)).stream()
+              .map(EventRow::id)
+              .toList();
+      for (EventRow o : store.overrides(actor.tenantId(), ids)) {
+        overrides.computeIfAbsent(o.parentId(), k -> new ArrayList<>()).add(o);
+      }
+    }
+    return masters.stream()
+        .filter(
+            m -> {
+              Instant[] w = window.apply(m);
+              return !instances(m, overrides.getOrDefault(m.id(), List.of()), w[0], w[1]).isEmpty();
+            })
+        .toList();
+  }
+
+  /**
+   * The time zone of a calendar (RFC 4791 §5.2.2 calendar-timezone): its owner's for a personal
+   * calendar, else Asia/Tokyo. Never null.
+   */
+  public ZoneId zoneOf(UUID tenantId, @Nullable UUID ownerId) {
+    if (ownerId == null) {
+      return ZoneId.of(DEFAULT_ZONE);
+    }
+    return store.activeMembers(tenantId, List.of(ownerId)).stream()
+        .findFirst()
+        .map(
+            p -> {
+              try {
+                return ZoneId.of(p.timeZone());
+              } catch (RuntimeException e) {
+                return ZoneId.of(DEFAULT_ZONE);
+              }
+            })
+        .orElse(ZoneId.of(DEFAULT_ZONE));
+  }
+
   /** Whether a master has an occurrence (or an override) overlapping the window. */
   public boolean occursIn(MemberPrincipal actor, EventRow m, Instant from, Instant to) {
     return !instances(m, store.overrides(actor.tenantId(), List.of(m.id())), from, to).isEmpty();

@@ -570,6 +570,96 @@ class CalDavIntegrationTests {
         .isEqualTo(404);
   }
 
+  /**
+   * The 10 resources of bench/caldav.sh that Radicale finds and Musubi does not are all-day events
+   * on the last day of a month: Radicale compares DATE values in UTC, Musubi in the calendar's zone
+   * (Asia/Tokyo, which it advertises as calendar-timezone). A query that names a zone gets that
+   * zone (RFC 4791 §7.3, §9.8).
+   */
+  @Test
+  void allDayEventsAreComparedInTheCalendarsZoneOrTheOneTheQueryNames() throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember m = fixtures.member(c, "aoki");
+    String cal = CalendarApi.defaultCalendar(m.client());
+    String home = "/dav/cal/calendars/" + m.loginId() + "/" + cal + "/";
+    putEvent(
+        m,
+        home + "month-end.ics",
+        "UID:month-end@example.com\r\nDTSTART;VALUE=DATE:20270131\r\n"
+            + "DTEND;VALUE=DATE:20270201\r\nSUMMARY:月末締め\r\n");
+    putEvent(
+        m,
+        home + "weekly-all-day.ics",
+        "UID:weekly-all-day@example.com\r\nDTSTART;VALUE=DATE:20270117\r\n"
+            + "DTEND;VALUE=DATE:20270118\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:週末当番\r\n");
+    HttpResponse<String> props =
+        dav(
+            "PROPFIND",
+            home,
+            m.loginId(),
+            "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\""
+                + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><C:calendar-timezone/>"
+                + "</D:prop></D:propfind>",
+            "Depth",
+            "0");
+    assertThat(props.body()).contains("BEGIN:VTIMEZONE").contains("TZID:Asia/Tokyo");
+    // February in Tokyo (the bench's month query): 2027-01-31T15:00Z to 2027-02-28T15:00Z.
+    String february = "start=\"20270131T150000Z\" end=\"20270228T150000Z\"";
+    String utc =
+        "<C:timezone>BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:UTC\r\n"
+            + "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0000\r\n"
+            + "TZOFFSETTO:+0000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n"
+            + "</C:timezone>";
+    assertThat(query(m, home, february, "")).isEmpty();
+    // The weekly one's third day is 31 January too.
+    assertThat(query(m, home, february, utc))
+        .containsExactlyInAnyOrder("month-end.ics", "weekly-all-day.ics");
+    // 24 January (its second day) is 2027-01-24T00:00Z–01-25T00:00Z in UTC and
+    // 2027-01-23T15:00Z–01-24T15:00Z in Tokyo.
+    String evening = "start=\"20270124T150000Z\" end=\"20270125T000000Z\"";
+    assertThat(query(m, home, evening, "")).isEmpty();
+    assertThat(query(m, home, evening, utc)).containsExactly("weekly-all-day.ics");
+    assertThat(query(m, home, "start=\"20270124T000000Z\" end=\"20270124T010000Z\"", ""))
+        .containsExactly("weekly-all-day.ics");
+    // A zone the server cannot read: 400.
+    HttpResponse<String> bad =
+        dav(
+            "REPORT",
+            home,
+            m.loginId(),
+            calendarQuery(february, "<C:timezone>BEGIN:VCALENDAR</C:timezone>"),
+            "Depth",
+            "1");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("VTIMEZONE");
+  }
+
+  private static String calendarQuery(String range, String timezone) {
+    return "<?xml version=\"1.0\"?><C:calendar-query xmlns:D=\"DAV:\""
+        + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><D:getetag/></D:prop>"
+        + "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
+        + "<C:time-range "
+        + range
+        + "/></C:comp-filter></C:comp-filter></C:filter>"
+        + timezone
+        + "</C:calendar-query>";
+  }
+
+  /** The resource names a calendar-query finds. */
+  private List<String> query(TestMember m, String home, String range, String timezone)
+      throws Exception {
+    HttpResponse<String> r =
+        dav("REPORT", home, m.loginId(), calendarQuery(range, timezone), "Depth", "1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(207);
+    List<String> out = new java.util.ArrayList<>();
+    var matcher =
+        java.util.regex.Pattern.compile("<D:href>[^<]*/([^/<]+)</D:href>").matcher(r.body());
+    while (matcher.find()) {
+      out.add(matcher.group(1));
+    }
+    return out;
+  }
+
   private void putEvent(TestMember m, String path, String vevent) throws Exception {
     HttpResponse<String> put =
         dav(
