@@ -1171,13 +1171,19 @@ public class Events {
    * caller may see them and in the order {@link #resource} gives them. One access check and a few
    * queries per {@value #BATCH} masters instead of several queries per resource.
    *
-   * @param masters masters of {@code calendarId} (rows of other calendars are not returned)
+   * @param masters masters of {@code calendarId}, each once (rows of other calendars, overrides and
+   *     repeats are left out)
    */
   public Map<UUID, List<Exported>> resources(
       MemberPrincipal actor, UUID calendarId, List<EventRow> masters) {
     var a = access.require(actor, calendarId, Level.FREEBUSY);
     Map<UUID, List<Exported>> out = new LinkedHashMap<>();
-    List<EventRow> own = masters.stream().filter(m -> m.calendarId().equals(calendarId)).toList();
+    Set<UUID> seen = new HashSet<>();
+    List<EventRow> own =
+        masters.stream()
+            .filter(m -> m.calendarId().equals(calendarId) && m.parentId() == null)
+            .filter(m -> seen.add(m.id()))
+            .toList();
     for (int i = 0; i < own.size(); i += BATCH) {
       List<EventRow> chunk = own.subList(i, Math.min(own.size(), i + BATCH));
       List<EventRow> rows = new ArrayList<>(chunk);

@@ -323,6 +323,8 @@ class CalDavIntegrationTests {
                   + "<C:calendar-data/></D:prop>");
       byQuery.keySet().forEach(h -> multiget.append("<D:href>").append(h).append("</D:href>"));
       multiget.append("<D:href>").append(collection).append("missing.ics</D:href>");
+      // A repeated href gets the same resource again, not its events twice.
+      multiget.append("<D:href>").append(byQuery.keySet().iterator().next()).append("</D:href>");
       multiget.append("</C:calendar-multiget>");
       HttpResponse<String> get =
           dav("REPORT", collection, viewer.loginId(), multiget.toString(), "Depth", "1");
