@@ -723,6 +723,49 @@ public class Events {
     return busyOf(actor.tenantId(), members, w[0], w[1]);
   }
 
+  /**
+   * RFC 4791 §7.10: the busy times of one calendar in {@code [from, to)} for a CalDAV
+   * free-busy-query, for anyone who may see at least its free/busy (times only, never what the
+   * events are). The calendar owner's answers count as in {@link #freeBusy} (their default calendar
+   * also holds the events they are invited to); on a calendar without an owner every event is busy.
+   * The window is at most {@link #MAX_WINDOW}.
+   */
+  public List<Busy> calendarBusy(MemberPrincipal actor, UUID calendarId, Instant from, Instant to) {
+    var a = access.require(actor, calendarId, Level.FREEBUSY);
+    if (!from.isBefore(to)) {
+      throw Problems.invalid("time-range", "end_before_start", "The end must be after the start.");
+    }
+    if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+      throw Problems.invalid("time-range", "window_too_long", "At most 400 days.");
+    }
+    if (a.calendar().kind().equals("holidays")) {
+      return List.of();
+    }
+    UUID owner = a.calendar().ownerId();
+    List<EventRow> masters =
+        new ArrayList<>(store.masters(actor.tenantId(), List.of(calendarId), from, to));
+    if (owner != null && ("default:" + owner).equals(a.calendar().uniqueKey())) {
+      // The default calendar is where the owner's invitations show, so their time counts there.
+      Set<UUID> seen = new HashSet<>();
+      masters.forEach(x -> seen.add(x.id()));
+      for (EventRow e : store.invitations(actor.tenantId(), owner, from, to)) {
+        if (seen.add(e.id())) {
+          masters.add(e);
+        }
+      }
+    }
+    Map<UUID, String> status = new HashMap<>();
+    if (owner != null) {
+      for (AttendeeRow r :
+          store.attendees(actor.tenantId(), masters.stream().map(EventRow::id).toList())) {
+        if (owner.equals(r.memberId())) {
+          status.put(r.eventId(), r.status());
+        }
+      }
+    }
+    return busyTimes(actor.tenantId(), owner, masters, status, from, to);
+  }
+
   /** A proposed slot when every required attendee (and the facility) is free. */
   public record Slot(Instant start, Instant end) {}
 
@@ -1120,6 +1163,89 @@ public class Events {
     store.touchCalendar(actor.tenantId(), calendarId);
   }
 
+  /** Masters are read and written in batches of this many (one query per batch and table). */
+  private static final int BATCH = 500;
+
+  /**
+   * CalDAV resources of one calendar, keyed by master ID: each master with its overrides, as the
+   * caller may see them and in the order {@link #resource} gives them. One access check and a few
+   * queries per {@value #BATCH} masters instead of several queries per resource.
+   *
+   * @param masters masters of {@code calendarId}, each once (rows of other calendars, overrides and
+   *     repeats are left out)
+   */
+  public Map<UUID, List<Exported>> resources(
+      MemberPrincipal actor, UUID calendarId, List<EventRow> masters) {
+    var a = access.require(actor, calendarId, Level.FREEBUSY);
+    Map<UUID, List<Exported>> out = new LinkedHashMap<>();
+    Set<UUID> seen = new HashSet<>();
+    List<EventRow> own =
+        masters.stream()
+            .filter(m -> m.calendarId().equals(calendarId) && m.parentId() == null)
+            .filter(m -> seen.add(m.id()))
+            .toList();
+    for (int i = 0; i < own.size(); i += BATCH) {
+      List<EventRow> chunk = own.subList(i, Math.min(own.size(), i + BATCH));
+      List<EventRow> rows = new ArrayList<>(chunk);
+      rows.addAll(store.overrides(actor.tenantId(), chunk.stream().map(EventRow::id).toList()));
+      for (Exported x : exportRows(actor.tenantId(), rows, a.level(), actor.memberId())) {
+        EventRow e = x.event();
+        out.computeIfAbsent(e.parentId() == null ? e.id() : e.parentId(), k -> new ArrayList<>())
+            .add(x);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The masters that have an occurrence (or an override) overlapping the window that {@code window}
+   * gives for each ({@code [from, to)}), in their order; the overrides of all of them are read in
+   * one query per {@value #BATCH}.
+   */
+  public List<EventRow> occurringIn(
+      MemberPrincipal actor,
+      List<EventRow> masters,
+      java.util.function.Function<EventRow, Instant[]> window) {
+    Map<UUID, List<EventRow>> overrides = new HashMap<>();
+    for (int i = 0; i < masters.size(); i += BATCH) {
+      List<UUID> ids =
+          masters.subList(i, Math.min(masters.size(), i + BATCH)).stream()
+              .map(EventRow::id)
+              .toList();
+      for (EventRow o : store.overrides(actor.tenantId(), ids)) {
+        overrides.computeIfAbsent(o.parentId(), k -> new ArrayList<>()).add(o);
+      }
+    }
+    return masters.stream()
+        .filter(
+            m -> {
+              Instant[] w = window.apply(m);
+              return !instances(m, overrides.getOrDefault(m.id(), List.of()), w[0], w[1]).isEmpty();
+            })
+        .toList();
+  }
+
+  /**
+   * The time zone of a calendar (RFC 4791 §5.2.2 calendar-timezone): its owner's for a personal
+   * calendar, else Asia/Tokyo. Never null.
+   */
+  public ZoneId zoneOf(UUID tenantId, @Nullable UUID ownerId) {
+    if (ownerId == null) {
+      return ZoneId.of(DEFAULT_ZONE);
+    }
+    return store.activeMembers(tenantId, List.of(ownerId)).stream()
+        .findFirst()
+        .map(
+            p -> {
+              try {
+                return ZoneId.of(p.timeZone());
+              } catch (RuntimeException e) {
+                return ZoneId.of(DEFAULT_ZONE);
+              }
+            })
+        .orElse(ZoneId.of(DEFAULT_ZONE));
+  }
+
   /** Whether a master has an occurrence (or an override) overlapping the window. */
   public boolean occursIn(MemberPrincipal actor, EventRow m, Instant from, Instant to) {
     return !instances(m, store.overrides(actor.tenantId(), List.of(m.id())), from, to).isEmpty();
@@ -1492,35 +1618,51 @@ public class Events {
           status.put(a.eventId(), a.status());
         }
       }
-      Map<UUID, List<EventRow>> overrides = new HashMap<>();
-      for (EventRow o : store.overrides(tenantId, masters.stream().map(EventRow::id).toList())) {
-        overrides.computeIfAbsent(o.parentId(), k -> new ArrayList<>()).add(o);
-      }
-      Map<UUID, Map<Instant, String>> perOccurrence =
-          occurrenceStatuses(tenantId, m, masters.stream().map(EventRow::id).toList());
-      List<Busy> busy = new ArrayList<>();
-      for (EventRow e : masters) {
-        String series = status.get(e.id());
-        Map<Instant, String> occ = perOccurrence.getOrDefault(e.id(), Map.of());
-        if (("declined".equals(series) && occ.isEmpty()) || e.allDay()) {
-          continue;
-        }
-        for (EventRow i : instances(e, overrides.getOrDefault(e.id(), List.of()), from, to)) {
-          String st = occ.getOrDefault(i.recurrenceId(), series);
-          if ("declined".equals(st)) {
-            continue;
-          }
-          busy.add(
-              new Busy(
-                  i.startAt(),
-                  i.endAt(),
-                  "tentative".equals(st) || "needs-action".equals(st) ? "tentative" : "busy"));
-        }
-      }
-      busy.sort(Comparator.comparing(Busy::start));
-      result.put(m, busy);
+      result.put(m, busyTimes(tenantId, m, masters, status, from, to));
     }
     return result;
+  }
+
+  /**
+   * The busy times of masters in {@code [from, to)}, with their overrides, as one member's answers
+   * (series and per occurrence) make them: declined is free, tentative or not yet answered is
+   * tentative, anything else busy. All-day events are not busy (as in the web's free/busy).
+   */
+  private List<Busy> busyTimes(
+      UUID tenantId,
+      @Nullable UUID member,
+      List<EventRow> masters,
+      Map<UUID, String> status,
+      Instant from,
+      Instant to) {
+    List<UUID> ids = masters.stream().map(EventRow::id).toList();
+    Map<UUID, List<EventRow>> overrides = new HashMap<>();
+    for (EventRow o : store.overrides(tenantId, ids)) {
+      overrides.computeIfAbsent(o.parentId(), k -> new ArrayList<>()).add(o);
+    }
+    Map<UUID, Map<Instant, String>> perOccurrence =
+        member == null ? Map.of() : occurrenceStatuses(tenantId, member, ids);
+    List<Busy> busy = new ArrayList<>();
+    for (EventRow e : masters) {
+      String series = status.get(e.id());
+      Map<Instant, String> occ = perOccurrence.getOrDefault(e.id(), Map.of());
+      if (("declined".equals(series) && occ.isEmpty()) || e.allDay()) {
+        continue;
+      }
+      for (EventRow i : instances(e, overrides.getOrDefault(e.id(), List.of()), from, to)) {
+        String st = occ.getOrDefault(i.recurrenceId(), series);
+        if ("declined".equals(st) || i.allDay()) {
+          continue;
+        }
+        busy.add(
+            new Busy(
+                i.startAt(),
+                i.endAt(),
+                "tentative".equals(st) || "needs-action".equals(st) ? "tentative" : "busy"));
+      }
+    }
+    busy.sort(Comparator.comparing(Busy::start));
+    return busy;
   }
 
   private List<UUID> members(MemberPrincipal actor, @Nullable List<String> memberIds) {

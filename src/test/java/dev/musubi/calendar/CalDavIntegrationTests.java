@@ -323,6 +323,8 @@ class CalDavIntegrationTests {
                   + "<C:calendar-data/></D:prop>");
       byQuery.keySet().forEach(h -> multiget.append("<D:href>").append(h).append("</D:href>"));
       multiget.append("<D:href>").append(collection).append("missing.ics</D:href>");
+      // A repeated href gets the same resource again, not its events twice.
+      multiget.append("<D:href>").append(byQuery.keySet().iterator().next()).append("</D:href>");
       multiget.append("</C:calendar-multiget>");
       HttpResponse<String> get =
           dav("REPORT", collection, viewer.loginId(), multiget.toString(), "Depth", "1");
@@ -365,6 +367,299 @@ class CalDavIntegrationTests {
         assertThat(String.join("\n", byQuery.values())).contains("秘密の面談");
       }
     }
+  }
+
+  @Test
+  void freeBusyQueryGivesTheBusyTimesOfACalendarAsItsOwnerAnswered(@TempDir Path dir)
+      throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember aoki = fixtures.member(c, "aoki");
+    TestMember baba = fixtures.member(c, "baba");
+    TestMember chiba = fixtures.member(c, "chiba");
+    TestMember eda = fixtures.member(c, "eda");
+    String babaCal = CalendarApi.defaultCalendar(baba.client());
+    assertThat(
+            baba.client()
+                .put(
+                    "/api/v1/calendars/" + babaCal + "/shares",
+                    java.util.Map.of(
+                        "shares",
+                        List.of(
+                            java.util.Map.of(
+                                "granteeType",
+                                "member",
+                                "granteeId",
+                                chiba.id().toString(),
+                                "level",
+                                "freebusy"))))
+                .status())
+        .isEqualTo(200);
+    // aoki invites baba to a weekly meeting (01:00Z on 6, 13, 20, 27 April 2026); baba accepts the
+    // series, is unsure about the second and declines the third.
+    String weekly =
+        CalendarApi.create(
+                aoki.client(),
+                CalendarApi.defaultCalendar(aoki.client()),
+                CalendarApi.event(
+                    "人事面談",
+                    "2026-04-06T10:00",
+                    "2026-04-06T11:00",
+                    "timeZone",
+                    "Asia/Tokyo",
+                    "rrule",
+                    "FREQ=WEEKLY;COUNT=4",
+                    "attendees",
+                    List.of(java.util.Map.of("memberId", baba.id().toString()))))
+            .get("id")
+            .asString();
+    String reply = "/api/v1/events/" + weekly + "/reply";
+    assertThat(baba.client().post(reply, java.util.Map.of("status", "accepted")).status())
+        .isEqualTo(200);
+    assertThat(
+            baba.client()
+                .post(
+                    reply,
+                    java.util.Map.of("status", "tentative", "occurrence", "2026-04-13T01:00:00Z"))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            baba.client()
+                .post(
+                    reply,
+                    java.util.Map.of("status", "declined", "occurrence", "2026-04-20T01:00:00Z"))
+                .status())
+        .isEqualTo(200);
+    // baba's own daily series: 9:00 Tokyo on 8–10 April, the 9th excluded, the 10th moved to
+    // 15:00; a private event; an all-day event (not busy, as in the web's free/busy).
+    String home = "/dav/cal/calendars/" + baba.loginId() + "/" + babaCal + "/";
+    HttpResponse<String> series =
+        dav(
+            "PUT",
+            home + "daily.ics",
+            baba.loginId(),
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:daily@example.com\r\n"
+                + "DTSTART;TZID=Asia/Tokyo:20260408T090000\r\n"
+                + "DTEND;TZID=Asia/Tokyo:20260408T100000\r\nRRULE:FREQ=DAILY;COUNT=3\r\n"
+                + "EXDATE;TZID=Asia/Tokyo:20260409T090000\r\nSUMMARY:朝会\r\nEND:VEVENT\r\n"
+                + "BEGIN:VEVENT\r\nUID:daily@example.com\r\n"
+                + "RECURRENCE-ID;TZID=Asia/Tokyo:20260410T090000\r\n"
+                + "DTSTART;TZID=Asia/Tokyo:20260410T150000\r\n"
+                + "DTEND;TZID=Asia/Tokyo:20260410T160000\r\nSUMMARY:朝会（午後）\r\n"
+                + "END:VEVENT\r\nEND:VCALENDAR\r\n",
+            "If-None-Match",
+            "*");
+    assertThat(series.statusCode()).as(series.body()).isEqualTo(201);
+    putEvent(
+        baba,
+        home + "private.ics",
+        "UID:private@example.com\r\nDTSTART:20260415T050000Z\r\nDTEND:20260415T060000Z\r\n"
+            + "CLASS:PRIVATE\r\nSUMMARY:通院\r\n");
+    putEvent(
+        baba,
+        home + "allday.ics",
+        "UID:allday@example.com\r\nDTSTART;VALUE=DATE:20260416\r\n"
+            + "DTEND;VALUE=DATE:20260417\r\nSUMMARY:有給休暇\r\n");
+    List<String> expected =
+        List.of(
+            "DTSTART:20260401T000000Z",
+            "DTEND:20260501T000000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260406T010000Z/20260406T020000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260408T000000Z/20260408T010000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260410T060000Z/20260410T070000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260415T050000Z/20260415T060000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260427T010000Z/20260427T020000Z",
+            "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260413T010000Z/20260413T020000Z");
+    Path script = Paths.get("src/test/resources/calendar/caldav_freebusy.py").toAbsolutePath();
+    // baba asks with the python caldav client; chiba, a colleague who sees only free/busy, gets
+    // the same times and nothing of what the events are.
+    for (TestMember asker : List.of(baba, chiba)) {
+      String out =
+          run(
+              dir,
+              List.of(
+                  "/usr/bin/python3",
+                  script.toString(),
+                  "http://127.0.0.1:"
+                      + port
+                      + "/dav/cal/calendars/"
+                      + asker.loginId()
+                      + "/"
+                      + babaCal
+                      + "/",
+                  asker.loginId(),
+                  Fixtures.PASSWORD,
+                  "2026-04-01T00:00:00Z",
+                  "2026-05-01T00:00:00Z"));
+      assertThat(out.lines().toList()).as(asker.loginId()).isEqualTo(expected);
+    }
+    String colleague = "/dav/cal/calendars/" + chiba.loginId() + "/" + babaCal + "/";
+    String query =
+        "<?xml version=\"1.0\"?><C:free-busy-query xmlns:C=\"urn:ietf:params:xml:ns:caldav\">"
+            + "%s</C:free-busy-query>";
+    HttpResponse<String> raw =
+        dav(
+            "REPORT",
+            colleague,
+            chiba.loginId(),
+            query.formatted("<C:time-range start=\"20260410T000000Z\" end=\"20260410T063000Z\"/>"),
+            "Depth",
+            "1");
+    assertThat(raw.statusCode()).isEqualTo(200);
+    assertThat(raw.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/calendar");
+    // Periods are cut to the range; nothing names the events.
+    assertThat(raw.body())
+        .contains("FREEBUSY;FBTYPE=BUSY:20260410T060000Z/20260410T063000Z")
+        .doesNotContain("朝会")
+        .doesNotContain("SUMMARY")
+        .doesNotContain("UID:daily");
+    // Bad input: no time-range, an unreadable time, a range beyond 400 days, end before start.
+    HttpResponse<String> none = dav("REPORT", colleague, chiba.loginId(), query.formatted(""));
+    assertThat(none.statusCode()).isEqualTo(400);
+    assertThat(none.body()).contains("time-range");
+    assertThat(
+            dav(
+                    "REPORT",
+                    colleague,
+                    chiba.loginId(),
+                    query.formatted("<C:time-range start=\"yesterday\"/>"))
+                .statusCode())
+        .isEqualTo(400);
+    HttpResponse<String> huge =
+        dav(
+            "REPORT",
+            colleague,
+            chiba.loginId(),
+            query.formatted("<C:time-range start=\"19000101T000000Z\" end=\"22000101T000000Z\"/>"));
+    assertThat(huge.statusCode()).isEqualTo(400);
+    assertThat(huge.body()).contains("400 days");
+    assertThat(
+            dav(
+                    "REPORT",
+                    colleague,
+                    chiba.loginId(),
+                    query.formatted(
+                        "<C:time-range start=\"20260410T000000Z\" end=\"20260409T000000Z\"/>"))
+                .statusCode())
+        .isEqualTo(400);
+    // An open end is bounded to 400 days from the start.
+    HttpResponse<String> open =
+        dav(
+            "REPORT",
+            colleague,
+            chiba.loginId(),
+            query.formatted("<C:time-range start=\"20260401T000000Z\"/>"));
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.body()).contains("DTEND:20270506T000000Z").contains("20260427T010000Z");
+    // A colleague the calendar is not shared with, and a member of another company: 404.
+    assertThat(
+            dav(
+                    "REPORT",
+                    "/dav/cal/calendars/" + eda.loginId() + "/" + babaCal + "/",
+                    eda.loginId(),
+                    query.formatted(
+                        "<C:time-range start=\"20260401T000000Z\" end=\"20260501T000000Z\"/>"))
+                .statusCode())
+        .isEqualTo(404);
+    TestMember stranger = fixtures.member(fixtures.company(), "dan");
+    assertThat(
+            dav(
+                    "REPORT",
+                    "/dav/cal/calendars/" + stranger.loginId() + "/" + babaCal + "/",
+                    stranger.loginId(),
+                    query.formatted(
+                        "<C:time-range start=\"20260401T000000Z\" end=\"20260501T000000Z\"/>"))
+                .statusCode())
+        .isEqualTo(404);
+  }
+
+  /**
+   * The 10 resources of bench/caldav.sh that Radicale finds and Musubi does not are all-day events
+   * on the last day of a month: Radicale compares DATE values in UTC, Musubi in the calendar's zone
+   * (Asia/Tokyo, which it advertises as calendar-timezone). A query that names a zone gets that
+   * zone (RFC 4791 §7.3, §9.8).
+   */
+  @Test
+  void allDayEventsAreComparedInTheCalendarsZoneOrTheOneTheQueryNames() throws Exception {
+    TestCompany c = fixtures.company();
+    TestMember m = fixtures.member(c, "aoki");
+    String cal = CalendarApi.defaultCalendar(m.client());
+    String home = "/dav/cal/calendars/" + m.loginId() + "/" + cal + "/";
+    putEvent(
+        m,
+        home + "month-end.ics",
+        "UID:month-end@example.com\r\nDTSTART;VALUE=DATE:20270131\r\n"
+            + "DTEND;VALUE=DATE:20270201\r\nSUMMARY:月末締め\r\n");
+    putEvent(
+        m,
+        home + "weekly-all-day.ics",
+        "UID:weekly-all-day@example.com\r\nDTSTART;VALUE=DATE:20270117\r\n"
+            + "DTEND;VALUE=DATE:20270118\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:週末当番\r\n");
+    HttpResponse<String> props =
+        dav(
+            "PROPFIND",
+            home,
+            m.loginId(),
+            "<?xml version=\"1.0\"?><D:propfind xmlns:D=\"DAV:\""
+                + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><C:calendar-timezone/>"
+                + "</D:prop></D:propfind>",
+            "Depth",
+            "0");
+    assertThat(props.body()).contains("BEGIN:VTIMEZONE").contains("TZID:Asia/Tokyo");
+    // February in Tokyo (the bench's month query): 2027-01-31T15:00Z to 2027-02-28T15:00Z.
+    String february = "start=\"20270131T150000Z\" end=\"20270228T150000Z\"";
+    String utc =
+        "<C:timezone>BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTIMEZONE\r\nTZID:UTC\r\n"
+            + "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0000\r\n"
+            + "TZOFFSETTO:+0000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n"
+            + "</C:timezone>";
+    assertThat(query(m, home, february, "")).isEmpty();
+    // The weekly one's third day is 31 January too.
+    assertThat(query(m, home, february, utc))
+        .containsExactlyInAnyOrder("month-end.ics", "weekly-all-day.ics");
+    // 24 January (its second day) is 2027-01-24T00:00Z–01-25T00:00Z in UTC and
+    // 2027-01-23T15:00Z–01-24T15:00Z in Tokyo.
+    String evening = "start=\"20270124T150000Z\" end=\"20270125T000000Z\"";
+    assertThat(query(m, home, evening, "")).isEmpty();
+    assertThat(query(m, home, evening, utc)).containsExactly("weekly-all-day.ics");
+    assertThat(query(m, home, "start=\"20270124T000000Z\" end=\"20270124T010000Z\"", ""))
+        .containsExactly("weekly-all-day.ics");
+    // A zone the server cannot read: 400.
+    HttpResponse<String> bad =
+        dav(
+            "REPORT",
+            home,
+            m.loginId(),
+            calendarQuery(february, "<C:timezone>BEGIN:VCALENDAR</C:timezone>"),
+            "Depth",
+            "1");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("VTIMEZONE");
+  }
+
+  private static String calendarQuery(String range, String timezone) {
+    return "<?xml version=\"1.0\"?><C:calendar-query xmlns:D=\"DAV:\""
+        + " xmlns:C=\"urn:ietf:params:xml:ns:caldav\"><D:prop><D:getetag/></D:prop>"
+        + "<C:filter><C:comp-filter name=\"VCALENDAR\"><C:comp-filter name=\"VEVENT\">"
+        + "<C:time-range "
+        + range
+        + "/></C:comp-filter></C:comp-filter></C:filter>"
+        + timezone
+        + "</C:calendar-query>";
+  }
+
+  /** The resource names a calendar-query finds. */
+  private List<String> query(TestMember m, String home, String range, String timezone)
+      throws Exception {
+    HttpResponse<String> r =
+        dav("REPORT", home, m.loginId(), calendarQuery(range, timezone), "Depth", "1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(207);
+    List<String> out = new java.util.ArrayList<>();
+    var matcher =
+        java.util.regex.Pattern.compile("<D:href>[^<]*/([^/<]+)</D:href>").matcher(r.body());
+    while (matcher.find()) {
+      out.add(matcher.group(1));
+    }
+    return out;
   }
 
   private void putEvent(TestMember m, String path, String vevent) throws Exception {

@@ -281,21 +281,42 @@ class ImipIntegrationTests {
             .uploaded(drive.root(), "会社案内.txt", "案内".getBytes(StandardCharsets.UTF_8))
             .get("id")
             .asString();
-    create(
-        aoki.client(),
-        defaultCalendar(aoki.client()),
-        event(
-            "会社説明会",
-            "2026-04-20T10:00",
-            "2026-04-20T11:00",
-            "timeZone",
-            "Asia/Tokyo",
-            "attendees",
-            List.of(Map.of("email", partner)),
-            "attachments",
-            List.of(Map.of("fileId", file))));
+    String id =
+        create(
+                aoki.client(),
+                defaultCalendar(aoki.client()),
+                event(
+                    "会社説明会",
+                    "2026-04-20T10:00",
+                    "2026-04-20T11:00",
+                    "timeZone",
+                    "Asia/Tokyo",
+                    "attendees",
+                    List.of(Map.of("email", partner)),
+                    "attachments",
+                    List.of(Map.of("fileId", file))))
+            .get("id")
+            .asString();
     String text = calendarParts(mailsTo(partner, 1).getFirst())[0];
     assertThat(text).contains("添付ファイル: 会社案内.txt").contains("Attachments: 会社案内.txt");
+
+    // Only the files change: the attendee gets the update (next SEQUENCE) with the new list.
+    String agenda =
+        drive
+            .uploaded(drive.root(), "当日の流れ.txt", "流れ".getBytes(StandardCharsets.UTF_8))
+            .get("id")
+            .asString();
+    ApiClient.Response attached =
+        aoki.client()
+            .patch(
+                "/api/v1/events/" + id + "?scope=all",
+                Map.of("attachments", List.of(Map.of("fileId", file), Map.of("fileId", agenda))));
+    assertThat(attached.status()).as(attached.body()).isEqualTo(200);
+    MimeMessage update = mailsTo(partner, 2).get(1);
+    assertThat(update.getSubject()).contains("更新");
+    String[] parts = calendarParts(update);
+    assertThat(parts[0]).contains("当日の流れ.txt").contains("会社案内.txt");
+    assertThat(unfold(parts[1])).contains("SEQUENCE:1").contains("METHOD:REQUEST");
   }
 
   @Test

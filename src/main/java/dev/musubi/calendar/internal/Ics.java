@@ -399,6 +399,58 @@ public final class Ics {
     return out.toString();
   }
 
+  /**
+   * RFC 4791 §7.10: the answer to a free-busy-query, one VFREEBUSY over {@code [start, end)} with a
+   * FREEBUSY line per busy period (merged per type and ordered by start, RFC 5545 §3.8.2.6).
+   */
+  public static String freeBusy(Instant start, Instant end, List<Period> busy, Instant stamp) {
+    StringBuilder out = new StringBuilder();
+    line(out, "BEGIN:VCALENDAR");
+    line(out, "VERSION:2.0");
+    line(out, "PRODID:-//Musubi//Calendar//JA");
+    line(out, "BEGIN:VFREEBUSY");
+    line(out, "DTSTAMP:" + UTC.format(stamp));
+    line(out, "DTSTART:" + UTC.format(start));
+    line(out, "DTEND:" + UTC.format(end));
+    for (String type : List.of("busy", "tentative")) {
+      List<Period> of =
+          busy.stream()
+              .filter(p -> p.status().equals("tentative") == type.equals("tentative"))
+              .sorted(java.util.Comparator.comparing(Period::start))
+              .toList();
+      Instant s = null;
+      Instant e = null;
+      for (Period p : of) {
+        if (s != null && !p.start().isAfter(e)) {
+          e = p.end().isAfter(e) ? p.end() : e;
+          continue;
+        }
+        if (s != null) {
+          freeBusyLine(out, type, s, e);
+        }
+        s = p.start();
+        e = p.end();
+      }
+      if (s != null) {
+        freeBusyLine(out, type, s, e);
+      }
+    }
+    line(out, "END:VFREEBUSY");
+    line(out, "END:VCALENDAR");
+    return out.toString();
+  }
+
+  private static void freeBusyLine(StringBuilder out, String type, Instant s, Instant e) {
+    line(
+        out,
+        "FREEBUSY;FBTYPE="
+            + (type.equals("tentative") ? "BUSY-TENTATIVE" : "BUSY")
+            + ":"
+            + UTC.format(s)
+            + "/"
+            + UTC.format(e));
+  }
+
   /** Parses a VCALENDAR into its VEVENTs. Throws {@link Malformed}. */
   public static List<VEvent> read(String text) {
     if (text.length() > MAX_BYTES) {

@@ -123,7 +123,7 @@ public class InvitationMail {
       return;
     }
     List<EventRow> overrides = store.overrides(tenantId, List.of(m.id()));
-    String digest = Itip.digest(m, overrides);
+    String digest = Itip.digest(m, overrides, attachmentsOf(tenantId, m, overrides));
     List<String> now = outside.stream().map(AttendeeRow::email).toList();
     List<String> before = state == null ? List.of() : state.recipients();
     List<String> removed = before.stream().filter(a -> !now.contains(a)).toList();
@@ -235,11 +235,21 @@ public class InvitationMail {
         tenantId,
         m.calendarId(),
         m.uid(),
-        new State(
-            sequence,
-            Itip.digest(m, store.overrides(tenantId, List.of(m.id()))),
-            state.recipients()));
+        new State(sequence, digestOf(tenantId, m), state.recipients()));
     syncNow(tenantId, m.id());
+  }
+
+  private String digestOf(UUID tenantId, EventRow m) {
+    List<EventRow> overrides = store.overrides(tenantId, List.of(m.id()));
+    return Itip.digest(m, overrides, attachmentsOf(tenantId, m, overrides));
+  }
+
+  private List<CalendarStore.AttachmentRow> attachmentsOf(
+      UUID tenantId, EventRow m, List<EventRow> overrides) {
+    List<UUID> ids = new ArrayList<>();
+    ids.add(m.id());
+    overrides.forEach(o -> ids.add(o.id()));
+    return store.attachments(tenantId, ids);
   }
 
   private record Sender(String address, String name, MemberPrincipal principal) {}

@@ -153,14 +153,18 @@ public final class Itip {
 
   /**
    * A digest of what makes a change significant to an attendee (times, recurrence, overridden
-   * occurrences, title, place and description); attendees' answers are left out.
+   * occurrences, title, place, description and attached files, which the invitation lists);
+   * attendees' answers are left out. Without attachments it is the digest earlier versions stored.
    */
-  public static String digest(EventRow master, List<EventRow> overrides) {
+  public static String digest(
+      EventRow master, List<EventRow> overrides, List<CalendarStore.AttachmentRow> attachments) {
     StringBuilder b = new StringBuilder();
     fields(b, master);
+    attachments(b, master, attachments);
     for (EventRow o : overrides) {
       b.append("|override:").append(o.recurrenceId());
       fields(b, o);
+      attachments(b, o, attachments);
     }
     try {
       byte[] h =
@@ -169,6 +173,20 @@ public final class Itip {
       return HexFormat.of().formatHex(h);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void attachments(
+      StringBuilder b, EventRow e, List<CalendarStore.AttachmentRow> attachments) {
+    for (CalendarStore.AttachmentRow a : attachments) {
+      if (a.eventId().equals(e.id())) {
+        b.append("|attach:")
+            .append(a.fileId())
+            .append('\u0000')
+            .append(a.uri())
+            .append('\u0000')
+            .append(a.name());
+      }
     }
   }
 

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -230,7 +232,19 @@ class CalDavController {
         to = time(r.getAttribute("end"), Instant.parse("2200-01-01T00:00:00Z"));
       }
       if (!c.kind().equals("holidays")) {
-        List<Resource> found = resources(me, c.id(), from, to);
+        Element tz = null;
+        for (Element e : children(rootEl)) {
+          if (key(e).equals(key(CALDAV, "timezone"))) {
+            tz = e;
+          }
+        }
+        // RFC 4791 §7.3, §9.8: all-day (DATE) values are compared in the request's time zone,
+        // else in the calendar's (its calendar-timezone property).
+        ZoneId floating =
+            tz != null
+                ? requestZone(tz.getTextContent())
+                : events.zoneOf(me.tenantId(), c.ownerId());
+        List<Resource> found = resources(me, c.id(), from, to, floating);
         Map<UUID, String> data = withData ? icsOf(me, c, found, false) : Map.of();
         for (Resource r : found) {
           ms.add(r.path(), resourceProps(r, data.get(r.event().id())), wanted, false);
@@ -326,13 +340,62 @@ class CalDavController {
       }
       ms.syncToken = "urn:musubi:sync:" + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000);
     } else if (name.equals(key(CALDAV, "free-busy-query"))) {
-      res.sendError(501);
+      freeBusyQuery(me, c, rootEl, res);
       return;
     } else {
       res.sendError(400);
       return;
     }
     ms.write(res);
+  }
+
+  /**
+   * RFC 4791 §7.10: the calendar's busy time in the request's time-range as one VFREEBUSY (times
+   * only, so anyone who may see the calendar's free/busy may ask). The time-range is required; an
+   * open end is taken as 400 days from the start (and an open start 400 days before the end), the
+   * longest window a query may span.
+   */
+  private void freeBusyQuery(
+      MemberPrincipal me, CalendarInfo c, Element rootEl, HttpServletResponse res)
+      throws IOException {
+    Element range = null;
+    for (Element e : children(rootEl)) {
+      if (key(e).equals(key(CALDAV, "time-range"))) {
+        range = e;
+      }
+    }
+    if (range == null
+        || (range.getAttribute("start").isBlank() && range.getAttribute("end").isBlank())) {
+      throw new ProblemException(
+          org.springframework.http.HttpStatus.BAD_REQUEST,
+          "bad-request",
+          "A free-busy-query needs a time-range with a start or an end (RFC 4791 §7.10).",
+          List.of());
+    }
+    Instant start =
+        range.getAttribute("start").isBlank()
+            ? null
+            : time(range.getAttribute("start"), Instant.EPOCH);
+    Instant end =
+        range.getAttribute("end").isBlank() ? null : time(range.getAttribute("end"), Instant.EPOCH);
+    if (start == null) {
+      start = end.minus(Events.MAX_WINDOW);
+    } else if (end == null) {
+      end = start.plus(Events.MAX_WINDOW);
+    }
+    List<Events.Busy> busy = events.calendarBusy(me, c.id(), start, end);
+    List<Ics.Period> periods = new ArrayList<>();
+    for (Events.Busy b : busy) {
+      // RFC 5545 §3.6.4: the periods lie within DTSTART and DTEND.
+      Instant s = b.start().isBefore(start) ? start : b.start();
+      Instant e = b.end().isAfter(end) ? end : b.end();
+      if (s.isBefore(e)) {
+        periods.add(new Ics.Period(s, e, b.status()));
+      }
+    }
+    res.setStatus(200);
+    res.setContentType("text/calendar;charset=UTF-8");
+    res.getWriter().write(Ics.freeBusy(start, end, periods, Instant.now()));
   }
 
   private void get(MemberPrincipal me, Target t, HttpServletResponse res, boolean head)
@@ -477,15 +540,52 @@ class CalDavController {
 
   private List<Resource> resources(
       MemberPrincipal me, UUID calendarId, @Nullable Instant from, @Nullable Instant to) {
+    return resources(me, calendarId, from, to, null);
+  }
+
+  /**
+   * The resources of a calendar, those with an occurrence in {@code [from, to)} when both are
+   * given. All-day events are stored at midnight in their own zone; when {@code floating} is given
+   * their dates are compared in that zone instead (RFC 4791 §7.3).
+   */
+  private List<Resource> resources(
+      MemberPrincipal me,
+      UUID calendarId,
+      @Nullable Instant from,
+      @Nullable Instant to,
+      @Nullable ZoneId floating) {
     Map<UUID, String> names = store.hrefs(me.tenantId(), calendarId);
     List<EventRow> masters;
     if (from != null && to != null) {
       // A plain single event (no rule, no added or excluded dates) overlaps the window exactly
-      // when the query's own condition holds (it starts before the end and ends after the start);
-      // only series are expanded, each with its overrides.
+      // when it starts before the end and ends after the start (RFC 4791 §9.9); only series are
+      // expanded, each with its overrides. The database is asked with a window two days wider so
+      // that all-day events compared in another zone are among the candidates.
+      java.util.function.Function<EventRow, Instant[]> window =
+          m -> floatingWindow(m, from, to, floating);
+      List<EventRow> candidates =
+          store.masters(
+              me.tenantId(),
+              List.of(calendarId),
+              floating == null ? from : from.minus(2, ChronoUnit.DAYS),
+              floating == null ? to : to.plus(2, ChronoUnit.DAYS));
+      Set<UUID> recurring = new java.util.HashSet<>();
+      for (EventRow m :
+          events.occurringIn(
+              me, candidates.stream().filter(CalDavController::mayRecur).toList(), window)) {
+        recurring.add(m.id());
+      }
       masters =
-          store.masters(me.tenantId(), List.of(calendarId), from, to).stream()
-              .filter(m -> !mayRecur(m) || events.occursIn(me, m, from, to))
+          candidates.stream()
+              .filter(
+                  m -> {
+                    if (mayRecur(m)) {
+                      return recurring.contains(m.id());
+                    }
+                    Instant[] w = window.apply(m);
+                    return m.startAt().isBefore(w[1])
+                        && (m.rangeEnd() == null || m.rangeEnd().isAfter(w[0]));
+                  })
               .toList();
     } else {
       masters =
@@ -500,6 +600,61 @@ class CalDavController {
               m, names.getOrDefault(m.id(), m.id() + ".ics"), home(me) + calendarId + "/"));
     }
     return out;
+  }
+
+  /**
+   * The query window for one event: as given, or for an all-day event the same wall-clock window
+   * moved from the {@code floating} zone into the event's own, where its dates are stored.
+   */
+  private static Instant[] floatingWindow(
+      EventRow m, Instant from, Instant to, @Nullable ZoneId floating) {
+    if (floating == null || !m.allDay()) {
+      return new Instant[] {from, to};
+    }
+    ZoneId own = ZoneId.of(m.timeZone());
+    return new Instant[] {
+      LocalDateTime.ofInstant(from, floating).atZone(own).toInstant(),
+      LocalDateTime.ofInstant(to, floating).atZone(own).toInstant()
+    };
+  }
+
+  /**
+   * RFC 4791 §9.8: the time zone of a CALDAV:timezone element (an iCalendar object with one
+   * VTIMEZONE): its TZID when that is an IANA zone, else the fixed offset of a zone with a single
+   * observance. Anything else is refused with 400.
+   */
+  static ZoneId requestZone(String text) {
+    String tzid = null;
+    Set<String> offsets = new LinkedHashSet<>();
+    for (String line : text.replace("\r\n ", "").replace("\n ", "").split("\r?\n")) {
+      String l = line.strip();
+      if (l.regionMatches(true, 0, "TZID:", 0, 5) && tzid == null) {
+        tzid = l.substring(5).strip();
+      } else if (l.regionMatches(true, 0, "TZOFFSETTO:", 0, 11)) {
+        offsets.add(l.substring(11).strip());
+      }
+    }
+    if (tzid != null) {
+      try {
+        return ZoneId.of(tzid.startsWith("/") ? tzid.substring(1) : tzid);
+      } catch (RuntimeException e) {
+        // Not an IANA name: fall back to the observances.
+      }
+    }
+    if (offsets.size() == 1) {
+      try {
+        String o = offsets.iterator().next();
+        return java.time.ZoneOffset.of(
+            o.length() == 5 ? o.substring(0, 3) + ":" + o.substring(3) : o);
+      } catch (RuntimeException e) {
+        // Falls through to the refusal below.
+      }
+    }
+    throw new ProblemException(
+        org.springframework.http.HttpStatus.BAD_REQUEST,
+        "bad-request",
+        "The timezone element needs a VTIMEZONE with a known TZID or a single offset (RFC 4791 §9.8).",
+        List.of());
   }
 
   private static boolean mayRecur(EventRow m) {
@@ -524,15 +679,21 @@ class CalDavController {
    * calendar (a first sync) and at least {@value #BATCH_FROM}, they come from one export of it (two
    * queries, rows redacted exactly as {@link Events#resource} redacts them) instead of several
    * queries per resource; a resource the export does not hold (beyond its row limit) is read on its
-   * own. A time-range query or a multiget reads each resource: measured on 10,000 events, loading
-   * the whole calendar for a month's 1,100 resources cost as much as reading them one by one.
+   * own. A time-range query or a multiget reads just its resources, a few queries per 500 of them
+   * ({@link Events#resources}): loading the whole calendar for a month's 1,100 resources cost as
+   * much as reading them one by one.
    */
   private Map<UUID, String> icsOf(
       MemberPrincipal me, CalendarInfo c, List<Resource> resources, boolean wholeCalendar) {
     Map<UUID, String> out = new HashMap<>();
     if (!wholeCalendar || resources.size() < BATCH_FROM) {
+      Map<UUID, List<Events.Exported>> rows =
+          events.resources(me, c.id(), resources.stream().map(Resource::event).toList());
       for (Resource r : resources) {
-        out.put(r.event().id(), ics(me, r));
+        List<Events.Exported> of = rows.get(r.event().id());
+        out.put(
+            r.event().id(),
+            of == null ? ics(me, r) : Ics.write(c.name(), CalendarFiles.items(of), List.of()));
       }
       return out;
     }
@@ -635,11 +796,18 @@ class CalDavController {
         key(DAV, "sync-token"),
         "urn:musubi:sync:" + (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000));
     p.put(key(CALDAV, "supported-calendar-component-set"), "<C:comp name=\"VEVENT\"/>");
+    // RFC 4791 §5.2.2: the zone in which all-day events are compared when a query names none.
+    StringBuilder zone = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+    zone.append("PRODID:-//Musubi//Calendar//JA\r\n");
+    Ics.timezone(zone, events.zoneOf(me.tenantId(), c.ownerId()).getId());
+    zone.append("END:VCALENDAR\r\n");
+    p.put(key(CALDAV, "calendar-timezone"), esc(zone.toString()));
     p.put(
         key(DAV, "supported-report-set"),
         "<D:supported-report><D:report><C:calendar-query/></D:report></D:supported-report>"
             + "<D:supported-report><D:report><C:calendar-multiget/></D:report></D:supported-report>"
-            + "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>");
+            + "<D:supported-report><D:report><D:sync-collection/></D:report></D:supported-report>"
+            + "<D:supported-report><D:report><C:free-busy-query/></D:report></D:supported-report>");
     p.put(key(DAV, "current-user-principal"), href(principal(me)));
     p.put(
         key(DAV, "current-user-privilege-set"),

@@ -31,6 +31,32 @@ class IcsTests {
   }
 
   @Test
+  void freeBusyMergesOverlappingPeriodsOfOneTypeAndOrdersThem() {
+    java.time.Instant t = java.time.Instant.parse("2026-04-06T00:00:00Z");
+    String fb =
+        Ics.freeBusy(
+            t,
+            t.plusSeconds(86_400),
+            List.of(
+                new Ics.Period(t.plusSeconds(7_200), t.plusSeconds(10_800), "busy"),
+                new Ics.Period(t.plusSeconds(3_600), t.plusSeconds(7_200), "busy"),
+                new Ics.Period(t.plusSeconds(9_000), t.plusSeconds(12_600), "busy"),
+                new Ics.Period(t.plusSeconds(3_600), t.plusSeconds(5_400), "tentative"),
+                new Ics.Period(t.plusSeconds(36_000), t.plusSeconds(39_600), "busy")),
+            t);
+    assertThat(fb.lines().filter(l -> l.startsWith("FREEBUSY")).toList())
+        .containsExactly(
+            "FREEBUSY;FBTYPE=BUSY:20260406T010000Z/20260406T033000Z",
+            "FREEBUSY;FBTYPE=BUSY:20260406T100000Z/20260406T110000Z",
+            "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260406T010000Z/20260406T013000Z");
+    assertThat(fb)
+        .contains("BEGIN:VFREEBUSY\r\n")
+        .contains("DTSTART:20260406T000000Z\r\n")
+        .contains("DTEND:20260407T000000Z\r\n")
+        .doesNotContain("METHOD");
+  }
+
+  @Test
   void malformedFilesAreRefused() {
     for (String bad :
         List.of(
