@@ -79,6 +79,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     return toResponse(Problems.conflict("duplicate", "This already exists; reload and try again."));
   }
 
+  /**
+   * Every database connection stayed busy for the pool's whole wait (a burst beyond what the pool
+   * serves): the client is told to come back shortly, not that the server failed.
+   */
+  @ExceptionHandler({
+    org.springframework.jdbc.CannotGetJdbcConnectionException.class,
+    org.springframework.transaction.CannotCreateTransactionException.class
+  })
+  ResponseEntity<ProblemDetail> busy(Exception e) {
+    log.warn("No database connection within the pool's wait: answering 503 ({})", e.getMessage());
+    return toResponse(
+        new ProblemException(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "busy",
+            "The server is busy; try again in a few seconds.",
+            List.of(),
+            java.util.Map.of("Retry-After", "5")));
+  }
+
   @ExceptionHandler(AccessDeniedException.class)
   ResponseEntity<ProblemDetail> denied(AccessDeniedException e) {
     return toResponse(Problems.forbidden("You may not do this."));
