@@ -8,6 +8,8 @@ import dev.musubi.drive.internal.DriveStore.DriveRow;
 import dev.musubi.drive.internal.DriveStore.Grant;
 import dev.musubi.drive.internal.DriveStore.NodeRow;
 import dev.musubi.drive.internal.DriveStore.VersionRow;
+import dev.musubi.identity.AdminAccess;
+import dev.musubi.identity.IpRanges;
 import dev.musubi.identity.RecentAuthentication;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.PageResult;
@@ -20,6 +22,7 @@ import dev.musubi.platform.security.Role;
 import dev.musubi.platform.web.ProblemException;
 import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
+import dev.musubi.platform.web.RequestInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +42,10 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * The drive: personal and shared drives, folders, files, versions, trash and quotas. Every method
@@ -75,6 +81,9 @@ public class Drives {
   private final TransactionTemplate tx;
 
   private final RecentAuthentication recentAuthentication;
+  private final AdminAccess adminAccess;
+  private final RequestInfo requestInfo;
+  private final TransactionTemplate independentTx;
 
   Drives(
       DriveStore store,
@@ -84,8 +93,14 @@ public class Drives {
       Ids ids,
       Clock clock,
       PlatformTransactionManager transactions,
-      RecentAuthentication recentAuthentication) {
+      RecentAuthentication recentAuthentication,
+      AdminAccess adminAccess,
+      RequestInfo requestInfo) {
     this.recentAuthentication = recentAuthentication;
+    this.adminAccess = adminAccess;
+    this.requestInfo = requestInfo;
+    this.independentTx = new TransactionTemplate(transactions);
+    this.independentTx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.store = store;
     this.blobs = blobs;
     this.refs = refs;
@@ -367,12 +382,15 @@ public class Drives {
   public Quota quota(MemberPrincipal actor) {
     DrivePolicy p = store.policy(actor.tenantId());
     DriveRow mine = personalDrive(actor);
+    String refusal = downloadRefusal(actor, p);
     return new Quota(
         store.driveUsage(actor.tenantId(), mine.id()),
         p.memberQuotaBytes(),
         store.companyUsage(actor.tenantId()),
         p.companyQuotaBytes(),
-        p.maxFileBytes());
+        p.maxFileBytes(),
+        refusal == null,
+        refusal);
   }
 
   // ---- folders -------------------------------------------------------------------------------
@@ -632,6 +650,7 @@ public class Drives {
     Access a = live(actor, fileId, DriveRole.VIEWER);
     requireFile(a.node());
     VersionRow v = version(a.node(), versionId);
+    requireDownload(actor, fileId, "drive");
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.DRIVE_FILE_DOWNLOADED)
             .actor(actor.memberId(), actor.loginId())
@@ -657,6 +676,7 @@ public class Drives {
     if (v == null || !v.nodeId().equals(n.id())) {
       return Optional.empty();
     }
+    requireDownload(reader, fileId, attachedToType);
     audit.record(
         AuditRecord.of(reader.tenantId(), AuditAction.DRIVE_FILE_DOWNLOADED)
             .actor(reader.memberId(), reader.loginId())
@@ -664,6 +684,70 @@ public class Drives {
             .with("version", v.seq())
             .with(attachedToType, attachedToId));
     return Optional.of(download(n, v));
+  }
+
+  /**
+   * Why the company's drive policy refuses the caller's downloads from the current request: {@code
+   * network} when the policy names download networks and the client address is in none of them (or
+   * unknown), {@code role} when the caller holds a denied role ({@link DrivePolicy#PLAIN_MEMBERS}
+   * for members without any admin role); null when downloads are allowed. Previews are not
+   * downloads.
+   */
+  public @Nullable String downloadRefusal(MemberPrincipal actor) {
+    return downloadRefusal(actor, store.policy(actor.tenantId()));
+  }
+
+  private @Nullable String downloadRefusal(MemberPrincipal actor, DrivePolicy p) {
+    if (!p.downloadNetworks().isEmpty()) {
+      String ip = currentIp();
+      if (ip == null || !IpRanges.allows(p.downloadNetworks(), ip)) {
+        return "network";
+      }
+    }
+    if (!p.downloadDeniedRoles().isEmpty()) {
+      Set<String> held = adminAccess.roleKeysOf(actor);
+      if (held.isEmpty()) {
+        held = Set.of(DrivePolicy.PLAIN_MEMBERS);
+      }
+      for (String key : p.downloadDeniedRoles()) {
+        if (held.contains(key)) {
+          return "role";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Throws 403 {@code download-not-allowed} (audited on its own) when the policy refuses. */
+  private void requireDownload(MemberPrincipal actor, UUID fileId, String via) {
+    String refusal = downloadRefusal(actor);
+    if (refusal == null) {
+      return;
+    }
+    // The request fails and may roll its own transaction back; the refusal is kept.
+    independentTx.executeWithoutResult(
+        s ->
+            audit.record(
+                AuditRecord.of(actor.tenantId(), AuditAction.DRIVE_DOWNLOAD_REFUSED)
+                    .actor(actor.memberId(), actor.loginId())
+                    .target("drive.file", fileId)
+                    .with("reason", refusal)
+                    .with("via", via)
+                    .failed()));
+    throw Problems.forbidden(
+        "download-not-allowed",
+        refusal.equals("network")
+            ? "Your company allows downloads only from its managed networks; this address is not"
+                + " one of them. You can still preview the file."
+            : "Your company does not allow members with your role to download files. You can still"
+                + " preview the file.");
+  }
+
+  private @Nullable String currentIp() {
+    if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a) {
+      return requestInfo.clientIp(a.getRequest());
+    }
+    return null;
   }
 
   /** The current version of a file the caller may view, for a preview (not audited). */
@@ -1161,6 +1245,45 @@ public class Drives {
         exts.add(v);
       }
     }
+    List<String> networks = new ArrayList<>();
+    if (p.downloadNetworks() != null) {
+      if (p.downloadNetworks().size() > 100) {
+        e.add(new FieldError("downloadNetworks", "too_many", "At most 100."));
+      } else {
+        for (String x : p.downloadNetworks()) {
+          String v = x == null ? "" : x.strip();
+          if (v.isEmpty() || v.length() > 64 || !IpRanges.isValid(v)) {
+            e.add(
+                new FieldError(
+                    "downloadNetworks", "invalid", "Not an IP address or CIDR block: " + clip(v)));
+            break;
+          }
+          if (!networks.contains(v)) {
+            networks.add(v);
+          }
+        }
+      }
+    }
+    List<String> deniedRoles = new ArrayList<>();
+    if (p.downloadDeniedRoles() != null) {
+      if (p.downloadDeniedRoles().size() > 100) {
+        e.add(new FieldError("downloadDeniedRoles", "too_many", "At most 100."));
+      } else {
+        Set<String> known = new HashSet<>(adminAccess.roleKeys(actor.tenantId()));
+        known.add(DrivePolicy.PLAIN_MEMBERS);
+        for (String x : p.downloadDeniedRoles()) {
+          String v = x == null ? "" : x.strip();
+          if (!known.contains(v)) {
+            e.add(
+                new FieldError("downloadDeniedRoles", "unknown_role", "No such role: " + clip(v)));
+            break;
+          }
+          if (!deniedRoles.contains(v)) {
+            deniedRoles.add(v);
+          }
+        }
+      }
+    }
     if (!e.isEmpty()) {
       throw Problems.invalid(e);
     }
@@ -1172,7 +1295,9 @@ public class Drives {
             p.versionsKept(),
             p.trashRetentionDays(),
             p.outsideLinks(),
-            exts);
+            exts,
+            networks,
+            deniedRoles);
     tx.executeWithoutResult(
         s -> {
           DrivePolicy before = store.policy(actor.tenantId());
@@ -1185,6 +1310,10 @@ public class Drives {
                   .with("after", clean.toString()));
         });
     return clean;
+  }
+
+  private static String clip(String s) {
+    return s.length() > 64 ? s.substring(0, 64) + "…" : s;
   }
 
   void checkExtension(DrivePolicy policy, String name) {

@@ -234,6 +234,25 @@ public class AdminAccess {
     return out;
   }
 
+  /**
+   * Keys of every admin role of the company: the built-in role codes ({@code super_admin}, …) and
+   * {@code custom:<id>} for each custom role. Never null.
+   */
+  public Set<String> roleKeys(UUID tenantId) {
+    Set<String> keys = new LinkedHashSet<>();
+    BUILT_IN.keySet().forEach(r -> keys.add(r.code()));
+    store.roles(tenantId).forEach(r -> keys.add("custom:" + r.id()));
+    return keys;
+  }
+
+  /** Keys (as {@link #roleKeys}) of the admin roles the caller holds; empty for a plain member. */
+  public Set<String> roleKeysOf(MemberPrincipal p) {
+    Set<String> keys = new LinkedHashSet<>();
+    p.roles().stream().filter(BUILT_IN::containsKey).forEach(r -> keys.add(r.code()));
+    store.rolesOfMember(p.tenantId(), p.memberId()).forEach(r -> keys.add("custom:" + r.id()));
+    return keys;
+  }
+
   /** Whether the member holds any admin role or custom role. */
   public boolean isAdmin(UUID tenantId, UUID memberId) {
     return members.roles(memberId).stream().anyMatch(Role::isAdmin)

@@ -35,6 +35,12 @@ addMessages({
     'policy.drive.versionsKept': '保持する版の数',
     'policy.drive.trashRetentionDays': 'ゴミ箱の保存日数',
     'policy.drive.saved': 'ドライブのポリシーを保存しました',
+    'policy.drive.downloads': 'メンバーのダウンロード',
+    'policy.drive.downloadNetworks': 'ダウンロードを許可するネットワーク',
+    'policy.drive.downloadNetworksHint': '1行に1つ、IPアドレスまたはCIDR（例: 203.0.113.0/24, 2001:db8::/32）。空ならどこからでもダウンロードできます。Musubi は端末を管理しないため、会社の管理するネットワークからの接続を「管理端末」とみなします。プレビューはどこからでもできます。',
+    'policy.drive.downloadDeniedRoles': 'ダウンロードを禁止するロール',
+    'policy.drive.plainMembers': '管理者ロールを持たないメンバー',
+    'policy.drive.downloadRolesHint': 'チェックしたロールを持つメンバーはファイルをダウンロードできません（プレビューは可）。社外共有リンクには適用されません。',
     'policy.talk': 'トーク: 編集・送信取消・既読',
     'policy.talk.editWindow': 'メッセージを編集できる期間',
     'policy.talk.recallWindow': '送信取消できる期間',
@@ -77,6 +83,12 @@ addMessages({
     'policy.drive.versionsKept': 'Versions kept',
     'policy.drive.trashRetentionDays': 'Days in the trash',
     'policy.drive.saved': 'Drive policy saved',
+    'policy.drive.downloads': 'Downloads by members',
+    'policy.drive.downloadNetworks': 'Networks downloads are allowed from',
+    'policy.drive.downloadNetworksHint': 'One IP address or CIDR block per line (e.g. 203.0.113.0/24, 2001:db8::/32). Empty: downloads from anywhere. Musubi manages no devices, so connections from the company\'s managed networks count as managed devices. Previews work from anywhere.',
+    'policy.drive.downloadDeniedRoles': 'Roles that may not download',
+    'policy.drive.plainMembers': 'Members without admin roles',
+    'policy.drive.downloadRolesHint': 'Members holding a checked role cannot download files (they can still preview them). Sharing links for outsiders are not affected.',
     'policy.talk': 'Talk: editing, unsending and read receipts',
     'policy.talk.editWindow': 'Messages can be edited for',
     'policy.talk.recallWindow': 'Messages can be unsent for',
@@ -230,14 +242,29 @@ const DRIVE_SIZES = [
   ['companyQuotaBytes', 'policy.drive.companyQuotaMb'],
 ];
 
-/** Drive's policy: outside links, blocked extensions, sizes, versions and trash. */
+/**
+ * The role keys a download rule can name, with labels: members without admin roles first, then the
+ * built-in admin roles and the company's custom roles (and any key the policy holds that the role
+ * list did not answer, so that saving never drops it).
+ */
+function roleChoices(roles, chosen) {
+  const out = [['member', t('policy.drive.plainMembers')]];
+  for (const r of roles || []) out.push([r.code, r.builtIn ? t('role.' + r.code) : r.name]);
+  for (const k of chosen) if (!out.some(([key]) => key === k)) out.push([k, k]);
+  return out;
+}
+
+/** Drive's policy: outside links, downloads by members, blocked extensions, sizes, versions and trash. */
 function DrivePolicyCard() {
   const { data, setData, error } = useResource('/api/v1/admin/drive-policy');
+  const roles = useResource('/api/v1/admin/roles').data;
   const [form, setForm] = useState(null);
   const save = useSave();
   const fromData = (d) => ({
     outsideLinks: d.outsideLinks,
     blockedExtensions: (d.blockedExtensions || []).join(', '),
+    downloadNetworks: (d.downloadNetworks || []).join('\n'),
+    downloadDeniedRoles: d.downloadDeniedRoles || [],
     versionsKept: String(d.versionsKept),
     trashRetentionDays: String(d.trashRetentionDays),
     ...Object.fromEntries(DRIVE_SIZES.map(([k]) => [k, mb(d[k])])),
@@ -257,6 +284,11 @@ function DrivePolicyCard() {
         .filter(Boolean),
       versionsKept: Number(form.versionsKept),
       trashRetentionDays: Number(form.trashRetentionDays),
+      downloadNetworks: form.downloadNetworks
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+      downloadDeniedRoles: form.downloadDeniedRoles,
     };
     // Sizes are shown in MB; an untouched one is left out so that rounding never changes it.
     for (const [k] of DRIVE_SIZES) if (form[k] !== shown[k]) b[k] = Math.round(Number(form[k]) * MB);
@@ -271,6 +303,30 @@ function DrivePolicyCard() {
         <span class="field-hint">${t('policy.drive.outsideLinksHint')}</span>
       </div>
       <${TextField} label=${t('policy.drive.blockedExtensions')} name="blockedExtensions" value=${form.blockedExtensions} hint=${t('policy.drive.blockedHint')} onValue=${(v) => setForm({ ...form, blockedExtensions: v })} error=${fe.blockedExtensions} />
+      <fieldset class="policy-group" data-testid="drive-policy-downloads">
+        <legend>${t('policy.drive.downloads')}</legend>
+        <label class="field">
+          <span class="field-label">${t('policy.drive.downloadNetworks')}</span>
+          <textarea class="input admin-textarea" name="downloadNetworks" rows="3" value=${form.downloadNetworks} onInput=${(e) => setForm({ ...form, downloadNetworks: e.currentTarget.value })}></textarea>
+          <span class="field-hint">${t('policy.drive.downloadNetworksHint')}</span>
+          ${fe.downloadNetworks && html`<span class="field-error" role="alert">${fe.downloadNetworks}</span>`}
+        </label>
+        <div class="field" role="group" aria-label=${t('policy.drive.downloadDeniedRoles')}>
+          <span class="field-label">${t('policy.drive.downloadDeniedRoles')}</span>
+          ${roleChoices(roles, form.downloadDeniedRoles).map(
+            ([key, label]) => html`<${Checkbox}
+              key=${key}
+              name=${'deny-' + key}
+              label=${label}
+              checked=${form.downloadDeniedRoles.includes(key)}
+              onValue=${(on) =>
+                setForm({ ...form, downloadDeniedRoles: on ? [...form.downloadDeniedRoles, key] : form.downloadDeniedRoles.filter((x) => x !== key) })}
+            />`,
+          )}
+          <span class="field-hint">${t('policy.drive.downloadRolesHint')}</span>
+          ${fe.downloadDeniedRoles && html`<span class="field-error" role="alert">${fe.downloadDeniedRoles}</span>`}
+        </div>
+      </fieldset>
       <div class="admin-form-grid">
         ${DRIVE_SIZES.map(
           ([k, label]) => html`<${TextField} key=${k} label=${t(label)} name=${k} type="number" min="0" value=${form[k]} onValue=${(v) => setForm({ ...form, [k]: v })} error=${fe[k]} />`,

@@ -48,6 +48,8 @@ addMessages({
     'drive.delete': 'ゴミ箱へ移動',
     'drive.deleteConfirm': '「{name}」をゴミ箱へ移動しますか？',
     'drive.download': 'ダウンロード',
+    'drive.downloadBlockedNetwork': '会社のポリシーにより、管理されたネットワークの外からはダウンロードできません。プレビューは表示できます。',
+    'drive.downloadBlockedRole': '会社のポリシーにより、あなたのロールではダウンロードできません。プレビューは表示できます。',
     'drive.versions': '版の履歴',
     'drive.version': '第{n}版',
     'drive.current': '現在の版',
@@ -134,6 +136,8 @@ addMessages({
     'drive.delete': 'Move to trash',
     'drive.deleteConfirm': 'Move “{name}” to the trash?',
     'drive.download': 'Download',
+    'drive.downloadBlockedNetwork': 'Your company allows downloads only from its managed networks, and you are outside them. You can still preview files.',
+    'drive.downloadBlockedRole': 'Your company does not allow your role to download files. You can still preview them.',
     'drive.versions': 'Versions',
     'drive.version': 'Version {n}',
     'drive.current': 'Current',
@@ -489,11 +493,16 @@ function DriveTabs({ drives, current }) {
   </nav>`;
 }
 
-function QuotaBar() {
+/** The caller's quota and whether they may download here (the company's drive policy). */
+function useQuota(key) {
   const [q, setQ] = useState(null);
   useEffect(() => {
     api.get('/api/v1/drive/quota').then(setQ, () => {});
-  }, []);
+  }, [key]);
+  return q;
+}
+
+function QuotaBar({ q }) {
   if (!q) return null;
   const pct = q.limit > 0 ? Math.min(100, Math.round((q.used / q.limit) * 100)) : 0;
   return html`<div class="drive-quota" data-testid="drive-quota">
@@ -513,6 +522,9 @@ function Browser({ drives, folderId, canCreateDrive }) {
   const [dragging, setDragging] = useState(false);
   const [dialog, setDialog] = useState(null);
   const [quotaKey, setQuotaKey] = useState(0);
+  const quota = useQuota(quotaKey);
+  // Previews stay allowed when the policy refuses downloads; only the download actions go.
+  const canDownload = quota?.download !== false;
   const [layout, setLayout] = useState(() => (localStorage.getItem(LAYOUT_KEY) === 'grid' ? 'grid' : 'list'));
   const fileInput = useRef(null);
   const folderInput = useRef(null);
@@ -607,8 +619,10 @@ function Browser({ drives, folderId, canCreateDrive }) {
   >
     <div class="drive-head">
       <h1 class="page-title">${t('drive.title')}</h1>
-      <${QuotaBar} key=${quotaKey} />
+      <${QuotaBar} q=${quota} />
     </div>
+    ${!canDownload &&
+    html`<div data-testid="drive-download-blocked"><${Alert} tone="info">${t(quota.downloadRefusal === 'role' ? 'drive.downloadBlockedRole' : 'drive.downloadBlockedNetwork')}<//></div>`}
     <${DriveTabs} drives=${drives} current=${data?.folder.driveId} />
     ${data &&
     html`<nav class="drive-crumbs" aria-label="breadcrumbs">
@@ -706,10 +720,10 @@ function Browser({ drives, folderId, canCreateDrive }) {
             ? html`<${EmptyState} icon="drive" title=${t('drive.empty')}>${canEdit ? t('drive.emptyHint') : ''}<//>`
             : layout === 'grid'
               ? html`<ul class="drive-grid" data-testid="drive-grid">
-                  ${rows.map((item) => html`<${Card} key=${item.id} item=${item} canEdit=${canEdit} onAction=${(kind) => setDialog({ kind, item })} />`)}
+                  ${rows.map((item) => html`<${Card} key=${item.id} item=${item} canEdit=${canEdit} canDownload=${canDownload} onAction=${(kind) => setDialog({ kind, item })} />`)}
                 </ul>`
               : html`<ul class="drive-list" data-testid="drive-list">
-                  ${rows.map((item) => html`<${Row} key=${item.id} item=${item} canEdit=${canEdit} onAction=${(kind) => setDialog({ kind, item })} />`)}
+                  ${rows.map((item) => html`<${Row} key=${item.id} item=${item} canEdit=${canEdit} canDownload=${canDownload} onAction=${(kind) => setDialog({ kind, item })} />`)}
                 </ul>`}
           ${!results && html`<${Pager} page=${data.page} size=${data.size} total=${data.total} onPage=${setPage} />`}`}
     <${NameDialog}
@@ -741,8 +755,8 @@ function Browser({ drives, folderId, canCreateDrive }) {
         load();
       }}
     />
-    ${dialog?.kind === 'versions' && html`<${VersionsDialog} item=${dialog.item} onClose=${() => { setDialog(null); load(); }} />`}
-    ${dialog?.kind === 'preview' && html`<${PreviewDialog} item=${dialog.item} onClose=${() => setDialog(null)} />`}
+    ${dialog?.kind === 'versions' && html`<${VersionsDialog} item=${dialog.item} canDownload=${canDownload} onClose=${() => { setDialog(null); load(); }} />`}
+    ${dialog?.kind === 'preview' && html`<${PreviewDialog} item=${dialog.item} canDownload=${canDownload} onClose=${() => setDialog(null)} />`}
     ${dialog?.kind === 'share' && html`<${ShareDialog} item=${dialog.item} onClose=${() => setDialog(null)} />`}
     ${dialog?.kind === 'members' && drive && html`<${MembersDialog} drive=${drive} onClose=${() => setDialog(null)} />`}
     ${dialog?.kind === 'drive' &&
@@ -763,7 +777,7 @@ function Browser({ drives, folderId, canCreateDrive }) {
   </div>`;
 }
 
-function Row({ item, canEdit, onAction }) {
+function Row({ item, canEdit, canDownload, onAction }) {
   const folder = item.type === 'folder';
   return html`<li class="drive-row" data-testid="drive-row">
     <span class="drive-row-icon" aria-hidden="true"><${Icon} name=${folder ? 'drive' : 'copy'} /></span>
@@ -774,17 +788,17 @@ function Row({ item, canEdit, onAction }) {
       <span class="drive-row-meta">${folder ? t('drive.folder') : formatBytes(item.size)} · ${formatDateTime(item.updatedAt)}</span>
     </span>
     <span class="drive-row-actions">
-      <${ItemActions} item=${item} canEdit=${canEdit} onAction=${onAction} />
+      <${ItemActions} item=${item} canEdit=${canEdit} canDownload=${canDownload} onAction=${onAction} />
     </span>
   </li>`;
 }
 
 /** What one can do with an item, the same in the list and the grid. */
-function ItemActions({ item, canEdit, onAction }) {
+function ItemActions({ item, canEdit, canDownload, onAction }) {
   const folder = item.type === 'folder';
   return html`
       ${!folder &&
-      html`<a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name}>${t('drive.download')}</a>
+      html`${canDownload && html`<a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name} data-testid="drive-download">${t('drive.download')}</a>`}
         <button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('versions')}>${t('drive.versions')}</button>`}
       ${!folder && canEdit && html`<button type="button" class="btn btn-secondary btn-small" onClick=${() => onAction('share')} data-testid="drive-share">${t('drive.share')}</button>`}
       ${canEdit &&
@@ -797,7 +811,7 @@ function ItemActions({ item, canEdit, onAction }) {
  * An item as a card in the grid: a thumbnail drawn by the server for images and PDFs (an icon when
  * there is none or it fails), the name that opens it, and the list's actions behind a menu.
  */
-function Card({ item, canEdit, onAction }) {
+function Card({ item, canEdit, canDownload, onAction }) {
   const folder = item.type === 'folder';
   const [thumb, setThumb] = useState(!folder && previewKind(item) === 'image');
   const open = () => (folder ? (location.hash = '#/drive/folder/' + item.id) : onAction('preview'));
@@ -822,7 +836,7 @@ function Card({ item, canEdit, onAction }) {
     <details class="drive-card-menu">
       <summary class="btn btn-secondary btn-small" aria-label=${t('drive.more') + ': ' + item.name} title=${t('drive.more')}>…</summary>
       <div class="drive-card-actions" onClick=${(e) => e.target.closest('button') && e.currentTarget.parentElement.removeAttribute('open')}>
-        <${ItemActions} item=${item} canEdit=${canEdit} onAction=${onAction} />
+        <${ItemActions} item=${item} canEdit=${canEdit} canDownload=${canDownload} onAction=${onAction} />
       </div>
     </details>
   </li>`;
@@ -862,7 +876,7 @@ function NameDialog({ open, title, initial, onClose, onSave }) {
   <//>`;
 }
 
-function VersionsDialog({ item, onClose }) {
+function VersionsDialog({ item, canDownload, onClose }) {
   const [versions, setVersions] = useState(null);
   const [error, setError] = useState(null);
   const load = () => api.get(`/api/v1/drive/files/${item.id}/versions`).then(setVersions, setError);
@@ -880,7 +894,7 @@ function VersionsDialog({ item, onClose }) {
               ${v.current
                 ? html`<span class="badge badge-success">${t('drive.current')}</span>`
                 : html`<span>
-                    <a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content?version=${v.id}`} download=${item.name}>${t('drive.download')}</a>
+                    ${canDownload && html`<a class="btn btn-secondary btn-small" href=${`/api/v1/drive/files/${item.id}/content?version=${v.id}`} download=${item.name}>${t('drive.download')}</a>`}
                     <button type="button" class="btn btn-secondary btn-small" onClick=${async () => {
                       try {
                         await api.post(`/api/v1/drive/files/${item.id}/versions/${v.id}/restore`);
@@ -1004,7 +1018,7 @@ function previewKind(item) {
   return 'none';
 }
 
-function PreviewDialog({ item, onClose }) {
+function PreviewDialog({ item, canDownload, onClose }) {
   const [kind, setKind] = useState(() => previewKind(item));
   const [text, setText] = useState(null);
   useEffect(() => {
@@ -1015,7 +1029,7 @@ function PreviewDialog({ item, onClose }) {
     wide
     title=${item.name}
     onClose=${onClose}
-    footer=${html`<a class="btn btn-primary" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name}>${t('drive.download')}</a>`}
+    footer=${canDownload ? html`<a class="btn btn-primary" href=${`/api/v1/drive/files/${item.id}/content`} download=${item.name}>${t('drive.download')}</a>` : null}
   >
     <div class="drive-preview" data-testid="drive-preview">
       ${kind === 'image' &&

@@ -183,9 +183,17 @@ class AdminConsoleBrowserTests extends BrowserTestBase {
     button(drive, "保存").click();
     assertThat(drive.locator(".field-error")).containsText("1000");
     drive.locator("input[name=versionsKept]").fill("20");
+    drive.locator("textarea[name=downloadNetworks]").fill("10.0.0.0/33");
+    button(drive, "保存").click();
+    assertThat(drive.locator(".field-error")).containsText("形式が正しくありません");
+    drive.locator("textarea[name=downloadNetworks]").fill("127.0.0.0/8\n::1");
+    assertThat(drive.locator("input[name=deny-member]")).not().isChecked();
+    drive.locator("input[name=deny-auditor]").check();
     button(drive, "保存").click();
     assertThat(admin.getByText("ドライブのポリシーを保存しました")).isVisible();
     assertThat(drive.locator("input[name=blockedExtensions]")).hasValue("exe, bat");
+    assertThat(drive.locator("textarea[name=downloadNetworks]")).hasValue("127.0.0.0/8\n::1");
+    assertThat(drive.locator("input[name=deny-auditor]")).isChecked();
     Locator talk = admin.getByTestId("talk-policy-form");
     talk.locator("select[name=recallWindowHours]").selectOption("1");
     talk.locator("input[name=readByVisible]").uncheck();

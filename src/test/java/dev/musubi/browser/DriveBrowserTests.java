@@ -105,6 +105,15 @@ class DriveBrowserTests extends BrowserTestBase {
     Browser.submitPassword(phone, "tanaka@" + company.domain(), PASSWORD);
     assertThat(row(phone, "見積書")).isVisible();
     assertThat(phone.getByTestId("drive-upload")).isVisible();
+
+    // When the company's policy refuses members' downloads, the page says so and offers none.
+    row(phone, "見積書").getByRole(AriaRole.LINK).first().click();
+    assertThat(row(phone, "memo.txt").getByTestId("drive-download")).hasCount(1);
+    admin.send("PUT", "/api/v1/admin/drive-policy", "{\"downloadDeniedRoles\":[\"member\"]}", 200);
+    phone.reload();
+    assertThat(phone.getByTestId("drive-download-blocked")).containsText("ロールではダウンロードできません");
+    assertThat(row(phone, "memo.txt")).isVisible();
+    assertThat(phone.getByTestId("drive-download")).hasCount(0);
   }
 
   @Test

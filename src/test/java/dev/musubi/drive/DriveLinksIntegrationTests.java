@@ -1,5 +1,6 @@
 package dev.musubi.drive;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.musubi.testing.ApiClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,5 +186,169 @@ class DriveLinksIntegrationTests {
         .isEqualTo(404);
     assertThat(fetch("/s/" + l.get("token").asString() + "/content", null).statusCode())
         .isEqualTo(200);
+  }
+
+  private HttpResponse<String> davGet(Fixtures.TestMember m, String name) throws Exception {
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString((m.loginId() + ":" + Fixtures.PASSWORD).getBytes(UTF_8));
+    return outsider.send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/dav/files/" + m.loginId() + "/" + name))
+            .header("Authorization", "Basic " + basic)
+            .build(),
+        HttpResponse.BodyHandlers.ofString(UTF_8));
+  }
+
+  @Test
+  void companyPolicyCanRestrictMemberDownloadsByNetworkAndRole() throws Exception {
+    Fixtures.TestMember suzuki = fixtures.member(company, "suzuki");
+    DriveClient plain = new DriveClient(port, suzuki);
+    String own =
+        plain.uploaded(plain.root(), "memo.txt", "メモ".getBytes(UTF_8)).get("id").asString();
+    String version =
+        plain
+            .api
+            .get("/api/v1/drive/files/" + own + "/versions")
+            .json()
+            .get(0)
+            .get("id")
+            .asString();
+    DriveClient admin = new DriveClient(port, company.admin());
+    String adminFile =
+        admin.uploaded(admin.root(), "a.txt", "a".getBytes(UTF_8)).get("id").asString();
+    String token = link(Map.of()).get("token").asString();
+
+    // Only from the managed networks: this request comes from 127.0.0.1, outside 10.0.0.0/8.
+    ApiClient.Response set =
+        company
+            .admin()
+            .put(
+                "/api/v1/admin/drive-policy",
+                Map.of("downloadNetworks", List.of("10.0.0.0/8", " fd00::/8 ")));
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(set.json().get("downloadNetworks").toString())
+        .isEqualTo("[\"10.0.0.0/8\",\"fd00::/8\"]");
+    DriveClient.Bytes refused = plain.download(own);
+    assertThat(refused.status()).isEqualTo(403);
+    String problem = new String(refused.body(), UTF_8);
+    assertThat(problem)
+        .contains("urn:musubi:problem:download-not-allowed")
+        .contains("managed networks");
+    assertThat(
+            plain
+                .get("/api/v1/drive/files/" + own + "/content?version=" + version, Map.of())
+                .status())
+        .isEqualTo(403);
+    assertThat(plain.api.get("/api/v1/drive/files/" + own + "/preview").status()).isEqualTo(200);
+    JsonNode quota = plain.api.get("/api/v1/drive/quota").json();
+    assertThat(quota.get("download").asBoolean()).isFalse();
+    assertThat(quota.get("downloadRefusal").asString()).isEqualTo("network");
+    HttpResponse<String> dav = davGet(suzuki, "memo.txt");
+    assertThat(dav.statusCode()).isEqualTo(403);
+    assertThat(dav.body()).contains("download-not-allowed");
+    // Outside links keep their own rules.
+    assertThat(fetch("/s/" + token + "/content", null).statusCode()).isEqualTo(200);
+
+    // 127.0.0.0/8 is managed; now only members without an admin role are refused.
+    set =
+        company
+            .admin()
+            .put(
+                "/api/v1/admin/drive-policy",
+                Map.of(
+                    "downloadNetworks",
+                    List.of("127.0.0.0/8"),
+                    "downloadDeniedRoles",
+                    List.of("member")));
+    assertThat(set.status()).as(set.body()).isEqualTo(200);
+    assertThat(admin.download(adminFile).status()).isEqualTo(200);
+    DriveClient.Bytes byRole = plain.download(own);
+    assertThat(byRole.status()).isEqualTo(403);
+    assertThat(new String(byRole.body(), UTF_8)).contains("download-not-allowed").contains("role");
+    assertThat(plain.api.get("/api/v1/drive/quota").json().get("downloadRefusal").asString())
+        .isEqualTo("role");
+    assertThat(admin.api.get("/api/v1/drive/quota").json().get("download").asBoolean()).isTrue();
+    ApiClient.Response audit =
+        company.admin().get("/api/v1/admin/audit?action=DRIVE_DOWNLOAD_REFUSED");
+    assertThat(audit.json().get("items")).hasSize(4);
+    assertThat(audit.body())
+        .contains("\"actionCode\":4006")
+        .contains("network")
+        .contains("role")
+        .contains(suzuki.loginId());
+    assertThat(company.admin().get("/api/v1/admin/audit?action=DRIVE_POLICY_CHANGED").body())
+        .contains("downloadDeniedRoles=[member]");
+
+    // Custom roles count as keys; bad entries are refused with the field named.
+    String role =
+        company
+            .admin()
+            .post(
+                "/api/v1/admin/roles", Map.of("name", "閲覧", "permissions", List.of("members.read")))
+            .json()
+            .get("code")
+            .asString();
+    assertThat(
+            company
+                .admin()
+                .put(
+                    "/api/v1/admin/drive-policy",
+                    Map.of("downloadDeniedRoles", List.of(role, "auditor")))
+                .status())
+        .isEqualTo(200);
+    assertThat(plain.download(own).status()).isEqualTo(200);
+    List<String> many =
+        java.util.stream.IntStream.range(0, 101).mapToObj(i -> "10.0.0." + i).toList();
+    for (Map<String, Object> bad :
+        List.<Map<String, Object>>of(
+            Map.of("downloadNetworks", List.of("10.0.0.0/33")),
+            Map.of("downloadNetworks", List.of("intranet.example.jp")),
+            Map.of("downloadNetworks", many),
+            Map.of("downloadDeniedRoles", List.of("custom:" + java.util.UUID.randomUUID())))) {
+      ApiClient.Response r = company.admin().put("/api/v1/admin/drive-policy", bad);
+      assertThat(r.status()).as(r.body()).isEqualTo(422);
+      assertThat(r.json().get("errors").findValuesAsString("field"))
+          .containsExactly(bad.keySet().iterator().next());
+    }
+    // Another company's admin changes only their own company; a plain member nothing.
+    Fixtures.TestCompany other = fixtures.company();
+    assertThat(
+            other
+                .admin()
+                .put("/api/v1/admin/drive-policy", Map.of("downloadDeniedRoles", List.of("member")))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            company
+                .admin()
+                .put("/api/v1/admin/drive-policy", Map.of("downloadDeniedRoles", List.of(role)))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            other
+                .admin()
+                .put("/api/v1/admin/drive-policy", Map.of("downloadDeniedRoles", List.of(role)))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            suzuki
+                .client()
+                .put("/api/v1/admin/drive-policy", Map.of("downloadDeniedRoles", List.of()))
+                .status())
+        .isEqualTo(403);
+    assertThat(plain.download(own).status()).isEqualTo(200);
+    // Without a recent sign-in the policy does not change.
+    try {
+      clock.advance(Duration.ofMinutes(16));
+      ApiClient.Response stale =
+          company
+              .admin()
+              .put("/api/v1/admin/drive-policy", Map.of("downloadNetworks", List.of("10.0.0.0/8")));
+      assertThat(stale.problemType()).isEqualTo("reauthentication-required");
+    } finally {
+      clock.reset();
+    }
+    assertThat(plain.download(own).status()).isEqualTo(200);
   }
 }

@@ -583,7 +583,9 @@ public class DriveStore {
                     rs.getInt("versions_kept"),
                     rs.getInt("trash_retention_days"),
                     rs.getBoolean("outside_links"),
-                    extensions(rs.getString("blocked_extensions"))))
+                    extensions(rs.getString("blocked_extensions")),
+                    extensions(rs.getString("download_networks")),
+                    extensions(rs.getString("download_denied_roles"))))
         .optional()
         .orElseGet(DrivePolicy::defaults);
   }
@@ -593,7 +595,8 @@ public class DriveStore {
     jdbc.sql(
             "INSERT INTO drive_policy (tenant_id, member_quota_bytes, company_quota_bytes,"
                 + " max_file_bytes, versions_kept, trash_retention_days, outside_links,"
-                + " blocked_extensions, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " blocked_extensions, download_networks, download_denied_roles, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .params(
             tenantId,
             p.memberQuotaBytes(),
@@ -603,6 +606,8 @@ public class DriveStore {
             p.trashRetentionDays(),
             p.outsideLinks(),
             String.join(",", p.blockedExtensions()),
+            String.join(",", p.downloadNetworks()),
+            String.join(",", p.downloadDeniedRoles()),
             ts(now))
         .update();
   }

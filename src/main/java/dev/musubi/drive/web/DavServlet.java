@@ -8,6 +8,7 @@ import dev.musubi.drive.Drives;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.web.ProblemException;
+import dev.musubi.platform.web.ProblemWriter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -58,11 +59,13 @@ class DavServlet extends HttpServlet {
   private final transient Drives drives;
   private final transient DavLocks locks;
   private final transient Downloads downloads;
+  private final transient ProblemWriter problems;
 
-  DavServlet(Drives drives, DavLocks locks, Downloads downloads) {
+  DavServlet(Drives drives, DavLocks locks, Downloads downloads, ProblemWriter problems) {
     this.drives = drives;
     this.locks = locks;
     this.downloads = downloads;
+    this.problems = problems;
   }
 
   /** A request path resolved against the drive. */
@@ -118,7 +121,10 @@ class DavServlet extends HttpServlet {
         res.setStatus(e.status);
       }
     } catch (ProblemException e) {
-      if (!res.isCommitted()) {
+      if (e.type().equals("download-not-allowed")) {
+        // A policy refusal says why, as the API does, so that a client can show it.
+        problems.write(res, e);
+      } else if (!res.isCommitted()) {
         res.resetBuffer();
         int s = e.status().value();
         res.setStatus(

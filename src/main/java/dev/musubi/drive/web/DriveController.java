@@ -62,7 +62,9 @@ class DriveController {
       @Nullable Integer versionsKept,
       @Nullable Integer trashRetentionDays,
       @Nullable Boolean outsideLinks,
-      @Nullable List<String> blockedExtensions) {}
+      @Nullable List<String> blockedExtensions,
+      @Nullable List<String> downloadNetworks,
+      @Nullable List<String> downloadDeniedRoles) {}
 
   private final Drives drives;
   private final DriveLinks links;
@@ -365,7 +367,11 @@ class DriveController {
             b.versionsKept() == null ? current.versionsKept() : b.versionsKept(),
             b.trashRetentionDays() == null ? current.trashRetentionDays() : b.trashRetentionDays(),
             b.outsideLinks() == null ? current.outsideLinks() : b.outsideLinks(),
-            b.blockedExtensions() == null ? current.blockedExtensions() : b.blockedExtensions()));
+            b.blockedExtensions() == null ? current.blockedExtensions() : b.blockedExtensions(),
+            b.downloadNetworks() == null ? current.downloadNetworks() : b.downloadNetworks(),
+            b.downloadDeniedRoles() == null
+                ? current.downloadDeniedRoles()
+                : b.downloadDeniedRoles()));
   }
 
   // ------------------------------------------------------------------------------------------
