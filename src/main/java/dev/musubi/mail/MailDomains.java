@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
@@ -85,6 +86,7 @@ public class MailDomains {
   private final Ids ids;
   private final Clock clock;
   private final TransactionTemplate ownTransaction;
+  private final ReentrantLock registering = new ReentrantLock();
   private final String mailHost;
 
   MailDomains(
@@ -610,24 +612,37 @@ public class MailDomains {
 
   /** Registers the company's sign-up domain as its primary mail domain (once, race-free). */
   private void ensurePrimary(UUID tenantId) {
-    Boolean exists =
+    if (hasPrimary(tenantId)) {
+      return;
+    }
+    // One at a time in this process: concurrent first deliveries (20 SMTP connections at once)
+    // would otherwise each generate an RSA key pair only to lose the race for the row.
+    registering.lock();
+    try {
+      if (hasPrimary(tenantId)) {
+        return;
+      }
+      Optional<Company> company = companies.find(tenantId);
+      if (company.isEmpty()) {
+        return;
+      }
+      try {
+        ownTransaction.executeWithoutResult(
+            s -> insert(tenantId, company.get().domain().toLowerCase(Locale.ROOT), true));
+      } catch (DuplicateKeyException e) {
+        // Another server registered it at the same time.
+      }
+    } finally {
+      registering.unlock();
+    }
+  }
+
+  private boolean hasPrimary(UUID tenantId) {
+    return Boolean.TRUE.equals(
         jdbc.sql("SELECT COUNT(*) > 0 FROM mail_domain WHERE tenant_id = ? AND is_primary")
             .param(tenantId)
             .query(Boolean.class)
-            .single();
-    if (Boolean.TRUE.equals(exists)) {
-      return;
-    }
-    Optional<Company> company = companies.find(tenantId);
-    if (company.isEmpty()) {
-      return;
-    }
-    try {
-      ownTransaction.executeWithoutResult(
-          s -> insert(tenantId, company.get().domain().toLowerCase(Locale.ROOT), true));
-    } catch (DuplicateKeyException e) {
-      // Another request registered it at the same time.
-    }
+            .single());
   }
 
   private MailDomain insert(UUID tenantId, String name, boolean primary) {

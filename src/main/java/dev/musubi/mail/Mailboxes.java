@@ -4,6 +4,7 @@ import static dev.musubi.platform.Jdbc.ts;
 
 import dev.musubi.mail.imap.codec.ImapSummary;
 import dev.musubi.mail.internal.HtmlSanitizer;
+import dev.musubi.mail.internal.MailIndexer;
 import dev.musubi.mail.internal.MimeParser;
 import dev.musubi.mail.internal.ParsedMail;
 import dev.musubi.platform.Ids;
@@ -69,7 +70,7 @@ public class Mailboxes {
           "junk", "Junk",
           "archive", "Archive");
 
-  static final String SEARCH_TYPE = "mail";
+  static final String SEARCH_TYPE = MailIndexer.TYPE;
 
   /** Where a stored message goes and how it starts. */
   public record NewMessage(
@@ -93,6 +94,7 @@ public class Mailboxes {
   private final Clock clock;
   private final TransactionTemplate ownTransaction;
   private final ApplicationEventPublisher events;
+  private final MailIndexer indexer;
 
   Mailboxes(
       JdbcClient jdbc,
@@ -103,8 +105,10 @@ public class Mailboxes {
       Ids ids,
       Clock clock,
       PlatformTransactionManager transactions,
-      ApplicationEventPublisher events) {
+      ApplicationEventPublisher events,
+      MailIndexer indexer) {
     this.events = events;
+    this.indexer = indexer;
     this.jdbc = jdbc;
     this.blobs = blobs;
     this.references = references;
@@ -281,6 +285,8 @@ public class Mailboxes {
     if (i == null) {
       return new PageResult<>(List.of(), page, size, 0);
     }
+    // Messages stored a moment ago may still wait for the indexer's thread.
+    indexer.flush();
     var hits =
         i.search(
             new SearchQuery(
@@ -640,7 +646,8 @@ public class Mailboxes {
             "",
             date,
             searchText(p));
-    afterCommit(() -> index.ifAvailable(i -> i.index(doc)));
+    // Indexed after commit by the indexer's thread; the row makes that survive a crash.
+    indexer.pending(m.tenantId(), doc);
     if (m.folderRole().equals("inbox")
         && !m.draft()
         && p.attachments().stream().anyMatch(a -> a.contentType().equals("text/calendar"))) {
@@ -1708,8 +1715,7 @@ public class Mailboxes {
     nextModseq(r.folderId());
     changed(r.tenantId(), r.memberId());
     references.remove(r.tenantId(), r.blob(), "mail.message:" + r.id());
-    afterCommit(
-        () -> index.ifAvailable(i -> i.delete(r.tenantId(), SEARCH_TYPE, r.id().toString())));
+    afterCommit(() -> indexer.delete(r.tenantId(), r.id()));
   }
 
   private static void afterCommit(Runnable action) {
@@ -1760,7 +1766,9 @@ public class Mailboxes {
     // Subject fallback: a reply ("Re:", "返信:") whose headers were lost joins the latest thread
     // with the same subject from the last 30 days.
     String subject = threadSubject(p.subject());
-    if (!subject.isEmpty() && !subject.equals(p.subject().strip())) {
+    // Only when a reply prefix was taken off (threadSubject also folds case, which alone must not
+    // send every subject with a capital letter down this query).
+    if (!subject.isEmpty() && !subject.equals(p.subject().strip().toLowerCase(Locale.ROOT))) {
       return jdbc.sql(
               "SELECT thread_id FROM mail_message WHERE tenant_id = ? AND member_id = ?"
                   + " AND thread_subject = ? AND sent_at > ? ORDER BY sent_at DESC LIMIT 1")
@@ -1786,28 +1794,7 @@ public class Mailboxes {
   }
 
   private static String searchText(ParsedMail p) {
-    StringBuilder b = new StringBuilder();
-    if (p.from() != null) {
-      b.append(Optional.ofNullable(p.from().name()).orElse(""))
-          .append(' ')
-          .append(p.from().address())
-          .append('\n');
-    }
-    for (List<MailAddress> list : List.of(p.to(), p.cc())) {
-      for (MailAddress a : list) {
-        b.append(Optional.ofNullable(a.name()).orElse(""))
-            .append(' ')
-            .append(a.address())
-            .append('\n');
-      }
-    }
-    b.append(p.subject()).append('\n');
-    for (ParsedMail.Attachment a : p.attachments()) {
-      b.append(a.name()).append('\n');
-    }
-    String body = p.text().isEmpty() ? HtmlSanitizer.text(p.html()) : p.text();
-    b.append(clip(body, 200_000));
-    return b.toString();
+    return MailIndexer.searchText(p);
   }
 
   private void ensureFolders(UUID tenantId, UUID memberId) {

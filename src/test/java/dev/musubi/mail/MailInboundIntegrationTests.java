@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.musubi.mail.internal.GroupCommit;
+import dev.musubi.mail.internal.MailIndexer;
+import dev.musubi.platform.search.SearchIndex;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
+import dev.musubi.testing.TestClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
@@ -14,14 +18,24 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.JsonNode;
 
 /** Delivery through the {@link MailInbound} port, as the SMTP server calls it. */
@@ -31,6 +45,11 @@ class MailInboundIntegrationTests {
   @LocalServerPort int port;
   @Autowired MailInbound inbound;
   @Autowired JdbcClient jdbc;
+  @Autowired MailIndexer indexer;
+  @Autowired SearchIndex searchIndex;
+  @Autowired TestClock clock;
+  @Autowired MailLog mailLog;
+  @Autowired PlatformTransactionManager transactions;
 
   Fixtures fixtures;
   Fixtures.TestCompany company;
@@ -393,6 +412,185 @@ class MailInboundIntegrationTests {
                 .get("total")
                 .asLong())
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void concurrentDeliveriesAreEachCommittedWhenAcknowledged() throws Exception {
+    int n = 8;
+    var start = new CountDownLatch(1);
+    Set<UUID> ids = new HashSet<>();
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<UUID>> deliveries = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        byte[] raw = simple("concurrent " + i, "bulk@outside.example");
+        deliveries.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  MailInbound.Delivery d = deliver(raw);
+                  // Acknowledged, so committed: another connection already sees message and log.
+                  assertThat(
+                          jdbc.sql(
+                                  "SELECT COUNT(*) FROM mail_message m JOIN mail_log l"
+                                      + " ON l.id = m.log_id WHERE m.log_id = ?")
+                              .param(d.id())
+                              .query(Long.class)
+                              .single())
+                      .isEqualTo(1);
+                  return d.id();
+                }));
+      }
+      start.countDown();
+      for (Future<UUID> d : deliveries) {
+        ids.add(d.get(60, TimeUnit.SECONDS));
+      }
+    }
+    assertThat(ids).hasSize(n);
+    assertThat(messages()).isEqualTo(n);
+  }
+
+  @Test
+  void aGroupCommitsWaitingWorkOnceAndOneFailingWorkLeavesTheOthersCommitted() throws Exception {
+    var commits = new GroupCommit(transactions);
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      // Four deliveries arrive while a commit is under way: they share the next transaction.
+      List<Future<UUID>> group = queuedBehindABlocker(commits, threads, "ok", -1);
+      for (Future<UUID> f : group) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(logged("ok-")).isEqualTo(5);
+
+      // One of the four fails: it alone is refused and none of its work is kept.
+      long before = commits.transactions();
+      List<Future<UUID>> mixed = queuedBehindABlocker(commits, threads, "mixed", 2);
+      for (int i = 0; i < mixed.size(); i++) {
+        Future<UUID> f = mixed.get(i);
+        if (i == 3) {
+          assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS))
+              .isInstanceOf(ExecutionException.class)
+              .hasRootCauseMessage("refused for the test");
+        } else {
+          assertThat(f.get(60, TimeUnit.SECONDS)).isNotNull();
+        }
+      }
+      assertThat(logged("mixed-")).isEqualTo(4);
+      assertThat(logged("mixed-2")).isZero();
+      // the blocker's, the failed group's retries one by one (three committed)
+      assertThat(commits.transactions() - before).isEqualTo(4);
+    }
+  }
+
+  /**
+   * Runs a work that holds the commit until four more works wait, then lets go; the work numbered
+   * {@code failing} writes its row and throws. Returns the futures, the blocker's first, and checks
+   * the four that did not fail took one transaction when none failed.
+   */
+  private List<Future<UUID>> queuedBehindABlocker(
+      GroupCommit commits, java.util.concurrent.ExecutorService threads, String name, int failing)
+      throws Exception {
+    var holding = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    List<Future<UUID>> futures = new ArrayList<>();
+    futures.add(
+        threads.submit(
+            () ->
+                commits.run(
+                    () -> {
+                      UUID id = log(name + "-blocker");
+                      holding.countDown();
+                      try {
+                        release.await();
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                      return id;
+                    })));
+    holding.await();
+    for (int i = 0; i < 4; i++) {
+      String subject = name + "-" + i;
+      boolean fails = i == failing;
+      futures.add(
+          threads.submit(
+              () ->
+                  commits.run(
+                      () -> {
+                        UUID id = log(subject);
+                        if (fails) {
+                          throw new IllegalStateException("refused for the test");
+                        }
+                        return id;
+                      })));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == 4);
+    long before = commits.transactions();
+    release.countDown();
+    futures.getFirst().get(60, TimeUnit.SECONDS);
+    if (failing < 0) {
+      for (Future<UUID> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      // the blocker's transaction and one for the four that waited
+      assertThat(commits.transactions() - before).isEqualTo(2);
+    }
+    return futures;
+  }
+
+  private UUID log(String subject) {
+    return mailLog.record(
+        company.id(),
+        "in",
+        "group@outside.example",
+        List.of(address),
+        subject,
+        1,
+        0,
+        MailInbound.AuthResults.none(),
+        "delivered",
+        "");
+  }
+
+  private long logged(String subjectPrefix) {
+    return jdbc.sql("SELECT COUNT(*) FROM mail_log WHERE tenant_id = ? AND subject LIKE ?")
+        .params(company.id(), subjectPrefix + "%")
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
+  void aMessageIsSearchableAsSoonAsStoredAndAnIndexThatLostItIsRepairedFromTheStore()
+      throws Exception {
+    deliver(simple("Quarterly stock-take", "auditor@outside.example", "zephyrium 棚卸し"));
+    UUID id =
+        jdbc.sql("SELECT id FROM mail_message WHERE member_id = ?")
+            .param(tanaka.id())
+            .query(UUID.class)
+            .single();
+    // Indexing happens after the reply; the row written with the message makes it durable.
+    assertThat(pending(id)).isEqualTo(1);
+    ApiClient me = tanaka.client();
+    assertThat(me.get("/api/v1/mail/search?q=zephyrium").json().get("items")).hasSize(1);
+
+    // The index loses the write (a crash before its commit): the row is still there to repair it.
+    searchIndex.delete(company.id(), MailIndexer.TYPE, id.toString());
+    assertThat(me.get("/api/v1/mail/search?q=zephyrium").json().get("items")).isEmpty();
+    assertThat(indexer.reindexPending(clock.instant().plusSeconds(1))).isPositive();
+    assertThat(me.get("/api/v1/mail/search?q=zephyrium").json().get("items")).hasSize(1);
+
+    // Once the index has surely committed it, the row goes.
+    clock.advance(Duration.ofSeconds(20));
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> pending(id) == 0);
+    } finally {
+      clock.reset();
+    }
+    assertThat(me.get("/api/v1/mail/search?q=zephyrium").json().get("items")).hasSize(1);
+  }
+
+  private long pending(UUID messageId) {
+    return jdbc.sql("SELECT COUNT(*) FROM mail_index_pending WHERE message_id = ?")
+        .param(messageId)
+        .query(Long.class)
+        .single();
   }
 
   @Test

@@ -49,6 +49,7 @@ public class InboundDelivery implements MailInbound {
   private final BlobStore blobs;
   private final AuditTrail audit;
   private final TransactionTemplate tx;
+  private final GroupCommit commits;
 
   InboundDelivery(
       MailDomains domains,
@@ -63,6 +64,7 @@ public class InboundDelivery implements MailInbound {
     this.blobs = blobs;
     this.audit = audit;
     this.tx = new TransactionTemplate(transactions);
+    this.commits = new GroupCommit(transactions);
   }
 
   @Override
@@ -170,8 +172,9 @@ public class InboundDelivery implements MailInbound {
     }
     // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
     ImapSummary summary = ImapSummary.of(message);
-    return tx.execute(
-        s -> {
+    // Shares its commit with the deliveries arriving meanwhile; returns once committed.
+    return commits.run(
+        () -> {
           UUID first = null;
           int count = 0;
           for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {

@@ -1,6 +1,7 @@
 package dev.musubi.mail.smtp;
 
 import dev.musubi.mail.MailInbound.AuthResults;
+import dev.musubi.mail.smtp.codec.MessageHeaders;
 import dev.musubi.mail.smtp.codec.SmtpCommandParser;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * resolver and tests at their own DNS data.
  */
 final class SenderChecks {
+
+  private static final int MAX_HEADER_SECTION = 256 * 1024;
 
   private final DNSService dns;
   private final SPF spf;
@@ -61,9 +64,16 @@ final class SenderChecks {
       throws IOException {
     String spfResult = spf(clientIp, mailFrom, helo);
     var dkimDomains = new LinkedHashSet<String>();
-    String dkimResult;
+    String dkimResult = "none";
+    boolean signed;
     try (InputStream raw = message.open()) {
-      dkimResult = dkim(raw, dkimDomains);
+      signed = MessageHeaders.mayHaveField(raw, "DKIM-Signature", MAX_HEADER_SECTION);
+    }
+    // Without a signature the verifier would parse the whole message only to say "none".
+    if (signed) {
+      try (InputStream raw = message.open()) {
+        dkimResult = dkim(raw, dkimDomains);
+      }
     }
     String mailFromDomain = domainOf(mailFrom.isEmpty() ? "postmaster@" + helo : mailFrom);
     String dmarc;

@@ -78,6 +78,49 @@ public final class MessageHeaders {
     return domains;
   }
 
+  /**
+   * Whether the header section may have a field named {@code name} (compared without regard to
+   * case): false only when the whole header section was read within {@code maxOctets} and no field
+   * line starts with that name and a colon.
+   */
+  public static boolean mayHaveField(InputStream message, String name, int maxOctets)
+      throws IOException {
+    var start = new StringBuilder();
+    boolean empty = true;
+    boolean named = false;
+    int total = 0;
+    int b;
+    while (total < maxOctets && (b = message.read()) >= 0) {
+      total++;
+      if (b == '\n') {
+        if (empty) {
+          return false; // the empty line ends the header section
+        }
+        start.setLength(0);
+        empty = true;
+        named = false;
+        continue;
+      }
+      if (b == '\r') {
+        continue;
+      }
+      empty = false;
+      if (named || start.length() > name.length() + 16) {
+        continue;
+      }
+      if (b == ':') {
+        named = true;
+        // RFC 5322 §4.5.3 (obsolete syntax): white space may precede the colon.
+        if (start.toString().stripTrailing().equalsIgnoreCase(name)) {
+          return true;
+        }
+      } else {
+        start.append((char) b);
+      }
+    }
+    return true;
+  }
+
   /** A message with some header fields removed, and how many octets were removed. */
   public record Filtered(InputStream message, long removed) {}
 

@@ -14,6 +14,25 @@ class MessageHeadersTests {
         new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)), 64 * 1024);
   }
 
+  private static boolean dkimSigned(String message, int max) throws Exception {
+    return MessageHeaders.mayHaveField(
+        new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)), "DKIM-Signature", max);
+  }
+
+  @Test
+  void aSignatureFieldIsFoundOnlyInTheHeaderSectionAndWhenUnsureItMayBeThere() throws Exception {
+    assertThat(dkimSigned("From: a@b.example\r\ndkim-signature : v=1; d=b.example\r\n\r\n", 4096))
+        .isTrue();
+    assertThat(dkimSigned("DKIM-Signature:v=1\nSubject: x\n\nbody\n", 4096)).isTrue();
+    // Not a field: in the body, in a continuation line, or a longer field name.
+    assertThat(dkimSigned("Subject: x\r\n\r\nDKIM-Signature: v=1\r\n", 4096)).isFalse();
+    assertThat(dkimSigned("Subject: x\r\n DKIM-Signature: v=1\r\n\r\n", 4096)).isFalse();
+    assertThat(dkimSigned("X-DKIM-Signature: v=1\r\nDKIM-Signatures: 2\r\n\r\n", 4096)).isFalse();
+    // A header section longer than the bound, or without its end, may hold one.
+    assertThat(dkimSigned("Subject: " + "x".repeat(200) + "\r\n\r\n", 100)).isTrue();
+    assertThat(dkimSigned("Subject: x\r\n", 4096)).isTrue();
+  }
+
   @Test
   void readsTheAuthorDomainFromAngleAddressesAndFoldedFields() throws Exception {
     assertThat(

@@ -1,0 +1,333 @@
+package dev.musubi.mail.internal;
+
+import dev.musubi.mail.MailAddress;
+import dev.musubi.platform.Jdbc;
+import dev.musubi.platform.blob.BlobStore;
+import dev.musubi.platform.search.SearchDocument;
+import dev.musubi.platform.search.SearchIndex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Puts stored messages into the search index after the storing transaction, off the thread that
+ * stored them: the SMTP reply waits for the message to be durable, not for the index.
+ *
+ * <p>Nothing is lost on a crash or an index failure: {@link #pending} writes a row to {@code
+ * mail_index_pending} in the storing transaction, and the row goes only once the index has had the
+ * message for {@link #committedAfter} (the embedded index commits every 5 s; until then a crash
+ * could lose the write). Rows that stay behind (a crash, a failed write) are indexed again from the
+ * stored message by a sweep at start and every minute. A search first calls {@link #flush}, so a
+ * member finds a message as soon as it is stored.
+ */
+@Component
+public class MailIndexer implements SmartLifecycle {
+
+  /** The search document type of mail messages. */
+  public static final String TYPE = "mail";
+
+  private static final Logger log = LoggerFactory.getLogger(MailIndexer.class);
+  private static final int BATCH = 256;
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+  private static final Duration SWEEP_OLDER_THAN = Duration.ofMinutes(2);
+
+  private record Done(UUID messageId, Instant at) {}
+
+  private final JdbcClient jdbc;
+  private final BlobStore blobs;
+  private final ObjectProvider<SearchIndex> index;
+  private final Clock clock;
+  private final Duration committedAfter;
+  private final LinkedBlockingQueue<SearchDocument> queue = new LinkedBlockingQueue<>();
+  private final ArrayDeque<Done> done = new ArrayDeque<>();
+  private final ReentrantLock work = new ReentrantLock();
+  private volatile @Nullable Thread thread;
+  private volatile boolean running;
+  private @Nullable Instant startedAt;
+  private Instant nextSweep = Instant.EPOCH;
+
+  @Autowired
+  MailIndexer(JdbcClient jdbc, BlobStore blobs, ObjectProvider<SearchIndex> index, Clock clock) {
+    this(jdbc, blobs, index, clock, Duration.ofSeconds(15));
+  }
+
+  MailIndexer(
+      JdbcClient jdbc,
+      BlobStore blobs,
+      ObjectProvider<SearchIndex> index,
+      Clock clock,
+      Duration committedAfter) {
+    this.jdbc = jdbc;
+    this.blobs = blobs;
+    this.index = index;
+    this.clock = clock;
+    this.committedAfter = committedAfter;
+  }
+
+  /**
+   * Records in the caller's transaction that {@code document} (a stored message, its id the
+   * message's) is to be indexed, and hands it to the indexer once the transaction commits. Does
+   * nothing when no search index is configured.
+   */
+  public void pending(UUID tenantId, SearchDocument document) {
+    if (index.getIfAvailable() == null) {
+      return;
+    }
+    jdbc.sql("INSERT INTO mail_index_pending (message_id, tenant_id, created_at) VALUES (?, ?, ?)")
+        .params(UUID.fromString(document.id()), tenantId, Jdbc.ts(clock.instant()))
+        .update();
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              queue.add(document);
+            }
+          });
+    } else {
+      queue.add(document);
+    }
+  }
+
+  /** Indexes, on the caller's thread, every message handed over so far. */
+  public void flush() {
+    work.lock();
+    try {
+      drain(Integer.MAX_VALUE);
+    } finally {
+      work.unlock();
+    }
+  }
+
+  /** Removes a deleted message from the index, after any pending indexing of it. */
+  public void delete(UUID tenantId, UUID messageId) {
+    SearchIndex i = index.getIfAvailable();
+    if (i == null) {
+      return;
+    }
+    work.lock();
+    try {
+      String id = messageId.toString();
+      queue.removeIf(d -> d.id().equals(id) && d.tenantId().equals(tenantId));
+      i.delete(tenantId, TYPE, id);
+    } finally {
+      work.unlock();
+    }
+  }
+
+  /** How many messages wait in memory to be indexed (for the benchmark and monitoring). */
+  public int backlog() {
+    return queue.size();
+  }
+
+  private void drain(int max) {
+    List<SearchDocument> batch = new ArrayList<>();
+    while (batch.size() < max && queue.drainTo(batch, Math.min(BATCH, max - batch.size())) > 0) {
+      index(batch);
+      batch.clear();
+    }
+  }
+
+  private void index(List<SearchDocument> batch) {
+    SearchIndex i = index.getIfAvailable();
+    if (i == null) {
+      return;
+    }
+    for (SearchDocument d : batch) {
+      try {
+        i.index(d);
+        done.add(new Done(UUID.fromString(d.id()), clock.instant()));
+      } catch (RuntimeException e) {
+        // the row stays; the sweep tries again from the stored message
+        log.warn("Could not index a mail message: {}", e.toString());
+      }
+    }
+  }
+
+  /** Removes the rows of messages the index has had long enough to have committed them. */
+  private void forgetCommitted() {
+    Instant before = clock.instant().minus(committedAfter);
+    List<UUID> ids = new ArrayList<>();
+    while (!done.isEmpty() && !done.peekFirst().at().isAfter(before) && ids.size() < 500) {
+      ids.add(done.pollFirst().messageId());
+    }
+    if (!ids.isEmpty()) {
+      jdbc.sql(
+              "DELETE FROM mail_index_pending WHERE message_id IN ("
+                  + String.join(",", Collections.nCopies(ids.size(), "?"))
+                  + ")")
+          .params(new ArrayList<Object>(ids))
+          .update();
+    }
+  }
+
+  /**
+   * Indexes again, from the stored messages, every message whose row is older than {@code
+   * olderThan}: what a crash or an index failure left behind. The indexer's thread does this at
+   * start for rows older than the start, and every minute for rows older than two minutes. Returns
+   * how many messages it indexed.
+   */
+  public int reindexPending(Instant olderThan) {
+    work.lock();
+    try {
+      return sweep(olderThan);
+    } finally {
+      work.unlock();
+    }
+  }
+
+  private int sweep(Instant olderThan) {
+    SearchIndex i = index.getIfAvailable();
+    if (i == null) {
+      return 0;
+    }
+    record Left(UUID id, UUID tenantId, UUID memberId, String blob, OffsetDateTime date) {}
+    List<Left> left =
+        jdbc.sql(
+                "SELECT m.id, m.tenant_id, m.member_id, m.blob_sha256, m.sent_at"
+                    + " FROM mail_index_pending p JOIN mail_message m ON m.id = p.message_id"
+                    + " WHERE p.created_at < ? ORDER BY p.created_at")
+            .params(Jdbc.ts(olderThan))
+            .query(
+                (rs, n) ->
+                    new Left(
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class),
+                        rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class)))
+            .list();
+    int count = 0;
+    for (Left l : left) {
+      String text;
+      try (InputStream in = blobs.open(l.tenantId(), l.blob())) {
+        text = searchText(MimeParser.parse(in));
+      } catch (IOException | RuntimeException e) {
+        log.warn("Could not read a mail message to index it: {}", e.toString());
+        continue;
+      }
+      index(
+          List.of(
+              new SearchDocument(
+                  l.tenantId(),
+                  TYPE,
+                  l.id().toString(),
+                  l.memberId().toString(),
+                  "",
+                  l.date().toInstant(),
+                  text)));
+      count++;
+    }
+    return count;
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        SearchDocument first = queue.poll(1, TimeUnit.SECONDS);
+        work.lock();
+        try {
+          if (first != null) {
+            index(List.of(first));
+          }
+          drain(4 * BATCH);
+          Instant now = clock.instant();
+          if (!now.isBefore(nextSweep)) {
+            Instant start = startedAt;
+            sweep(start != null ? start : now.minus(SWEEP_OLDER_THAN));
+            startedAt = null;
+            nextSweep = now.plus(SWEEP_EVERY);
+          }
+          forgetCommitted();
+        } finally {
+          work.unlock();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.warn("Mail indexer: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    startedAt = clock.instant();
+    thread = Thread.ofPlatform().name("mail-indexer").daemon().start(this::loop);
+  }
+
+  /** Indexes what is still queued before the application (and the index) shut down. */
+  @Override
+  public void stop() {
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      log.warn("Mail indexer could not finish at shutdown: {}", e.toString());
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** The searchable text of a message: its people, subject, attachment names and body. */
+  public static String searchText(ParsedMail p) {
+    StringBuilder b = new StringBuilder();
+    if (p.from() != null) {
+      b.append(Optional.ofNullable(p.from().name()).orElse(""))
+          .append(' ')
+          .append(p.from().address())
+          .append('\n');
+    }
+    for (List<MailAddress> list : List.of(p.to(), p.cc())) {
+      for (MailAddress a : list) {
+        b.append(Optional.ofNullable(a.name()).orElse(""))
+            .append(' ')
+            .append(a.address())
+            .append('\n');
+      }
+    }
+    b.append(p.subject()).append('\n');
+    for (ParsedMail.Attachment a : p.attachments()) {
+      b.append(a.name()).append('\n');
+    }
+    String body = p.text().isEmpty() ? HtmlSanitizer.text(p.html()) : p.text();
+    b.append(body.length() > 200_000 ? body.substring(0, 200_000) : body);
+    return b.toString();
+  }
+}
