@@ -24,8 +24,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,7 +52,7 @@ public class InboundDelivery implements MailInbound {
   private final BlobStore blobs;
   private final AuditTrail audit;
   private final TransactionTemplate tx;
-  private final GroupCommit commits;
+  private final @Nullable GroupCommit commits;
 
   InboundDelivery(
       MailDomains domains,
@@ -57,14 +60,15 @@ public class InboundDelivery implements MailInbound {
       MailLog mailLog,
       BlobStore blobs,
       AuditTrail audit,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      @Value("${musubi.mail.group-commit:true}") boolean groupCommit) {
     this.domains = domains;
     this.mailboxes = mailboxes;
     this.mailLog = mailLog;
     this.blobs = blobs;
     this.audit = audit;
     this.tx = new TransactionTemplate(transactions);
-    this.commits = new GroupCommit(transactions);
+    this.commits = groupCommit ? new GroupCommit(transactions) : null;
   }
 
   @Override
@@ -173,7 +177,7 @@ public class InboundDelivery implements MailInbound {
     // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
     ImapSummary summary = ImapSummary.of(message);
     // Shares its commit with the deliveries arriving meanwhile; returns once committed.
-    return commits.run(
+    Supplier<Delivery> work =
         () -> {
           UUID first = null;
           int count = 0;
@@ -217,7 +221,8 @@ public class InboundDelivery implements MailInbound {
             }
           }
           return new Delivery(first == null ? UUID.randomUUID() : first, count);
-        });
+        };
+    return commits != null ? commits.run(work) : tx.execute(s -> work.get());
   }
 
   @Override
