@@ -61,7 +61,7 @@ public class InboundDelivery implements MailInbound {
       BlobStore blobs,
       AuditTrail audit,
       PlatformTransactionManager transactions,
-      @Value("${musubi.mail.group-commit:true}") boolean groupCommit) {
+      @Value("${musubi.mail.group-commit:false}") boolean groupCommit) {
     this.domains = domains;
     this.mailboxes = mailboxes;
     this.mailLog = mailLog;
@@ -176,7 +176,9 @@ public class InboundDelivery implements MailInbound {
     }
     // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
     ImapSummary summary = ImapSummary.of(message);
-    // Shares its commit with the deliveries arriving meanwhile; returns once committed.
+    // Returns once committed; with musubi.mail.group-commit the commit is shared with the
+    // deliveries arriving meanwhile (off by default: on two busy cores it did not pay, see
+    // docs/benchmarks.md).
     Supplier<Delivery> work =
         () -> {
           UUID first = null;
