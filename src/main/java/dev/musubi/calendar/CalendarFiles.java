@@ -208,6 +208,22 @@ public class CalendarFiles {
             default -> "public";
           };
     }
+    // RFC 5545 §3.8.2.7 and §3.8.1.11; values Musubi does not know fall back to the defaults.
+    Ics.Prop transp = v.first("TRANSP");
+    String transparency =
+        transp != null && "TRANSPARENT".equalsIgnoreCase(transp.value().strip())
+            ? "TRANSPARENT"
+            : "OPAQUE";
+    Ics.Prop st = v.first("STATUS");
+    String status = "CONFIRMED";
+    if (st != null) {
+      status =
+          switch (st.value().strip().toUpperCase(Locale.ROOT)) {
+            case "TENTATIVE" -> "TENTATIVE";
+            case "CANCELLED" -> "CANCELLED";
+            default -> "CONFIRMED";
+          };
+    }
     List<String> exdates = new ArrayList<>();
     for (Ics.Prop p : v.all("EXDATE")) {
       exdates.addAll(Ics.whens(p, zone));
@@ -293,7 +309,9 @@ public class CalendarFiles {
             attendees,
             null,
             emailReminders,
-            attachments);
+            attachments,
+            transparency,
+            status);
     return new Events.ImportedEvent(uid, recurrenceId, input);
   }
 

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  *     place of that attendee's series answer for that occurrence)
  * @param attachments the files attached to it (Drive files open at {@code
  *     /api/v1/events/{id}/attachments/{fileId}}) and links
+ * @param transparency OPAQUE (busy, the default) or TRANSPARENT (shown as free)
+ * @param status CONFIRMED (the default), TENTATIVE or CANCELLED
  */
 public record EventDetail(
     UUID id,
@@ -47,7 +49,9 @@ public record EventDetail(
     List<Integer> emailReminders,
     @Nullable Instant occurrence,
     List<OccurrenceAnswer> occurrenceAnswers,
-    List<Attachment> attachments) {
+    List<Attachment> attachments,
+    String transparency,
+    String status) {
 
   /**
    * A file attached to the event: a Drive file ({@code fileId}, its name, size and type as when it

@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param emailReminders minutes before the start at which a reminder mail is sent
  * @param facilityId a facility to book for every occurrence, or "" to release it
  * @param attachments the event's attachments in order (at most 20), replacing the earlier ones
+ * @param transparency RFC 5545 TRANSP: OPAQUE (the time is busy, the default) or TRANSPARENT (shown
+ *     as free)
+ * @param status RFC 5545 STATUS: CONFIRMED (the default), TENTATIVE or CANCELLED
  */
 public record EventInput(
     @Nullable String title,
@@ -32,7 +35,9 @@ public record EventInput(
     @Nullable List<AttendeeInput> attendees,
     @Nullable String facilityId,
     @Nullable List<Integer> emailReminders,
-    @Nullable List<AttachmentInput> attachments) {
+    @Nullable List<AttachmentInput> attachments,
+    @Nullable String transparency,
+    @Nullable String status) {
 
   /** An attendee: a member of the company by ID, or an outside e-mail address. */
   public record AttendeeInput(
@@ -66,7 +71,9 @@ public record EventInput(
         list,
         facilityId,
         emailReminders,
-        attachments);
+        attachments,
+        transparency,
+        status);
   }
 
   /** The same input with other attachments. */
@@ -87,7 +94,32 @@ public record EventInput(
         attendees,
         facilityId,
         emailReminders,
-        list);
+        list,
+        transparency,
+        status);
+  }
+
+  /** The same input with another transparency and status (null keeps the stored ones). */
+  public EventInput withShowAs(@Nullable String transparency, @Nullable String status) {
+    return new EventInput(
+        title,
+        location,
+        description,
+        allDay,
+        timeZone,
+        start,
+        end,
+        rrule,
+        exdates,
+        rdates,
+        visibility,
+        reminders,
+        attendees,
+        facilityId,
+        emailReminders,
+        attachments,
+        transparency,
+        status);
   }
 
   public EventInput(
@@ -122,12 +154,14 @@ public record EventInput(
         attendees,
         facilityId,
         emailReminders,
+        null,
+        null,
         null);
   }
 
   public static EventInput empty() {
     return new EventInput(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null, null);
   }
 }

@@ -78,6 +78,9 @@ public class Events {
 
   static final String DEFAULT_ZONE = "Asia/Tokyo";
   private static final Set<String> VISIBILITIES = Set.of("public", "private", "busy");
+  private static final Set<String> TRANSPARENCIES = Set.of(EventRow.OPAQUE, EventRow.TRANSPARENT);
+  private static final Set<String> STATUSES =
+      Set.of(EventRow.CONFIRMED, EventRow.TENTATIVE, EventRow.CANCELLED);
   private static final Set<String> ANSWERS = Set.of("accepted", "tentative", "declined");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}");
   private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
@@ -287,7 +290,9 @@ public class Events {
                   0,
                   etag(),
                   now,
-                  now);
+                  now,
+                  o.transparency(),
+                  o.status());
           store.insertEvent(o);
           // A new override starts with the series' attachments unless the change names its own.
           saveAttachments(
@@ -346,7 +351,9 @@ public class Events {
                 d.attendees(),
                 d.facilityId(),
                 d.emailReminders(),
-                d.attachments());
+                d.attachments(),
+                d.transparency(),
+                d.status());
         String headRule = Recurrence.endBefore(e.rrule(), splitAt, e.allDay(), zone);
         Instant headEnd = Recurrence.rangeEnd(e.startLocal(), zone, e.duration(), headRule, headR);
         EventRow head =
@@ -378,7 +385,9 @@ public class Events {
                 e.sequence() + 1,
                 etag(),
                 e.createdAt(),
-                now);
+                now,
+                e.transparency(),
+                e.status());
         for (EventRow o : store.overrides(actor.tenantId(), List.of(e.id()))) {
           if (o.recurrenceId() != null && !o.recurrenceId().isBefore(splitAt)) {
             store.deleteEventRows(actor.tenantId(), o.id());
@@ -575,7 +584,9 @@ public class Events {
               e.sequence() + 1,
               etag(),
               e.createdAt(),
-              now);
+              now,
+              e.transparency(),
+              e.status());
       store.updateEvent(m);
       book(actor, m, List.of());
     }
@@ -1284,7 +1295,9 @@ public class Events {
         r.sequence(),
         r.etag(),
         r.createdAt(),
-        r.updatedAt());
+        r.updatedAt(),
+        r.transparency(),
+        r.status());
   }
 
   private List<Exported> exportRows(
@@ -1524,7 +1537,9 @@ public class Events {
                 status,
                 busyOnly ? null : m.facilityId(),
                 inst.timeZone(),
-                remindsViewer(actor, m, status) ? inst.reminders() : List.of()));
+                remindsViewer(actor, m, status) ? inst.reminders() : List.of(),
+                inst.transparency(),
+                inst.status()));
       }
     }
     out.sort(Comparator.comparing(Occurrence::start).thenComparing(o -> o.calendarId().toString()));
@@ -1579,7 +1594,9 @@ public class Events {
                         null,
                         null,
                         DEFAULT_ZONE,
-                        List.of()));
+                        List.of(),
+                        EventRow.TRANSPARENT,
+                        EventRow.CONFIRMED));
               }
             });
   }
@@ -1626,7 +1643,8 @@ public class Events {
   /**
    * The busy times of masters in {@code [from, to)}, with their overrides, as one member's answers
    * (series and per occurrence) make them: declined is free, tentative or not yet answered is
-   * tentative, anything else busy. All-day events are not busy (as in the web's free/busy).
+   * tentative, anything else busy. All-day events are not busy (as in the web's free/busy); nor are
+   * transparent or cancelled ones, and a tentative event is tentative whatever the answer.
    */
   private List<Busy> busyTimes(
       UUID tenantId,
@@ -1651,14 +1669,15 @@ public class Events {
       }
       for (EventRow i : instances(e, overrides.getOrDefault(e.id(), List.of()), from, to)) {
         String st = occ.getOrDefault(i.recurrenceId(), series);
-        if ("declined".equals(st) || i.allDay()) {
+        // RFC 5545 §3.8.2.7 and §3.8.1.11: a transparent or cancelled event leaves the time free.
+        if ("declined".equals(st) || i.allDay() || i.free()) {
           continue;
         }
-        busy.add(
-            new Busy(
-                i.startAt(),
-                i.endAt(),
-                "tentative".equals(st) || "needs-action".equals(st) ? "tentative" : "busy"));
+        boolean tentative =
+            "tentative".equals(st)
+                || "needs-action".equals(st)
+                || EventRow.TENTATIVE.equals(i.status());
+        busy.add(new Busy(i.startAt(), i.endAt(), tentative ? "tentative" : "busy"));
       }
     }
     busy.sort(Comparator.comparing(Busy::start));
@@ -1819,7 +1838,9 @@ public class Events {
                     a ->
                         new EventDetail.Attachment(
                             a.fileId(), a.uri(), a.name(), a.size(), a.contentType()))
-                .toList());
+                .toList(),
+        v.transparency(),
+        v.status());
   }
 
   /** The attendees with the answers given for one occurrence in place of their series answers. */
@@ -1879,7 +1900,9 @@ public class Events {
         e.sequence(),
         e.etag(),
         e.createdAt(),
-        e.updatedAt());
+        e.updatedAt(),
+        e.transparency(),
+        e.status());
   }
 
   // ---- internals: validation ------------------------------------------------------------------
@@ -1901,7 +1924,9 @@ public class Events {
       @Nullable List<AttendeeRow> attendees,
       @Nullable UUID facilityId,
       List<Integer> emailReminders,
-      @Nullable List<AttachmentRow> attachments) {}
+      @Nullable List<AttachmentRow> attachments,
+      String transparency,
+      String status) {}
 
   private Draft validate(
       MemberPrincipal actor, EventInput in, @Nullable EventRow base, boolean allowRule) {
@@ -2052,6 +2077,20 @@ public class Events {
     if (attachmentInputs != null) {
       checkAttachmentShapes(attachmentInputs, errors);
     }
+    String transparency =
+        in.transparency() != null
+            ? in.transparency().strip().toUpperCase(Locale.ROOT)
+            : base != null ? base.transparency() : EventRow.OPAQUE;
+    if (!TRANSPARENCIES.contains(transparency)) {
+      errors.add(new FieldError("transparency", "invalid", "Must be OPAQUE or TRANSPARENT."));
+    }
+    String status =
+        in.status() != null
+            ? in.status().strip().toUpperCase(Locale.ROOT)
+            : base != null ? base.status() : EventRow.CONFIRMED;
+    if (!STATUSES.contains(status)) {
+      errors.add(new FieldError("status", "invalid", "Must be CONFIRMED, TENTATIVE or CANCELLED."));
+    }
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
     }
@@ -2073,7 +2112,9 @@ public class Events {
         attendees,
         facility,
         emailReminders.stream().distinct().sorted().toList(),
-        attachments);
+        attachments,
+        transparency,
+        status);
   }
 
   private static final Pattern WEB_URL = Pattern.compile("(?i)https?://[^\\s]{1,1990}");
@@ -2483,7 +2524,9 @@ public class Events {
         null,
         null,
         in.emailReminders(),
-        in.attachments());
+        in.attachments(),
+        in.transparency(),
+        in.status());
   }
 
   // ---- internals: rows ------------------------------------------------------------------------
@@ -2540,7 +2583,9 @@ public class Events {
         0,
         etag(),
         now,
-        now);
+        now,
+        d.transparency(),
+        d.status());
   }
 
   private EventRow fromDraft(EventRow e, Draft d, Instant now) {
@@ -2582,7 +2627,9 @@ public class Events {
         e.sequence() + 1,
         etag(),
         e.createdAt(),
-        now);
+        now,
+        r.transparency(),
+        r.status());
   }
 
   private static MemberPrincipal dummyActor(EventRow e) {
@@ -2619,7 +2666,9 @@ public class Events {
         r.sequence(),
         r.etag(),
         r.createdAt(),
-        r.updatedAt());
+        r.updatedAt(),
+        r.transparency(),
+        r.status());
   }
 
   private EventRow withExdates(EventRow r, List<Instant> exdates, Instant now) {
@@ -2653,7 +2702,9 @@ public class Events {
         r.sequence() + 1,
         etag(),
         r.createdAt(),
-        now);
+        now,
+        r.transparency(),
+        r.status());
   }
 
   private void touchMaster(EventRow m, Instant now) {

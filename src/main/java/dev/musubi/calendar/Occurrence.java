@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param myStatus the viewer's answer when invited
  * @param reminders minutes before the start at which the web client reminds the viewer: the event's
  *     reminders when the viewer organises it or is invited and has not declined, else none
+ * @param transparency OPAQUE (busy) or TRANSPARENT (shown as free)
+ * @param status CONFIRMED, TENTATIVE or CANCELLED
  */
 public record Occurrence(
     @Nullable UUID eventId,
@@ -36,4 +38,6 @@ public record Occurrence(
     @Nullable String myStatus,
     @Nullable UUID facilityId,
     String timeZone,
-    List<Integer> reminders) {}
+    List<Integer> reminders,
+    String transparency,
+    String status) {}

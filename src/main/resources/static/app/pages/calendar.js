@@ -39,6 +39,13 @@ addMessages({
     'cal.visibility.public': '公開',
     'cal.visibility.private': '非公開',
     'cal.visibility.busy': '予定ありとだけ表示',
+    'cal.showAs': '空き時間の扱い',
+    'cal.showAs.OPAQUE': '予定あり',
+    'cal.showAs.TRANSPARENT': '空き時間',
+    'cal.eventStatus': '状態',
+    'cal.eventStatus.CONFIRMED': '確定',
+    'cal.eventStatus.TENTATIVE': '仮',
+    'cal.eventStatus.CANCELLED': '中止',
     'cal.attendees': '参加者',
     'cal.addAttendee': '名前やメールアドレスで追加',
     'cal.facility': '設備',
@@ -125,6 +132,13 @@ addMessages({
     'cal.visibility.public': 'Public',
     'cal.visibility.private': 'Private',
     'cal.visibility.busy': 'Show as busy',
+    'cal.showAs': 'Show as',
+    'cal.showAs.OPAQUE': 'Busy',
+    'cal.showAs.TRANSPARENT': 'Free',
+    'cal.eventStatus': 'Status',
+    'cal.eventStatus.CONFIRMED': 'Confirmed',
+    'cal.eventStatus.TENTATIVE': 'Tentative',
+    'cal.eventStatus.CANCELLED': 'Cancelled',
     'cal.attendees': 'Attendees',
     'cal.addAttendee': 'Add by name or e-mail',
     'cal.facility': 'Facility',
@@ -258,11 +272,14 @@ function prepare(list) {
 
 const onDay = (o, day) => o.s < addDays(day, 1) && o.e > day;
 
+// RFC 5545 STATUS: a tentative event is drawn dashed, a cancelled one struck through.
+const statusClass = (o) => (o.status === 'TENTATIVE' ? 'cal-tentative' : o.status === 'CANCELLED' ? 'cal-cancelled' : null);
+
 function EventChip({ o, color, onOpen }) {
   const label = o.busyOnly ? t('cal.busy') : o.title;
   return html`<button
     type="button"
-    class=${cx('cal-chip', o.allDay && 'cal-chip-allday', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined')}
+    class=${cx('cal-chip', o.allDay && 'cal-chip-allday', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined', statusClass(o))}
     style=${{ '--cal-color': color }}
     onClick=${(e) => {
       e.stopPropagation();
@@ -401,7 +418,7 @@ function TimeGrid({ days, items, colors, onOpen, onNew, onMove }) {
                 type="button"
                 key=${o.key}
                 data-event=${o.eventId || ''}
-                class=${cx('cal-block', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined', movable && 'cal-block-movable', o.moving && 'cal-block-moving')}
+                class=${cx('cal-block', o.invitation && 'cal-chip-invite', o.myStatus === 'declined' && 'cal-chip-declined', statusClass(o), movable && 'cal-block-movable', o.moving && 'cal-block-moving')}
                 style=${{ top: `${top}px`, height: `${height}px`, '--cal-color': colors[o.calendarId] }}
                 onPointerDown=${(ev) => begin(ev, o, 'move')}
                 onClick=${(ev) => {
@@ -433,7 +450,7 @@ function AgendaView({ anchor, items, colors, onOpen }) {
         <ul>
           ${list.map(
             (o) => html`<li key=${o.key}>
-              <button type="button" class="cal-agenda-item" style=${{ '--cal-color': colors[o.calendarId] }} onClick=${() => onOpen(o)}>
+              <button type="button" class=${cx('cal-agenda-item', statusClass(o))} style=${{ '--cal-color': colors[o.calendarId] }} onClick=${() => onOpen(o)}>
                 <span class="cal-agenda-time">${o.allDay ? t('cal.allDay') : `${timeOf(o.s)}–${timeOf(o.e)}`}</span>
                 <span class="cal-chip-title">${o.busyOnly ? t('cal.busy') : o.title}</span>
                 ${o.location && html`<span class="cal-block-loc">${o.location}</span>`}
@@ -725,6 +742,8 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
       location: f.location,
       description: f.description,
       visibility: f.visibility,
+      transparency: f.transparency || 'OPAQUE',
+      status: f.status || 'CONFIRMED',
       reminders: f.reminder && f.reminderMethod !== 'email' ? [Number(f.reminder)] : [],
       emailReminders: f.reminder && f.reminderMethod === 'email' ? [Number(f.reminder)] : [],
       attendees: f.attendees.map((a) => (a.memberId ? { memberId: a.memberId } : { email: a.email, name: a.name })),
@@ -747,7 +766,7 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
       setBusy(false);
     }
   };
-  const other = otherFieldErrors(err, ['title', 'start', 'end', 'rrule', 'location', 'description', 'attendees', 'facilityId', 'timeZone', 'attachments']);
+  const other = otherFieldErrors(err, ['title', 'start', 'end', 'rrule', 'location', 'description', 'attendees', 'facilityId', 'timeZone', 'attachments', 'transparency', 'status']);
   return html`<${Dialog}
     open=${true}
     wide=${true}
@@ -796,6 +815,22 @@ function EditDialog({ initial, calendars, facilities, onClose, onSaved }) {
           value=${f.visibility}
           onValue=${set('visibility')}
           options=${['public', 'private', 'busy'].map((v) => ({ value: v, label: t('cal.visibility.' + v) }))}
+        />
+        <${Select}
+          label=${t('cal.showAs')}
+          value=${f.transparency || 'OPAQUE'}
+          onValue=${set('transparency')}
+          name="transparency"
+          error=${fieldError('transparency')}
+          options=${['OPAQUE', 'TRANSPARENT'].map((v) => ({ value: v, label: t('cal.showAs.' + v) }))}
+        />
+        <${Select}
+          label=${t('cal.eventStatus')}
+          value=${f.status || 'CONFIRMED'}
+          onValue=${set('status')}
+          name="status"
+          error=${fieldError('status')}
+          options=${['CONFIRMED', 'TENTATIVE', 'CANCELLED'].map((v) => ({ value: v, label: t('cal.eventStatus.' + v) }))}
         />
         <${Select}
           label=${t('cal.reminder')}
@@ -937,6 +972,8 @@ function blankEvent(calendarId, start) {
     location: '',
     description: '',
     visibility: 'public',
+    transparency: 'OPAQUE',
+    status: 'CONFIRMED',
     reminder: '',
     reminderMethod: 'app',
     attendees: [],
@@ -1157,6 +1194,8 @@ export function CalendarPage() {
       location: ev.location,
       description: ev.description,
       visibility: ev.visibility,
+      transparency: ev.transparency || 'OPAQUE',
+      status: ev.status || 'CONFIRMED',
       reminder: ev.reminders[0] ? String(ev.reminders[0]) : ev.emailReminders?.[0] !== undefined ? String(ev.emailReminders[0]) : '',
       reminderMethod: !ev.reminders[0] && ev.emailReminders?.length ? 'email' : 'app',
       attendees: ev.attendees,

@@ -259,10 +259,27 @@ class CalendarBrowserTests extends BrowserTestBase {
                     "END:VEVENT",
                     "END:VCALENDAR")))
         .isEqualTo(1);
+    ApiClient.Response tentative =
+        tanaka
+            .client()
+            .post(
+                "/api/v1/calendars/" + mine + "/events",
+                Map.of(
+                    "title",
+                    "仮押さえの打合せ",
+                    "start",
+                    tomorrow + "T14:00",
+                    "end",
+                    tomorrow + "T15:00",
+                    "status",
+                    "TENTATIVE"));
+    assertThat(tentative.status()).as(tentative.body()).isEqualTo(201);
 
     Page page = browser.newPage(1280, 860);
     page.navigate("/#/calendar");
     Browser.submitPassword(page, tanaka.loginId(), Fixtures.PASSWORD);
+    // A tentative event is marked as such.
+    assertThat(page.locator(".cal-month .cal-tentative").first()).containsText("仮押さえの打合せ");
     page.locator(".cal-month").getByText("取引先との定例").first().click();
     page.getByRole(AriaRole.DIALOG)
         .getByRole(
@@ -278,11 +295,14 @@ class CalendarBrowserTests extends BrowserTestBase {
         .containsText("回答待ち");
     page.getByLabel("通知", new Page.GetByLabelOptions().setExact(true)).selectOption("30");
     page.getByLabel("通知方法").selectOption("email");
+    page.getByLabel("空き時間の扱い").selectOption("TRANSPARENT");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("保存")).click();
     assertThat(page.getByText("予定を保存しました。")).isVisible();
     JsonNode saved = tanaka.client().get("/api/v1/events/" + id).json();
     assertThat(saved.get("emailReminders").get(0).asInt()).isEqualTo(30);
     assertThat(saved.get("reminders")).isEmpty();
+    assertThat(saved.get("transparency").asString()).isEqualTo("TRANSPARENT");
+    assertThat(saved.get("status").asString()).isEqualTo("CONFIRMED");
     // The editor opens with the e-mail choice again.
     page.locator(".cal-month").getByText("取引先との定例").first().click();
     page.getByRole(AriaRole.DIALOG)
@@ -290,6 +310,9 @@ class CalendarBrowserTests extends BrowserTestBase {
             AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("編集"))
         .click();
     assertThat(page.getByLabel("通知方法")).hasValue("email");
+    assertThat(page.getByLabel("空き時間の扱い")).hasValue("TRANSPARENT");
+    assertThat(page.getByLabel("状態", new Page.GetByLabelOptions().setExact(true)))
+        .hasValue("CONFIRMED");
     // Taro's answer survived the save (nothing significant changed).
     assertThat(
             page.locator(".cal-attendee-outside")

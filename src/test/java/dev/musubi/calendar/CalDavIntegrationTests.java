@@ -459,6 +459,29 @@ class CalDavIntegrationTests {
         home + "allday.ics",
         "UID:allday@example.com\r\nDTSTART;VALUE=DATE:20260416\r\n"
             + "DTEND;VALUE=DATE:20260417\r\nSUMMARY:有給休暇\r\n");
+    // RFC 5545 TRANSP and STATUS: a transparent or cancelled event leaves the time free, a
+    // tentative one is BUSY-TENTATIVE; both round-trip through GET.
+    putEvent(
+        baba,
+        home + "free.ics",
+        "UID:free@example.com\r\nDTSTART:20260421T050000Z\r\nDTEND:20260421T060000Z\r\n"
+            + "TRANSP:TRANSPARENT\r\nSUMMARY:作業メモ\r\n");
+    putEvent(
+        baba,
+        home + "cancelled.ics",
+        "UID:cancelled@example.com\r\nDTSTART:20260422T050000Z\r\n"
+            + "DTEND:20260422T060000Z\r\nSTATUS:CANCELLED\r\nSUMMARY:中止\r\n");
+    putEvent(
+        baba,
+        home + "maybe.ics",
+        "UID:maybe@example.com\r\nDTSTART:20260423T050000Z\r\nDTEND:20260423T060000Z\r\n"
+            + "STATUS:TENTATIVE\r\nSUMMARY:仮押さえ\r\n");
+    assertThat(dav("GET", home + "free.ics", baba.loginId(), "").body())
+        .contains("TRANSP:TRANSPARENT")
+        .doesNotContain("STATUS:");
+    assertThat(dav("GET", home + "maybe.ics", baba.loginId(), "").body())
+        .contains("STATUS:TENTATIVE")
+        .doesNotContain("TRANSP:");
     List<String> expected =
         List.of(
             "DTSTART:20260401T000000Z",
@@ -468,7 +491,8 @@ class CalDavIntegrationTests {
             "FREEBUSY;FBTYPE=BUSY:20260410T060000Z/20260410T070000Z",
             "FREEBUSY;FBTYPE=BUSY:20260415T050000Z/20260415T060000Z",
             "FREEBUSY;FBTYPE=BUSY:20260427T010000Z/20260427T020000Z",
-            "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260413T010000Z/20260413T020000Z");
+            "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260413T010000Z/20260413T020000Z",
+            "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260423T050000Z/20260423T060000Z");
     Path script = Paths.get("src/test/resources/calendar/caldav_freebusy.py").toAbsolutePath();
     // baba asks with the python caldav client; chiba, a colleague who sees only free/busy, gets
     // the same times and nothing of what the events are.

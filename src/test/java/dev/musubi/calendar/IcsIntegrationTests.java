@@ -106,12 +106,14 @@ class IcsIntegrationTests {
             "DTSTART;TZID=Europe/Berlin:20260316T150000",
             "DTEND;TZID=Europe/Berlin:20260316T160000",
             "SUMMARY:Jour fixe (verschoben)",
+            "STATUS:TENTATIVE",
             "END:VEVENT",
             "BEGIN:VEVENT",
             "UID:allday@example.com",
             "DTSTART;VALUE=DATE:20260320",
             "SUMMARY:社員旅行",
             "CLASS:PRIVATE",
+            "TRANSP:TRANSPARENT",
             "END:VEVENT",
             "END:VCALENDAR",
             "");
@@ -127,6 +129,13 @@ class IcsIntegrationTests {
             "2026-03-16T14:00:00Z Jour fixe (verschoben)",
             "2026-03-19T15:00:00Z 社員旅行",
             "2026-03-23T08:00:00Z Jour fixe, Berlin");
+    // TRANSP and STATUS are kept, for a series and for one edited occurrence.
+    List<String> shown = new ArrayList<>();
+    occ.forEach(
+        o -> shown.add(o.get("transparency").asString() + " " + o.get("status").asString()));
+    assertThat(shown)
+        .containsExactly(
+            "OPAQUE CONFIRMED", "OPAQUE TENTATIVE", "TRANSPARENT CONFIRMED", "OPAQUE CONFIRMED");
     // Importing the same file again replaces instead of duplicating.
     assertThat(importFile(m.client(), cal, ics).status()).isEqualTo(201);
     assertThat(list(m.client(), cal, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z")).hasSize(4);

@@ -134,6 +134,37 @@ class InvitationsIntegrationTests {
                 "2026-04-06T14:00",
                 "attendees",
                 List.of(Map.of("memberId", a.id().toString()))));
+    // Shown as free, cancelled (both free) and tentative (tentative whatever the answers).
+    String aCal = defaultCalendar(a.client());
+    JsonNode free =
+        create(
+            a.client(),
+            aCal,
+            event("作業", "2026-04-06T15:00", "2026-04-06T16:00", "transparency", "transparent"));
+    assertThat(free.get("transparency").asString()).isEqualTo("TRANSPARENT");
+    assertThat(free.get("status").asString()).isEqualTo("CONFIRMED");
+    create(
+        a.client(),
+        aCal,
+        event("中止", "2026-04-06T16:00", "2026-04-06T17:00", "status", "CANCELLED"));
+    JsonNode maybe =
+        create(
+            a.client(),
+            aCal,
+            event("仮", "2026-04-06T17:00", "2026-04-06T18:00", "status", "TENTATIVE"));
+    // Unknown values are refused with a field error and change nothing.
+    ApiClient.Response badTransp =
+        a.client()
+            .patch("/api/v1/events/" + maybe.get("id").asString(), Map.of("transparency", "FREE"));
+    assertThat(badTransp.status()).isEqualTo(422);
+    assertThat(badTransp.body()).contains("transparency");
+    ApiClient.Response badStatus =
+        a.client()
+            .post(
+                "/api/v1/calendars/" + aCal + "/events",
+                event("x", "2026-04-06T18:00", "2026-04-06T19:00", "status", "maybe"));
+    assertThat(badStatus.status()).isEqualTo(422);
+    assertThat(badStatus.body()).contains("\"status\"");
     ApiClient.Response fb =
         b.client()
             .get(
@@ -145,9 +176,12 @@ class InvitationsIntegrationTests {
     assertThat(fb.status()).as(fb.body()).isEqualTo(200);
     assertThat(fb.body()).doesNotContain("秘密の面談");
     JsonNode aBusy = fb.json().get(a.id().toString());
-    assertThat(aBusy).hasSize(2);
+    assertThat(aBusy).hasSize(3);
     assertThat(aBusy.get(0).get("start").asString()).isEqualTo("2026-04-06T01:00:00Z");
+    assertThat(aBusy.get(0).get("status").asString()).isEqualTo("busy");
     assertThat(aBusy.get(1).get("status").asString()).isEqualTo("tentative");
+    assertThat(aBusy.get(2).get("start").asString()).isEqualTo("2026-04-06T08:00:00Z");
+    assertThat(aBusy.get(2).get("status").asString()).isEqualTo("tentative");
     a.client()
         .post(
             "/api/v1/events/" + inv.get("id").asString() + "/reply", Map.of("status", "declined"));
@@ -158,7 +192,7 @@ class InvitationsIntegrationTests {
                     + a.id()
                     + "&from=2026-04-06T00:00:00Z&to=2026-04-07T00:00:00Z")
             .json();
-    assertThat(again.get(a.id().toString())).hasSize(1);
+    assertThat(again.get(a.id().toString())).hasSize(2);
     // Unknown members and missing windows are refused.
     assertThat(
             b.client()
@@ -192,6 +226,15 @@ class InvitationsIntegrationTests {
         b.client(),
         defaultCalendar(b.client()),
         event("B", "2026-04-06T10:00", "2026-04-06T11:00"));
+    // Neither a cancelled nor a transparent event takes the time.
+    create(
+        b.client(),
+        defaultCalendar(b.client()),
+        event("B2", "2026-04-06T12:00", "2026-04-06T13:00", "status", "CANCELLED"));
+    create(
+        a.client(),
+        defaultCalendar(a.client()),
+        event("A2", "2026-04-06T12:00", "2026-04-06T13:00", "transparency", "TRANSPARENT"));
     TestMember x = fixtures.member(c, "xeno");
     create(
         x.client(),

@@ -287,7 +287,27 @@ public class CalendarStore {
       int sequence,
       String etag,
       Instant createdAt,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      String transparency,
+      String status) {
+
+    /** RFC 5545 §3.8.2.7: whether the event takes its time (OPAQUE, the default) or not. */
+    public static final String OPAQUE = "OPAQUE";
+
+    public static final String TRANSPARENT = "TRANSPARENT";
+
+    /** RFC 5545 §3.8.1.11: the status of an event; CONFIRMED is the default. */
+    public static final String CONFIRMED = "CONFIRMED";
+
+    public static final String TENTATIVE = "TENTATIVE";
+
+    public static final String CANCELLED = "CANCELLED";
+
+    /** Whether the event's time is free in free/busy: transparent or cancelled. */
+    public boolean free() {
+      return TRANSPARENT.equals(transparency) || CANCELLED.equals(status);
+    }
+  }
 
   private static final RowMapper<EventRow> EVENT =
       (rs, i) ->
@@ -319,15 +339,18 @@ public class CalendarStore {
               rs.getInt("sequence"),
               rs.getString("etag"),
               Jdbc.requiredInstant(rs, "created_at"),
-              Jdbc.requiredInstant(rs, "updated_at"));
+              Jdbc.requiredInstant(rs, "updated_at"),
+              rs.getString("transparency"),
+              rs.getString("status"));
 
   public void insertEvent(EventRow e) {
     jdbc.sql(
             "INSERT INTO cal_event (id, tenant_id, calendar_id, uid, parent_id, recurrence_id,"
                 + " organizer_id, title, location, description, all_day, time_zone, start_local,"
                 + " start_at, end_at, duration_s, rrule, exdates, rdates, range_end, visibility,"
-                + " reminders, email_reminders, facility_id, sequence, etag, created_at, updated_at)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                + " reminders, email_reminders, facility_id, sequence, etag, created_at, updated_at,"
+                + " transparency, status)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .params(
             e.id(),
             e.tenantId(),
@@ -356,7 +379,9 @@ public class CalendarStore {
             e.sequence(),
             e.etag(),
             ts(e.createdAt()),
-            ts(e.updatedAt()))
+            ts(e.updatedAt()),
+            e.transparency(),
+            e.status())
         .update();
   }
 
@@ -365,8 +390,8 @@ public class CalendarStore {
             "UPDATE cal_event SET calendar_id = ?, title = ?, location = ?, description = ?, all_day"
                 + " = ?, time_zone = ?, start_local = ?, start_at = ?, end_at = ?, duration_s = ?,"
                 + " rrule = ?, exdates = ?, rdates = ?, range_end = ?, visibility = ?, reminders ="
-                + " ?, email_reminders = ?, facility_id = ?, sequence = ?, etag = ?, updated_at = ? WHERE tenant_id = ?"
-                + " AND id = ?")
+                + " ?, email_reminders = ?, facility_id = ?, sequence = ?, etag = ?, updated_at = ?,"
+                + " transparency = ?, status = ? WHERE tenant_id = ? AND id = ?")
         .params(
             e.calendarId(),
             e.title(),
@@ -389,6 +414,8 @@ public class CalendarStore {
             e.sequence(),
             e.etag(),
             ts(e.updatedAt()),
+            e.transparency(),
+            e.status(),
             e.tenantId(),
             e.id())
         .update();

@@ -137,6 +137,13 @@ public final class Ics {
               case "busy" -> "CONFIDENTIAL";
               default -> "PUBLIC";
             });
+    // RFC 5545 §3.8.2.7 and §3.8.1.11; the defaults (OPAQUE, no STATUS) are left out.
+    if (EventRow.TRANSPARENT.equals(e.transparency())) {
+      line(out, "TRANSP:TRANSPARENT");
+    }
+    if (!EventRow.CONFIRMED.equals(e.status())) {
+      line(out, "STATUS:" + e.status());
+    }
     for (AttendeeRow a : i.attendees()) {
       String address = a.memberId() != null ? "urn:uuid:" + a.memberId() : "mailto:" + a.email();
       line(

@@ -146,8 +146,8 @@ public final class Itip {
               + ":mailto:"
               + address(i.address()));
     }
-    Ics.line(out, "STATUS:" + (cancel ? "CANCELLED" : "CONFIRMED"));
-    Ics.line(out, "TRANSP:OPAQUE");
+    Ics.line(out, "STATUS:" + (cancel ? EventRow.CANCELLED : e.status()));
+    Ics.line(out, "TRANSP:" + e.transparency());
     Ics.line(out, "END:VEVENT");
   }
 
@@ -204,6 +204,10 @@ public final class Itip {
         .append(e.rrule())
         .append(e.exdates())
         .append(e.rdates());
+    // Appended only when not the default, so that digests stored before STATUS existed still match.
+    if (!EventRow.CONFIRMED.equals(e.status())) {
+      b.append("|status:").append(e.status());
+    }
   }
 
   // ---- REPLY ----------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ public final class Occurrences {
         m.sequence(),
         m.etag(),
         m.createdAt(),
-        m.updatedAt());
+        m.updatedAt(),
+        m.transparency(),
+        m.status());
   }
 }

@@ -140,7 +140,9 @@ class ItipTests {
             0,
             "etag",
             Instant.EPOCH,
-            Instant.EPOCH);
+            Instant.EPOCH,
+            "OPAQUE",
+            "CONFIRMED");
     String ics =
         Itip.write(
             "REQUEST",

@@ -102,7 +102,9 @@ class OccurrencesTests {
             0,
             "e",
             second,
-            second);
+            second,
+            "OPAQUE",
+            "CONFIRMED");
     EventRow withEx =
         new EventRow(
             daily.id(),
@@ -132,7 +134,9 @@ class OccurrencesTests {
             0,
             "e",
             second,
-            second);
+            second,
+            "OPAQUE",
+            "CONFIRMED");
     List<EventRow> occ =
         Occurrences.between(
             withEx,
@@ -174,6 +178,8 @@ class OccurrencesTests {
         0,
         "e",
         s,
-        s);
+        s,
+        "OPAQUE",
+        "CONFIRMED");
   }
 }
