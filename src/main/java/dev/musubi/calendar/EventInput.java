@@ -55,52 +55,24 @@ public record EventInput(
 
   /** The same input with other attendees. */
   public EventInput withAttendees(@Nullable List<AttendeeInput> list) {
-    return new EventInput(
-        title,
-        location,
-        description,
-        allDay,
-        timeZone,
-        start,
-        end,
-        rrule,
-        exdates,
-        rdates,
-        visibility,
-        reminders,
-        list,
-        facilityId,
-        emailReminders,
-        attachments,
-        transparency,
-        status);
+    return with(list, attachments, transparency, status);
   }
 
   /** The same input with other attachments. */
   public EventInput withAttachments(@Nullable List<AttachmentInput> list) {
-    return new EventInput(
-        title,
-        location,
-        description,
-        allDay,
-        timeZone,
-        start,
-        end,
-        rrule,
-        exdates,
-        rdates,
-        visibility,
-        reminders,
-        attendees,
-        facilityId,
-        emailReminders,
-        list,
-        transparency,
-        status);
+    return with(attendees, list, transparency, status);
   }
 
   /** The same input with another transparency and status (null keeps the stored ones). */
   public EventInput withShowAs(@Nullable String transparency, @Nullable String status) {
+    return with(attendees, attachments, transparency, status);
+  }
+
+  private EventInput with(
+      @Nullable List<AttendeeInput> attendees,
+      @Nullable List<AttachmentInput> attachments,
+      @Nullable String transparency,
+      @Nullable String status) {
     return new EventInput(
         title,
         location,
