@@ -2346,17 +2346,7 @@ public class Events {
   }
 
   private ZoneId memberZone(MemberPrincipal actor) {
-    return store.activeMembers(actor.tenantId(), List.of(actor.memberId())).stream()
-        .findFirst()
-        .map(
-            p -> {
-              try {
-                return ZoneId.of(p.timeZone());
-              } catch (RuntimeException e) {
-                return ZoneId.of(DEFAULT_ZONE);
-              }
-            })
-        .orElse(ZoneId.of(DEFAULT_ZONE));
+    return zoneOf(actor.tenantId(), actor.memberId());
   }
 
   private static ZoneId zone(

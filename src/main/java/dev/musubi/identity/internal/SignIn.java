@@ -317,27 +317,23 @@ public class SignIn {
   /** Audits and answers a sign-in with a second factor the company does not allow. */
   dev.musubi.platform.web.ProblemException methodNotAllowed(
       MemberRow member, ClientInfo client, String method) {
-    audit.record(
-        AuditRecord.of(member.tenantId(), AuditAction.MFA_FAILED)
-            .failed()
-            .actor(member.id(), member.loginId())
-            .target("member", member.id())
-            .with("reason", "method_not_allowed")
-            .with("method", method)
-            .from(client.ip(), client.userAgent()));
+    audit.record(mfaFailure(member, client, "method_not_allowed").with("method", method));
     return Account.notAllowed(method);
   }
 
   private dev.musubi.platform.web.ProblemException mfaFailed(
       MemberRow member, ClientInfo client, String reason) {
-    audit.record(
-        AuditRecord.of(member.tenantId(), AuditAction.MFA_FAILED)
-            .failed()
-            .actor(member.id(), member.loginId())
-            .target("member", member.id())
-            .with("reason", reason)
-            .from(client.ip(), client.userAgent()));
+    audit.record(mfaFailure(member, client, reason));
     return Problems.badCredentials();
+  }
+
+  private static AuditRecord mfaFailure(MemberRow member, ClientInfo client, String reason) {
+    return AuditRecord.of(member.tenantId(), AuditAction.MFA_FAILED)
+        .failed()
+        .actor(member.id(), member.loginId())
+        .target("member", member.id())
+        .with("reason", reason)
+        .from(client.ip(), client.userAgent());
   }
 
   private dev.musubi.platform.web.ProblemException fail(
