@@ -37,9 +37,13 @@ addMessages({
   },
 });
 
+// A local day (YYYY-MM-DD) `offset` days from today: the range below is read in local days too,
+// so a UTC day here would cut off today's messages before 09:00 in Tokyo.
 function day(offset) {
-  const d = new Date(Date.now() + offset * 86_400_000);
-  return d.toISOString().slice(0, 10);
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 export function TalkExportCard() {

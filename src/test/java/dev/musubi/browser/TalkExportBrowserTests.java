@@ -9,6 +9,10 @@ import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,13 @@ class TalkExportBrowserTests extends BrowserTestBase {
         .isEqualTo(201);
 
     Page page = browser.newPage(1280, 900);
+    // The browser (Asia/Tokyo) believes it is the early morning of a day that has not begun in
+    // UTC, with the message sent after 15:00 UTC of the day before: the default range must still
+    // hold it (a UTC "today" cut it off once, between midnight and 09:00 in Tokyo).
+    LocalDate utcDay =
+        LocalDate.ofInstant(
+            Instant.now().minus(Duration.ofHours(15).plusSeconds(1)), ZoneOffset.UTC);
+    page.clock().setFixedTime(utcDay.atTime(20, 0).toInstant(ZoneOffset.UTC).toEpochMilli());
     page.navigate("/#/admin/audit");
     Browser.submitPassword(page, company.adminLoginId(), Fixtures.PASSWORD);
     page.getByLabel("メンバーを名前で検索").fill("ishida");
