@@ -167,9 +167,9 @@ public class Incidents {
   private static void text(List<FieldError> e, String field, @Nullable String v, int min, int max) {
     String s = v == null ? "" : v.strip();
     if (s.length() < min) {
-      e.add(new FieldError(field, "required", "Required."));
+      e.add(FieldError.required(field));
     } else if (s.length() > max) {
-      e.add(new FieldError(field, "too_long", "At most " + max + " characters."));
+      e.add(FieldError.tooLong(field, max));
     }
   }
 }

@@ -161,7 +161,7 @@ public class AdminSettings {
       int min,
       int max) {
     if (v == null || v < min || v > max) {
-      e.add(new FieldError(field, "range", "Must be between " + min + " and " + max + "."));
+      e.add(FieldError.range(field, min, max));
     }
   }
 }

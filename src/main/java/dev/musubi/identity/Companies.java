@@ -130,7 +130,7 @@ public class Companies {
 
   static String normaliseDomain(@Nullable String domain, List<FieldError> errors) {
     if (domain == null || domain.isBlank()) {
-      errors.add(new FieldError("domain", "required", "Required."));
+      errors.add(FieldError.required("domain"));
       return "";
     }
     try {

@@ -131,7 +131,7 @@ public class Members {
     List<DepartmentAssignment> placements = placements(company.id(), cmd.departments(), errors);
     SecurityPolicy policy = companies.policy(company.id());
     if (cmd.password() == null) {
-      errors.add(new FieldError("password", "required", "Required."));
+      errors.add(FieldError.required("password"));
     } else {
       errors.addAll(
           passwords.violations(
@@ -458,11 +458,11 @@ public class Members {
 
   String fullLoginId(@Nullable String raw, String domain, List<FieldError> errors) {
     if (raw == null || raw.isBlank()) {
-      errors.add(new FieldError("loginId", "required", "Required."));
+      errors.add(FieldError.required("loginId"));
       return "";
     }
     if (raw.length() > 320) {
-      errors.add(new FieldError("loginId", "too_long", "At most 320 characters."));
+      errors.add(FieldError.tooLong("loginId", 320));
       return "";
     }
     String local = raw;

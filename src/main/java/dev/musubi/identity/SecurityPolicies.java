@@ -213,7 +213,7 @@ public class SecurityPolicies {
 
   private static void range(List<FieldError> e, String field, int v, int min, int max) {
     if (v < min || v > max) {
-      e.add(new FieldError(field, "range", "Must be between " + min + " and " + max + "."));
+      e.add(FieldError.range(field, min, max));
     }
   }
 }

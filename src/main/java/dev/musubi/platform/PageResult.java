@@ -17,7 +17,7 @@ public record PageResult<T>(List<T> items, int page, int size, long total) {
     }
     if (size < 1 || size > max) {
       throw dev.musubi.platform.web.Problems.invalid(
-          "size", "range", "Must be between 1 and " + max + ".");
+          dev.musubi.platform.web.ProblemException.FieldError.range("size", 1, max));
     }
   }
 }

@@ -424,6 +424,50 @@ class SecurityMonitoringIntegrationTests {
     assertThat(dormant.get("total").asLong()).as("the new admin signed in just now").isZero();
   }
 
+  /** The message of the first error on {@code field}. */
+  static String message(ApiClient.Response r, String field) {
+    return r.json()
+        .get("errors")
+        .valueStream()
+        .filter(e -> e.get("field").asString().equals(field))
+        .findFirst()
+        .orElseThrow()
+        .get("message")
+        .asString();
+  }
+
+  @Test
+  void fieldMessagesFollowAcceptLanguageWhileCodesStay() {
+    ApiClient admin = new Fixtures(port).company().admin();
+    Map<String, Object> outOfRange = policy(admin, Map.of("lockoutThreshold", 0));
+    Map<String, Object> tooLong = Map.of("summary", "x".repeat(401));
+
+    ApiClient.Response english = admin.put("/api/v1/admin/security-settings", outOfRange);
+    ApiClient.Response englishBean = admin.post("/api/v1/incidents", tooLong);
+    ApiClient.Response japanese =
+        admin
+            .header("Accept-Language", "ja-JP,ja;q=0.9,en;q=0.8")
+            .put("/api/v1/admin/security-settings", outOfRange);
+    ApiClient.Response japaneseBean = admin.post("/api/v1/incidents", tooLong);
+    ApiClient.Response other =
+        admin.header("Accept-Language", "fr").put("/api/v1/admin/security-settings", outOfRange);
+    admin.withoutHeader("Accept-Language");
+
+    assertThat(List.of(english, englishBean, japanese, japaneseBean, other))
+        .allSatisfy(r -> assertThat(r.status()).isEqualTo(422));
+    assertThat(message(english, "lockoutThreshold")).isEqualTo("Must be between 3 and 100.");
+    assertThat(message(japanese, "lockoutThreshold")).isEqualTo("3から100までの値にしてください。");
+    assertThat(message(other, "lockoutThreshold")).isEqualTo("Must be between 3 and 100.");
+    assertThat(message(englishBean, "summary")).isEqualTo("size must be between 0 and 400");
+    assertThat(message(japaneseBean, "summary")).isEqualTo("0 から 400 の間のサイズにしてください");
+    assertThat(japanese.json().get("errors").findValuesAsString("code"))
+        .isEqualTo(english.json().get("errors").findValuesAsString("code"))
+        .contains("range");
+    assertThat(japaneseBean.json().get("errors").findValuesAsString("code"))
+        .containsExactlyInAnyOrderElementsOf(
+            englishBean.json().get("errors").findValuesAsString("code"));
+  }
+
   @Test
   void anIncidentReportReachesSecurityAdminsAndTheOperator() {
     Fixtures fixtures = new Fixtures(port);

@@ -68,6 +68,11 @@ public class ApiClient {
     return this;
   }
 
+  public ApiClient withoutHeader(String name) {
+    extraHeaders.remove(name);
+    return this;
+  }
+
   public Response get(String path) {
     return send("GET", path, null);
   }

@@ -410,7 +410,7 @@ public class Account {
       errors.add(new FieldError("scopes", "invalid", "Scopes are read and write."));
     }
     if (expiresInDays != null && (expiresInDays < 1 || expiresInDays > 365)) {
-      errors.add(new FieldError("expiresInDays", "range", "Must be between 1 and 365."));
+      errors.add(FieldError.range("expiresInDays", 1, 365));
     }
     if (tokens.list(p.tenantId(), p.memberId()).size() >= 50) {
       errors.add(new FieldError("name", "too_many", "At most 50 tokens."));

@@ -24,15 +24,15 @@ public final class Fields {
       List<FieldError> errors, String field, @Nullable String value, int min, int max) {
     if (value == null) {
       if (min > 0) {
-        errors.add(new FieldError(field, "required", "Required."));
+        errors.add(FieldError.required(field));
       }
       return;
     }
     int len = value.codePointCount(0, value.length());
     if (len < min) {
-      errors.add(new FieldError(field, "required", "Required."));
+      errors.add(FieldError.required(field));
     } else if (len > max) {
-      errors.add(new FieldError(field, "too_long", "At most " + max + " characters."));
+      errors.add(FieldError.tooLong(field, max));
     } else if (value.codePoints().anyMatch(Fields::forbidden)) {
       errors.add(new FieldError(field, "invalid_characters", "Contains control characters."));
     }

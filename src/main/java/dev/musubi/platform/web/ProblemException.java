@@ -54,6 +54,25 @@ public class ProblemException extends RuntimeException {
     return headers;
   }
 
-  /** One invalid field: its JSON name, a stable code and a human message. */
-  public record FieldError(String field, String code, String message) {}
+  /**
+   * One invalid field: its JSON name, a stable code and a human message (English; the common
+   * messages are answered in the request's language, see {@code FieldMessages.properties}).
+   */
+  public record FieldError(String field, String code, String message) {
+
+    /** {@code required}: the field is missing or blank. */
+    public static FieldError required(String field) {
+      return new FieldError(field, "required", FieldMessages.english("required"));
+    }
+
+    /** {@code range}: a number outside {@code min..max}, both inclusive. */
+    public static FieldError range(String field, long min, long max) {
+      return new FieldError(field, "range", FieldMessages.english("range", min, max));
+    }
+
+    /** {@code too_long}: a text longer than {@code max} characters. */
+    public static FieldError tooLong(String field, int max) {
+      return new FieldError(field, "too_long", FieldMessages.english("too_long", max));
+    }
+  }
 }

@@ -4,9 +4,11 @@ import dev.musubi.platform.web.ProblemException.FieldError;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -45,7 +47,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     body.setType(e.typeUri());
     body.setTitle(e.status().getReasonPhrase());
     if (!e.errors().isEmpty()) {
-      body.setProperty("errors", e.errors());
+      Locale locale = LocaleContextHolder.getLocale();
+      body.setProperty(
+          "errors",
+          e.errors().stream()
+              .map(
+                  f ->
+                      new FieldError(
+                          f.field(), f.code(), FieldMessages.localize(f.message(), locale)))
+              .toList());
     }
     return body;
   }
@@ -57,7 +67,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         .hasParameterAnnotation(org.springframework.web.bind.annotation.PathVariable.class)) {
       return toResponse(Problems.notFound());
     }
-    return toResponse(Problems.invalid(e.getName(), "type", "Has the wrong type or format."));
+    return toResponse(Problems.invalid(e.getName(), "type", FieldMessages.english("type")));
   }
 
   @ExceptionHandler(ConstraintViolationException.class)
@@ -123,7 +133,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     new FieldError(
                         f.getField(),
                         fieldCode(f.getCode()),
-                        f.getDefaultMessage() == null ? "Invalid." : f.getDefaultMessage())));
+                        f.getDefaultMessage() == null
+                            ? FieldMessages.english("invalid")
+                            : f.getDefaultMessage())));
     ex.getBindingResult()
         .getGlobalErrors()
         .forEach(
@@ -132,7 +144,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     new FieldError(
                         g.getObjectName(),
                         "invalid",
-                        g.getDefaultMessage() == null ? "Invalid." : g.getDefaultMessage())));
+                        g.getDefaultMessage() == null
+                            ? FieldMessages.english("invalid")
+                            : g.getDefaultMessage())));
     return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
         .body(body(Problems.invalid(errors)));
   }
@@ -157,7 +171,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                                         : r.getMethodParameter().getParameterName(),
                                     "invalid",
                                     err.getDefaultMessage() == null
-                                        ? "Invalid."
+                                        ? FieldMessages.english("invalid")
                                         : err.getDefaultMessage()))));
     return ResponseEntity.status(HttpStatus.UNPROCESSABLE_CONTENT)
         .body(body(Problems.invalid(errors)));

@@ -50,6 +50,11 @@ public final class Problems {
     return invalid(List.of(new FieldError(field, code, message)));
   }
 
+  /** 422 with one field error. */
+  public static ProblemException invalid(FieldError error) {
+    return invalid(List.of(error));
+  }
+
   /** 422 with field errors. */
   public static ProblemException invalid(List<FieldError> errors) {
     return new ProblemException(

@@ -2,7 +2,9 @@ package dev.musubi.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.musubi.platform.web.ProblemException.FieldError;
 import java.sql.SQLTransientConnectionException;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -26,5 +28,25 @@ class ProblemHandlerTests {
       assertThat(response.getBody().getType().toString()).endsWith("busy");
       assertThat(response.getBody().getDetail()).doesNotContain("Hikari", "JDBC");
     }
+  }
+
+  @Test
+  void commonFieldMessagesAreTranslatedOnlyWhereTheWholeMessageMatches() {
+    assertThat(FieldError.range("size", 1, 1000).message())
+        .isEqualTo("Must be between 1 and 1000.");
+    assertThat(FieldMessages.localize("Must be between 1 and 1000.", Locale.JAPAN))
+        .isEqualTo("1から1000までの値にしてください。");
+    assertThat(FieldMessages.localize("At most 10,000 characters.", Locale.JAPANESE))
+        .isEqualTo("10,000文字以内にしてください。");
+    assertThat(FieldMessages.localize("At most 100.", Locale.JAPANESE)).isEqualTo("100件以内にしてください。");
+    assertThat(FieldMessages.localize(FieldError.required("q").message(), Locale.JAPANESE))
+        .isEqualTo("入力してください。");
+    // Other texts, and every message for a reader of another language, stay as written.
+    assertThat(FieldMessages.localize("At most 5 reminders.", Locale.JAPANESE))
+        .isEqualTo("At most 5 reminders.");
+    assertThat(FieldMessages.localize("Must be between 1 and 1000.", Locale.ENGLISH))
+        .isEqualTo("Must be between 1 and 1000.");
+    assertThat(FieldMessages.localize("Must be between 1 and 1000.", Locale.FRENCH))
+        .isEqualTo("Must be between 1 and 1000.");
   }
 }
