@@ -1,7 +1,8 @@
 // Fetch wrapper for the Musubi API: same-origin cookies, JSON bodies, the CSRF header on every
-// request that changes something, and RFC 9457 problem details turned into ApiError.
+// request that changes something, the UI language as Accept-Language (so that the server's field
+// messages come in it), and RFC 9457 problem details turned into ApiError.
 
-import { fieldErrorText } from './i18n.js';
+import { fieldErrorText, lang } from './i18n.js';
 
 const CSRF_COOKIE = 'XSRF-TOKEN';
 const CSRF_HEADER = 'X-XSRF-TOKEN';
@@ -125,7 +126,7 @@ async function toError(res) {
  */
 export async function request(method, path, body, options = {}) {
   const send = () => {
-    const headers = { Accept: 'application/json, application/problem+json' };
+    const headers = { Accept: 'application/json, application/problem+json', 'Accept-Language': lang() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (!SAFE.has(method)) Object.assign(headers, csrfHeaders());
     return fetch(path, {

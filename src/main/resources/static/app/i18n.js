@@ -648,9 +648,15 @@ export function onLangChange(fn) {
   return () => listeners.delete(fn);
 }
 
-/** The Japanese text for a server field-error code, or null to show the server's own message. */
+const JAPANESE_SCRIPT = /[\u3040-\u30ff\u3400-\u9fff]/;
+
+/**
+ * The Japanese text for a server field-error code, or null to show the server's own message: the
+ * server answers its common messages in the language the client sends, and such an answer is kept.
+ */
 export function fieldErrorText(code, message) {
   if (current !== 'ja' || !code) return null;
+  if (typeof message === 'string' && JAPANESE_SCRIPT.test(message)) return null;
   // A limit the server states in its message (e.g. a company's minimum length) is kept.
   const n = typeof message === 'string' ? message.match(/\d+/) : null;
   const counted = n && ja['fieldError.' + code + '.n'];
