@@ -11,6 +11,7 @@ import dev.musubi.identity.Company;
 import dev.musubi.identity.Departments;
 import dev.musubi.identity.Directory;
 import dev.musubi.identity.DirectoryMember;
+import dev.musubi.identity.Groups;
 import dev.musubi.identity.Memberships;
 import dev.musubi.identity.Permission;
 import dev.musubi.mail.internal.Addresses;
@@ -30,9 +31,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -53,8 +56,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * from identity, registered here on first use); admins add more. A member's address is the local
  * part of their login ID at the primary domain; the same local part at every other domain of the
  * company reaches them too. Aliases add addresses for one member, distribution lists deliver to a
- * department's active members. Each domain has a DKIM RSA-2048 key pair whose private key is sealed
- * with the master key.
+ * department's or a custom group's active members. Each domain has a DKIM RSA-2048 key pair whose
+ * private key is sealed with the master key.
  */
 @Service
 public class MailDomains {
@@ -80,6 +83,7 @@ public class MailDomains {
   private final Directory directory;
   private final Memberships memberships;
   private final Departments departments;
+  private final Groups groups;
   private final AdminAccess access;
   private final MasterKeySealer sealer;
   private final AuditTrail audit;
@@ -95,6 +99,7 @@ public class MailDomains {
       Directory directory,
       Memberships memberships,
       Departments departments,
+      Groups groups,
       AdminAccess access,
       MasterKeySealer sealer,
       AuditTrail audit,
@@ -107,6 +112,7 @@ public class MailDomains {
     this.directory = directory;
     this.memberships = memberships;
     this.departments = departments;
+    this.groups = groups;
     this.access = access;
     this.sealer = sealer;
     this.audit = audit;
@@ -304,11 +310,22 @@ public class MailDomains {
         .query(UUID.class)
         .optional()
         .ifPresent(members::add);
-    jdbc.sql("SELECT department_id FROM mail_list WHERE tenant_id = ? AND address = ?")
+    jdbc.sql("SELECT department_id, group_id FROM mail_list WHERE tenant_id = ? AND address = ?")
         .params(t, a)
-        .query(UUID.class)
+        .query(
+            (rs, n) -> {
+              UUID dep = rs.getObject("department_id", UUID.class);
+              UUID group = rs.getObject("group_id", UUID.class);
+              // Read at each delivery, so joining, leaving and suspension apply at once; a deleted
+              // group or department reaches nobody.
+              return dep != null
+                  ? memberships.activeMembersOfDepartment(t, dep, true)
+                  : group != null
+                      ? groups.activeMembers(t, group).orElse(Set.of())
+                      : Set.<UUID>of();
+            })
         .optional()
-        .ifPresent(dep -> members.addAll(memberships.activeMembersOfDepartment(t, dep, true)));
+        .ifPresent(members::addAll);
     if (members.isEmpty()) {
       memberByLocalPart(t, Addresses.local(a)).ifPresent(m -> members.add(m.id()));
     } else {
@@ -410,34 +427,74 @@ public class MailDomains {
             .with("address", address));
   }
 
+  /** The company's lists by address, each with its department's or group's name. */
   public List<MailList> lists(MemberPrincipal actor) {
     access.require(actor, Permission.SECURITY_READ);
+    UUID t = actor.tenantId();
+    Map<UUID, String> names = new HashMap<>();
+    departments.list(t).forEach(d -> names.put(d.id(), d.name()));
+    groups.list(t).forEach(g -> names.put(g.id(), g.name()));
     return jdbc.sql("SELECT * FROM mail_list WHERE tenant_id = ? ORDER BY address")
-        .param(actor.tenantId())
+        .param(t)
         .query(
-            (rs, n) ->
-                new MailList(
-                    rs.getObject("id", UUID.class),
-                    rs.getString("address"),
-                    rs.getObject("department_id", UUID.class),
-                    Jdbc.requiredInstant(rs, "created_at")))
+            (rs, n) -> {
+              UUID dep = rs.getObject("department_id", UUID.class);
+              UUID group = rs.getObject("group_id", UUID.class);
+              String name = names.get(dep != null ? dep : group);
+              return new MailList(
+                  rs.getObject("id", UUID.class),
+                  rs.getString("address"),
+                  dep,
+                  group,
+                  name,
+                  name == null,
+                  Jdbc.requiredInstant(rs, "created_at"));
+            })
         .list();
   }
 
+  /**
+   * Adds a list for exactly one of a department and a custom group of the actor's company.
+   *
+   * @throws dev.musubi.platform.web.ProblemException 422 for a bad or taken address, neither or
+   *     both targets, or a department or group the company does not have
+   */
   @Transactional
   public MailList addList(
-      MemberPrincipal actor, @Nullable String address, @Nullable UUID departmentId) {
+      MemberPrincipal actor,
+      @Nullable String address,
+      @Nullable UUID departmentId,
+      @Nullable UUID groupId) {
     access.require(actor, Permission.SECURITY_WRITE);
     String a = newAddress(actor.tenantId(), address);
-    if (departmentId == null || departments.find(actor.tenantId(), departmentId).isEmpty()) {
-      throw Problems.invalid("departmentId", "unknown_department", "No such department.");
+    String name;
+    if (departmentId != null && groupId != null) {
+      throw Problems.invalid(
+          "groupId", "one_target", "A list is for a department or a group, not both.");
+    } else if (departmentId != null) {
+      name =
+          departments
+              .find(actor.tenantId(), departmentId)
+              .orElseThrow(
+                  () ->
+                      Problems.invalid("departmentId", "unknown_department", "No such department."))
+              .name();
+    } else if (groupId != null) {
+      name =
+          groups
+              .find(actor.tenantId(), groupId)
+              .orElseThrow(() -> Problems.invalid("groupId", "unknown_group", "No such group."))
+              .name();
+    } else {
+      throw Problems.invalid("departmentId", "required", "Choose a department or a group.");
     }
-    MailList list = new MailList(ids.next(), a, departmentId, clock.instant());
+    MailList list =
+        new MailList(ids.next(), a, departmentId, groupId, name, false, clock.instant());
     try {
       jdbc.sql(
-              "INSERT INTO mail_list (id, tenant_id, address, department_id, created_at)"
-                  + " VALUES (?, ?, ?, ?, ?)")
-          .params(list.id(), actor.tenantId(), a, departmentId, ts(list.createdAt()))
+              "INSERT INTO mail_list (id, tenant_id, address, department_id, group_id, created_at)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)")
+          .params(list.id(), actor.tenantId(), a, departmentId, groupId, ts(list.createdAt()))
           .update();
     } catch (DuplicateKeyException e) {
       throw Problems.invalid("address", "taken", "This address is already in use.");
@@ -445,7 +502,9 @@ public class MailDomains {
     audit.record(
         AuditRecord.of(actor.tenantId(), AuditAction.MAIL_LIST_ADDED)
             .actor(actor.memberId(), actor.loginId())
-            .target("department", departmentId)
+            .target(
+                departmentId != null ? "department" : "group",
+                departmentId != null ? departmentId : groupId)
             .with("address", a));
     return list;
   }
@@ -583,7 +642,16 @@ public class MailDomains {
       throw Problems.invalid("address", "domain", "The domain is not one of the company's.");
     }
     Optional<Resolved> r = resolve(a);
-    if (r.isPresent() && !r.get().members().isEmpty()) {
+    // An alias or list that reaches nobody now (an empty or deleted group) still holds its address.
+    boolean held =
+        jdbc.sql(
+                    "SELECT (SELECT COUNT(*) FROM mail_alias WHERE address = ?)"
+                        + " + (SELECT COUNT(*) FROM mail_list WHERE address = ?)")
+                .params(a, a)
+                .query(Long.class)
+                .single()
+            > 0;
+    if (held || (r.isPresent() && !r.get().members().isEmpty())) {
       throw Problems.invalid("address", "taken", "This address is already in use.");
     }
     return a;

@@ -66,6 +66,12 @@ addMessages({
     'mailAdmin.lists': '配布リスト',
     'mailAdmin.department': '部署',
     'mailAdmin.pickDepartment': '部署を選択',
+    'mailAdmin.listTarget': '宛先',
+    'mailAdmin.targetDepartment': '部署のメンバー',
+    'mailAdmin.targetGroup': 'グループのメンバー',
+    'mailAdmin.group': 'グループ',
+    'mailAdmin.pickGroup': 'グループを選択',
+    'mailAdmin.listBroken': '部署またはグループが削除されたため、このリストには配信されません。削除してください。',
     'mailAdmin.addList': '配布リストを追加',
     'mailAdmin.listAdded': '配布リスト {address} を追加しました',
     'mailAdmin.noLists': '配布リストはありません',
@@ -107,6 +113,9 @@ addMessages({
     'mailAdmin.error.address.domain': '会社のメールドメインのアドレスを入力してください。',
     'mailAdmin.error.memberId.unknown_member': 'メンバーが見つかりません。',
     'mailAdmin.error.departmentId.unknown_department': '部署が見つかりません。',
+    'mailAdmin.error.departmentId.required': '部署かグループを選んでください。',
+    'mailAdmin.error.groupId.unknown_group': 'グループが見つかりません。',
+    'mailAdmin.error.groupId.one_target': '部署かグループのどちらか一方を選んでください。',
     'mailAdmin.error.maxMessageBytes.range': '1 KB から 1 GB の範囲で入力してください。',
     'mailAdmin.error.mailboxQuotaBytes.range': '1 MB から 16 TB の範囲で入力してください。',
     'mailAdmin.error.logRetentionDays.range': '1 日から 3650 日の範囲で入力してください。',
@@ -151,6 +160,12 @@ addMessages({
     'mailAdmin.lists': 'Distribution lists',
     'mailAdmin.department': 'Department',
     'mailAdmin.pickDepartment': 'Choose a department',
+    'mailAdmin.listTarget': 'Recipients',
+    'mailAdmin.targetDepartment': 'Members of a department',
+    'mailAdmin.targetGroup': 'Members of a group',
+    'mailAdmin.group': 'Group',
+    'mailAdmin.pickGroup': 'Choose a group',
+    'mailAdmin.listBroken': 'Its department or group was deleted: this list delivers to nobody. Remove it.',
     'mailAdmin.addList': 'Add list',
     'mailAdmin.listAdded': 'Added the list {address}',
     'mailAdmin.noLists': 'No distribution lists',
@@ -192,6 +207,9 @@ addMessages({
     'mailAdmin.error.address.domain': 'Use an address at one of the company’s mail domains.',
     'mailAdmin.error.memberId.unknown_member': 'No such member.',
     'mailAdmin.error.departmentId.unknown_department': 'No such department.',
+    'mailAdmin.error.departmentId.required': 'Choose a department or a group.',
+    'mailAdmin.error.groupId.unknown_group': 'No such group.',
+    'mailAdmin.error.groupId.one_target': 'Choose a department or a group, not both.',
     'mailAdmin.error.maxMessageBytes.range': 'Between 1 KB and 1 GB.',
     'mailAdmin.error.mailboxQuotaBytes.range': 'Between 1 MB and 16 TB.',
     'mailAdmin.error.logRetentionDays.range': 'Between 1 and 3650 days.',
@@ -381,9 +399,11 @@ function AddressesSection() {
   const [lists, setLists] = useState(null);
   const [members, setMembers] = useState([]);
   const [departments, setDepartments] = useState([]);
+  const [groups, setGroups] = useState([]);
   const [error, setError] = useState(null);
   const [alias, setAlias] = useState({ address: '', memberId: '' });
-  const [list, setList] = useState({ address: '', departmentId: '' });
+  const emptyList = { address: '', kind: 'department', departmentId: '', groupId: '' };
+  const [list, setList] = useState(emptyList);
   const [aliasError, setAliasError] = useState(null);
   const [listError, setListError] = useState(null);
   const [removing, setRemoving] = useState(null); // {kind, row}
@@ -396,13 +416,18 @@ function AddressesSection() {
     load();
     api.get('/api/v1/admin/members' + query({ size: 200 })).then((r) => setMembers(r?.items || []), () => {});
     api.get('/api/v1/directory/departments/tree').then((tree) => setDepartments(flatten(tree)), () => {});
+    api.get('/api/v1/directory/groups').then((g) => setGroups(g || []), () => {});
   }, []);
 
   const memberLabel = (id) => {
     const m = members.find((x) => x.id === id);
     return m ? `${m.displayName || m.loginId} (${m.loginId})` : id;
   };
-  const depLabel = (id) => departments.find((x) => x.id === id)?.label.trim() || id;
+  const byGroup = list.kind === 'group';
+  const listTarget = (l) =>
+    l.broken
+      ? html`<${Badge} tone="danger">${t('mailAdmin.listBroken')}<//>`
+      : html`${t(l.groupId ? 'mailAdmin.group' : 'mailAdmin.department')}: ${l.targetName}`;
 
   const addAlias = async (e) => {
     e.preventDefault();
@@ -420,9 +445,10 @@ function AddressesSection() {
     e.preventDefault();
     setListError(null);
     try {
-      await api.post(BASE + '/lists', { address: list.address.trim(), departmentId: list.departmentId });
+      const target = byGroup ? { groupId: list.groupId } : { departmentId: list.departmentId };
+      await api.post(BASE + '/lists', { address: list.address.trim(), ...target });
       toast(t('mailAdmin.listAdded', { address: list.address.trim() }));
-      setList({ address: '', departmentId: '' });
+      setList(emptyList);
       load();
     } catch (x) {
       setListError(x);
@@ -464,16 +490,35 @@ function AddressesSection() {
       <form class="mail-admin-add" onSubmit=${addList} novalidate data-testid="mail-list-form">
         <${TextField} label=${t('mailAdmin.alias')} name="listAddress" type="email" value=${list.address} onValue=${(v) => setList({ ...list, address: v })} error=${lfe.address} autocomplete="off" />
         <${Select}
-          label=${t('mailAdmin.department')}
-          name="departmentId"
-          value=${list.departmentId}
-          onValue=${(v) => setList({ ...list, departmentId: v })}
-          error=${lfe.departmentId}
-          options=${[{ value: '', label: t('mailAdmin.pickDepartment') }, ...departments.map((d) => ({ value: d.id, label: d.label }))]}
+          label=${t('mailAdmin.listTarget')}
+          name="targetKind"
+          value=${list.kind}
+          onValue=${(v) => setList({ ...list, kind: v })}
+          options=${[
+            { value: 'department', label: t('mailAdmin.targetDepartment') },
+            { value: 'group', label: t('mailAdmin.targetGroup') },
+          ]}
         />
-        <${Button} type="submit" disabled=${!list.address.trim() || !list.departmentId} data-testid="mail-list-add">${t('mailAdmin.addList')}<//>
+        ${byGroup
+          ? html`<${Select}
+              label=${t('mailAdmin.group')}
+              name="groupId"
+              value=${list.groupId}
+              onValue=${(v) => setList({ ...list, groupId: v })}
+              error=${lfe.groupId}
+              options=${[{ value: '', label: t('mailAdmin.pickGroup') }, ...groups.map((g) => ({ value: g.id, label: g.name }))]}
+            />`
+          : html`<${Select}
+              label=${t('mailAdmin.department')}
+              name="departmentId"
+              value=${list.departmentId}
+              onValue=${(v) => setList({ ...list, departmentId: v })}
+              error=${lfe.departmentId}
+              options=${[{ value: '', label: t('mailAdmin.pickDepartment') }, ...departments.map((d) => ({ value: d.id, label: d.label }))]}
+            />`}
+        <${Button} type="submit" disabled=${!list.address.trim() || !(byGroup ? list.groupId : list.departmentId)} data-testid="mail-list-add">${t('mailAdmin.addList')}<//>
       </form>
-      ${listError && html`<${Alert}>${errorText(listError)}${otherFieldErrors(listError, ['address', 'departmentId']).map((x) => html`<div>${x}</div>`)}<//>`}
+      ${listError && html`<${Alert}>${errorText(listError)}${otherFieldErrors(listError, ['address', byGroup ? 'groupId' : 'departmentId']).map((x) => html`<div>${x}</div>`)}<//>`}
       ${!lists
         ? html`<${Spinner} />`
         : html`<${Table}
@@ -482,7 +527,7 @@ function AddressesSection() {
             empty=${html`<p class="person-sub">${t('mailAdmin.noLists')}</p>`}
             columns=${[
               { key: 'address', label: t('mailAdmin.alias'), render: (l) => html`<code>${l.address}</code>` },
-              { key: 'department', label: t('mailAdmin.department'), render: (l) => l.departmentName || depLabel(l.departmentId) },
+              { key: 'target', label: t('mailAdmin.listTarget'), render: listTarget },
               { key: 'x', label: '', render: (l) => html`<${Button} kind="danger" size="small" onClick=${() => setRemoving({ kind: 'lists', row: l })}>${t('mailAdmin.remove')}<//>` },
             ]}
           />`}

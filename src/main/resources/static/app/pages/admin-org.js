@@ -38,7 +38,7 @@ addMessages({
     'org.add': '追加',
     'org.remove': '外す',
     'org.noGroups': 'グループはまだありません',
-    'org.deleteGroup': 'グループ「{name}」を削除しますか？ メンバーのアカウントはそのままです。',
+    'org.deleteGroup': 'グループ「{name}」を削除しますか？ メンバーのアカウントはそのままです。このグループ宛ての配布リストには配信されなくなります。',
   },
   en: {
     'admin.org': 'Organisation',
@@ -71,7 +71,7 @@ addMessages({
     'org.add': 'Add',
     'org.remove': 'Remove',
     'org.noGroups': 'No groups yet',
-    'org.deleteGroup': 'Delete the group “{name}”? The members’ accounts stay as they are.',
+    'org.deleteGroup': 'Delete the group “{name}”? The members’ accounts stay as they are. Mail distribution lists for this group stop delivering.',
   },
 });
 

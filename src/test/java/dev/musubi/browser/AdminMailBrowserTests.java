@@ -109,6 +109,12 @@ class AdminMailBrowserTests extends BrowserTestBase {
         201);
     admin.post(
         "/api/v1/admin/departments", MusubiHttp.json("name", "営業部", "nameReading", "えいぎょうぶ"), 201);
+    String groupJson =
+        admin.send(
+            "POST",
+            "/api/v1/admin/groups",
+            MusubiHttp.json("name", "広報委員会", "description", ""),
+            201);
     String hayashi = "hayashi@" + company.domain();
 
     Page page = browser.newPage(1280, 900);
@@ -142,6 +148,21 @@ class AdminMailBrowserTests extends BrowserTestBase {
     page.getByTestId("mail-list-add").click();
     assertThat(page.locator("table").last()).containsText("eigyo@" + company.domain());
     assertThat(page.locator("table").last()).containsText("営業部");
+
+    // A list for a custom group; once the group is deleted the list says it delivers to nobody.
+    listForm.locator("input[name=listAddress]").fill("koho@" + company.domain());
+    listForm.locator("select[name=targetKind]").selectOption("group");
+    listForm.locator("select[name=groupId]").selectOption(new SelectOption().setLabel("広報委員会"));
+    page.getByTestId("mail-list-add").click();
+    assertThat(page.locator("table").last()).containsText("グループ: 広報委員会");
+    java.util.regex.Matcher id =
+        java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-f-]{36})\"").matcher(groupJson);
+    assertThat(id.find()).as(groupJson).isTrue();
+    String groupId = id.group(1);
+    admin.send("DELETE", "/api/v1/admin/groups/" + groupId, null, 204);
+    page.reload();
+    page.getByTestId("mail-admin-addresses").click();
+    assertThat(page.locator("table").last()).containsText("このリストには配信されません");
 
     // The policy: an out-of-range retention is refused with the limits, a good one is saved.
     page.getByTestId("mail-admin-policy").click();

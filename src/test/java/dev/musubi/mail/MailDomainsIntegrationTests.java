@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -218,6 +221,166 @@ class MailDomainsIntegrationTests {
         .isEqualTo(MailInbound.Recipient.UNKNOWN);
     assertThat(audits("MAIL_ALIAS_ADDED")).isEqualTo(1);
     assertThat(audits("MAIL_LIST_ADDED")).isEqualTo(1);
+  }
+
+  @Test
+  void groupListsReachTheGroupsActiveMembersAtDeliveryTimeAndShowWhenTheGroupIsGone()
+      throws Exception {
+    Fixtures.TestMember sato = fixtures.member(company, "sato");
+    Fixtures.TestMember suzuki = fixtures.member(company, "suzuki");
+    Fixtures.TestMember kato = fixtures.member(company, "kato");
+    String dep =
+        admin
+            .post("/api/v1/admin/departments", Map.of("name", "総務部", "nameReading", "そうむぶ"))
+            .json()
+            .get("id")
+            .asString();
+    admin.patch(
+        "/api/v1/admin/members/" + sato.id(),
+        Map.of(
+            "departments", List.of(Map.of("departmentId", dep, "position", "", "primary", true))));
+    ApiClient.Response group =
+        admin.post(
+            "/api/v1/admin/groups",
+            Map.of(
+                "name",
+                "広報委員会",
+                "description",
+                "",
+                "memberIds",
+                List.of(sato.id().toString(), suzuki.id().toString())));
+    assertThat(group.status()).as(group.body()).isEqualTo(201);
+    String groupId = group.json().get("id").asString();
+    String koho = "koho@" + company.domain();
+    String lists = "/api/v1/admin/mail/lists";
+
+    // Exactly one known target of this company; members cannot add lists.
+    Fixtures.TestCompany other = fixtures.company();
+    String othersGroup =
+        other
+            .admin()
+            .post("/api/v1/admin/groups", Map.of("name", "広報委員会", "description", ""))
+            .json()
+            .get("id")
+            .asString();
+    assertFieldError(
+        admin.post(lists, Map.of("address", koho, "departmentId", dep, "groupId", groupId)),
+        "groupId",
+        "one_target");
+    assertFieldError(admin.post(lists, Map.of("address", koho)), "departmentId", "required");
+    assertFieldError(
+        admin.post(lists, Map.of("address", koho, "groupId", othersGroup)),
+        "groupId",
+        "unknown_group");
+    assertFieldError(
+        admin.post(lists, Map.of("address", koho, "groupId", "not-an-id")),
+        "groupId",
+        "unknown_group");
+    assertThat(sato.client().post(lists, Map.of("address", koho, "groupId", groupId)).status())
+        .isEqualTo(403);
+    assertThat(admin.get(lists).json().size()).isZero();
+
+    ApiClient.Response created = admin.post(lists, Map.of("address", koho, "groupId", groupId));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("groupId").asString()).isEqualTo(groupId);
+    assertThat(created.json().hasNonNull("departmentId")).isFalse();
+    assertThat(created.json().get("targetName").asString()).isEqualTo("広報委員会");
+    assertThat(
+            jdbc.sql(
+                    "SELECT COUNT(*) FROM audit_event WHERE tenant_id = ? AND action = ?"
+                        + " AND target_type = 'group' AND target_id = ?")
+                .params(company.id(), "MAIL_LIST_ADDED", groupId)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+    assertThat(
+            admin
+                .post(lists, Map.of("address", "somu@" + company.domain(), "departmentId", dep))
+                .status())
+        .isEqualTo(201);
+    assertThat(domains.resolve(koho).orElseThrow().members())
+        .containsExactlyInAnyOrder(sato.id(), suzuki.id());
+
+    // Sato is in both lists and in To, and gets one copy; so does Suzuki, inbound and internal.
+    String satoAddress = "sato@" + company.domain();
+    List<String> rcpts = List.of(koho, "somu@" + company.domain(), satoAddress);
+    byte[] raw =
+        ("From: a@outside.example\r\nTo: " + koho + "\r\nSubject: notice\r\n\r\nhello\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    MailInbound.Delivery in =
+        inbound.deliver(
+            new MailInbound.Envelope(
+                "a@outside.example",
+                rcpts,
+                "192.0.2.10",
+                "mx.outside.example",
+                Instant.now(),
+                MailInbound.AuthResults.none(),
+                raw.length),
+            new ByteArrayInputStream(raw));
+    assertThat(in.mailboxes()).isEqualTo(2);
+    ApiClient.Response sent =
+        kato.client()
+            .post(
+                "/api/v1/mail/messages",
+                Map.of("to", List.of(koho, satoAddress), "subject", "会議", "text", "明日です。"));
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    for (Fixtures.TestMember m : List.of(sato, suzuki)) {
+      assertThat(MailInboundIntegrationTests.folder(m.client(), "inbox").get("total").asLong())
+          .as(m.loginId())
+          .isEqualTo(2);
+    }
+    assertThat(MailInboundIntegrationTests.folder(kato.client(), "inbox").get("total").asLong())
+        .isZero();
+
+    // Joining, leaving and suspension change the recipients at once.
+    assertThat(
+            admin
+                .patch(
+                    "/api/v1/admin/groups/" + groupId,
+                    Map.of("memberIds", List.of(suzuki.id().toString(), kato.id().toString())))
+                .status())
+        .isEqualTo(200);
+    assertThat(domains.resolve(koho).orElseThrow().members())
+        .containsExactlyInAnyOrder(suzuki.id(), kato.id());
+    assertThat(admin.post("/api/v1/admin/members/" + kato.id() + "/suspend", null).status())
+        .isEqualTo(200);
+    assertThat(domains.resolve(koho).orElseThrow().members()).containsExactly(suzuki.id());
+
+    // A deleted group: the list stays, delivers to nobody, shows as broken and keeps its address.
+    assertThat(admin.delete("/api/v1/admin/groups/" + groupId).status()).isEqualTo(204);
+    JsonNode broken = null;
+    for (JsonNode l : admin.get(lists).json()) {
+      if (l.get("address").asString().equals(koho)) {
+        broken = l;
+      }
+    }
+    assertThat(broken).isNotNull();
+    assertThat(broken.get("broken").asBoolean()).isTrue();
+    assertThat(broken.hasNonNull("targetName")).isFalse();
+    assertThat(inbound.recipient(koho)).isEqualTo(MailInbound.Recipient.UNKNOWN);
+    assertFieldError(
+        suzuki
+            .client()
+            .post(
+                "/api/v1/mail/messages", Map.of("to", List.of(koho), "subject", "x", "text", "y")),
+        "to",
+        "unknown_recipient");
+    assertFieldError(
+        admin.post("/api/v1/admin/mail/aliases", Map.of("address", koho, "memberId", suzuki.id())),
+        "address",
+        "taken");
+    String listId = broken.get("id").asString();
+    assertThat(other.admin().delete(lists + "/" + listId).status()).isEqualTo(404);
+    assertThat(admin.delete(lists + "/" + listId).status()).isEqualTo(204);
+    assertThat(audits("MAIL_LIST_REMOVED")).isEqualTo(1);
+  }
+
+  private static void assertFieldError(ApiClient.Response r, String field, String code) {
+    assertThat(r.status()).as(r.body()).isEqualTo(422);
+    JsonNode e = r.json().get("errors").get(0);
+    assertThat(e.get("field").asString()).as(r.body()).isEqualTo(field);
+    assertThat(e.get("code").asString()).as(r.body()).isEqualTo(code);
   }
 
   @Test

@@ -31,7 +31,8 @@ class MailAdminController {
 
   record AliasRequest(@Nullable String address, @Nullable String memberId) {}
 
-  record ListRequest(@Nullable String address, @Nullable String departmentId) {}
+  record ListRequest(
+      @Nullable String address, @Nullable String departmentId, @Nullable String groupId) {}
 
   record PolicyRequest(
       @Nullable String spfFail,
@@ -99,9 +100,12 @@ class MailAdminController {
 
   @PostMapping("/lists")
   ResponseEntity<MailList> addList(@RequestBody ListRequest body) {
-    UUID dep = body.departmentId() == null ? null : Ids.parseOrNull(body.departmentId());
+    UUID dep =
+        optionalId(
+            body.departmentId(), "departmentId", "unknown_department", "No such department.");
+    UUID group = optionalId(body.groupId(), "groupId", "unknown_group", "No such group.");
     return ResponseEntity.status(HttpStatus.CREATED)
-        .body(domains.addList(CurrentMember.get(), body.address(), dep));
+        .body(domains.addList(CurrentMember.get(), body.address(), dep, group));
   }
 
   @DeleteMapping("/lists/{id}")
@@ -128,6 +132,19 @@ class MailAdminController {
             body.maxMessageBytes() == null ? now.maxMessageBytes() : body.maxMessageBytes(),
             body.mailboxQuotaBytes() == null ? now.mailboxQuotaBytes() : body.mailboxQuotaBytes(),
             body.logRetentionDays() == null ? now.logRetentionDays() : body.logRetentionDays()));
+  }
+
+  /** Absent when missing or blank (a form's empty choice); 422 on the field when not an ID. */
+  private static @Nullable UUID optionalId(
+      @Nullable String text, String field, String code, String message) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    UUID id = Ids.parseOrNull(text.strip());
+    if (id == null) {
+      throw Problems.invalid(field, code, message);
+    }
+    return id;
   }
 
   static UUID id(String text) {
