@@ -31,6 +31,35 @@ class ProblemHandlerTests {
   }
 
   @Test
+  void everyCommonMessageHasItsJapaneseWithTheSamePlaceholders() throws Exception {
+    java.util.Properties english = properties("FieldMessages.properties");
+    java.util.Properties japanese = properties("FieldMessages_ja.properties");
+    assertThat(japanese.stringPropertyNames()).isEqualTo(english.stringPropertyNames());
+    for (String key : english.stringPropertyNames()) {
+      assertThat(placeholders(japanese.getProperty(key)))
+          .as(key)
+          .isEqualTo(placeholders(english.getProperty(key)));
+    }
+    assertThat(FieldMessages.localize("No such group.", Locale.JAPANESE)).isEqualTo("存在しないグループです。");
+  }
+
+  private static java.util.Properties properties(String name) throws java.io.IOException {
+    var properties = new java.util.Properties();
+    try (var in = FieldMessages.class.getResourceAsStream(name)) {
+      properties.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return properties;
+  }
+
+  private static java.util.Set<String> placeholders(String message) {
+    return java.util.regex.Pattern.compile("\\{\\d}")
+        .matcher(message)
+        .results()
+        .map(java.util.regex.MatchResult::group)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Test
   void commonFieldMessagesAreTranslatedOnlyWhereTheWholeMessageMatches() {
     assertThat(FieldError.range("size", 1, 1000).message())
         .isEqualTo("Must be between 1 and 1000.");
