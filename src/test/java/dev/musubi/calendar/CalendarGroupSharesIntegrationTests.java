@@ -100,6 +100,45 @@ class CalendarGroupSharesIntegrationTests {
                     CalendarApi.event("x", "2026-04-07T10:00", "2026-04-07T11:00"))
                 .status())
         .isEqualTo(403);
+    // A deleted group: its share drops out of the owner's list (so the rest can be saved again)
+    // and grants nothing; the stale row goes with the next save.
+    TestMember colleague = fixtures.member(c, "endo");
+    assertThat(
+            owner
+                .client()
+                .put(
+                    "/api/v1/calendars/" + cal + "/shares",
+                    Map.of(
+                        "shares",
+                        List.of(
+                            Map.of("granteeType", "group", "granteeId", group, "level", "details"),
+                            Map.of(
+                                "granteeType",
+                                "member",
+                                "granteeId",
+                                colleague.id().toString(),
+                                "level",
+                                "freebusy"))))
+                .status())
+        .isEqualTo(200);
+    assertThat(c.admin().delete("/api/v1/admin/groups/" + group).status()).isEqualTo(204);
+    ApiClient.Response mine = owner.client().get("/api/v1/calendars/" + cal);
+    assertThat(mine.json().get("shares").findValuesAsString("granteeType"))
+        .containsExactly("member");
+    assertThat(events(later, cal)).isEqualTo(-404);
+    ApiClient.Response saved =
+        owner
+            .client()
+            .put(
+                "/api/v1/calendars/" + cal + "/shares",
+                Map.of("shares", mine.json().get("shares")));
+    assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    assertThat(
+            jdbc.sql("SELECT COUNT(*) FROM cal_share WHERE calendar_id = ?")
+                .param(java.util.UUID.fromString(cal))
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
     // A deleted member of the group is signed out and sees nothing.
     assertThat(c.admin().delete("/api/v1/admin/members/" + later.id()).status()).isEqualTo(204);
     assertThat(later.client().get("/api/v1/calendars").status()).isEqualTo(401);

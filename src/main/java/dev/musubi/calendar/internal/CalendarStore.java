@@ -198,10 +198,17 @@ public class CalendarStore {
     List<Object> params = new ArrayList<>();
     params.add(tenantId);
     params.addAll(calendarIds);
+    // A share to a group or department deleted since matches nobody: it is left out, so the
+    // owner's share list shows only live grantees and saving it again drops the stale row.
     return jdbc.sql(
-            "SELECT * FROM cal_share WHERE tenant_id = ? AND calendar_id IN ("
+            "SELECT s.* FROM cal_share s WHERE s.tenant_id = ? AND s.calendar_id IN ("
                 + marks(calendarIds.size())
-                + ") ORDER BY grantee_type, grantee_id")
+                + ") AND (s.grantee_type NOT IN ('group', 'department')"
+                + " OR (s.grantee_type = 'group' AND EXISTS (SELECT 1 FROM member_group g"
+                + " WHERE g.tenant_id = s.tenant_id AND g.id = s.grantee_id))"
+                + " OR (s.grantee_type = 'department' AND EXISTS (SELECT 1 FROM department d"
+                + " WHERE d.tenant_id = s.tenant_id AND d.id = s.grantee_id)))"
+                + " ORDER BY s.grantee_type, s.grantee_id")
         .params(params)
         .query(
             (rs, i) ->
