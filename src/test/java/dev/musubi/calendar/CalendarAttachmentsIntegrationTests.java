@@ -408,6 +408,24 @@ class CalendarAttachmentsIntegrationTests {
         .contains(
             "ATTACH;FILENAME=\"資料 1.txt\";FMTTYPE=text/plain:http://127.0.0.1:" + port + download);
 
+    // A CalDAV client opens the ATTACH link with its calendar credentials (HTTP Basic); without
+    // them it is challenged, and another member's credentials open nothing.
+    HttpResponse<String> opened = dav("GET", download, org.loginId(), null);
+    assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+    assertThat(opened.body()).isEqualTo("shiryou");
+    HttpResponse<String> anonymous =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + download))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+    TestMember stranger = fixtures.member(c, "kudo");
+    assertThat(dav("GET", download, stranger.loginId(), null).statusCode()).isEqualTo(404);
+    assertThat(dav("DELETE", download, org.loginId(), null).statusCode()).isIn(401, 403, 405);
+
     // CalDAV: the resource carries the same ATTACH; PUT back unchanged keeps the Drive file.
     String path = "/dav/cal/calendars/" + org.loginId() + "/" + cal + "/" + id + ".ics";
     HttpResponse<String> got = dav("GET", path, org.loginId(), null);

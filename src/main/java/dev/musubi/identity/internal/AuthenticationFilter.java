@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -72,9 +73,10 @@ class AuthenticationFilter extends OncePerRequestFilter {
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         MusubiAuthentication auth = fromToken(authorization.substring(7).trim(), request);
         SecurityContextHolder.getContext().setAuthentication(auth);
-      } else if (dav) {
+      } else if (dav || (isBasic(authorization) && isCalendarAttachment(request))) {
         // DAV clients authenticate on every request; a browser session never reaches /dav/.
-        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        // The ATTACH links in their events lead to the API: Basic is taken there too.
+        if (isBasic(authorization)) {
           SecurityContextHolder.getContext()
               .setAuthentication(fromBasic(authorization.substring(6), request));
         }
@@ -111,7 +113,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
       }
     } catch (ProblemException e) {
       SecurityContextHolder.clearContext();
-      if (e.status().value() == 401 && isDav(request)) {
+      if (e.status().value() == 401 && challengesBasic(request)) {
         response.setHeader("WWW-Authenticate", BASIC_CHALLENGE);
       }
       problems.write(response, e);
@@ -190,6 +192,29 @@ class AuthenticationFilter extends OncePerRequestFilter {
             password,
             new ClientInfo(requestInfo.clientIp(request), requestInfo.userAgent(request)));
     return new MusubiAuthentication(principal, false, false);
+  }
+
+  private static boolean isBasic(@Nullable String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+  }
+
+  /**
+   * A download of an event's Drive attachment ({@code GET /api/v1/events/{id}/attachments/{file}}):
+   * the URL of the ATTACH property CalDAV clients receive, which they fetch with the same HTTP
+   * Basic credentials as the calendar.
+   */
+  static boolean isCalendarAttachment(HttpServletRequest request) {
+    String method = request.getMethod();
+    return ("GET".equals(method) || "HEAD".equals(method))
+        && CALENDAR_ATTACHMENT.matcher(request.getRequestURI()).matches();
+  }
+
+  private static final java.util.regex.Pattern CALENDAR_ATTACHMENT =
+      java.util.regex.Pattern.compile("/api/v1/events/[^/]+/attachments/[^/]+");
+
+  /** Where an unauthenticated request is answered with a Basic challenge. */
+  static boolean challengesBasic(HttpServletRequest request) {
+    return isDav(request) || isCalendarAttachment(request);
   }
 
   /** Paths served to WebDAV, CalDAV and CardDAV clients. */

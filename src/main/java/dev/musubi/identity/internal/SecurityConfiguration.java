@@ -116,7 +116,7 @@ class SecurityConfiguration {
             e ->
                 e.authenticationEntryPoint(
                         (req, res, ex) -> {
-                          if (AuthenticationFilter.isDav(req)) {
+                          if (AuthenticationFilter.challengesBasic(req)) {
                             res.setHeader("WWW-Authenticate", AuthenticationFilter.BASIC_CHALLENGE);
                           }
                           problems.write(res, Problems.unauthenticated());
