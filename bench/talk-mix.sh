@@ -237,7 +237,8 @@ echo "load average before the search run: $(load)"
 "$JAVA" bench/TalkMix.java search "$BASE" "$DOMAIN" "$MEMBERS" "$LABEL"
 if [[ -n "${LEAK_MS:-}" ]]; then
   echo "connections held over $LEAK_MS ms: $(grep -c 'Apparent connection leak' "$WORK/server.log")," \
-    "highest pool stats line: $(grep -o 'Pool stats.*' "$WORK/server.log" | sort -t= -k5 -n | tail -1)"
+    "pool stats with the most waiting: $(grep -o 'Pool stats.*' "$WORK/server.log" |
+      awk -F'waiting=' '{ w = $2 + 0; if (w >= m) { m = w; l = $0 } } END { print l }')"
 fi
 if grep -q -E 'ERROR|Exception|leak detection' "$WORK/server.log"; then
   echo "server log errors and connection leak warnings (first 20):"
