@@ -13,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import tools.jackson.databind.node.ObjectNode;
 
 @MusubiIntegrationTest
@@ -20,6 +22,7 @@ class SignInIntegrationTests {
 
   @LocalServerPort int port;
   @Autowired TestClock clock;
+  @Autowired JdbcClient jdbc;
   Fixtures fixtures;
 
   @AfterEach
@@ -40,6 +43,56 @@ class SignInIntegrationTests {
     assertThat(me.json().get("loginId").asString()).isEqualTo(company.adminLoginId());
     assertThat(me.json().get("company").get("domain").asString()).isEqualTo(company.domain());
     assertThat(me.json().get("roles").toString()).contains("super_admin");
+  }
+
+  @Test
+  void aHashMadeWithLowerCostsIsReplacedAtTheNextSignIn() {
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "rehash");
+    // The suite hashes with 1 MiB × 1 pass; a stored hash with half that memory is weaker.
+    String weak = new Argon2PasswordEncoder(16, 32, 1, 512, 1).encode(Fixtures.PASSWORD);
+    jdbc.sql("UPDATE member SET password_hash = ? WHERE id = ?").params(weak, member.id()).update();
+    String changedAt =
+        jdbc.sql("SELECT password_changed_at FROM member WHERE id = ?")
+            .params(member.id())
+            .query((rs, n) -> String.valueOf(rs.getObject(1)))
+            .single();
+    int history = history(member);
+
+    assertThat(fixtures.client().login(member.loginId(), "Not-the-password-1").status())
+        .isEqualTo(401);
+    assertThat(storedHash(member)).isEqualTo(weak);
+
+    assertThat(fixtures.client().login(member.loginId(), Fixtures.PASSWORD).status())
+        .isEqualTo(200);
+    String upgraded = storedHash(member);
+    assertThat(upgraded).startsWith("$argon2id$v=19$m=1024,t=1,p=1$").isNotEqualTo(weak);
+    assertThat(
+            jdbc.sql("SELECT password_changed_at FROM member WHERE id = ?")
+                .params(member.id())
+                .query((rs, n) -> String.valueOf(rs.getObject(1)))
+                .single())
+        .isEqualTo(changedAt);
+    assertThat(history(member)).isEqualTo(history);
+
+    // The upgraded hash verifies, and a hash made with the current costs is left alone.
+    assertThat(fixtures.client().login(member.loginId(), Fixtures.PASSWORD).status())
+        .isEqualTo(200);
+    assertThat(storedHash(member)).isEqualTo(upgraded);
+  }
+
+  private String storedHash(Fixtures.TestMember member) {
+    return jdbc.sql("SELECT password_hash FROM member WHERE id = ?")
+        .params(member.id())
+        .query(String.class)
+        .single();
+  }
+
+  private int history(Fixtures.TestMember member) {
+    return jdbc.sql("SELECT COUNT(*) FROM password_history WHERE member_id = ?")
+        .params(member.id())
+        .query(Integer.class)
+        .single();
   }
 
   @Test

@@ -238,6 +238,18 @@ public class MemberStore {
         .update();
   }
 
+  /**
+   * Replaces a password hash by one of the same password made with the current costs. Keeps the
+   * change date and the history (the password did not change); does nothing when the stored hash is
+   * no longer {@code oldHash} (a password change or another sign-in came first).
+   */
+  public boolean rehashPassword(UUID id, String oldHash, String newHash) {
+    return jdbc.sql("UPDATE member SET password_hash = ? WHERE id = ? AND password_hash = ?")
+            .params(newHash, id, oldHash)
+            .update()
+        == 1;
+  }
+
   public List<String> passwordHistory(UUID id, int count) {
     if (count <= 0) {
       return List.of();

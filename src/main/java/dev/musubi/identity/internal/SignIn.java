@@ -141,6 +141,11 @@ public class SignIn {
               .from(client.ip(), client.userAgent()));
       throw fail(tenantId, member, loginId, client, "ip_not_allowed", key, policy, false);
     }
+    if (hasher.needsRehash(member.passwordHash())) {
+      // Made with lower costs than the current ones (the operator raised them): replace it now
+      // that the password is known. Outside any transaction, so no connection waits on the hash.
+      members.rehashPassword(member.id(), member.passwordHash(), hasher.hash(password));
+    }
     return new Checked(member, key, policy);
   }
 

@@ -2,6 +2,11 @@ package dev.musubi.identity.internal.credentials;
 
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
 /**
@@ -18,9 +23,13 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
  * that test suites, which sign in thousands of times, do not spend their time hashing: {@link
  * #belowOwaspMinimum()} says so and the application warns at start-up.
  *
- * <p>At most {@link #concurrency()} hashes run at once (twice the processors): each takes 19 MiB
- * and all of a core for tens of milliseconds, so running more at a time only adds memory and
- * context switches; the rest wait their turn, which keeps the heap flat under a sign-in storm.
+ * <p>Hashes run on a few platform threads of their own, at most {@link #concurrency()} at once
+ * (twice the processors): each takes 19 MiB and all of a core for tens of milliseconds, so running
+ * more at a time only adds memory and context switches; the rest wait their turn, which keeps the
+ * heap flat under a sign-in storm. The caller (a virtual thread per request) waits unmounted. Were
+ * the hash computed on the virtual thread itself, it would keep its carrier until done (virtual
+ * threads are not time-sliced): a burst of sign-ins would occupy every carrier, and requests that
+ * hold a database connection could not run to give it back, so the pool ran dry.
  */
 public final class PasswordHasher {
 
@@ -33,8 +42,12 @@ public final class PasswordHasher {
   private final int memoryKib;
   private final int iterations;
   private final Argon2PasswordEncoder encoder;
-  private final java.util.concurrent.Semaphore slots =
-      new java.util.concurrent.Semaphore(concurrency(), true);
+
+  /** Shared by every hasher: the limit is the machine's, not one hasher's. */
+  private static final ExecutorService HASHING =
+      Executors.newFixedThreadPool(
+          concurrency(), Thread.ofPlatform().name("argon2id-", 1).daemon().factory());
+
   private final String dummyHash;
 
   /** A hasher with the OWASP minimum parameters. */
@@ -84,12 +97,30 @@ public final class PasswordHasher {
     return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
   }
 
-  private <T> T limited(java.util.function.Supplier<T> work) {
-    slots.acquireUninterruptibly();
+  private <T> T limited(Callable<T> work) {
+    Future<T> result = HASHING.submit(work);
+    boolean interrupted = false;
     try {
-      return work.get();
+      while (true) {
+        try {
+          return result.get();
+        } catch (InterruptedException e) {
+          // Like the semaphore this replaces: the answer is still needed, so wait on.
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
     } finally {
-      slots.release();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

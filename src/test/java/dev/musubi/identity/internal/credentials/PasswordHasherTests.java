@@ -56,6 +56,39 @@ class PasswordHasherTests {
   }
 
   @Test
+  void hashingLeavesTheVirtualThreadsCarriersFree() throws Exception {
+    // One more hashing virtual thread than there are carriers: were the hashes computed on the
+    // virtual threads, they would hold every carrier and the probe could not run until one ended.
+    PasswordHasher slow = new PasswordHasher(32_768, 6);
+    int hashers = Runtime.getRuntime().availableProcessors() + 1;
+    java.util.concurrent.atomic.AtomicInteger finished =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(hashers);
+    for (int i = 0; i < hashers; i++) {
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    started.countDown();
+                    slow.hash("correct horse battery staple");
+                    finished.incrementAndGet();
+                  }));
+    }
+    started.await();
+    Thread.sleep(20); // the hashers are in hash() now
+    java.util.concurrent.atomic.AtomicInteger finishedWhenProbed =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread probe = Thread.ofVirtual().start(() -> finishedWhenProbed.set(finished.get()));
+    probe.join();
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(finished.get()).isEqualTo(hashers);
+    assertThat(finishedWhenProbed.get()).isZero();
+  }
+
+  @Test
   void absurdCostsAreRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PasswordHasher(512, 2))
         .isInstanceOf(IllegalArgumentException.class);
