@@ -285,8 +285,9 @@ public class Mailboxes {
     if (i == null) {
       return new PageResult<>(List.of(), page, size, 0);
     }
-    // Messages stored a moment ago may still wait for the indexer's thread.
-    indexer.flush();
+    // Messages stored a moment ago may still wait for the indexer's thread: index the caller's
+    // now, and leave the rest of the company's backlog to that thread.
+    indexer.flushMailbox(actor.tenantId(), actor.memberId());
     var hits =
         i.search(
             new SearchQuery(
