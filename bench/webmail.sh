@@ -3,8 +3,9 @@
 # Starts Musubi from the jar on its embedded store (or PostgreSQL with DB_URL), delivers COUNT
 # messages of about 10 KB to one member over SMTP (CONNECTIONS at a time), then times the web
 # client's requests one at a time (bench/WebmailLoad.java): newest page, pages 2-10, any page,
-# sorted by sender, opening a message, its thread, and a Japanese search. Prints p50/p99/max and
-# appends a section to docs/benchmarks.md.
+# pages after a given message (keyset: in order, and all over the mailbox), sorted by sender,
+# opening a message, its thread, and a Japanese search. Prints p50/p99/max and appends a section
+# to docs/benchmarks.md.
 #
 #   bench/webmail.sh
 #
