@@ -296,7 +296,7 @@ public class MailIndexer implements SmartLifecycle {
           // woken by handOver; a hand-over between the check and the park leaves a permit
           LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
-        if (Thread.interrupted()) {
+        if (!running || Thread.interrupted()) {
           return;
         }
         work.lock();
@@ -332,7 +332,9 @@ public class MailIndexer implements SmartLifecycle {
     running = false;
     Thread t = thread;
     if (t != null) {
-      t.interrupt();
+      // unpark, not interrupt: an interrupt in the middle of an index write closes the index's
+      // file channel; the thread finishes its chunk and sees running is false
+      LockSupport.unpark(t);
       try {
         t.join(10_000);
       } catch (InterruptedException e) {
