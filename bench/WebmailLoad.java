@@ -248,7 +248,8 @@ public class WebmailLoad {
 
   static String get(HttpClient http, String url) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        // the first search indexes the member's whole queued load first: minutes on a busy machine
+        .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("GET " + url + " → " + r.statusCode() + " " + r.body());
     }

@@ -71,9 +71,9 @@ LOADED=$("$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMA
   "$CONNECTIONS" | awk '/^LOADED/ { print $2, $3, $4 }')
 read -r DELIVERED LOAD_S REFUSED <<<"$LOADED"
 echo "Delivered $DELIVERED messages in $LOAD_S s ($REFUSED refused)" >&2
+# each figure also goes to stderr as it is measured, so a failing later request does not lose it
 OUT=$("$JAVA" bench/WebmailLoad.java measure "$BASE" "kanri@$DOMAIN" "$PASSWORD" "$DELIVERED" \
-  "$REQUESTS")
-echo "$OUT"
+  "$REQUESTS" | tee /dev/stderr)
 INBOX=$(echo "$OUT" | awk '/^INBOX/ { print $2 }')
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
