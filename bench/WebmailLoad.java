@@ -185,11 +185,18 @@ public class WebmailLoad {
     int pages = (int) Math.max(1, total / 50);
     Random random = new Random(7);
     // Warm-up, and the IDs to open: from pages all over the mailbox.
+    // The last message of each of those pages starts the next one in list-any-page-after.
     List<String> ids = new ArrayList<>();
+    List<String> anchors = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       Matcher m = ID.matcher(get(http, list + "?page=" + random.nextInt(pages) + "&size=50"));
+      String last = null;
       while (m.find()) {
         ids.add(m.group(1));
+        last = m.group(1);
+      }
+      if (last != null) {
+        anchors.add(last);
       }
     }
     time("folders-with-counts", requests, i -> get(http, base + "/api/v1/mail/folders"));
@@ -198,6 +205,23 @@ public class WebmailLoad {
         i -> get(http, list + "?page=" + (1 + random.nextInt(9)) + "&size=50"));
     time("list-any-page", requests,
         i -> get(http, list + "?page=" + random.nextInt(pages) + "&size=50"));
+    // Keyset paging: pages in order from the newest, each after the last message of the page
+    // before (as a client's "next" may ask), then pages all over the mailbox reached that way.
+    List<String> lastOfPage = new ArrayList<>();
+    time("list-next-page-after", requests, i -> {
+      int p = i % pages;
+      String body = get(http, list + "?size=50&page=" + p
+          + (p == 0 ? "" : "&after=" + lastOfPage.get(p - 1)));
+      if (lastOfPage.size() == p) {
+        String last = null;
+        for (Matcher m = ID.matcher(body); m.find(); ) {
+          last = m.group(1);
+        }
+        lastOfPage.add(last);
+      }
+    });
+    time("list-any-page-after", requests, i -> get(http,
+        list + "?size=50&after=" + anchors.get(random.nextInt(anchors.size()))));
     time("list-by-sender", requests, i -> get(http, list + "?sort=from&page=0&size=50"));
     time("open", requests, i -> get(http,
         base + "/api/v1/mail/messages/" + ids.get(random.nextInt(ids.size()))));
@@ -224,7 +248,8 @@ public class WebmailLoad {
 
   static String get(HttpClient http, String url) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        // the first search indexes the member's whole queued load first: minutes on a busy machine
+        .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("GET " + url + " → " + r.statusCode() + " " + r.body());
     }

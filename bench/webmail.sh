@@ -3,8 +3,9 @@
 # Starts Musubi from the jar on its embedded store (or PostgreSQL with DB_URL), delivers COUNT
 # messages of about 10 KB to one member over SMTP (CONNECTIONS at a time), then times the web
 # client's requests one at a time (bench/WebmailLoad.java): newest page, pages 2-10, any page,
-# sorted by sender, opening a message, its thread, and a Japanese search. Prints p50/p99/max and
-# appends a section to docs/benchmarks.md.
+# pages after a given message (keyset: in order, and all over the mailbox), sorted by sender,
+# opening a message, its thread, and a Japanese search. Prints p50/p99/max and appends a section
+# to docs/benchmarks.md.
 #
 #   bench/webmail.sh
 #
@@ -70,9 +71,9 @@ LOADED=$("$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMA
   "$CONNECTIONS" | awk '/^LOADED/ { print $2, $3, $4 }')
 read -r DELIVERED LOAD_S REFUSED <<<"$LOADED"
 echo "Delivered $DELIVERED messages in $LOAD_S s ($REFUSED refused)" >&2
+# each figure also goes to stderr as it is measured, so a failing later request does not lose it
 OUT=$("$JAVA" bench/WebmailLoad.java measure "$BASE" "kanri@$DOMAIN" "$PASSWORD" "$DELIVERED" \
-  "$REQUESTS")
-echo "$OUT"
+  "$REQUESTS" | tee /dev/stderr)
 INBOX=$(echo "$OUT" | awk '/^INBOX/ { print $2 }')
 
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)

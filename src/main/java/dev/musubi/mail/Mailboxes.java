@@ -234,41 +234,132 @@ public class Mailboxes {
       @Nullable String sort,
       int page,
       int size) {
+    return list(actor, folderId, q, sort, page, size, null);
+  }
+
+  /** One column of a list's sort order. */
+  private record SortKey(String column, boolean descending) {}
+
+  /**
+   * A page of a folder, newest first unless {@code sort=date}; {@code q} searches in it. With
+   * {@code after} (the ID of the last message of the page before, in this folder) the page is the
+   * {@code size} messages that follow it in the sort order, found by their sort key rather than by
+   * counting {@code page * size} rows: a deep page costs what the first does. {@code page} is then
+   * only echoed back.
+   *
+   * @throws dev.musubi.platform.web.ProblemException 422 {@code after} when it is not the ID of a
+   *     message in this folder of the caller's, or is combined with {@code q}
+   */
+  public PageResult<MessageItem> list(
+      MemberPrincipal actor,
+      UUID folderId,
+      @Nullable String q,
+      @Nullable String sort,
+      int page,
+      int size,
+      @Nullable String after) {
     PageResult.check(page, size, 200);
     folder(actor, folderId);
     if (q != null && !q.isBlank()) {
+      if (after != null) {
+        throw Problems.invalid("after", "with_q", "Search results are paged with page only.");
+      }
       return search(actor, folderId, q, page, size);
     }
-    String order =
+    // id last: the order is total, so a page can start right after a given message
+    List<SortKey> keys =
         switch (sort == null ? "-date" : sort) {
-          case "-date" -> "sent_at DESC, id DESC";
-          case "date" -> "sent_at ASC, id ASC";
-          case "-size" -> "size DESC, id DESC";
-          case "size" -> "size ASC, id ASC";
-          case "subject" -> "thread_subject ASC, sent_at DESC";
-          case "from" -> "from_address ASC, sent_at DESC";
+          case "-date" -> List.of(new SortKey("sent_at", true), new SortKey("id", true));
+          case "date" -> List.of(new SortKey("sent_at", false), new SortKey("id", false));
+          case "-size" -> List.of(new SortKey("size", true), new SortKey("id", true));
+          case "size" -> List.of(new SortKey("size", false), new SortKey("id", false));
+          case "subject" ->
+              List.of(
+                  new SortKey("thread_subject", false),
+                  new SortKey("sent_at", true),
+                  new SortKey("id", true));
+          case "from" ->
+              List.of(
+                  new SortKey("from_address", false),
+                  new SortKey("sent_at", true),
+                  new SortKey("id", true));
           default -> throw Problems.invalid("sort", "invalid", "Unknown sort order.");
         };
+    String order =
+        String.join(
+            ", ",
+            keys.stream().map(k -> k.column() + (k.descending() ? " DESC" : " ASC")).toList());
     long total =
         jdbc.sql(
                 "SELECT COUNT(*) FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?")
             .params(actor.tenantId(), actor.memberId(), folderId)
             .query(Long.class)
             .single();
+    List<Object> params = new ArrayList<>(List.of(actor.tenantId(), actor.memberId(), folderId));
+    String seek = "";
+    if (after != null) {
+      UUID anchor = Ids.parseOrNull(after);
+      if (anchor == null || !inFolder(actor, folderId, anchor)) {
+        throw Problems.invalid("after", "unknown", "Not a message in this folder.");
+      }
+      seek = seek(keys, anchor, params);
+    }
+    params.add(size);
     List<MessageItem> items =
         jdbc
             .sql(
                 "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                    + seek
                     + " ORDER BY "
                     + order
-                    + " LIMIT ? OFFSET ?")
-            .params(actor.tenantId(), actor.memberId(), folderId, size, (long) page * size)
+                    + " LIMIT ?"
+                    + (after == null ? " OFFSET " + (long) page * size : ""))
+            .params(params)
             .query(ROW)
             .list()
             .stream()
             .map(Row::item)
             .toList();
     return new PageResult<>(items, page, size, total);
+  }
+
+  private boolean inFolder(MemberPrincipal actor, UUID folderId, UUID id) {
+    return jdbc.sql(
+                "SELECT COUNT(*) FROM mail_message"
+                    + " WHERE tenant_id = ? AND member_id = ? AND folder_id = ? AND id = ?")
+            .params(actor.tenantId(), actor.memberId(), folderId, id)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /**
+   * The condition "comes after message {@code anchor} in the order {@code keys}": a bound on the
+   * first column (so the database can seek on it), then for some k the first k-1 columns equal the
+   * anchor's and the k-th lies beyond it. The anchor's values are read in the same statement, so
+   * they compare exactly as stored.
+   */
+  private static String seek(List<SortKey> keys, UUID anchor, List<Object> params) {
+    SortKey first = keys.getFirst();
+    StringBuilder b = new StringBuilder(" AND ").append(first.column());
+    b.append(first.descending() ? " <= " : " >= ").append(anchorValue(first, anchor, params));
+    List<String> alternatives = new ArrayList<>();
+    for (int k = 0; k < keys.size(); k++) {
+      List<String> terms = new ArrayList<>();
+      for (int j = 0; j < k; j++) {
+        terms.add(keys.get(j).column() + " = " + anchorValue(keys.get(j), anchor, params));
+      }
+      SortKey key = keys.get(k);
+      terms.add(
+          key.column() + (key.descending() ? " < " : " > ") + anchorValue(key, anchor, params));
+      alternatives.add("(" + String.join(" AND ", terms) + ")");
+    }
+    return b.append(" AND (").append(String.join(" OR ", alternatives)).append(")").toString();
+  }
+
+  private static String anchorValue(SortKey key, UUID anchor, List<Object> params) {
+    params.add(anchor);
+    return "(SELECT a." + key.column() + " FROM mail_message a WHERE a.id = ?)";
   }
 
   /** Searches every folder of the caller's mailbox (at most the 100 best hits, newest first). */
@@ -285,8 +376,9 @@ public class Mailboxes {
     if (i == null) {
       return new PageResult<>(List.of(), page, size, 0);
     }
-    // Messages stored a moment ago may still wait for the indexer's thread.
-    indexer.flush();
+    // Messages stored a moment ago may still wait for the indexer's thread: index the caller's
+    // now, and leave the rest of the company's backlog to that thread.
+    indexer.flushMailbox(actor.tenantId(), actor.memberId());
     var hits =
         i.search(
             new SearchQuery(

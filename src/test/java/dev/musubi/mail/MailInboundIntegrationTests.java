@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.musubi.mail.internal.GroupCommit;
 import dev.musubi.mail.internal.MailIndexer;
 import dev.musubi.platform.search.SearchIndex;
+import dev.musubi.platform.search.SearchQuery;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
@@ -594,6 +595,65 @@ class MailInboundIntegrationTests {
       clock.reset();
     }
     assertThat(me.get("/api/v1/mail/search?q=zephyrium").json().get("items")).hasSize(1);
+  }
+
+  @Test
+  void aSearchIndexesOnlyTheSearchersWaitingMailAndLeavesOtherMailboxesToTheIndexer()
+      throws Exception {
+    Fixtures.TestMember suzuki = fixtures.member(company, "suzuki");
+    int others = 120;
+    // The indexer's thread stands still, so that what is delivered now waits in its backlog.
+    indexer.stop();
+    try {
+      for (int n = 0; n < others; n++) {
+        deliverTo(
+            "suzuki@" + company.domain(),
+            simple("Stock list " + n, "supplier@outside.example", "quillwort"));
+      }
+      deliver(simple("Estimate", "supplier@outside.example", "quillwort 見積書"));
+      assertThat(indexer.backlog()).isGreaterThanOrEqualTo(others + 1);
+      assertThat(indexed(tanaka, "quillwort")).isZero();
+
+      // Delivered before the search began: found. Suzuki's backlog: not indexed on the way.
+      assertThat(tanaka.client().get("/api/v1/mail/search?q=quillwort").json().get("items"))
+          .hasSize(1);
+      assertThat(indexed(tanaka, "quillwort")).isEqualTo(1);
+      assertThat(indexed(suzuki, "quillwort")).isZero();
+      assertThat(indexer.backlog()).isGreaterThanOrEqualTo(others);
+    } finally {
+      indexer.start();
+    }
+    // The indexer's thread takes the rest.
+    await().atMost(Duration.ofSeconds(60)).until(() -> indexed(suzuki, "quillwort") == others);
+  }
+
+  private long indexed(Fixtures.TestMember member, String word) {
+    return searchIndex
+        .search(
+            new SearchQuery(
+                company.id(),
+                MailIndexer.TYPE,
+                word,
+                Set.of(member.id().toString()),
+                null,
+                null,
+                null,
+                1,
+                false))
+        .total();
+  }
+
+  MailInbound.Delivery deliverTo(String recipient, byte[] raw) throws Exception {
+    return inbound.deliver(
+        new MailInbound.Envelope(
+            "sender@outside.example",
+            List.of(recipient),
+            "192.0.2.10",
+            "mx.outside.example",
+            Instant.now(),
+            MailInbound.AuthResults.none(),
+            raw.length),
+        new ByteArrayInputStream(raw));
   }
 
   private long pending(UUID messageId) {

@@ -9,6 +9,7 @@ import dev.musubi.testing.MusubiIntegrationTest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,6 +148,61 @@ class MailboxIntegrationTests {
         .isEqualTo(422);
     assertThat(me.get("/api/v1/mail/folders/" + inbox + "/messages?size=0").status())
         .isEqualTo(422);
+  }
+
+  @Test
+  void pagesFollowingAMessageMatchTheNumberedPagesInEverySortOrder() throws Exception {
+    for (String subject : List.of("Cherry", "Apple", "Banana", "Apple", "Damson")) {
+      deliver(subject, "text/plain; charset=UTF-8", "x".repeat(subject.length() * 10));
+    }
+    String inbox = folder(me, "inbox").get("id").asString();
+    String list = "/api/v1/mail/folders/" + inbox + "/messages";
+    for (String sort : List.of("-date", "date", "-size", "size", "subject", "from")) {
+      List<String> numbered = new ArrayList<>();
+      for (int page = 0; page < 3; page++) {
+        me.get(list + "?sort=" + sort + "&size=2&page=" + page)
+            .json()
+            .get("items")
+            .forEach(i -> numbered.add(i.get("id").asString()));
+      }
+      assertThat(numbered).as(sort).hasSize(5).doesNotHaveDuplicates();
+      List<String> followed = new ArrayList<>();
+      String after = null;
+      for (int page = 0; page < 3; page++) {
+        JsonNode body =
+            me.get(
+                    list
+                        + "?sort="
+                        + sort
+                        + "&size=2&page="
+                        + page
+                        + (after == null ? "" : "&after=" + after))
+                .json();
+        assertThat(body.get("page").asInt()).isEqualTo(page);
+        assertThat(body.get("total").asLong()).isEqualTo(5);
+        body.get("items").forEach(i -> followed.add(i.get("id").asString()));
+        after = followed.getLast();
+      }
+      assertThat(followed).as(sort).isEqualTo(numbered);
+      assertThat(me.get(list + "?sort=" + sort + "&after=" + after).json().get("items")).isEmpty();
+    }
+
+    String first = me.get(list + "?size=1").json().get("items").get(0).get("id").asString();
+    String trash = folder(me, "trash").get("id").asString();
+    ApiClient suzuki = fixtures.member(company, "suzuki").client();
+    String suzukiInbox = folder(suzuki, "inbox").get("id").asString();
+    // Another folder, another member's folder, not an ID, and with a search: 422 on "after".
+    for (String bad :
+        List.of(
+            "/api/v1/mail/folders/" + trash + "/messages?after=" + first,
+            "/api/v1/mail/folders/" + suzukiInbox + "/messages?after=" + first,
+            list + "?after=not-an-id",
+            list + "?q=Apple&after=" + first)) {
+      ApiClient client = bad.contains(suzukiInbox) ? suzuki : me;
+      ApiClient.Response r = client.get(bad);
+      assertThat(r.status()).as(bad).isEqualTo(422);
+      assertThat(r.json().get("errors").get(0).get("field").asString()).isEqualTo("after");
+    }
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,8 +40,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * mail_index_pending} in the storing transaction, and the row goes only once the index has had the
  * message for {@link #committedAfter} (the embedded index commits every 5 s; until then a crash
  * could lose the write). Rows that stay behind (a crash, a failed write) are indexed again from the
- * stored message by a sweep at start and every minute. A search first calls {@link #flush}, so a
- * member finds a message as soon as it is stored.
+ * stored message by a sweep at start and every minute. A search first calls {@link #flushMailbox},
+ * so a member finds a message as soon as it is stored, without waiting for the rest of the
+ * company's backlog.
+ *
+ * <p>Only a holder of {@link #work} takes documents off the queue, so whoever holds it sees every
+ * handed-over document either still queued or already indexed.
  */
 @Component
 public class MailIndexer implements SmartLifecycle {
@@ -50,6 +55,10 @@ public class MailIndexer implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(MailIndexer.class);
   private static final int BATCH = 256;
+
+  /** How many documents the indexer's thread indexes per hold of {@link #work}. */
+  private static final int CHUNK = 32;
+
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
   private static final Duration SWEEP_OLDER_THAN = Duration.ofMinutes(2);
 
@@ -62,7 +71,8 @@ public class MailIndexer implements SmartLifecycle {
   private final Duration committedAfter;
   private final LinkedBlockingQueue<SearchDocument> queue = new LinkedBlockingQueue<>();
   private final ArrayDeque<Done> done = new ArrayDeque<>();
-  private final ReentrantLock work = new ReentrantLock();
+  // fair: a search waiting for its mailbox goes before the indexer's thread takes its next chunk
+  private final ReentrantLock work = new ReentrantLock(true);
   private volatile @Nullable Thread thread;
   private volatile boolean running;
   private @Nullable Instant startedAt;
@@ -103,11 +113,38 @@ public class MailIndexer implements SmartLifecycle {
           new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-              queue.add(document);
+              handOver(document);
             }
           });
     } else {
-      queue.add(document);
+      handOver(document);
+    }
+  }
+
+  private void handOver(SearchDocument document) {
+    queue.add(document);
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /**
+   * Indexes, on the caller's thread, the messages of one member's mailbox handed over so far, and
+   * leaves everyone else's to the indexer's thread: a search waits for what it can find, not for
+   * the company's backlog. Bounded by what is queued when the call starts; messages handed over
+   * while it runs are the thread's. Returns how many messages it indexed.
+   */
+  public int flushMailbox(UUID tenantId, UUID memberId) {
+    String scope = memberId.toString();
+    work.lock();
+    try {
+      List<SearchDocument> mine = new ArrayList<>();
+      queue.removeIf(d -> d.scope().equals(scope) && d.tenantId().equals(tenantId) && mine.add(d));
+      index(mine);
+      return mine.size();
+    } finally {
+      work.unlock();
     }
   }
 
@@ -142,9 +179,12 @@ public class MailIndexer implements SmartLifecycle {
     return queue.size();
   }
 
+  /** Indexes up to {@code max} queued documents; the caller holds {@link #work}. */
   private void drain(int max) {
     List<SearchDocument> batch = new ArrayList<>();
-    while (batch.size() < max && queue.drainTo(batch, Math.min(BATCH, max - batch.size())) > 0) {
+    int left = max;
+    while (left > 0 && queue.drainTo(batch, Math.min(BATCH, left)) > 0) {
+      left -= batch.size();
       index(batch);
       batch.clear();
     }
@@ -252,13 +292,16 @@ public class MailIndexer implements SmartLifecycle {
   private void loop() {
     while (running) {
       try {
-        SearchDocument first = queue.poll(1, TimeUnit.SECONDS);
+        if (queue.isEmpty()) {
+          // woken by handOver; a hand-over between the check and the park leaves a permit
+          LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        }
+        if (!running || Thread.interrupted()) {
+          return;
+        }
         work.lock();
         try {
-          if (first != null) {
-            index(List.of(first));
-          }
-          drain(4 * BATCH);
+          drain(CHUNK);
           Instant now = clock.instant();
           if (!now.isBefore(nextSweep)) {
             Instant start = startedAt;
@@ -270,9 +313,6 @@ public class MailIndexer implements SmartLifecycle {
         } finally {
           work.unlock();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       } catch (RuntimeException e) {
         log.warn("Mail indexer: {}", e.toString());
       }
@@ -292,7 +332,9 @@ public class MailIndexer implements SmartLifecycle {
     running = false;
     Thread t = thread;
     if (t != null) {
-      t.interrupt();
+      // unpark, not interrupt: an interrupt in the middle of an index write closes the index's
+      // file channel; the thread finishes its chunk and sees running is false
+      LockSupport.unpark(t);
       try {
         t.join(10_000);
       } catch (InterruptedException e) {

@@ -107,8 +107,9 @@ class MailController {
       @RequestParam(required = false) @Nullable String q,
       @RequestParam(required = false) @Nullable String sort,
       @RequestParam(defaultValue = "0") int page,
-      @RequestParam(defaultValue = "50") int size) {
-    return mailboxes.list(CurrentMember.get(), id(id), q, sort, page, size);
+      @RequestParam(defaultValue = "50") int size,
+      @RequestParam(required = false) @Nullable String after) {
+    return mailboxes.list(CurrentMember.get(), id(id), q, sort, page, size, after);
   }
 
   @GetMapping("/search")
