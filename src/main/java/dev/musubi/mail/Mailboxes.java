@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -1019,11 +1020,16 @@ public class Mailboxes {
       long toUid,
       int limit,
       ImapFilter filter) {
+    if (filter.subjects().isEmpty() && filter.set().isEmpty() && filter.unset().isEmpty()) {
+      return imapMessages(actor, folderId, afterUid + 1, toUid, limit);
+    }
+    // First the candidates' UIDs, from the search index alone (every column named here is in
+    // mail_message_imap_search_idx, V76), then only their rows: reading every row of the window
+    // to test its subject read the stored summaries and response texts of each message too.
     StringBuilder sql =
         new StringBuilder(
-            "SELECT "
-                + IMAP_COLUMNS
-                + ", subject_folded FROM mail_message WHERE tenant_id = ? AND member_id = ?"
+            "SELECT uid, CASE WHEN subject_folded IS NULL THEN 1 ELSE 0 END AS unfolded"
+                + " FROM mail_message WHERE tenant_id = ? AND member_id = ?"
                 + " AND folder_id = ? AND uid > ? AND uid <= ?");
     List<Object> params = new ArrayList<>(List.of(actor.tenantId(), actor.memberId(), folderId));
     params.add(afterUid);
@@ -1041,24 +1047,27 @@ public class Mailboxes {
     }
     sql.append(" ORDER BY uid LIMIT ?");
     params.add(limit);
-    List<String[]> unfolded = new ArrayList<>();
-    List<ImapMessage> out =
-        jdbc.sql(sql.toString())
-            .params(params)
-            .query(
-                (rs, n) -> {
-                  ImapMessage m = IMAP_ROW.mapRow(rs, n);
-                  if (rs.getString("subject_folded") == null) {
-                    unfolded.add(new String[] {m.id().toString(), m.subject()});
-                  }
-                  return m;
-                })
-            .list();
-    for (String[] u : unfolded) {
-      String folded = subjectFolded(u[1]);
+    List<Long> candidates = new ArrayList<>();
+    Set<Long> unfolded = new HashSet<>();
+    jdbc.sql(sql.toString())
+        .params(params)
+        .query(
+            rs -> {
+              long uid = rs.getLong(1);
+              candidates.add(uid);
+              if (rs.getInt(2) == 1) {
+                unfolded.add(uid);
+              }
+            });
+    List<ImapMessage> out = new ArrayList<>(candidates.size());
+    for (List<Long> chunk : chunks(candidates)) {
+      out.addAll(byUids(actor, folderId, chunk));
+    }
+    for (ImapMessage m : out) {
+      String folded = unfolded.contains(m.uid()) ? subjectFolded(m.subject()) : null;
       if (folded != null) {
         jdbc.sql("UPDATE mail_message SET subject_folded = ? WHERE tenant_id = ? AND id = ?")
-            .params(folded, actor.tenantId(), UUID.fromString(u[0]))
+            .params(folded, actor.tenantId(), m.id())
             .update();
       }
     }
@@ -1407,18 +1416,24 @@ public class Mailboxes {
     if (uids.isEmpty()) {
       return List.of();
     }
-    List<Object> params = new ArrayList<>();
+    List<Long> wanted = uids.stream().distinct().toList();
+    List<Object> params = new ArrayList<>(wanted);
     params.add(actor.tenantId());
     params.add(actor.memberId());
     params.add(folderId);
-    params.addAll(uids);
+    // A join with the wanted UIDs, not "uid IN (…)": H2 uses an IN list only on an index's first
+    // column, so it read the folder's whole (tenant, member, folder, uid) index for every page;
+    // the join looks each UID up in it. LEFT JOIN because H2 keeps an outer join's order (an inner
+    // one it may turn around on a large folder, scanning the folder and the list for each row);
+    // PostgreSQL makes it an inner join again by the IS NOT NULL.
     return jdbc.sql(
             "SELECT "
                 + (withSummary ? IMAP_SUMMARY_COLUMNS : IMAP_COLUMNS)
-                + " FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
-                + " AND uid IN ("
-                + String.join(", ", java.util.Collections.nCopies(uids.size(), "?"))
-                + ") ORDER BY uid")
+                + " FROM (VALUES "
+                + String.join(
+                    ", ", java.util.Collections.nCopies(wanted.size(), "(CAST(? AS BIGINT))"))
+                + ") AS v (wanted) LEFT JOIN mail_message m ON m.tenant_id = ? AND m.member_id = ?"
+                + " AND m.folder_id = ? AND m.uid = v.wanted WHERE m.uid IS NOT NULL ORDER BY m.uid")
         .params(params)
         .query(withSummary ? IMAP_SUMMARY_ROW : IMAP_ROW)
         .list();
@@ -1773,10 +1788,16 @@ public class Mailboxes {
         .toLowerCase(Locale.ROOT);
   }
 
-  /** The subject as SEARCH compares it, or null when it does not fit its column. */
+  /**
+   * Folded subjects longer than this are not kept (SEARCH checks those messages themselves): the
+   * search index (V76) holds them, and a PostgreSQL B-tree entry must stay under about 2.7 KB.
+   */
+  private static final int MAX_SUBJECT_FOLDED = 500;
+
+  /** The subject as SEARCH compares it, or null when it is too long to keep in the index. */
   private static @Nullable String subjectFolded(String subject) {
     String folded = fold(subject);
-    return folded.length() <= 8000 ? folded : null;
+    return folded.length() <= MAX_SUBJECT_FOLDED ? folded : null;
   }
 
   /** The message IDs a message names (In-Reply-To, References), for threading later arrivals. */

@@ -149,6 +149,35 @@ class ImapStoredSummaryIntegrationTests extends ImapIntegrationTestBase {
           .contains("* SEARCH 2 4");
       assertThat(wire.command("g", "UID SEARCH NOT SUBJECT \"見積書\" UNSEEN"))
           .contains("* SEARCH 2 4");
+
+      // A subject too long for the search index (V76) is not kept folded; SEARCH checks that
+      // message itself and still finds it.
+      String longSubject = "長い件名の会議資料です".repeat(60) + " ＰＤＦの見積書";
+      // RFC 2047 §6.2: adjacent encoded words on folded lines join without the white space.
+      var encoded = new StringBuilder();
+      for (int i = 0; i < longSubject.length(); i += 11) {
+        String part = longSubject.substring(i, Math.min(longSubject.length(), i + 11));
+        encoded.append(i == 0 ? "" : "\r\n ").append("=?UTF-8?B?").append(b64(part)).append("?=");
+      }
+      deliver(address, encoded.toString(), "five");
+      wire.command("n", "NOOP");
+      assertThat(search(wire, "h", "UID SEARCH CHARSET UTF-8 SUBJECT", "pdfの見積書"))
+          .isEqualTo("* SEARCH 1 3 5");
+      assertThat(
+              jdbc.sql(
+                      "SELECT COUNT(*) FROM mail_message WHERE member_id = ? AND uid = 5"
+                          + " AND subject_folded IS NULL")
+                  .param(member.id())
+                  .query(Long.class)
+                  .single())
+          .isOne();
+      // UIDs out of order and repeated (looked up by a join with the list) answer once each.
+      List<String> listed = wire.command("i", "UID FETCH 5,1,3,1 (FLAGS)");
+      assertThat(listed.stream().filter(l -> l.contains(" FETCH (")).toList())
+          .hasSize(3)
+          .anyMatch(l -> l.contains("UID 5"))
+          .anyMatch(l -> l.contains("UID 1"))
+          .anyMatch(l -> l.contains("UID 3"));
     }
   }
 
