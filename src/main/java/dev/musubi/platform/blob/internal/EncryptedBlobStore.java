@@ -243,11 +243,14 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       params.add(tenantId);
       // A join with the wanted hashes, not "sha256 IN (…)": H2 uses only the index's first column
       // (tenant_id) with an IN list and so reads every blob of the company; the join looks each
-      // hash up in the (tenant_id, sha256) index.
+      // hash up in the (tenant_id, sha256) index. An outer join, because H2 may reverse an inner
+      // one (scan the company's blobs, re-reading the list for each) and keeps an outer join's
+      // order; PostgreSQL turns it back into an inner join.
       jdbc.sql(
               "SELECT b.sha256, b.id, b.object_id, b.data_key_id, b.size FROM (VALUES "
                   + values
-                  + ") AS v (s) JOIN blob b ON b.tenant_id = ? AND b.sha256 = v.s")
+                  + ") AS v (s) LEFT JOIN blob b ON b.tenant_id = ? AND b.sha256 = v.s"
+                  + " WHERE b.id IS NOT NULL")
           .params(params)
           .query(
               rs -> {
