@@ -9,7 +9,8 @@
 #   DB_URL=jdbc:postgresql://127.0.0.1:5432/musubi_smtp_bench bench/smtp.sh   # on PostgreSQL
 #
 # Environment: JAVA_HOME (default temurin 25), CONNECTIONS (20), DURATION (30), ROUNDS (3),
-# SMTP_PORT (12525, Musubi), POSTFIX_PORT (12526), HTTP_PORT (18351), DNS_PORT (15399), JAR (the
+# SMTP_PORT (12525, Musubi), POSTFIX_PORT (12526), HTTP_PORT (18351), DNS_PORT (15399),
+# STARTUP_WAIT (120 s for Musubi to come up; a busy machine needs more), JAR (the
 # jar under target/), SERVER_JAVA_OPTS (server JVM only), SKIP_MUSUBI=1 to measure Postfix alone,
 # DB_URL / DB_USER (postgres) / DB_PASSWORD for PostgreSQL (the database is dropped and created
 # with psql when DB_URL names 127.0.0.1 or localhost).
@@ -33,6 +34,7 @@ SMTP_PORT=${SMTP_PORT:-12525}
 POSTFIX_PORT=${POSTFIX_PORT:-12526}
 HTTP_PORT=${HTTP_PORT:-18351}
 DNS_PORT=${DNS_PORT:-15399}
+STARTUP_WAIT=${STARTUP_WAIT:-120} # seconds Musubi may take to start (more on a loaded machine)
 DOMAIN=smtpbench.example
 PEERS=${PEERS:-$(realpath ../shared/peers 2>/dev/null || echo /work/shared/peers)}
 
@@ -94,7 +96,7 @@ if [[ "${SKIP_MUSUBI:-0}" != 1 ]]; then
     MUSUBI_BOOTSTRAP_PASSWORD=Smtp-Bench-Owner-Pass "${DB_ENV[@]}" \
     "$JAVA" ${SERVER_JAVA_OPTS:-} -jar "$JAR" >"$WORK/server.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 1200); do
+  for _ in $(seq 1 $((STARTUP_WAIT * 10))); do
     curl -s -m 1 "http://127.0.0.1:$HTTP_PORT/actuator/health" | grep -q '"UP"' && break
     kill -0 "$PID" 2>/dev/null || { tail -50 "$WORK/server.log" >&2; exit 1; }
     sleep 0.1

@@ -258,6 +258,19 @@ public class Directory {
     return views(tenantId, index.members(tenantId));
   }
 
+  /**
+   * The first active member, in the order of {@link #everyone}, whose login ID matches; for mail
+   * delivery, which needs only the ID and looks up every recipient (without building the
+   * directory's views of every member).
+   */
+  public java.util.Optional<UUID> activeMember(
+      UUID tenantId, java.util.function.Predicate<String> loginIdMatches) {
+    return index.members(tenantId).stream()
+        .filter(e -> loginIdMatches.test(e.loginId()))
+        .map(DirectoryIndex.Entry::id)
+        .findFirst();
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private void update(

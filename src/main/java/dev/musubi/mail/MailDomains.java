@@ -327,7 +327,10 @@ public class MailDomains {
         .optional()
         .ifPresent(members::addAll);
     if (members.isEmpty()) {
-      memberByLocalPart(t, Addresses.local(a)).ifPresent(m -> members.add(m.id()));
+      String local = Addresses.local(a);
+      directory
+          .activeMember(t, loginId -> Addresses.local(loginId).equalsIgnoreCase(local))
+          .ifPresent(members::add);
     } else {
       members.retainAll(memberships.activeAmong(t, members));
     }

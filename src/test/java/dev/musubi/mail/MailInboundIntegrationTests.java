@@ -438,6 +438,19 @@ class MailInboundIntegrationTests {
                               .query(Long.class)
                               .single())
                       .isEqualTo(1);
+                  // ... and the blob with the message's reference to it, committed with the rows.
+                  assertThat(
+                          jdbc.sql(
+                                  "SELECT COUNT(*) FROM mail_message m JOIN blob b"
+                                      + " ON b.tenant_id = m.tenant_id AND b.sha256 = m.blob_sha256"
+                                      + " JOIN blob_reference r ON r.tenant_id = m.tenant_id"
+                                      + " AND r.sha256 = m.blob_sha256"
+                                      + " AND r.owner = CONCAT('mail.message:', m.id)"
+                                      + " WHERE m.log_id = ?")
+                              .param(d.id())
+                              .query(Long.class)
+                              .single())
+                      .isEqualTo(1);
                   return d.id();
                 }));
       }

@@ -91,9 +91,13 @@ public class InboundDelivery implements MailInbound {
     if (targets.isEmpty()) {
       throw new MailRejectedException(true, "5.1.1", "No such recipient here");
     }
+    // Read once per company for this message (size, sender checks, quota).
+    Map<UUID, MailPolicy> policies = new LinkedHashMap<>();
     long max = 0;
     for (UUID t : targets.keySet()) {
-      max = Math.max(max, domains.policy(t).maxMessageBytes());
+      MailPolicy policy = domains.policy(t);
+      policies.put(t, policy);
+      max = Math.max(max, policy.maxMessageBytes());
     }
     byte[] message = raw.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
     if (message.length > max) {
@@ -109,7 +113,7 @@ public class InboundDelivery implements MailInbound {
 
     Map<UUID, String> folders = new LinkedHashMap<>();
     for (UUID tenant : targets.keySet()) {
-      MailPolicy policy = domains.policy(tenant);
+      MailPolicy policy = policies.get(tenant);
       Verdict checks = verdict(policy, envelope.auth(), fromDomain);
       Verdict forged = forged(policy, envelope.auth(), fromDomain);
       Verdict v = rank(forged.action()) > rank(checks.action()) ? forged : checks;
@@ -138,7 +142,7 @@ public class InboundDelivery implements MailInbound {
       folders.put(tenant, v.action().equals("junk") ? "junk" : "inbox");
     }
     for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
-      long quota = domains.policy(e.getKey()).mailboxQuotaBytes();
+      long quota = policies.get(e.getKey()).mailboxQuotaBytes();
       for (UUID member : e.getValue()) {
         if (mailboxes.used(e.getKey(), member) + message.length > quota) {
           refused(envelope, "mailbox full");
@@ -167,20 +171,31 @@ public class InboundDelivery implements MailInbound {
       throws IOException {
     // One copy per member, under the member's own key (crypto-shredded with the member).
     Map<UUID, BlobRef> refs = new LinkedHashMap<>();
-    for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
-      for (UUID member : e.getValue()) {
-        refs.put(
-            member,
-            blobs.put(e.getKey(), member, new ByteArrayInputStream(message), message.length));
+    if (commits != null) {
+      // A group's work runs on one thread: the ciphertexts are written (and synced) beforehand,
+      // each recorded in a transaction of its own.
+      for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
+        for (UUID member : e.getValue()) {
+          refs.put(
+              member,
+              blobs.put(e.getKey(), member, new ByteArrayInputStream(message), message.length));
+        }
       }
     }
     // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
     ImapSummary summary = ImapSummary.of(message);
     // Returns once committed; with musubi.mail.group-commit the commit is shared with the
     // deliveries arriving meanwhile (off by default: on two busy cores it did not pay, see
-    // docs/benchmarks.md).
+    // docs/benchmarks.md). Without it, the blob rows commit with the message rows: one commit.
     Supplier<Delivery> work =
         () -> {
+          if (commits == null) {
+            for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
+              for (UUID member : e.getValue()) {
+                refs.put(member, putInTransaction(e.getKey(), member, message));
+              }
+            }
+          }
           UUID first = null;
           int count = 0;
           for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
@@ -224,7 +239,24 @@ public class InboundDelivery implements MailInbound {
           }
           return new Delivery(first == null ? UUID.randomUUID() : first, count);
         };
-    return commits != null ? commits.run(work) : tx.execute(s -> work.get());
+    if (commits != null) {
+      return commits.run(work);
+    }
+    try {
+      return tx.execute(s -> work.get());
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** The ciphertext is synced when this returns; its row commits with the caller's work. */
+  private BlobRef putInTransaction(UUID tenant, UUID member, byte[] message) {
+    try {
+      return blobs.putInTransaction(
+          tenant, member, new ByteArrayInputStream(message), message.length);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Override

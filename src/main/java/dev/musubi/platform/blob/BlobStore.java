@@ -36,6 +36,20 @@ public interface BlobStore {
   BlobRef put(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
       throws IOException;
 
+  /**
+   * Like {@link #put(UUID, UUID, InputStream, long)}, but records the blob in the caller's
+   * transaction instead of one of its own, so that a caller storing the blob and what refers to it
+   * pays for one commit. The ciphertext is durable (written and synced) when this returns; the blob
+   * exists once the caller's transaction commits, and its ciphertext is removed if that transaction
+   * rolls back. Returning an existing blob (the same bytes stored before) moves its collection time
+   * as {@code put} does.
+   *
+   * @throws IllegalStateException when no transaction is active
+   */
+  BlobRef putInTransaction(
+      UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException;
+
   /** The blob's size, if the company holds it. */
   Optional<BlobRef> find(UUID tenantId, String sha256);
 

@@ -35,6 +35,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -120,6 +122,26 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   @Override
   public BlobRef put(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
       throws IOException {
+    return put(tenantId, memberId, content, maxBytes, false);
+  }
+
+  @Override
+  public BlobRef putInTransaction(
+      UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException {
+    if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+      throw new IllegalStateException("putInTransaction needs the caller's transaction");
+    }
+    return put(tenantId, memberId, content, maxBytes, true);
+  }
+
+  private BlobRef put(
+      UUID tenantId,
+      @Nullable UUID memberId,
+      InputStream content,
+      long maxBytes,
+      boolean inCallersTransaction)
+      throws IOException {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
@@ -138,7 +160,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
           }
         };
     try {
-      return store(tenantId, memberId, watched, maxBytes);
+      return store(tenantId, memberId, watched, maxBytes, inCallersTransaction);
     } catch (BlobTooLargeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -149,8 +171,14 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     }
   }
 
-  private BlobRef store(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+  private BlobRef store(
+      UUID tenantId,
+      @Nullable UUID memberId,
+      InputStream content,
+      long maxBytes,
+      boolean inCallersTransaction)
       throws IOException {
+    TransactionTemplate tx = inCallersTransaction ? joinTx : ownTx;
     DataKeys.DataKey key =
         memberId == null ? keys.current(tenantId) : keys.currentForMember(tenantId, memberId);
     UUID objectId = ids.next();
@@ -178,7 +206,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       boolean committed = false;
       try {
         for (int attempt = 0; attempt < 3; attempt++) {
-          if (touch(tenantId, sha)) {
+          if (touch(tx, tenantId, sha)) {
             // a duplicate: drop this copy (an uncommitted upload is dropped when closed)
             if (committed) {
               backend.delete(objectKey);
@@ -189,7 +217,12 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
             upload.commit();
             committed = true;
           }
-          if (insert(tenantId, memberId, sha, size, objectId, key.id())) {
+          if (inCallersTransaction) {
+            if (insertJoined(tenantId, memberId, sha, size, objectId, key.id())) {
+              deleteOnRollback(objectKey);
+              return ref;
+            }
+          } else if (insert(tenantId, memberId, sha, size, objectId, key.id())) {
             return ref;
           }
         }
@@ -473,9 +506,9 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   }
 
   /** Marks an existing blob as just returned by a put; false when there is none. */
-  private boolean touch(UUID tenantId, String sha) {
+  private boolean touch(TransactionTemplate tx, UUID tenantId, String sha) {
     return Boolean.TRUE.equals(
-        ownTx.execute(
+        tx.execute(
             s -> {
               UUID id = lock(tenantId, sha);
               if (id == null) {
@@ -484,6 +517,48 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
               touchLocked(id);
               return true;
             }));
+  }
+
+  /**
+   * Inserts the blob's row in the caller's transaction; false when a concurrent put of the same
+   * bytes has it (that put's transaction has then committed: the insert waits for it). No
+   * duplicate-key error, which would leave a PostgreSQL transaction unusable.
+   */
+  private boolean insertJoined(
+      UUID tenantId, @Nullable UUID memberId, String sha, long size, UUID objectId, UUID keyId) {
+    return jdbc.sql(
+                "INSERT INTO blob (id, tenant_id, sha256, size, object_id, data_key_id,"
+                    + " created_at, touched_at, member_id) VALUES (:id, :t, :s, :size, :o,"
+                    + " :k, :now, :now, :member) ON CONFLICT DO NOTHING")
+            .param("id", ids.next())
+            .param("member", memberId)
+            .param("t", tenantId)
+            .param("s", sha)
+            .param("size", size)
+            .param("o", objectId)
+            .param("k", keyId)
+            .param("now", Jdbc.ts(clock.instant()))
+            .update()
+        == 1;
+  }
+
+  /** Removes the ciphertext if the caller's transaction, which holds its row, does not commit. */
+  private void deleteOnRollback(String objectKey) {
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCompletion(int status) {
+            if (status == STATUS_COMMITTED) {
+              return;
+            }
+            try {
+              backend.delete(objectKey);
+            } catch (IOException | RuntimeException e) {
+              // Left as an unreferenced object; the collector's sweep never reads it.
+              writeErrors.increment();
+            }
+          }
+        });
   }
 
   private boolean insert(

@@ -1,5 +1,6 @@
 package dev.musubi.platform.blob.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +21,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The default backend: encrypted files under {@code <data-dir>/blobs}. */
 @MusubiIntegrationTest
@@ -28,6 +31,7 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
   @Autowired BlobStore blobStore;
   @Autowired BlobReferences blobReferences;
   @Autowired BlobBackend backend;
+  @Autowired PlatformTransactionManager transactions;
 
   @Override
   EncryptedBlobStore store() {
@@ -142,6 +146,68 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
     String name = store().stored(tenant, sha).orElseThrow().objectId().toString();
     try (Stream<Path> files = Files.walk(root().resolve(tenant.toString()))) {
       return files.filter(f -> f.getFileName().toString().equals(name)).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
+  void aBlobPutInTheCallersTransactionExistsOnlyIfThatTransactionCommits() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID member = UUID.randomUUID();
+    var tx = new TransactionTemplate(transactions);
+    byte[] content = "a message stored with its rows in one commit".getBytes(UTF_8);
+
+    assertThatThrownBy(
+            () -> store().putInTransaction(tenant, member, new ByteArrayInputStream(content), 1000))
+        .isInstanceOf(IllegalStateException.class);
+
+    // Rolled back: neither the row nor the ciphertext stays (the file was synced before the row).
+    assertThatThrownBy(
+            () ->
+                tx.executeWithoutResult(
+                    s -> {
+                      BlobRef ref = putJoined(tenant, member, content);
+                      assertThat(blobRows(tenant)).isEqualTo(1);
+                      assertThat(store().stored(tenant, ref.sha256())).isPresent();
+                      throw new IllegalStateException("the caller's work failed");
+                    }))
+        .hasMessage("the caller's work failed");
+    assertThat(blobRows(tenant)).isZero();
+    assertThat(objectCount(tenant)).isZero();
+
+    // Committed: readable like any other blob; the same bytes again store nothing new.
+    BlobRef ref =
+        java.util.Objects.requireNonNull(tx.execute(s -> putJoined(tenant, member, content)));
+    try (InputStream in = store().open(tenant, ref.sha256())) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+    BlobRef again = tx.execute(s -> putJoined(tenant, member, content));
+    assertThat(again).isEqualTo(ref);
+    assertThat(store().put(tenant, member, new ByteArrayInputStream(content), 1000)).isEqualTo(ref);
+    assertThat(blobRows(tenant)).isEqualTo(1);
+    assertThat(objectCount(tenant)).isEqualTo(1);
+
+    // Too large: refused, and nothing kept even though the transaction commits.
+    assertThatThrownBy(
+            () ->
+                tx.executeWithoutResult(
+                    s -> {
+                      try {
+                        store()
+                            .putInTransaction(tenant, member, new PatternStream(5_000, 3), 4_000);
+                      } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    }))
+        .hasCauseInstanceOf(dev.musubi.platform.blob.BlobTooLargeException.class);
+    assertThat(blobRows(tenant)).isEqualTo(1);
+    assertThat(objectCount(tenant)).isEqualTo(1);
+  }
+
+  private BlobRef putJoined(UUID tenant, UUID member, byte[] content) {
+    try {
+      return store().putInTransaction(tenant, member, new ByteArrayInputStream(content), 1000);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
