@@ -356,14 +356,6 @@ public class MailDomains {
     return out;
   }
 
-  /** The company's active member with this login ID local part. */
-  public Optional<DirectoryMember> memberByLocalPart(UUID tenantId, String local) {
-    String l = local.toLowerCase(Locale.ROOT);
-    return directory.everyone(tenantId).stream()
-        .filter(m -> Addresses.local(m.loginId()).equalsIgnoreCase(l))
-        .findFirst();
-  }
-
   /** The company's active member by ID. */
   public Optional<DirectoryMember> member(UUID tenantId, UUID memberId) {
     return directory.everyone(tenantId).stream().filter(m -> m.id().equals(memberId)).findFirst();
