@@ -223,7 +223,8 @@ public class TalkMix {
                       } catch (Exception e) {
                         // Counted as an error of the step (Mattermost counts failed requests).
                         if (signInFailures.incrementAndGet() <= 5) {
-                          System.out.println(label + ":   member " + login + " not in: " + e);
+                          System.out.println(
+                              label + ":   member " + login + " not in: " + why(e));
                         }
                         ready.incrementAndGet();
                       }
@@ -595,4 +596,19 @@ public class TalkMix {
       return EN[r.nextInt(EN.length)];
     }
   }
+
+  /** A failure as the log should show it: a refused WebSocket handshake with its status and body. */
+  static String why(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof java.net.http.WebSocketHandshakeException)) {
+      t = t.getCause();
+    }
+    if (t instanceof java.net.http.WebSocketHandshakeException h) {
+      var r = h.getResponse();
+      return "WebSocket handshake refused: HTTP " + r.statusCode() + " " + r.headers().map()
+          + " " + r.body();
+    }
+    return e.toString();
+  }
+
 }

@@ -16,13 +16,16 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 @MusubiIntegrationTest
 class RealtimeIntegrationTests {
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
   Fixtures fixtures;
 
   @BeforeEach
@@ -84,6 +87,16 @@ class RealtimeIntegrationTests {
           .isEqualTo(b.id().toString());
       assertThat(phone.received.stream().map(n -> n.path("seq").asLong()).toList()).isSorted();
     }
+    // Fan-out and indexing run after commit without an event publication record, whose
+    // completion would take a second pool connection per send (the pool stood still under load).
+    assertThat(
+            jdbc.sql(
+                    "SELECT COUNT(*) FROM event_publication WHERE listener_id LIKE ?"
+                        + " OR listener_id LIKE ?")
+                .params("%RealtimeFanout%", "%MessageIndexer%")
+                .query(Long.class)
+                .single())
+        .isZero();
   }
 
   @Test

@@ -3,13 +3,13 @@ package dev.musubi.messaging.internal;
 import dev.musubi.messaging.MessageCreated;
 import dev.musubi.messaging.MessageEdited;
 import dev.musubi.messaging.MessageRecalled;
+import dev.musubi.platform.AfterCommit;
 import dev.musubi.platform.search.SearchDocument;
 import dev.musubi.platform.search.SearchIndex;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Feeds the search index after commit: type {@code message}, scope the room, author the sender.
@@ -28,22 +28,31 @@ class MessageIndexer {
     this.index = index;
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessageCreated e) {
-    reindex(e.tenantId(), e.roomId(), e.messageId());
+    AfterCommit.run(
+        () -> {
+          reindex(e.tenantId(), e.roomId(), e.messageId());
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessageEdited e) {
-    reindex(e.tenantId(), e.roomId(), e.messageId());
+    AfterCommit.run(
+        () -> {
+          reindex(e.tenantId(), e.roomId(), e.messageId());
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessageRecalled e) {
-    SearchIndex i = index.getIfAvailable();
-    if (i != null) {
-      i.delete(e.tenantId(), TYPE, e.messageId().toString());
-    }
+    AfterCommit.run(
+        () -> {
+          SearchIndex i = index.getIfAvailable();
+          if (i != null) {
+            i.delete(e.tenantId(), TYPE, e.messageId().toString());
+          }
+        });
   }
 
   private void reindex(UUID tenantId, UUID roomId, UUID messageId) {

@@ -10,12 +10,14 @@ import dev.musubi.messaging.ReactionChanged;
 import dev.musubi.messaging.ReadMoved;
 import dev.musubi.messaging.RoomChanged;
 import dev.musubi.messaging.internal.TalkStore.MemberRow;
+import dev.musubi.platform.AfterCommit;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -37,69 +39,92 @@ class RealtimeFanout {
     this.views = views;
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessageCreated e) {
-    message(e.tenantId(), e.roomId(), e.messageId(), "message.created");
+    AfterCommit.run(
+        () -> {
+          message(e.tenantId(), e.roomId(), e.messageId(), "message.created");
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessageEdited e) {
-    message(e.tenantId(), e.roomId(), e.messageId(), "message.edited");
+    AfterCommit.run(
+        () -> {
+          message(e.tenantId(), e.roomId(), e.messageId(), "message.edited");
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessageRecalled e) {
-    message(e.tenantId(), e.roomId(), e.messageId(), "message.recalled");
+    AfterCommit.run(
+        () -> {
+          message(e.tenantId(), e.roomId(), e.messageId(), "message.recalled");
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(MessagePinned e) {
-    message(e.tenantId(), e.roomId(), e.messageId(), "message.pinned");
+    AfterCommit.run(
+        () -> {
+          message(e.tenantId(), e.roomId(), e.messageId(), "message.pinned");
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(ReactionChanged e) {
-    views
-        .view(e.tenantId(), e.roomId(), e.messageId())
-        .ifPresent(
-            m ->
-                streams.publish(
-                    store.memberIds(e.tenantId(), e.roomId()),
-                    "reaction.changed",
-                    e.roomId(),
-                    Map.of("messageId", m.id(), "seq", m.seq(), "reactions", m.reactions())));
+    AfterCommit.run(
+        () -> {
+          views
+              .view(e.tenantId(), e.roomId(), e.messageId())
+              .ifPresent(
+                  m ->
+                      streams.publish(
+                          store.memberIds(e.tenantId(), e.roomId()),
+                          "reaction.changed",
+                          e.roomId(),
+                          Map.of("messageId", m.id(), "seq", m.seq(), "reactions", m.reactions())));
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(ReadMoved e) {
-    streams.publish(
-        store.memberIds(e.tenantId(), e.roomId()),
-        "read.moved",
-        e.roomId(),
-        Map.of("member", e.memberId(), "upTo", e.upTo()));
+    AfterCommit.run(
+        () -> {
+          streams.publish(
+              store.memberIds(e.tenantId(), e.roomId()),
+              "read.moved",
+              e.roomId(),
+              Map.of("member", e.memberId(), "upTo", e.upTo()));
+        });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+  @EventListener
   void on(RoomChanged e) {
-    var room = store.findRoom(e.tenantId(), e.roomId());
-    if (room.isEmpty()) {
-      return;
-    }
-    List<MemberRow> members = store.members(e.tenantId(), e.roomId());
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("id", room.get().id());
-    data.put("type", room.get().type());
-    data.put("name", room.get().name());
-    data.put("members", members.stream().map(MemberRow::memberId).toList());
-    data.put("owners", members.stream().filter(MemberRow::owner).map(MemberRow::memberId).toList());
-    String key = room.get().directKey();
-    if (room.get().type() == dev.musubi.messaging.RoomType.BOT && key != null) {
-      data.put("botId", key.substring(4, key.lastIndexOf(':'))); // key: bot:<bot>:<member>
-    }
-    Set<UUID> recipients = new LinkedHashSet<>();
-    members.forEach(m -> recipients.add(m.memberId()));
-    recipients.addAll(e.formerMembers());
-    streams.publish(recipients, e.kind(), e.roomId(), data);
+    AfterCommit.run(
+        () -> {
+          var room = store.findRoom(e.tenantId(), e.roomId());
+          if (room.isEmpty()) {
+            return;
+          }
+          List<MemberRow> members = store.members(e.tenantId(), e.roomId());
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("id", room.get().id());
+          data.put("type", room.get().type());
+          data.put("name", room.get().name());
+          data.put("members", members.stream().map(MemberRow::memberId).toList());
+          data.put(
+              "owners",
+              members.stream().filter(MemberRow::owner).map(MemberRow::memberId).toList());
+          String key = room.get().directKey();
+          if (room.get().type() == dev.musubi.messaging.RoomType.BOT && key != null) {
+            data.put("botId", key.substring(4, key.lastIndexOf(':'))); // key: bot:<bot>:<member>
+          }
+          Set<UUID> recipients = new LinkedHashSet<>();
+          members.forEach(m -> recipients.add(m.memberId()));
+          recipients.addAll(e.formerMembers());
+          streams.publish(recipients, e.kind(), e.roomId(), data);
+        });
   }
 
   @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
