@@ -193,7 +193,8 @@ export function PrivacySection() {
   const [days, setDays] = useState({});
   const [holds, setHolds] = useState(null);
   const [hold, setHold] = useState({ scopeType: 'member', scopeId: '', reason: '' });
-  const [notice, setNotice] = useState('');
+  // null until loaded: the field stays disabled, so text typed early is not replaced by the load.
+  const [notice, setNotice] = useState(null);
   const [error, setError] = useState(null);
   const load = async () => {
     try {
@@ -298,9 +299,9 @@ export function PrivacySection() {
     <//>
     <${Card} title=${t('privacy.noticeEdit')}>
       <div class="stack">
-        <textarea class="input admin-textarea" name="privacyNotice" rows="8" value=${notice} onInput=${(e) => setNotice(e.currentTarget.value)}></textarea>
+        <textarea class="input admin-textarea" name="privacyNotice" rows="8" value=${notice ?? ''} disabled=${notice === null} onInput=${(e) => setNotice(e.currentTarget.value)}></textarea>
         <div class="row row-end">
-          <${Button} onClick=${() => act(() => api.put('/api/v1/admin/privacy/notice', { body: notice }), t('privacy.saved'))}>${t('privacy.save')}<//>
+          <${Button} disabled=${notice === null} onClick=${() => act(() => api.put('/api/v1/admin/privacy/notice', { body: notice }), t('privacy.saved'))}>${t('privacy.save')}<//>
         </div>
       </div>
     <//>
