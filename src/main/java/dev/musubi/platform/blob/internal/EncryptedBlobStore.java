@@ -526,20 +526,33 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
    */
   private boolean insertJoined(
       UUID tenantId, @Nullable UUID memberId, String sha, long size, UUID objectId, UUID keyId) {
-    return jdbc.sql(
-                "INSERT INTO blob (id, tenant_id, sha256, size, object_id, data_key_id,"
-                    + " created_at, touched_at, member_id) VALUES (:id, :t, :s, :size, :o,"
-                    + " :k, :now, :now, :member) ON CONFLICT DO NOTHING")
-            .param("id", ids.next())
-            .param("member", memberId)
-            .param("t", tenantId)
-            .param("s", sha)
-            .param("size", size)
-            .param("o", objectId)
-            .param("k", keyId)
-            .param("now", Jdbc.ts(clock.instant()))
+    return insertRow(" ON CONFLICT DO NOTHING", tenantId, memberId, sha, size, objectId, keyId)
             .update()
         == 1;
+  }
+
+  /** The blob row's INSERT, with {@code tail} after its VALUES. */
+  private JdbcClient.StatementSpec insertRow(
+      String tail,
+      UUID tenantId,
+      @Nullable UUID memberId,
+      String sha,
+      long size,
+      UUID objectId,
+      UUID keyId) {
+    return jdbc.sql(
+            "INSERT INTO blob (id, tenant_id, sha256, size, object_id, data_key_id, created_at,"
+                + " touched_at, member_id) VALUES (:id, :t, :s, :size, :o, :k, :now, :now,"
+                + " :member)"
+                + tail)
+        .param("id", ids.next())
+        .param("member", memberId)
+        .param("t", tenantId)
+        .param("s", sha)
+        .param("size", size)
+        .param("o", objectId)
+        .param("k", keyId)
+        .param("now", Jdbc.ts(clock.instant()));
   }
 
   /** Removes the ciphertext if the caller's transaction, which holds its row, does not commit. */
@@ -565,20 +578,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       UUID tenantId, @Nullable UUID memberId, String sha, long size, UUID objectId, UUID keyId) {
     try {
       ownTx.executeWithoutResult(
-          s ->
-              jdbc.sql(
-                      "INSERT INTO blob (id, tenant_id, sha256, size, object_id, data_key_id,"
-                          + " created_at, touched_at, member_id) VALUES (:id, :t, :s, :size, :o,"
-                          + " :k, :now, :now, :member)")
-                  .param("id", ids.next())
-                  .param("member", memberId)
-                  .param("t", tenantId)
-                  .param("s", sha)
-                  .param("size", size)
-                  .param("o", objectId)
-                  .param("k", keyId)
-                  .param("now", Jdbc.ts(clock.instant()))
-                  .update());
+          s -> insertRow("", tenantId, memberId, sha, size, objectId, keyId).update());
       return true;
     } catch (DuplicateKeyException raced) {
       return false;
