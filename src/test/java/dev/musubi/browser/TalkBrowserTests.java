@@ -271,7 +271,19 @@ class TalkBrowserTests extends BrowserTestBase {
     Browser.submitPassword(a, p.a(), PASSWORD);
     assertThat(a.getByTestId("talk-room")).isVisible();
     a.waitForCondition(() -> sockets.size() >= 1);
-    sockets.get(0).connectToServer();
+    // Forwarded by hand so that the test knows when the client has its hello (its place in the
+    // stream): the message below may otherwise show up through the page's first HTTP load, before
+    // the socket said anything, and the client would then reconnect without `since`.
+    java.util.List<String> fromServer = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.microsoft.playwright.WebSocketRoute first = sockets.get(0);
+    first
+        .connectToServer()
+        .onMessage(
+            frame -> {
+              fromServer.add(frame.text());
+              first.send(frame.text());
+            });
+    a.waitForCondition(() -> fromServer.stream().anyMatch(f -> f.contains("\"hello\"")));
     b.post(
         "/api/v1/rooms/" + room + "/messages",
         MusubiHttp.json("text", "接続中のメッセージ", "idempotencyKey", "k-1"),
