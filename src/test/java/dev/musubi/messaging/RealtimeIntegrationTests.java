@@ -90,10 +90,8 @@ class RealtimeIntegrationTests {
     // Fan-out and indexing run after commit without an event publication record, whose
     // completion would take a second pool connection per send (the pool stood still under load).
     assertThat(
-            jdbc.sql(
-                    "SELECT COUNT(*) FROM event_publication WHERE listener_id LIKE ?"
-                        + " OR listener_id LIKE ?")
-                .params("%RealtimeFanout%", "%MessageIndexer%")
+            jdbc.sql("SELECT COUNT(*) FROM event_publication WHERE event_type LIKE ?")
+                .param("dev.musubi.messaging.%")
                 .query(Long.class)
                 .single())
         .isZero();
