@@ -30,18 +30,12 @@ class MessageIndexer {
 
   @EventListener
   void on(MessageCreated e) {
-    AfterCommit.run(
-        () -> {
-          reindex(e.tenantId(), e.roomId(), e.messageId());
-        });
+    AfterCommit.run(() -> reindex(e.tenantId(), e.roomId(), e.messageId()));
   }
 
   @EventListener
   void on(MessageEdited e) {
-    AfterCommit.run(
-        () -> {
-          reindex(e.tenantId(), e.roomId(), e.messageId());
-        });
+    AfterCommit.run(() -> reindex(e.tenantId(), e.roomId(), e.messageId()));
   }
 
   @EventListener

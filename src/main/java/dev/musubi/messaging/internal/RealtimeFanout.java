@@ -41,34 +41,22 @@ class RealtimeFanout {
 
   @EventListener
   void on(MessageCreated e) {
-    AfterCommit.run(
-        () -> {
-          message(e.tenantId(), e.roomId(), e.messageId(), "message.created");
-        });
+    AfterCommit.run(() -> message(e.tenantId(), e.roomId(), e.messageId(), "message.created"));
   }
 
   @EventListener
   void on(MessageEdited e) {
-    AfterCommit.run(
-        () -> {
-          message(e.tenantId(), e.roomId(), e.messageId(), "message.edited");
-        });
+    AfterCommit.run(() -> message(e.tenantId(), e.roomId(), e.messageId(), "message.edited"));
   }
 
   @EventListener
   void on(MessageRecalled e) {
-    AfterCommit.run(
-        () -> {
-          message(e.tenantId(), e.roomId(), e.messageId(), "message.recalled");
-        });
+    AfterCommit.run(() -> message(e.tenantId(), e.roomId(), e.messageId(), "message.recalled"));
   }
 
   @EventListener
   void on(MessagePinned e) {
-    AfterCommit.run(
-        () -> {
-          message(e.tenantId(), e.roomId(), e.messageId(), "message.pinned");
-        });
+    AfterCommit.run(() -> message(e.tenantId(), e.roomId(), e.messageId(), "message.pinned"));
   }
 
   @EventListener
