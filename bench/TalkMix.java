@@ -69,6 +69,19 @@ public class TalkMix {
           .executor(Executors.newVirtualThreadPerTaskExecutor())
           .build();
 
+  /**
+   * WebSockets get a client of their own, so that each opens a connection of its own as a browser
+   * does: the JDK may otherwise open one on a pooled connection, and when that connection reaches
+   * Tomcat's keep-alive request limit the 101 answer says "Connection: upgrade, close", which the
+   * JDK's client refuses (a load-tool artefact that counted as a failed sign-in).
+   */
+  static final HttpClient SOCKETS =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .executor(Executors.newVirtualThreadPerTaskExecutor())
+          .build();
+
   static String base;
 
   public static void main(String[] args) throws Exception {
@@ -308,7 +321,7 @@ public class TalkMix {
       throw new IllegalStateException(login + " has no rooms");
     }
     WebSocket socket =
-        HTTP.newWebSocketBuilder()
+        SOCKETS.newWebSocketBuilder()
             .header("Cookie", c.cookieHeader())
             .header("Origin", base)
             .buildAsync(
