@@ -487,12 +487,10 @@ public class Rooms {
 
   /** The room and the caller's membership; 404 when either is missing. */
   Access access(MemberPrincipal actor, UUID roomId) {
-    RoomRow room = store.findRoom(actor.tenantId(), roomId).orElseThrow(Problems::notFound);
-    MemberRow me =
-        store
-            .membership(actor.tenantId(), roomId, actor.memberId())
-            .orElseThrow(Problems::notFound);
-    return new Access(room, me);
+    return store
+        .roomAndMember(actor.tenantId(), roomId, actor.memberId())
+        .map(a -> new Access(a.room(), a.me()))
+        .orElseThrow(Problems::notFound);
   }
 
   private static void followsDirectory(Access a) {

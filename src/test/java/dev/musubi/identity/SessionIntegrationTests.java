@@ -176,6 +176,27 @@ class SessionIntegrationTests {
   }
 
   @Test
+  void rolesGrantedOrTakenApplyToASignedInSessionAtItsNextRequest() {
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember member = fixtures.member(company, "ueda");
+    String members = "/api/v1/admin/members";
+    assertThat(member.client().get(members).status()).isEqualTo(403);
+
+    ApiClient.Response granted =
+        company
+            .admin()
+            .patch(members + "/" + member.id(), Map.of("roles", List.of("member_admin")));
+    assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+    assertThat(member.client().get(members).status()).isEqualTo(200);
+
+    ApiClient.Response taken =
+        company.admin().patch(members + "/" + member.id(), Map.of("roles", List.of()));
+    assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+    assertThat(member.client().get(members).status()).isEqualTo(403);
+    assertThat(member.client().get("/api/v1/me").status()).isEqualTo(200);
+  }
+
+  @Test
   void changingThePasswordEndsOtherSessionsAndTokensButKeepsThisOne() {
     Fixtures.TestCompany company = fixtures.company();
     Fixtures.TestMember member = fixtures.member(company, "yamazaki");

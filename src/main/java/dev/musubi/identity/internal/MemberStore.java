@@ -316,13 +316,17 @@ public class MemberStore {
   // Roles -------------------------------------------------------------------------------------
 
   public Set<Role> roles(UUID id) {
-    Set<Role> roles =
-        jdbc
-            .sql("SELECT role FROM member_role WHERE member_id = ?")
+    return roles(
+        jdbc.sql("SELECT role FROM member_role WHERE member_id = ?")
             .param(id)
             .query(String.class)
-            .list()
-            .stream()
+            .list());
+  }
+
+  /** The roles of these stored role codes, with {@link Role#MEMBER} that everyone has. */
+  static Set<Role> roles(List<String> codes) {
+    Set<Role> roles =
+        codes.stream()
             .map(Role::fromCode)
             .flatMap(Optional::stream)
             .collect(Collectors.toCollection(() -> java.util.EnumSet.noneOf(Role.class)));

@@ -5,6 +5,7 @@ import static dev.musubi.platform.Jdbc.ts;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.Jdbc;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -113,6 +114,55 @@ public class SessionStore {
               return re != null && re.isAfter(created) ? re : created;
             })
         .optional();
+  }
+
+  /**
+   * A session with its member (absent when deleted) and the member's role codes, as one request's
+   * authentication needs them: one query instead of three.
+   */
+  public record SignedIn(SessionRow session, @Nullable MemberRow member, List<String> roleCodes) {}
+
+  public Optional<SignedIn> findSignedIn(String secret) {
+    return jdbc.sql(
+            "SELECT m.*, s.id AS s_id, s.tenant_id AS s_tenant_id, s.member_id AS s_member_id,"
+                + " s.stage AS s_stage, s.created_at AS s_created_at,"
+                + " s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at,"
+                + " s.ip AS s_ip, s.user_agent AS s_user_agent, s.revoked_at AS s_revoked_at,"
+                + " r.role AS r_role"
+                + " FROM auth_session s"
+                + " LEFT JOIN member m ON m.tenant_id = s.tenant_id AND m.id = s.member_id"
+                + " AND m.status <> 'DELETED'"
+                + " LEFT JOIN member_role r ON r.member_id = m.id"
+                + " WHERE s.token_hash = ?")
+        .param(Secrets.sha256(secret))
+        .query(
+            rs -> {
+              if (!rs.next()) {
+                return Optional.<SignedIn>empty();
+              }
+              SessionRow session =
+                  new SessionRow(
+                      rs.getObject("s_id", UUID.class),
+                      rs.getObject("s_tenant_id", UUID.class),
+                      rs.getObject("s_member_id", UUID.class),
+                      rs.getString("s_stage"),
+                      Jdbc.requiredInstant(rs, "s_created_at"),
+                      Jdbc.requiredInstant(rs, "s_last_seen_at"),
+                      Jdbc.requiredInstant(rs, "s_expires_at"),
+                      rs.getString("s_ip"),
+                      rs.getString("s_user_agent"),
+                      Jdbc.instant(rs, "s_revoked_at"));
+              MemberRow member =
+                  rs.getObject("id", UUID.class) == null ? null : MemberStore.ROW.mapRow(rs, 0);
+              List<String> roles = new ArrayList<>();
+              do {
+                String role = rs.getString("r_role");
+                if (role != null) {
+                  roles.add(role);
+                }
+              } while (rs.next());
+              return Optional.of(new SignedIn(session, member, roles));
+            });
   }
 
   public Optional<SessionRow> findBySecret(String secret) {

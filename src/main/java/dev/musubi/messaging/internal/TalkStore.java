@@ -347,16 +347,48 @@ public class TalkStore {
     return myRooms(tenantId, memberId, roomId).stream().findFirst();
   }
 
+  /** A room and a member's membership of it, together. */
+  public record RoomAndMember(RoomRow room, MemberRow me) {}
+
+  /** The room and the member's membership of it, in one query; empty when either is missing. */
+  public Optional<RoomAndMember> roomAndMember(UUID tenantId, UUID roomId, UUID memberId) {
+    return jdbc.sql(
+            "SELECT r.*, "
+                + PREFIXED_MEMBER
+                + " FROM talk_room r JOIN talk_member tm ON tm.room_id = r.id"
+                + " AND tm.tenant_id = r.tenant_id"
+                + " WHERE r.tenant_id = ? AND r.id = ? AND tm.member_id = ?")
+        .params(tenantId, roomId, memberId)
+        .query((rs, i) -> new RoomAndMember(room(rs, i), prefixedMember(rs)))
+        .optional();
+  }
+
+  private static final String PREFIXED_MEMBER =
+      "tm.room_id AS m_room_id, tm.member_id AS m_member_id, tm.role AS m_role,"
+          + " tm.joined_at AS m_joined_at, tm.last_read_seq AS m_last_read_seq,"
+          + " tm.muted AS m_muted, tm.pinned AS m_pinned, tm.archived AS m_archived";
+
+  private static MemberRow prefixedMember(ResultSet rs) throws SQLException {
+    return new MemberRow(
+        rs.getObject("m_room_id", UUID.class),
+        rs.getObject("m_member_id", UUID.class),
+        rs.getString("m_role"),
+        Jdbc.requiredInstant(rs, "m_joined_at"),
+        rs.getLong("m_last_read_seq"),
+        rs.getBoolean("m_muted"),
+        rs.getBoolean("m_pinned"),
+        rs.getBoolean("m_archived"));
+  }
+
   private List<MyRoomRow> myRooms(UUID tenantId, UUID memberId, @Nullable UUID roomId) {
     List<Object> params = new ArrayList<>(List.of(tenantId, memberId, tenantId));
     if (roomId != null) {
       params.add(roomId);
     }
     return jdbc.sql(
-            "SELECT r.*, tm.room_id AS m_room_id, tm.member_id AS m_member_id, tm.role AS m_role,"
-                + " tm.joined_at AS m_joined_at, tm.last_read_seq AS m_last_read_seq,"
-                + " tm.muted AS m_muted, tm.pinned AS m_pinned, tm.archived AS m_archived,"
-                + " msg.id AS l_id, msg.seq AS l_seq, msg.sender_id AS l_sender_id,"
+            "SELECT r.*, "
+                + PREFIXED_MEMBER
+                + ", msg.id AS l_id, msg.seq AS l_seq, msg.sender_id AS l_sender_id,"
                 + " msg.body AS l_body, msg.created_at AS l_created_at,"
                 + " msg.recalled_at AS l_recalled_at, msg.kind AS l_kind,"
                 + " msg.forwarded AS l_forwarded"
@@ -369,16 +401,7 @@ public class TalkStore {
         .query(
             (rs, i) -> {
               RoomRow room = room(rs, i);
-              MemberRow me =
-                  new MemberRow(
-                      rs.getObject("m_room_id", UUID.class),
-                      rs.getObject("m_member_id", UUID.class),
-                      rs.getString("m_role"),
-                      Jdbc.requiredInstant(rs, "m_joined_at"),
-                      rs.getLong("m_last_read_seq"),
-                      rs.getBoolean("m_muted"),
-                      rs.getBoolean("m_pinned"),
-                      rs.getBoolean("m_archived"));
+              MemberRow me = prefixedMember(rs);
               UUID lastId = rs.getObject("l_id", UUID.class);
               MessageRow last =
                   lastId == null
