@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.CompletedEventPublications;
 import org.springframework.modulith.events.EventPublication;
 import org.springframework.modulith.events.IncompleteEventPublications;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -27,6 +28,9 @@ import org.springframework.stereotype.Component;
  *       than {@code musubi.events.retry-after} (five minutes) ago.
  * </ul>
  *
+ * <p>Completed rows from before {@code completion-mode: delete} (or written in the moment of a
+ * switch) are deleted on the same tick.
+ *
  * <p>A listener that runs longer than fifteen minutes may so run twice at once; the listeners are
  * written so that running one twice does no harm. Outstanding publications are also resubmitted at
  * start-up ({@code republish-outstanding-events-on-restart}).
@@ -37,16 +41,19 @@ public class EventPublicationRetry {
   private static final Logger log = LoggerFactory.getLogger(EventPublicationRetry.class);
 
   private final IncompleteEventPublications publications;
+  private final CompletedEventPublications completed;
   private final JdbcClient jdbc;
   private final Clock clock;
   private final Duration retryAfter;
 
   EventPublicationRetry(
       IncompleteEventPublications publications,
+      CompletedEventPublications completed,
       JdbcClient jdbc,
       Clock clock,
       @Value("${musubi.events.retry-after:PT5M}") Duration retryAfter) {
     this.publications = publications;
+    this.completed = completed;
     this.jdbc = jdbc;
     this.clock = clock;
     this.retryAfter = retryAfter;
@@ -62,6 +69,7 @@ public class EventPublicationRetry {
 
   /** Resubmits the publications due for another try at {@code now}; returns how many. */
   public int retryDue(Instant now) {
+    completed.deletePublicationsOlderThan(Duration.ZERO);
     int stuck =
         jdbc.sql(
                 "UPDATE event_publication SET status = 'FAILED' WHERE completion_date IS NULL"

@@ -53,7 +53,7 @@ class PasswordHashingIntegrationTests {
     // Created by the admin API: Members.create hashes before its transaction.
     Fixtures.TestMember m = fixtures.member(company, "hashi");
 
-    String changed = "Atarashii-Hashi-2026!";
+    String changed = "Aozora-Kumo-2026!";
     ApiClient.Response change =
         m.client()
             .post(
@@ -73,7 +73,7 @@ class PasswordHashingIntegrationTests {
         company.admin().post("/api/v1/admin/members/" + m.id() + "/password-reset-link", null);
     assertThat(link.status()).as(link.body()).isEqualTo(201);
     String token = link.json().get("token").asString();
-    String reset = "Mou-Ichido-Hashi-2026!";
+    String reset = "Yuuhi-Umi-2026-x!";
     ApiClient anon = fixtures.client();
     ApiClient.Response r =
         anon.post("/api/v1/auth/password-reset", Map.of("token", token, "password", reset));

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,7 +142,7 @@ class EventPublicationRetryIntegrationTests {
             UUID.randomUUID(),
             RetryProbe.class.getName(),
             adapter.getListenerId(),
-            OffsetDateTime.ofInstant(published, java.time.ZoneOffset.UTC),
+            OffsetDateTime.ofInstant(published, ZoneOffset.UTC),
             "{\"id\":\"" + id + "\"}")
         .update();
 
@@ -153,6 +154,30 @@ class EventPublicationRetryIntegrationTests {
     await().atMost(Duration.ofSeconds(10)).until(() -> listener.handled.contains(id));
     await().atMost(Duration.ofSeconds(10)).until(() -> rows(id) == 0);
     assertThat(listener.calls).hasValue(1);
+  }
+
+  @Test
+  void completedRowsFromBeforeAreDeleted() {
+    // Left by the former completion mode (update), which kept every completed row.
+    String id = UUID.randomUUID().toString();
+    OffsetDateTime then =
+        OffsetDateTime.ofInstant(clock.instant().minus(Duration.ofDays(30)), ZoneOffset.UTC);
+    jdbc.sql(
+            "INSERT INTO event_publication (id, event_type, listener_id, publication_date,"
+                + " completion_date, serialized_event, status, completion_attempts)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 'COMPLETED', 1)")
+        .params(
+            UUID.randomUUID(),
+            RetryProbe.class.getName(),
+            adapter.getListenerId(),
+            then,
+            then,
+            "{\"id\":\"" + id + "\"}")
+        .update();
+    assertThat(rows(id)).isEqualTo(1);
+    retry.retryDue(clock.instant());
+    assertThat(rows(id)).isZero();
+    assertThat(listener.calls).hasValue(0);
   }
 
   private long rows(String id) {
