@@ -59,7 +59,9 @@ public class EventPublicationRetry {
     this.retryAfter = retryAfter;
   }
 
-  @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+  @Scheduled(
+      fixedDelayString = "${musubi.events.retry-interval:PT1M}",
+      initialDelayString = "${musubi.events.retry-interval:PT1M}")
   void retry() {
     int n = retryDue(clock.instant());
     if (n > 0) {
