@@ -26,6 +26,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The rest of a member's lifecycle: deletion with a grace period (restorable until it ends, then
@@ -56,6 +57,7 @@ public class MemberLifecycle {
   private final Clock clock;
   private final Duration grace;
   private final Duration linkLifetime;
+  private final TransactionTemplate tx;
 
   MemberLifecycle(
       LifecycleStore store,
@@ -71,7 +73,9 @@ public class MemberLifecycle {
       Ids ids,
       Clock clock,
       @Value("${musubi.admin.deletion-grace:P30D}") Duration grace,
-      @Value("${musubi.admin.reset-link-lifetime:PT24H}") Duration linkLifetime) {
+      @Value("${musubi.admin.reset-link-lifetime:PT24H}") Duration linkLifetime,
+      TransactionTemplate tx) {
+    this.tx = tx;
     this.store = store;
     this.members = members;
     this.companies = companies;
@@ -226,9 +230,9 @@ public class MemberLifecycle {
 
   /**
    * Sets a new password with a reset link. The link works once; an invalid password (422) leaves it
-   * usable. Every session and token of the member ends.
+   * usable. Every session and token of the member ends. The password is checked and hashed before
+   * the transaction, which holds a connection only to use the link and store the hash.
    */
-  @Transactional
   public void resetPassword(String token, @Nullable String password) {
     if (token.isBlank() || token.length() > 100) {
       throw invalidLink();
@@ -238,16 +242,23 @@ public class MemberLifecycle {
     if (password == null) {
       throw Problems.invalid("password", "required", "Required.");
     }
-    passwords.change(m, "password", password, companies.policy(m.tenantId()));
-    if (!store.useLink(link.id(), clock.instant())) {
-      throw invalidLink();
-    }
-    revocations.endAll(m.tenantId(), m.id(), null, true, "password_reset");
-    audit.record(
-        AuditRecord.of(m.tenantId(), AuditAction.PASSWORD_RESET)
-            .actor(m.id(), m.loginId())
-            .target("member", m.id())
-            .with("via", "reset_link"));
+    Passwords.NewPassword prepared =
+        passwords.prepare(m, "password", password, companies.policy(m.tenantId()));
+    tx.executeWithoutResult(
+        s -> {
+          // The link is used in the transaction that stores the password: of two resets with one
+          // link, one stores its password and the other changes nothing.
+          if (!store.useLink(link.id(), clock.instant())) {
+            throw invalidLink();
+          }
+          passwords.store(prepared);
+          revocations.endAll(m.tenantId(), m.id(), null, true, "password_reset");
+          audit.record(
+              AuditRecord.of(m.tenantId(), AuditAction.PASSWORD_RESET)
+                  .actor(m.id(), m.loginId())
+                  .target("member", m.id())
+                  .with("via", "reset_link"));
+        });
   }
 
   private RuntimeException invalidLink() {

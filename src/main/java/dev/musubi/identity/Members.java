@@ -25,12 +25,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Member administration within the caller's company: create, read, list, update, suspend, resume,
@@ -53,6 +55,7 @@ public class Members {
   private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
   private final AdminAccess access;
   private final MemberLifecycle lifecycle;
+  private final TransactionTemplate tx;
 
   Members(
       MemberStore store,
@@ -67,7 +70,9 @@ public class Members {
       ApplicationEventPublisher events,
       org.springframework.jdbc.core.simple.JdbcClient jdbc,
       AdminAccess access,
-      MemberLifecycle lifecycle) {
+      MemberLifecycle lifecycle,
+      TransactionTemplate tx) {
+    this.tx = tx;
     this.access = access;
     this.lifecycle = lifecycle;
     this.store = store;
@@ -83,36 +88,61 @@ public class Members {
     this.jdbc = jdbc;
   }
 
-  /** Creates a member; 422 with field errors for anything invalid. */
-  @Transactional
+  /**
+   * Creates a member; 422 with field errors for anything invalid. The password is hashed before the
+   * transaction: Argon2 on a held connection starved the pool in a burst of creations.
+   */
   public Member create(MemberPrincipal actor, NewMember cmd) {
-    access.require(actor, Permission.MEMBERS_WRITE);
-    Company company = companies.find(actor.tenantId()).orElseThrow(Problems::notFound);
-    Set<UUID> scope = access.scope(actor);
-    if (scope != null) {
-      requireInScope(scope, cmd.departments());
-    }
-    return createIn(company, cmd, actor.memberId(), actor.loginId(), actor.has(Role.SUPER_ADMIN));
+    return create(actor, cmd, null);
   }
 
   /** Creates a member and, when given, sets their admin scope in the same transaction. */
-  @Transactional
   public Member create(MemberPrincipal actor, NewMember cmd, @Nullable List<UUID> adminScope) {
-    Member m = create(actor, cmd);
-    if (adminScope != null && !adminScope.isEmpty()) {
-      access.setScope(actor, m.id(), adminScope);
-    }
-    return m;
+    access.require(actor, Permission.MEMBERS_WRITE);
+    String hash = cmd.password() == null ? null : passwords.hashBeforeTransaction(cmd.password());
+    return Objects.requireNonNull(
+        tx.execute(
+            s -> {
+              Company company = companies.find(actor.tenantId()).orElseThrow(Problems::notFound);
+              Set<UUID> scope = access.scope(actor);
+              if (scope != null) {
+                requireInScope(scope, cmd.departments());
+              }
+              Member m =
+                  insert(
+                      company,
+                      cmd,
+                      hash,
+                      actor.memberId(),
+                      actor.loginId(),
+                      actor.has(Role.SUPER_ADMIN));
+              if (adminScope != null && !adminScope.isEmpty()) {
+                access.setScope(actor, m.id(), adminScope);
+              }
+              return m;
+            }));
   }
 
   /**
    * Creates a member in a company without a signed-in admin (company creation, bootstrap, demo
-   * data). The caller has already decided that this is allowed.
+   * data). The caller has already decided that this is allowed. Hashes the password first, so
+   * before the transaction unless the caller holds one.
    */
-  @Transactional
   public Member createIn(
       Company company,
       NewMember cmd,
+      @Nullable UUID actorId,
+      String actorLogin,
+      boolean mayGrantAdmin) {
+    String hash = cmd.password() == null ? null : passwords.hash(cmd.password());
+    return Objects.requireNonNull(
+        tx.execute(s -> insert(company, cmd, hash, actorId, actorLogin, mayGrantAdmin)));
+  }
+
+  private Member insert(
+      Company company,
+      NewMember cmd,
+      @Nullable String passwordHash,
       @Nullable UUID actorId,
       String actorLogin,
       boolean mayGrantAdmin) {
@@ -171,7 +201,7 @@ public class Members {
             MemberStatus.ACTIVE,
             cmd.locale() == null ? "ja" : cmd.locale(),
             cmd.timeZone() == null ? "Asia/Tokyo" : cmd.timeZone(),
-            passwords.hash(cmd.password()),
+            Objects.requireNonNull(passwordHash),
             now,
             null,
             null,

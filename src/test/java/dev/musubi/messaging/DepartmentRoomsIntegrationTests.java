@@ -1,19 +1,24 @@
 package dev.musubi.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.Fixtures.TestCompany;
 import dev.musubi.testing.Fixtures.TestMember;
 import dev.musubi.testing.MusubiIntegrationTest;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Department rooms follow the directory: placements, suspensions, resumptions, tree moves. */
@@ -21,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 class DepartmentRoomsIntegrationTests {
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
   Fixtures fixtures;
 
   @BeforeEach
@@ -68,23 +74,23 @@ class DepartmentRoomsIntegrationTests {
 
     // D joins the sub-department: D is in the wide room only.
     place(admin, d, tokyo);
-    assertThat(members(admin, roomId)).contains(d.id().toString());
+    eventually(() -> assertThat(members(admin, roomId)).contains(d.id().toString()));
     assertThat(members(admin, narrowId)).doesNotContain(d.id().toString());
     assertThat(d.client().get("/api/v1/rooms/" + roomId).status()).isEqualTo(200);
     Talk.send(a.client(), roomId, "営業部の皆さんへ");
 
     // A leaves every department: out of both rooms, 404 from now on.
     place(admin, a);
-    assertThat(a.client().get("/api/v1/rooms/" + roomId).status()).isEqualTo(404);
-    assertThat(members(admin, narrowId)).containsExactly(c.adminId().toString());
+    eventually(() -> assertThat(a.client().get("/api/v1/rooms/" + roomId).status()).isEqualTo(404));
+    eventually(() -> assertThat(members(admin, narrowId)).containsExactly(c.adminId().toString()));
 
     // B suspended: out; resumed: back, with everything before read.
     assertThat(admin.post("/api/v1/admin/members/" + b.id() + "/suspend", null).status())
         .isEqualTo(200);
-    assertThat(members(admin, roomId)).doesNotContain(b.id().toString());
+    eventually(() -> assertThat(members(admin, roomId)).doesNotContain(b.id().toString()));
     assertThat(admin.post("/api/v1/admin/members/" + b.id() + "/resume", null).status())
         .isEqualTo(200);
-    assertThat(members(admin, roomId)).contains(b.id().toString());
+    eventually(() -> assertThat(members(admin, roomId)).contains(b.id().toString()));
 
     // Membership cannot be changed by hand.
     ApiClient.Response add =
@@ -98,20 +104,41 @@ class DepartmentRoomsIntegrationTests {
     String osaka = department(admin, "大阪営業課", null);
     TestMember e = fixtures.member(c, "eda");
     place(admin, e, osaka);
+    awaitSyncsDone();
     assertThat(members(admin, roomId)).doesNotContain(e.id().toString());
     assertThat(
             admin.patch("/api/v1/admin/departments/" + osaka, Map.of("parentId", sales)).status())
         .isEqualTo(200);
-    assertThat(members(admin, roomId)).contains(e.id().toString());
+    eventually(() -> assertThat(members(admin, roomId)).contains(e.id().toString()));
     // A deleted member leaves too.
     assertThat(admin.delete("/api/v1/admin/members/" + e.id()).status()).isIn(200, 204);
-    assertThat(members(admin, roomId)).doesNotContain(e.id().toString());
+    eventually(() -> assertThat(members(admin, roomId)).doesNotContain(e.id().toString()));
+    // Each sync ran after its change committed, and left no publication record behind.
+    awaitSyncsDone();
 
     // Another company's department is unknown.
     TestCompany other = fixtures.company();
     ApiClient.Response foreign = other.admin().post("/api/v1/rooms", room(sales, true));
     assertThat(foreign.status()).isEqualTo(422);
     assertThat(foreign.body()).doesNotContain("営業部");
+  }
+
+  /** Rooms follow the directory shortly after its commit, on a thread of their own. */
+  private static void eventually(ThrowingRunnable assertion) {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(assertion);
+  }
+
+  /** Completed publications are deleted; none of the room sync's stays incomplete either. */
+  private void awaitSyncsDone() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                jdbc.sql("SELECT COUNT(*) FROM event_publication WHERE listener_id LIKE ?")
+                        .param("%DepartmentRoomSync%")
+                        .query(Long.class)
+                        .single()
+                    == 0);
   }
 
   private static Map<String, Object> room(String department, boolean includeSub) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.musubi.drive.DriveClient;
 import dev.musubi.identity.MemberLifecycle;
+import dev.musubi.identity.MemberPurged;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,6 +37,8 @@ class CryptoShreddingIntegrationTests {
   @Autowired TestClock clock;
   @Autowired JdbcClient jdbc;
   @Autowired MemberLifecycle lifecycle;
+  @Autowired ApplicationEventPublisher events;
+  @Autowired TransactionTemplate tx;
 
   @AfterEach
   void resetClock() {
@@ -160,5 +165,38 @@ class CryptoShreddingIntegrationTests {
         .contains("\"keysDestroyed\":\"1\"")
         .contains("\"blobsShredded\":\"1\"")
         .contains("\"blobsKeptForOthers\":\"1\"");
+
+    // The purge delivered again, as the event publication registry does after a crash: the
+    // erasure is done already, so nothing is erased or audited twice, and no row stays.
+    tx.executeWithoutResult(s -> events.publishEvent(new MemberPurged(company.id(), gone.id())));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                count(
+                        "SELECT COUNT(*) FROM event_publication WHERE listener_id LIKE ?"
+                            + " AND serialized_event LIKE ?",
+                        "%MemberErasure%",
+                        "%" + gone.id() + "%")
+                    == 0);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM audit_event WHERE tenant_id = ? AND target_id = ?"
+                    + " AND action LIKE 'MEMBER_DATA_ERASURE%'",
+                company.id(), gone.id().toString()))
+        .isZero();
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM audit_event WHERE tenant_id = ? AND target_id = ?"
+                    + " AND action = 'MEMBER_DATA_ERASED'",
+                company.id(),
+                gone.id().toString()))
+        .isEqualTo(1);
+    assertThat(
+            jdbc.sql("SELECT status FROM privacy_erasure WHERE member_id = ?")
+                .param(gone.id())
+                .query(String.class)
+                .single())
+        .isEqualTo("done");
   }
 }

@@ -24,6 +24,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What a signed-in member does with their own account: profile, password, two-step, sessions,
@@ -102,6 +103,7 @@ public class Account {
   private final Clock clock;
 
   private final dev.musubi.platform.geo.GeoIp geoIp;
+  private final TransactionTemplate tx;
 
   Account(
       MemberStore members,
@@ -116,7 +118,9 @@ public class Account {
       AuditTrail audit,
       Ids ids,
       dev.musubi.platform.geo.GeoIp geoIp,
-      Clock clock) {
+      Clock clock,
+      TransactionTemplate tx) {
+    this.tx = tx;
     this.geoIp = geoIp;
     this.members = members;
     this.companies = companies;
@@ -224,9 +228,9 @@ public class Account {
 
   /**
    * Changes the password after checking the current one; ends every other session and every token
-   * of the member.
+   * of the member. The Argon2 work (checking the current password, the history, hashing the new
+   * one) is done before the transaction, which holds a connection only to store the result.
    */
-  @Transactional
   public void changePassword(MemberPrincipal p, String current, String next) {
     MemberRow m = load(p);
     if (m.passwordHash() == null || !passwords.matches(current, m.passwordHash())) {
@@ -238,12 +242,17 @@ public class Account {
               .with("reason", "wrong_current_password"));
       throw Problems.invalid("currentPassword", "wrong", "The current password is incorrect.");
     }
-    passwords.change(m, "newPassword", next, companies.policy(p.tenantId()));
-    revocations.endAll(p.tenantId(), p.memberId(), p.sessionId(), true, "password_changed");
-    audit.record(
-        AuditRecord.of(p.tenantId(), AuditAction.PASSWORD_CHANGED)
-            .actor(p.memberId(), p.loginId())
-            .target("member", p.memberId()));
+    Passwords.NewPassword password =
+        passwords.prepare(m, "newPassword", next, companies.policy(p.tenantId()));
+    tx.executeWithoutResult(
+        s -> {
+          passwords.store(password);
+          revocations.endAll(p.tenantId(), p.memberId(), p.sessionId(), true, "password_changed");
+          audit.record(
+              AuditRecord.of(p.tenantId(), AuditAction.PASSWORD_CHANGED)
+                  .actor(p.memberId(), p.loginId())
+                  .target("member", p.memberId()));
+        });
   }
 
   // Two-step verification ---------------------------------------------------------------------

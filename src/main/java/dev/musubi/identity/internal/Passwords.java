@@ -8,9 +8,15 @@ import dev.musubi.platform.web.ProblemException.FieldError;
 import dev.musubi.platform.web.Problems;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Checks new passwords against the company's policy and stores their Argon2id hashes. */
+/**
+ * Checks new passwords against the company's policy and stores their Argon2id hashes. Hashing and
+ * checking a password happen before the transaction that stores it: Argon2 on a held connection
+ * starved the pool in a burst of password changes.
+ */
 @Component
 public class Passwords {
 
@@ -39,16 +45,38 @@ public class Passwords {
         .toList();
   }
 
+  /**
+   * The Argon2id hash of {@code password}. Where the caller can, it hashes before its transaction
+   * ({@link #hashBeforeTransaction}): a hash takes tens of milliseconds of a core and, in a burst,
+   * waits its turn for one, and a connection held meanwhile is one the pool cannot lend.
+   */
   public String hash(String password) {
     return hasher.hash(password);
   }
 
+  /** {@link #hash}, asserting that no transaction (so no pool connection) is held meanwhile. */
+  public String hashBeforeTransaction(String password) {
+    assert !TransactionSynchronizationManager.isActualTransactionActive()
+        : "Argon2 while a transaction holds a connection";
+    return hasher.hash(password);
+  }
+
+  /**
+   * Whether {@code raw} matches {@code hash}; as costly as hashing, so best outside transactions.
+   */
   public boolean matches(String raw, String hash) {
     return hasher.matches(raw, hash);
   }
 
-  /** Validates, checks history and stores a new password for an existing member. */
-  public void change(MemberRow member, String field, String password, SecurityPolicy policy) {
+  /** A new password that passed the policy and history checks, hashed, ready to {@link #store}. */
+  public record NewPassword(UUID tenantId, UUID memberId, String hash) {}
+
+  /**
+   * Validates a new password for an existing member, checks it against their history and hashes it,
+   * all before the transaction that stores it (see {@link #hash}).
+   */
+  public NewPassword prepare(
+      MemberRow member, String field, String password, SecurityPolicy policy) {
     List<FieldError> errors = violations(field, password, policy, member.loginId(), names(member));
     if (!errors.isEmpty()) {
       throw Problems.invalid(errors);
@@ -58,7 +86,12 @@ public class Passwords {
         throw Problems.invalid(field, "reused", "This password was used recently.");
       }
     }
-    members.setPassword(member.tenantId(), member.id(), hasher.hash(password), clock.instant());
+    return new NewPassword(member.tenantId(), member.id(), hashBeforeTransaction(password));
+  }
+
+  /** Stores a prepared password (and keeps the old one in the history). */
+  public void store(NewPassword p) {
+    members.setPassword(p.tenantId(), p.memberId(), p.hash(), clock.instant());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.musubi.mail.MailboxChanged;
 import dev.musubi.mail.Mailboxes;
 import dev.musubi.mail.internal.ConnectionLimits;
 import dev.musubi.mail.internal.ProtocolSessions;
+import dev.musubi.platform.AfterCommit;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +32,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The IMAP server: a plain port with STARTTLS and, when a key store is configured, an implicit TLS
@@ -200,14 +199,20 @@ public class ImapServer implements SmartLifecycle {
     }
   }
 
-  /** A suspended member's connections end at once with {@code * BYE}. */
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  /**
+   * A suspended member's connections end with {@code * BYE} once the suspension has committed (no
+   * event publication record: only this process's sockets are involved).
+   */
+  @EventListener
   void on(MemberSuspended e) {
-    for (ImapSession s : sessions) {
-      if (s.belongsTo(e.tenantId(), e.memberId())) {
-        s.bye("Account suspended");
-      }
-    }
+    AfterCommit.run(
+        () -> {
+          for (ImapSession s : sessions) {
+            if (s.belongsTo(e.tenantId(), e.memberId())) {
+              s.bye("Account suspended");
+            }
+          }
+        });
   }
 
   /** Signed-in sessions of a member now. */

@@ -9,6 +9,7 @@ import dev.musubi.mail.internal.ProtocolSessions;
 import dev.musubi.mail.smtp.SmtpAcceptor;
 import dev.musubi.mail.smtp.SmtpProperties;
 import dev.musubi.mail.smtp.SmtpTls;
+import dev.musubi.platform.AfterCommit;
 import dev.musubi.platform.security.MemberPrincipal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,9 +23,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The submission server: a STARTTLS port and, when configured, an implicit-TLS port, one virtual
@@ -136,17 +136,23 @@ public class SubmissionServer implements SmartLifecycle {
     }
   }
 
-  /** Closes every connection signed in as the suspended or deleted member. */
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  /**
+   * Closes every connection signed in as the suspended or deleted member once that has committed
+   * (no event publication record: only this process's sockets are involved).
+   */
+  @EventListener
   void on(MemberSuspended event) {
-    for (SubmissionSession session : sessions) {
-      MemberPrincipal member = session.member();
-      if (member != null
-          && member.tenantId().equals(event.tenantId())
-          && member.memberId().equals(event.memberId())) {
-        session.shutdown();
-      }
-    }
+    AfterCommit.run(
+        () -> {
+          for (SubmissionSession session : sessions) {
+            MemberPrincipal member = session.member();
+            if (member != null
+                && member.tenantId().equals(event.tenantId())
+                && member.memberId().equals(event.memberId())) {
+              session.shutdown();
+            }
+          }
+        });
   }
 
   @Override

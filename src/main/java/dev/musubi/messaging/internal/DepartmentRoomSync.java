@@ -13,15 +13,18 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -29,6 +32,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Keeps department rooms in step with the directory: after identity commits a change of who is in
  * which department (or a suspension or deletion), every department room of the company gets the
  * department's active members; owners stay unless they are no longer active.
+ *
+ * <p>The listeners run on a thread of their own after the commit, from the event publication
+ * registry: the committing thread gives its connection back at once (a synchronous after-commit
+ * listener held it while this took a second one), and a change whose sync failed or was cut short
+ * by a crash is run again ({@code EventPublicationRetry}). A sync brings rooms to the directory's
+ * state, so running one twice changes nothing. Changes of one company that arrive while a sync of
+ * it waits to start ride on that sync, so a burst of directory changes holds one connection per
+ * company rather than one per change.
  */
 @Component
 public class DepartmentRoomSync {
@@ -41,6 +52,12 @@ public class DepartmentRoomSync {
   private final Clock clock;
   private final ApplicationEventPublisher events;
   private final TransactionTemplate tx;
+
+  /** Companies with a sync queued that has not started reading the directory. */
+  private final Set<UUID> queued = ConcurrentHashMap.newKeySet();
+
+  /** One sync of a company at a time. */
+  private final Map<UUID, ReentrantLock> running = new ConcurrentHashMap<>();
 
   DepartmentRoomSync(
       TalkStore store,
@@ -58,28 +75,47 @@ public class DepartmentRoomSync {
     this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  @Async
+  @TransactionalEventListener(fallbackExecution = true)
   void on(DepartmentMembershipChanged e) {
-    syncAll(e.tenantId());
+    syncAfterChange(e.tenantId());
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  @Async
+  @TransactionalEventListener(fallbackExecution = true)
   void on(MemberSuspended e) {
-    syncAll(e.tenantId());
+    syncAfterChange(e.tenantId());
   }
 
-  /** Brings every department room of the company in step; returns how many memberships changed. */
-  public int syncAll(UUID tenantId) {
-    int changed = 0;
-    for (RoomRow room : store.departmentRooms(tenantId)) {
-      try {
-        changed += sync(tenantId, room.id());
-      } catch (RuntimeException ex) {
-        // The next directory change (or a later sync) tries again; other rooms go on.
-        log.warn("Department room {} could not be brought in step", room.id(), ex);
-      }
+  /**
+   * Syncs the company's rooms after a committed change, unless a sync of it that has not started
+   * yet is queued (that one reads the directory after this change). Throws when a room could not be
+   * brought in step, so that the registry keeps the publication and it is tried again.
+   */
+  void syncAfterChange(UUID tenantId) {
+    if (!queued.add(tenantId)) {
+      return;
     }
-    return changed;
+    ReentrantLock lock = running.computeIfAbsent(tenantId, t -> new ReentrantLock());
+    lock.lock();
+    try {
+      queued.remove(tenantId);
+      int failed = 0;
+      for (RoomRow room : store.departmentRooms(tenantId)) {
+        try {
+          sync(tenantId, room.id());
+        } catch (RuntimeException ex) {
+          failed++;
+          log.warn("Department room {} could not be brought in step", room.id(), ex);
+        }
+      }
+      if (failed > 0) {
+        throw new IllegalStateException(
+            failed + " department room(s) of company " + tenantId + " are not in step yet");
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Brings one department room in step with its department; returns how many rows changed. */

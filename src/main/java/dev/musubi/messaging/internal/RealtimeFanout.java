@@ -19,8 +19,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionPhase;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * After commit, turns talk events into realtime events for the room's current members, and closes
@@ -115,14 +113,15 @@ class RealtimeFanout {
         });
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  @EventListener
   void on(MemberSuspended e) {
-    streams.closeMember(e.memberId());
+    AfterCommit.run(() -> streams.closeMember(e.memberId()));
   }
 
-  @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+  @EventListener
   void on(SessionsEnded e) {
-    streams.closeSessions(e.memberId(), Set.copyOf(e.sessionIds()));
+    Set<UUID> sessions = Set.copyOf(e.sessionIds());
+    AfterCommit.run(() -> streams.closeSessions(e.memberId(), sessions));
   }
 
   private void message(UUID tenantId, UUID roomId, UUID messageId, String type) {

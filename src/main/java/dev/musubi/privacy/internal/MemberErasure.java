@@ -58,12 +58,20 @@ public class MemberErasure {
   }
 
   /**
-   * Not one transaction as a module listener would be: the modules' erasures commit first, so that
-   * destroying the member's keys afterwards sees every reference they dropped.
+   * Runs after the purge has committed, on a thread of its own, so the purging thread holds no
+   * connection while this takes one; tracked by the event publication registry, so a purge whose
+   * erasure was cut short by a crash is run again ({@code EventPublicationRetry}). Not one
+   * transaction as a module listener would be: the modules' erasures commit first, so that
+   * destroying the member's keys afterwards sees every reference they dropped. Run twice, the
+   * second run finds the erasure done and does nothing; a failed erasure stays pending for {@link
+   * #retryPending()}.
    */
   @Async
   @TransactionalEventListener
   void on(MemberPurged e) {
+    if (store.erased(e.tenantId(), e.memberId())) {
+      return;
+    }
     store.requestErasure(e.tenantId(), e.memberId(), clock.instant());
     erase(e.tenantId(), e.memberId(), true);
   }

@@ -280,6 +280,17 @@ public class PrivacyStore {
         .update();
   }
 
+  /** Whether the member's erasure has completed. */
+  public boolean erased(UUID tenantId, UUID memberId) {
+    return jdbc.sql(
+                "SELECT COUNT(*) FROM privacy_erasure WHERE tenant_id = ? AND member_id = ?"
+                    + " AND status = 'done'")
+            .params(tenantId, memberId)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   /** Erasures still waiting (a hold, or a failure), as (company, member) pairs. */
   public List<UUID[]> pendingErasures() {
     return jdbc.sql(
