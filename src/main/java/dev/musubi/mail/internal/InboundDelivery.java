@@ -156,8 +156,9 @@ public class InboundDelivery implements MailInbound {
   }
 
   /**
-   * Stores a message for members of one or more companies: the blobs first (durable on return of
-   * {@link BlobStore#put}), then every mailbox and the log rows in one transaction.
+   * Stores a message for members of one or more companies: the ciphertexts first, written and
+   * synced before any transaction begins (so no pooled connection waits on the disk), then the blob
+   * rows, every mailbox and the log rows in one transaction; returns once it has committed.
    */
   public Delivery store(
       byte[] message,
@@ -170,92 +171,74 @@ public class InboundDelivery implements MailInbound {
       boolean seen)
       throws IOException {
     // One copy per member, under the member's own key (crypto-shredded with the member).
-    Map<UUID, BlobRef> refs = new LinkedHashMap<>();
-    if (commits != null) {
-      // A group's work runs on one thread: the ciphertexts are written (and synced) beforehand,
-      // each recorded in a transaction of its own.
+    Map<UUID, BlobStore.Prepared> prepared = new LinkedHashMap<>();
+    try {
       for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
         for (UUID member : e.getValue()) {
-          refs.put(
+          prepared.put(
               member,
-              blobs.put(e.getKey(), member, new ByteArrayInputStream(message), message.length));
+              blobs.prepare(e.getKey(), member, new ByteArrayInputStream(message), message.length));
         }
       }
-    }
-    // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
-    ImapSummary summary = ImapSummary.of(message);
-    // Returns once committed; with musubi.mail.group-commit the commit is shared with the
-    // deliveries arriving meanwhile (off by default: on two busy cores it did not pay, see
-    // docs/benchmarks.md). Without it, the blob rows commit with the message rows: one commit.
-    Supplier<Delivery> work =
-        () -> {
-          if (commits == null) {
+      // Worked out once for every copy: IMAP FETCH of envelopes and structure then never reads it.
+      ImapSummary summary = ImapSummary.of(message);
+      // Runs in one transaction; with musubi.mail.group-commit that transaction is shared with the
+      // deliveries arriving meanwhile (see docs/benchmarks.md), and the work may run twice (again
+      // alone when its group rolled back), so it does nothing outside the transaction.
+      Supplier<Delivery> work =
+          () -> {
+            Map<UUID, BlobRef> refs = new LinkedHashMap<>();
+            prepared.forEach((member, blob) -> refs.put(member, blob.record()));
+            UUID first = null;
+            int count = 0;
             for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
+              UUID tenant = e.getKey();
+              UUID logId = null;
+              if (logStatus.containsKey(tenant)) {
+                logId =
+                    mailLog.record(
+                        tenant,
+                        direction,
+                        envelope.mailFrom(),
+                        envelope.recipients(),
+                        parsed.subject(),
+                        message.length,
+                        parsed.attachments().size(),
+                        envelope.auth(),
+                        logStatus.get(tenant),
+                        parsed.parseError().isEmpty()
+                            ? ""
+                            : "stored unparsed: " + parsed.parseError());
+                if (first == null) {
+                  first = logId;
+                }
+              }
               for (UUID member : e.getValue()) {
-                refs.put(member, putInTransaction(e.getKey(), member, message));
+                mailboxes.store(
+                    new Mailboxes.NewMessage(
+                        tenant,
+                        member,
+                        folderRoles.getOrDefault(tenant, "inbox"),
+                        refs.get(member),
+                        parsed,
+                        envelope.receivedAt(),
+                        seen,
+                        false,
+                        envelope.auth(),
+                        logId),
+                    summary);
+                count++;
               }
             }
-          }
-          UUID first = null;
-          int count = 0;
-          for (Map.Entry<UUID, Set<UUID>> e : targets.entrySet()) {
-            UUID tenant = e.getKey();
-            UUID logId = null;
-            if (logStatus.containsKey(tenant)) {
-              logId =
-                  mailLog.record(
-                      tenant,
-                      direction,
-                      envelope.mailFrom(),
-                      envelope.recipients(),
-                      parsed.subject(),
-                      message.length,
-                      parsed.attachments().size(),
-                      envelope.auth(),
-                      logStatus.get(tenant),
-                      parsed.parseError().isEmpty()
-                          ? ""
-                          : "stored unparsed: " + parsed.parseError());
-              if (first == null) {
-                first = logId;
-              }
-            }
-            for (UUID member : e.getValue()) {
-              mailboxes.store(
-                  new Mailboxes.NewMessage(
-                      tenant,
-                      member,
-                      folderRoles.getOrDefault(tenant, "inbox"),
-                      refs.get(member),
-                      parsed,
-                      envelope.receivedAt(),
-                      seen,
-                      false,
-                      envelope.auth(),
-                      logId),
-                  summary);
-              count++;
-            }
-          }
-          return new Delivery(first == null ? UUID.randomUUID() : first, count);
-        };
-    if (commits != null) {
-      return commits.run(work);
-    }
-    try {
+            return new Delivery(first == null ? UUID.randomUUID() : first, count);
+          };
+      if (commits != null) {
+        return commits.run(work);
+      }
       return tx.execute(s -> work.get());
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
-  /** The ciphertext is synced when this returns; its row commits with the caller's work. */
-  private BlobRef putInTransaction(UUID tenant, UUID member, byte[] message) {
-    try {
-      return blobs.putInTransaction(
-          tenant, member, new ByteArrayInputStream(message), message.length);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } finally {
+      // Ciphertexts no committed transaction recorded (a rollback, a duplicate) are removed.
+      prepared.values().forEach(BlobStore.Prepared::close);
     }
   }
 

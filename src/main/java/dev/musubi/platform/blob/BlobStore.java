@@ -50,6 +50,38 @@ public interface BlobStore {
       UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
       throws IOException;
 
+  /**
+   * Writes and syncs the ciphertext of {@code content} for the member (as {@link #put(UUID, UUID,
+   * InputStream, long)} encrypts it) without recording it: no transaction and no pooled connection
+   * is held while the bytes are written and synced. The caller then records the blob in its own
+   * transaction with {@link Prepared#record} and closes the result when done; closing removes the
+   * ciphertext unless a transaction that recorded it as a new blob has committed. Reads at most
+   * {@code maxBytes}; more is refused with {@link BlobTooLargeException} and nothing is kept.
+   */
+  Prepared prepare(UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException;
+
+  /** A ciphertext written and synced by {@link #prepare}, not yet recorded. */
+  interface Prepared extends AutoCloseable {
+
+    /** The reference the blob has once recorded. */
+    BlobRef ref();
+
+    /**
+     * Records the blob in the caller's transaction and returns its reference: the blob exists once
+     * that transaction commits. When the company holds the same bytes already, that blob is used
+     * (its collection time moves as with {@code put}) and this ciphertext goes at {@link #close}.
+     * May be called again in a later transaction after one rolled back.
+     *
+     * @throws IllegalStateException when no transaction is active
+     */
+    BlobRef record();
+
+    /** Removes the ciphertext unless a committed transaction recorded it; harmless twice. */
+    @Override
+    void close();
+  }
+
   /** The blob's size, if the company holds it. */
   Optional<BlobRef> find(UUID tenantId, String sha256);
 

@@ -142,6 +142,39 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
       long maxBytes,
       boolean inCallersTransaction)
       throws IOException {
+    return counted(
+        content,
+        maxBytes,
+        watched -> store(tenantId, memberId, watched, maxBytes, inCallersTransaction));
+  }
+
+  @Override
+  public Prepared prepare(
+      UUID tenantId, @Nullable UUID memberId, InputStream content, long maxBytes)
+      throws IOException {
+    return counted(
+        content,
+        maxBytes,
+        watched -> {
+          DataKeys.DataKey key =
+              memberId == null ? keys.current(tenantId) : keys.currentForMember(tenantId, memberId);
+          UUID objectId = ids.next();
+          try (BlobBackend.Upload upload = backend.upload(objectKey(tenantId, objectId))) {
+            BlobRef ref = encrypt(upload, key, tenantId, memberId, objectId, watched, maxBytes);
+            upload.commit();
+            return new PreparedBlob(tenantId, memberId, ref, objectId, key.id());
+          }
+        });
+  }
+
+  /** Work on the caller's content that {@link #counted} watches. */
+  @FunctionalInterface
+  private interface Writing<T> {
+    T write(InputStream watched) throws IOException;
+  }
+
+  /** Runs {@code writing}, counting failures of the store's own side in the write errors. */
+  private <T> T counted(InputStream content, long maxBytes, Writing<T> writing) throws IOException {
     if (maxBytes < 0) {
       throw new IllegalArgumentException("maxBytes must not be negative");
     }
@@ -160,7 +193,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
           }
         };
     try {
-      return store(tenantId, memberId, watched, maxBytes, inCallersTransaction);
+      return writing.write(watched);
     } catch (BlobTooLargeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -168,6 +201,122 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
         writeErrors.increment();
       }
       throw e;
+    }
+  }
+
+  /** Streams the plaintext through SHA-256 and encryption into the upload (not yet committed). */
+  private BlobRef encrypt(
+      BlobBackend.Upload upload,
+      DataKeys.DataKey key,
+      UUID tenantId,
+      @Nullable UUID memberId,
+      UUID objectId,
+      InputStream content,
+      long maxBytes)
+      throws IOException {
+    MessageDigest digest = sha256();
+    long size = 0;
+    try (OutputStream encrypting =
+        key.aead().newEncryptingStream(upload.out(), associatedData(tenantId, objectId))) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = content.read(buffer)) != -1) {
+        size += n;
+        if (size > maxBytes) {
+          throw new BlobTooLargeException(maxBytes);
+        }
+        digest.update(buffer, 0, n);
+        encrypting.write(buffer, 0, n);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot encrypt", e);
+    }
+    return new BlobRef(address(memberId, HexFormat.of().formatHex(digest.digest())), size);
+  }
+
+  /**
+   * A ciphertext written and synced, waiting for a transaction to record it; removed at close
+   * unless a transaction that inserted its row committed (when closed while that transaction is
+   * still open, its end decides).
+   */
+  private final class PreparedBlob implements Prepared {
+
+    private final UUID tenantId;
+    private final @Nullable UUID memberId;
+    private final BlobRef ref;
+    private final UUID objectId;
+    private final UUID keyId;
+    private boolean kept;
+    private boolean pending;
+    private boolean closed;
+
+    PreparedBlob(UUID tenantId, @Nullable UUID memberId, BlobRef ref, UUID objectId, UUID keyId) {
+      this.tenantId = tenantId;
+      this.memberId = memberId;
+      this.ref = ref;
+      this.objectId = objectId;
+      this.keyId = keyId;
+    }
+
+    @Override
+    public BlobRef ref() {
+      return ref;
+    }
+
+    @Override
+    public synchronized BlobRef record() {
+      if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+        throw new IllegalStateException("record needs the caller's transaction");
+      }
+      if (closed || kept || pending) {
+        throw new IllegalStateException("the prepared blob is closed or recorded");
+      }
+      for (int attempt = 0; attempt < 3; attempt++) {
+        if (touch(joinTx, tenantId, ref.sha256())) {
+          return ref; // the same bytes are stored already: this copy goes at close
+        }
+        if (insertJoined(tenantId, memberId, ref.sha256(), ref.size(), objectId, keyId)) {
+          pending = true;
+          TransactionSynchronizationManager.registerSynchronization(
+              new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                  ended(status == STATUS_COMMITTED);
+                }
+              });
+          return ref;
+        }
+      }
+      writeErrors.increment();
+      throw new IllegalStateException("could not record blob " + ref.sha256());
+    }
+
+    private synchronized void ended(boolean committed) {
+      pending = false;
+      kept = committed;
+      if (!committed && closed) {
+        delete();
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (!kept && !pending) {
+        delete();
+      }
+    }
+
+    private void delete() {
+      try {
+        backend.delete(objectKey(tenantId, objectId));
+      } catch (IOException | RuntimeException e) {
+        // Left as an unreferenced object; the collector's sweep never reads it.
+        writeErrors.increment();
+      }
     }
   }
 
@@ -182,26 +331,10 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     DataKeys.DataKey key =
         memberId == null ? keys.current(tenantId) : keys.currentForMember(tenantId, memberId);
     UUID objectId = ids.next();
-    MessageDigest digest = sha256();
-    long size = 0;
     try (BlobBackend.Upload upload = backend.upload(objectKey(tenantId, objectId))) {
-      try (OutputStream encrypting =
-          key.aead().newEncryptingStream(upload.out(), associatedData(tenantId, objectId))) {
-        byte[] buffer = new byte[BUFFER];
-        int n;
-        while ((n = content.read(buffer)) != -1) {
-          size += n;
-          if (size > maxBytes) {
-            throw new BlobTooLargeException(maxBytes);
-          }
-          digest.update(buffer, 0, n);
-          encrypting.write(buffer, 0, n);
-        }
-      } catch (GeneralSecurityException e) {
-        throw new IOException("cannot encrypt", e);
-      }
-      String sha = address(memberId, HexFormat.of().formatHex(digest.digest()));
-      BlobRef ref = new BlobRef(sha, size);
+      BlobRef ref = encrypt(upload, key, tenantId, memberId, objectId, content, maxBytes);
+      String sha = ref.sha256();
+      long size = ref.size();
       String objectKey = objectKey(tenantId, objectId);
       boolean committed = false;
       try {

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.musubi.platform.blob.BlobNotFoundException;
 import dev.musubi.platform.blob.BlobRef;
 import dev.musubi.platform.blob.BlobReferences;
@@ -21,6 +23,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,6 +36,8 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
   @Autowired BlobReferences blobReferences;
   @Autowired BlobBackend backend;
   @Autowired PlatformTransactionManager transactions;
+  @Autowired javax.sql.DataSource dataSource;
+  @Autowired dev.musubi.platform.Ids ids;
 
   @Override
   EncryptedBlobStore store() {
@@ -201,6 +207,166 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
         .hasCauseInstanceOf(dev.musubi.platform.blob.BlobTooLargeException.class);
     assertThat(blobRows(tenant)).isEqualTo(1);
     assertThat(objectCount(tenant)).isEqualTo(1);
+  }
+
+  @Test
+  void aPreparedBlobIsSyncedWithoutAConnectionAndKeptOnlyIfARecordingTransactionCommits()
+      throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID member = UUID.randomUUID();
+    byte[] content = "written and synced before the message's transaction".getBytes(UTF_8);
+    HikariDataSource app = (HikariDataSource) dataSource;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(app.getJdbcUrl());
+    config.setUsername(app.getUsername());
+    config.setPassword(app.getPassword());
+    // One connection: a write or sync that held it would make the probe below time out.
+    config.setMaximumPoolSize(1);
+    config.setConnectionTimeout(250);
+    try (HikariDataSource one = new HikariDataSource(config)) {
+      List<Boolean> connectionFreeWhileSyncing = new ArrayList<>();
+      BlobBackend probing =
+          new BlobBackend() {
+            @Override
+            public String name() {
+              return backend.name();
+            }
+
+            @Override
+            public Upload upload(String key) throws IOException {
+              Upload upload = backend.upload(key);
+              return new Upload() {
+                @Override
+                public java.io.OutputStream out() {
+                  return upload.out();
+                }
+
+                @Override
+                public void commit() throws IOException {
+                  try (java.sql.Connection c = one.getConnection()) {
+                    connectionFreeWhileSyncing.add(c.isValid(1));
+                  } catch (java.sql.SQLException e) {
+                    connectionFreeWhileSyncing.add(false);
+                  }
+                  upload.commit();
+                }
+
+                @Override
+                public void abort() {
+                  upload.abort();
+                }
+              };
+            }
+
+            @Override
+            public java.nio.channels.SeekableByteChannel read(String key) throws IOException {
+              return backend.read(key);
+            }
+
+            @Override
+            public void delete(String key) throws IOException {
+              backend.delete(key);
+            }
+
+            @Override
+            public boolean exists(String key) throws IOException {
+              return backend.exists(key);
+            }
+
+            @Override
+            public void check() throws IOException {
+              backend.check();
+            }
+          };
+      var transactions = new DataSourceTransactionManager(one);
+      var store =
+          new EncryptedBlobStore(
+              JdbcClient.create(one),
+              transactions,
+              keys,
+              probing,
+              ids,
+              java.time.Clock.systemUTC());
+      var tx = new TransactionTemplate(transactions);
+
+      // Rolled back: the ciphertext stays for another try; recorded again and committed, it is
+      // kept by close and reads back.
+      BlobRef ref;
+      try (BlobStore.Prepared prepared =
+          store.prepare(tenant, member, new ByteArrayInputStream(content), 1000)) {
+        assertThat(connectionFreeWhileSyncing).containsExactly(true);
+        assertThat(objectCount(tenant)).as("synced before any row").isEqualTo(1);
+        assertThat(blobRows(tenant)).isZero();
+        assertThatThrownBy(prepared::record).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(
+                () ->
+                    tx.executeWithoutResult(
+                        s -> {
+                          prepared.record();
+                          throw new IllegalStateException("the group failed");
+                        }))
+            .hasMessage("the group failed");
+        assertThat(blobRows(tenant)).isZero();
+        assertThat(objectCount(tenant)).isEqualTo(1);
+        ref = java.util.Objects.requireNonNull(tx.execute(s -> prepared.record()));
+        assertThat(ref).isEqualTo(prepared.ref());
+      }
+      assertThat(blobRows(tenant)).isEqualTo(1);
+      assertThat(objectCount(tenant)).isEqualTo(1);
+      try (InputStream in = store().open(tenant, ref.sha256())) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+
+      // The same bytes again: the stored blob is used and the new copy goes at close.
+      try (BlobStore.Prepared again =
+          store.prepare(tenant, member, new ByteArrayInputStream(content), 1000)) {
+        assertThat(objectCount(tenant)).isEqualTo(2);
+        BlobRef same = tx.execute(s -> again.record());
+        assertThat(same).isEqualTo(ref);
+      }
+      assertThat(blobRows(tenant)).isEqualTo(1);
+      assertThat(objectCount(tenant)).isEqualTo(1);
+
+      // Never recorded: removed at close.
+      byte[] other = "never recorded".getBytes(UTF_8);
+      store.prepare(tenant, member, new ByteArrayInputStream(other), 1000).close();
+      assertThat(objectCount(tenant)).isEqualTo(1);
+      assertThat(connectionFreeWhileSyncing).containsExactly(true, true, true);
+
+      // Closed inside the recording transaction: its end decides.
+      tx.executeWithoutResult(
+          s -> {
+            try (BlobStore.Prepared inside =
+                store.prepare(tenant, member, new ByteArrayInputStream(other), 1000)) {
+              inside.record();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      assertThat(blobRows(tenant)).isEqualTo(2);
+      assertThat(objectCount(tenant)).isEqualTo(2);
+      byte[] third = "closed inside a transaction that rolls back".getBytes(UTF_8);
+      assertThatThrownBy(
+              () ->
+                  tx.executeWithoutResult(
+                      s -> {
+                        try (BlobStore.Prepared inside =
+                            store.prepare(tenant, member, new ByteArrayInputStream(third), 1000)) {
+                          inside.record();
+                        } catch (IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        }
+                        throw new IllegalStateException("rolled back");
+                      }))
+          .hasMessage("rolled back");
+      assertThat(blobRows(tenant)).isEqualTo(2);
+      assertThat(objectCount(tenant)).isEqualTo(2);
+
+      // Too large: refused, nothing kept.
+      assertThatThrownBy(() -> store.prepare(tenant, member, new PatternStream(5_000, 3), 4_000))
+          .isInstanceOf(dev.musubi.platform.blob.BlobTooLargeException.class);
+      assertThat(objectCount(tenant)).isEqualTo(2);
+    }
   }
 
   private BlobRef putJoined(UUID tenant, UUID member, byte[] content) {
