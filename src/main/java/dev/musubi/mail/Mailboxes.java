@@ -1225,22 +1225,26 @@ public class Mailboxes {
 
   /**
    * As {@link #imapChangedSince(MemberPrincipal, UUID, long)}, only messages with UIDs up to {@code
-   * maxUid} (those a session knows; it learns of newer ones by EXISTS), at most 10,000 of the
-   * earliest changed. Found by the folder's mod-sequence index (V79_5), not by reading the folder.
+   * maxUid} (those a session knows; it learns of newer ones by EXISTS), from the earliest 10,000
+   * changes. Found by the folder's mod-sequence index (V79_5), not by reading the folder; the UID
+   * bound is applied here, not in the query, where H2 would take it for a range of the folder's UID
+   * index and read every row up to it.
    */
   public List<ImapMessage> imapChangedSince(
       MemberPrincipal actor, UUID folderId, long modseq, long maxUid) {
-    List<ImapMessage> changed =
-        new ArrayList<>(
-            jdbc.sql(
-                    "SELECT "
-                        + IMAP_COLUMNS
-                        + " FROM mail_message WHERE tenant_id = ? AND member_id = ?"
-                        + " AND folder_id = ? AND modseq > ? AND uid <= ? ORDER BY modseq"
-                        + " LIMIT 10000")
-                .params(actor.tenantId(), actor.memberId(), folderId, modseq, maxUid)
-                .query(IMAP_ROW)
-                .list());
+    List<ImapMessage> changed = new ArrayList<>();
+    jdbc
+        .sql(
+            "SELECT "
+                + IMAP_COLUMNS
+                + " FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " AND modseq > ? ORDER BY modseq LIMIT 10000")
+        .params(actor.tenantId(), actor.memberId(), folderId, modseq)
+        .query(IMAP_ROW)
+        .list()
+        .stream()
+        .filter(m -> m.uid() <= maxUid)
+        .forEach(changed::add);
     changed.sort(java.util.Comparator.comparingLong(ImapMessage::uid));
     return changed;
   }
