@@ -952,20 +952,65 @@ public class Mailboxes {
     if (cached != null && cached.modseq() == modseq.get()) {
       return cached.uids();
     }
-    var out = new LongList();
-    jdbc.sql(
-            "SELECT uid FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
-                + " ORDER BY uid")
-        .params(actor.tenantId(), actor.memberId(), folderId)
-        .query(
-            rs -> {
-              out.add(rs.getLong(1));
-            });
-    long[] uids = out.toArray();
+    long[] uids = cached == null ? null : extended(actor, folderId, cached, modseq.get());
+    if (uids == null) {
+      var out = new LongList();
+      jdbc.sql(
+              "SELECT uid FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                  + " ORDER BY uid")
+          .params(actor.tenantId(), actor.memberId(), folderId)
+          .query(
+              rs -> {
+                out.add(rs.getLong(1));
+              });
+      uids = out.toArray();
+    }
     if (uidLists.size() >= MAX_UID_LISTS) {
       uidLists.clear();
     }
     uidLists.put(folderId, new UidList(modseq.get(), uids));
+    return uids;
+  }
+
+  /**
+   * The folder's UID list at {@code modseq} made from an older one and the UIDs added since, when
+   * no message of the older list has gone; null when one may have (the caller reads them all).
+   * Every change raises the folder's highest mod-sequence by one in the transaction that makes it
+   * (an arrival by {@code nextUid}, a flag change, expunge or move away by {@code nextModseq}), so:
+   * as many new UIDs as steps means every step was an arrival; otherwise the folder's count tells
+   * whether any message went. Both are read between two reads of the mod-sequence, which must still
+   * be {@code modseq}: no change committed meanwhile.
+   */
+  private long @Nullable [] extended(
+      MemberPrincipal actor, UUID folderId, UidList older, long modseq) {
+    if (older.modseq() > modseq) {
+      return null;
+    }
+    long last = older.uids().length == 0 ? 0 : older.uids()[older.uids().length - 1];
+    var added = new LongList();
+    jdbc.sql(
+            "SELECT uid FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " AND uid > ? ORDER BY uid")
+        .params(actor.tenantId(), actor.memberId(), folderId, last)
+        .query(
+            rs -> {
+              added.add(rs.getLong(1));
+            });
+    long[] more = added.toArray();
+    boolean noneGone =
+        more.length == modseq - older.modseq()
+            || jdbc.sql(
+                        "SELECT COUNT(*) FROM mail_message WHERE tenant_id = ? AND member_id = ?"
+                            + " AND folder_id = ?")
+                    .params(actor.tenantId(), actor.memberId(), folderId)
+                    .query(Long.class)
+                    .single()
+                == older.uids().length + more.length;
+    if (!noneGone || !imapHighestModseq(actor, folderId).equals(Optional.of(modseq))) {
+      return null;
+    }
+    long[] uids = Arrays.copyOf(older.uids(), older.uids().length + more.length);
+    System.arraycopy(more, 0, uids, older.uids().length, more.length);
     return uids;
   }
 
@@ -1023,6 +1068,34 @@ public class Mailboxes {
     if (filter.subjects().isEmpty() && filter.set().isEmpty() && filter.unset().isEmpty()) {
       return imapMessages(actor, folderId, afterUid + 1, toUid, limit);
     }
+    Candidates found = candidates(actor, folderId, afterUid, toUid, limit, filter);
+    List<Long> candidates = found.uids();
+    Set<Long> unfolded = found.unfolded();
+    List<ImapMessage> out = new ArrayList<>(candidates.size());
+    for (List<Long> chunk : chunks(candidates)) {
+      out.addAll(byUids(actor, folderId, chunk));
+    }
+    for (ImapMessage m : out) {
+      String folded = unfolded.contains(m.uid()) ? subjectFolded(m.subject()) : null;
+      if (folded != null) {
+        jdbc.sql("UPDATE mail_message SET subject_folded = ? WHERE tenant_id = ? AND id = ?")
+            .params(folded, actor.tenantId(), m.id())
+            .update();
+      }
+    }
+    return out;
+  }
+
+  /** Candidates of a SEARCH window, and those among them whose subject is not kept folded. */
+  private record Candidates(List<Long> uids, Set<Long> unfolded) {}
+
+  private Candidates candidates(
+      MemberPrincipal actor,
+      UUID folderId,
+      long afterUid,
+      long toUid,
+      int limit,
+      ImapFilter filter) {
     // First the candidates' UIDs, from the search index alone (every column named here is in
     // mail_message_imap_search_idx, V76), then only their rows: reading every row of the window
     // to test its subject read the stored summaries and response texts of each message too.
@@ -1059,19 +1132,38 @@ public class Mailboxes {
                 unfolded.add(uid);
               }
             });
-    List<ImapMessage> out = new ArrayList<>(candidates.size());
-    for (List<Long> chunk : chunks(candidates)) {
-      out.addAll(byUids(actor, folderId, chunk));
-    }
-    for (ImapMessage m : out) {
-      String folded = unfolded.contains(m.uid()) ? subjectFolded(m.subject()) : null;
-      if (folded != null) {
-        jdbc.sql("UPDATE mail_message SET subject_folded = ? WHERE tenant_id = ? AND id = ?")
-            .params(folded, actor.tenantId(), m.id())
-            .update();
+    return new Candidates(candidates, unfolded);
+  }
+
+  /**
+   * For a SEARCH that is the filter and nothing more (subject texts and flags, RFC 3501 §6.4.4):
+   * the UIDs above {@code afterUid} up to {@code toUid} that pass it, ascending, from the search
+   * index alone (V76) wherever the folded subject is kept, which compares as the caller would
+   * (NFKC, lower case, contains). Only messages whose subject is not kept folded are read, checked
+   * here and their folded subject kept.
+   */
+  @Transactional
+  public long[] imapSearchUids(
+      MemberPrincipal actor, UUID folderId, long afterUid, long toUid, ImapFilter filter) {
+    int limit = (int) Math.min(Integer.MAX_VALUE, Math.max(0, toUid - afterUid));
+    Candidates found = candidates(actor, folderId, afterUid, toUid, limit, filter);
+    Set<Long> matching = new java.util.TreeSet<>(found.uids());
+    matching.removeAll(found.unfolded());
+    for (List<Long> chunk : chunks(new ArrayList<>(found.unfolded()))) {
+      for (ImapMessage m : byUids(actor, folderId, chunk)) {
+        String folded = fold(m.subject());
+        if (filter.subjects().stream().allMatch(folded::contains)) {
+          matching.add(m.uid());
+        }
+        String kept = subjectFolded(m.subject());
+        if (kept != null) {
+          jdbc.sql("UPDATE mail_message SET subject_folded = ? WHERE tenant_id = ? AND id = ?")
+              .params(kept, actor.tenantId(), m.id())
+              .update();
+        }
       }
     }
-    return out;
+    return matching.stream().mapToLong(Long::longValue).toArray();
   }
 
   private static String flagColumn(String flag) {
@@ -1128,12 +1220,33 @@ public class Mailboxes {
 
   /** Messages whose flags changed after {@code modseq} (for IDLE and CONDSTORE), ascending. */
   public List<ImapMessage> imapChangedSince(MemberPrincipal actor, UUID folderId, long modseq) {
-    return jdbc.sql(
-            "SELECT * FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
-                + " AND modseq > ? ORDER BY uid LIMIT 10000")
+    return imapChangedSince(actor, folderId, modseq, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #imapChangedSince(MemberPrincipal, UUID, long)}, only messages with UIDs up to {@code
+   * maxUid} (those a session knows; it learns of newer ones by EXISTS), from the earliest 10,000
+   * changes. Found by the folder's mod-sequence index (V79_5), not by reading the folder; the UID
+   * bound is applied here, not in the query, where H2 would take it for a range of the folder's UID
+   * index and read every row up to it.
+   */
+  public List<ImapMessage> imapChangedSince(
+      MemberPrincipal actor, UUID folderId, long modseq, long maxUid) {
+    List<ImapMessage> changed = new ArrayList<>();
+    jdbc
+        .sql(
+            "SELECT "
+                + IMAP_COLUMNS
+                + " FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?"
+                + " AND modseq > ? ORDER BY modseq LIMIT 10000")
         .params(actor.tenantId(), actor.memberId(), folderId, modseq)
         .query(IMAP_ROW)
-        .list();
+        .list()
+        .stream()
+        .filter(m -> m.uid() <= maxUid)
+        .forEach(changed::add);
+    changed.sort(java.util.Comparator.comparingLong(ImapMessage::uid));
+    return changed;
   }
 
   /**

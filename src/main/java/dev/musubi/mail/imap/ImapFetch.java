@@ -103,8 +103,9 @@ final class ImapFetch {
     }
   }
 
-  byte[] response(ImapMessage msg, int seq) {
-    var w = new ResponseWriter().ascii("* " + seq + " FETCH (");
+  /** Appends the message's FETCH response to {@code into} (no copy of its own first). */
+  void response(ImapMessage msg, int seq, java.io.ByteArrayOutputStream into) {
+    var w = new ResponseWriter(into).ascii("* " + seq + " FETCH (");
     List<String> done = new ArrayList<>();
     ImapSummary summary = msg.summary();
     byte[] raw = null;
@@ -193,7 +194,6 @@ final class ImapFetch {
       w.ascii(" MODSEQ (" + msg.modseq() + ")");
     }
     w.ascii(")\r\n");
-    return w.bytes();
   }
 
   static String flagList(ImapMessage m) {

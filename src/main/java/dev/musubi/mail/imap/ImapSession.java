@@ -917,7 +917,9 @@ final class ImapSession implements ProtocolSessions.Session {
       writer.ascii("* " + now.length + " EXISTS\r\n");
     }
     if (highest > knownModseq) {
-      for (ImapMessage msg : mailboxes.imapChangedSince(m, folder, knownModseq)) {
+      for (ImapMessage msg :
+          mailboxes.imapChangedSince(
+              m, folder, knownModseq, known.length == 0 ? 0 : known[known.length - 1])) {
         int seq = java.util.Arrays.binarySearch(now, msg.uid());
         // New messages are announced by EXISTS; the client fetches their flags itself.
         Long told = reported.get(msg.uid());
@@ -974,6 +976,18 @@ final class ImapSession implements ProtocolSessions.Session {
     long maxModseq = 0;
     long after = 0;
     long last = uids.length == 0 ? 0 : uids[uids.length - 1];
+    // Subject texts and flags only: the database's answer is the answer, no row is read for it.
+    boolean fromIndex = SearchMatcher.filterIsWhole(key);
+    while (fromIndex && after < last) {
+      long to = Math.min(last, after + SEARCH_PAGE);
+      for (long uid : mailboxes.imapSearchUids(m, folder, after, to, filter)) {
+        int seq = java.util.Arrays.binarySearch(uids, uid) + 1;
+        if (seq > 0) {
+          result.append(' ').append(byUid ? uid : seq);
+        }
+      }
+      after = to;
+    }
     while (after < last) {
       // A window of UIDs per query, not a LIMIT: the database then reads each row once even when
       // it sorts the candidates instead of reading them in index order.
@@ -1062,16 +1076,16 @@ final class ImapSession implements ProtocolSessions.Session {
           continue;
         }
         int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
-        pending.writeBytes(responder.response(msg, seq));
+        responder.response(msg, seq, pending);
         if (pending.size() >= 256 * 1024) {
-          write(pending.toByteArray());
+          write(pending);
           pending.reset();
         }
       }
       responder.saveWorkedOut();
     }
     if (pending.size() > 0) {
-      write(pending.toByteArray());
+      write(pending);
     }
     if (byUid) {
       updates();
@@ -1310,6 +1324,13 @@ final class ImapSession implements ProtocolSessions.Session {
   private void write(byte[] bytes) throws IOException {
     synchronized (this) {
       out.write(bytes);
+    }
+  }
+
+  /** Buffers a batch of responses without copying it first. */
+  private void write(java.io.ByteArrayOutputStream batch) throws IOException {
+    synchronized (this) {
+      batch.writeTo(out);
     }
   }
 

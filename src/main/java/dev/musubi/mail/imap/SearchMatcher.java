@@ -189,6 +189,27 @@ final class SearchMatcher {
     return new Mailboxes.ImapFilter(subjects, set, unset);
   }
 
+  /**
+   * Whether {@link #filter} says all of the search: every top-level key is a SUBJECT text, a system
+   * flag or ALL. Its matches are then the filter's, with nothing left for the matcher.
+   */
+  static boolean filterIsWhole(SearchKey key) {
+    List<SearchKey> all = key instanceof SearchKey.And a ? a.keys() : List.of(key);
+    for (SearchKey k : all) {
+      boolean covered =
+          switch (k) {
+            case SearchKey.Header h -> h.field().equals("subject");
+            case SearchKey.Flag f -> Mailboxes.IMAP_FLAGS.contains(f.flag());
+            case SearchKey.All a -> true;
+            default -> false;
+          };
+      if (!covered) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String fold(String s) {
     return Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
   }

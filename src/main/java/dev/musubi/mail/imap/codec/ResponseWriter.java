@@ -10,7 +10,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResponseWriter {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+  private final ByteArrayOutputStream out;
+
+  public ResponseWriter() {
+    this(new ByteArrayOutputStream(256));
+  }
+
+  /** A writer that appends to {@code into} (a batch of responses), not to a buffer of its own. */
+  public ResponseWriter(ByteArrayOutputStream into) {
+    this.out = into;
+  }
 
   public ResponseWriter ascii(String text) {
     out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
