@@ -11,8 +11,8 @@
 #
 # Environment: JAVA_HOME (temurin 25), COUNT (100000), LOAD_SECONDS (0, no limit; else delivery
 # stops after that many seconds and the figures are for what was delivered), CONNECTIONS (8),
-# REQUESTS (200), HTTP_PORT (18361), SMTP_PORT (12535), SERVER_JAVA_OPTS (-Xmx1g), DB_URL (a PostgreSQL JDBC URL;
-# user postgres), DB_LABEL (how the store is named in the figures).
+# REQUESTS (200), HTTP_PORT (18361), SMTP_PORT (12535), SERVER_JAVA_OPTS (-Xmx1g), DB_URL (a
+# PostgreSQL JDBC URL; user postgres), DB_LABEL (how the store is named in the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
