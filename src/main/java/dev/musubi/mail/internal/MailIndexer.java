@@ -297,9 +297,9 @@ public class MailIndexer implements SmartLifecycle {
 
   /**
    * Indexes again, from the stored messages, every message whose row is older than {@code
-   * olderThan}: what a crash or an index failure left behind. The indexer's thread does this at
-   * start for rows older than the start, and every minute for rows older than two minutes. Returns
-   * how many messages it indexed.
+   * olderThan} and that is not queued: what a crash or an index failure left behind. The indexer's
+   * thread does this at start for rows older than the start, and every minute for rows older than
+   * two minutes. Returns how many messages it indexed.
    */
   public int reindexPending(Instant olderThan) {
     work.lock();
@@ -331,8 +331,17 @@ public class MailIndexer implements SmartLifecycle {
                         rs.getString(4),
                         rs.getObject(5, OffsetDateTime.class)))
             .list();
+    // Rows whose document is still queued are the queue's to index: a bulk delivery's backlog
+    // older than two minutes must not be read, parsed and indexed a second time under the lock.
+    Set<String> queued = new java.util.HashSet<>();
+    for (SearchDocument d : queue) {
+      queued.add(d.id());
+    }
     int count = 0;
     for (Left l : left) {
+      if (queued.contains(l.id().toString())) {
+        continue;
+      }
       String text;
       try (InputStream in = blobs.open(l.tenantId(), l.blob())) {
         text = searchText(MimeParser.parse(in));
