@@ -24,11 +24,11 @@ import java.util.regex.Pattern;
  * Webmail list and open latency on a large mailbox. JDK only, two phases:
  *
  * <pre>
- * java bench/WebmailLoad.java load HOST SMTP_PORT RECIPIENT COUNT CONNECTIONS
+ * java bench/WebmailLoad.java load HOST SMTP_PORT RECIPIENT COUNT CONNECTIONS [SECONDS]
  * java bench/WebmailLoad.java measure BASE_URL LOGIN PASSWORD EXPECTED REQUESTS
  * </pre>
  *
- * The load phase delivers COUNT messages of about 10 KB over SMTP (Japanese and English subjects,
+ * The load phase delivers COUNT messages of about 10 KB over SMTP (or what it can in SECONDS) (Japanese and English subjects,
  * 200 senders, one in five a reply in a thread, dates spread over the last COUNT minutes). The
  * measure phase signs in, waits until the inbox holds EXPECTED messages, then times REQUESTS
  * requests of each kind one at a time (the folder list with its counts, message list pages,
@@ -44,7 +44,7 @@ public class WebmailLoad {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("load")) {
       load(args[1], Integer.parseInt(args[2]), args[3], Integer.parseInt(args[4]),
-          Integer.parseInt(args[5]));
+          Integer.parseInt(args[5]), args.length > 6 ? Long.parseLong(args[6]) : 0);
     } else {
       measure(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
     }
@@ -52,16 +52,19 @@ public class WebmailLoad {
 
   // ---- load ----------------------------------------------------------------------------------
 
-  static void load(String host, int port, String rcpt, int count, int connections)
+  static void load(String host, int port, String rcpt, int count, int connections, long seconds)
       throws Exception {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
+    AtomicInteger delivered = new AtomicInteger();
     long start = System.nanoTime();
+    // 0: no time limit; otherwise the senders stop starting messages after SECONDS
+    long end = seconds > 0 ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
       threads.add(Thread.ofPlatform().start(() -> {
         try {
-          send(host, port, rcpt, count, next, refused);
+          send(host, port, rcpt, count, next, refused, delivered, end);
         } catch (IOException e) {
           System.err.println("sender: " + e);
         }
@@ -71,11 +74,11 @@ public class WebmailLoad {
       t.join();
     }
     double s = (System.nanoTime() - start) / 1e9;
-    System.out.printf("LOADED %d %.1f %d%n", count - refused.get(), s, refused.get());
+    System.out.printf("LOADED %d %.1f %d%n", delivered.get(), s, refused.get());
   }
 
   static void send(String host, int port, String rcpt, int count, AtomicInteger next,
-      AtomicInteger refused) throws IOException {
+      AtomicInteger refused, AtomicInteger delivered, long end) throws IOException {
     try (Socket socket = new Socket(host, port)) {
       socket.setTcpNoDelay(true);
       var in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
@@ -83,7 +86,8 @@ public class WebmailLoad {
       OutputStream out = socket.getOutputStream();
       reply(in);
       command(out, in, "EHLO load.bench.example");
-      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+      for (int i = next.getAndIncrement(); i < count && System.nanoTime() < end;
+          i = next.getAndIncrement()) {
         String from = "sender" + (i % 200) + "@partner" + (i % 20) + ".example";
         if (!command(out, in, "MAIL FROM:<" + from + "> BODY=8BITMIME SMTPUTF8").startsWith("250")
             || !command(out, in, "RCPT TO:<" + rcpt + ">").startsWith("250")
@@ -94,7 +98,9 @@ public class WebmailLoad {
         }
         out.write(message(i, count, from, rcpt).getBytes(StandardCharsets.UTF_8));
         out.flush();
-        if (!reply(in).startsWith("250")) {
+        if (reply(in).startsWith("250")) {
+          delivered.incrementAndGet();
+        } else {
           refused.incrementAndGet();
         }
       }

@@ -9,9 +9,10 @@
 #
 #   bench/webmail.sh
 #
-# Environment: JAVA_HOME (temurin 25), COUNT (100000), CONNECTIONS (8), REQUESTS (200),
-# HTTP_PORT (18361), SMTP_PORT (12535), SERVER_JAVA_OPTS (-Xmx1g), DB_URL (a PostgreSQL JDBC URL;
-# user postgres), DB_LABEL (how the store is named in the figures).
+# Environment: JAVA_HOME (temurin 25), COUNT (100000), LOAD_SECONDS (0, no limit; else delivery
+# stops after that many seconds and the figures are for what was delivered), CONNECTIONS (8),
+# REQUESTS (200), HTTP_PORT (18361), SMTP_PORT (12535), SERVER_JAVA_OPTS (-Xmx1g), DB_URL (a
+# PostgreSQL JDBC URL; user postgres), DB_LABEL (how the store is named in the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -20,6 +21,7 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 COUNT=${COUNT:-100000}
+LOAD_SECONDS=${LOAD_SECONDS:-0}
 CONNECTIONS=${CONNECTIONS:-8}
 REQUESTS=${REQUESTS:-200}
 HTTP_PORT=${HTTP_PORT:-18361}
@@ -68,7 +70,7 @@ PID=$!
 bench_wait_up "$BASE" "$PID" "$WORK/server.log"
 
 LOADED=$("$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMAIN" "$COUNT" \
-  "$CONNECTIONS" | awk '/^LOADED/ { print $2, $3, $4 }')
+  "$CONNECTIONS" "$LOAD_SECONDS" | awk '/^LOADED/ { print $2, $3, $4 }')
 read -r DELIVERED LOAD_S REFUSED <<<"$LOADED"
 echo "Delivered $DELIVERED messages in $LOAD_S s ($REFUSED refused)" >&2
 # each figure also goes to stderr as it is measured, so a failing later request does not lose it

@@ -228,7 +228,7 @@ public class Mailboxes {
   // --- reading ---------------------------------------------------------------------------------
 
   /** A page of a folder, newest first unless {@code sort=date}; {@code q} searches in it. */
-  public PageResult<MessageItem> list(
+  public MessagePage list(
       MemberPrincipal actor,
       UUID folderId,
       @Nullable String q,
@@ -251,7 +251,7 @@ public class Mailboxes {
    * @throws dev.musubi.platform.web.ProblemException 422 {@code after} when it is not the ID of a
    *     message in this folder of the caller's, or is combined with {@code q}
    */
-  public PageResult<MessageItem> list(
+  public MessagePage list(
       MemberPrincipal actor,
       UUID folderId,
       @Nullable String q,
@@ -321,7 +321,7 @@ public class Mailboxes {
             .stream()
             .map(Row::item)
             .toList();
-    return new PageResult<>(items, page, size, total);
+    return new MessagePage(items, page, size, total, 0);
   }
 
   private boolean inFolder(MemberPrincipal actor, UUID folderId, UUID id) {
@@ -363,8 +363,13 @@ public class Mailboxes {
     return "(SELECT a." + key.column() + " FROM mail_message a WHERE a.id = ?)";
   }
 
-  /** Searches every folder of the caller's mailbox (at most the 100 best hits, newest first). */
-  public PageResult<MessageItem> search(
+  /**
+   * Searches every folder of the caller's mailbox (at most the 100 best hits, newest first). The
+   * caller's messages still queued for the index are indexed first, newest first, for at most about
+   * 1.5 s; {@link MessagePage#pending} says how many were left (they are missing from the hits
+   * until the indexer reaches them).
+   */
+  public MessagePage search(
       MemberPrincipal actor, @Nullable UUID folderId, @Nullable String q, int page, int size) {
     PageResult.check(page, size, 200);
     if (q == null || q.isBlank()) {
@@ -375,11 +380,11 @@ public class Mailboxes {
     }
     SearchIndex i = index.getIfAvailable();
     if (i == null) {
-      return new PageResult<>(List.of(), page, size, 0);
+      return new MessagePage(List.of(), page, size, 0, 0);
     }
     // Messages stored a moment ago may still wait for the indexer's thread: index the caller's
-    // now, and leave the rest of the company's backlog to that thread.
-    indexer.flushMailbox(actor.tenantId(), actor.memberId());
+    // now (newest first, at most 200 or about 1.5 s), and leave the rest to that thread.
+    int pending = indexer.flushMailbox(actor.tenantId(), actor.memberId()).pending();
     var hits =
         i.search(
             new SearchQuery(
@@ -400,7 +405,7 @@ public class Mailboxes {
       }
     }
     if (idList.isEmpty()) {
-      return new PageResult<>(List.of(), page, size, 0);
+      return new MessagePage(List.of(), page, size, 0, pending);
     }
     List<Object> params = new ArrayList<>();
     params.add(actor.tenantId());
@@ -427,7 +432,7 @@ public class Mailboxes {
             .toList();
     int from = (int) Math.min((long) page * size, all.size());
     int to = Math.min(from + size, all.size());
-    return new PageResult<>(all.subList(from, to), page, size, all.size());
+    return new MessagePage(all.subList(from, to), page, size, all.size(), pending);
   }
 
   public MessageView get(MemberPrincipal actor, UUID id, boolean showImages) {

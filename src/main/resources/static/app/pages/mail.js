@@ -44,6 +44,10 @@ addMessages({
     'mail.folderTaken': '同じ名前のフォルダがすでにあります。',
     'mail.settings': 'メールの設定',
     'mail.search': '差出人・宛先・件名・本文・添付ファイル名で検索',
+    'mail.indexing': '{n} 件のメールを検索用に登録中です。結果が不完全な場合があります。',
+    'mail.more': 'さらに表示',
+    'mail.top': '先頭に戻る',
+    'mail.paging': 'メール一覧のページ',
     'mail.allFolders': 'すべてのフォルダ',
     'mail.sort': '並べ替え',
     'mail.sortNewest': '新しい順',
@@ -156,6 +160,10 @@ addMessages({
     'mail.folderTaken': 'A folder with this name exists.',
     'mail.settings': 'Mail settings',
     'mail.search': 'Search sender, recipients, subject, body and attachment names',
+    'mail.indexing': '{n} messages are still being indexed; results may be incomplete.',
+    'mail.more': 'Show more',
+    'mail.top': 'Back to top',
+    'mail.paging': 'Message list pages',
     'mail.allFolders': 'All folders',
     'mail.sort': 'Sort',
     'mail.sortNewest': 'Newest first',
@@ -252,6 +260,7 @@ addMessages({
 
 const ROLE_ORDER = ['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash'];
 const PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 200; // the API's largest page
 const DRAFT_DELAY_MS = 3000;
 const REFRESH_MS = 30000;
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
@@ -544,41 +553,103 @@ function FolderNameDialog({ open, title, initial, onClose, onSave }) {
 
 // --- the message list --------------------------------------------------------------------------
 
+/**
+ * The messages of a folder from the top of its order down to the first `count`, in keyset pages
+ * (each after the last message of the one before), so a deep page costs what the first does.
+ */
+async function folderSpan(folderId, sort, count) {
+  const base = `/api/v1/mail/folders/${folderId}/messages`;
+  let r = await api.get(base + query({ sort, size: Math.min(MAX_PAGE_SIZE, count) }));
+  let items = r.items;
+  while (r.items.length > 0 && items.length < count && items.length < r.total) {
+    const after = items[items.length - 1].id;
+    r = await api.get(base + query({ sort, size: Math.min(MAX_PAGE_SIZE, count - items.length), after }));
+    items = items.concat(r.items);
+  }
+  return { items, total: r.total, keyset: true };
+}
+
 function MessageList({ folder, folders, gen, activeId, onChanged, onOpenDraft }) {
   const [q, setQ] = useState('');
   const [everywhere, setEverywhere] = useState(false);
   const [sort, setSort] = useState('-date');
   const [threads, setThreads] = useState(false);
-  const [page, setPage] = useState(0);
-  const [data, setData] = useState(null);
+  const [page, setPage] = useState(0); // search results only: the API pages them by number
+  const [data, setData] = useState(null); // {items, total, pending?, page?, size?, keyset?}
   const [error, setError] = useState(null);
   const [emptying, setEmptying] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const span = useRef(PAGE_SIZE); // how many of the folder's messages the list shows (keyset paging)
+  const seq = useRef(0); // the latest load; an older answer (or "more") arriving late is dropped
+  const top = useRef(null);
   const dq = useDebounced(q.trim());
 
-  useEffect(() => setPage(0), [dq, everywhere, sort]);
   useEffect(() => {
-    let cancelled = false;
-    const url =
-      everywhere && dq
-        ? '/api/v1/mail/search' + query({ q: dq, page, size: PAGE_SIZE })
-        : `/api/v1/mail/folders/${folder.id}/messages` + query({ q: dq, page, size: PAGE_SIZE, sort });
-    api.get(url).then(
+    setPage(0);
+    span.current = PAGE_SIZE;
+  }, [dq, everywhere, sort]);
+
+  const load = () => {
+    const mine = ++seq.current;
+    const request = dq
+      ? api.get(
+          everywhere
+            ? '/api/v1/mail/search' + query({ q: dq, page, size: PAGE_SIZE })
+            : `/api/v1/mail/folders/${folder.id}/messages` + query({ q: dq, page, size: PAGE_SIZE }),
+        )
+      : // A refresh (new mail, a move) reloads as many messages as were shown, not only the first page.
+        folderSpan(folder.id, sort, span.current);
+    request.then(
       (r) => {
-        if (cancelled) return;
+        if (mine !== seq.current) return;
         setData(r);
         setError(null);
       },
-      (e) => !cancelled && setError(e),
+      (e) => mine === seq.current && setError(e),
     );
-    return () => (cancelled = true);
+  };
+  useEffect(() => {
+    load();
+    return () => seq.current++;
   }, [folder.id, dq, everywhere, sort, page, gen]);
+
+  const more = () => {
+    const shown = data.items;
+    const mine = seq.current;
+    setLoadingMore(true);
+    api
+      .get(`/api/v1/mail/folders/${folder.id}/messages` + query({ sort, size: PAGE_SIZE, after: shown[shown.length - 1].id }))
+      .then(
+        (r) => {
+          if (mine !== seq.current) return;
+          const have = new Set(shown.map((m) => m.id));
+          const items = shown.concat(r.items.filter((m) => !have.has(m.id)));
+          span.current = Math.max(PAGE_SIZE, items.length);
+          setData({ ...data, items, total: r.total });
+        },
+        (e) => {
+          if (mine !== seq.current) return;
+          // 422: the last message shown has moved or gone meanwhile; reload what is shown, then go on
+          if (e.status === 422) load();
+          else toast(errorText(e), 'error');
+        },
+      )
+      .finally(() => setLoadingMore(false));
+  };
+  const backToTop = () => {
+    span.current = PAGE_SIZE;
+    seq.current++; // a "more" still on its way must not add to the first page again
+    setData({ ...data, items: data.items.slice(0, PAGE_SIZE) });
+    setLoadingMore(false);
+    top.current?.scrollIntoView({ block: 'start' });
+  };
 
   const outgoing = folder.role === 'sent' || folder.role === 'drafts';
   const items = data?.items || [];
   const rows = threads ? groupThreads(items) : items.map((m) => ({ ...m, count: 1 }));
   const canEmpty = folder.role === 'trash' || folder.role === 'junk';
 
-  return html`<div class="mail-list" data-testid="mail-list">
+  return html`<div class="mail-list" data-testid="mail-list" ref=${top}>
     <div class="mail-list-head">
       <h1 class="mail-list-title">${folderName(folder)}</h1>
       ${canEmpty &&
@@ -606,6 +677,9 @@ function MessageList({ folder, folders, gen, activeId, onChanged, onOpenDraft })
       </div>
     </div>
     ${error && html`<${Alert}>${errorText(error)}<//>`}
+    ${dq &&
+    data?.pending > 0 &&
+    html`<div data-testid="mail-indexing"><${Alert} tone="info">${t('mail.indexing', { n: data.pending })}<//></div>`}
     ${!data && !error
       ? html`<${Spinner} />`
       : data &&
@@ -647,7 +721,17 @@ function MessageList({ folder, folders, gen, activeId, onChanged, onOpenDraft })
                 </li>`;
               })}
             </ul>`)}
-    ${data && html`<${Pager} page=${data.page} size=${data.size} total=${data.total} onPage=${setPage} />`}
+    ${data &&
+    (data.keyset
+      ? data.total > 0 &&
+        html`<nav class="pager mail-more" aria-label=${t('mail.paging')} style=${{ flexWrap: 'wrap' }} data-testid="mail-paging">
+          <span class="pager-text" data-testid="mail-shown">${t('common.pageOf', { from: 1, to: items.length, total: data.total })}</span>
+          ${items.length > PAGE_SIZE &&
+          html`<${Button} kind="secondary" size="small" onClick=${backToTop} data-testid="mail-top">${t('mail.top')}<//>`}
+          ${items.length < data.total &&
+          html`<${Button} kind="secondary" size="small" disabled=${loadingMore} onClick=${more} data-testid="mail-more">${t('mail.more')}<//>`}
+        </nav>`
+      : html`<${Pager} page=${data.page} size=${data.size} total=${data.total} onPage=${setPage} />`)}
     <${ConfirmDialog}
       open=${emptying}
       title=${folder.role === 'trash' ? t('mail.emptyTrash') : t('mail.emptyJunk')}

@@ -398,6 +398,81 @@ class MailBrowserTests extends BrowserTestBase {
     assertThat(admin.getByTestId("mail-item").first()).containsText("Fwd: 書式つきのお知らせ");
   }
 
+  @Test
+  void aMemberPagesPastTheFirstPageAndSeesTheOlderMessagesInOrder() throws Exception {
+    MusubiHttp.TestCompany company = MusubiHttp.newCompany(port, "大量受信株式会社");
+    String kato = member(company, "kato", "加藤 六郎");
+    Instant first = Instant.parse("2026-11-02T00:00:00Z");
+    int count = 65;
+    for (int i = 1; i <= count; i++) {
+      String date =
+          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              first.plusSeconds(60L * i).atZone(java.time.ZoneOffset.UTC));
+      byte[] raw =
+          ("From: Report <report@outside.example>\r\nTo: "
+                  + kato
+                  + "\r\nSubject: =?UTF-8?B?"
+                  + java.util.Base64.getEncoder()
+                      .encodeToString("日報 %03d".formatted(i).getBytes(StandardCharsets.UTF_8))
+                  + "?=\r\nDate: "
+                  + date
+                  + "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+                  + "No. "
+                  + i
+                  + "\r\n")
+              .getBytes(StandardCharsets.UTF_8);
+      inbound.deliver(
+          new MailInbound.Envelope(
+              "report@outside.example",
+              List.of(kato),
+              "192.0.2.11",
+              "mx.outside.example",
+              Instant.now(),
+              MailInbound.AuthResults.none(),
+              raw.length),
+          new ByteArrayInputStream(raw));
+    }
+
+    // On a phone: the newest 50 first, then "more" loads the next keyset page below them.
+    List<String> requests = new CopyOnWriteArrayList<>();
+    Page phone = browser.newPage(390, 844);
+    phone.onRequest(r -> requests.add(r.url()));
+    phone.navigate("/#/mail");
+    Browser.submitPassword(phone, kato, MEMBER_PASSWORD);
+    Locator items = phone.getByTestId("mail-item");
+    assertThat(items).hasCount(50);
+    assertThat(items.first()).containsText("日報 065");
+    assertThat(items.last()).containsText("日報 016");
+    assertThat(phone.getByTestId("mail-shown")).hasText("1–50 件 / 全 65 件");
+    assertThat(phone.getByTestId("mail-top")).hasCount(0);
+    phone.getByTestId("mail-more").click();
+    assertThat(items).hasCount(count);
+    assertThat(items.nth(50)).containsText("日報 015");
+    assertThat(items.last()).containsText("日報 001");
+    assertThat(phone.getByTestId("mail-more")).hasCount(0);
+    assertThat(phone.getByTestId("mail-shown")).hasText("1–65 件 / 全 65 件");
+    assertThat(noSidewaysOverflow(phone)).isTrue();
+    List<String> subjects = items.locator(".mail-item-subject").allTextContents();
+    for (int k = 0; k < count; k++) {
+      assertThat(subjects.get(k)).contains("日報 %03d".formatted(count - k));
+    }
+    // The further page was asked for after the last message shown, not by its number.
+    assertThat(requests)
+        .filteredOn(u -> u.contains("/messages?") && u.contains("after="))
+        .hasSize(1);
+    assertThat(requests).noneMatch(u -> u.contains("/messages?") && u.contains("page="));
+
+    // Opening an older message and coming back keeps the list; "back to top" returns to the newest.
+    items.nth(60).click();
+    assertThat(phone.getByTestId("mail-text")).containsText("No. 5");
+    phone.getByTestId("mail-back").click();
+    assertThat(items).hasCount(count);
+    phone.getByTestId("mail-top").click();
+    assertThat(items).hasCount(50);
+    assertThat(items.first()).containsText("日報 065");
+    assertThat(items.first()).isInViewport();
+  }
+
   private static boolean noSidewaysOverflow(Page page) {
     Object overflow =
         page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");

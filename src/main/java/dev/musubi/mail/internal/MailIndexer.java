@@ -14,8 +14,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * could lose the write). Rows that stay behind (a crash, a failed write) are indexed again from the
  * stored message by a sweep at start and every minute. A search first calls {@link #flushMailbox},
  * so a member finds a message as soon as it is stored, without waiting for the rest of the
- * company's backlog.
+ * company's backlog; after a bulk delivery it indexes only what fits its budget (newest first) and
+ * says how many are left.
  *
  * <p>Only a holder of {@link #work} takes documents off the queue, so whoever holds it sees every
  * handed-over document either still queued or already indexed.
@@ -58,6 +61,12 @@ public class MailIndexer implements SmartLifecycle {
 
   /** How many documents the indexer's thread indexes per hold of {@link #work}. */
   private static final int CHUNK = 32;
+
+  /** How long a search's {@link #flushMailbox} may index (or wait for the indexer's thread). */
+  private static final Duration FLUSH_BUDGET = Duration.ofMillis(1500);
+
+  /** At most how many messages a search's {@link #flushMailbox} indexes. */
+  private static final int FLUSH_MOST = 200;
 
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
   private static final Duration SWEEP_OLDER_THAN = Duration.ofMinutes(2);
@@ -130,22 +139,79 @@ public class MailIndexer implements SmartLifecycle {
   }
 
   /**
-   * Indexes, on the caller's thread, the messages of one member's mailbox handed over so far, and
-   * leaves everyone else's to the indexer's thread: a search waits for what it can find, not for
-   * the company's backlog. Bounded by what is queued when the call starts; messages handed over
-   * while it runs are the thread's. Returns how many messages it indexed.
+   * What {@link #flushMailbox} did: how many of the mailbox's queued messages it indexed, and how
+   * many are still queued for the indexer's thread when it returns.
    */
-  public int flushMailbox(UUID tenantId, UUID memberId) {
+  public record Flushed(int indexed, int pending) {}
+
+  /**
+   * Indexes, on the caller's thread, the messages of one member's mailbox handed over so far,
+   * newest first, and leaves everyone else's to the indexer's thread: a search waits for what it
+   * can find, not for the company's backlog. Bounded, so that a search after a bulk delivery
+   * answers in about {@link #FLUSH_BUDGET} (1.5 s) rather than minutes: it stops after {@link
+   * #FLUSH_MOST} (200) messages or once the budget has passed (having indexed at least one), and
+   * waits at most the budget for the indexer's thread to let go. What it leaves stays queued for
+   * that thread.
+   */
+  public Flushed flushMailbox(UUID tenantId, UUID memberId) {
+    return flushMailbox(tenantId, memberId, FLUSH_BUDGET, FLUSH_MOST);
+  }
+
+  /**
+   * {@link #flushMailbox(UUID, UUID)} with its bounds given: index at most {@code most} messages
+   * (at least one when any is queued), and start no other once {@code budget} has passed.
+   */
+  public Flushed flushMailbox(UUID tenantId, UUID memberId, Duration budget, int most) {
     String scope = memberId.toString();
-    work.lock();
+    Instant deadline = clock.instant().plus(budget);
+    try {
+      if (!work.tryLock(budget.toNanos(), TimeUnit.NANOSECONDS)) {
+        return new Flushed(0, queued(tenantId, scope));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Flushed(0, queued(tenantId, scope));
+    }
     try {
       List<SearchDocument> mine = new ArrayList<>();
-      queue.removeIf(d -> d.scope().equals(scope) && d.tenantId().equals(tenantId) && mine.add(d));
-      index(mine);
-      return mine.size();
+      for (SearchDocument d : queue) {
+        if (d.scope().equals(scope) && d.tenantId().equals(tenantId)) {
+          mine.add(d);
+        }
+      }
+      // newest first: what the member just received is what a search most likely looks for
+      Set<SearchDocument> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (int k = mine.size() - 1; k >= 0 && (taken.isEmpty() || taken.size() < most); k--) {
+        if (!taken.isEmpty() && !clock.instant().isBefore(deadline)) {
+          break;
+        }
+        SearchDocument d = mine.get(k);
+        index(List.of(d));
+        taken.add(d);
+      }
+      if (!taken.isEmpty()) {
+        // only holders of work take documents off the queue: every one of them is still there
+        queue.removeIf(taken::contains);
+      }
+      return new Flushed(taken.size(), queued(tenantId, scope));
     } finally {
       work.unlock();
     }
+  }
+
+  /** How many messages of one member's mailbox wait in memory to be indexed. */
+  public int queued(UUID tenantId, UUID memberId) {
+    return queued(tenantId, memberId.toString());
+  }
+
+  private int queued(UUID tenantId, String scope) {
+    int n = 0;
+    for (SearchDocument d : queue) {
+      if (d.scope().equals(scope) && d.tenantId().equals(tenantId)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Indexes, on the caller's thread, every message handed over so far. */
@@ -231,9 +297,9 @@ public class MailIndexer implements SmartLifecycle {
 
   /**
    * Indexes again, from the stored messages, every message whose row is older than {@code
-   * olderThan}: what a crash or an index failure left behind. The indexer's thread does this at
-   * start for rows older than the start, and every minute for rows older than two minutes. Returns
-   * how many messages it indexed.
+   * olderThan} and that is not queued: what a crash or an index failure left behind. The indexer's
+   * thread does this at start for rows older than the start, and every minute for rows older than
+   * two minutes. Returns how many messages it indexed.
    */
   public int reindexPending(Instant olderThan) {
     work.lock();
@@ -265,8 +331,17 @@ public class MailIndexer implements SmartLifecycle {
                         rs.getString(4),
                         rs.getObject(5, OffsetDateTime.class)))
             .list();
+    // Rows whose document is still queued are the queue's to index: a bulk delivery's backlog
+    // older than two minutes must not be read, parsed and indexed a second time under the lock.
+    Set<String> queued = new java.util.HashSet<>();
+    for (SearchDocument d : queue) {
+      queued.add(d.id());
+    }
     int count = 0;
     for (Left l : left) {
+      if (queued.contains(l.id().toString())) {
+        continue;
+      }
       String text;
       try (InputStream in = blobs.open(l.tenantId(), l.blob())) {
         text = searchText(MimeParser.parse(in));

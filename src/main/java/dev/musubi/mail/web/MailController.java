@@ -5,10 +5,10 @@ import static dev.musubi.mail.web.MailAdminController.id;
 import dev.musubi.mail.MailFolder;
 import dev.musubi.mail.Mailboxes;
 import dev.musubi.mail.MessageItem;
+import dev.musubi.mail.MessagePage;
 import dev.musubi.mail.MessageView;
 import dev.musubi.mail.internal.MimeParser;
 import dev.musubi.platform.Ids;
-import dev.musubi.platform.PageResult;
 import dev.musubi.platform.security.CurrentMember;
 import dev.musubi.platform.web.Problems;
 import java.io.IOException;
@@ -102,7 +102,7 @@ class MailController {
   }
 
   @GetMapping("/folders/{id}/messages")
-  PageResult<MessageItem> messages(
+  MessagePage messages(
       @PathVariable String id,
       @RequestParam(required = false) @Nullable String q,
       @RequestParam(required = false) @Nullable String sort,
@@ -113,7 +113,7 @@ class MailController {
   }
 
   @GetMapping("/search")
-  PageResult<MessageItem> search(
+  MessagePage search(
       @RequestParam(required = false) @Nullable String q,
       @RequestParam(defaultValue = "0") int page,
       @RequestParam(defaultValue = "50") int size) {
