@@ -300,10 +300,11 @@ public class Mailboxes {
     String seek = "";
     if (after != null) {
       UUID anchor = Ids.parseOrNull(after);
-      if (anchor == null || !inFolder(actor, folderId, anchor)) {
+      Map<String, Object> values = anchor == null ? null : anchor(actor, folderId, anchor, keys);
+      if (values == null) {
         throw Problems.invalid("after", "unknown", "Not a message in this folder.");
       }
-      seek = seek(keys, anchor, params);
+      seek = seek(keys, anchor, values, params);
     }
     params.add(size);
     List<MessageItem> items =
@@ -324,41 +325,64 @@ public class Mailboxes {
     return new MessagePage(items, page, size, total, 0);
   }
 
-  private boolean inFolder(MemberPrincipal actor, UUID folderId, UUID id) {
-    return jdbc.sql(
-                "SELECT COUNT(*) FROM mail_message"
-                    + " WHERE tenant_id = ? AND member_id = ? AND folder_id = ? AND id = ?")
-            .params(actor.tenantId(), actor.memberId(), folderId, id)
-            .query(Long.class)
-            .single()
-        > 0;
+  /**
+   * The sort-key values of message {@code id} as stored (column name to value), or null when it is
+   * not a message in this folder of the caller's.
+   */
+  private @Nullable Map<String, Object> anchor(
+      MemberPrincipal actor, UUID folderId, UUID id, List<SortKey> keys) {
+    String columns = String.join(", ", keys.stream().map(SortKey::column).toList());
+    return jdbc
+        .sql(
+            "SELECT "
+                + columns
+                + " FROM mail_message"
+                + " WHERE tenant_id = ? AND member_id = ? AND folder_id = ? AND id = ?")
+        .params(actor.tenantId(), actor.memberId(), folderId, id)
+        .query()
+        .listOfRows()
+        .stream()
+        .findFirst()
+        .orElse(null);
   }
 
   /**
    * The condition "comes after message {@code anchor} in the order {@code keys}": a bound on the
    * first column (so the database can seek on it), then for some k the first k-1 columns equal the
-   * anchor's and the k-th lies beyond it. The anchor's values are read in the same statement, so
-   * they compare exactly as stored.
+   * anchor's and the k-th lies beyond it. The anchor's values are bound as read, so they compare
+   * exactly as stored (read by sub-queries in the statement, H2 evaluated them row by row: two to
+   * four times slower near the top of a 40,000-message folder); an empty value is read in the
+   * statement.
    */
-  private static String seek(List<SortKey> keys, UUID anchor, List<Object> params) {
+  private static String seek(
+      List<SortKey> keys, UUID anchor, Map<String, Object> values, List<Object> params) {
     SortKey first = keys.getFirst();
     StringBuilder b = new StringBuilder(" AND ").append(first.column());
-    b.append(first.descending() ? " <= " : " >= ").append(anchorValue(first, anchor, params));
+    b.append(first.descending() ? " <= " : " >= ")
+        .append(anchorValue(first, anchor, values, params));
     List<String> alternatives = new ArrayList<>();
     for (int k = 0; k < keys.size(); k++) {
       List<String> terms = new ArrayList<>();
       for (int j = 0; j < k; j++) {
-        terms.add(keys.get(j).column() + " = " + anchorValue(keys.get(j), anchor, params));
+        terms.add(keys.get(j).column() + " = " + anchorValue(keys.get(j), anchor, values, params));
       }
       SortKey key = keys.get(k);
       terms.add(
-          key.column() + (key.descending() ? " < " : " > ") + anchorValue(key, anchor, params));
+          key.column()
+              + (key.descending() ? " < " : " > ")
+              + anchorValue(key, anchor, values, params));
       alternatives.add("(" + String.join(" AND ", terms) + ")");
     }
     return b.append(" AND (").append(String.join(" OR ", alternatives)).append(")").toString();
   }
 
-  private static String anchorValue(SortKey key, UUID anchor, List<Object> params) {
+  private static String anchorValue(
+      SortKey key, UUID anchor, Map<String, Object> values, List<Object> params) {
+    Object value = values.get(key.column());
+    if (value != null) {
+      params.add(value);
+      return "?";
+    }
     params.add(anchor);
     return "(SELECT a." + key.column() + " FROM mail_message a WHERE a.id = ?)";
   }
