@@ -38,19 +38,23 @@ public class SessionStore {
   /** A new session: its row ID and the secret for the cookie (shown only here). */
   public record NewSession(UUID id, String secret) {}
 
-  private static final RowMapper<SessionRow> ROW =
-      (rs, n) ->
-          new SessionRow(
-              rs.getObject("id", UUID.class),
-              rs.getObject("tenant_id", UUID.class),
-              rs.getObject("member_id", UUID.class),
-              rs.getString("stage"),
-              Jdbc.requiredInstant(rs, "created_at"),
-              Jdbc.requiredInstant(rs, "last_seen_at"),
-              Jdbc.requiredInstant(rs, "expires_at"),
-              rs.getString("ip"),
-              rs.getString("user_agent"),
-              Jdbc.instant(rs, "revoked_at"));
+  private static final RowMapper<SessionRow> ROW = (rs, n) -> session(rs, "");
+
+  /** The session in the row's columns named with {@code prefix} before the column names. */
+  private static SessionRow session(java.sql.ResultSet rs, String prefix)
+      throws java.sql.SQLException {
+    return new SessionRow(
+        rs.getObject(prefix + "id", UUID.class),
+        rs.getObject(prefix + "tenant_id", UUID.class),
+        rs.getObject(prefix + "member_id", UUID.class),
+        rs.getString(prefix + "stage"),
+        Jdbc.requiredInstant(rs, prefix + "created_at"),
+        Jdbc.requiredInstant(rs, prefix + "last_seen_at"),
+        Jdbc.requiredInstant(rs, prefix + "expires_at"),
+        rs.getString(prefix + "ip"),
+        rs.getString(prefix + "user_agent"),
+        Jdbc.instant(rs, prefix + "revoked_at"));
+  }
 
   private final JdbcClient jdbc;
   private final Ids ids;
@@ -140,18 +144,7 @@ public class SessionStore {
               if (!rs.next()) {
                 return Optional.<SignedIn>empty();
               }
-              SessionRow session =
-                  new SessionRow(
-                      rs.getObject("s_id", UUID.class),
-                      rs.getObject("s_tenant_id", UUID.class),
-                      rs.getObject("s_member_id", UUID.class),
-                      rs.getString("s_stage"),
-                      Jdbc.requiredInstant(rs, "s_created_at"),
-                      Jdbc.requiredInstant(rs, "s_last_seen_at"),
-                      Jdbc.requiredInstant(rs, "s_expires_at"),
-                      rs.getString("s_ip"),
-                      rs.getString("s_user_agent"),
-                      Jdbc.instant(rs, "s_revoked_at"));
+              SessionRow session = session(rs, "s_");
               MemberRow member =
                   rs.getObject("id", UUID.class) == null ? null : MemberStore.ROW.mapRow(rs, 0);
               List<String> roles = new ArrayList<>();

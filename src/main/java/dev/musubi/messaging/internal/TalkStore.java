@@ -359,7 +359,7 @@ public class TalkStore {
                 + " AND tm.tenant_id = r.tenant_id"
                 + " WHERE r.tenant_id = ? AND r.id = ? AND tm.member_id = ?")
         .params(tenantId, roomId, memberId)
-        .query((rs, i) -> new RoomAndMember(room(rs, i), prefixedMember(rs)))
+        .query((rs, i) -> new RoomAndMember(room(rs, i), member(rs, "m_")))
         .optional();
   }
 
@@ -367,18 +367,6 @@ public class TalkStore {
       "tm.room_id AS m_room_id, tm.member_id AS m_member_id, tm.role AS m_role,"
           + " tm.joined_at AS m_joined_at, tm.last_read_seq AS m_last_read_seq,"
           + " tm.muted AS m_muted, tm.pinned AS m_pinned, tm.archived AS m_archived";
-
-  private static MemberRow prefixedMember(ResultSet rs) throws SQLException {
-    return new MemberRow(
-        rs.getObject("m_room_id", UUID.class),
-        rs.getObject("m_member_id", UUID.class),
-        rs.getString("m_role"),
-        Jdbc.requiredInstant(rs, "m_joined_at"),
-        rs.getLong("m_last_read_seq"),
-        rs.getBoolean("m_muted"),
-        rs.getBoolean("m_pinned"),
-        rs.getBoolean("m_archived"));
-  }
 
   private List<MyRoomRow> myRooms(UUID tenantId, UUID memberId, @Nullable UUID roomId) {
     List<Object> params = new ArrayList<>(List.of(tenantId, memberId, tenantId));
@@ -401,7 +389,7 @@ public class TalkStore {
         .query(
             (rs, i) -> {
               RoomRow room = room(rs, i);
-              MemberRow me = prefixedMember(rs);
+              MemberRow me = member(rs, "m_");
               UUID lastId = rs.getObject("l_id", UUID.class);
               MessageRow last =
                   lastId == null
@@ -741,15 +729,20 @@ public class TalkStore {
   }
 
   private static MemberRow member(ResultSet rs, int i) throws SQLException {
+    return member(rs, "");
+  }
+
+  /** The membership in the row's columns named with {@code prefix} before the column names. */
+  private static MemberRow member(ResultSet rs, String prefix) throws SQLException {
     return new MemberRow(
-        rs.getObject("room_id", UUID.class),
-        rs.getObject("member_id", UUID.class),
-        rs.getString("role"),
-        Jdbc.requiredInstant(rs, "joined_at"),
-        rs.getLong("last_read_seq"),
-        rs.getBoolean("muted"),
-        rs.getBoolean("pinned"),
-        rs.getBoolean("archived"));
+        rs.getObject(prefix + "room_id", UUID.class),
+        rs.getObject(prefix + "member_id", UUID.class),
+        rs.getString(prefix + "role"),
+        Jdbc.requiredInstant(rs, prefix + "joined_at"),
+        rs.getLong(prefix + "last_read_seq"),
+        rs.getBoolean(prefix + "muted"),
+        rs.getBoolean(prefix + "pinned"),
+        rs.getBoolean(prefix + "archived"));
   }
 
   private static MessageRow message(ResultSet rs, int i) throws SQLException {
