@@ -207,7 +207,8 @@ public class Messages {
       Outcome row =
           tx.execute(
               s -> {
-                Instant now = clock.instant();
+                // As the database keeps it (microseconds), since the view is built from this row.
+                Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
                 long seq = store.nextSeq(tenantId, roomId, now);
                 if (key != null) {
                   // A racing retry may have committed while we waited for the room's lock.
@@ -243,11 +244,14 @@ public class Messages {
                   attachments.copy(tenantId, forwardOf.id(), roomId, actor.memberId(), m.id());
                 }
                 store.moveRead(tenantId, roomId, actor.memberId(), seq);
+                // Without files nothing of the view needs reading back (one message, many readers).
+                Message fresh = withFiles ? null : views.created(m, roomMembers);
                 events.publishEvent(
-                    new MessageCreated(tenantId, roomId, m.id(), seq, actor.memberId()));
-                return new Outcome(m, true);
+                    new MessageCreated(tenantId, roomId, m.id(), seq, actor.memberId(), fresh));
+                return new Outcome(m, true, fresh);
               });
-      return new Sent(view(tenantId, row.row()), row.created());
+      return new Sent(
+          row.view() != null ? row.view() : view(tenantId, row.row()), row.created());
     } catch (DuplicateKeyException raced) {
       if (key == null) {
         throw raced;
@@ -753,7 +757,12 @@ public class Messages {
     return body.isEmpty() ? labels.substring(1) : body + "\n" + labels;
   }
 
-  private record Outcome(MessageRow row, boolean created) {}
+  /** The message row, whether this call created it, and its view when built without reading. */
+  private record Outcome(MessageRow row, boolean created, @Nullable Message view) {
+    Outcome(MessageRow row, boolean created) {
+      this(row, created, null);
+    }
+  }
 
   record Mentions(List<UUID> ids, boolean all) {}
 

@@ -45,7 +45,17 @@ class RealtimeIntegrationTests {
         EventSocket other =
             EventSocket.open(port, outsider.client(), EventSocket.origin(port), "")) {
       await().until(() -> phone.ofType("hello").size() == 1 && laptop.ofType("hello").size() == 1);
-      String id = Talk.send(a.client(), room, "新着です").get("id").asString();
+      JsonNode sent = Talk.send(a.client(), room, "新着です");
+      String id = sent.get("id").asString();
+      // The send's answer and the event carry the message exactly as the room's page shows it,
+      // though both are built without reading it back.
+      JsonNode listed = null;
+      for (JsonNode m : a.client().get("/api/v1/rooms/" + room + "/messages?limit=50").json()) {
+        if (m.get("id").asString().equals(id)) {
+          listed = m;
+        }
+      }
+      assertThat(sent).isEqualTo(listed);
       for (EventSocket s : List.of(phone, laptop)) {
         await().until(() -> s.ofType("message.created").size() == 1);
         JsonNode e = s.ofType("message.created").get(0);
@@ -53,6 +63,7 @@ class RealtimeIntegrationTests {
         assertThat(e.get("data").get("id").asString()).isEqualTo(id);
         assertThat(e.get("data").get("text").asString()).isEqualTo("新着です");
         assertThat(e.get("data").get("unreadCount").asInt()).isEqualTo(1);
+        assertThat(e.get("data")).isEqualTo(listed);
         assertThat(e.get("seq").asLong())
             .isEqualTo(s.ofType("hello").get(0).get("seq").asLong() + 1);
       }

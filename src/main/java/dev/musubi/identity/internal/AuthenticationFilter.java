@@ -228,7 +228,8 @@ class AuthenticationFilter extends OncePerRequestFilter {
 
   private Optional<MusubiAuthentication> fromSession(String secret, HttpServletRequest request) {
     Instant now = clock.instant();
-    // The session, its member and the member's roles come in one query: every request pays it.
+    // The session, its member, the member's roles and the company's policy come in one query:
+    // every request pays it.
     Optional<SessionStore.SignedIn> found =
         sessions
             .findSignedIn(secret)
@@ -239,7 +240,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
       return Optional.empty();
     }
     SessionStore.SessionRow session = found.get().session();
-    SecurityPolicy policy = companies.policy(session.tenantId());
+    SecurityPolicy policy = found.get().policy();
     if (session.lastSeenAt().plus(Duration.ofMinutes(policy.sessionIdleMinutes())).isBefore(now)) {
       sessions.revoke(session.tenantId(), session.memberId(), session.id(), now);
       return Optional.empty();

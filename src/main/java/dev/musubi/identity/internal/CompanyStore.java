@@ -136,27 +136,36 @@ public class CompanyStore {
   public SecurityPolicy policy(UUID tenantId) {
     return jdbc.sql("SELECT * FROM security_policy WHERE tenant_id = ?")
         .param(tenantId)
-        .query(
-            (rs, n) ->
-                new SecurityPolicy(
-                    rs.getInt("password_min_length"),
-                    rs.getInt("password_history"),
-                    rs.getInt("password_max_age_days"),
-                    rs.getInt("lockout_threshold"),
-                    rs.getInt("lockout_window_minutes"),
-                    rs.getInt("lockout_duration_seconds"),
-                    rs.getString("mfa_requirement"),
-                    rs.getInt("session_idle_minutes"),
-                    rs.getInt("session_absolute_minutes"),
-                    Arrays.stream(rs.getString("ip_allowlist").split("\n"))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .toList(),
-                    Arrays.stream(rs.getString("mfa_methods").split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .toList()))
+        .query((rs, n) -> policy(rs, ""))
         .optional()
         .orElse(SecurityPolicy.defaults());
+  }
+
+  /** The policy columns of a {@code security_policy} row, each named {@code prefix + column}. */
+  static final String POLICY_COLUMNS =
+      "password_min_length, password_history, password_max_age_days, lockout_threshold,"
+          + " lockout_window_minutes, lockout_duration_seconds, mfa_requirement,"
+          + " session_idle_minutes, session_absolute_minutes, ip_allowlist, mfa_methods";
+
+  /** A policy read from a row whose policy columns carry {@code prefix}. */
+  static SecurityPolicy policy(java.sql.ResultSet rs, String prefix) throws java.sql.SQLException {
+    return new SecurityPolicy(
+        rs.getInt(prefix + "password_min_length"),
+        rs.getInt(prefix + "password_history"),
+        rs.getInt(prefix + "password_max_age_days"),
+        rs.getInt(prefix + "lockout_threshold"),
+        rs.getInt(prefix + "lockout_window_minutes"),
+        rs.getInt(prefix + "lockout_duration_seconds"),
+        rs.getString(prefix + "mfa_requirement"),
+        rs.getInt(prefix + "session_idle_minutes"),
+        rs.getInt(prefix + "session_absolute_minutes"),
+        Arrays.stream(rs.getString(prefix + "ip_allowlist").split("\n"))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList(),
+        Arrays.stream(rs.getString(prefix + "mfa_methods").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .toList());
   }
 }

@@ -171,6 +171,19 @@ class SecurityConfiguration {
   }
 
   /**
+   * No Micrometer observation per security filter, authentication and authorization: with them
+   * every request started and stopped about fifteen observations (each a timer look-up by tags),
+   * a tenth of the server's CPU under load (docs/benchmarks.md, Talk). Requests are still timed
+   * as a whole ({@code http.server.requests}), and every security decision is in the audit log.
+   */
+  @Bean
+  org.springframework.security.config.observation.SecurityObservationSettings
+      securityObservationSettings() {
+    return org.springframework.security.config.observation.SecurityObservationSettings
+        .noObservations();
+  }
+
+  /**
    * Spring Security's strict firewall, also letting through the methods of WebDAV (RFC 4918),
    * CalDAV and CardDAV, which the DAV endpoints under {@code /dav/} serve.
    */

@@ -124,7 +124,18 @@ public class SessionStore {
    * A session with its member (absent when deleted) and the member's role codes, as one request's
    * authentication needs them: one query instead of three.
    */
-  public record SignedIn(SessionRow session, @Nullable MemberRow member, List<String> roleCodes) {}
+  public record SignedIn(
+      SessionRow session,
+      @Nullable MemberRow member,
+      List<String> roleCodes,
+      dev.musubi.identity.SecurityPolicy policy) {}
+
+  /** The company's policy columns, each as {@code p_<column>}. */
+  private static final String POLICY_SELECT =
+      java.util.Arrays.stream(CompanyStore.POLICY_COLUMNS.split(","))
+          .map(String::trim)
+          .map(c -> ", p." + c + " AS p_" + c)
+          .collect(java.util.stream.Collectors.joining());
 
   public Optional<SignedIn> findSignedIn(String secret) {
     return jdbc.sql(
@@ -133,10 +144,12 @@ public class SessionStore {
                 + " s.last_seen_at AS s_last_seen_at, s.expires_at AS s_expires_at,"
                 + " s.ip AS s_ip, s.user_agent AS s_user_agent, s.revoked_at AS s_revoked_at,"
                 + " r.role AS r_role"
+                + POLICY_SELECT
                 + " FROM auth_session s"
                 + " LEFT JOIN member m ON m.tenant_id = s.tenant_id AND m.id = s.member_id"
                 + " AND m.status <> 'DELETED'"
                 + " LEFT JOIN member_role r ON r.member_id = m.id"
+                + " LEFT JOIN security_policy p ON p.tenant_id = s.tenant_id"
                 + " WHERE s.token_hash = ?")
         .param(Secrets.sha256(secret))
         .query(
@@ -147,6 +160,10 @@ public class SessionStore {
               SessionRow session = session(rs, "s_");
               MemberRow member =
                   rs.getObject("id", UUID.class) == null ? null : MemberStore.ROW.mapRow(rs, 0);
+              dev.musubi.identity.SecurityPolicy policy =
+                  rs.getString("p_mfa_methods") == null
+                      ? dev.musubi.identity.SecurityPolicy.defaults()
+                      : CompanyStore.policy(rs, "p_");
               List<String> roles = new ArrayList<>();
               do {
                 String role = rs.getString("r_role");
@@ -154,7 +171,7 @@ public class SessionStore {
                   roles.add(role);
                 }
               } while (rs.next());
-              return Optional.of(new SignedIn(session, member, roles));
+              return Optional.of(new SignedIn(session, member, roles, policy));
             });
   }
 

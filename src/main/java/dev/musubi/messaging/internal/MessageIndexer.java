@@ -30,6 +30,24 @@ class MessageIndexer {
 
   @EventListener
   void on(MessageCreated e) {
+    var created = e.message();
+    if (created != null) {
+      AfterCommit.run(
+          () -> {
+            SearchIndex i = index.getIfAvailable();
+            if (i != null && created.text() != null && searchable(created.kind())) {
+              i.index(
+                  document(
+                      e.tenantId(),
+                      created.id(),
+                      created.roomId(),
+                      created.senderId(),
+                      created.createdAt(),
+                      created.text()));
+            }
+          });
+      return;
+    }
     AfterCommit.run(() -> reindex(e.tenantId(), e.roomId(), e.messageId()));
   }
 
@@ -67,13 +85,18 @@ class MessageIndexer {
 
   /** The search document of a live text message. */
   static SearchDocument document(TalkStore.MessageRow m) {
-    return new SearchDocument(
+    return document(
         m.tenantId(),
-        TYPE,
-        m.id().toString(),
-        m.roomId().toString(),
-        m.senderId().toString(),
+        m.id(),
+        m.roomId(),
+        m.senderId(),
         m.createdAt(),
         m.body() == null ? "" : m.body());
+  }
+
+  private static SearchDocument document(
+      UUID tenantId, UUID id, UUID roomId, UUID senderId, java.time.Instant at, String text) {
+    return new SearchDocument(
+        tenantId, TYPE, id.toString(), roomId.toString(), senderId.toString(), at, text);
   }
 }

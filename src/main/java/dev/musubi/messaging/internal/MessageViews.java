@@ -53,30 +53,54 @@ public class MessageViews {
               if (senderPointer != null && senderPointer < r.seq()) {
                 below--;
               }
-              boolean recalled = r.recalledAt() != null;
-              return new Message(
-                  r.id(),
-                  r.roomId(),
-                  r.seq(),
-                  r.senderId(),
-                  recalled ? null : r.body(),
-                  r.replyTo(),
-                  recalled ? List.of() : r.mentions(),
-                  !recalled && r.mentionsAll(),
-                  r.createdAt(),
-                  r.editedAt(),
-                  recalled,
+              return toView(
+                  r,
                   reactions.getOrDefault(r.id(), List.of()),
                   below,
-                  r.kind(),
-                  r.forwarded(),
                   pinned.contains(r.id()),
-                  r.senderName(),
-                  recalled ? List.of() : files.getOrDefault(r.id(), List.of()),
-                  recalled ? null : RichPayload.buttonsOf(r.payload()),
-                  recalled ? null : RichPayload.linkOf(r.payload()));
+                  files.getOrDefault(r.id(), List.of()));
             })
         .toList();
+  }
+
+  /**
+   * The view of a message created in the caller's transaction without files, read from nothing:
+   * no reactions, not pinned, and unread by every member of {@code members} but its sender (whose
+   * pointer the send moved to it).
+   */
+  public Message created(MessageRow r, java.util.Set<UUID> members) {
+    int unread = members.size() - (members.contains(r.senderId()) ? 1 : 0);
+    return toView(r, List.of(), unread, false, List.of());
+  }
+
+  private static Message toView(
+      MessageRow r,
+      List<Reaction> reactions,
+      int unread,
+      boolean pinned,
+      List<dev.musubi.messaging.Attachment> files) {
+    boolean recalled = r.recalledAt() != null;
+    return new Message(
+        r.id(),
+        r.roomId(),
+        r.seq(),
+        r.senderId(),
+        recalled ? null : r.body(),
+        r.replyTo(),
+        recalled ? List.of() : r.mentions(),
+        !recalled && r.mentionsAll(),
+        r.createdAt(),
+        r.editedAt(),
+        recalled,
+        reactions,
+        unread,
+        r.kind(),
+        r.forwarded(),
+        pinned,
+        r.senderName(),
+        recalled ? List.of() : files,
+        recalled ? null : RichPayload.buttonsOf(r.payload()),
+        recalled ? null : RichPayload.linkOf(r.payload()));
   }
 
   public Optional<Message> view(UUID tenantId, UUID roomId, UUID messageId) {

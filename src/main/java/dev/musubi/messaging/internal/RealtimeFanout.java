@@ -39,6 +39,17 @@ class RealtimeFanout {
 
   @EventListener
   void on(MessageCreated e) {
+    var created = e.message();
+    if (created != null) {
+      AfterCommit.run(
+          () ->
+              streams.publish(
+                  store.memberIds(e.tenantId(), e.roomId()),
+                  "message.created",
+                  e.roomId(),
+                  created));
+      return;
+    }
     AfterCommit.run(() -> message(e.tenantId(), e.roomId(), e.messageId(), "message.created"));
   }
 
