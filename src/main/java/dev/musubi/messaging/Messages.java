@@ -365,7 +365,12 @@ public class Messages {
       @Nullable Long before,
       @Nullable Long after,
       @Nullable Integer limit) {
-    rooms.access(actor, roomId);
+    // The room's members are the access check (the caller must be one) and the read pointers of
+    // the unread counts: one query for both on the path every room switch and scroll takes.
+    List<TalkStore.MemberRow> members = store.members(actor.tenantId(), roomId);
+    if (members.stream().noneMatch(m -> m.memberId().equals(actor.memberId()))) {
+      throw Problems.notFound();
+    }
     int l = limit == null ? 50 : limit;
     if (l < 1 || l > 100) {
       throw Problems.invalid("limit", "range", "Must be between 1 and 100.");
@@ -378,7 +383,7 @@ public class Messages {
     }
     List<MessageRow> rows =
         store.page(actor.tenantId(), roomId, actor.memberId(), before, after, l);
-    return views.views(actor.tenantId(), roomId, rows);
+    return views.views(actor.tenantId(), roomId, rows, members);
   }
 
   /** One message; 404 unless the caller is a member of its room. */

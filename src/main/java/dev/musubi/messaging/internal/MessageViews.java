@@ -32,7 +32,15 @@ public class MessageViews {
     if (rows.isEmpty()) {
       return List.of();
     }
-    List<MemberRow> members = store.members(tenantId, roomId);
+    return views(tenantId, roomId, rows, store.members(tenantId, roomId));
+  }
+
+  /** As above, with the room's members (and their read pointers) already read by the caller. */
+  public List<Message> views(
+      UUID tenantId, UUID roomId, List<MessageRow> rows, List<MemberRow> members) {
+    if (rows.isEmpty()) {
+      return List.of();
+    }
     long[] pointers = new long[members.size()];
     Map<UUID, Long> pointerOf = new HashMap<>();
     for (int i = 0; i < members.size(); i++) {
