@@ -1,7 +1,6 @@
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
@@ -62,18 +61,9 @@ public class TalkMix {
       "contract", "migration", "onboarding", "security training", "survey", "inventory",
       "minutes", "shipping"};
 
-  static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .executor(Executors.newVirtualThreadPerTaskExecutor())
-          .build();
-
   /**
-   * WebSockets get a client of their own, so that each opens a connection of its own as a browser
-   * does: the JDK may otherwise open one on a pooled connection, and when that connection reaches
-   * Tomcat's keep-alive request limit the 101 answer says "Connection: upgrade, close", which the
-   * JDK's client refuses (a load-tool artefact that counted as a failed sign-in).
+   * WebSockets go through the JDK's client, each on a connection of its own as a browser opens
+   * one (REST calls have their own keep-alive sockets, see Client).
    */
   static final HttpClient SOCKETS =
       HttpClient.newBuilder()
@@ -84,12 +74,16 @@ public class TalkMix {
 
   static String base;
 
+  /** host:port of base, for the Host header. */
+  static String HOST;
+
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
       System.err.println("usage: see the class comment");
       System.exit(2);
     }
     base = args[1];
+    HOST = URI.create(base).getAuthority();
     switch (args[0]) {
       case "setup" -> setup(args[2], args[3], args[4], Integer.parseInt(args[5]));
       case "run" -> run(args[2], Integer.parseInt(args[3]), args.length > 4 ? args[4] : "");
@@ -525,37 +519,146 @@ public class TalkMix {
       }
     }
 
-    Response call(String method, String path, String body) throws Exception {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(base + path))
-              .header("Origin", base)
-              .timeout(Duration.ofSeconds(60))
-              .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                  : HttpRequest.BodyPublishers.ofString(body));
+    /**
+     * One keep-alive HTTP/1.1 connection per simulated member, as a browser tab keeps one: plain
+     * socket I/O, since the load generator shares the two cores with the server and the database
+     * (the JDK's HttpClient cost about 0.5 ms of CPU per request here, a quarter of the server's).
+     */
+    private java.net.Socket socket;
+
+    private java.io.BufferedInputStream in;
+
+    private java.io.OutputStream out;
+
+    synchronized Response call(String method, String path, String body) throws Exception {
+      byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+      StringBuilder h = new StringBuilder(256);
+      h.append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+          .append("Host: ").append(HOST).append("\r\n")
+          .append("Origin: ").append(base).append("\r\n")
+          .append("Accept: application/json\r\n");
       if (body != null) {
-        b.header("Content-Type", "application/json");
+        h.append("Content-Type: application/json\r\n");
+      }
+      if (body != null || !method.equals("GET")) {
+        h.append("Content-Length: ").append(payload.length).append("\r\n");
       }
       if (!cookies.isEmpty()) {
-        b.header("Cookie", cookieHeader());
+        h.append("Cookie: ").append(cookieHeader()).append("\r\n");
       }
       String xsrf = cookies.get("XSRF-TOKEN");
       if (xsrf != null && !method.equals("GET")) {
-        b.header("X-XSRF-TOKEN", xsrf);
+        h.append("X-XSRF-TOKEN: ").append(xsrf).append("\r\n");
       }
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      for (String set : r.headers().allValues("set-cookie")) {
-        String pair = set.split(";", 2)[0];
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          String value = pair.substring(eq + 1);
-          if (value.isEmpty()) {
-            cookies.remove(pair.substring(0, eq));
-          } else {
-            cookies.put(pair.substring(0, eq), value);
+      h.append("\r\n");
+      byte[] head = h.toString().getBytes(StandardCharsets.UTF_8);
+      for (int attempt = 0; ; attempt++) {
+        boolean reused = socket != null;
+        if (socket == null) {
+          java.net.URI u = java.net.URI.create(base);
+          socket = new java.net.Socket();
+          socket.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()), 10_000);
+          socket.setTcpNoDelay(true);
+          socket.setSoTimeout(60_000);
+          in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+          out = socket.getOutputStream();
+        }
+        String status;
+        try {
+          byte[] all = new byte[head.length + payload.length];
+          System.arraycopy(head, 0, all, 0, head.length);
+          System.arraycopy(payload, 0, all, head.length, payload.length);
+          out.write(all);
+          out.flush();
+          status = line(in);
+        } catch (java.io.IOException e) {
+          status = null;
+        }
+        if (status == null) {
+          // The server closed a kept-alive connection before reading this request: open a new
+          // one and send it again (once), as browsers do.
+          close();
+          if (reused && attempt == 0) {
+            continue;
+          }
+          throw new java.io.EOFException("connection closed before the answer");
+        }
+        int code = Integer.parseInt(status.substring(9, 12));
+        long length = -1;
+        boolean chunked = false;
+        boolean closeAfter = false;
+        for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
+          int colon = l.indexOf(':');
+          if (colon < 0) {
+            continue;
+          }
+          String name = l.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+          String value = l.substring(colon + 1).trim();
+          switch (name) {
+            case "content-length" -> length = Long.parseLong(value);
+            case "transfer-encoding" -> chunked = value.toLowerCase().contains("chunked");
+            case "connection" -> closeAfter = value.equalsIgnoreCase("close");
+            case "set-cookie" -> cookie(value);
+            default -> { }
           }
         }
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        if (chunked) {
+          for (String size = line(in); size != null; size = line(in)) {
+            int n = Integer.parseInt(size.split(";", 2)[0].trim(), 16);
+            if (n == 0) {
+              for (String t = line(in); t != null && !t.isEmpty(); t = line(in)) { }
+              break;
+            }
+            b.write(in.readNBytes(n));
+            line(in);
+          }
+        } else if (length > 0) {
+          b.write(in.readNBytes((int) length));
+        }
+        if (closeAfter) {
+          close();
+        }
+        return new Response(code, b.toString(StandardCharsets.UTF_8));
       }
-      return new Response(r.statusCode(), r.body());
+    }
+
+    private void cookie(String set) {
+      String pair = set.split(";", 2)[0];
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        String value = pair.substring(eq + 1);
+        if (value.isEmpty()) {
+          cookies.remove(pair.substring(0, eq));
+        } else {
+          cookies.put(pair.substring(0, eq), value);
+        }
+      }
+    }
+
+    private void close() {
+      try {
+        if (socket != null) {
+          socket.close();
+        }
+      } catch (java.io.IOException ignored) {
+        // closing anyway
+      }
+      socket = null;
+    }
+
+    /** A header line without its CRLF, or null at the end of the stream. */
+    private static String line(java.io.InputStream in) throws java.io.IOException {
+      StringBuilder l = new StringBuilder(64);
+      int c;
+      while ((c = in.read()) != -1) {
+        if (c == '\n') {
+          int n = l.length();
+          return n > 0 && l.charAt(n - 1) == '\r' ? l.substring(0, n - 1) : l.toString();
+        }
+        l.append((char) c);
+      }
+      return l.isEmpty() ? null : l.toString();
     }
   }
 
