@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * Environment for run: STEP (members added per step, 50), STEP_SECONDS (measured seconds per
  * step, 60), WARMUP_SECONDS (after the step's members are in, 10), THINK_MS (mean think time
  * between actions, 5000; uniform 0.5–1.5×), MAX_USERS (4000), MAX_SECONDS (wall-clock limit of
- * the ramp, 1800), START (members in the first step, STEP). For search: SEARCHES (200).
+ * the ramp, 1800), START (members in the first step, STEP), COARSE_STEP and FINE_FROM (steps of
+ * COARSE_STEP members while fewer than FINE_FROM are in, then STEP). For search: SEARCHES (200).
  */
 public class TalkMix {
 
@@ -189,6 +190,10 @@ public class TalkMix {
   static void run(String domain, int members, String label) throws Exception {
     int step = env("STEP", 50);
     int start = env("START", step);
+    // Coarser steps below FINE_FROM members, STEP from there on (a ramp must climb from the
+    // start: a first step of thousands of production-cost sign-ins at once does not hold).
+    int fineFrom = env("FINE_FROM", 0);
+    int coarse = env("COARSE_STEP", step);
     int stepSeconds = env("STEP_SECONDS", 60);
     int warmup = env("WARMUP_SECONDS", 10);
     int think = env("THINK_MS", 5000);
@@ -207,7 +212,8 @@ public class TalkMix {
         label + ": users | requests req/s | avg p50 p99 ms | errors % | deliver p50 p99 ms"
             + " | send p50 | switch p50 | search n p50 | load1 | sign-in p50");
     while (true) {
-      int target = Math.min(maxUsers, users.isEmpty() ? start : users.size() + step);
+      int next = users.size() < fineFrom ? coarse : step;
+      int target = Math.min(maxUsers, users.isEmpty() ? start : users.size() + next);
       if (target == users.size()) {
         broke = "MAX_USERS reached (" + maxUsers + ")";
         break;

@@ -14,7 +14,8 @@
 #   STORE=embedded MESSAGES=100000 bench/talk-mix.sh
 #
 # Environment: JAVA_HOME (temurin 25), STORE (embedded | postgres), MEMBERS (1000), ROOMS
-# (5000), MESSAGES (1000000), STEP (50), START (STEP), STEP_SECONDS (60), WARMUP_SECONDS (10),
+# (5000), MESSAGES (1000000), STEP (50), START (STEP), COARSE_STEP and FINE_FROM (steps of
+# COARSE_STEP members below FINE_FROM, then STEP), STEP_SECONDS (60), WARMUP_SECONDS (10),
 # THINK_MS (5000), MAX_USERS (4000), MAX_SECONDS (1800), SEARCHES (200), PORT (first free block
 # of five from 18351: HTTP, then SMTP, submission, IMAP, IMAPS), START_TIMEOUT (seconds a server
 # start may take, 600), SERVER_JAVA_OPTS (server JVM only), PGHOST (127.0.0.1), PGPORT (5432),
@@ -41,6 +42,8 @@ export STEP=${STEP:-50} STEP_SECONDS=${STEP_SECONDS:-60} WARMUP_SECONDS=${WARMUP
 export THINK_MS=${THINK_MS:-5000} MAX_USERS=${MAX_USERS:-4000} MAX_SECONDS=${MAX_SECONDS:-1800}
 export SEARCHES=${SEARCHES:-200}
 [[ -n "${START:-}" ]] && export START
+[[ -n "${COARSE_STEP:-}" ]] && export COARSE_STEP
+[[ -n "${FINE_FROM:-}" ]] && export FINE_FROM
 DOMAIN=talkmix.example
 ADMIN_PASSWORD=Talk-Mix-Owner-Pass-1
 LABEL="$STORE"
@@ -200,12 +203,7 @@ if [[ "$STORE" == postgres ]]; then
   echo "step 3b: VACUUM ANALYZE in $(took "$t") s"
 fi
 t=$(now)
-# The command line starts Spring without a web server, where the security configuration cannot be
-# built (HttpSecurity missing: every `java -jar musubi.jar <command>` fails at start on main, see
-# docs/benchmarks.md); as a bench workaround the command runs in a servlet context on the
-# bench's own port, with nothing else talking to it.
-bench_ports_free "$PORT" $((PORT + 1)) $((PORT + 2)) $((PORT + 3)) $((PORT + 4))
-env "${SERVER_ENV[@]}" SPRING_MAIN_WEB_APPLICATION_TYPE=servlet \
+env "${SERVER_ENV[@]}" \
   "$JAVA" ${SERVER_JAVA_OPTS:-} -jar "$JAR" index-rebuild "$(cat "$WORK/tenant")" \
   >"$WORK/rebuild.log" 2>&1 || { tail -30 "$WORK/rebuild.log" >&2; exit 1; }
 echo "step 4: index-rebuild: $(grep -o 'indexed=[0-9]*' "$WORK/rebuild.log") in $(took "$t") s" \
