@@ -339,6 +339,30 @@ export function MailPage({ me, route }) {
   const [compose, setCompose] = useState(null); // null | {mode, source?, draft?}
   const [settings, setSettings] = useState(null);
   const [identities, setIdentities] = useState([]);
+  // Saving a draft replaces it with a new message (a new ID). A composer that closes while its last
+  // save is still running, or a list loaded before that save committed, still names the old ID:
+  // opening a draft waits for the saves in flight and follows the replacements.
+  const drafts = useRef(null);
+  if (!drafts.current) {
+    const successor = new Map(); // replaced draft ID -> the ID of the draft that replaced it
+    let pending = Promise.resolve();
+    drafts.current = {
+      track: (p) => {
+        pending = Promise.all([pending, p]).then(
+          () => {},
+          () => {},
+        );
+      },
+      replaced: (oldId, newId) => {
+        if (oldId && newId && oldId !== newId) successor.set(oldId, newId);
+      },
+      latest: async (id) => {
+        await pending;
+        for (let hops = 0; successor.has(id) && hops < 1000; hops++) id = successor.get(id);
+        return id;
+      },
+    };
+  }
 
   const loadFolders = () =>
     api.get('/api/v1/mail/folders').then(
@@ -424,8 +448,10 @@ export function MailPage({ me, route }) {
                   me=${me}
                   settings=${settings}
                   identities=${identities}
+                  drafts=${drafts.current}
                   onClose=${(why) => {
-                    setCompose(null);
+                    // A composer closing late (its draft was still saving) must not close a newer one.
+                    setCompose((c) => (c && c.key === compose.key ? null : c));
                     if (why) changed();
                   }}
                 />`
@@ -1107,7 +1133,7 @@ function fillEditor(el, text, quote) {
   }
 }
 
-function Compose({ spec, me, settings, identities, onClose }) {
+function Compose({ spec, me, settings, identities, drafts, onClose }) {
   const [form, setForm] = useState(null); // {to, cc, bcc, subject, text}
   const [rich, setRich] = useState(false);
   const [showCc, setShowCc] = useState(false);
@@ -1123,13 +1149,18 @@ function Compose({ spec, me, settings, identities, onClose }) {
   const editor = useRef(null);
   const fileInput = useRef(null);
   const saving = useRef(Promise.resolve());
+  const sending = useRef(false); // once the message is being sent, no autosave may replace its draft
   const draftRef = useRef(draftId);
   const quote = useRef(null);
   draftRef.current = draftId;
 
   useEffect(() => {
     if (spec.mode === 'draft') {
-      api.get(`/api/v1/mail/messages/${spec.draftId}`).then(
+      drafts.latest(spec.draftId).then((id) => {
+        draftRef.current = id;
+        setDraftId(id);
+        return api.get(`/api/v1/mail/messages/${id}`);
+      }).then(
         (d) => {
           setForm({ to: d.to || [], cc: d.cc || [], bcc: d.bcc || [], subject: d.subject || '', text: d.text || '' });
           if ((d.cc || []).length || (d.bcc || []).length) setShowCc(true);
@@ -1166,19 +1197,22 @@ function Compose({ spec, me, settings, identities, onClose }) {
 
   const saveDraft = () => {
     saving.current = saving.current.then(async () => {
+      // A save after the send started would replace the draft the send is about to remove.
+      if (sending.current) return;
       setDraftState('saving');
       try {
-        if (draftRef.current) await api.put(`/api/v1/mail/drafts/${draftRef.current}`, body());
-        else {
-          const r = await api.post('/api/v1/mail/drafts', body());
-          draftRef.current = r.id;
-          setDraftId(r.id);
-        }
+        // Each save replaces the draft with a new message: keep the ID it answers with.
+        const old = draftRef.current;
+        const r = old ? await api.put(`/api/v1/mail/drafts/${old}`, body()) : await api.post('/api/v1/mail/drafts', body());
+        draftRef.current = r.id;
+        setDraftId(r.id);
+        drafts.replaced(old, r.id);
         setDraftState({ savedAt: new Date().toISOString() });
       } catch {
         setDraftState('failed');
       }
     });
+    drafts.track(saving.current);
     return saving.current;
   };
 
@@ -1239,12 +1273,14 @@ function Compose({ spec, me, settings, identities, onClose }) {
     }
     setBusy(true);
     setError(null);
+    sending.current = true;
     try {
       await saving.current;
       await api.post('/api/v1/mail/messages', { ...body(), draftId: draftRef.current || undefined });
       toast(t('mail.sent'));
       onClose('sent');
     } catch (err) {
+      sending.current = false;
       setError(err);
     } finally {
       setBusy(false);

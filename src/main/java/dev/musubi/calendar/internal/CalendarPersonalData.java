@@ -141,6 +141,11 @@ class CalendarPersonalData implements PersonalDataSource, RetentionTarget, Perso
           jdbc.sql("DELETE FROM cal_reminder_sent WHERE tenant_id = ? AND member_id = ?")
               .params(companyId, memberId)
               .update();
+          jdbc.sql(
+                  "DELETE FROM cal_imip_sent WHERE tenant_id = ? AND outbox_id IN"
+                      + " (SELECT id FROM cal_imip_outbox WHERE tenant_id = ? AND organizer_id = ?)")
+              .params(companyId, companyId, memberId)
+              .update();
           jdbc.sql("DELETE FROM cal_imip_outbox WHERE tenant_id = ? AND organizer_id = ?")
               .params(companyId, memberId)
               .update();

@@ -118,10 +118,28 @@ public class ImipStore {
         .optional();
   }
 
+  /** Deletes an outbox row with its record of the attendees already mailed. */
   public void deleteOutgoing(UUID tenantId, UUID id) {
+    jdbc.sql("DELETE FROM cal_imip_sent WHERE tenant_id = ? AND outbox_id = ?")
+        .params(tenantId, id)
+        .update();
     jdbc.sql("DELETE FROM cal_imip_outbox WHERE tenant_id = ? AND id = ?")
         .params(tenantId, id)
         .update();
+  }
+
+  /**
+   * Records, in the caller's transaction, that the mail of an outbox row is handed to the mail
+   * module for one attendee; false when that was recorded before (an earlier run of the listener
+   * did). On PostgreSQL a second run doing the same at once waits for the first one's commit.
+   */
+  public boolean markHandedOff(UUID tenantId, UUID outboxId, String recipient, Instant now) {
+    return jdbc.sql(
+                "INSERT INTO cal_imip_sent (tenant_id, outbox_id, recipient, sent_at)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .params(tenantId, outboxId, recipient, ts(now))
+            .update()
+        == 1;
   }
 
   /** A member as a mail sender: login ID and display name; empty when not active. */

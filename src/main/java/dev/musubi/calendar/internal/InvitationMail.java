@@ -19,6 +19,7 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,13 +42,19 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Invitations by e-mail to attendees outside the company (iMIP, RFC 6047). A change to an event
  * queues REQUEST or CANCEL mails in its own transaction ({@link #sync}, {@link #cancelAll}); they
  * are sent from the organiser's primary address after the commit, so a mail problem never undoes
  * the change. Their REPLYs, arriving in the organiser's inbox, update the attendee's answer.
+ *
+ * <p>Sending is idempotent per outbox row (one event, SEQUENCE and method) and attendee: each
+ * attendee's mail is handed to the mail module in one transaction with the record that it was, so a
+ * run retried after a crash mails only the attendees the first run did not reach.
  */
 @Component
 public class InvitationMail {
@@ -70,6 +77,7 @@ public class InvitationMail {
   private final ApplicationEventPublisher events;
   private final Ids ids;
   private final Clock clock;
+  private final TransactionTemplate tx;
   private final Session session = Session.getInstance(new Properties());
 
   InvitationMail(
@@ -80,7 +88,8 @@ public class InvitationMail {
       Mailboxes mailboxes,
       ApplicationEventPublisher events,
       Ids ids,
-      Clock clock) {
+      Clock clock,
+      PlatformTransactionManager transactions) {
     this.store = store;
     this.imip = imip;
     this.answers = answers;
@@ -89,6 +98,7 @@ public class InvitationMail {
     this.events = events;
     this.ids = ids;
     this.clock = clock;
+    this.tx = new TransactionTemplate(transactions);
   }
 
   // ---- out: queued in the change's transaction --------------------------------------------------
@@ -252,7 +262,7 @@ public class InvitationMail {
     return store.attachments(tenantId, ids);
   }
 
-  private record Sender(String address, String name, MemberPrincipal principal) {}
+  record Sender(String address, String name, MemberPrincipal principal) {}
 
   private void queue(
       UUID tenantId,
@@ -300,7 +310,12 @@ public class InvitationMail {
 
   // ---- out: sent after the commit ---------------------------------------------------------------
 
-  /** Sends queued invitation mails, one per attendee; a refused address does not stop the rest. */
+  /**
+   * Sends queued invitation mails, one per attendee; a refused address does not stop the rest. An
+   * attendee an earlier run of this listener already mailed (it died before deleting the outbox
+   * row) is skipped. A database failure ends the run with the outbox row kept, so that the event
+   * publication is retried.
+   */
   @ApplicationModuleListener(propagation = Propagation.NOT_SUPPORTED)
   void on(InvitationQueued e) {
     Outgoing o = imip.outgoing(e.tenantId(), e.outboxId()).orElse(null);
@@ -309,12 +324,17 @@ public class InvitationMail {
     }
     @Nullable Sender sender = sender(o.tenantId(), o.organizerId());
     int sent = 0;
+    int before = 0;
     if (sender != null) {
       for (String to : o.recipients()) {
         try {
-          byte[] raw = mime(sender, to, o);
-          sending.submit(sender.principal(), sender.address(), List.of(to), raw, false);
-          sent++;
+          if (handOff(o, sender, to)) {
+            sent++;
+          } else {
+            before++;
+          }
+        } catch (DataAccessException ex) {
+          throw ex;
         } catch (IOException | MessagingException | RuntimeException ex) {
           log.warn(
               "iMIP {} for a calendar event could not be sent to one attendee: {}",
@@ -323,14 +343,41 @@ public class InvitationMail {
         }
       }
     }
-    imip.deleteOutgoing(o.tenantId(), o.id());
+    tx.executeWithoutResult(s -> imip.deleteOutgoing(o.tenantId(), o.id()));
     log.info(
-        "iMIP {} sent to {} of {} outside attendees (company {}, outbox {})",
+        "iMIP {} sent to {} of {} outside attendees, {} by an earlier attempt (company {}, outbox {})",
         o.method(),
         sent,
         o.recipients().size(),
+        before,
         o.tenantId(),
         o.id());
+  }
+
+  /**
+   * Hands the mail for one attendee to the mail module in one transaction with the record that it
+   * was; returns false, handing nothing, when an earlier run recorded it. The mail module's queue
+   * rows and the record commit together, so a crash leaves either both or neither.
+   */
+  boolean handOff(Outgoing o, Sender sender, String to) throws IOException, MessagingException {
+    byte[] raw = mime(sender, to, o);
+    try {
+      return Boolean.TRUE.equals(
+          tx.execute(
+              s -> {
+                if (!imip.markHandedOff(o.tenantId(), o.id(), to, clock.instant())) {
+                  return false;
+                }
+                try {
+                  sending.submit(sender.principal(), sender.address(), List.of(to), raw, false);
+                } catch (IOException ex) {
+                  throw new UncheckedIOException(ex);
+                }
+                return true;
+              }));
+    } catch (UncheckedIOException ex) {
+      throw ex.getCause();
+    }
   }
 
   private byte[] mime(Sender sender, String to, Outgoing o) throws MessagingException, IOException {
@@ -576,7 +623,7 @@ public class InvitationMail {
   }
 
   /** The organiser as a sender: their primary address; null when they cannot send mail. */
-  private @Nullable Sender sender(UUID tenantId, UUID memberId) {
+  @Nullable Sender sender(UUID tenantId, UUID memberId) {
     ImipStore.Sender s = imip.sender(tenantId, memberId).orElse(null);
     if (s == null) {
       return null;

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +29,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * lock, the lock {@link EncryptedBlobStore#add} takes too, so a reference added while the collector
  * runs either keeps the blob or fails. The ciphertext is deleted only after the row's deletion
  * commits.
+ *
+ * <p>With the local backend it also removes object files that no blob row names and that were last
+ * written before the grace period: a ciphertext {@link dev.musubi.platform.blob.BlobStore#prepare
+ * prepared} (or put) whose transaction never committed because the process died after the fsync, or
+ * an object whose row this collector deleted just before a crash. A prepare still in flight is safe
+ * because its file is younger than the grace, which is far longer than any transaction.
  */
 @Component
 public class BlobGarbageCollector {
@@ -34,7 +43,7 @@ public class BlobGarbageCollector {
   private static final int BATCH = 500;
 
   /** What one run did. */
-  public record Result(int deleted, int kept, int tempFilesRemoved) {}
+  public record Result(int deleted, int kept, int tempFilesRemoved, int orphanFilesRemoved) {}
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -70,11 +79,14 @@ public class BlobGarbageCollector {
   void scheduled() {
     try {
       Result result = collect(null);
-      if (result.deleted() > 0 || result.tempFilesRemoved() > 0) {
+      if (result.deleted() > 0
+          || result.tempFilesRemoved() > 0
+          || result.orphanFilesRemoved() > 0) {
         log.info(
-            "Blob collector removed {} blobs and {} stale temp files",
+            "Blob collector removed {} blobs, {} stale temp files and {} unrecorded object files",
             result.deleted(),
-            result.tempFilesRemoved());
+            result.tempFilesRemoved(),
+            result.orphanFilesRemoved());
       }
     } catch (RuntimeException e) {
       log.warn("Blob collector failed", e);
@@ -120,11 +132,64 @@ public class BlobGarbageCollector {
         log.warn("Could not sweep the blob temp directory", e);
       }
     }
+    int orphans = 0;
+    if (backend instanceof LocalBlobBackend local) {
+      try {
+        orphans = removeUnrecordedObjects(local, tenantId, now);
+      } catch (IOException e) {
+        log.warn("Could not sweep unrecorded blob objects", e);
+      }
+    }
     perTenant.forEach(
         (tenant, count) ->
             events.publish(
                 tenant, BlobStoreEvent.Kind.BLOBS_COLLECTED, Map.of("blobs", count.toString())));
-    return new Result(deleted, kept, temp);
+    return new Result(deleted, kept, temp, orphans);
+  }
+
+  /**
+   * Deletes the object files, older than the grace period, that no blob row names. File times come
+   * from the system clock, so the cutoff does too when it is the earlier one: a clock that runs
+   * ahead (a test's, or one stepped forward) never makes a young file look old.
+   */
+  private int removeUnrecordedObjects(LocalBlobBackend local, @Nullable UUID tenantId, Instant now)
+      throws IOException {
+    Instant wall = Instant.now();
+    Instant cutoff = (now.isBefore(wall) ? now : wall).minus(properties.gcGrace());
+    int[] removed = {0};
+    local.olderObjects(
+        tenantId,
+        cutoff,
+        BATCH,
+        files -> {
+          Map<UUID, List<UUID>> byTenant = new TreeMap<>();
+          files.forEach(
+              f ->
+                  byTenant.computeIfAbsent(f.tenantId(), t -> new ArrayList<>()).add(f.objectId()));
+          Set<UUID> recorded = new HashSet<>();
+          byTenant.forEach(
+              (tenant, objects) ->
+                  recorded.addAll(
+                      jdbc.sql(
+                              "SELECT object_id FROM blob WHERE tenant_id = :t AND object_id IN"
+                                  + " (:objects)")
+                          .param("t", tenant)
+                          .param("objects", objects)
+                          .query(UUID.class)
+                          .list()));
+          for (LocalBlobBackend.ObjectFile f : files) {
+            if (recorded.contains(f.objectId())) {
+              continue;
+            }
+            try {
+              local.delete(EncryptedBlobStore.objectKey(f.tenantId(), f.objectId()));
+              removed[0]++;
+            } catch (IOException e) {
+              log.warn("Could not delete unrecorded blob object {}", f.objectId(), e);
+            }
+          }
+        });
+    return removed[0];
   }
 
   private record Candidate(UUID id, UUID tenantId, String sha256) {}

@@ -36,7 +36,7 @@ class BlobsGcCommand implements MusubiCommand {
 
   @Override
   public String description() {
-    return "[company-id...] remove unreferenced blobs older than the grace period"
+    return "[company-id...] remove unreferenced blobs and unrecorded object files older than the grace period"
         + " (musubi.blobs.gc-grace)";
   }
 
@@ -70,6 +70,8 @@ class BlobsGcCommand implements MusubiCommand {
             + result.kept()
             + " tempFilesRemoved="
             + result.tempFilesRemoved()
+            + " orphanFilesRemoved="
+            + result.orphanFilesRemoved()
             + " grace="
             + collector.grace());
   }

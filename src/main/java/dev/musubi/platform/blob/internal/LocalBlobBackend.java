@@ -13,9 +13,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ciphertext files under {@code <data-dir>/blobs}: {@code <company>/<2 hex>/<object-id>}, written
@@ -23,6 +26,9 @@ import java.util.stream.Stream;
  */
 public class LocalBlobBackend implements BlobBackend {
 
+  private static final Pattern ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
   private static final Pattern KEY =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f-]{36}");
 
@@ -141,6 +147,74 @@ public class LocalBlobBackend implements BlobBackend {
     } finally {
       Files.deleteIfExists(probe);
     }
+  }
+
+  /** An object file: the company and object ID its path names. */
+  record ObjectFile(UUID tenantId, UUID objectId, Path file) {}
+
+  /**
+   * Hands {@code each} the object files of one company (or of all when {@code tenantId} is null)
+   * that were last written before {@code cutoff}, in batches of at most {@code batch}. Files whose
+   * path is not an object key (the {@code tmp/} directory, anything else) are skipped.
+   */
+  void olderObjects(@Nullable UUID tenantId, Instant cutoff, int batch, ObjectBatch each)
+      throws IOException {
+    List<Path> companies = new ArrayList<>();
+    if (tenantId != null) {
+      companies.add(root.resolve(tenantId.toString()));
+    } else {
+      try (Stream<Path> dirs = Files.list(root)) {
+        dirs.filter(d -> ID.matcher(d.getFileName().toString()).matches()).forEach(companies::add);
+      }
+    }
+    List<ObjectFile> pending = new ArrayList<>();
+    for (Path company : companies) {
+      if (!Files.isDirectory(company)) {
+        continue;
+      }
+      UUID tenant = UUID.fromString(company.getFileName().toString());
+      List<Path> shards;
+      try (Stream<Path> dirs = Files.list(company)) {
+        shards = dirs.filter(d -> SHARD.matcher(d.getFileName().toString()).matches()).toList();
+      } catch (NoSuchFileException gone) {
+        continue;
+      }
+      for (Path shard : shards) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(shard)) {
+          files = list.toList();
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        for (Path file : files) {
+          String name = file.getFileName().toString();
+          if (!ID.matcher(name).matches() || !name.endsWith(shard.getFileName().toString())) {
+            continue;
+          }
+          try {
+            if (!Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+              continue;
+            }
+          } catch (NoSuchFileException gone) {
+            continue;
+          }
+          pending.add(new ObjectFile(tenant, UUID.fromString(name), file));
+          if (pending.size() >= batch) {
+            each.accept(List.copyOf(pending));
+            pending.clear();
+          }
+        }
+      }
+    }
+    if (!pending.isEmpty()) {
+      each.accept(List.copyOf(pending));
+    }
+  }
+
+  /** Receives a batch of object files. */
+  @FunctionalInterface
+  interface ObjectBatch {
+    void accept(List<ObjectFile> files) throws IOException;
   }
 
   /** Removes temp files older than {@code age} (left by a crash); returns how many. */

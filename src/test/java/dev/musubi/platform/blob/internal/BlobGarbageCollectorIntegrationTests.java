@@ -2,15 +2,21 @@ package dev.musubi.platform.blob.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.musubi.platform.blob.BlobNotFoundException;
 import dev.musubi.platform.blob.BlobRef;
+import dev.musubi.platform.blob.BlobStore;
 import dev.musubi.testing.MusubiIntegrationTest;
 import dev.musubi.testing.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -181,6 +188,53 @@ class BlobGarbageCollectorIntegrationTests {
         .contains(tenant + " deleted=");
     assertThat(store.find(tenant, gone.sha256())).isEmpty();
     assertThat(store.find(tenant, kept.sha256())).isPresent();
+  }
+
+  @Test
+  void anObjectFileThatNoBlobRowNamesGoesOnlyAfterTheGracePeriod() throws Exception {
+    assumeTrue(backend instanceof LocalBlobBackend, "object files are swept on the local backend");
+    UUID tenant = UUID.randomUUID();
+    Instant old = Instant.now().minus(collector.grace()).minusSeconds(3600);
+    TransactionTemplate tx = new TransactionTemplate(transactions);
+
+    // A process that died between the fsync of a prepared ciphertext and the commit of its row...
+    BlobStore.Prepared crashed = store.prepare(tenant, null, new PatternStream(50_000, 8), 1 << 20);
+    Path orphan = onlyNewFile(tenant, List.of());
+    Files.setLastModifiedTime(orphan, FileTime.from(old));
+    // ...a prepare still in flight (its transaction has not recorded it yet)...
+    BlobStore.Prepared inFlight =
+        store.prepare(tenant, null, new PatternStream(50_000, 9), 1 << 20);
+    Path young = onlyNewFile(tenant, List.of(orphan));
+    // ...and a recorded blob whose file is as old as the orphan.
+    BlobRef recorded = put(tenant, 10);
+    store.add(tenant, recorded.sha256(), "test:recorded");
+    Path recordedFile = onlyNewFile(tenant, List.of(orphan, young));
+    Files.setLastModifiedTime(recordedFile, FileTime.from(old));
+
+    BlobGarbageCollector.Result result = collector.collect(tenant);
+
+    assertThat(result.orphanFilesRemoved()).isEqualTo(1);
+    assertThat(orphan).doesNotExist();
+    assertThat(young).exists();
+    assertThat(recordedFile).exists();
+    assertThat(store.open(tenant, recorded.sha256()).readAllBytes()).hasSize(200_000);
+    // the prepare in flight records its blob afterwards and it reads back
+    BlobRef late = tx.execute(s -> inFlight.record());
+    inFlight.close();
+    crashed.close();
+    assertThat(store.open(tenant, late.sha256()).readAllBytes()).hasSize(50_000);
+    assertThat(collector.collect(tenant).orphanFilesRemoved()).isZero();
+  }
+
+  /** The one object file of the company that is not among {@code known}. */
+  private Path onlyNewFile(UUID tenant, List<Path> known) throws Exception {
+    Path company = ((LocalBlobBackend) backend).root().resolve(tenant.toString());
+    try (Stream<Path> files = Files.walk(company)) {
+      List<Path> found =
+          files.filter(Files::isRegularFile).filter(f -> !known.contains(f)).toList();
+      assertThat(found).hasSize(1);
+      return found.get(0);
+    }
   }
 
   private static void await(CountDownLatch latch) {
