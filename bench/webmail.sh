@@ -12,7 +12,12 @@
 # Environment: JAVA_HOME (temurin 25), COUNT (100000), LOAD_SECONDS (0, no limit; else delivery
 # stops after that many seconds and the figures are for what was delivered), CONNECTIONS (8),
 # REQUESTS (200), HTTP_PORT (18361), SMTP_PORT (12535), SERVER_JAVA_OPTS (-Xmx1g), DB_URL (a
-# PostgreSQL JDBC URL; user postgres), DB_LABEL (how the store is named in the figures).
+# PostgreSQL JDBC URL; user postgres), DB_LABEL (how the store is named in the figures), JAR (the
+# jar to run; target's by default), DATA (embedded store only: a directory that keeps the loaded
+# data dir. The first run loads into it, waits until the search index has caught up, stops the
+# server and writes DATA/loaded; every run then measures on a fresh copy of it, so a 100,000-
+# message mailbox is delivered once, not per run), MUSUBI_MAIL_GROUP_COMMIT (true lets
+# concurrent deliveries share a commit while loading).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -34,11 +39,15 @@ BASE="http://127.0.0.1:$HTTP_PORT"
 mkdir -p target
 WORK=$(mktemp -d -p "$PWD/target" webmail-bench.XXXXXX)
 PID=""
-cleanup() {
+stop_server() {
   if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
     kill "$PID" 2>/dev/null || true
     wait "$PID" 2>/dev/null || true
   fi
+  PID=""
+}
+cleanup() {
+  stop_server
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,7 +56,12 @@ bench_ports_free "$HTTP_PORT" "$SMTP_PORT"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Load average before: $LOAD_BEFORE" >&2
 
-JAR=$(bench_jar)
+JAR=${JAR:-$(bench_jar)}
+DATA=${DATA:-}
+if [[ -n "$DATA" && -n "${DB_URL:-}" ]]; then
+  echo "DATA keeps an embedded store; it cannot be used with DB_URL" >&2
+  exit 1
+fi
 
 DB_ENV=()
 STORE="embedded H2"
@@ -59,18 +73,43 @@ if [[ -n "${DB_URL:-}" ]]; then
 fi
 STORE=${DB_LABEL:-$STORE}
 
-env "${DB_ENV[@]}" MUSUBI_DATA_DIR="$WORK/data" SERVER_PORT="$HTTP_PORT" SERVER_ADDRESS=127.0.0.1 \
-  MUSUBI_SMTP_PORT="$SMTP_PORT" MUSUBI_SMTP_ADDRESS=127.0.0.1 \
-  MUSUBI_SMTP_DNS="${MUSUBI_SMTP_DNS:-127.0.0.1:5399}" \
-  MUSUBI_SUBMISSION_PORT=0 MUSUBI_IMAP_PORT=0 \
-  MUSUBI_BOOTSTRAP_DOMAIN=$DOMAIN MUSUBI_BOOTSTRAP_ADMIN=kanri \
-  MUSUBI_BOOTSTRAP_PASSWORD=$PASSWORD MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE=0 \
-  "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" >"$WORK/server.log" 2>&1 &
-PID=$!
-bench_wait_up "$BASE" "$PID" "$WORK/server.log"
+# start_server DATA_DIR: the server on that data dir, in the background (PID)
+start_server() {
+  env "${DB_ENV[@]}" MUSUBI_DATA_DIR="$1" SERVER_PORT="$HTTP_PORT" SERVER_ADDRESS=127.0.0.1 \
+    MUSUBI_SMTP_PORT="$SMTP_PORT" MUSUBI_SMTP_ADDRESS=127.0.0.1 \
+    MUSUBI_SMTP_DNS="${MUSUBI_SMTP_DNS:-127.0.0.1:5399}" \
+    MUSUBI_SUBMISSION_PORT=0 MUSUBI_IMAP_PORT=0 \
+    MUSUBI_BOOTSTRAP_DOMAIN=$DOMAIN MUSUBI_BOOTSTRAP_ADMIN=kanri \
+    MUSUBI_BOOTSTRAP_PASSWORD=$PASSWORD MUSUBI_RATE_LIMIT_MEMBER_PER_MINUTE=0 \
+    "$JAVA" $SERVER_JAVA_OPTS -jar "$JAR" >>"$WORK/server.log" 2>&1 &
+  PID=$!
+  bench_wait_up "$BASE" "$PID" "$WORK/server.log"
+}
 
-LOADED=$("$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMAIN" "$COUNT" \
-  "$CONNECTIONS" "$LOAD_SECONDS" | awk '/^LOADED/ { print $2, $3, $4 }')
+load() {
+  "$JAVA" bench/WebmailLoad.java load 127.0.0.1 "$SMTP_PORT" "kanri@$DOMAIN" "$COUNT" \
+    "$CONNECTIONS" "$LOAD_SECONDS" | awk '/^LOADED/ { print $2, $3, $4 }'
+}
+
+if [[ -z "$DATA" ]]; then
+  start_server "$WORK/data"
+  LOADED=$(load)
+else
+  if [[ ! -f "$DATA/loaded" ]]; then
+    mkdir -p "$DATA"
+    start_server "$DATA/data"
+    LOADED=$(load)
+    echo "Loaded ($LOADED); waiting for the search index to catch up" >&2
+    "$JAVA" bench/WebmailLoad.java settle "$BASE" "kanri@$DOMAIN" "$PASSWORD"
+    stop_server
+    echo "$LOADED $CONNECTIONS $(basename "$JAR")" >"$DATA/loaded"
+  fi
+  read -r D_DELIVERED D_LOAD_S D_REFUSED CONNECTIONS LOADED_BY <"$DATA/loaded"
+  LOADED="$D_DELIVERED $D_LOAD_S $D_REFUSED"
+  echo "Measuring on a copy of $DATA (loaded by $LOADED_BY)" >&2
+  cp -a "$DATA/data" "$WORK/data"
+  start_server "$WORK/data"
+fi
 read -r DELIVERED LOAD_S REFUSED <<<"$LOADED"
 echo "Delivered $DELIVERED messages in $LOAD_S s ($REFUSED refused)" >&2
 # each figure also goes to stderr as it is measured, so a failing later request does not lose it
@@ -83,7 +122,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo "### Webmail on $INBOX messages, $(date -u +%Y-%m-%d) (bench/webmail.sh, $STORE)"
   echo
-  echo "$(nproc) cores, $("$JAVA" -version 2>&1 | head -1), $SERVER_JAVA_OPTS; $STORE, local" \
+  echo "$(nproc) cores, $("$JAVA" -version 2>&1 | head -1), $SERVER_JAVA_OPTS, $(basename "$JAR"); $STORE, local" \
     "encrypted blob store. $DELIVERED messages of about 10 KB delivered over SMTP on $CONNECTIONS" \
     "connections in $LOAD_S s ($REFUSED refused); then $REQUESTS requests of each kind, one at a" \
     "time, as the web client makes them (pages of 50). Load average before $LOAD_BEFORE, after $LOAD."
