@@ -250,8 +250,7 @@ public class Messages {
                     new MessageCreated(tenantId, roomId, m.id(), seq, actor.memberId(), fresh));
                 return new Outcome(m, true, fresh);
               });
-      return new Sent(
-          row.view() != null ? row.view() : view(tenantId, row.row()), row.created());
+      return new Sent(row.view() != null ? row.view() : view(tenantId, row.row()), row.created());
     } catch (DuplicateKeyException raced) {
       if (key == null) {
         throw raced;

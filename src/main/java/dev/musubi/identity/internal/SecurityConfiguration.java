@@ -172,9 +172,9 @@ class SecurityConfiguration {
 
   /**
    * No Micrometer observation per security filter, authentication and authorization: with them
-   * every request started and stopped about fifteen observations (each a timer look-up by tags),
-   * a tenth of the server's CPU under load (docs/benchmarks.md, Talk). Requests are still timed
-   * as a whole ({@code http.server.requests}), and every security decision is in the audit log.
+   * every request started and stopped about fifteen observations (each a timer look-up by tags), a
+   * tenth of the server's CPU under load (docs/benchmarks.md, Talk). Requests are still timed as a
+   * whole ({@code http.server.requests}), and every security decision is in the audit log.
    */
   @Bean
   org.springframework.security.config.observation.SecurityObservationSettings

@@ -72,8 +72,8 @@ public class MessageViews {
   }
 
   /**
-   * The view of a message created in the caller's transaction without files, read from nothing:
-   * no reactions, not pinned, and unread by every member of {@code members} but its sender (whose
+   * The view of a message created in the caller's transaction without files, read from nothing: no
+   * reactions, not pinned, and unread by every member of {@code members} but its sender (whose
    * pointer the send moved to it).
    */
   public Message created(MessageRow r, java.util.Set<UUID> members) {
