@@ -2,7 +2,9 @@ package dev.musubi.platform.blob.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where ciphertext objects live. Object keys are made by the store from IDs only ({@code
@@ -20,6 +22,27 @@ public interface BlobBackend {
 
   /** Reads an object with random access. */
   SeekableByteChannel read(String key) throws IOException;
+
+  /**
+   * The whole object when it is exactly {@code length} bytes long, or null when it has another
+   * length (for small objects read at once: one open and one read instead of a channel).
+   *
+   * @throws IOException when the object is missing or cannot be read
+   */
+  default byte @Nullable [] readWhole(String key, int length) throws IOException {
+    try (SeekableByteChannel channel = read(key)) {
+      if (channel.size() != length) {
+        return null;
+      }
+      ByteBuffer all = ByteBuffer.allocate(length);
+      while (all.hasRemaining()) {
+        if (channel.read(all) < 0) {
+          throw new IOException("the object ended early");
+        }
+      }
+      return all.array();
+    }
+  }
 
   /** Removes an object; nothing happens when it is absent. */
   void delete(String key) throws IOException;

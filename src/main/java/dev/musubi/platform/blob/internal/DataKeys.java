@@ -47,10 +47,7 @@ public class DataKeys {
    * OneSegmentReader}).
    */
   record DataKey(
-      UUID id,
-      UUID tenantId,
-      StreamingAead aead,
-      List<com.google.crypto.tink.subtle.AesGcmHkdfStreaming> oneSegment) {}
+      UUID id, UUID tenantId, StreamingAead aead, List<OneSegmentReader.Key> oneSegment) {}
 
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;

@@ -467,29 +467,34 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     if (offset == stored.size()) {
       return InputStream.nullInputStream();
     }
+    String objectKey = objectKey(tenantId, stored.objectId());
+    byte[] aad = associatedData(tenantId, stored.objectId());
+    int wholeLength = OneSegmentReader.ciphertextLength(key.oneSegment(), stored.size());
+    if (wholeLength >= 0) {
+      // A small blob: one read of its ciphertext, decrypted whole (null: not the expected length,
+      // left to the channel below, which fails on it as on any other damaged ciphertext).
+      byte[] ciphertext;
+      try {
+        ciphertext = backend.readWhole(objectKey, wholeLength);
+        if (ciphertext != null) {
+          byte[] whole = OneSegmentReader.decrypt(key.oneSegment(), stored.size(), ciphertext, aad);
+          return new java.io.ByteArrayInputStream(
+              whole, (int) offset, (int) (whole.length - offset));
+        }
+      } catch (IOException | RuntimeException e) {
+        readErrors.increment();
+        throw e;
+      }
+    }
     SeekableByteChannel ciphertext;
     try {
-      ciphertext = backend.read(objectKey(tenantId, stored.objectId()));
+      ciphertext = backend.read(objectKey);
     } catch (IOException | RuntimeException e) {
       readErrors.increment();
       throw e;
     }
     try {
-      byte[] whole =
-          OneSegmentReader.read(
-              key.oneSegment(),
-              stored.size(),
-              ciphertext,
-              associatedData(tenantId, stored.objectId()));
-      if (whole != null) {
-        ciphertext.close();
-        return new java.io.ByteArrayInputStream(whole, (int) offset, (int) (whole.length - offset));
-      }
-      ciphertext.position(0);
-      SeekableByteChannel plaintext =
-          key.aead()
-              .newSeekableDecryptingChannel(
-                  ciphertext, associatedData(tenantId, stored.objectId()));
+      SeekableByteChannel plaintext = key.aead().newSeekableDecryptingChannel(ciphertext, aad);
       plaintext.position(offset);
       return new PlaintextStream(plaintext);
     } catch (GeneralSecurityException | IOException | RuntimeException e) {

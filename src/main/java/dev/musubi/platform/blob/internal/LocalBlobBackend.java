@@ -3,6 +3,7 @@ package dev.musubi.platform.blob.internal;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -124,6 +125,23 @@ public class LocalBlobBackend implements BlobBackend {
   @Override
   public SeekableByteChannel read(String key) throws IOException {
     return FileChannel.open(path(key), StandardOpenOption.READ);
+  }
+
+  @Override
+  public byte @Nullable [] readWhole(String key, int length) throws IOException {
+    try (FileChannel channel = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      if (channel.size() != length) {
+        return null;
+      }
+      ByteBuffer all = ByteBuffer.allocate(length);
+      // Positional reads: no seek before or between them.
+      while (all.hasRemaining()) {
+        if (channel.read(all, all.position()) < 0) {
+          throw new IOException("the object ended early");
+        }
+      }
+      return all.array();
+    }
   }
 
   @Override

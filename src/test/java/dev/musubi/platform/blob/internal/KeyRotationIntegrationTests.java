@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.musubi.platform.Ids;
 import dev.musubi.platform.MusubiProperties;
 import dev.musubi.platform.blob.BlobRef;
+import dev.musubi.platform.blob.BlobStore;
 import dev.musubi.testing.MusubiIntegrationTest;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -103,6 +105,41 @@ class KeyRotationIntegrationTests {
     assertThat(rotation.reencrypt(tenant)).isEqualTo(new KeyRotation.Reencrypted(0, 0));
     assertThat(audited(tenant, 8002)).isEqualTo(1);
     assertThat(command.run(List.of("nope"))).isEqualTo(2);
+  }
+
+  @Test
+  void smallBlobsUnderTwoKeysReadBackThroughOneReaderBeforeAndAfterReencryption() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    List<BlobRef> refs = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      refs.add(store.put(tenant, new PatternStream(2000 + 150 * i, 20 + i), 1 << 20));
+      if (i == 14) {
+        rotation.rotate(tenant);
+      }
+    }
+    List<String> shas = refs.stream().map(BlobRef::sha256).toList();
+    assertThat(
+            shas.stream()
+                .map(sha -> store.stored(tenant, sha).orElseThrow().dataKeyId())
+                .distinct())
+        .hasSize(2);
+    // The same pooled decryption objects, alternating between the keys, blob after blob.
+    BlobStore.Reader reader = store.reader(tenant, shas);
+    for (int round = 0; round < 3; round++) {
+      for (String sha : shas) {
+        try (InputStream in = reader.open(sha)) {
+          assertThat(BlobStoreContract.sha256Of(in)).isEqualTo(sha);
+        }
+      }
+    }
+    // Re-encrypted under the current key, each is read again by the reader made before.
+    assertThat(rotation.reencrypt(tenant)).isEqualTo(new KeyRotation.Reencrypted(15, 0));
+    for (String sha : shas) {
+      try (InputStream in = reader.open(sha)) {
+        assertThat(BlobStoreContract.sha256Of(in)).isEqualTo(sha);
+      }
+      assertThat(read(tenant, new BlobRef(sha, 0))).isEqualTo(sha);
+    }
   }
 
   @Test

@@ -102,19 +102,25 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
       }
       // Whole in memory up to the limit, streamed above it.
       EncryptedBlobStore.Stored stored = store().stored(tenant, ref.sha256()).orElseThrow();
-      try (var channel = backend.read(EncryptedBlobStore.objectKey(tenant, stored.objectId()))) {
+      List<OneSegmentReader.Key> keyList = keys.get(tenant, stored.dataKeyId()).oneSegment();
+      int length = OneSegmentReader.ciphertextLength(keyList, size);
+      if (size <= max) {
+        byte[] ciphertext =
+            backend.readWhole(EncryptedBlobStore.objectKey(tenant, stored.objectId()), length);
+        assertThat(ciphertext).isNotNull();
         byte[] whole =
-            OneSegmentReader.read(
-                keys.get(tenant, stored.dataKeyId()).oneSegment(),
+            OneSegmentReader.decrypt(
+                keyList,
                 size,
-                channel,
+                ciphertext,
                 EncryptedBlobStore.associatedData(tenant, stored.objectId()));
-        if (size <= max) {
-          assertThat(whole).isNotNull();
-          assertThat(sha256Of(new ByteArrayInputStream(whole))).isEqualTo(ref.sha256());
-        } else {
-          assertThat(whole).isNull();
-        }
+        assertThat(sha256Of(new ByteArrayInputStream(whole))).isEqualTo(ref.sha256());
+        assertThat(
+                backend.readWhole(
+                    EncryptedBlobStore.objectKey(tenant, stored.objectId()), length + 1))
+            .isNull();
+      } else {
+        assertThat(length).isEqualTo(-1);
       }
     }
     // A reader looks them up at once and opens each; an unknown hash is not found.
