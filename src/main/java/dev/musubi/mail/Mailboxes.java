@@ -2131,8 +2131,36 @@ public class Mailboxes {
   }
 
   private static String preview(ParsedMail p) {
-    String text = p.text().isEmpty() ? HtmlSanitizer.text(p.html()) : p.text();
-    return clip(text.replaceAll("\\s+", " ").strip(), 200);
+    return preview(p.text().isEmpty() ? HtmlSanitizer.text(p.html()) : p.text(), 200);
+  }
+
+  /**
+   * {@code clip(text.replaceAll("\\s+", " ").strip(), max)}, reading only as much of the text as
+   * the preview needs (a delivery used to collapse the whole body with a regular expression).
+   */
+  static String preview(String text, int max) {
+    StringBuilder out = new StringBuilder(Math.min(text.length(), max + 1));
+    boolean gap = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' || (c >= '\t' && c <= '\r')) {
+        gap = true;
+        continue;
+      }
+      if (out.isEmpty() && Character.isWhitespace(c)) {
+        continue; // stripped
+      }
+      if (gap && !out.isEmpty()) {
+        out.append(' ');
+      }
+      gap = false;
+      out.append(c);
+      if (out.length() >= max && !Character.isWhitespace(c)) {
+        // what follows cannot change the first max characters any more
+        return out.substring(0, max);
+      }
+    }
+    return clip(out.toString().strip(), max);
   }
 
   private static String searchText(ParsedMail p) {
