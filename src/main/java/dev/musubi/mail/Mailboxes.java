@@ -219,11 +219,20 @@ public class Mailboxes {
 
   /** The ID of a member's role folder, created on first use. */
   public UUID folderId(UUID tenantId, UUID memberId, String role) {
+    // one query when the folder is there (every delivery asks for the inbox)
+    Optional<UUID> id = roleFolder(tenantId, memberId, role);
+    if (id.isPresent()) {
+      return id.get();
+    }
     ensureFolders(tenantId, memberId);
+    return roleFolder(tenantId, memberId, role).orElseThrow();
+  }
+
+  private Optional<UUID> roleFolder(UUID tenantId, UUID memberId, String role) {
     return jdbc.sql("SELECT id FROM mail_folder WHERE tenant_id = ? AND member_id = ? AND role = ?")
         .params(tenantId, memberId, role)
         .query(UUID.class)
-        .single();
+        .optional();
   }
 
   // --- reading ---------------------------------------------------------------------------------

@@ -22,10 +22,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -272,10 +274,9 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
         throw new IllegalStateException("the prepared blob is closed or recorded");
       }
       for (int attempt = 0; attempt < 3; attempt++) {
-        if (touch(joinTx, tenantId, ref.sha256())) {
-          return ref; // the same bytes are stored already: this copy goes at close
-        }
+        // new bytes are the usual case (every mail differs in its trace headers): insert first
         if (insertJoined(tenantId, memberId, ref.sha256(), ref.size(), objectId, keyId)) {
+          insertedInThisTransaction().add(tenantId + "/" + ref.sha256());
           pending = true;
           TransactionSynchronizationManager.registerSynchronization(
               new TransactionSynchronization() {
@@ -285,6 +286,9 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
                 }
               });
           return ref;
+        }
+        if (touch(joinTx, tenantId, ref.sha256())) {
+          return ref; // the same bytes are stored already: this copy goes at close
         }
       }
       writeErrors.increment();
@@ -511,11 +515,14 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
     }
     joinTx.executeWithoutResult(
         s -> {
-          UUID blobId = lock(tenantId, sha256);
-          if (blobId == null) {
-            throw new IllegalStateException("the company holds no blob " + sha256);
+          // A blob this transaction recorded is locked by it already and was touched as inserted
+          if (!insertedInThisTransaction().contains(tenantId + "/" + sha256)) {
+            UUID blobId = lock(tenantId, sha256);
+            if (blobId == null) {
+              throw new IllegalStateException("the company holds no blob " + sha256);
+            }
+            touchLocked(blobId);
           }
-          touchLocked(blobId);
           boolean present =
               jdbc.sql(
                           "SELECT COUNT(*) FROM blob_reference"
@@ -627,6 +634,35 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   }
 
   /** Locks the blob's row in the current transaction; null when the company has no such blob. */
+  /**
+   * The blobs (company and SHA-256) the current transaction inserted through {@link
+   * Prepared#record}; forgotten when it ends. Kept with the transaction's synchronizations, which a
+   * nested new transaction suspends, so it never answers for another transaction. Empty outside a
+   * transaction.
+   */
+  private Set<String> insertedInThisTransaction() {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      return new HashSet<>();
+    }
+    for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
+      if (s instanceof Inserted inserted && inserted.store == this) {
+        return inserted.keys;
+      }
+    }
+    Inserted inserted = new Inserted(this);
+    TransactionSynchronizationManager.registerSynchronization(inserted);
+    return inserted.keys;
+  }
+
+  private static final class Inserted implements TransactionSynchronization {
+    final EncryptedBlobStore store;
+    final Set<String> keys = new HashSet<>();
+
+    Inserted(EncryptedBlobStore store) {
+      this.store = store;
+    }
+  }
+
   private UUID lock(UUID tenantId, String sha256) {
     return jdbc.sql("SELECT id FROM blob WHERE tenant_id = :t AND sha256 = :s FOR UPDATE")
         .param("t", tenantId)

@@ -216,6 +216,61 @@ class LocalBlobStoreIntegrationTests extends BlobStoreContract {
   }
 
   @Test
+  void aReferenceToABlobRecordedInTheSameTransactionNeedsNoLockAndNestedTransactionsDoNotShareIt()
+      throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID member = UUID.randomUUID();
+    var tx = new TransactionTemplate(transactions);
+    var nested = new TransactionTemplate(transactions);
+    nested.setPropagationBehavior(
+        org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    byte[] content = "a message and its first owner in one commit".getBytes(UTF_8);
+    try (BlobStore.Prepared prepared =
+        store().prepare(tenant, member, new ByteArrayInputStream(content), 1000)) {
+      BlobRef ref =
+          java.util.Objects.requireNonNull(
+              tx.execute(
+                  s -> {
+                    BlobRef recorded = prepared.record();
+                    blobReferences.add(tenant, recorded.sha256(), "test:first");
+                    blobReferences.add(tenant, recorded.sha256(), "test:first"); // counted once
+                    // A nested transaction is another transaction: it cannot see the uncommitted
+                    // blob, and must not take it for one it recorded itself.
+                    assertThatThrownBy(
+                            () ->
+                                nested.executeWithoutResult(
+                                    n -> blobReferences.add(tenant, recorded.sha256(), "test:x")))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("holds no blob");
+                    return recorded;
+                  }));
+      assertThat(store().referenceCount(tenant, ref.sha256())).isEqualTo(1);
+      // Later transactions reference it the usual way (lock and touch).
+      tx.executeWithoutResult(s -> blobReferences.add(tenant, ref.sha256(), "test:second"));
+      assertThat(store().referenceCount(tenant, ref.sha256())).isEqualTo(2);
+      try (InputStream in = store().open(tenant, ref.sha256())) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+    }
+    // A rolled-back recording leaves neither the blob nor its reference.
+    byte[] other = "rolled back with its owner".getBytes(UTF_8);
+    try (BlobStore.Prepared prepared =
+        store().prepare(tenant, member, new ByteArrayInputStream(other), 1000)) {
+      assertThatThrownBy(
+              () ->
+                  tx.executeWithoutResult(
+                      s -> {
+                        blobReferences.add(tenant, prepared.record().sha256(), "test:gone");
+                        throw new IllegalStateException("the caller's work failed");
+                      }))
+          .hasMessage("the caller's work failed");
+      assertThat(store().find(tenant, prepared.ref().sha256())).isEmpty();
+      assertThat(store().referenceCount(tenant, prepared.ref().sha256())).isZero();
+    }
+    assertThat(blobRows(tenant)).isEqualTo(1);
+  }
+
+  @Test
   void aPreparedBlobIsSyncedWithoutAConnectionAndKeptOnlyIfARecordingTransactionCommits()
       throws Exception {
     UUID tenant = UUID.randomUUID();
