@@ -278,28 +278,55 @@ public class MailSending {
     ImapSummary summary = ImapSummary.of(bytes);
     return tx.execute(
         s -> {
+          // Locked first: a second save of the same draft at the same time waits, then finds it
+          // replaced.
+          if (replaces != null && !lockDraft(actor, replaces)) {
+            throw Problems.notFound();
+          }
+          UUID id =
+              mailboxes.store(
+                  new Mailboxes.NewMessage(
+                      actor.tenantId(),
+                      actor.memberId(),
+                      "drafts",
+                      ref,
+                      parsed,
+                      clock.instant(),
+                      true,
+                      true,
+                      MailInbound.AuthResults.none(),
+                      null),
+                  summary);
           if (replaces != null) {
+            // Stored before the old one goes, so that the IDs it replaced can point at the new one
+            // (deleting the old one would take their rows with it).
+            jdbc.sql(
+                    "UPDATE mail_draft_replaced SET current_id = ?"
+                        + " WHERE tenant_id = ? AND member_id = ? AND current_id = ?")
+                .params(id, actor.tenantId(), actor.memberId(), replaces)
+                .update();
+            jdbc.sql(
+                    "INSERT INTO mail_draft_replaced (replaced_id, tenant_id, member_id, current_id)"
+                        + " VALUES (?, ?, ?, ?)")
+                .params(replaces, actor.tenantId(), actor.memberId(), id)
+                .update();
             mailboxes.purge(actor, replaces);
           }
-          return mailboxes.store(
-              new Mailboxes.NewMessage(
-                  actor.tenantId(),
-                  actor.memberId(),
-                  "drafts",
-                  ref,
-                  parsed,
-                  clock.instant(),
-                  true,
-                  true,
-                  MailInbound.AuthResults.none(),
-                  null),
-              summary);
+          return id;
         });
   }
 
   // --- sending ---------------------------------------------------------------------------------
 
-  /** Sends a message and returns the ID of its copy in Sent. */
+  /**
+   * Sends a message and returns the ID of its copy in Sent. The draft that {@code c.draftId()}
+   * names is deleted with the send: that draft when it is still in the member's Drafts, else the
+   * draft that replaced it since (a client that kept an older ID). An ID that names none of the
+   * member's drafts (another member's, or a message that is not a draft) is left alone and does not
+   * stop the send, which carries the message's content itself.
+   *
+   * @throws ProblemException 422 when {@code draftId} is not an ID at all
+   */
   public UUID send(MemberPrincipal actor, Compose c, @Nullable String idempotencyKey)
       throws IOException {
     if (idempotencyKey != null) {
@@ -650,7 +677,7 @@ public class MailSending {
                 mailboxes.markAnswered(actor, b.inReplyTo());
               }
               if (draft != null) {
-                mailboxes.purge(actor, draft);
+                discardDraft(actor, draft);
               }
               if (idempotencyKey != null) {
                 jdbc.sql(
@@ -673,6 +700,40 @@ public class MailSending {
               return id;
             });
     return sentId;
+  }
+
+  /**
+   * Deletes the member's draft that {@code draftId} names, or the one that replaced it; nothing for
+   * an ID of anything else.
+   */
+  private void discardDraft(MemberPrincipal actor, UUID draftId) {
+    UUID current =
+        jdbc.sql(
+                "SELECT current_id FROM mail_draft_replaced"
+                    + " WHERE tenant_id = ? AND member_id = ? AND replaced_id = ?")
+            .params(actor.tenantId(), actor.memberId(), draftId)
+            .query(UUID.class)
+            .optional()
+            .orElse(draftId);
+    if (lockDraft(actor, current)) {
+      mailboxes.purge(actor, current);
+    }
+  }
+
+  /**
+   * Whether {@code id} is one of the member's messages in Drafts; locks its row until the
+   * transaction ends, so that a save and a send of the same draft take turns instead of one failing
+   * to delete what the other deleted.
+   */
+  private boolean lockDraft(MemberPrincipal actor, UUID id) {
+    UUID drafts = mailboxes.folderId(actor.tenantId(), actor.memberId(), "drafts");
+    return jdbc.sql(
+            "SELECT id FROM mail_message WHERE tenant_id = ? AND member_id = ? AND id = ?"
+                + " AND folder_id = ? FOR UPDATE")
+        .params(actor.tenantId(), actor.memberId(), id, drafts)
+        .query(UUID.class)
+        .optional()
+        .isPresent();
   }
 
   /** The addresses with the display names the message's To, Cc and Bcc headers gave them. */

@@ -902,12 +902,8 @@ public class Mailboxes {
 
   /** Every folder of the caller with its IMAP state, role folders first. */
   public List<ImapFolder> imapFolders(MemberPrincipal actor) {
-    return imapFolderRows(
-        actor,
-        "(SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
-            + " AND m.tenant_id = f.tenant_id) AS total,"
-            + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
-            + " AND m.tenant_id = f.tenant_id AND NOT m.seen) AS unseen");
+    // the counts are kept with every change (count), not counted
+    return imapFolderRows(actor, "f.message_count AS total, f.unseen_count AS unseen");
   }
 
   /**
@@ -953,10 +949,7 @@ public class Mailboxes {
   public Optional<ImapFolder> imapFolder(MemberPrincipal actor, UUID folderId) {
     return jdbc.sql(
             "SELECT f.id, f.name, f.role, f.subscribed, f.uid_validity, f.uid_next,"
-                + " f.highest_modseq,"
-                + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id) AS total,"
-                + " (SELECT COUNT(*) FROM mail_message m WHERE m.folder_id = f.id"
-                + " AND m.seen = FALSE) AS unseen"
+                + " f.highest_modseq, f.message_count AS total, f.unseen_count AS unseen"
                 + " FROM mail_folder f WHERE f.tenant_id = ? AND f.member_id = ? AND f.id = ?")
         .params(actor.tenantId(), actor.memberId(), folderId)
         .query(
@@ -1040,9 +1033,11 @@ public class Mailboxes {
    * no message of the older list has gone; null when one may have (the caller reads them all).
    * Every change raises the folder's highest mod-sequence by one in the transaction that makes it
    * (an arrival by {@code nextUid}, a flag change, expunge or move away by {@code nextModseq}), so:
-   * as many new UIDs as steps means every step was an arrival; otherwise the folder's count tells
-   * whether any message went. Both are read between two reads of the mod-sequence, which must still
-   * be {@code modseq}: no change committed meanwhile.
+   * as many new UIDs as steps means every step was an arrival; otherwise the folder's kept message
+   * count tells whether any message went. Both are read between two reads of the mod-sequence,
+   * which must still be {@code modseq}: no change committed meanwhile. The kept count may stand in
+   * for counting the rows because every statement that adds or removes a folder's message (store,
+   * copy, move, purge) changes it in the transaction that raises that folder's mod-sequence.
    */
   private long @Nullable [] extended(
       MemberPrincipal actor, UUID folderId, UidList older, long modseq) {
@@ -1063,11 +1058,12 @@ public class Mailboxes {
     boolean noneGone =
         more.length == modseq - older.modseq()
             || jdbc.sql(
-                        "SELECT COUNT(*) FROM mail_message WHERE tenant_id = ? AND member_id = ?"
-                            + " AND folder_id = ?")
+                        "SELECT message_count FROM mail_folder WHERE tenant_id = ? AND member_id = ?"
+                            + " AND id = ?")
                     .params(actor.tenantId(), actor.memberId(), folderId)
                     .query(Long.class)
-                    .single()
+                    .optional()
+                    .orElse(-1L)
                 == older.uids().length + more.length;
     if (!noneGone || !imapHighestModseq(actor, folderId).equals(Optional.of(modseq))) {
       return null;

@@ -10,19 +10,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Drafts through the API the web client uses while a member types: every save replaces the draft
  * with a new message and answers with its ID; reopening from the Drafts list gives the latest
- * subject, body and recipients; sending the draft takes it out of Drafts and into Sent.
+ * subject, body and recipients; sending the draft takes it out of Drafts and into Sent, also when
+ * the client names an ID the draft had before a later save; another member's draft is never
+ * touched.
  */
 @MusubiIntegrationTest
 class MailDraftIntegrationTests {
 
   @LocalServerPort int port;
+  @Autowired JdbcClient jdbc;
 
   @Test
   void aDraftSavedWhileTypingReopensWithTheLatestContentAndGoesToSentWhenSent() {
@@ -98,6 +106,164 @@ class MailDraftIntegrationTests {
                 .get("text")
                 .asString())
         .isEqualTo("書き上げた本文");
+  }
+
+  /** Saves a draft and replaces it {@code saves} times; returns every ID it had, oldest first. */
+  private static List<String> savedAndReplaced(ApiClient me, String to, String subject, int saves) {
+    List<String> ids = new ArrayList<>();
+    ids.add(
+        me.post("/api/v1/mail/drafts", compose(List.of(to), List.of(), subject, "0"))
+            .json()
+            .get("id")
+            .asString());
+    for (int i = 1; i <= saves; i++) {
+      ApiClient.Response saved =
+          me.put(
+              "/api/v1/mail/drafts/" + ids.getLast(),
+              compose(List.of(to), List.of(), subject, String.valueOf(i)));
+      assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+      ids.add(saved.json().get("id").asString());
+    }
+    return ids;
+  }
+
+  private static List<String> subjects(ApiClient me, String role) {
+    List<String> subjects = new ArrayList<>();
+    me.get("/api/v1/mail/folders/" + folder(me, role).get("id").asString() + "/messages?size=50")
+        .json()
+        .get("items")
+        .forEach(m -> subjects.add(m.get("subject").asString()));
+    return subjects;
+  }
+
+  private long replacedRows(Fixtures.TestMember member) {
+    return jdbc.sql("SELECT COUNT(*) FROM mail_draft_replaced WHERE member_id = ?")
+        .params(member.id())
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
+  void sendingWithAReplacedDraftIdSendsAndLeavesNoDraftBehind() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember tanaka = fixtures.member(company, "tanaka");
+    ApiClient me = tanaka.client();
+    ApiClient suzuki = fixtures.member(company, "suzuki").client();
+    String to = "suzuki@" + company.domain();
+
+    // A client that kept the first ID of a draft saved three times since, and one that kept the
+    // second ID of another.
+    List<String> first = savedAndReplaced(me, to, "古いIDで送る", 3);
+    List<String> second = savedAndReplaced(me, to, "途中のIDで送る", 2);
+    assertThat(folder(me, "drafts").get("total").asLong()).isEqualTo(2);
+    assertThat(replacedRows(tanaka)).isEqualTo(5);
+
+    Map<String, Object> send = compose(List.of(to), List.of(), "古いIDで送る", "送った本文");
+    send.put("draftId", first.getFirst());
+    ApiClient.Response sent = me.post("/api/v1/mail/messages", send);
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    send = compose(List.of(to), List.of(), "途中のIDで送る", "送った本文");
+    send.put("draftId", second.get(1));
+    assertThat(me.post("/api/v1/mail/messages", send).status()).isEqualTo(202);
+
+    assertThat(folder(me, "drafts").get("total").asLong()).isZero();
+    for (String id : first) {
+      assertThat(me.get("/api/v1/mail/messages/" + id).status()).isEqualTo(404);
+    }
+    assertThat(me.get("/api/v1/mail/messages/" + second.getLast()).status()).isEqualTo(404);
+    assertThat(replacedRows(tanaka)).isZero();
+    assertThat(subjects(me, "sent")).containsExactlyInAnyOrder("古いIDで送る", "途中のIDで送る");
+    JsonNode copy = me.get("/api/v1/mail/messages/" + sent.json().get("id").asString()).json();
+    assertThat(copy.get("text").asString()).isEqualTo("送った本文");
+    assertThat(subjects(suzuki, "inbox")).containsExactlyInAnyOrder("古いIDで送る", "途中のIDで送る");
+
+    // The same stale ID once more (its draft is gone with the first send): sent again, nothing
+    // else touched.
+    String kept = savedAndReplaced(me, to, "残す下書き", 0).getFirst();
+    send = compose(List.of(to), List.of(), "再送", "もう一度");
+    send.put("draftId", first.getFirst());
+    assertThat(me.post("/api/v1/mail/messages", send).status()).isEqualTo(202);
+    assertThat(me.get("/api/v1/mail/messages/" + kept).status()).isEqualTo(200);
+    assertThat(subjects(me, "drafts")).containsExactly("残す下書き");
+
+    // Not an ID at all: refused, nothing sent.
+    send.put("draftId", "not-an-id");
+    ApiClient.Response bad = me.post("/api/v1/mail/messages", send);
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body()).contains("draftId");
+    assertThat(subjects(me, "sent")).hasSize(3);
+  }
+
+  @Test
+  void anotherMembersDraftIdIsNeitherDeletedNorRevealedAndAnUnknownIdIsAnsweredAlike() {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    ApiClient me = fixtures.member(company, "tanaka").client();
+    Fixtures.TestMember sato = fixtures.member(company, "sato");
+    ApiClient theirs = sato.client();
+    fixtures.member(company, "suzuki");
+    String to = "suzuki@" + company.domain();
+    List<String> satoDraft = savedAndReplaced(theirs, to, "佐藤の下書き", 1);
+    assertThat(replacedRows(sato)).isEqualTo(1);
+
+    // tanaka's own message that is not a draft is not deleted by naming it either
+    String mine = savedAndReplaced(me, to, "移した下書き", 0).getFirst();
+    String archive = folder(me, "archive").get("id").asString();
+    assertThat(me.patch("/api/v1/mail/messages/" + mine, Map.of("folderId", archive)).status())
+        .isEqualTo(200);
+
+    List<String> named =
+        List.of(satoDraft.getLast(), satoDraft.getFirst(), UUID.randomUUID().toString(), mine);
+    List<ApiClient.Response> answers = new ArrayList<>();
+    for (String id : named) {
+      Map<String, Object> send = compose(List.of(to), List.of(), "田中から", "本文");
+      send.put("draftId", id);
+      answers.add(me.post("/api/v1/mail/messages", send));
+    }
+    for (ApiClient.Response a : answers) {
+      assertThat(a.status()).as(a.body()).isEqualTo(202);
+      assertThat(a.json().propertyNames()).containsExactly("id");
+      assertThat(a.body()).doesNotContain(satoDraft.getLast()).doesNotContain(satoDraft.getFirst());
+    }
+    assertThat(subjects(me, "sent")).hasSize(4).containsOnly("田中から");
+
+    assertThat(theirs.get("/api/v1/mail/messages/" + satoDraft.getLast()).status()).isEqualTo(200);
+    assertThat(subjects(theirs, "drafts")).containsExactly("佐藤の下書き");
+    assertThat(replacedRows(sato)).isEqualTo(1);
+    assertThat(me.get("/api/v1/mail/messages/" + mine).status()).isEqualTo(200);
+    assertThat(me.get("/api/v1/mail/messages/" + satoDraft.getLast()).status()).isEqualTo(404);
+  }
+
+  @Test
+  void twoSavesOfOneDraftAtOnceLeaveOneDraftAndTheSecondFindsItReplaced() throws Exception {
+    Fixtures fixtures = new Fixtures(port);
+    Fixtures.TestCompany company = fixtures.company();
+    Fixtures.TestMember tanaka = fixtures.member(company, "tanaka");
+    ApiClient me = tanaka.client();
+    String to = "suzuki@" + company.domain();
+    fixtures.member(company, "suzuki");
+    String id = savedAndReplaced(me, to, "同時保存", 0).getFirst();
+    List<Integer> statuses;
+    try (var pool = Executors.newFixedThreadPool(2)) {
+      List<Future<Integer>> saves = new ArrayList<>();
+      for (String text : List.of("タブ一", "タブ二")) {
+        saves.add(
+            pool.submit(
+                () ->
+                    me.put(
+                            "/api/v1/mail/drafts/" + id,
+                            compose(List.of(to), List.of(), "同時保存", text))
+                        .status()));
+      }
+      statuses = new ArrayList<>();
+      for (Future<Integer> f : saves) {
+        statuses.add(f.get());
+      }
+    }
+    assertThat(statuses).containsExactlyInAnyOrder(200, 404);
+    assertThat(folder(me, "drafts").get("total").asLong()).isEqualTo(1);
+    assertThat(replacedRows(tanaka)).isEqualTo(1);
   }
 
   /** The body the web client sends when it saves. */

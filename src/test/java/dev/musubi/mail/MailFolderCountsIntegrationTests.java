@@ -8,9 +8,7 @@ import dev.musubi.platform.security.Role;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -69,25 +67,13 @@ class MailFolderCountsIntegrationTests {
   }
 
   void deliver(String subject, String date) throws Exception {
-    byte[] raw =
-        ("From: s@outside.example\r\nTo: tanaka@"
-                + company.domain()
-                + "\r\nSubject: "
-                + subject
-                + "\r\nDate: "
-                + date
-                + "\r\n\r\nbody\r\n")
-            .getBytes(StandardCharsets.UTF_8);
-    inbound.deliver(
-        new MailInbound.Envelope(
-            "s@outside.example",
-            List.of("tanaka@" + company.domain()),
-            "192.0.2.1",
-            "x",
-            Instant.now(),
-            MailInbound.AuthResults.none(),
-            raw.length),
-        new ByteArrayInputStream(raw));
+    new TestDeliveries(inbound)
+        .deliver(
+            "tanaka@" + company.domain(),
+            TestDeliveries.SENDER,
+            subject,
+            "Date: " + date + "\r\n",
+            "body");
   }
 
   /** Every folder of tanaka's: the kept counts equal what the rows say, and the API shows them. */

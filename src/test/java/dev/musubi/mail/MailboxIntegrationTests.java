@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.musubi.testing.ApiClient;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,27 +38,13 @@ class MailboxIntegrationTests {
   }
 
   void deliver(String subject, String contentType, String body) throws Exception {
-    byte[] raw =
-        ("From: Sender <s@outside.example>\r\nTo: tanaka@"
-                + company.domain()
-                + "\r\nSubject: "
-                + subject
-                + "\r\nMIME-Version: 1.0\r\nContent-Type: "
-                + contentType
-                + "\r\n\r\n"
-                + body
-                + "\r\n")
-            .getBytes(StandardCharsets.UTF_8);
-    inbound.deliver(
-        new MailInbound.Envelope(
-            "s@outside.example",
-            List.of("tanaka@" + company.domain()),
-            "192.0.2.1",
-            "x",
-            Instant.now(),
-            MailInbound.AuthResults.none(),
-            raw.length),
-        new ByteArrayInputStream(raw));
+    new TestDeliveries(inbound)
+        .deliver(
+            "tanaka@" + company.domain(),
+            "Sender <" + TestDeliveries.SENDER + ">",
+            subject,
+            "MIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n",
+            body);
   }
 
   @Test

@@ -7,7 +7,6 @@ import dev.musubi.platform.security.MemberPrincipal;
 import dev.musubi.platform.security.Role;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,23 +54,8 @@ class MailboxUidIntegrationTests {
   }
 
   void deliver(String subject) throws Exception {
-    byte[] raw =
-        ("From: s@outside.example\r\nTo: tanaka@"
-                + company.domain()
-                + "\r\nSubject: "
-                + subject
-                + "\r\n\r\nbody\r\n")
-            .getBytes(StandardCharsets.UTF_8);
-    inbound.deliver(
-        new MailInbound.Envelope(
-            "s@outside.example",
-            List.of("tanaka@" + company.domain()),
-            "192.0.2.1",
-            "x",
-            Instant.now(),
-            MailInbound.AuthResults.none(),
-            raw.length),
-        new ByteArrayInputStream(raw));
+    new TestDeliveries(inbound)
+        .deliver("tanaka@" + company.domain(), TestDeliveries.SENDER, subject, "", "body");
   }
 
   @Test
