@@ -2,8 +2,9 @@
 # Inbound SMTP throughput on loopback: Musubi and Postfix (delivering to Maildir), same machine,
 # same minutes: bench/SmtpLoad.java with CONNECTIONS (20) connections sending 10 KB messages for
 # DURATION (30) s, against Postfix and Musubi in turn, ROUNDS (3) times, both servers up all the
-# while (the one not measured is idle). Prints messages/s of every turn, the mean of each server
-# and the ratio, and appends the figures to docs/benchmarks.md (DOCS=0: print only).
+# while (the one not measured is idle: after its turn Musubi is given time to finish indexing).
+# Prints messages/s of every turn, the mean of each server and the ratio, and appends the figures
+# to docs/benchmarks.md (DOCS=0: print only).
 #
 #   bench/smtp.sh                                   # Musubi on its embedded default (H2)
 #   DB_URL=jdbc:postgresql://127.0.0.1:5432/musubi_smtp_bench bench/smtp.sh   # on PostgreSQL
@@ -108,6 +109,18 @@ if [[ "${SKIP_MUSUBI:-0}" != 1 ]]; then
   fi
 fi
 
+# Musubi indexes what it accepted after the reply; wait (at most 120 s) until it is idle, so that
+# its indexing does not run during the next Postfix turn.
+settle() {
+  local a b
+  for _ in $(seq 1 60); do
+    a=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
+    sleep 2
+    b=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
+    [[ $((b - a)) -lt 10 ]] && return
+  done
+}
+
 # Alternate turns, so that both servers see the same load on the shared machine.
 POSTFIX_RATES=()
 MUSUBI_RATES=()
@@ -121,6 +134,7 @@ for round in $(seq 1 "$ROUNDS"); do
       "$CONNECTIONS" "$SECONDS_RUN" "musubi (round $round)")
     echo "$OUT" | grep -v '^RATE'
     MUSUBI_RATES+=("$(echo "$OUT" | awk '/^RATE/ { print $NF }')")
+    settle
   fi
 done
 DELIVERED=$(find "$WORK/postfix/vmail/Maildir" -type f 2>/dev/null | wc -l)

@@ -61,7 +61,7 @@ public class InboundDelivery implements MailInbound {
       BlobStore blobs,
       AuditTrail audit,
       PlatformTransactionManager transactions,
-      @Value("${musubi.mail.group-commit:false}") boolean groupCommit) {
+      @Value("${musubi.mail.group-commit:true}") boolean groupCommit) {
     this.domains = domains;
     this.mailboxes = mailboxes;
     this.mailLog = mailLog;
