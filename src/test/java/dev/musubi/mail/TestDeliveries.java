@@ -48,9 +48,14 @@ public final class TestDeliveries {
 
   /** Delivers {@code raw} (a whole message as it came over SMTP) to {@code to}. */
   public void deliverRaw(String to, byte[] raw) throws IOException {
+    deliverRaw(SENDER, to, raw);
+  }
+
+  /** As {@link #deliverRaw(String, byte[])}, from another envelope sender. */
+  public void deliverRaw(String sender, String to, byte[] raw) throws IOException {
     inbound.deliver(
         new MailInbound.Envelope(
-            SENDER,
+            sender,
             List.of(to),
             "192.0.2.1",
             "x",

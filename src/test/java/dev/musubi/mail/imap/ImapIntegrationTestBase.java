@@ -1,13 +1,12 @@
 package dev.musubi.mail.imap;
 
 import dev.musubi.mail.MailInbound;
+import dev.musubi.mail.TestDeliveries;
 import dev.musubi.testing.Fixtures;
 import dev.musubi.testing.MusubiIntegrationTest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -84,15 +83,6 @@ abstract class ImapIntegrationTestBase {
   }
 
   void deliverRaw(String to, byte[] raw) throws Exception {
-    inbound.deliver(
-        new MailInbound.Envelope(
-            "sender@outside.example",
-            List.of(to),
-            "192.0.2.1",
-            "x",
-            Instant.now(),
-            MailInbound.AuthResults.none(),
-            raw.length),
-        new ByteArrayInputStream(raw));
+    new TestDeliveries(inbound).deliverRaw("sender@outside.example", to, raw);
   }
 }
