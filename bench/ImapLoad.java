@@ -48,7 +48,9 @@ public class ImapLoad {
               Integer.parseInt(args[5]),
               Integer.parseInt(args[6]));
       case "measure" -> measure(args[1], Integer.parseInt(args[2]), args[3], args[4], args[5]);
-      default -> throw new IllegalArgumentException("mode: maildir | append | measure");
+      case "bodies" ->
+          bodies(args[1], Integer.parseInt(args[2]), args[3], args[4], Integer.parseInt(args[5]));
+      default -> throw new IllegalArgumentException("mode: maildir | append | measure | bodies");
     }
   }
 
@@ -373,6 +375,30 @@ public class ImapLoad {
     }
     result(name, "sessions-50-per-s", done.get() / 15.0);
     result(name, "sessions-50-failed", failed.get());
+  }
+
+  /**
+   * For profiling FETCH BODY[] alone: {@code rounds} times FETCH of the bodies of 1,000 messages
+   * (a different 1,000 each time, round-robin over the mailbox), each time printed in ms.
+   */
+  static void bodies(String host, int port, String user, String pass, int rounds)
+      throws Exception {
+    try (Imap imap = new Imap(host, port)) {
+      imap.login(user, pass);
+      int exists = 0;
+      for (String l : imap.run("SELECT INBOX")) {
+        if (l.endsWith(" EXISTS")) {
+          exists = Integer.parseInt(l.split(" ")[1]);
+        }
+      }
+      int windows = Math.max(1, exists / 1000);
+      for (int k = 0; k < rounds; k++) {
+        int first = (k % windows) * 1000 + 1;
+        long t0 = System.nanoTime();
+        imap.run("FETCH " + first + ":" + Math.min(exists, first + 999) + " (BODY.PEEK[])");
+        System.out.printf("fetch %d %.1f%n", first, (System.nanoTime() - t0) / 1e6);
+      }
+    }
   }
 
   static double median(double[] values) {

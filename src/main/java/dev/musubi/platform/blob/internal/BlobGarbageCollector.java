@@ -51,6 +51,7 @@ public class BlobGarbageCollector {
   private final BlobProperties properties;
   private final Clock clock;
   private final BlobEvents events;
+  private final EncryptedBlobStore store;
 
   public BlobGarbageCollector(
       JdbcClient jdbc,
@@ -58,7 +59,8 @@ public class BlobGarbageCollector {
       BlobBackend backend,
       BlobProperties properties,
       Clock clock,
-      BlobEvents events) {
+      BlobEvents events,
+      EncryptedBlobStore store) {
     this.jdbc = jdbc;
     this.tx = new TransactionTemplate(transactions);
     this.tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -66,6 +68,7 @@ public class BlobGarbageCollector {
     this.properties = properties;
     this.clock = clock;
     this.events = events;
+    this.store = store;
   }
 
   /** The configured grace period. */
@@ -239,6 +242,10 @@ public class BlobGarbageCollector {
       return null;
     }
     int rows = jdbc.sql("DELETE FROM blob WHERE id = :id").param("id", candidate.id()).update();
-    return rows == 1 ? locked.objectId() : null;
+    if (rows != 1) {
+      return null;
+    }
+    store.forget(candidate.tenantId(), candidate.sha256());
+    return locked.objectId();
   }
 }

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
@@ -57,7 +56,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("blobStore")
 public class EncryptedBlobStore implements BlobStore, BlobReferences {
 
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  /** Whether {@code s} is a blob's address: 64 lower-case hex digits (checked without a regex). */
+  static boolean isAddress(String s) {
+    if (s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final int BUFFER = 64 * 1024;
 
   private final JdbcClient jdbc;
@@ -375,7 +387,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
 
   @Override
   public Optional<BlobRef> find(UUID tenantId, String sha256) {
-    if (!SHA256.matcher(sha256).matches()) {
+    if (!isAddress(sha256)) {
       return Optional.empty();
     }
     return jdbc.sql("SELECT sha256, size FROM blob WHERE tenant_id = :t AND sha256 = :s")
@@ -401,11 +413,37 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   /** Blobs looked up per query when a {@link #reader} is made. */
   private static final int LOOKUP_BATCH = 500;
 
+  /**
+   * The rows {@link #reader} found lately, so that reading the same messages again (a mail client's
+   * FETCH of bodies it fetched before, another session of the same member) does not look their
+   * blobs up again: about 300 bytes each. An entry may be stale (the blob re-encrypted by key
+   * rotation, or collected and stored again); opening it then fails and the reader looks the blob
+   * up again, as it does for a row that changed between its lookup and its read.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<Lookup, Stored> lookups =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(50_000).build();
+
+  private record Lookup(UUID tenantId, String sha256) {}
+
+  /** Drops a blob's remembered row: it was re-encrypted or deleted here. */
+  void forget(UUID tenantId, String sha256) {
+    lookups.invalidate(new Lookup(tenantId, sha256));
+  }
+
   @Override
   public Reader reader(UUID tenantId, Collection<String> sha256s) {
-    List<String> wanted =
-        sha256s.stream().filter(s -> SHA256.matcher(s).matches()).distinct().toList();
     Map<String, Stored> found = new HashMap<>();
+    List<String> wanted = new ArrayList<>();
+    for (String sha256 : sha256s) {
+      if (isAddress(sha256) && !found.containsKey(sha256)) {
+        Stored known = lookups.getIfPresent(new Lookup(tenantId, sha256));
+        if (known != null) {
+          found.put(sha256, known);
+        } else if (!wanted.contains(sha256)) {
+          wanted.add(sha256);
+        }
+      }
+    }
     for (int from = 0; from < wanted.size(); from += LOOKUP_BATCH) {
       List<Object> params =
           new ArrayList<>(wanted.subList(from, Math.min(wanted.size(), from + LOOKUP_BATCH)));
@@ -424,13 +462,14 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
           .params(params)
           .query(
               rs -> {
-                found.put(
-                    rs.getString(1),
+                Stored stored =
                     new Stored(
                         rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class),
                         rs.getObject(4, UUID.class),
-                        rs.getLong(5)));
+                        rs.getLong(5));
+                found.put(rs.getString(1), stored);
+                lookups.put(new Lookup(tenantId, rs.getString(1)), stored);
               });
     }
     return sha256 -> {
@@ -444,6 +483,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
         // Key rotation may have rewritten the blob since the lookup: look it up again.
         Stored now = stored(tenantId, sha256).orElse(null);
         if (now == null) {
+          lookups.invalidate(new Lookup(tenantId, sha256));
           missing.increment();
           throw new BlobNotFoundException(sha256);
         }
@@ -451,6 +491,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
           throw e;
         }
         found.put(sha256, now);
+        lookups.put(new Lookup(tenantId, sha256), now);
         return open(tenantId, sha256, now, 0);
       }
     };
@@ -578,7 +619,7 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   record Stored(UUID id, UUID objectId, UUID dataKeyId, long size) {}
 
   Optional<Stored> stored(UUID tenantId, String sha256) {
-    if (!SHA256.matcher(sha256).matches()) {
+    if (!isAddress(sha256)) {
       return Optional.empty();
     }
     return jdbc.sql(

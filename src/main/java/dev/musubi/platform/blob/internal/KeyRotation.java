@@ -212,6 +212,7 @@ public class KeyRotation {
         throw e;
       }
       if (switched == 1) {
+        store.forget(tenantId, row.sha256());
         backend.delete(EncryptedBlobStore.objectKey(tenantId, row.objectId()));
         return true;
       }

@@ -122,6 +122,7 @@ class MemberKeyShredder implements MemberKeys {
                 return null;
               }
               jdbc.sql("DELETE FROM blob WHERE id = :id").param("id", blobId).update();
+              store.forget(tenantId, row.sha256());
               return EncryptedBlobStore.objectKey(tenantId, row.objectId());
             });
     if (objectKey == null) {

@@ -143,6 +143,45 @@ class KeyRotationIntegrationTests {
   }
 
   @Test
+  void aStoreThatRemembersRowsFromBeforeAReencryptionElsewhereReadsTheBlobsAsTheyAreNow()
+      throws Exception {
+    UUID tenant = UUID.randomUUID();
+    List<String> shas = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      shas.add(store.put(tenant, new PatternStream(3000 + 100 * i, 40 + i), 1 << 20).sha256());
+    }
+    // A second store on the same database and files (another instance of the application)
+    // remembers the rows its reader looked up ...
+    EncryptedBlobStore other =
+        new EncryptedBlobStore(jdbc, transactions, dataKeys, backend, ids, clock);
+    for (String sha : shas) {
+      try (InputStream in = other.reader(tenant, shas).open(sha)) {
+        assertThat(BlobStoreContract.sha256Of(in)).isEqualTo(sha);
+      }
+    }
+    // ... and this one re-encrypts them all (new files, the old ones deleted).
+    rotation.rotate(tenant);
+    assertThat(rotation.reencrypt(tenant)).isEqualTo(new KeyRotation.Reencrypted(10, 0));
+    BlobStore.Reader stale = other.reader(tenant, shas);
+    for (String sha : shas) {
+      try (InputStream in = stale.open(sha)) {
+        assertThat(BlobStoreContract.sha256Of(in)).isEqualTo(sha);
+      }
+    }
+    // A blob deleted since (its row and its file, as the collector deletes) is not found, through
+    // a remembered row as without one.
+    UUID objectId = store.stored(tenant, shas.getFirst()).orElseThrow().objectId();
+    jdbc.sql("DELETE FROM blob WHERE tenant_id = ? AND sha256 = ?")
+        .params(tenant, shas.getFirst())
+        .update();
+    backend.delete(EncryptedBlobStore.objectKey(tenant, objectId));
+    assertThatThrownBy(() -> other.reader(tenant, shas).open(shas.getFirst()))
+        .isInstanceOf(dev.musubi.platform.blob.BlobNotFoundException.class);
+    assertThatThrownBy(() -> store.reader(tenant, shas).open(shas.getFirst()))
+        .isInstanceOf(dev.musubi.platform.blob.BlobNotFoundException.class);
+  }
+
+  @Test
   void aNewMasterKeyRewrapsTheDataKeysAndTheOldOneIsThenNotNeeded() throws Exception {
     UUID tenant = UUID.randomUUID();
     BlobRef ref = store.put(tenant, new PatternStream(300_000, 6), 1 << 22);
