@@ -49,6 +49,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>Only a holder of {@link #work} takes documents off the queue, so whoever holds it sees every
  * handed-over document either still queued or already indexed.
+ *
+ * <p>Deliveries go first: while messages keep arriving (one handed over in the last {@link
+ * #QUIET}), the indexer's thread waits, so that a burst of inbound mail is accepted at the rate the
+ * store allows and indexed right after it. It waits at most {@link #DEFER_LONGEST} for the oldest
+ * queued message and while the queue holds less than {@link #DEFER_CHARS} characters of text; a
+ * search does not wait for it, as it indexes its own mailbox first ({@link #flushMailbox}).
  */
 @Component
 public class MailIndexer implements SmartLifecycle {
@@ -68,6 +74,15 @@ public class MailIndexer implements SmartLifecycle {
   /** At most how many messages a search's {@link #flushMailbox} indexes. */
   private static final int FLUSH_MOST = 200;
 
+  /** The indexer's thread waits while a message was handed over less than this long ago. */
+  static final Duration QUIET = Duration.ofMillis(100);
+
+  /** ... but not longer than this for the oldest message it has queued ... */
+  static final Duration DEFER_LONGEST = Duration.ofSeconds(30);
+
+  /** ... nor while its queue holds this many characters of text or more (about 64 MB). */
+  static final long DEFER_CHARS = 64L << 20;
+
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
   private static final Duration SWEEP_OLDER_THAN = Duration.ofMinutes(2);
 
@@ -79,6 +94,13 @@ public class MailIndexer implements SmartLifecycle {
   private final Clock clock;
   private final Duration committedAfter;
   private final LinkedBlockingQueue<SearchDocument> queue = new LinkedBlockingQueue<>();
+  // Characters of text in the queue; when the last message was handed over and when the queue last
+  // went from empty to not empty (System.nanoTime).
+  private final java.util.concurrent.atomic.AtomicLong queuedChars =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long lastHandOver;
+  private volatile long waitingSince;
+  private volatile boolean deferring;
   private final ArrayDeque<Done> done = new ArrayDeque<>();
   // fair: a search waiting for its mailbox goes before the indexer's thread takes its next chunk
   private final ReentrantLock work = new ReentrantLock(true);
@@ -131,11 +153,42 @@ public class MailIndexer implements SmartLifecycle {
   }
 
   private void handOver(SearchDocument document) {
+    long now = System.nanoTime();
+    if (queue.isEmpty()) {
+      waitingSince = now;
+    }
+    lastHandOver = now;
+    queuedChars.addAndGet(document.text().length());
     queue.add(document);
     Thread t = thread;
-    if (t != null) {
+    // a deferring thread wakes by itself once deliveries pause
+    if (t != null && !deferring) {
       LockSupport.unpark(t);
     }
+  }
+
+  /** Whether the indexer's thread is to wait for deliveries to pause (see the class comment). */
+  private boolean deliveriesFirst() {
+    return deliveriesFirst(System.nanoTime(), lastHandOver, waitingSince, queuedChars.get());
+  }
+
+  /**
+   * Whether to wait at {@code now}, the last hand-over at {@code lastHandOver} and the queue not
+   * empty since {@code waitingSince} (all {@link System#nanoTime}), holding {@code chars}.
+   */
+  static boolean deliveriesFirst(long now, long lastHandOver, long waitingSince, long chars) {
+    return now - lastHandOver < QUIET.toNanos()
+        && now - waitingSince < DEFER_LONGEST.toNanos()
+        && chars < DEFER_CHARS;
+  }
+
+  /** Accounts for documents taken off the queue. */
+  private void taken(Iterable<SearchDocument> documents) {
+    long chars = 0;
+    for (SearchDocument d : documents) {
+      chars += d.text().length();
+    }
+    queuedChars.addAndGet(-chars);
   }
 
   /**
@@ -192,6 +245,7 @@ public class MailIndexer implements SmartLifecycle {
       if (!taken.isEmpty()) {
         // only holders of work take documents off the queue: every one of them is still there
         queue.removeIf(taken::contains);
+        taken(taken);
       }
       return new Flushed(taken.size(), queued(tenantId, scope));
     } finally {
@@ -233,7 +287,9 @@ public class MailIndexer implements SmartLifecycle {
     work.lock();
     try {
       String id = messageId.toString();
-      queue.removeIf(d -> d.id().equals(id) && d.tenantId().equals(tenantId));
+      List<SearchDocument> removed = new ArrayList<>();
+      queue.removeIf(d -> d.id().equals(id) && d.tenantId().equals(tenantId) && removed.add(d));
+      taken(removed);
       i.delete(tenantId, TYPE, id);
     } finally {
       work.unlock();
@@ -251,6 +307,7 @@ public class MailIndexer implements SmartLifecycle {
     int left = max;
     while (left > 0 && queue.drainTo(batch, Math.min(BATCH, left)) > 0) {
       left -= batch.size();
+      taken(batch);
       index(batch);
       batch.clear();
     }
@@ -368,9 +425,15 @@ public class MailIndexer implements SmartLifecycle {
     while (running) {
       try {
         if (queue.isEmpty()) {
+          deferring = false;
           // woken by handOver; a hand-over between the check and the park leaves a permit
           LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+        } else if (deliveriesFirst()) {
+          deferring = true;
+          LockSupport.parkNanos(QUIET.toNanos());
+          continue;
         }
+        deferring = false;
         if (!running || Thread.interrupted()) {
           return;
         }
