@@ -263,31 +263,103 @@ class MailFolderCountsIntegrationTests {
     }
     assertThat(subjects).containsExactly("順 6", "順 5", "順 4", "順 3", "順 2", "順 1", "順 0");
 
-    // The plan of the list's statement (as Mailboxes builds it) names the newest-first index. On
-    // PostgreSQL the planner scans a few rows rather than use an index unless told not to.
+    // The plan of the list's statement (as Mailboxes builds it) names the newest-first index, or
+    // (PostgreSQL) the oldest-first one read backwards.
+    assertThat(listPlan(inbox, "sent_at DESC, id DESC"))
+        .containsAnyOf("mail_message_newest_idx", "Backward using mail_message_oldest_idx");
+  }
+
+  @Test
+  void everyOrderOfTheWebClientPagesInOrderFromItsOwnIndex() throws Exception {
+    // sender, subject, date, body length: no two messages tie on any order but subject
+    String[][] messages = {
+      {"ueda@example.org", "Re: Budget", "Mon, 7 Dec 2026 09:00:00 +0900", "x".repeat(300)},
+      {"abe@example.org", "Minutes", "Mon, 7 Dec 2026 09:05:00 +0900", "x".repeat(10)},
+      {"kato@example.org", "Budget", "Mon, 7 Dec 2026 08:00:00 +0900", "x".repeat(900)},
+      {"ito@example.org", "Agenda", "Mon, 7 Dec 2026 10:00:00 +0900", "x".repeat(600)},
+      {"sato@example.org", "Fwd: Minutes", "Mon, 7 Dec 2026 07:00:00 +0900", "x".repeat(50)},
+    };
+    for (String[] m : messages) {
+      new TestDeliveries(inbound)
+          .deliver("tanaka@" + company.domain(), m[0], m[1], "Date: " + m[2] + "\r\n", m[3]);
+    }
+    String inbox = folder(me, "inbox").get("id").asString();
+    Map<String, List<String>> expected =
+        Map.of(
+            "date", List.of("Fwd: Minutes", "Budget", "Re: Budget", "Minutes", "Agenda"),
+            "from", List.of("Minutes", "Agenda", "Budget", "Fwd: Minutes", "Re: Budget"),
+            // by the subject without Re:/Fwd: (ASCII: the same order under any collation), newest
+            // first within one subject
+            "subject", List.of("Agenda", "Re: Budget", "Budget", "Minutes", "Fwd: Minutes"),
+            "-size", List.of("Budget", "Agenda", "Re: Budget", "Fwd: Minutes", "Minutes"));
+    for (var order : expected.entrySet()) {
+      // page by page, and by keyset after the last message of each page
+      List<String> paged = new ArrayList<>();
+      List<String> keyset = new ArrayList<>();
+      String after = null;
+      for (int page = 0; page < 3; page++) {
+        String base = "/api/v1/mail/folders/" + inbox + "/messages?size=2&sort=" + order.getKey();
+        me.get(base + "&page=" + page)
+            .json()
+            .get("items")
+            .forEach(m -> paged.add(m.get("subject").asString()));
+        for (JsonNode m :
+            me.get(base + (after == null ? "" : "&after=" + after)).json().get("items")) {
+          keyset.add(m.get("subject").asString());
+          after = m.get("id").asString();
+        }
+      }
+      assertThat(paged).as(order.getKey()).isEqualTo(order.getValue());
+      assertThat(keyset).as(order.getKey()).isEqualTo(order.getValue());
+    }
+
+    // The plans of the list's statements (as Mailboxes builds them) name their indexes.
+    // PostgreSQL may read the newest-first index backwards for oldest first.
+    Map<String, List<String>> indexes =
+        Map.of(
+            "sent_at ASC, id ASC",
+            List.of("mail_message_oldest_idx", "Backward using mail_message_newest_idx"),
+            "from_address ASC, sent_at DESC, id DESC",
+            List.of("mail_message_sender_idx"),
+            "thread_subject ASC, sent_at DESC, id DESC",
+            List.of("mail_message_subject_idx"),
+            "size DESC, id DESC",
+            List.of("mail_message_largest_idx"));
+    for (var index : indexes.entrySet()) {
+      assertThat(listPlan(inbox, index.getKey()))
+          .as(index.getKey())
+          .containsAnyOf(index.getValue().toArray(String[]::new));
+    }
+  }
+
+  /**
+   * The plan of the list's statement for a page of {@code folder} in {@code order}, as Mailboxes
+   * builds it. On PostgreSQL the planner scans a few rows rather than use an index unless told not
+   * to.
+   */
+  private String listPlan(String folder, String order) throws java.sql.SQLException {
     String sql =
         "EXPLAIN SELECT id FROM mail_message WHERE tenant_id = ? AND member_id = ?"
-            + " AND folder_id = ? ORDER BY tenant_id, member_id, folder_id,"
-            + " sent_at DESC, id DESC LIMIT 50 OFFSET 0";
+            + " AND folder_id = ? ORDER BY tenant_id, member_id, folder_id, "
+            + order
+            + " LIMIT 50 OFFSET 0";
     boolean postgres;
     try (var c = dataSource.getConnection()) {
       postgres = c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     }
-    String plan =
-        new TransactionTemplate(transactions)
-            .execute(
-                s -> {
-                  if (postgres) {
-                    jdbc.sql("SET LOCAL enable_seqscan = off").update();
-                    jdbc.sql("SET LOCAL enable_sort = off").update();
-                  }
-                  return String.join(
-                      "\n",
-                      jdbc.sql(sql)
-                          .params(company.id(), tanaka.id(), UUID.fromString(inbox))
-                          .query(String.class)
-                          .list());
-                });
-    assertThat(plan).containsIgnoringCase("mail_message_newest_idx");
+    return new TransactionTemplate(transactions)
+        .execute(
+            s -> {
+              if (postgres) {
+                jdbc.sql("SET LOCAL enable_seqscan = off").update();
+                jdbc.sql("SET LOCAL enable_sort = off").update();
+              }
+              return String.join(
+                  "\n",
+                  jdbc.sql(sql)
+                      .params(company.id(), tanaka.id(), UUID.fromString(folder))
+                      .query(String.class)
+                      .list());
+            });
   }
 }
