@@ -53,8 +53,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Deliveries go first: while messages keep arriving (one handed over in the last {@link
  * #QUIET}), the indexer's thread waits, so that a burst of inbound mail is accepted at the rate the
  * store allows and indexed right after it. It waits at most {@link #DEFER_LONGEST} for the oldest
- * queued message and while the queue holds less than {@link #DEFER_CHARS} characters of text; a
- * search does not wait for it, as it indexes its own mailbox first ({@link #flushMailbox}).
+ * queued message and while the queue holds less than {@link #DEFER_CHARS} characters of text (or
+ * half its bound, if less); a search does not wait for it, as it indexes its own mailbox first
+ * ({@link #flushMailbox}).
+ *
+ * <p>The queue is bounded: a hand-over that would take it beyond {@code maxQueuedChars} characters
+ * of text (a sixteenth of the heap's maximum, within 32 M and 512 M) waits, up to {@link
+ * #HAND_OVER_WAIT}, until the indexer has taken enough off it, so that deliveries faster than
+ * indexing for long slow down instead of filling the heap.
  */
 @Component
 public class MailIndexer implements SmartLifecycle {
@@ -83,6 +89,9 @@ public class MailIndexer implements SmartLifecycle {
   /** ... nor while its queue holds this many characters of text or more (about 64 MB). */
   static final long DEFER_CHARS = 64L << 20;
 
+  /** How long a hand-over waits at most for room in a full queue. */
+  static final Duration HAND_OVER_WAIT = Duration.ofSeconds(10);
+
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
   private static final Duration SWEEP_OLDER_THAN = Duration.ofMinutes(2);
 
@@ -101,6 +110,8 @@ public class MailIndexer implements SmartLifecycle {
   private volatile long lastHandOver;
   private volatile long waitingSince;
   private volatile boolean deferring;
+  private final long maxQueuedChars;
+  private final long deferChars;
   private final ArrayDeque<Done> done = new ArrayDeque<>();
   // fair: a search waiting for its mailbox goes before the indexer's thread takes its next chunk
   private final ReentrantLock work = new ReentrantLock(true);
@@ -111,7 +122,13 @@ public class MailIndexer implements SmartLifecycle {
 
   @Autowired
   MailIndexer(JdbcClient jdbc, BlobStore blobs, ObjectProvider<SearchIndex> index, Clock clock) {
-    this(jdbc, blobs, index, clock, Duration.ofSeconds(15));
+    this(
+        jdbc,
+        blobs,
+        index,
+        clock,
+        Duration.ofSeconds(15),
+        Math.clamp(Runtime.getRuntime().maxMemory() / 16, 32L << 20, 512L << 20));
   }
 
   MailIndexer(
@@ -119,12 +136,15 @@ public class MailIndexer implements SmartLifecycle {
       BlobStore blobs,
       ObjectProvider<SearchIndex> index,
       Clock clock,
-      Duration committedAfter) {
+      Duration committedAfter,
+      long maxQueuedChars) {
     this.jdbc = jdbc;
     this.blobs = blobs;
     this.index = index;
     this.clock = clock;
     this.committedAfter = committedAfter;
+    this.maxQueuedChars = maxQueuedChars;
+    this.deferChars = Math.min(DEFER_CHARS, maxQueuedChars / 2);
   }
 
   /**
@@ -152,13 +172,26 @@ public class MailIndexer implements SmartLifecycle {
     }
   }
 
-  private void handOver(SearchDocument document) {
+  void handOver(SearchDocument document) {
+    long chars = document.text().length();
+    long waitUntil = System.nanoTime() + HAND_OVER_WAIT.toNanos();
+    // Room first (one document larger than the bound still goes into an empty queue).
+    while (queuedChars.get() > 0 && queuedChars.get() + chars > maxQueuedChars) {
+      Thread t = thread;
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+      if (System.nanoTime() - waitUntil > 0) {
+        break;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
     long now = System.nanoTime();
     if (queue.isEmpty()) {
       waitingSince = now;
     }
     lastHandOver = now;
-    queuedChars.addAndGet(document.text().length());
+    queuedChars.addAndGet(chars);
     queue.add(document);
     Thread t = thread;
     // a deferring thread wakes by itself once deliveries pause
@@ -169,17 +202,20 @@ public class MailIndexer implements SmartLifecycle {
 
   /** Whether the indexer's thread is to wait for deliveries to pause (see the class comment). */
   private boolean deliveriesFirst() {
-    return deliveriesFirst(System.nanoTime(), lastHandOver, waitingSince, queuedChars.get());
+    return deliveriesFirst(
+        System.nanoTime(), lastHandOver, waitingSince, queuedChars.get(), deferChars);
   }
 
   /**
    * Whether to wait at {@code now}, the last hand-over at {@code lastHandOver} and the queue not
-   * empty since {@code waitingSince} (all {@link System#nanoTime}), holding {@code chars}.
+   * empty since {@code waitingSince} (all {@link System#nanoTime}), holding {@code chars}, with
+   * {@code deferChars} the most to wait with.
    */
-  static boolean deliveriesFirst(long now, long lastHandOver, long waitingSince, long chars) {
+  static boolean deliveriesFirst(
+      long now, long lastHandOver, long waitingSince, long chars, long deferChars) {
     return now - lastHandOver < QUIET.toNanos()
         && now - waitingSince < DEFER_LONGEST.toNanos()
-        && chars < DEFER_CHARS;
+        && chars < deferChars;
   }
 
   /** Accounts for documents taken off the queue. */

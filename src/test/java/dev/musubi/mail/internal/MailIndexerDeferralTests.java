@@ -14,30 +14,48 @@ class MailIndexerDeferralTests {
   @Test
   void waitsWhileMessagesKeepArriving() {
     // queue not empty since START, the last message handed over 40 ms ago
-    assertThat(MailIndexer.deliveriesFirst(START + 1_000 * MS, START + 960 * MS, START, 1000))
+    assertThat(
+            MailIndexer.deliveriesFirst(
+                START + 1_000 * MS, START + 960 * MS, START, 1000, MailIndexer.DEFER_CHARS))
         .isTrue();
-    assertThat(MailIndexer.deliveriesFirst(START + 99 * MS, START, START, 1000)).isTrue();
+    assertThat(
+            MailIndexer.deliveriesFirst(
+                START + 99 * MS, START, START, 1000, MailIndexer.DEFER_CHARS))
+        .isTrue();
   }
 
   @Test
   void indexesOnceDeliveriesPause() {
-    assertThat(MailIndexer.deliveriesFirst(START + 100 * MS, START, START, 1000)).isFalse();
-    assertThat(MailIndexer.deliveriesFirst(START + 5_000 * MS, START, START, 1000)).isFalse();
+    assertThat(
+            MailIndexer.deliveriesFirst(
+                START + 100 * MS, START, START, 1000, MailIndexer.DEFER_CHARS))
+        .isFalse();
+    assertThat(
+            MailIndexer.deliveriesFirst(
+                START + 5_000 * MS, START, START, 1000, MailIndexer.DEFER_CHARS))
+        .isFalse();
   }
 
   @Test
   void indexesAnywayWhenTheOldestMessageWaitedHalfAMinute() {
     long now = START + 30_000 * MS;
-    assertThat(MailIndexer.deliveriesFirst(now, now - MS, START + MS, 1000)).isTrue();
-    assertThat(MailIndexer.deliveriesFirst(now, now - MS, START, 1000)).isFalse();
+    assertThat(
+            MailIndexer.deliveriesFirst(now, now - MS, START + MS, 1000, MailIndexer.DEFER_CHARS))
+        .isTrue();
+    assertThat(MailIndexer.deliveriesFirst(now, now - MS, START, 1000, MailIndexer.DEFER_CHARS))
+        .isFalse();
   }
 
   @Test
   void indexesAnywayWhenTheQueueHoldsTooMuchText() {
     long now = START + 10 * MS;
-    assertThat(MailIndexer.deliveriesFirst(now, now - MS, START, MailIndexer.DEFER_CHARS - 1))
+    assertThat(
+            MailIndexer.deliveriesFirst(
+                now, now - MS, START, MailIndexer.DEFER_CHARS - 1, MailIndexer.DEFER_CHARS))
         .isTrue();
-    assertThat(MailIndexer.deliveriesFirst(now, now - MS, START, MailIndexer.DEFER_CHARS))
+    assertThat(
+            MailIndexer.deliveriesFirst(
+                now, now - MS, START, MailIndexer.DEFER_CHARS, MailIndexer.DEFER_CHARS))
         .isFalse();
   }
 
@@ -45,7 +63,10 @@ class MailIndexerDeferralTests {
   void aNanoTimeThatWrappedAroundStillCompares() {
     long before = Long.MAX_VALUE - 10 * MS;
     long now = before + 50 * MS; // overflows to a negative number
-    assertThat(MailIndexer.deliveriesFirst(now, before, before, 0)).isTrue();
-    assertThat(MailIndexer.deliveriesFirst(now + 100 * MS, before, before, 0)).isFalse();
+    assertThat(MailIndexer.deliveriesFirst(now, before, before, 0, MailIndexer.DEFER_CHARS))
+        .isTrue();
+    assertThat(
+            MailIndexer.deliveriesFirst(now + 100 * MS, before, before, 0, MailIndexer.DEFER_CHARS))
+        .isFalse();
   }
 }
