@@ -433,17 +433,18 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
   @Override
   public Reader reader(UUID tenantId, Collection<String> sha256s) {
     Map<String, Stored> found = new HashMap<>();
-    List<String> wanted = new ArrayList<>();
+    Set<String> notKnown = new java.util.LinkedHashSet<>();
     for (String sha256 : sha256s) {
       if (isAddress(sha256) && !found.containsKey(sha256)) {
         Stored known = lookups.getIfPresent(new Lookup(tenantId, sha256));
         if (known != null) {
           found.put(sha256, known);
-        } else if (!wanted.contains(sha256)) {
-          wanted.add(sha256);
+        } else {
+          notKnown.add(sha256);
         }
       }
     }
+    List<String> wanted = List.copyOf(notKnown);
     for (int from = 0; from < wanted.size(); from += LOOKUP_BATCH) {
       List<Object> params =
           new ArrayList<>(wanted.subList(from, Math.min(wanted.size(), from + LOOKUP_BATCH)));
@@ -468,8 +469,9 @@ public class EncryptedBlobStore implements BlobStore, BlobReferences {
                         rs.getObject(3, UUID.class),
                         rs.getObject(4, UUID.class),
                         rs.getLong(5));
-                found.put(rs.getString(1), stored);
-                lookups.put(new Lookup(tenantId, rs.getString(1)), stored);
+                String sha256 = rs.getString(1);
+                found.put(sha256, stored);
+                lookups.put(new Lookup(tenantId, sha256), stored);
               });
     }
     return sha256 -> {
