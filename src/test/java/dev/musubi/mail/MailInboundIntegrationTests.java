@@ -278,7 +278,12 @@ class MailInboundIntegrationTests {
                 + "Content-Type: application/octet-stream; name=x.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n"
                 + "AAA=BBB===%%%\r\n--q--\r\n",
             "no header end",
-            "Subject: =?UTF-8?B?broken\r\nFrom: \r\n\u0000\u0001garbage");
+            "Subject: =?UTF-8?B?broken\r\nFrom: \r\n\u0000\u0001garbage",
+            // NUL octets in the subject and text (PostgreSQL refuses them in text columns).
+            "NUL octets",
+            "From: nul@outside.example\r\nTo: "
+                + address
+                + "\r\nSubject: nul\u0000octet\r\n\r\nbody with a \u0000 in it\r\n");
     for (var e : corpus.entrySet()) {
       byte[] raw = e.getValue().getBytes(StandardCharsets.ISO_8859_1);
       MailInbound.Delivery d = deliver(raw);
@@ -306,7 +311,7 @@ class MailInboundIntegrationTests {
     }
     assertThat(items)
         .extracting(i -> i.get("subject").asString())
-        .contains("missing boundary", "deep", "many headers", "bad base64");
+        .contains("missing boundary", "deep", "many headers", "bad base64", "nuloctet");
   }
 
   @Test

@@ -25,6 +25,40 @@ public record ParsedMail(
     List<Attachment> attachments,
     String parseError) {
 
+  /**
+   * NUL octets are dropped from every text read out of the message (they show as nothing and
+   * PostgreSQL text columns refuse them); the stored raw message keeps them.
+   */
+  public ParsedMail {
+    messageId = withoutNul(messageId);
+    inReplyTo = withoutNul(inReplyTo);
+    references = references.stream().map(ParsedMail::withoutNul).toList();
+    subject = withoutNul(subject);
+    from = from == null ? null : withoutNul(from);
+    to = to.stream().map(ParsedMail::withoutNul).toList();
+    cc = cc.stream().map(ParsedMail::withoutNul).toList();
+    bcc = bcc.stream().map(ParsedMail::withoutNul).toList();
+    replyTo = replyTo.stream().map(ParsedMail::withoutNul).toList();
+    text = withoutNul(text);
+    html = withoutNul(html);
+    attachments =
+        attachments.stream()
+            .map(
+                a ->
+                    new Attachment(
+                        a.part(), withoutNul(a.name()), withoutNul(a.contentType()), a.size()))
+            .toList();
+    parseError = withoutNul(parseError);
+  }
+
+  static String withoutNul(String s) {
+    return s.indexOf('\0') < 0 ? s : s.replace("\0", "");
+  }
+
+  private static MailAddress withoutNul(MailAddress a) {
+    return new MailAddress(a.name() == null ? null : withoutNul(a.name()), withoutNul(a.address()));
+  }
+
   /** An attachment: {@code part} is its path in the MIME tree ({@code 2}, {@code 2.1}). */
   public record Attachment(String part, String name, String contentType, long size) {}
 }
