@@ -967,6 +967,22 @@ public class Mailboxes {
         .optional();
   }
 
+  /** A folder's size in octets and its messages marked \Deleted (STATUS SIZE and DELETED). */
+  public record ImapFolderTotals(long size, long deleted) {}
+
+  /**
+   * The sum of the sizes of a folder's messages and how many are marked deleted (RFC 9051 STATUS
+   * SIZE and DELETED); zeros for another member's folder. Read from the messages, not kept.
+   */
+  public ImapFolderTotals imapFolderTotals(MemberPrincipal actor, UUID folderId) {
+    return jdbc.sql(
+            "SELECT COALESCE(SUM(size), 0), COALESCE(SUM(CASE WHEN deleted THEN 1 ELSE 0 END), 0)"
+                + " FROM mail_message WHERE tenant_id = ? AND member_id = ? AND folder_id = ?")
+        .params(actor.tenantId(), actor.memberId(), folderId)
+        .query((rs, n) -> new ImapFolderTotals(rs.getLong(1), rs.getLong(2)))
+        .single();
+  }
+
   /**
    * The folder's highest mod-sequence, or empty when it is not the caller's (any more). Every
    * change to a folder's messages raises it, so a session that knows it knows nothing changed.

@@ -3,6 +3,7 @@ package dev.musubi.mail.imap;
 import dev.musubi.mail.Mailboxes;
 import dev.musubi.mail.Mailboxes.ImapMessage;
 import dev.musubi.mail.imap.codec.FetchItem;
+import dev.musubi.mail.imap.codec.ImapProtocolException;
 import dev.musubi.mail.imap.codec.ImapSummary;
 import dev.musubi.mail.imap.codec.MimeStructure;
 import dev.musubi.mail.imap.codec.ResponseWriter;
@@ -73,6 +74,8 @@ final class ImapFetch {
                       case FetchItem.Body b -> b.part().length == 0 && b.kind().isEmpty();
                       case FetchItem.Rfc822 r -> r.name().equals("RFC822");
                       case FetchItem.Simple s -> true;
+                      case FetchItem.Binary b -> b.part().length == 0;
+                      case FetchItem.BinarySize b -> false;
                     });
   }
 
@@ -103,8 +106,14 @@ final class ImapFetch {
     }
   }
 
-  /** Appends the message's FETCH response to {@code into} (no copy of its own first). */
-  void response(ImapMessage msg, int seq, java.io.ByteArrayOutputStream into) {
+  /**
+   * Appends the message's FETCH response to {@code into} (no copy of its own first).
+   *
+   * @throws ImapProtocolException {@code [UNKNOWN-CTE]} when BINARY meets an encoding it cannot
+   *     undo (RFC 3516 §4.3)
+   */
+  void response(ImapMessage msg, int seq, java.io.ByteArrayOutputStream into)
+      throws ImapProtocolException {
     var w = new ResponseWriter(into).ascii("* " + seq + " FETCH (");
     List<String> done = new ArrayList<>();
     ImapSummary summary = msg.summary();
@@ -129,6 +138,8 @@ final class ImapFetch {
             case FetchItem.Simple s -> s.name();
             case FetchItem.Rfc822 r -> r.name();
             case FetchItem.Body b -> b.label();
+            case FetchItem.Binary b -> b.label();
+            case FetchItem.BinarySize b -> b.label();
           };
       if (done.contains(label)) {
         continue;
@@ -185,6 +196,25 @@ final class ImapFetch {
             w.literal(section);
           }
         }
+        case FetchItem.Binary b -> {
+          byte[] decoded =
+              b.part().length == 0
+                  ? Objects.requireNonNull(raw)
+                  : Objects.requireNonNull(mime).decoded(b.part());
+          w.ascii(b.label() + " ");
+          if (decoded == null) {
+            w.ascii("NIL");
+          } else {
+            int from = b.origin() < 0 ? 0 : (int) Math.min(decoded.length, b.origin());
+            int length =
+                b.origin() < 0 ? decoded.length : (int) Math.min(decoded.length - from, b.octets());
+            w.binary(decoded, from, length);
+          }
+        }
+        case FetchItem.BinarySize b -> {
+          byte[] decoded = Objects.requireNonNull(mime).decoded(b.part());
+          w.ascii(b.label() + " " + (decoded == null ? "NIL" : String.valueOf(decoded.length)));
+        }
       }
     }
     if (seenSet && !done.contains("FLAGS")) {
@@ -231,7 +261,12 @@ final class ImapFetch {
   /** Whether an item needs the message's bytes (BODY[…], BODY.PEEK[…], RFC822…). */
   private static boolean needsSection(List<FetchItem> items) {
     return items.stream()
-        .anyMatch(i -> i instanceof FetchItem.Body || i instanceof FetchItem.Rfc822);
+        .anyMatch(
+            i ->
+                i instanceof FetchItem.Body
+                    || i instanceof FetchItem.Rfc822
+                    || i instanceof FetchItem.Binary
+                    || i instanceof FetchItem.BinarySize);
   }
 
   byte[] raw(ImapMessage msg) {

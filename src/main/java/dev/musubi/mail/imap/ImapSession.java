@@ -74,6 +74,18 @@ final class ImapSession implements ProtocolSessions.Session {
       "(\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $MDNSent $Junk $NotJunk"
           + " $Phishing \\*)";
 
+  /** STATUS items (RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 9051 SIZE and DELETED). */
+  private static final Set<String> STATUS_ITEMS =
+      Set.of(
+          "MESSAGES",
+          "RECENT",
+          "UIDNEXT",
+          "UIDVALIDITY",
+          "UNSEEN",
+          "HIGHESTMODSEQ",
+          "SIZE",
+          "DELETED");
+
   private static final DateTimeFormatter APPEND_DATE =
       DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH);
 
@@ -98,6 +110,10 @@ final class ImapSession implements ProtocolSessions.Session {
   private volatile boolean commandInFlight;
   private int badCommands;
   private boolean condstore;
+  // ENABLE IMAP4rev2 (RFC 9051): ESEARCH answers, UTF-8 mailbox names, no RECENT.
+  private boolean rev2;
+  // RFC 5182: the UIDs the last SEARCH … RETURN (SAVE) kept, ascending; "$" names them.
+  private long[] saved = new long[0];
 
   // Selected state: the folder, and the UIDs the client knows by sequence number.
   private @Nullable UUID selected;
@@ -338,6 +354,9 @@ final class ImapSession implements ProtocolSessions.Session {
           if (c.text(i).equalsIgnoreCase("CONDSTORE")) {
             condstore = true;
             enabled.add("CONDSTORE");
+          } else if (c.text(i).equalsIgnoreCase("IMAP4rev2")) {
+            rev2 = true;
+            enabled.add("IMAP4rev2");
           }
         }
         send("* ENABLED" + (enabled.isEmpty() ? "" : " " + String.join(" ", enabled)));
@@ -367,6 +386,7 @@ final class ImapSession implements ProtocolSessions.Session {
           mailboxes.imapExpunge(m, folder, null);
         }
         selected = null;
+        saved = new long[0];
         ok(c, c.name() + " completed");
       }
       case "EXPUNGE" -> {
@@ -375,10 +395,9 @@ final class ImapSession implements ProtocolSessions.Session {
       }
       case "UID EXPUNGE" -> {
         c.arity(1);
-        UUID folder = requireSelected();
-        SequenceSet set = SequenceSet.parse(c.text(0));
+        requireSelected();
         List<Long> chosen = new ArrayList<>();
-        for (int i : set.select(uids, true)) {
+        for (int i : positions(c.text(0), true)) {
           chosen.add(uids[i]);
         }
         if (chosen.isEmpty()) {
@@ -400,8 +419,9 @@ final class ImapSession implements ProtocolSessions.Session {
   private String capabilities() {
     var caps =
         new StringBuilder(
-            "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT SPECIAL-USE"
-                + " CONDSTORE");
+            "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UIDPLUS MOVE UNSELECT"
+                + " SPECIAL-USE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS CHILDREN"
+                + " BINARY STATUS=SIZE");
     if (member == null) {
       if (!tls && server.tlsAvailable()) {
         caps.append(" STARTTLS");
@@ -550,9 +570,22 @@ final class ImapSession implements ProtocolSessions.Session {
     return "inbox".equals(f.role()) ? "INBOX" : f.name();
   }
 
+  /**
+   * A mailbox name as the client sent it, decoded: UTF-8 as it is for an IMAP4rev2 client (RFC 9051
+   * §5.1), modified UTF-7 otherwise (RFC 3501 §5.1.3).
+   */
+  private String decodeName(String sent) throws ImapProtocolException {
+    return rev2 ? sent : ModifiedUtf7.decode(sent);
+  }
+
+  /** A mailbox name as this client reads it: UTF-8 for IMAP4rev2, modified UTF-7 otherwise. */
+  private String encodeName(String name) {
+    return rev2 ? name : ModifiedUtf7.encode(name);
+  }
+
   private Optional<ImapFolder> folder(MemberPrincipal m, String encoded)
       throws ImapProtocolException {
-    String name = ModifiedUtf7.decode(encoded);
+    String name = decodeName(encoded);
     if (name.endsWith("/") && name.length() > 1) {
       name = name.substring(0, name.length() - 1);
     }
@@ -570,55 +603,150 @@ final class ImapSession implements ProtocolSessions.Session {
             .findFirst();
   }
 
+  /**
+   * LIST and LSUB (RFC 3501 §6.3.8–9) and extended LIST (RFC 5258, RFC 5819 LIST-STATUS, RFC 6154
+   * SPECIAL-USE): {@code LIST [(selection)] reference pattern|(patterns) [RETURN (options)]}.
+   */
   private void list(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
-    c.arity(2);
     boolean lsub = c.name().equals("LSUB");
-    String reference = ModifiedUtf7.decode(c.text(0));
-    String pattern = ModifiedUtf7.decode(c.text(1));
-    if (pattern.isEmpty() && !lsub) {
+    List<ImapToken> args = c.args();
+    int i = 0;
+    Set<String> selection = new LinkedHashSet<>();
+    if (!lsub && !args.isEmpty() && args.get(0) instanceof ImapToken.ListToken options) {
+      for (ImapToken t : options.items()) {
+        String option = String.valueOf(ImapToken.text(t)).toUpperCase(Locale.ROOT);
+        if (!Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE").contains(option)) {
+          throw new ImapProtocolException("Unknown LIST selection option");
+        }
+        selection.add(option);
+      }
+      // RFC 5258 §3: RECURSIVEMATCH qualifies another selection option.
+      if (selection.contains("RECURSIVEMATCH")
+          && !selection.contains("SUBSCRIBED")
+          && !selection.contains("SPECIAL-USE")) {
+        throw new ImapProtocolException("RECURSIVEMATCH needs another selection option");
+      }
+      i = 1;
+    }
+    if (args.size() < i + 2) {
+      throw new ImapProtocolException("Missing argument");
+    }
+    String reference = decodeName(c.text(i));
+    List<String> patterns = new ArrayList<>();
+    if (!lsub && args.get(i + 1) instanceof ImapToken.ListToken several) {
+      if (several.items().isEmpty()) {
+        throw new ImapProtocolException("Empty pattern list");
+      }
+      for (ImapToken t : several.items()) {
+        String text = ImapToken.text(t);
+        if (text == null) {
+          throw new ImapProtocolException("Expected a pattern");
+        }
+        patterns.add(decodeName(text));
+      }
+    } else {
+      patterns.add(decodeName(c.text(i + 1)));
+    }
+    Set<String> returns = new LinkedHashSet<>();
+    ImapToken.ListToken statusItems = null;
+    int rest = i + 2;
+    if (!lsub
+        && args.size() == rest + 2
+        && "RETURN".equalsIgnoreCase(ImapToken.text(args.get(rest)))
+        && args.get(rest + 1) instanceof ImapToken.ListToken options) {
+      List<ImapToken> items = options.items();
+      for (int k = 0; k < items.size(); k++) {
+        String option = String.valueOf(ImapToken.text(items.get(k))).toUpperCase(Locale.ROOT);
+        switch (option) {
+          case "SUBSCRIBED", "CHILDREN", "SPECIAL-USE" -> returns.add(option);
+          case "STATUS" -> {
+            if (k + 1 >= items.size() || !(items.get(k + 1) instanceof ImapToken.ListToken l)) {
+              throw new ImapProtocolException("RETURN STATUS needs a list of items");
+            }
+            for (ImapToken item : l.items()) {
+              if (!STATUS_ITEMS.contains(
+                  String.valueOf(ImapToken.text(item)).toUpperCase(Locale.ROOT))) {
+                throw new ImapProtocolException("Unknown STATUS item");
+              }
+            }
+            statusItems = l;
+            k++;
+          }
+          default -> throw new ImapProtocolException("Unknown LIST return option");
+        }
+      }
+      rest += 2;
+    }
+    if (args.size() != rest) {
+      throw new ImapProtocolException("Too many arguments");
+    }
+    if (patterns.size() == 1 && patterns.get(0).isEmpty() && !lsub) {
       // RFC 3501 §6.3.8: the hierarchy delimiter and root.
       send("* LIST (\\Noselect) \"/\" \"\"");
       ok(c, "LIST completed");
       return;
     }
-    java.util.regex.Pattern regex = pattern(reference + pattern);
+    boolean onlySubscribed = lsub || selection.contains("SUBSCRIBED");
+    boolean onlySpecial = selection.contains("SPECIAL-USE");
     for (ImapFolder f : mailboxes.imapFolderNames(m)) {
-      String name = imapName(f);
-      // RFC 3501 §5.1: INBOX is case-insensitive.
-      boolean matches =
-          "inbox".equals(f.role())
-              ? pattern((reference + pattern).toUpperCase(Locale.ROOT)).matcher("INBOX").matches()
-              : regex.matcher(name).matches();
-      if (!matches || (lsub && !f.subscribed())) {
+      if (!listed(f, reference, patterns)
+          || (onlySubscribed && !f.subscribed())
+          || (onlySpecial && specialUse(f) == null)) {
         continue;
-      }
-      List<String> attributes = new ArrayList<>();
-      attributes.add("\\HasNoChildren");
-      if (f.role() != null) {
-        switch (f.role()) {
-          case "sent" -> attributes.add("\\Sent");
-          case "drafts" -> attributes.add("\\Drafts");
-          case "trash" -> attributes.add("\\Trash");
-          case "junk" -> attributes.add("\\Junk");
-          case "archive" -> attributes.add("\\Archive");
-          default -> {}
-        }
-      }
-      if (!lsub && f.subscribed()) {
-        attributes.add("\\Subscribed");
       }
       send(
           new ResponseWriter()
-              .ascii(
-                  "* "
-                      + (lsub ? "LSUB" : "LIST")
-                      + " ("
-                      + String.join(" ", attributes)
-                      + ") \"/\" ")
-              .string(ModifiedUtf7.encode(name))
+              .ascii("* " + (lsub ? "LSUB" : "LIST") + " (" + listAttributes(f, !lsub) + ") \"/\" ")
+              .string(encodeName(imapName(f)))
               .bytes());
+      if (statusItems != null) {
+        ImapFolder counts = mailboxes.imapFolder(m, f.id()).orElseThrow(ImapSession::nonexistent);
+        sendStatus(m, counts, statusItems);
+      }
     }
     ok(c, c.name() + " completed");
+  }
+
+  /** Whether a folder's IMAP name matches one of the patterns (INBOX in any case, §5.1). */
+  private static boolean listed(ImapFolder f, String reference, List<String> patterns) {
+    for (String pattern : patterns) {
+      boolean matches =
+          "inbox".equals(f.role())
+              ? pattern((reference + pattern).toUpperCase(Locale.ROOT)).matcher("INBOX").matches()
+              : pattern(reference + pattern).matcher(imapName(f)).matches();
+      if (matches) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The RFC 6154 attribute of a standard folder, or null (INBOX and custom folders). */
+  private static @Nullable String specialUse(ImapFolder f) {
+    return f.role() == null
+        ? null
+        : switch (f.role()) {
+          case "sent" -> "\\Sent";
+          case "drafts" -> "\\Drafts";
+          case "trash" -> "\\Trash";
+          case "junk" -> "\\Junk";
+          case "archive" -> "\\Archive";
+          default -> null;
+        };
+  }
+
+  /** A folder's LIST attributes: no children (folders are not nested), special use, subscribed. */
+  private static String listAttributes(ImapFolder f, boolean subscribed) {
+    List<String> attributes = new ArrayList<>();
+    attributes.add("\\HasNoChildren");
+    String special = specialUse(f);
+    if (special != null) {
+      attributes.add(special);
+    }
+    if (subscribed && f.subscribed()) {
+      attributes.add("\\Subscribed");
+    }
+    return String.join(" ", attributes);
   }
 
   /** RFC 3501 §6.3.8: {@code *} matches anything, {@code %} anything but the delimiter. */
@@ -640,12 +768,29 @@ final class ImapSession implements ProtocolSessions.Session {
         folder(m, c.text(0))
             .flatMap(named -> mailboxes.imapFolder(m, named.id()))
             .orElseThrow(ImapSession::nonexistent);
-    if (!(c.args().get(1) instanceof ImapToken.ListToken items) || items.items().isEmpty()) {
+    if (!(c.args().get(1) instanceof ImapToken.ListToken items)) {
       throw new ImapProtocolException("STATUS needs a list of items");
     }
+    sendStatus(m, f, items);
+    ok(c, "STATUS completed");
+  }
+
+  /**
+   * The STATUS response (RFC 3501 §7.2.4) for the items asked, with RFC 7162 HIGHESTMODSEQ and RFC
+   * 9051 SIZE and DELETED.
+   */
+  private void sendStatus(MemberPrincipal m, ImapFolder f, ImapToken.ListToken items)
+      throws IOException, ImapProtocolException {
+    if (items.items().isEmpty()) {
+      throw new ImapProtocolException("STATUS needs a list of items");
+    }
+    Mailboxes.ImapFolderTotals totals = null;
     List<String> parts = new ArrayList<>();
     for (ImapToken t : items.items()) {
       String item = String.valueOf(ImapToken.text(t)).toUpperCase(Locale.ROOT);
+      if ((item.equals("SIZE") || item.equals("DELETED")) && totals == null) {
+        totals = mailboxes.imapFolderTotals(m, f.id());
+      }
       parts.add(
           switch (item) {
             case "MESSAGES" -> "MESSAGES " + f.messages();
@@ -654,21 +799,22 @@ final class ImapSession implements ProtocolSessions.Session {
             case "UIDVALIDITY" -> "UIDVALIDITY " + f.uidValidity();
             case "UNSEEN" -> "UNSEEN " + f.unseen();
             case "HIGHESTMODSEQ" -> "HIGHESTMODSEQ " + f.highestModseq();
+            case "SIZE" -> "SIZE " + java.util.Objects.requireNonNull(totals).size();
+            case "DELETED" -> "DELETED " + java.util.Objects.requireNonNull(totals).deleted();
             default -> throw new ImapProtocolException("Unknown STATUS item");
           });
     }
     send(
         new ResponseWriter()
             .ascii("* STATUS ")
-            .string(ModifiedUtf7.encode(imapName(f)))
+            .string(encodeName(imapName(f)))
             .ascii(" (" + String.join(" ", parts) + ")")
             .bytes());
-    ok(c, "STATUS completed");
   }
 
   private void create(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
     c.arity(1);
-    String name = ModifiedUtf7.decode(c.text(0));
+    String name = decodeName(c.text(0));
     if (name.endsWith("/")) {
       name = name.substring(0, name.length() - 1);
     }
@@ -713,7 +859,7 @@ final class ImapSession implements ProtocolSessions.Session {
   private void rename(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
     c.arity(2);
     ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
-    String to = ModifiedUtf7.decode(c.text(1));
+    String to = decodeName(c.text(1));
     if (f.role() != null) {
       send(c.tag() + " NO [CANNOT] The standard folders cannot be renamed");
       return;
@@ -752,6 +898,7 @@ final class ImapSession implements ProtocolSessions.Session {
       send("* OK [CLOSED] Previous mailbox closed");
       selected = null;
     }
+    saved = new long[0];
     ImapFolder f = folder(m, c.text(0)).orElseThrow(ImapSession::nonexistent);
     readOnly = c.name().equals("EXAMINE");
     long highest = f.highestModseq();
@@ -766,7 +913,16 @@ final class ImapSession implements ProtocolSessions.Session {
             + "] "
             + (readOnly ? "Read-only" : "Flags permitted"));
     send("* " + uids.length + " EXISTS");
-    send("* 0 RECENT");
+    if (rev2) {
+      // RFC 9051 §6.3.2: the mailbox's LIST response; \Recent and RECENT are gone.
+      send(
+          new ResponseWriter()
+              .ascii("* LIST (" + listAttributes(f, true) + ") \"/\" ")
+              .string(encodeName(imapName(f)))
+              .bytes());
+    } else {
+      send("* 0 RECENT");
+    }
     send("* OK [UIDVALIDITY " + f.uidValidity() + "] UIDs valid");
     send("* OK [UIDNEXT " + f.uidNext() + "] Predicted next UID");
     send("* OK [HIGHESTMODSEQ " + highest + "] Highest");
@@ -956,6 +1112,17 @@ final class ImapSession implements ProtocolSessions.Session {
 
   /** Positions (0-based) in the snapshot that the set names, by UID or by sequence number. */
   private List<Integer> positions(String setText, boolean byUid) throws ImapProtocolException {
+    if (SequenceSet.isSaved(setText)) {
+      // RFC 5182: the saved messages still in the mailbox, by UID or by number alike.
+      List<Integer> out = new ArrayList<>();
+      for (long uid : saved) {
+        int i = java.util.Arrays.binarySearch(uids, uid);
+        if (i >= 0) {
+          out.add(i);
+        }
+      }
+      return out;
+    }
     SequenceSet set = SequenceSet.parse(setText);
     // RFC 3501 §9: a sequence number beyond the mailbox is an error; "*" (even in an empty one)
     // is not.
@@ -965,14 +1132,46 @@ final class ImapSession implements ProtocolSessions.Session {
     return set.select(uids, byUid);
   }
 
+  /**
+   * SEARCH and UID SEARCH (RFC 3501 §6.4.4), answered with ESEARCH (RFC 4731) when the client asks
+   * for RETURN options or has enabled IMAP4rev2, and keeping the result for {@code $} on RETURN
+   * (SAVE) (RFC 5182).
+   */
   private void search(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
     UUID folder = requireSelected();
     boolean byUid = c.name().startsWith("UID");
-    SearchKey key = SearchKey.parse(c.args());
+    List<ImapToken> args = c.args();
+    Set<String> returns = new LinkedHashSet<>();
+    boolean esearch = rev2;
+    if (args.size() >= 2
+        && args.get(0) instanceof ImapToken.Atom a
+        && a.value().equalsIgnoreCase("RETURN")
+        && args.get(1) instanceof ImapToken.ListToken options) {
+      for (ImapToken t : options.items()) {
+        String option = String.valueOf(ImapToken.text(t)).toUpperCase(Locale.ROOT);
+        if (!Set.of("MIN", "MAX", "ALL", "COUNT", "SAVE").contains(option)) {
+          throw new ImapProtocolException("Unknown SEARCH return option");
+        }
+        returns.add(option);
+      }
+      esearch = true;
+      args = args.subList(2, args.size());
+    }
+    if (returns.isEmpty()) {
+      // RFC 4731 §3.1: RETURN () means ALL; so does a plain SEARCH answered with ESEARCH.
+      returns.add("ALL");
+    }
+    boolean save = returns.contains("SAVE");
+    if (save) {
+      // RFC 5182 §2.1: a failed SEARCH leaves "$" empty.
+      saved = new long[0];
+    }
+    SearchKey key = SearchKey.parse(args);
     var reader = new ImapFetch(mailboxes, m, zone, List.of(), false, false, false);
-    var matcher = new SearchMatcher(key, uids, zone, reader::raw);
+    var matcher = new SearchMatcher(key, uids, saved, zone, reader::raw);
     Mailboxes.ImapFilter filter = SearchMatcher.filter(key);
-    var result = new StringBuilder("* SEARCH");
+    // Matches as positions in the snapshot, ascending.
+    var found = java.util.stream.IntStream.builder();
     long maxModseq = 0;
     long after = 0;
     long last = uids.length == 0 ? 0 : uids[uids.length - 1];
@@ -981,9 +1180,9 @@ final class ImapSession implements ProtocolSessions.Session {
     while (fromIndex && after < last) {
       long to = Math.min(last, after + SEARCH_PAGE);
       for (long uid : mailboxes.imapSearchUids(m, folder, after, to, filter)) {
-        int seq = java.util.Arrays.binarySearch(uids, uid) + 1;
-        if (seq > 0) {
-          result.append(' ').append(byUid ? uid : seq);
+        int i = java.util.Arrays.binarySearch(uids, uid);
+        if (i >= 0) {
+          found.add(i);
         }
       }
       after = to;
@@ -995,24 +1194,96 @@ final class ImapSession implements ProtocolSessions.Session {
       List<ImapMessage> page = mailboxes.imapSearch(m, folder, after, to, SEARCH_PAGE, filter);
       after = to;
       for (ImapMessage msg : page) {
-        int seq = java.util.Arrays.binarySearch(uids, msg.uid()) + 1;
-        if (seq > 0 && matcher.matches(msg, seq)) {
-          result.append(' ').append(byUid ? msg.uid() : seq);
+        int i = java.util.Arrays.binarySearch(uids, msg.uid());
+        if (i >= 0 && matcher.matches(msg, i + 1)) {
+          found.add(i);
           maxModseq = Math.max(maxModseq, msg.modseq());
         }
       }
     }
+    int[] positions = found.build().toArray();
     if (matcher.usesModseq()) {
       condstore = true;
-      if (maxModseq > 0) {
+    }
+    if (save) {
+      saved = savedUids(positions, returns);
+    }
+    if (!esearch) {
+      var result = new StringBuilder("* SEARCH");
+      for (int i : positions) {
+        result.append(' ').append(byUid ? uids[i] : i + 1);
+      }
+      if (matcher.usesModseq() && maxModseq > 0) {
         result.append(" (MODSEQ ").append(maxModseq).append(')');
       }
+      send(result.toString());
+    } else if (!returns.equals(Set.of("SAVE"))) {
+      send(
+          esearchResponse(
+              c.tag(), byUid, positions, returns, matcher.usesModseq() ? maxModseq : 0));
     }
-    send(result.toString());
     if (byUid) {
       updates();
     }
     ok(c, c.name() + " completed");
+  }
+
+  /**
+   * The UIDs RETURN (SAVE) keeps: all matches, or only the lowest and/or highest when SAVE comes
+   * with MIN and/or MAX and neither ALL nor COUNT (RFC 5182 §2.1).
+   */
+  private long[] savedUids(int[] positions, Set<String> returns) {
+    boolean minMaxOnly =
+        (returns.contains("MIN") || returns.contains("MAX"))
+            && !returns.contains("ALL")
+            && !returns.contains("COUNT");
+    if (!minMaxOnly || positions.length == 0) {
+      long[] out = new long[positions.length];
+      for (int k = 0; k < positions.length; k++) {
+        out[k] = uids[positions[k]];
+      }
+      return out;
+    }
+    java.util.TreeSet<Long> kept = new java.util.TreeSet<>();
+    if (returns.contains("MIN")) {
+      kept.add(uids[positions[0]]);
+    }
+    if (returns.contains("MAX")) {
+      kept.add(uids[positions[positions.length - 1]]);
+    }
+    return kept.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * {@code * ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set] [MODSEQ n]} (RFC 4731
+   * §3.1: MIN, MAX and ALL are left out when nothing matched; RFC 7162 §3.1.5 MODSEQ).
+   */
+  private String esearchResponse(
+      String tag, boolean byUid, int[] positions, Set<String> returns, long modseq) {
+    var b = new StringBuilder("* ESEARCH (TAG \"").append(tag).append("\")");
+    if (byUid) {
+      b.append(" UID");
+    }
+    long[] numbers = new long[positions.length];
+    for (int k = 0; k < positions.length; k++) {
+      numbers[k] = byUid ? uids[positions[k]] : positions[k] + 1;
+    }
+    if (numbers.length > 0 && returns.contains("MIN")) {
+      b.append(" MIN ").append(numbers[0]);
+    }
+    if (numbers.length > 0 && returns.contains("MAX")) {
+      b.append(" MAX ").append(numbers[numbers.length - 1]);
+    }
+    if (returns.contains("COUNT")) {
+      b.append(" COUNT ").append(numbers.length);
+    }
+    if (numbers.length > 0 && returns.contains("ALL")) {
+      b.append(" ALL ").append(SequenceSet.format(numbers));
+    }
+    if (modseq > 0) {
+      b.append(" MODSEQ ").append(modseq);
+    }
+    return b.toString();
   }
 
   private void fetch(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {
@@ -1225,23 +1496,7 @@ final class ImapSession implements ProtocolSessions.Session {
   }
 
   private static String uidSet(List<Long> uids) {
-    var b = new StringBuilder();
-    int i = 0;
-    while (i < uids.size()) {
-      int j = i;
-      while (j + 1 < uids.size() && uids.get(j + 1) == uids.get(j) + 1) {
-        j++;
-      }
-      if (b.length() > 0) {
-        b.append(',');
-      }
-      b.append(uids.get(i));
-      if (j > i) {
-        b.append(':').append(uids.get(j));
-      }
-      i = j + 1;
-    }
-    return b.toString();
+    return SequenceSet.format(uids.stream().mapToLong(Long::longValue).toArray());
   }
 
   private void idle(ImapCommand c, MemberPrincipal m) throws IOException, ImapProtocolException {

@@ -32,6 +32,7 @@ final class SearchMatcher {
 
   private final SearchKey key;
   private final long[] uids;
+  private final long[] saved;
   private final ZoneId zone;
   private final Function<ImapMessage, byte[]> content;
   private final boolean usesModseq;
@@ -40,9 +41,19 @@ final class SearchMatcher {
   private byte @Nullable [] cachedRaw;
   private @Nullable ParsedMail cachedParsed;
 
-  SearchMatcher(SearchKey key, long[] uids, ZoneId zone, Function<ImapMessage, byte[]> content) {
+  /**
+   * @param uids the mailbox's UIDs, ascending (sequence numbers and {@code *})
+   * @param saved the UIDs {@code $} names (RFC 5182), ascending
+   */
+  SearchMatcher(
+      SearchKey key,
+      long[] uids,
+      long[] saved,
+      ZoneId zone,
+      Function<ImapMessage, byte[]> content) {
     this.key = key;
     this.uids = uids;
+    this.saved = saved;
     this.zone = zone;
     this.content = content;
     this.usesModseq = uses(key);
@@ -72,6 +83,7 @@ final class SearchMatcher {
           u.set().contains(m.uid(), uids.length == 0 ? 0 : uids[uids.length - 1]);
       case SearchKey.Seq s -> s.set().contains(seq, uids.length);
       case SearchKey.ModSeq s -> m.modseq() >= s.modseq();
+      case SearchKey.Saved s -> java.util.Arrays.binarySearch(saved, m.uid()) >= 0;
       case SearchKey.Not n -> !matches(n.key(), m, seq);
       case SearchKey.Or o -> matches(o.left(), m, seq) || matches(o.right(), m, seq);
       case SearchKey.And a -> {

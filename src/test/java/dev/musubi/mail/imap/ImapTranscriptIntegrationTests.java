@@ -136,6 +136,7 @@ class ImapTranscriptIntegrationTests extends ImapIntegrationTestBase {
           case 'n' -> out.append('\n');
           case 't' -> out.append('\t');
           case '\\' -> out.append('\\');
+          case '0' -> out.append('\0');
           // Flags such as \Seen keep their backslash.
           default -> out.append(c).append(next);
         }

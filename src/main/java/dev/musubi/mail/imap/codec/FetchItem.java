@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A FETCH data item (RFC 3501 §6.4.5, RFC 7162 MODSEQ). */
+/** A FETCH data item (RFC 3501 §6.4.5, RFC 7162 MODSEQ, RFC 3516 BINARY). */
 public sealed interface FetchItem {
 
   /** FLAGS, UID, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ. */
@@ -49,6 +49,36 @@ public sealed interface FetchItem {
       }
       return b.toString();
     }
+  }
+
+  /**
+   * BINARY[part]<partial> or BINARY.PEEK[…] (RFC 3516): the part's content with its transfer
+   * encoding undone; the whole message for an empty part.
+   */
+  record Binary(boolean peek, int[] part, long origin, long octets) implements FetchItem {
+
+    public String label() {
+      return "BINARY[" + partText(part) + "]" + (origin >= 0 ? "<" + origin + ">" : "");
+    }
+  }
+
+  /** BINARY.SIZE[part] (RFC 3516): the size BINARY[part] would have. */
+  record BinarySize(int[] part) implements FetchItem {
+
+    public String label() {
+      return "BINARY.SIZE[" + partText(part) + "]";
+    }
+  }
+
+  private static String partText(int[] part) {
+    var b = new StringBuilder();
+    for (int i = 0; i < part.length; i++) {
+      if (i > 0) {
+        b.append('.');
+      }
+      b.append(part[i]);
+    }
+    return b.toString();
   }
 
   /** Parses FETCH's item argument: one item, a macro, or a parenthesised list. */
@@ -113,6 +143,9 @@ public sealed interface FetchItem {
       }
       default -> {}
     }
+    if (upper.startsWith("BINARY")) {
+      return binary(upper);
+    }
     boolean peek;
     String rest;
     if (upper.startsWith("BODY.PEEK[")) {
@@ -129,31 +162,11 @@ public sealed interface FetchItem {
       throw new ImapProtocolException("Invalid section");
     }
     String section = rest.substring(0, close);
-    String partial = rest.substring(close + 1);
-    long origin = -1;
-    long octets = -1;
-    if (!partial.isEmpty()) {
-      var m = java.util.regex.Pattern.compile("<([0-9]{1,10})\\.([0-9]{1,10})>").matcher(partial);
-      if (!m.matches()) {
-        throw new ImapProtocolException("Invalid partial");
-      }
-      origin = Long.parseLong(m.group(1));
-      octets = Long.parseLong(m.group(2));
-      if (octets == 0) {
-        throw new ImapProtocolException("Invalid partial");
-      }
-    }
+    long[] partial = partial(rest.substring(close + 1));
+    long origin = partial[0];
+    long octets = partial[1];
     List<Integer> parts = new ArrayList<>();
-    String remainder = section;
-    while (!remainder.isEmpty() && Character.isDigit(remainder.charAt(0))) {
-      int dot = remainder.indexOf('.');
-      String number = dot < 0 ? remainder : remainder.substring(0, dot);
-      if (!number.matches("[1-9][0-9]{0,4}") || parts.size() >= 32) {
-        throw new ImapProtocolException("Invalid section");
-      }
-      parts.add(Integer.parseInt(number));
-      remainder = dot < 0 ? "" : remainder.substring(dot + 1);
-    }
+    String remainder = parts(section, parts);
     String kind;
     List<String> fields = List.of();
     String up = remainder.toUpperCase(Locale.ROOT);
@@ -189,10 +202,76 @@ public sealed interface FetchItem {
     return new Body(peek, part, kind, fields, origin, octets);
   }
 
+  /** {@code <origin.octets>} as {origin, octets}, or {-1, -1} for none. */
+  private static long[] partial(String partial) throws ImapProtocolException {
+    if (partial.isEmpty()) {
+      return new long[] {-1, -1};
+    }
+    var m = java.util.regex.Pattern.compile("<([0-9]{1,10})\\.([0-9]{1,10})>").matcher(partial);
+    if (!m.matches()) {
+      throw new ImapProtocolException("Invalid partial");
+    }
+    long octets = Long.parseLong(m.group(2));
+    if (octets == 0) {
+      throw new ImapProtocolException("Invalid partial");
+    }
+    return new long[] {Long.parseLong(m.group(1)), octets};
+  }
+
+  /** Reads the part numbers at the start of a section into {@code into}; returns the rest. */
+  private static String parts(String section, List<Integer> into) throws ImapProtocolException {
+    String remainder = section;
+    while (!remainder.isEmpty() && Character.isDigit(remainder.charAt(0))) {
+      int dot = remainder.indexOf('.');
+      String number = dot < 0 ? remainder : remainder.substring(0, dot);
+      if (!number.matches("[1-9][0-9]{0,4}") || into.size() >= 32) {
+        throw new ImapProtocolException("Invalid section");
+      }
+      into.add(Integer.parseInt(number));
+      remainder = dot < 0 ? "" : remainder.substring(dot + 1);
+    }
+    return remainder;
+  }
+
+  /** BINARY[…], BINARY.PEEK[…] or BINARY.SIZE[…]: part numbers only (RFC 3516 section-binary). */
+  private static FetchItem binary(String upper) throws ImapProtocolException {
+    String kind;
+    if (upper.startsWith("BINARY.PEEK[")) {
+      kind = "PEEK";
+    } else if (upper.startsWith("BINARY.SIZE[")) {
+      kind = "SIZE";
+    } else if (upper.startsWith("BINARY[")) {
+      kind = "";
+    } else {
+      throw new ImapProtocolException("Invalid fetch item");
+    }
+    String rest = upper.substring(upper.indexOf('[') + 1);
+    int close = rest.indexOf(']');
+    if (close < 0) {
+      throw new ImapProtocolException("Invalid section");
+    }
+    List<Integer> parts = new ArrayList<>();
+    if (!parts(rest.substring(0, close), parts).isEmpty()) {
+      throw new ImapProtocolException("BINARY takes part numbers only");
+    }
+    int[] part = parts.stream().mapToInt(Integer::intValue).toArray();
+    long[] partial = partial(rest.substring(close + 1));
+    if (kind.equals("SIZE")) {
+      if (partial[0] >= 0) {
+        throw new ImapProtocolException("Invalid partial");
+      }
+      return new BinarySize(part);
+    }
+    return new Binary(kind.equals("PEEK"), part, partial[0], partial[1]);
+  }
+
   /** Whether any item needs the message's content (not only the stored metadata). */
   static boolean needsContent(List<FetchItem> items) {
     for (FetchItem i : items) {
-      if (i instanceof Body || i instanceof Rfc822) {
+      if (i instanceof Body
+          || i instanceof Rfc822
+          || i instanceof Binary
+          || i instanceof BinarySize) {
         return true;
       }
       if (i instanceof Simple s
@@ -227,6 +306,12 @@ public sealed interface FetchItem {
             return false;
           }
         }
+        case Binary b -> {
+          return false;
+        }
+        case BinarySize b -> {
+          return false;
+        }
       }
     }
     return true;
@@ -235,7 +320,7 @@ public sealed interface FetchItem {
   /** Whether fetching the items marks the message seen (RFC 3501 §6.4.5). */
   static boolean setsSeen(List<FetchItem> items) {
     for (FetchItem i : items) {
-      if (i instanceof Body b && !b.peek()) {
+      if (i instanceof Body b && !b.peek() || i instanceof Binary x && !x.peek()) {
         return true;
       }
       if (i instanceof Rfc822 r && !r.name().equals("RFC822.HEADER")) {

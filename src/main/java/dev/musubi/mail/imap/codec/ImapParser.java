@@ -118,6 +118,11 @@ public final class ImapParser {
     if (c == '{') {
       return literal();
     }
+    if (c == '~' && pos + 1 < in.length && in[pos + 1] == '{') {
+      // RFC 3516 literal8: may hold any octet, NUL included.
+      pos++;
+      return literal();
+    }
     return atom(depth);
   }
 

@@ -191,10 +191,9 @@ public final class MimeStructure {
 
   // --- sections ------------------------------------------------------------------------------
 
-  /** The octets of a BODY[section], or null when the section does not exist. */
-  public byte @Nullable [] section(int[] path, String kind, List<String> fields) {
+  /** The part a section path names, or null when it does not exist; the root for an empty path. */
+  private @Nullable Part locate(int[] path) {
     Part target = root;
-    Part message = root; // the message whose HEADER/TEXT the kind means
     for (int depth = 0; depth < path.length; depth++) {
       int n = path[depth];
       Part container = target == root || target.embedded == null ? target : target.embedded;
@@ -208,8 +207,60 @@ public final class MimeStructure {
       } else {
         return null;
       }
-      message = target.embedded;
     }
+    return target;
+  }
+
+  /**
+   * The octets of BINARY[section] (RFC 3516): the whole message for an empty path, else the part's
+   * body with its Content-Transfer-Encoding (base64, quoted-printable) undone; null when the part
+   * does not exist.
+   *
+   * @throws ImapProtocolException {@code [UNKNOWN-CTE]} for an encoding the server cannot undo
+   */
+  public byte @Nullable [] decoded(int[] path) throws ImapProtocolException {
+    Part target = locate(path);
+    if (target == null) {
+      return null;
+    }
+    if (path.length == 0) {
+      return copy(root.start, root.end);
+    }
+    String cte = header(target.headers, "content-transfer-encoding");
+    String encoding = cte == null ? "7bit" : cte.strip().toLowerCase(Locale.ROOT);
+    byte[] body = copy(target.bodyStart, target.end);
+    java.io.InputStream in =
+        switch (encoding) {
+          case "7bit", "8bit", "binary" -> null;
+          case "base64" ->
+              new org.apache.james.mime4j.codec.Base64InputStream(
+                  new java.io.ByteArrayInputStream(body),
+                  org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
+          case "quoted-printable" ->
+              new org.apache.james.mime4j.codec.QuotedPrintableInputStream(
+                  new java.io.ByteArrayInputStream(body),
+                  org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
+          default -> throw new ImapProtocolException("[UNKNOWN-CTE] Unknown transfer encoding");
+        };
+    if (in == null || target.multipart() || target.embedded != null) {
+      return body;
+    }
+    try (in) {
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      // A broken encoding: the octets as they are, as webmail shows them.
+      return body;
+    }
+  }
+
+  /** The octets of a BODY[section], or null when the section does not exist. */
+  public byte @Nullable [] section(int[] path, String kind, List<String> fields) {
+    Part target = locate(path);
+    if (target == null) {
+      return null;
+    }
+    // The message whose HEADER/TEXT the kind means.
+    Part message = path.length == 0 ? root : target.embedded;
     return switch (kind) {
       case "" -> path.length == 0 ? copy(root.start, root.end) : copy(target.bodyStart, target.end);
       case "MIME" -> copy(target.start, target.bodyStart);

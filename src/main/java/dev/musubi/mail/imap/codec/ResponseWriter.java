@@ -59,6 +59,20 @@ public final class ResponseWriter {
     return this;
   }
 
+  /**
+   * Octets for BINARY (RFC 3516): a {@code literal8} ({@code ~{n}}) when they hold a NUL, which no
+   * plain literal may, a literal otherwise.
+   */
+  public ResponseWriter binary(byte[] value, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      if (value[i] == 0) {
+        ascii("~");
+        break;
+      }
+    }
+    return literal(value, offset, length);
+  }
+
   /** Response text made earlier by a writer (a stored {@link ImapSummary} part), as is. */
   public ResponseWriter raw(byte[] text) {
     out.writeBytes(text);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A SEARCH criterion (RFC 3501 §6.4.4), with RFC 7162 MODSEQ. */
+/** A SEARCH criterion (RFC 3501 §6.4.4), with RFC 7162 MODSEQ and RFC 5182 {@code $}. */
 public sealed interface SearchKey {
 
   record All() implements SearchKey {}
@@ -35,6 +35,9 @@ public sealed interface SearchKey {
   record Seq(SequenceSet set) implements SearchKey {}
 
   record ModSeq(long modseq) implements SearchKey {}
+
+  /** {@code $}: the messages of the last SEARCH with RETURN (SAVE) (RFC 5182). */
+  record Saved() implements SearchKey {}
 
   record Not(SearchKey key) implements SearchKey {}
 
@@ -128,6 +131,7 @@ public sealed interface SearchKey {
       }
       case "NOT" -> new Not(key(args, pos, depth + 1));
       case "OR" -> new Or(key(args, pos, depth + 1), key(args, pos, depth + 1));
+      case "$" -> new Saved();
       case "KEYWORD" -> new Keyword(string(args, pos), true);
       case "UNKEYWORD" -> new Keyword(string(args, pos), false);
       default -> {

@@ -31,7 +31,8 @@ public record SequenceSet(List<Range> ranges) {
 
   public static SequenceSet parse(String text) throws ImapProtocolException {
     if (text.equals("$")) {
-      throw new ImapProtocolException("SEARCHRES is not supported");
+      // RFC 5182: the saved search result; the session resolves it before parsing.
+      throw new ImapProtocolException("$ cannot be used here");
     }
     List<Range> ranges = new ArrayList<>();
     for (String part : text.split(",", -1)) {
@@ -62,6 +63,35 @@ public record SequenceSet(List<Range> ranges) {
       throw new ImapProtocolException("Invalid sequence set");
     }
     return n;
+  }
+
+  /** Whether {@code text} names the saved search result (RFC 5182 {@code $}). */
+  public static boolean isSaved(String text) {
+    return text.equals("$");
+  }
+
+  /**
+   * Ascending numbers written as a sequence set, runs as ranges ({@code 1:3,7}): for ESEARCH ALL,
+   * COPYUID and APPENDUID.
+   */
+  public static String format(long[] ascending) {
+    var b = new StringBuilder();
+    int i = 0;
+    while (i < ascending.length) {
+      int j = i;
+      while (j + 1 < ascending.length && ascending[j + 1] == ascending[j] + 1) {
+        j++;
+      }
+      if (b.length() > 0) {
+        b.append(',');
+      }
+      b.append(ascending[i]);
+      if (j > i) {
+        b.append(':').append(ascending[j]);
+      }
+      i = j + 1;
+    }
+    return b.toString();
   }
 
   /** Whether {@code n} is in the set, given the largest number in use. */
