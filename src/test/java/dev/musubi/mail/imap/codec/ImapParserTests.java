@@ -126,4 +126,52 @@ class ImapParserTests {
     assertThat(ModifiedUtf7.decode("A&-B")).isEqualTo("A&B");
     assertThatThrownBy(() -> ModifiedUtf7.decode("&U9Z")).isInstanceOf(ImapProtocolException.class);
   }
+
+  @Test
+  void sequenceSetsAreWrittenCompactlyAndDollarIsTheSavedResult() throws Exception {
+    assertThat(SequenceSet.format(new long[] {1, 2, 3, 5, 7, 8})).isEqualTo("1:3,5,7:8");
+    assertThat(SequenceSet.format(new long[0])).isEmpty();
+    assertThat(SequenceSet.isSaved("$")).isTrue();
+    assertThat(SearchKey.parse(parse("a SEARCH NOT $").args()))
+        .isEqualTo(new SearchKey.Not(new SearchKey.Saved()));
+    assertThatThrownBy(() -> SequenceSet.parse("$")).isInstanceOf(ImapProtocolException.class);
+    assertThatThrownBy(() -> SequenceSet.parse("1,$")).isInstanceOf(ImapProtocolException.class);
+  }
+
+  @Test
+  void binaryItemsTakePartNumbersOnlyAndLiteral8HoldsAnyOctet() throws Exception {
+    List<FetchItem> items =
+        FetchItem.parse(
+            parse("a FETCH 1 (BINARY[1.2]<0.10> BINARY.PEEK[] BINARY.SIZE[3])").args().get(1));
+    assertThat(items.get(0)).isInstanceOf(FetchItem.Binary.class);
+    var first = (FetchItem.Binary) items.get(0);
+    assertThat(first.part()).containsExactly(1, 2);
+    assertThat(first.label()).isEqualTo("BINARY[1.2]<0>");
+    assertThat(first.peek()).isFalse();
+    assertThat(((FetchItem.Binary) items.get(1)).peek()).isTrue();
+    assertThat(((FetchItem.BinarySize) items.get(2)).label()).isEqualTo("BINARY.SIZE[3]");
+    assertThat(FetchItem.setsSeen(List.of(first))).isTrue();
+    assertThatThrownBy(() -> FetchItem.parse(parse("a FETCH 1 BINARY[1.TEXT]").args().get(1)))
+        .hasMessageContaining("part numbers only");
+    assertThatThrownBy(() -> FetchItem.parse(parse("a FETCH 1 BINARY.SIZE[1]<0.5>").args().get(1)))
+        .hasMessageContaining("partial");
+    ImapCommand append = parse("a APPEND INBOX ~{3}\r\nA\0B");
+    assertThat(((ImapToken.Str) append.args().get(1)).value()).containsExactly('A', 0, 'B');
+  }
+
+  @Test
+  void binaryUndoesTransferEncodingsAndRefusesUnknownOnes() throws Exception {
+    byte[] message =
+        ("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+                + "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--b\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--b\r\n"
+                + "Content-Transfer-Encoding: x-gzip\r\n\r\nzz\r\n--b--\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    MimeStructure mime = MimeStructure.of(message);
+    assertThat(new String(mime.decoded(new int[] {1}), StandardCharsets.UTF_8)).isEqualTo("café");
+    assertThat(mime.decoded(new int[] {2})).containsExactly(0, 1, 2);
+    assertThat(mime.decoded(new int[] {4})).isNull();
+    assertThat(mime.decoded(new int[0])).isEqualTo(message);
+    assertThatThrownBy(() -> mime.decoded(new int[] {3})).hasMessageContaining("UNKNOWN-CTE");
+  }
 }
