@@ -18,6 +18,15 @@ public interface SearchIndex {
   void deleteAll(UUID tenantId, String type);
 
   /**
+   * Makes every write that has returned durable now rather than at the next periodic commit (a
+   * clean shutdown does this, so that what was written need not be done again at the next start).
+   * Returns whether it did; false when it could not (closed, failing, or an index without commits).
+   */
+  default boolean commitNow() {
+    return false;
+  }
+
+  /**
    * Finds documents; never null, never throws for the text of a query. The text is plain words, not
    * a query language: every word must match (in the text, in a compound, or by its kana reading). A
    * text without words, or an empty set of scopes, finds nothing.

@@ -379,6 +379,17 @@ public class LuceneSearchIndex implements SearchIndex, AutoCloseable {
     }
   }
 
+  @Override
+  public boolean commitNow() {
+    try {
+      writer.commit();
+      return true;
+    } catch (AlreadyClosedException | IOException e) {
+      log.warn("Could not commit the search index now: {}", e.toString());
+      return false;
+    }
+  }
+
   /** Commits and closes the index. */
   @PreDestroy
   @Override
