@@ -119,6 +119,15 @@ public class MailIndexer implements SmartLifecycle {
   private volatile boolean running;
   private @Nullable Instant startedAt;
   private Instant nextSweep = Instant.EPOCH;
+  // The indexer thread's sweep under way: where it goes on from, or null between sweeps.
+  private @Nullable SweepCursor sweeping;
+
+  /** Messages a sweep indexes per hold of the lock: a search waits for at most one such chunk. */
+  public static final int SWEEP_CHUNK = 50;
+
+  /** A sweep's rows older than {@code olderThan}, after the row (createdAt, messageId) if any. */
+  private record SweepCursor(
+      Instant olderThan, @Nullable OffsetDateTime createdAt, @Nullable UUID messageId) {}
 
   @Autowired
   MailIndexer(JdbcClient jdbc, BlobStore blobs, ObjectProvider<SearchIndex> index, Clock clock) {
@@ -427,17 +436,55 @@ public class MailIndexer implements SmartLifecycle {
   }
 
   private int sweep(Instant olderThan) {
+    int count = 0;
+    SweepCursor cursor = new SweepCursor(olderThan, null, null);
+    while (cursor != null) {
+      Swept swept = sweepChunk(cursor, SWEEP_CHUNK);
+      count += swept.indexed();
+      cursor = swept.next();
+    }
+    return count;
+  }
+
+  /** What one chunk of a sweep indexed, and where the sweep goes on (null: it is done). */
+  private record Swept(int indexed, @Nullable SweepCursor next) {}
+
+  /**
+   * Indexes again up to {@code most} messages whose pending row is older than the cursor's time and
+   * comes after its position (oldest first); the caller holds {@link #work}.
+   */
+  private Swept sweepChunk(SweepCursor cursor, int most) {
     SearchIndex i = index.getIfAvailable();
     if (i == null) {
-      return 0;
+      return new Swept(0, null);
     }
-    record Left(UUID id, UUID tenantId, UUID memberId, String blob, OffsetDateTime date) {}
+    record Left(
+        UUID id,
+        UUID tenantId,
+        UUID memberId,
+        String blob,
+        OffsetDateTime date,
+        OffsetDateTime pendingSince) {}
+    String after =
+        cursor.createdAt() == null
+            ? ""
+            : " AND (p.created_at > ? OR (p.created_at = ? AND p.message_id > ?))";
+    List<Object> params = new ArrayList<>();
+    params.add(Jdbc.ts(cursor.olderThan()));
+    if (cursor.createdAt() != null) {
+      params.add(cursor.createdAt());
+      params.add(cursor.createdAt());
+      params.add(cursor.messageId());
+    }
+    params.add(most);
     List<Left> left =
         jdbc.sql(
-                "SELECT m.id, m.tenant_id, m.member_id, m.blob_sha256, m.sent_at"
+                "SELECT m.id, m.tenant_id, m.member_id, m.blob_sha256, m.sent_at, p.created_at"
                     + " FROM mail_index_pending p JOIN mail_message m ON m.id = p.message_id"
-                    + " WHERE p.created_at < ? ORDER BY p.created_at")
-            .params(Jdbc.ts(olderThan))
+                    + " WHERE p.created_at < ?"
+                    + after
+                    + " ORDER BY p.created_at, p.message_id LIMIT ?")
+            .params(params)
             .query(
                 (rs, n) ->
                     new Left(
@@ -445,7 +492,8 @@ public class MailIndexer implements SmartLifecycle {
                         rs.getObject(2, UUID.class),
                         rs.getObject(3, UUID.class),
                         rs.getString(4),
-                        rs.getObject(5, OffsetDateTime.class)))
+                        rs.getObject(5, OffsetDateTime.class),
+                        rs.getObject(6, OffsetDateTime.class)))
             .list();
     // Rows whose document is still queued are the queue's to index: a bulk delivery's backlog
     // older than two minutes must not be read, parsed and indexed a second time under the lock.
@@ -477,13 +525,17 @@ public class MailIndexer implements SmartLifecycle {
                   text)));
       count++;
     }
-    return count;
+    if (left.size() < most) {
+      return new Swept(count, null);
+    }
+    Left last = left.getLast();
+    return new Swept(count, new SweepCursor(cursor.olderThan(), last.pendingSince(), last.id()));
   }
 
   private void loop() {
     while (running) {
       try {
-        if (queue.isEmpty()) {
+        if (queue.isEmpty() && sweeping == null) {
           deferring = false;
           // woken by handOver; a hand-over between the check and the park leaves a permit
           LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
@@ -500,11 +552,18 @@ public class MailIndexer implements SmartLifecycle {
         try {
           drain(CHUNK);
           Instant now = clock.instant();
-          if (!now.isBefore(nextSweep)) {
+          if (sweeping == null && !now.isBefore(nextSweep)) {
             Instant start = startedAt;
-            sweep(start != null ? start : now.minus(SWEEP_OLDER_THAN));
+            sweeping =
+                new SweepCursor(start != null ? start : now.minus(SWEEP_OLDER_THAN), null, null);
             startedAt = null;
-            nextSweep = now.plus(SWEEP_EVERY);
+          }
+          if (sweeping != null) {
+            // a chunk per hold of the lock, so that searches get their turn between chunks
+            sweeping = sweepChunk(sweeping, SWEEP_CHUNK).next();
+            if (sweeping == null) {
+              nextSweep = clock.instant().plus(SWEEP_EVERY);
+            }
           }
           forgetCommitted();
         } finally {
