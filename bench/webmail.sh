@@ -17,7 +17,8 @@
 # data dir. The first run loads into it, waits until the search index has caught up, stops the
 # server and writes DATA/loaded; every run then measures on a fresh copy of it, so a 100,000-
 # message mailbox is delivered once, not per run), MUSUBI_MAIL_GROUP_COMMIT (true lets
-# concurrent deliveries share a commit while loading).
+# concurrent deliveries share a commit while loading), SETTLE (1: without DATA, wait after the load
+# until the search index has caught up before measuring, as a DATA run does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -27,6 +28,7 @@ export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 COUNT=${COUNT:-100000}
 LOAD_SECONDS=${LOAD_SECONDS:-0}
+SETTLE=${SETTLE:-0}
 CONNECTIONS=${CONNECTIONS:-8}
 REQUESTS=${REQUESTS:-200}
 HTTP_PORT=${HTTP_PORT:-18361}
@@ -94,6 +96,10 @@ load() {
 if [[ -z "$DATA" ]]; then
   start_server "$WORK/data"
   LOADED=$(load)
+  if [[ "$SETTLE" == 1 ]]; then
+    echo "Loaded ($LOADED); waiting for the search index to catch up" >&2
+    "$JAVA" bench/WebmailLoad.java settle "$BASE" "kanri@$DOMAIN" "$PASSWORD"
+  fi
 else
   if [[ ! -f "$DATA/loaded" ]]; then
     mkdir -p "$DATA"
