@@ -132,6 +132,8 @@ final class ImapFetch {
       w.ascii("UID " + msg.uid());
       done.add("UID");
     }
+    // BINARY[n] and BINARY.SIZE[n] in one FETCH decode part n once.
+    Map<String, byte[]> decodedParts = new java.util.HashMap<>();
     for (FetchItem item : items) {
       String label =
           switch (item) {
@@ -200,7 +202,7 @@ final class ImapFetch {
           byte[] decoded =
               b.part().length == 0
                   ? Objects.requireNonNull(raw)
-                  : Objects.requireNonNull(mime).decoded(b.part());
+                  : decoded(Objects.requireNonNull(mime), b.part(), decodedParts);
           w.ascii(b.label() + " ");
           if (decoded == null) {
             w.ascii("NIL");
@@ -212,7 +214,7 @@ final class ImapFetch {
           }
         }
         case FetchItem.BinarySize b -> {
-          byte[] decoded = Objects.requireNonNull(mime).decoded(b.part());
+          byte[] decoded = decoded(Objects.requireNonNull(mime), b.part(), decodedParts);
           w.ascii(b.label() + " " + (decoded == null ? "NIL" : String.valueOf(decoded.length)));
         }
       }
@@ -224,6 +226,17 @@ final class ImapFetch {
       w.ascii(" MODSEQ (" + msg.modseq() + ")");
     }
     w.ascii(")\r\n");
+  }
+
+  /** The part decoded for BINARY (null when it does not exist), once per part and message. */
+  private static byte @Nullable [] decoded(
+      MimeStructure mime, int[] part, Map<String, byte[]> decodedParts)
+      throws ImapProtocolException {
+    String key = java.util.Arrays.toString(part);
+    if (!decodedParts.containsKey(key)) {
+      decodedParts.put(key, mime.decoded(part));
+    }
+    return decodedParts.get(key);
   }
 
   static String flagList(ImapMessage m) {

@@ -688,8 +688,9 @@ final class ImapSession implements ProtocolSessions.Session {
     }
     boolean onlySubscribed = lsub || selection.contains("SUBSCRIBED");
     boolean onlySpecial = selection.contains("SPECIAL-USE");
+    Patterns matching = Patterns.of(reference, patterns);
     for (ImapFolder f : mailboxes.imapFolderNames(m)) {
-      if (!listed(f, reference, patterns)
+      if (!matching.match(f)
           || (onlySubscribed && !f.subscribed())
           || (onlySpecial && specialUse(f) == null)) {
         continue;
@@ -707,18 +708,28 @@ final class ImapSession implements ProtocolSessions.Session {
     ok(c, c.name() + " completed");
   }
 
-  /** Whether a folder's IMAP name matches one of the patterns (INBOX in any case, §5.1). */
-  private static boolean listed(ImapFolder f, String reference, List<String> patterns) {
-    for (String pattern : patterns) {
-      boolean matches =
-          "inbox".equals(f.role())
-              ? pattern((reference + pattern).toUpperCase(Locale.ROOT)).matcher("INBOX").matches()
-              : pattern(reference + pattern).matcher(imapName(f)).matches();
-      if (matches) {
-        return true;
+  /**
+   * The LIST patterns, each compiled once: as given for folder names, upper case for INBOX (which
+   * matches in any case, RFC 3501 §5.1).
+   */
+  private record Patterns(
+      List<java.util.regex.Pattern> names, List<java.util.regex.Pattern> inbox) {
+
+    static Patterns of(String reference, List<String> patterns) {
+      List<java.util.regex.Pattern> names = new ArrayList<>();
+      List<java.util.regex.Pattern> inbox = new ArrayList<>();
+      for (String p : patterns) {
+        names.add(pattern(reference + p));
+        inbox.add(pattern((reference + p).toUpperCase(Locale.ROOT)));
       }
+      return new Patterns(names, inbox);
     }
-    return false;
+
+    boolean match(ImapFolder f) {
+      boolean isInbox = "inbox".equals(f.role());
+      String name = isInbox ? "INBOX" : imapName(f);
+      return (isInbox ? inbox : names).stream().anyMatch(p -> p.matcher(name).matches());
+    }
   }
 
   /** The RFC 6154 attribute of a standard folder, or null (INBOX and custom folders). */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.musubi.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,18 +52,16 @@ class ImapPerlIntegrationTests extends ImapIntegrationTestBase {
 
     Path script =
         Path.of(getClass().getResource("/clients/imap4rev2-imaptalk.pl").toURI()).toAbsolutePath();
-    var process =
-        new ProcessBuilder(
+    var run =
+        ImapCommandLineClientsIntegrationTests.run(
+            List.of(
                 "perl",
                 script.toString(),
                 String.valueOf(port()),
                 member.loginId(),
-                Fixtures.PASSWORD)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
+                Fixtures.PASSWORD));
+    assertThat(run.exit()).as(run.output()).isZero();
+    String output = run.output();
     assertThat(output).contains("imaptalk IMAP4rev2 OK");
   }
 }
